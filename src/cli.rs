@@ -1,0 +1,366 @@
+//! The command line of SPEC 6. Parsing is clap's (usage errors exit 2); every
+//! value a person types is checked by the domain and refused with one
+//! sentence (exit 1).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::context::{Context, Overrides};
+use crate::domain::dates::parse_date;
+use crate::domain::{Assignment, Move, Msg, ReviewInput, Status};
+use crate::i18n::Catalog;
+use crate::store::NewReferral;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "stroom",
+    version,
+    about = "Case-flow tracker for Dutch local social teams"
+)]
+pub struct Cli {
+    /// Database file (default: stroom.db in your data folder).
+    #[arg(long, global = true, env = "STROOM_DB")]
+    pub db: Option<PathBuf>,
+    /// Language of the screen and of Markdown reports: nl or en.
+    #[arg(long, global = true, env = "STROOM_LANG")]
+    pub lang: Option<String>,
+    /// Take this date as today (YYYY-MM-DD), for tests and demos.
+    #[arg(long, global = true, env = "STROOM_TODAY")]
+    pub today: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Fill the database with a realistic demo team.
+    Demo {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace the cases already in the database.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Register a new referral; prints its reference.
+    Add {
+        #[arg(long)]
+        referred_on: String,
+        #[arg(long)]
+        referrer: String,
+        #[arg(long, default_value = "regular")]
+        urgency: String,
+        #[arg(long = "ref")]
+        case_ref: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        birth_date: Option<String>,
+        #[arg(long)]
+        worker: Option<String>,
+    },
+    /// Move a case to another stage.
+    Move {
+        case_ref: String,
+        stage: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        route: Option<String>,
+        #[arg(long)]
+        care_type: Option<String>,
+        #[arg(long)]
+        provider: Option<String>,
+        #[arg(long)]
+        planned_end: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record a stoplight review: precondition=status (ok, partial, missing, na).
+    Review {
+        case_ref: String,
+        statuses: Vec<String>,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        next: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Change fields: name, birth_date, urgency, worker, provider,
+    /// planned_end_on, bridging_care, escalated.
+    Set {
+        case_ref: String,
+        #[arg(required = true)]
+        assignments: Vec<String>,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Record a case-review decision.
+    Decide {
+        case_ref: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Consistent copy of the live database.
+    Backup { file: PathBuf },
+    /// Integrity and consistency check of the database.
+    Check,
+}
+
+/// Runs the command line; returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let overrides = Overrides {
+        db: cli.db.clone(),
+        lang: cli.lang.clone(),
+        today: cli.today.clone(),
+    };
+    let ctx = match Context::resolve(&overrides) {
+        Ok(ctx) => ctx,
+        Err(msg) => return fail(Catalog::get(Default::default()), &msg),
+    };
+    match run(&ctx, cli.command) {
+        Ok(code) => code,
+        Err(msg) => fail(ctx.catalog(), &msg),
+    }
+}
+
+fn fail(catalog: &Catalog, msg: &Msg) -> ExitCode {
+    eprintln!("stroom: {}", catalog.render(msg));
+    ExitCode::from(1)
+}
+
+fn date_or_today(ctx: &Context, d: &Option<String>) -> Result<chrono::NaiveDate, Msg> {
+    d.as_deref()
+        .map(parse_date)
+        .transpose()
+        .map(|d| d.unwrap_or(ctx.today))
+}
+
+fn opt_date(d: &Option<String>) -> Result<Option<chrono::NaiveDate>, Msg> {
+    d.as_deref().map(parse_date).transpose()
+}
+
+fn opt_code<T: std::str::FromStr<Err = crate::domain::codes::UnknownCode>>(
+    s: &Option<String>,
+) -> Result<Option<T>, Msg> {
+    Ok(s.as_deref().map(str::parse).transpose()?)
+}
+
+/// Blank text counts as not given.
+fn text(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
+    let cat = ctx.catalog();
+    let Some(command) = command else {
+        return crate::tui::run(ctx).map(|_| ExitCode::SUCCESS);
+    };
+    match command {
+        Command::Demo { seed, force } => crate::demo::run_command(ctx, seed, force)?,
+        Command::Add {
+            referred_on,
+            referrer,
+            urgency,
+            case_ref,
+            name,
+            birth_date,
+            worker,
+        } => {
+            let new = NewReferral {
+                case_ref: text(&case_ref),
+                name: text(&name),
+                birth_date: opt_date(&birth_date)?,
+                referred_on: parse_date(&referred_on)?,
+                referrer: referrer.parse()?,
+                urgency: urgency.parse()?,
+                worker: text(&worker),
+            };
+            let case = ctx
+                .open_store()?
+                .add_referral(&new, ctx.today, &ctx.actor)?;
+            println!("{}", case.case_ref);
+        }
+        Command::Move {
+            case_ref,
+            stage,
+            on,
+            route,
+            care_type,
+            provider,
+            planned_end,
+            reason,
+        } => {
+            let req = Move {
+                to: Some(stage.parse()?),
+                route: opt_code(&route)?,
+                care_type: opt_code(&care_type)?,
+                provider: text(&provider),
+                planned_end_on: opt_date(&planned_end)?,
+                reason: opt_code(&reason)?,
+            };
+            let on = date_or_today(ctx, &on)?;
+            let case = ctx
+                .open_store()?
+                .move_case(&case_ref, &req, on, ctx.today, &ctx.actor, None)?;
+            println!(
+                "{}",
+                cat.fill(
+                    "cli.moved",
+                    &[
+                        ("case", case.case_ref.clone()),
+                        ("stage", case.stage.code().to_string()),
+                        ("date", on.to_string()),
+                    ]
+                )
+            );
+        }
+        Command::Review {
+            case_ref,
+            statuses,
+            on,
+            next,
+            note,
+        } => {
+            let input = ReviewInput {
+                statuses: parse_statuses(&statuses)?,
+                next_on: opt_date(&next)?,
+                note: text(&note),
+            };
+            let on = date_or_today(ctx, &on)?;
+            let codes = ctx.config.precondition_codes();
+            let review = ctx
+                .open_store()?
+                .record_review(&case_ref, on, &input, ctx.today, &ctx.actor, &codes, None)?;
+            println!(
+                "{}",
+                cat.fill(
+                    "cli.reviewed",
+                    &[
+                        ("case", case_ref),
+                        ("date", on.to_string()),
+                        ("next", review.next_on.to_string()),
+                    ]
+                )
+            );
+        }
+        Command::Set {
+            case_ref,
+            assignments,
+            on,
+        } => {
+            let parsed = assignments
+                .iter()
+                .map(|a| Assignment::parse(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            let on = date_or_today(ctx, &on)?;
+            let case = ctx
+                .open_store()?
+                .set_fields(&case_ref, &parsed, on, ctx.today, &ctx.actor, None)?;
+            println!(
+                "{}",
+                cat.fill(
+                    "cli.set",
+                    &[("case", case.case_ref), ("count", parsed.len().to_string())]
+                )
+            );
+        }
+        Command::Decide {
+            case_ref,
+            text: decision,
+            owner,
+            on,
+        } => {
+            let on = date_or_today(ctx, &on)?;
+            ctx.open_store()?.record_decision(
+                &case_ref,
+                on,
+                &decision,
+                text(&owner).as_deref(),
+                ctx.today,
+                &ctx.actor,
+                None,
+            )?;
+            println!(
+                "{}",
+                cat.fill(
+                    "cli.decided",
+                    &[("case", case_ref), ("date", on.to_string())]
+                )
+            );
+        }
+        Command::Backup { file } => {
+            let store = ctx.open_store()?;
+            store.backup_to(&file, &mut |_, _| {})?;
+            println!(
+                "{}",
+                cat.fill("cli.backup_done", &[("path", file.display().to_string())])
+            );
+        }
+        Command::Check => return check(ctx),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `precondition=status` pairs of `stroom review`.
+fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String, Status>, Msg> {
+    if pairs.is_empty() {
+        return Err(Msg::new("error.nothing_to_review"));
+    }
+    pairs
+        .iter()
+        .map(|p| {
+            let (code, status) = p
+                .split_once('=')
+                .ok_or_else(|| Msg::new("error.bad_assignment").arg("value", p))?;
+            let status = status
+                .trim()
+                .parse::<Status>()
+                .map_err(|_| Msg::new("error.bad_status").arg("value", status))?;
+            Ok((code.trim().to_string(), status))
+        })
+        .collect()
+}
+
+fn check(ctx: &Context) -> Result<ExitCode, Msg> {
+    let cat = ctx.catalog();
+    let report = ctx.open_store()?.check(ctx.today)?;
+    for p in &report.problems {
+        match &p.case_ref {
+            Some(r) => println!("{} {r}: {}", cat.t("cli.case"), cat.render(&p.msg)),
+            None => println!("{}", cat.render(&p.msg)),
+        }
+    }
+    if report.problems.is_empty() {
+        println!(
+            "{}",
+            cat.fill(
+                "check.ok",
+                &[
+                    ("cases", report.cases.to_string()),
+                    ("events", report.events.to_string())
+                ]
+            )
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{}",
+            cat.fill(
+                "check.found",
+                &[("count", report.problems.len().to_string())]
+            )
+        );
+        Ok(ExitCode::from(1))
+    }
+}

@@ -1,0 +1,16 @@
+//! The pure rules of stroom: no I/O, no clock. Every function that depends on
+//! the date takes it as a parameter.
+
+pub mod case;
+pub mod codes;
+pub mod dates;
+pub mod lifecycle;
+pub mod msg;
+pub mod review;
+pub mod snapshot;
+
+pub use case::{Assignment, Case, Change, Event, FieldChange, Move, Referral};
+pub use codes::{CareType, OutflowReason, Referrer, Route, Stage, Status, Urgency};
+pub use msg::Msg;
+pub use review::{Review, ReviewInput};
+pub use snapshot::Snapshot;

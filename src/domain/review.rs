@@ -1,0 +1,126 @@
+//! Stoplight reviews (SPEC 3.1): dated records of the preconditions for
+//! outflow. Reviews are history: each is kept, and a precondition a review
+//! does not mention keeps its status from the review before.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::case::Case;
+use super::codes::Status;
+use super::dates::plus_one_month;
+use super::lifecycle::check_not_future;
+use super::msg::Msg;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub id: i64,
+    pub case_id: i64,
+    pub on: NaiveDate,
+    pub next_on: NaiveDate,
+    pub note: Option<String>,
+    /// Only the preconditions this review mentions.
+    pub statuses: BTreeMap<String, Status>,
+}
+
+/// What a review records, before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReviewInput {
+    pub statuses: BTreeMap<String, Status>,
+    pub next_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Checks a review for a case and fills in the default next review date.
+/// `state_on` is the case as it stood at the end of the review date.
+pub fn plan_review(
+    case_ref: &str,
+    state_on: Option<&Case>,
+    on: NaiveDate,
+    today: NaiveDate,
+    input: &ReviewInput,
+    preconditions: &[String],
+) -> Result<ReviewInput, Msg> {
+    check_not_future(on, today)?;
+    if !state_on.is_some_and(|c| c.stage.in_care()) {
+        return Err(Msg::new("error.review_not_in_care")
+            .arg("case", case_ref)
+            .arg("date", on));
+    }
+    if let Some(code) = input.statuses.keys().find(|c| !preconditions.contains(c)) {
+        return Err(Msg::new("error.unknown_precondition")
+            .arg("code", code)
+            .arg("allowed", preconditions.join(", ")));
+    }
+    let next_on = input.next_on.unwrap_or_else(|| plus_one_month(on));
+    if next_on <= on {
+        return Err(Msg::new("error.next_review_not_after")
+            .arg("next", next_on)
+            .arg("date", on));
+    }
+    Ok(ReviewInput {
+        next_on: Some(next_on),
+        ..input.clone()
+    })
+}
+
+/// The latest review on or before `as_of`, and every precondition's status
+/// with unmentioned ones carried over from earlier reviews. `reviews` must be
+/// in date order (then recording order).
+pub fn standing_at(
+    reviews: &[Review],
+    as_of: NaiveDate,
+) -> (Option<&Review>, BTreeMap<String, Status>) {
+    let mut statuses = BTreeMap::new();
+    let mut latest = None;
+    for r in reviews.iter().take_while(|r| r.on <= as_of) {
+        for (code, status) in &r.statuses {
+            statuses.insert(code.clone(), *status);
+        }
+        latest = Some(r);
+    }
+    (latest, statuses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::domain::dates::parse_date(s).unwrap()
+    }
+
+    fn review(id: i64, on: &str, pairs: &[(&str, Status)]) -> Review {
+        Review {
+            id,
+            case_id: 1,
+            on: d(on),
+            next_on: plus_one_month(d(on)),
+            note: None,
+            statuses: pairs.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
+        }
+    }
+
+    #[test]
+    fn unmentioned_statuses_carry_over() {
+        let reviews = vec![
+            review(
+                1,
+                "2026-01-10",
+                &[("housing", Status::Missing), ("income", Status::Ok)],
+            ),
+            review(2, "2026-02-10", &[("housing", Status::Partial)]),
+            review(3, "2026-03-10", &[("income", Status::Missing)]),
+        ];
+        let (latest, s) = standing_at(&reviews, d("2026-02-28"));
+        assert_eq!(latest.unwrap().id, 2);
+        assert_eq!(s["housing"], Status::Partial);
+        assert_eq!(s["income"], Status::Ok);
+        let (latest, _) = standing_at(&reviews, d("2026-01-09"));
+        assert!(latest.is_none());
+        let (_, s) = standing_at(&reviews, d("2026-03-10"));
+        assert_eq!(s["income"], Status::Missing);
+        assert_eq!(s["housing"], Status::Partial);
+    }
+}

@@ -1,0 +1,11 @@
+//! stroom: a case-flow tracker for Dutch local social teams. The library holds
+//! everything; `main.rs` only hands over to `cli::main`.
+
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,199 @@
+//! `stroom check`: SQLite's own integrity checks plus stroom's: every case's
+//! state is the replay of its events, its history starts with the referral,
+//! moves are in date order and the lifecycle dates follow each other.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
+use super::{Result, Store};
+use crate::domain::case::replay;
+use crate::domain::{Case, Change, Event, Msg};
+
+/// One problem found, by case where it belongs to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub case_ref: Option<String>,
+    pub msg: Msg,
+}
+
+/// What `check` looked at, and what it found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub cases: usize,
+    pub events: usize,
+    pub problems: Vec<Problem>,
+}
+
+impl Store {
+    pub fn check(&self, today: NaiveDate) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        self.sqlite_checks(&mut report)?;
+        let cases: HashMap<i64, Case> = {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT {CASE_COLUMNS} FROM cases"))?;
+            stmt.query_map([], codec::case_from_row)?
+                .map(|c| c.map(|c| (c.id, c)))
+                .collect::<rusqlite::Result<_>>()?
+        };
+        report.cases = cases.len();
+        let mut with_events = std::collections::HashSet::new();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events ORDER BY case_id, on_date, id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut batch: Vec<Event> = Vec::new();
+        let mut current = None;
+        while let Some(row) = rows.next()? {
+            let case_id: i64 = row.get("case_id")?;
+            if current.is_some_and(|id| id != case_id) {
+                let id = current.expect("some");
+                check_case(cases.get(&id), &batch, today, &mut report.problems);
+                with_events.insert(id);
+                batch.clear();
+            }
+            current = Some(case_id);
+            batch.push(codec::event_from_row(row)?);
+            report.events += 1;
+        }
+        if let Some(id) = current {
+            check_case(cases.get(&id), &batch, today, &mut report.problems);
+            with_events.insert(id);
+        }
+        for case in cases.values().filter(|c| !with_events.contains(&c.id)) {
+            report
+                .problems
+                .push(problem(case, Msg::new("check.no_events")));
+        }
+        self.check_references(&mut report)?;
+        Ok(report)
+    }
+
+    fn sqlite_checks(&self, report: &mut CheckReport) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = line?;
+            if line != "ok" {
+                report.problems.push(Problem {
+                    case_ref: None,
+                    msg: Msg::new("check.integrity").arg("detail", line),
+                });
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (table, rowid) = row?;
+            report.problems.push(Problem {
+                case_ref: None,
+                msg: Msg::new("check.foreign_key")
+                    .arg("table", table)
+                    .arg("row", rowid),
+            });
+        }
+        Ok(())
+    }
+
+    /// Review and decision events must point at their rows.
+    fn check_references(&self, report: &mut CheckReport) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.case_ref, e.kind, e.ref_id FROM events e JOIN cases c ON c.id = e.case_id \
+             WHERE (e.kind = 'reviewed' AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.id = e.ref_id AND r.case_id = e.case_id)) \
+                OR (e.kind = 'decided' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = e.ref_id AND d.case_id = e.case_id))",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })? {
+            let (case_ref, kind, id) = row?;
+            report.problems.push(Problem {
+                case_ref: Some(case_ref),
+                msg: Msg::new("check.dangling")
+                    .arg("kind", kind)
+                    .arg("id", id.unwrap_or_default()),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn problem(case: &Case, msg: Msg) -> Problem {
+    Problem {
+        case_ref: Some(case.case_ref.clone()),
+        msg,
+    }
+}
+
+fn check_case(case: Option<&Case>, events: &[Event], today: NaiveDate, out: &mut Vec<Problem>) {
+    let Some(case) = case else {
+        out.push(Problem {
+            case_ref: None,
+            msg: Msg::new("check.orphan_events"),
+        });
+        return;
+    };
+    if !matches!(events.first().map(|e| &e.change), Some(Change::Referred(_))) {
+        out.push(problem(case, Msg::new("check.no_referral")));
+        return;
+    }
+    if events
+        .iter()
+        .skip(1)
+        .any(|e| matches!(e.change, Change::Referred(_)))
+    {
+        out.push(problem(case, Msg::new("check.two_referrals")));
+    }
+    if let Some(e) = events.iter().find(|e| e.on > today) {
+        out.push(problem(
+            case,
+            Msg::new("check.future_event").arg("date", e.on),
+        ));
+    }
+    let moves: Vec<&Event> = events
+        .iter()
+        .filter(|e| matches!(e.change, Change::Moved(_)))
+        .collect();
+    if moves.windows(2).any(|w| w[1].seq < w[0].seq) {
+        out.push(problem(case, Msg::new("check.moves_out_of_order")));
+    }
+    let mut replayed = replay(case.id, &case.case_ref, events, None).expect("starts with referral");
+    replayed.name = case.name.clone();
+    replayed.birth_date = case.birth_date;
+    if &replayed != case {
+        out.push(problem(
+            case,
+            Msg::new("check.state_mismatch").arg("fields", differing_fields(case, &replayed)),
+        ));
+    }
+    let lifecycle = [
+        Some(case.referred_on),
+        case.intake_on,
+        case.triaged_on,
+        case.care_started_on,
+        case.closed_on,
+    ];
+    let present: Vec<NaiveDate> = lifecycle.iter().flatten().copied().collect();
+    if present.windows(2).any(|w| w[1] < w[0]) || present.iter().any(|d| *d > today) {
+        out.push(problem(case, Msg::new("check.dates_out_of_order")));
+    }
+}
+
+/// The names of the fields in which two states differ.
+fn differing_fields(a: &Case, b: &Case) -> String {
+    let (a, b) = (
+        serde_json::to_value(a).expect("serialises"),
+        serde_json::to_value(b).expect("serialises"),
+    );
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return String::new();
+    };
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

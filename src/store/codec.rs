@@ -1,0 +1,265 @@
+//! Rows to domain values and back. Codes are stored as their fixed strings,
+//! dates as ISO text, flags as 0/1.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Row, named_params};
+
+use crate::domain::{
+    CareType, Case, Change, Event, FieldChange, Move, OutflowReason, Referral, Referrer, Route,
+    Stage, Status, Urgency,
+};
+
+/// A code column: stored as its string, read back through `FromStr`.
+pub struct Code<T>(pub T);
+
+macro_rules! sql_code {
+    ($($t:ty),+) => {$(
+        impl ToSql for Code<$t> {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.0.code()))
+            }
+        }
+        impl FromSql for Code<$t> {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::from_str(s).map(Code).map_err(|e| FromSqlError::Other(Box::new(e)))
+            }
+        }
+    )+};
+}
+sql_code!(
+    Stage,
+    Referrer,
+    Urgency,
+    Route,
+    CareType,
+    OutflowReason,
+    Status
+);
+
+pub fn code<T>(row: &Row, col: &str) -> rusqlite::Result<T>
+where
+    Code<T>: FromSql,
+{
+    Ok(row.get::<_, Code<T>>(col)?.0)
+}
+
+pub fn opt_code<T>(row: &Row, col: &str) -> rusqlite::Result<Option<T>>
+where
+    Code<T>: FromSql,
+{
+    Ok(row.get::<_, Option<Code<T>>>(col)?.map(|c| c.0))
+}
+
+pub fn c<T: Copy>(v: Option<T>) -> Option<Code<T>> {
+    v.map(Code)
+}
+
+/// Columns of `cases`, in the order `case_from_row` reads them.
+pub const CASE_COLUMNS: &str = "id, case_ref, name, birth_date, referred_on, referrer, urgency, \
+    worker, stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
+    care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, episode, version";
+
+pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
+    Ok(Case {
+        id: row.get("id")?,
+        case_ref: row.get("case_ref")?,
+        name: row.get("name")?,
+        birth_date: row.get::<_, Option<NaiveDate>>("birth_date")?,
+        referred_on: row.get("referred_on")?,
+        referrer: code(row, "referrer")?,
+        urgency: code(row, "urgency")?,
+        worker: row.get("worker")?,
+        stage: code(row, "stage")?,
+        stage_since: row.get("stage_since")?,
+        route: opt_code(row, "route")?,
+        care_type: opt_code(row, "care_type")?,
+        provider: row.get("provider")?,
+        bridging_care: row.get("bridging_care")?,
+        intake_on: row.get("intake_on")?,
+        triaged_on: row.get("triaged_on")?,
+        care_started_on: row.get("care_started_on")?,
+        waiting_since: row.get("waiting_since")?,
+        planned_end_on: row.get("planned_end_on")?,
+        closed_on: row.get("closed_on")?,
+        outflow_reason: opt_code(row, "outflow_reason")?,
+        escalated: row.get("escalated")?,
+        episode: row.get("episode")?,
+        version: row.get("version")?,
+    })
+}
+
+/// Inserts or updates the state row of a case (never deletes: events refer
+/// to it).
+pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date, referred_on, \
+    referrer, urgency, worker, stage, stage_since, route, care_type, provider, bridging_care, \
+    intake_on, triaged_on, care_started_on, waiting_since, planned_end_on, closed_on, \
+    outflow_reason, escalated, episode, version) VALUES (:id, :case_ref, :name, :birth_date, \
+    :referred_on, :referrer, :urgency, :worker, :stage, :stage_since, :route, :care_type, \
+    :provider, :bridging_care, :intake_on, :triaged_on, :care_started_on, :waiting_since, \
+    :planned_end_on, :closed_on, :outflow_reason, :escalated, :episode, :version) \
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date, \
+    referred_on = excluded.referred_on, referrer = excluded.referrer, urgency = excluded.urgency, \
+    worker = excluded.worker, stage = excluded.stage, stage_since = excluded.stage_since, \
+    route = excluded.route, care_type = excluded.care_type, provider = excluded.provider, \
+    bridging_care = excluded.bridging_care, intake_on = excluded.intake_on, \
+    triaged_on = excluded.triaged_on, care_started_on = excluded.care_started_on, \
+    waiting_since = excluded.waiting_since, planned_end_on = excluded.planned_end_on, \
+    closed_on = excluded.closed_on, outflow_reason = excluded.outflow_reason, \
+    escalated = excluded.escalated, episode = excluded.episode, version = excluded.version";
+
+pub fn upsert_case(stmt: &mut rusqlite::Statement, case: &Case) -> rusqlite::Result<()> {
+    stmt.execute(named_params! {
+        ":id": case.id,
+        ":case_ref": case.case_ref,
+        ":name": case.name,
+        ":birth_date": case.birth_date,
+        ":referred_on": case.referred_on,
+        ":referrer": Code(case.referrer),
+        ":urgency": Code(case.urgency),
+        ":worker": case.worker,
+        ":stage": Code(case.stage),
+        ":stage_since": case.stage_since,
+        ":route": c(case.route),
+        ":care_type": c(case.care_type),
+        ":provider": case.provider,
+        ":bridging_care": case.bridging_care,
+        ":intake_on": case.intake_on,
+        ":triaged_on": case.triaged_on,
+        ":care_started_on": case.care_started_on,
+        ":waiting_since": case.waiting_since,
+        ":planned_end_on": case.planned_end_on,
+        ":closed_on": case.closed_on,
+        ":outflow_reason": c(case.outflow_reason),
+        ":escalated": case.escalated,
+        ":episode": case.episode,
+        ":version": case.version,
+    })?;
+    Ok(())
+}
+
+pub const INSERT_EVENT: &str = "INSERT INTO events (case_id, on_date, recorded_at, actor, kind, \
+    referrer, urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, \
+    field, value, ref_id) VALUES (:case_id, :on_date, :recorded_at, :actor, :kind, :referrer, \
+    :urgency, :worker, :stage, :route, :care_type, :provider, :planned_end_on, :outflow_reason, \
+    :field, :value, :ref_id)";
+
+/// Who recorded an event, and when (the audit part of an event row).
+pub struct Stamp<'a> {
+    pub recorded_at: &'a str,
+    pub actor: &'a str,
+}
+
+/// Appends one event; returns its row id (the event's `seq`).
+pub fn insert_event(
+    stmt: &mut rusqlite::Statement,
+    case_id: i64,
+    on: NaiveDate,
+    change: &Change,
+    stamp: &Stamp,
+) -> rusqlite::Result<i64> {
+    let none_m = Move::default();
+    let (kind, referral, m, set, ref_id) = match change {
+        Change::Referred(r) => ("referred", Some(r), &none_m, None, None),
+        Change::Moved(m) => ("moved", None, m, None, None),
+        Change::Set(f) => ("set", None, &none_m, Some(f), None),
+        Change::Reviewed { review_id } => ("reviewed", None, &none_m, None, Some(*review_id)),
+        Change::Decided { decision_id } => ("decided", None, &none_m, None, Some(*decision_id)),
+    };
+    stmt.insert(named_params! {
+        ":case_id": case_id,
+        ":on_date": on,
+        ":recorded_at": stamp.recorded_at,
+        ":actor": stamp.actor,
+        ":kind": kind,
+        ":referrer": referral.map(|r| Code(r.referrer)),
+        ":urgency": referral.map(|r| Code(r.urgency)),
+        ":worker": referral.and_then(|r| r.worker.as_deref()),
+        ":stage": c(m.to),
+        ":route": c(m.route),
+        ":care_type": c(m.care_type),
+        ":provider": m.provider,
+        ":planned_end_on": m.planned_end_on,
+        ":outflow_reason": c(m.reason),
+        ":field": set.map(|f| f.field()),
+        ":value": set.and_then(|f| f.value()),
+        ":ref_id": ref_id,
+    })
+}
+
+/// Columns of `events` that `event_from_row` reads.
+pub const EVENT_COLUMNS: &str = "id, case_id, on_date, kind, referrer, urgency, worker, stage, \
+    route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
+
+pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
+    let kind: String = row.get("kind")?;
+    let change = match kind.as_str() {
+        "referred" => Change::Referred(Referral {
+            referrer: code(row, "referrer")?,
+            urgency: code(row, "urgency")?,
+            worker: row.get("worker")?,
+        }),
+        "moved" => Change::Moved(Move {
+            to: opt_code(row, "stage")?,
+            route: opt_code(row, "route")?,
+            care_type: opt_code(row, "care_type")?,
+            provider: row.get("provider")?,
+            planned_end_on: row.get("planned_end_on")?,
+            reason: opt_code(row, "outflow_reason")?,
+        }),
+        "set" => Change::Set(field_change(row)?),
+        "reviewed" => Change::Reviewed {
+            review_id: row.get("ref_id")?,
+        },
+        _ => Change::Decided {
+            decision_id: row.get("ref_id")?,
+        },
+    };
+    Ok(Event {
+        on: row.get("on_date")?,
+        seq: row.get("id")?,
+        change,
+    })
+}
+
+fn field_change(row: &Row) -> rusqlite::Result<FieldChange> {
+    let field: String = row.get("field")?;
+    let value: Option<String> = row.get("value")?;
+    let bad = |what: &str| FromSqlError::Other(format!("bad value {value:?} for {what}").into());
+    let to_err = |e: FromSqlError| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    };
+    let flag = |v: &Option<String>| match v.as_deref() {
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        _ => Err(to_err(bad(&field))),
+    };
+    Ok(match field.as_str() {
+        "name" => FieldChange::Name,
+        "birth_date" => FieldChange::BirthDate,
+        "urgency" => FieldChange::Urgency(
+            value
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|_| to_err(bad("urgency")))?,
+        ),
+        "worker" => FieldChange::Worker(value),
+        "provider" => FieldChange::Provider(value),
+        "planned_end_on" => FieldChange::PlannedEnd(
+            value
+                .as_deref()
+                .map(|v| {
+                    v.parse::<NaiveDate>()
+                        .map_err(|_| to_err(bad("planned_end_on")))
+                })
+                .transpose()?,
+        ),
+        "bridging_care" => FieldChange::BridgingCare(flag(&value)?),
+        "escalated" => FieldChange::Escalated(flag(&value)?),
+        _ => return Err(to_err(bad("field"))),
+    })
+}

@@ -1,0 +1,73 @@
+//! The SQLite store. It loads facts and writes changes; every change is one
+//! immediate transaction that appends its event row and updates the case's
+//! state, which is always the replay of its events.
+
+mod backup;
+mod check;
+mod codec;
+mod open;
+pub mod schema;
+mod snapshot;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::domain::Msg;
+
+pub use check::{CheckReport, Problem};
+
+pub use write::{CaseBundle, HistoryEntry, NewReferral};
+
+pub type Result<T> = std::result::Result<T, Msg>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when missing) the stroom database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = open::open(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Changes whenever another connection commits: the UI watches this to
+    /// refresh without polling the data itself.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    pub fn count_cases(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?)
+    }
+}
+
+/// Turns SQLite errors into one sentence for the user.
+impl From<rusqlite::Error> for Msg {
+    fn from(e: rusqlite::Error) -> Msg {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Msg::new("error.disk_full"),
+            Some(ErrorCode::ReadOnly) => Msg::new("error.read_only").arg("path", "database"),
+            _ => Msg::new("error.database").arg("reason", e),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Opening a database: refuse what is not ours without touching it, create
+//! new files readable by their owner only, set the pragmas, migrate.
+
+use std::fs::{self, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::Result;
+use super::schema::{self, APPLICATION_ID};
+use crate::domain::Msg;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// How long a writer waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub fn open(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(Msg::new("error.folder_missing").arg("path", parent.display()));
+        }
+    }
+    let is_new = prepare_file(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        Msg::new("error.cannot_open")
+            .arg("path", &shown)
+            .arg("reason", e)
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    if !is_new {
+        check_identity(&conn, &shown)?;
+    }
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(Msg::new("error.read_only").arg("path", &shown));
+    }
+    // WAL lets readers (the UI, exports) go on while one process writes.
+    // synchronous=FULL: an acknowledged change survives a power cut too.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Makes sure a file that exists is an SQLite file, and creates a missing
+/// one readable by its owner only (SQLite gives its WAL the same mode).
+/// Returns whether the database is new (no file, or an empty one).
+fn prepare_file(path: &Path) -> Result<bool> {
+    let shown = path.display().to_string();
+    match fs::metadata(path) {
+        Ok(meta) if meta.len() > 0 => {
+            let mut head = [0u8; 16];
+            let read = fs::File::open(path)
+                .and_then(|mut f| f.read_exact(&mut head))
+                .map_err(|e| {
+                    Msg::new("error.cannot_open")
+                        .arg("path", &shown)
+                        .arg("reason", e)
+                });
+            if read.is_err() || &head != SQLITE_MAGIC {
+                return Err(Msg::new("error.not_sqlite").arg("path", &shown));
+            }
+            Ok(false)
+        }
+        Ok(meta) => {
+            if meta.permissions().readonly() {
+                return Err(Msg::new("error.read_only").arg("path", &shown));
+            }
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
+                Msg::new("error.cannot_open")
+                    .arg("path", &shown)
+                    .arg("reason", e)
+            })?;
+            Ok(true)
+        }
+        Err(_) => {
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| {
+                    Msg::new("error.cannot_open")
+                        .arg("path", &shown)
+                        .arg("reason", e)
+                })?;
+            Ok(true)
+        }
+    }
+}
+
+/// Refuses another program's database, or one from a newer stroom, before
+/// anything is written to it.
+fn check_identity(conn: &Connection, shown: &str) -> Result<()> {
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
+        return Err(Msg::new("error.not_stroom").arg("path", shown));
+    }
+    if version > schema::latest_version() {
+        return Err(Msg::new("error.newer_schema")
+            .arg("path", shown)
+            .arg("found", version)
+            .arg("known", schema::latest_version()));
+    }
+    Ok(())
+}
+
+/// Brings the schema up to date in one transaction.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let migrations = schema::migrations();
+    for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    if current == 0 {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

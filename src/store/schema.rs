@@ -1,0 +1,140 @@
+//! The database schema and its migrations. The schema version is SQLite's
+//! `user_version`; `application_id` marks the file as stroom's. Migrations run
+//! at open time, all in one transaction.
+
+use crate::domain::{CareType, OutflowReason, Referrer, Route, Stage, Urgency};
+
+/// "strm" in ASCII: marks a stroom database.
+pub const APPLICATION_ID: i64 = 0x7374_726d;
+
+/// `IN (...)` list of the codes of one kind, for CHECK constraints.
+fn codes_in(codes: &[&str]) -> String {
+    let quoted: Vec<String> = codes.iter().map(|c| format!("'{c}'")).collect();
+    quoted.join(",")
+}
+
+/// Version 1: cases (current state, a projection of the events), the
+/// append-only events, reviews and case-review decisions. A review or
+/// decision row is written first; its event points to it with `ref_id`.
+fn v1() -> String {
+    let stage = codes_in(&Stage::codes());
+    let referrer = codes_in(&Referrer::codes());
+    let urgency = codes_in(&Urgency::codes());
+    let route = codes_in(&Route::codes());
+    let care = codes_in(&CareType::codes());
+    let reason = codes_in(&OutflowReason::codes());
+    let date = |col: &str| {
+        format!(
+            "{col} TEXT CHECK ({col} IS NULL OR ({col} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'))"
+        )
+    };
+    format!(
+        r#"
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    case_ref TEXT NOT NULL UNIQUE CHECK (length(case_ref) BETWEEN 1 AND 64),
+    name TEXT,
+    {birth_date},
+    {referred_on} NOT NULL,
+    referrer TEXT NOT NULL CHECK (referrer IN ({referrer})),
+    urgency TEXT NOT NULL CHECK (urgency IN ({urgency})),
+    worker TEXT,
+    stage TEXT NOT NULL CHECK (stage IN ({stage})),
+    {stage_since} NOT NULL,
+    route TEXT CHECK (route IS NULL OR route IN ({route})),
+    care_type TEXT CHECK (care_type IS NULL OR care_type IN ({care})),
+    provider TEXT,
+    bridging_care INTEGER NOT NULL DEFAULT 0 CHECK (bridging_care IN (0, 1)),
+    {intake_on},
+    {triaged_on},
+    {care_started_on},
+    {waiting_since},
+    {planned_end_on},
+    {closed_on},
+    outflow_reason TEXT CHECK (outflow_reason IS NULL OR outflow_reason IN ({reason})),
+    escalated INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),
+    episode INTEGER NOT NULL DEFAULT 1 CHECK (episode >= 1),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    CHECK ((stage = 'closed') = (closed_on IS NOT NULL))
+) STRICT;
+CREATE INDEX cases_stage ON cases (stage, referred_on);
+CREATE INDEX cases_worker ON cases (worker);
+CREATE INDEX cases_provider ON cases (provider);
+CREATE INDEX cases_closed ON cases (closed_on);
+CREATE INDEX cases_care_started ON cases (care_started_on);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    {on_date} NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('referred', 'moved', 'set', 'reviewed', 'decided')),
+    referrer TEXT CHECK (referrer IS NULL OR referrer IN ({referrer})),
+    urgency TEXT CHECK (urgency IS NULL OR urgency IN ({urgency})),
+    worker TEXT,
+    stage TEXT CHECK (stage IS NULL OR stage IN ({stage})),
+    route TEXT CHECK (route IS NULL OR route IN ({route})),
+    care_type TEXT CHECK (care_type IS NULL OR care_type IN ({care})),
+    provider TEXT,
+    {planned_end_on},
+    outflow_reason TEXT CHECK (outflow_reason IS NULL OR outflow_reason IN ({reason})),
+    field TEXT,
+    value TEXT,
+    ref_id INTEGER,
+    CHECK ((kind = 'moved') = (stage IS NOT NULL)),
+    CHECK ((kind = 'set') = (field IS NOT NULL)),
+    CHECK ((kind = 'referred') = (referrer IS NOT NULL))
+) STRICT;
+CREATE INDEX events_case ON events (case_id, on_date, id);
+CREATE INDEX events_date ON events (on_date);
+
+-- The history is append-only: corrections are new events, never edits.
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    {on_date} NOT NULL,
+    {next_on} NOT NULL,
+    note TEXT,
+    statuses TEXT NOT NULL CHECK (json_valid(statuses) AND json_type(statuses) = 'object'),
+    CHECK (next_on > on_date)
+) STRICT;
+CREATE INDEX reviews_case ON reviews (case_id, on_date, id);
+
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    {meeting_on} NOT NULL,
+    text TEXT NOT NULL CHECK (length(text) > 0),
+    owner TEXT
+) STRICT;
+CREATE INDEX decisions_meeting ON decisions (meeting_on, id);
+"#,
+        birth_date = date("birth_date"),
+        referred_on = date("referred_on"),
+        stage_since = date("stage_since"),
+        intake_on = date("intake_on"),
+        triaged_on = date("triaged_on"),
+        care_started_on = date("care_started_on"),
+        waiting_since = date("waiting_since"),
+        planned_end_on = date("planned_end_on"),
+        closed_on = date("closed_on"),
+        on_date = date("on_date"),
+        next_on = date("next_on"),
+        meeting_on = date("meeting_on"),
+    )
+}
+
+/// The migrations in order; migration i brings the schema to version i + 1.
+pub fn migrations() -> Vec<String> {
+    vec![v1()]
+}
+
+pub fn latest_version() -> i64 {
+    migrations().len() as i64
+}

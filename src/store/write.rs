@@ -1,0 +1,524 @@
+//! Writing changes. Each change runs in one immediate transaction: load the
+//! case and its events, let the domain check the change, append the event,
+//! replay, and store the new state. A form that read an older version of the
+//! case is refused instead of silently overwriting.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};
+use super::{Result, Store};
+use crate::domain::case::{replay, sort_for_replay};
+use crate::domain::lifecycle::{check_fact_date, check_not_future, plan_move};
+use crate::domain::review::plan_review;
+use crate::domain::{
+    Assignment, Case, Change, Event, Move, Msg, Referral, Referrer, Review, ReviewInput, Urgency,
+};
+
+/// A referral to register (`stroom add`, the UI's `n`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReferral {
+    pub case_ref: Option<String>,
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub referred_on: NaiveDate,
+    pub referrer: Referrer,
+    pub urgency: Urgency,
+    pub worker: Option<String>,
+}
+
+/// An event with who recorded it and when, for the case screen and audits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub event: Event,
+    pub recorded_at: String,
+    pub actor: String,
+}
+
+/// A whole case with its history, for bulk inserts (demo team, import).
+/// Events are in lifecycle order; `Reviewed { review_id: i }` points at
+/// `reviews[i]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseBundle {
+    pub case_ref: String,
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub events: Vec<(NaiveDate, Change)>,
+    pub reviews: Vec<(NaiveDate, ReviewInput)>,
+}
+
+/// What a planned change writes: its events, and personal fields to update.
+#[derive(Default)]
+struct Pending {
+    events: Vec<(NaiveDate, Change)>,
+    name: Option<Option<String>>,
+    birth_date: Option<Option<NaiveDate>>,
+}
+
+fn now_stamp() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A case reference a person can type and a spreadsheet keeps intact.
+pub fn check_case_ref(r: &str) -> Result<()> {
+    let ok = !r.is_empty()
+        && r.len() <= 64
+        && r.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Msg::new("error.bad_case_ref").arg("value", r))
+    }
+}
+
+fn load_case(tx: &Transaction, case_ref: &str) -> Result<Case> {
+    tx.query_row(
+        &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
+        [case_ref],
+        codec::case_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Msg::new("error.unknown_case").arg("case", case_ref))
+}
+
+pub(super) fn load_events(conn: &rusqlite::Connection, case_id: i64) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE case_id = ?1 ORDER BY on_date, id"
+    ))?;
+    let events = stmt
+        .query_map([case_id], codec::event_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(events)
+}
+
+pub(super) fn load_reviews(conn: &rusqlite::Connection, case_id: i64) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+         WHERE case_id = ?1 ORDER BY on_date, id",
+    )?;
+    let reviews = stmt
+        .query_map([case_id], review_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(reviews)
+}
+
+pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
+    let json: String = row.get("statuses")?;
+    let statuses = serde_json::from_str(&json).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Review {
+        id: row.get("id")?,
+        case_id: row.get("case_id")?,
+        on: row.get("on_date")?,
+        next_on: row.get("next_on")?,
+        note: row.get("note")?,
+        statuses,
+    })
+}
+
+fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput) -> Result<i64> {
+    let json = serde_json::to_string(&r.statuses).expect("statuses serialise");
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO reviews (case_id, on_date, next_on, note, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    Ok(stmt.insert(params![case_id, on, r.next_on, r.note, json])?)
+}
+
+impl Store {
+    /// The current state of one case.
+    pub fn case(&self, case_ref: &str) -> Result<Case> {
+        self.conn
+            .query_row(
+                &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
+                [case_ref],
+                codec::case_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Msg::new("error.unknown_case").arg("case", case_ref))
+    }
+
+    pub fn events(&self, case_id: i64) -> Result<Vec<Event>> {
+        load_events(&self.conn, case_id)
+    }
+
+    pub fn reviews(&self, case_id: i64) -> Result<Vec<Review>> {
+        load_reviews(&self.conn, case_id)
+    }
+
+    /// Every event of a case in replay order, with actor and recording time.
+    pub fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS}, recorded_at, actor FROM events WHERE case_id = ?1 ORDER BY on_date, id"
+        ))?;
+        let rows = stmt
+            .query_map([case_id], |row| {
+                Ok(HistoryEntry {
+                    event: codec::event_from_row(row)?,
+                    recorded_at: row.get("recorded_at")?,
+                    actor: row.get("actor")?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Registers a new referral; returns the stored case.
+    pub fn add_referral(
+        &mut self,
+        new: &NewReferral,
+        today: NaiveDate,
+        actor: &str,
+    ) -> Result<Case> {
+        check_not_future(new.referred_on, today)?;
+        if let Some(b) = new.birth_date {
+            check_not_future(b, today)?;
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let case_ref = match &new.case_ref {
+            Some(r) => {
+                check_case_ref(r)?;
+                if case_ref_taken(&tx, r)? {
+                    return Err(Msg::new("error.case_ref_exists").arg("case", r));
+                }
+                r.clone()
+            }
+            None => next_case_ref(&tx, new.referred_on)?,
+        };
+        let bundle = CaseBundle {
+            case_ref,
+            name: new.name.clone(),
+            birth_date: new.birth_date,
+            events: vec![(
+                new.referred_on,
+                Change::Referred(Referral {
+                    referrer: new.referrer,
+                    urgency: new.urgency,
+                    worker: new.worker.clone(),
+                }),
+            )],
+            reviews: Vec::new(),
+        };
+        let stamp = now_stamp();
+        let case = insert_bundle(
+            &tx,
+            &bundle,
+            &Stamp {
+                recorded_at: &stamp,
+                actor,
+            },
+        )?;
+        tx.commit()?;
+        Ok(case)
+    }
+
+    /// Moves a case to another stage (SPEC 1.2).
+    pub fn move_case(
+        &mut self,
+        case_ref: &str,
+        req: &Move,
+        on: NaiveDate,
+        today: NaiveDate,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Case> {
+        self.change_case(case_ref, expected_version, actor, |_, case, _| {
+            let m = plan_move(case, req, on, today)?;
+            Ok(Pending {
+                events: vec![(on, Change::Moved(m))],
+                ..Pending::default()
+            })
+        })
+    }
+
+    /// Changes fields (`stroom set`); each change is its own event.
+    pub fn set_fields(
+        &mut self,
+        case_ref: &str,
+        assignments: &[Assignment],
+        on: NaiveDate,
+        today: NaiveDate,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<Case> {
+        if assignments.is_empty() {
+            return Err(Msg::new("error.nothing_to_set"));
+        }
+        self.change_case(case_ref, expected_version, actor, |_, _, events| {
+            check_fact_date(events[0].on, on, today)?;
+            let mut pending = Pending::default();
+            for a in assignments {
+                match a {
+                    Assignment::Name(n) => pending.name = Some(n.clone()),
+                    Assignment::BirthDate(b) => {
+                        if let Some(b) = b {
+                            check_not_future(*b, today)?;
+                        }
+                        pending.birth_date = Some(*b)
+                    }
+                    Assignment::Field(_) => {}
+                }
+                pending.events.push((on, Change::Set(a.change())));
+            }
+            Ok(pending)
+        })
+    }
+
+    /// Records a stoplight review (SPEC 3.1); returns it as stored.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_review(
+        &mut self,
+        case_ref: &str,
+        on: NaiveDate,
+        input: &ReviewInput,
+        today: NaiveDate,
+        actor: &str,
+        preconditions: &[String],
+        expected_version: Option<i64>,
+    ) -> Result<Review> {
+        let mut stored = None;
+        self.change_case(case_ref, expected_version, actor, |tx, case, events| {
+            let state_on = replay(case.id, &case.case_ref, events, Some(on));
+            let planned = plan_review(
+                &case.case_ref,
+                state_on.as_ref(),
+                on,
+                today,
+                input,
+                preconditions,
+            )?;
+            let review_id = insert_review(tx, case.id, on, &planned)?;
+            stored = Some(Review {
+                id: review_id,
+                case_id: case.id,
+                on,
+                next_on: planned.next_on.expect("planned"),
+                note: planned.note.clone(),
+                statuses: planned.statuses.clone(),
+            });
+            Ok(Pending {
+                events: vec![(on, Change::Reviewed { review_id })],
+                ..Pending::default()
+            })
+        })?;
+        Ok(stored.expect("review stored"))
+    }
+
+    /// Records a case-review decision for the meeting on `meeting_on`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_decision(
+        &mut self,
+        case_ref: &str,
+        meeting_on: NaiveDate,
+        text: &str,
+        owner: Option<&str>,
+        today: NaiveDate,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Msg::new("error.decision_empty"));
+        }
+        let mut id = 0;
+        self.change_case(case_ref, expected_version, actor, |tx, _, events| {
+            check_fact_date(events[0].on, meeting_on, today)?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO decisions (case_id, meeting_on, text, owner) \
+                 SELECT id, ?2, ?3, ?4 FROM cases WHERE case_ref = ?1",
+            )?;
+            id = stmt.insert(params![case_ref, meeting_on, text, owner])?;
+            Ok(Pending {
+                events: vec![(meeting_on, Change::Decided { decision_id: id })],
+                ..Pending::default()
+            })
+        })?;
+        Ok(id)
+    }
+
+    /// The one path of every change to an existing case.
+    fn change_case(
+        &mut self,
+        case_ref: &str,
+        expected_version: Option<i64>,
+        actor: &str,
+        plan: impl FnOnce(&Transaction, &Case, &[Event]) -> Result<Pending>,
+    ) -> Result<Case> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let case = load_case(&tx, case_ref)?;
+        if expected_version.is_some_and(|v| v != case.version) {
+            return Err(Msg::new("error.conflict").arg("case", case_ref));
+        }
+        let mut events = load_events(&tx, case.id)?;
+        let pending = plan(&tx, &case, &events)?;
+        let stamp = now_stamp();
+        let stamp = Stamp {
+            recorded_at: &stamp,
+            actor,
+        };
+        {
+            let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+            for (on, change) in pending.events {
+                let seq = codec::insert_event(&mut insert, case.id, on, &change, &stamp)?;
+                events.push(Event { on, seq, change });
+            }
+        }
+        sort_for_replay(&mut events);
+        let mut new =
+            replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
+        new.name = pending.name.unwrap_or(case.name);
+        new.birth_date = pending.birth_date.unwrap_or(case.birth_date);
+        codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, &new)?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Inserts whole cases with their histories in one transaction (demo team,
+    /// import): all or nothing. Every move is checked by the same lifecycle
+    /// rules as a single move. `progress` hears the count done so far.
+    pub fn insert_bundles(
+        &mut self,
+        bundles: &[CaseBundle],
+        today: NaiveDate,
+        actor: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stamp = now_stamp();
+        let stamp = Stamp {
+            recorded_at: &stamp,
+            actor,
+        };
+        for (i, bundle) in bundles.iter().enumerate() {
+            check_bundle(bundle, today)?;
+            if case_ref_taken(&tx, &bundle.case_ref)? {
+                return Err(Msg::new("error.case_ref_exists").arg("case", &bundle.case_ref));
+            }
+            insert_bundle(&tx, bundle, &stamp)?;
+            if i % 1000 == 999 {
+                progress(i + 1);
+            }
+        }
+        tx.commit()?;
+        progress(bundles.len());
+        Ok(bundles.len())
+    }
+}
+
+fn case_ref_taken(tx: &Transaction, r: &str) -> Result<bool> {
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM cases WHERE case_ref = ?1")?;
+    Ok(stmt.exists([r])?)
+}
+
+/// The next free `YYYY-NNNN` reference in the year of the referral.
+fn next_case_ref(tx: &Transaction, referred_on: NaiveDate) -> Result<String> {
+    use chrono::Datelike;
+    let year = referred_on.year();
+    let max: Option<i64> = tx.query_row(
+        "SELECT max(CAST(substr(case_ref, 6) AS INTEGER)) FROM cases \
+         WHERE case_ref >= ?1 AND case_ref < ?2 AND substr(case_ref, 6) NOT GLOB '*[^0-9]*'",
+        params![format!("{year}-"), format!("{year}.")],
+        |r| r.get(0),
+    )?;
+    Ok(format!("{year}-{:04}", max.unwrap_or(0) + 1))
+}
+
+/// Replays a bundle step by step through the lifecycle rules, so that no bulk
+/// path can store a history a single move would refuse.
+fn check_bundle(bundle: &CaseBundle, today: NaiveDate) -> Result<()> {
+    check_case_ref(&bundle.case_ref)?;
+    let mut iter = bundle.events.iter();
+    let Some((first_on, Change::Referred(r))) = iter.next() else {
+        return Err(Msg::new("error.database").arg("reason", "a case must start with its referral"));
+    };
+    check_not_future(*first_on, today)?;
+    let mut case = Case::referred(0, &bundle.case_ref, *first_on, r);
+    for (seq, (on, change)) in iter.enumerate() {
+        let change = match change {
+            Change::Moved(m) => Change::Moved(plan_move(&case, m, *on, today)?),
+            Change::Reviewed { review_id } => {
+                let (_, input) = bundle
+                    .reviews
+                    .get(*review_id as usize)
+                    .ok_or_else(|| Msg::new("error.database").arg("reason", "review missing"))?;
+                if !case.stage.in_care() {
+                    return Err(Msg::new("error.review_not_in_care")
+                        .arg("case", &bundle.case_ref)
+                        .arg("date", on));
+                }
+                check_not_future(*on, today)?;
+                if input.next_on.is_some_and(|n| n <= *on) {
+                    return Err(Msg::new("error.next_review_not_after")
+                        .arg("next", input.next_on.expect("some"))
+                        .arg("date", on));
+                }
+                change.clone()
+            }
+            other => {
+                check_fact_date(*first_on, *on, today)?;
+                other.clone()
+            }
+        };
+        case.apply(&Event {
+            on: *on,
+            seq: seq as i64,
+            change,
+        });
+    }
+    Ok(())
+}
+
+/// Writes one case and its history; returns the stored state.
+fn insert_bundle(tx: &Transaction, bundle: &CaseBundle, stamp: &Stamp) -> Result<Case> {
+    let Some((first_on, Change::Referred(referral))) = bundle.events.first() else {
+        return Err(Msg::new("error.database").arg("reason", "a case must start with its referral"));
+    };
+    let mut case = Case::referred(0, &bundle.case_ref, *first_on, referral);
+    case.name = bundle.name.clone();
+    case.birth_date = bundle.birth_date;
+    tx.prepare_cached(
+        "INSERT INTO cases (case_ref, referred_on, referrer, urgency, stage, stage_since, version) \
+         VALUES (?1, ?2, 'other', 'regular', 'referred', ?2, 1)",
+    )?
+    .execute(params![bundle.case_ref, first_on])?;
+    case.id = tx.last_insert_rowid();
+    let mut events = Vec::with_capacity(bundle.events.len());
+    {
+        let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+        for (on, change) in &bundle.events {
+            let change = match change {
+                Change::Reviewed { review_id } => {
+                    let (_, input) = &bundle.reviews[*review_id as usize];
+                    let mut input = input.clone();
+                    input.next_on = input
+                        .next_on
+                        .or_else(|| Some(crate::domain::dates::plus_one_month(*on)));
+                    Change::Reviewed {
+                        review_id: insert_review(tx, case.id, *on, &input)?,
+                    }
+                }
+                other => other.clone(),
+            };
+            let seq = codec::insert_event(&mut insert, case.id, *on, &change, stamp)?;
+            events.push(Event {
+                on: *on,
+                seq,
+                change,
+            });
+        }
+    }
+    sort_for_replay(&mut events);
+    let mut state =
+        replay(case.id, &case.case_ref, &events, None).expect("starts with its referral");
+    state.name = case.name;
+    state.birth_date = case.birth_date;
+    codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, &state)?;
+    Ok(state)
+}
