@@ -1,0 +1,333 @@
+//! The command line as a process: names, output and exit codes of SPEC 6.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+struct Team {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Team {
+    fn new() -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("team.db");
+        Team { _dir: dir, db }
+    }
+
+    fn dir(&self) -> &Path {
+        self.db.parent().unwrap()
+    }
+
+    fn stroom(&self) -> Command {
+        let mut cmd = Command::cargo_bin("stroom").unwrap();
+        cmd.env("STROOM_DB", &self.db)
+            .env("STROOM_TODAY", "2026-11-22")
+            .env("STROOM_CONFIG", self.dir().join("no-config.toml"))
+            .env_remove("STROOM_LANG")
+            .env("USER", "sanne");
+        cmd
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.stroom().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn add(&self) -> String {
+        self.ok(&[
+            "add",
+            "--referred-on",
+            "2026-09-01",
+            "--referrer",
+            "gp",
+            "--name",
+            "Daan",
+            "--birth-date",
+            "2010-05-05",
+        ])
+        .trim()
+        .to_string()
+    }
+}
+
+#[test]
+fn add_prints_only_the_reference() {
+    let team = Team::new();
+    assert_eq!(
+        team.ok(&["add", "--referred-on", "01-09-2026", "--referrer", "school"]),
+        "2026-0001\n"
+    );
+    assert_eq!(
+        team.ok(&[
+            "add",
+            "--referred-on",
+            "2026-09-02",
+            "--referrer",
+            "jgz",
+            "--urgency",
+            "urgent"
+        ]),
+        "2026-0002\n"
+    );
+    assert_eq!(
+        team.ok(&[
+            "add",
+            "--referred-on",
+            "2026-09-02",
+            "--referrer",
+            "jgz",
+            "--ref",
+            "T-7"
+        ]),
+        "T-7\n"
+    );
+    team.stroom()
+        .args([
+            "add",
+            "--referred-on",
+            "2026-09-02",
+            "--referrer",
+            "jgz",
+            "--ref",
+            "T-7",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("T-7").and(predicate::str::contains("bestaat al")));
+}
+
+#[test]
+fn a_case_through_every_stage_from_the_command_line() {
+    let team = Team::new();
+    let r = team.add();
+    team.ok(&["move", &r, "intake", "--on", "2026-09-05"]);
+    team.ok(&["move", &r, "triage", "--on", "2026-09-10"]);
+    let out = team.ok(&[
+        "move",
+        &r,
+        "waiting",
+        "--on",
+        "2026-09-20",
+        "--route",
+        "ambulant",
+        "--provider",
+        "Kompas Jeugdhulp",
+    ]);
+    assert!(out.contains("Wacht op hulp"), "{out}");
+    team.ok(&[
+        "move",
+        &r,
+        "in_care",
+        "--on",
+        "2026-10-01",
+        "--care-type",
+        "ambulant_home",
+        "--planned-end",
+        "2027-06-30",
+    ]);
+    team.ok(&[
+        "review",
+        &r,
+        "--on",
+        "2026-10-15",
+        "housing=missing",
+        "perspective_plan=partial",
+        "--note",
+        "woonplek zoeken",
+    ]);
+    team.ok(&["set", &r, "worker=Bram", "escalated=true"]);
+    team.ok(&[
+        "decide",
+        &r,
+        "--text",
+        "Woonplek regelen",
+        "--owner",
+        "Bram",
+    ]);
+    team.ok(&["move", &r, "evaluation", "--on", "2026-11-01"]);
+    team.ok(&["move", &r, "in_care", "--on", "2026-11-02"]);
+    let out = team.ok(&[
+        "--lang",
+        "en",
+        "move",
+        &r,
+        "closed",
+        "--reason",
+        "goals_met",
+    ]);
+    assert!(out.contains("Closed"), "{out}");
+    team.ok(&["move", &r, "referred"]);
+    team.stroom()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "In orde: 1 casussen en 13 gebeurtenissen",
+        ));
+}
+
+#[test]
+fn a_refused_move_is_explained_with_exit_1() {
+    let team = Team::new();
+    let r = team.add();
+    team.stroom()
+        .args(["move", &r, "in_care"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains(format!("Casus {r} staat in fase 'Aangemeld'"))
+                .and(predicate::str::contains("Intake, Afgesloten")),
+        );
+    team.stroom()
+        .args(["--lang", "en", "move", &r, "in_care"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("it can move to: Intake, Closed"));
+    team.ok(&["move", &r, "intake", "--on", "2026-09-05"]);
+    team.ok(&["move", &r, "triage", "--on", "2026-09-06"]);
+    team.stroom()
+        .args(["move", &r, "waiting"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--route"));
+    team.stroom()
+        .args([
+            "move",
+            &r,
+            "waiting",
+            "--route",
+            "residential",
+            "--care-type",
+            "day_care",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("past niet bij route"));
+}
+
+#[test]
+fn bad_input_exits_1_and_usage_errors_exit_2() {
+    let team = Team::new();
+    let r = team.add();
+    for args in [
+        vec!["move", &r, "intake", "--on", "2026-11-23"],
+        vec!["move", &r, "intake", "--on", "2026-08-31"],
+        vec!["move", &r, "intake", "--on", "31-31-2026"],
+        vec!["move", "2099-9999", "intake"],
+        vec!["move", &r, "nowhere"],
+        vec![
+            "add",
+            "--referred-on",
+            "2026-01-01",
+            "--referrer",
+            "neighbour",
+        ],
+        vec!["set", &r, "colour=blue"],
+        vec!["review", &r, "housing=ok"],
+    ] {
+        team.stroom()
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::starts_with("stroom: ").and(predicate::str::ends_with(".\n")));
+    }
+    team.stroom().args(["move"]).assert().code(2);
+    team.stroom().args(["frobnicate"]).assert().code(2);
+    team.stroom()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("stroom "));
+    // Nothing of the refused commands was written.
+    team.stroom()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 gebeurtenissen"));
+}
+
+#[test]
+fn today_and_database_come_from_options_or_environment() {
+    let team = Team::new();
+    let other = team.dir().join("other.db");
+    team.stroom()
+        .args(["--db", other.to_str().unwrap(), "--today", "2026-01-31"])
+        .args(["add", "--referred-on", "2026-02-01", "--referrer", "gp"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("toekomst"));
+    team.stroom()
+        .args([
+            "--db",
+            other.to_str().unwrap(),
+            "add",
+            "--referred-on",
+            "2026-02-01",
+            "--referrer",
+            "gp",
+        ])
+        .assert()
+        .success();
+    assert!(other.exists());
+    assert!(!team.db.exists(), "--db wins over STROOM_DB");
+}
+
+#[test]
+fn backup_and_database_are_readable_by_the_owner_only() {
+    let team = Team::new();
+    team.add();
+    let copy = team.dir().join("backup.db");
+    team.ok(&["backup", copy.to_str().unwrap()]);
+    for f in [&team.db, &copy] {
+        assert_eq!(
+            std::fs::metadata(f).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "{}",
+            f.display()
+        );
+    }
+    team.stroom()
+        .args(["--db", copy.to_str().unwrap(), "check"])
+        .assert()
+        .success();
+    team.stroom()
+        .args(["backup", copy.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bestaat al"));
+}
+
+#[test]
+fn check_names_the_broken_case() {
+    let team = Team::new();
+    let r = team.add();
+    rusqlite::Connection::open(&team.db)
+        .unwrap()
+        .execute("UPDATE cases SET stage = 'waiting'", [])
+        .unwrap();
+    team.stroom().arg("check").assert().code(1).stdout(
+        predicate::str::contains(format!("Casus {r}: stand klopt niet"))
+            .and(predicate::str::contains("1 problemen")),
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_stroom_database_is_refused_untouched() {
+    let team = Team::new();
+    let text = team.dir().join("cases.csv");
+    std::fs::write(&text, "referred_on\n2026-01-01\n").unwrap();
+    team.stroom()
+        .args(["--db", text.to_str().unwrap(), "check"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("geen SQLite-bestand"));
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        "referred_on\n2026-01-01\n"
+    );
+}
