@@ -6,6 +6,7 @@ pub mod config;
 pub mod context;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod i18n;
 pub mod store;
 pub mod tui;

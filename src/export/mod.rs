@@ -1,0 +1,207 @@
+//! Exports render a `Document` (rows keyed by the spec's names, plus a short
+//! summary) as CSV, JSON, Markdown or XLSX. The rules decide the figures;
+//! this module only writes them down, the same way for every report.
+
+mod csv_out;
+mod md;
+mod xlsx;
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use crate::domain::Msg;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Md,
+    Xlsx,
+}
+
+impl FromStr for Format {
+    type Err = Msg;
+    fn from_str(s: &str) -> Result<Format, Msg> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "md" => Ok(Format::Md),
+            "xlsx" => Ok(Format::Xlsx),
+            other => Err(Msg::new("error.unknown_code")
+                .arg("kind", "format")
+                .arg("value", other)
+                .arg("allowed", "csv, json, md, xlsx")),
+        }
+    }
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// A report ready to be written: the JSON rows with the spec's keys, the
+/// columns in order (also when there are no rows), and for people a title,
+/// summary lines and readable column headers.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub as_of: NaiveDate,
+    pub generated_at: String,
+    pub columns: Vec<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Map<String, Value>>,
+    /// (label, value) lines shown before the table in Markdown and XLSX.
+    pub summary: Vec<(String, String)>,
+    /// Label of the `as_of` line ("Peildatum").
+    pub as_of_label: String,
+    /// Human-readable cells for Markdown (same order as `columns`); when
+    /// empty, the raw values are shown.
+    pub md_rows: Vec<Vec<String>>,
+}
+
+impl Document {
+    /// The JSON form of SPEC 7.2: `{"as_of", "generated_at", "rows"}`.
+    pub fn to_json(&self) -> Value {
+        let mut top = Map::new();
+        top.insert("as_of".into(), Value::String(self.as_of.to_string()));
+        top.insert(
+            "generated_at".into(),
+            Value::String(self.generated_at.clone()),
+        );
+        top.insert(
+            "rows".into(),
+            Value::Array(self.rows.iter().cloned().map(Value::Object).collect()),
+        );
+        Value::Object(top)
+    }
+
+    pub fn render(&self, format: Format) -> Result<Vec<u8>, Msg> {
+        match format {
+            Format::Json => {
+                let mut out = serde_json::to_vec_pretty(&self.to_json()).expect("json");
+                out.push(b'\n');
+                Ok(out)
+            }
+            Format::Csv => csv_out::render(self),
+            Format::Md => Ok(md::render(self).into_bytes()),
+            Format::Xlsx => xlsx::render(self),
+        }
+    }
+}
+
+/// The moment of an export, as recorded in it.
+pub fn generated_at() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Whether a column holds dates (typed as dates in XLSX).
+pub fn is_date_column(key: &str) -> bool {
+    key.ends_with("_on") || key.ends_with("_since") || key == "birth_date" || key == "as_of"
+}
+
+/// Writes to stdout, or to `path` readable by its owner only. A file is
+/// written beside its target and renamed into place, so a reader never sees
+/// half an export and a failure leaves no partial file.
+pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<(), Msg> {
+    let Some(path) = path else {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| Msg::new("error.io").arg("path", "stdout").arg("reason", e));
+    };
+    write_private_file(bytes, path)
+}
+
+pub fn write_private_file(bytes: &[u8], path: &Path) -> Result<(), Msg> {
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| Msg::new("error.io").arg("path", &shown).arg("reason", e);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(Msg::new("error.folder_missing").arg("path", parent.display()));
+        }
+    }
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// Text that cannot start a formula in a spreadsheet: a leading `=`, `+`,
+/// `-`, `@` (or tab / carriage return) gets a `'` in front.
+pub fn neutralise(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+/// Removes control characters (terminal escape sequences among them) from
+/// text meant for a screen or a document.
+pub fn strip_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A value as one line of text: lists joined with commas, objects as
+/// `key=value` pairs.
+pub fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(","),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}={}", plain(v)))
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+31 6"), "'+31 6");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("@SUM"), "'@SUM");
+        assert_eq!(neutralise("Daan"), "Daan");
+    }
+
+    #[test]
+    fn controls_are_stripped() {
+        assert_eq!(strip_controls("a\u{1b}[31mb\n"), "a [31mb ");
+    }
+}

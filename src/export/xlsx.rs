@@ -1,0 +1,118 @@
+//! XLSX: a summary sheet, then the data with a bold frozen header row, typed
+//! numbers, dates and flags, and columns wide enough to read.
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+use serde_json::Value;
+
+use super::{Document, is_date_column, plain};
+use crate::domain::Msg;
+
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Msg {
+    Msg::new("error.io").arg("path", "xlsx").arg("reason", e)
+}
+
+pub fn render(doc: &Document) -> Result<Vec<u8>, Msg> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("dd-mm-yyyy");
+    summary_sheet(book.add_worksheet(), doc, &bold, &date).map_err(xlsx_err)?;
+    data_sheet(book.add_worksheet(), doc, &bold, &date).map_err(xlsx_err)?;
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+fn summary_sheet(
+    sheet: &mut Worksheet,
+    doc: &Document,
+    bold: &Format,
+    date: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name(truncate(&doc.title, 31))?;
+    sheet.write_string_with_format(0, 0, &doc.title, bold)?;
+    sheet.write_string(1, 0, &doc.as_of_label)?;
+    write_date(sheet, 1, 1, &doc.as_of.to_string(), date)?;
+    for (i, (label, value)) in doc.summary.iter().enumerate() {
+        let row = 3 + i as u32;
+        sheet.write_string(row, 0, label)?;
+        match value.parse::<f64>() {
+            Ok(n) => sheet.write_number(row, 1, n)?,
+            Err(_) => sheet.write_string(row, 1, value)?,
+        };
+    }
+    sheet.set_column_width(0, 48)?;
+    sheet.set_column_width(1, 14)?;
+    Ok(())
+}
+
+fn data_sheet(
+    sheet: &mut Worksheet,
+    doc: &Document,
+    bold: &Format,
+    date: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name("data")?;
+    let mut widths: Vec<usize> = doc.columns.iter().map(|c| c.chars().count()).collect();
+    for (col, name) in doc.columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, name, bold)?;
+    }
+    for (r, row) in doc.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (col, name) in doc.columns.iter().enumerate() {
+            let v = row.get(name).unwrap_or(&Value::Null);
+            let c = col as u16;
+            match v {
+                Value::Null => {}
+                Value::Bool(b) => {
+                    sheet.write_boolean(r, c, *b)?;
+                }
+                Value::Number(n) => {
+                    sheet.write_number(r, c, n.as_f64().unwrap_or_default())?;
+                }
+                Value::String(s) if is_date_column(name) => write_date(sheet, r, c, s, date)?,
+                other => {
+                    let text = plain(other);
+                    widths[col] = widths[col].max(text.chars().count());
+                    sheet.write_string(r, c, &text)?;
+                }
+            }
+        }
+    }
+    for (col, w) in widths.iter().enumerate() {
+        let w = if is_date_column(&doc.columns[col]) {
+            (*w).max(11)
+        } else {
+            *w
+        };
+        sheet.set_column_width(col as u16, (w + 2).min(60) as f64)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// An ISO date as a real Excel date; anything else as text.
+fn write_date(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    date: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => {
+            use chrono::Datelike;
+            let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+            sheet.write_date_with_format(row, col, &x, date)?;
+        }
+        Err(_) => {
+            sheet.write_string(row, col, s)?;
+        }
+    }
+    Ok(())
+}
+
+/// Sheet names are at most 31 characters and may not hold `[]:*?/\`.
+fn truncate(s: &str, n: usize) -> String {
+    s.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(n)
+        .collect()
+}
