@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::domain::{Msg, Urgency};
+use crate::domain::Msg;
+// The norms are domain rules (SPEC 2); the config only supplies their values.
+pub use crate::domain::waitlist::{Norm, Norms};
 use crate::i18n::Lang;
 
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
@@ -17,29 +19,6 @@ pub struct Config {
     pub theme: String,
     pub norms: Norms,
     pub preconditions: Vec<Precondition>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-pub struct Norms {
-    pub intake: Norm,
-    pub decision: Norm,
-    pub care: Norm,
-}
-
-/// A waiting norm in calendar days.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-pub struct Norm {
-    pub regular: u32,
-    pub urgent: u32,
-}
-
-impl Norm {
-    pub fn days(&self, urgency: Urgency) -> u32 {
-        match urgency {
-            Urgency::Regular => self.regular,
-            Urgency::Urgent => self.urgent,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

@@ -68,6 +68,9 @@ macro_rules! code_enum {
     };
 }
 
+// Other domain modules declare their own code enums (queues, signals).
+pub(crate) use code_enum;
+
 /// A code that is not one of the fixed ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownCode {

@@ -4,13 +4,18 @@
 pub mod case;
 pub mod codes;
 pub mod dates;
+pub mod figures;
+pub mod flow;
 pub mod lifecycle;
 pub mod msg;
 pub mod review;
 pub mod snapshot;
+pub mod stoplight;
+pub mod waitlist;
 
 pub use case::{Assignment, Case, Change, Event, FieldChange, Move, Referral};
 pub use codes::{CareType, OutflowReason, Referrer, Route, Stage, Status, Urgency};
 pub use msg::Msg;
 pub use review::{Review, ReviewInput};
 pub use snapshot::Snapshot;
+pub use waitlist::{Queue, Signal};

@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod codec;
+mod episodes;
 mod open;
 pub mod schema;
 mod snapshot;

@@ -1,0 +1,732 @@
+//! Flow figures (SPEC 4): referrals, inflow into care, outflow, the balance
+//! between them, durations and waits, for a period of inclusive dates.
+//!
+//! Flow counts referral episodes, not cases: a reopened case is a new
+//! referral, and its state after the reopening has lost the old episode's
+//! dates. `episodes` recovers every episode from the events.
+//!
+//! Choices where SPEC 4 is silent:
+//! - `by_care_type` counts inflow under the care type with which care
+//!   started, outflow and `open_at_end` under the care type at the close or at
+//!   `to` (after a step up or down these differ), so each column adds up to
+//!   its total.
+//! - `mean_duration_days` is rounded to one decimal like `balance_pct`.
+//! - The monthly series covers each calendar month the period touches,
+//!   counting only dates inside the period, so the months add up to the
+//!   period's figures.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::case::{Case, Change, Event};
+use super::codes::{CareType, Stage};
+use super::dates::days_between;
+use super::figures::{percent, tenths};
+use super::msg::Msg;
+
+/// One referral episode of a case: from a referral (or reopening) to its
+/// close, as it stood at the last event given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Episode {
+    pub case_id: i64,
+    /// 1 for the first referral, +1 at each reopening.
+    pub number: u32,
+    pub referred_on: NaiveDate,
+    pub care_started_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    /// The care type with which care started.
+    pub started_care_type: Option<CareType>,
+    /// The care type at the close, or at the last event given.
+    pub care_type: Option<CareType>,
+}
+
+impl Episode {
+    fn of(case: &Case, started_care_type: Option<CareType>) -> Episode {
+        Episode {
+            case_id: case.id,
+            number: case.episode,
+            referred_on: case.referred_on,
+            care_started_on: case.care_started_on,
+            closed_on: case.closed_on,
+            started_care_type,
+            care_type: case.care_type,
+        }
+    }
+
+    /// Whether care had started and was still running at the end of `on`.
+    pub fn open_in_care_at(&self, on: NaiveDate) -> bool {
+        self.care_started_on.is_some_and(|s| s <= on) && self.closed_on.is_none_or(|c| c > on)
+    }
+}
+
+/// Every referral episode in a case's events (in replay order). The events
+/// are replayed through `Case`, so an episode's dates are exactly those the
+/// case had before it was reopened.
+pub fn episodes(case_id: i64, events: &[Event]) -> Vec<Episode> {
+    let mut iter = events.iter();
+    let Some(Event {
+        on,
+        change: Change::Referred(referral),
+        ..
+    }) = iter.next()
+    else {
+        return Vec::new();
+    };
+    let mut case = Case::referred(case_id, "", *on, referral);
+    let mut started_care_type = None;
+    let mut out = Vec::new();
+    for event in iter {
+        let reopens = matches!(&event.change, Change::Moved(m)
+            if case.stage == Stage::Closed && m.to == Some(Stage::Referred));
+        if reopens {
+            out.push(Episode::of(&case, started_care_type.take()));
+        }
+        case.apply(event);
+        if started_care_type.is_none() && case.care_started_on.is_some() {
+            started_care_type = case.care_type;
+        }
+    }
+    out.push(Episode::of(&case, started_care_type));
+    out
+}
+
+/// `<1y`, `1-2y`, `2y+`: the outflow by duration of care.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DurationBands {
+    /// Less than 365 days.
+    #[serde(rename = "<1y")]
+    pub under_1y: usize,
+    /// 365 to 729 days.
+    #[serde(rename = "1-2y")]
+    pub from_1y_to_2y: usize,
+    /// 730 days or more.
+    #[serde(rename = "2y+")]
+    pub over_2y: usize,
+}
+
+impl DurationBands {
+    const ONE_YEAR: i64 = 365;
+    const TWO_YEARS: i64 = 730;
+
+    pub fn add(&mut self, days: i64) {
+        if days < Self::ONE_YEAR {
+            self.under_1y += 1;
+        } else if days < Self::TWO_YEARS {
+            self.from_1y_to_2y += 1;
+        } else {
+            self.over_2y += 1;
+        }
+    }
+}
+
+/// Inflow, outflow and open cases of one care type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CareTypeFlow {
+    pub inflow: usize,
+    pub outflow: usize,
+    pub open_at_end: usize,
+}
+
+/// One calendar month of the flow chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthFlow {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub referrals: usize,
+    pub inflow: usize,
+    pub outflow: usize,
+}
+
+/// The figures of SPEC 4 for [from, to]; JSON keys are the spec's names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub referrals: usize,
+    pub inflow: usize,
+    pub outflow: usize,
+    /// (outflow − inflow) / inflow × 100, one decimal; None without inflow.
+    pub balance_pct: Option<f64>,
+    pub open_at_end: usize,
+    /// None without outflow.
+    pub mean_duration_days: Option<f64>,
+    pub duration_bands: DurationBands,
+    /// Nearest-rank percentiles of the days from referral to care start over
+    /// the inflow; None without inflow.
+    pub median_wait_to_care_days: Option<i64>,
+    pub p90_wait_to_care_days: Option<i64>,
+    /// Every care type, in code order.
+    pub by_care_type: BTreeMap<CareType, CareTypeFlow>,
+    pub monthly: Vec<MonthFlow>,
+}
+
+/// Refuses a period that ends before it starts.
+pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), Msg> {
+    if to < from {
+        return Err(Msg::new("flow.period_reversed")
+            .arg("from", from)
+            .arg("to", to));
+    }
+    Ok(())
+}
+
+/// The flow figures for [from, to] from every episode as it stood at `to`
+/// (see `Store::episodes`). One pass over the episodes, plus a sort of the
+/// inflow's waits.
+pub fn flow(episodes: &[Episode], from: NaiveDate, to: NaiveDate) -> Result<FlowReport, Msg> {
+    check_period(from, to)?;
+    let within = |d: NaiveDate| from <= d && d <= to;
+    let mut months = Months::new(from, to);
+    let mut by_care_type: BTreeMap<CareType, CareTypeFlow> = CareType::ALL
+        .iter()
+        .map(|&t| (t, CareTypeFlow::default()))
+        .collect();
+    let mut referrals = 0;
+    let mut waits = Vec::new();
+    let mut outflow = 0;
+    let mut duration_sum = 0;
+    let mut duration_bands = DurationBands::default();
+    let mut open_at_end = 0;
+    for e in episodes {
+        if within(e.referred_on) {
+            referrals += 1;
+            months.at(e.referred_on).referrals += 1;
+        }
+        let Some(started) = e.care_started_on else {
+            continue;
+        };
+        if within(started) {
+            waits.push(days_between(e.referred_on, started));
+            months.at(started).inflow += 1;
+            if let Some(t) = e.started_care_type {
+                by_care_type.entry(t).or_default().inflow += 1;
+            }
+        }
+        if let Some(closed) = e.closed_on.filter(|&c| within(c)) {
+            outflow += 1;
+            let days = days_between(started, closed);
+            duration_sum += days;
+            duration_bands.add(days);
+            months.at(closed).outflow += 1;
+            if let Some(t) = e.care_type {
+                by_care_type.entry(t).or_default().outflow += 1;
+            }
+        }
+        if e.open_in_care_at(to) {
+            open_at_end += 1;
+            if let Some(t) = e.care_type {
+                by_care_type.entry(t).or_default().open_at_end += 1;
+            }
+        }
+    }
+    waits.sort_unstable();
+    let inflow = waits.len();
+    Ok(FlowReport {
+        from,
+        to,
+        referrals,
+        inflow,
+        outflow,
+        balance_pct: percent(outflow as i64 - inflow as i64, inflow as i64),
+        open_at_end,
+        mean_duration_days: tenths(duration_sum, outflow as i64),
+        duration_bands,
+        median_wait_to_care_days: nearest_rank(&waits, 50),
+        p90_wait_to_care_days: nearest_rank(&waits, 90),
+        by_care_type,
+        monthly: months.into_rows(),
+    })
+}
+
+/// The nearest-rank `p`th percentile of sorted values: the value at rank
+/// ⌈p/100 × n⌉ (1-based). None for no values.
+pub fn nearest_rank(sorted: &[i64], p: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    Some(sorted[rank - 1])
+}
+
+/// The calendar months of a period, indexed by their distance from the first.
+struct Months {
+    first: (i32, u32),
+    rows: Vec<MonthFlow>,
+}
+
+impl Months {
+    fn new(from: NaiveDate, to: NaiveDate) -> Months {
+        let first = (from.year(), from.month());
+        let count = Self::offset(first, to) + 1;
+        let rows = (0..count)
+            .map(|i| {
+                let n = first.0 * 12 + first.1 as i32 - 1 + i as i32;
+                MonthFlow {
+                    month: format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1),
+                    referrals: 0,
+                    inflow: 0,
+                    outflow: 0,
+                }
+            })
+            .collect();
+        Months { first, rows }
+    }
+
+    fn offset(first: (i32, u32), d: NaiveDate) -> usize {
+        ((d.year() - first.0) * 12 + d.month() as i32 - first.1 as i32) as usize
+    }
+
+    /// The month of `d`, which lies inside the period.
+    fn at(&mut self, d: NaiveDate) -> &mut MonthFlow {
+        &mut self.rows[Self::offset(self.first, d)]
+    }
+
+    fn into_rows(self) -> Vec<MonthFlow> {
+        self.rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::{Move, Referral};
+    use crate::domain::codes::{OutflowReason, Referrer, Route, Urgency};
+    use crate::domain::dates::parse_date;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn ep(referred: &str, started: Option<&str>, closed: Option<&str>, t: CareType) -> Episode {
+        Episode {
+            case_id: 1,
+            number: 1,
+            referred_on: d(referred),
+            care_started_on: started.map(d),
+            closed_on: closed.map(d),
+            started_care_type: started.map(|_| t),
+            care_type: started.map(|_| t),
+        }
+    }
+
+    fn year_2026(episodes: &[Episode]) -> FlowReport {
+        flow(episodes, d("2026-01-01"), d("2026-12-31")).unwrap()
+    }
+
+    fn moved(on: &str, seq: i64, m: Move) -> Event {
+        Event {
+            on: d(on),
+            seq,
+            change: Change::Moved(m),
+        }
+    }
+
+    fn to(stage: Stage) -> Move {
+        Move::to(stage)
+    }
+
+    fn closing(reason: OutflowReason) -> Move {
+        Move {
+            reason: Some(reason),
+            ..Move::to(Stage::Closed)
+        }
+    }
+
+    /// Referred 2025, team care in 2025, closed, reopened in 2026, then
+    /// residential care after a wait, stepped down to a family home.
+    fn reopened_history() -> Vec<Event> {
+        vec![
+            Event {
+                on: d("2025-02-03"),
+                seq: 1,
+                change: Change::Referred(Referral {
+                    referrer: Referrer::School,
+                    urgency: Urgency::Regular,
+                    worker: None,
+                }),
+            },
+            moved("2025-02-10", 2, to(Stage::Intake)),
+            moved("2025-02-20", 3, to(Stage::Triage)),
+            moved(
+                "2025-03-01",
+                4,
+                Move {
+                    route: Some(Route::Team),
+                    care_type: Some(CareType::Team),
+                    ..to(Stage::InCare)
+                },
+            ),
+            moved("2025-11-30", 5, closing(OutflowReason::GoalsMet)),
+            moved("2026-03-02", 6, to(Stage::Referred)),
+            moved("2026-03-05", 7, to(Stage::Intake)),
+            moved("2026-03-09", 8, to(Stage::Triage)),
+            moved(
+                "2026-03-16",
+                9,
+                Move {
+                    route: Some(Route::Residential),
+                    care_type: Some(CareType::Residential),
+                    ..to(Stage::Waiting)
+                },
+            ),
+            moved("2026-05-01", 10, to(Stage::InCare)),
+            moved("2026-08-01", 11, to(Stage::Evaluation)),
+            moved(
+                "2026-08-03",
+                12,
+                Move {
+                    care_type: Some(CareType::FamilyHome),
+                    route: Some(Route::Residential),
+                    ..to(Stage::InCare)
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_reopened_case_has_two_episodes_with_their_own_dates() {
+        let eps = episodes(9, &reopened_history());
+        assert_eq!(
+            eps,
+            [
+                Episode {
+                    case_id: 9,
+                    number: 1,
+                    referred_on: d("2025-02-03"),
+                    care_started_on: Some(d("2025-03-01")),
+                    closed_on: Some(d("2025-11-30")),
+                    started_care_type: Some(CareType::Team),
+                    care_type: Some(CareType::Team),
+                },
+                Episode {
+                    case_id: 9,
+                    number: 2,
+                    referred_on: d("2026-03-02"),
+                    care_started_on: Some(d("2026-05-01")),
+                    closed_on: None,
+                    started_care_type: Some(CareType::Residential),
+                    care_type: Some(CareType::FamilyHome),
+                },
+            ]
+        );
+        assert!(episodes(9, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_reopened_case_counts_as_a_new_referral_in_flow() {
+        let eps = episodes(9, &reopened_history());
+        let r = flow(&eps, d("2025-01-01"), d("2026-12-31")).unwrap();
+        assert_eq!(
+            (r.referrals, r.inflow, r.outflow, r.open_at_end),
+            (2, 2, 1, 1)
+        );
+        // Waits: 26 days (team) and 60 days (residential), each from its own referral.
+        assert_eq!(r.median_wait_to_care_days, Some(26));
+        assert_eq!(r.p90_wait_to_care_days, Some(60));
+        let y = year_2026(&eps);
+        assert_eq!(
+            (y.referrals, y.inflow, y.outflow, y.open_at_end),
+            (1, 1, 0, 1)
+        );
+        assert_eq!(y.by_care_type[&CareType::Residential].inflow, 1);
+        assert_eq!(y.by_care_type[&CareType::FamilyHome].open_at_end, 1);
+        assert_eq!(y.by_care_type[&CareType::Residential].open_at_end, 0);
+        let y2025 = flow(&eps, d("2025-01-01"), d("2025-12-31")).unwrap();
+        assert_eq!((y2025.outflow, y2025.open_at_end), (1, 0));
+        assert_eq!(y2025.mean_duration_days, Some(274.0));
+        assert_eq!(y2025.by_care_type[&CareType::Team].outflow, 1);
+    }
+
+    #[test]
+    fn counts_by_the_dates_inside_the_period() {
+        let eps = [
+            // Referred before the period, care in it, closed in it.
+            ep(
+                "2025-11-01",
+                Some("2026-01-01"),
+                Some("2026-12-31"),
+                CareType::DayCare,
+            ),
+            // Care started before the period; still open at the end.
+            ep("2025-01-01", Some("2025-02-01"), None, CareType::FosterCare),
+            // Closed after the period (as seen later): open at the end.
+            ep(
+                "2026-06-01",
+                Some("2026-07-01"),
+                Some("2027-01-01"),
+                CareType::AmbulantHome,
+            ),
+            // Withdrawn without care: a referral, not outflow.
+            Episode {
+                closed_on: Some(d("2026-03-01")),
+                ..ep("2026-02-01", None, None, CareType::Team)
+            },
+            // Still waiting.
+            ep("2026-12-31", None, None, CareType::Team),
+            // Referred after the period.
+            ep("2027-01-01", None, None, CareType::Team),
+        ];
+        let r = year_2026(&eps);
+        assert_eq!(r.referrals, 3);
+        assert_eq!(r.inflow, 2);
+        assert_eq!(r.outflow, 1);
+        assert_eq!(r.open_at_end, 2);
+        assert_eq!(r.balance_pct, Some(-50.0));
+        assert_eq!(r.mean_duration_days, Some(364.0));
+        assert_eq!(r.by_care_type.len(), CareType::ALL.len());
+        assert_eq!(
+            r.by_care_type[&CareType::FosterCare],
+            CareTypeFlow {
+                inflow: 0,
+                outflow: 0,
+                open_at_end: 1
+            }
+        );
+        assert_eq!(
+            r.by_care_type[&CareType::DayCare],
+            CareTypeFlow {
+                inflow: 1,
+                outflow: 1,
+                open_at_end: 0
+            }
+        );
+    }
+
+    #[test]
+    fn duration_bands_at_364_365_729_730_days() {
+        let closed = |days: u64| {
+            let start = d("2024-01-01");
+            let end = start + chrono::Days::new(days);
+            Episode {
+                care_started_on: Some(start),
+                closed_on: Some(end),
+                ..ep("2023-12-01", Some("2024-01-01"), None, CareType::Team)
+            }
+        };
+        let eps: Vec<_> = [364, 365, 729, 730, 2000].map(closed).to_vec();
+        let r = flow(&eps, d("2024-01-01"), d("2030-12-31")).unwrap();
+        assert_eq!(
+            r.duration_bands,
+            DurationBands {
+                under_1y: 1,
+                from_1y_to_2y: 2,
+                over_2y: 2
+            }
+        );
+        // (364 + 365 + 729 + 730 + 2000) / 5 = 837.6
+        assert_eq!(r.mean_duration_days, Some(837.6));
+        let json = serde_json::to_value(r.duration_bands).unwrap();
+        assert_eq!(json, serde_json::json!({"<1y": 1, "1-2y": 2, "2y+": 2}));
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        assert_eq!(nearest_rank(&[], 50), None);
+        assert_eq!(nearest_rank(&[7], 50), Some(7));
+        assert_eq!(nearest_rank(&[7], 90), Some(7));
+        // n = 4: median rank ⌈2⌉ = 2; p90 rank ⌈3.6⌉ = 4.
+        assert_eq!(nearest_rank(&[1, 2, 3, 4], 50), Some(2));
+        assert_eq!(nearest_rank(&[1, 2, 3, 4], 90), Some(4));
+        // n = 10: p90 rank 9 exactly; n = 11: ⌈9.9⌉ = 10.
+        let ten: Vec<i64> = (1..=10).collect();
+        assert_eq!(nearest_rank(&ten, 90), Some(9));
+        assert_eq!(nearest_rank(&ten, 50), Some(5));
+        let eleven: Vec<i64> = (1..=11).collect();
+        assert_eq!(nearest_rank(&eleven, 90), Some(10));
+        assert_eq!(nearest_rank(&eleven, 50), Some(6));
+    }
+
+    #[test]
+    fn waits_to_care_over_the_inflow() {
+        let start = |referred: &str, started: &str| {
+            ep(referred, Some(started), None, CareType::AmbulantProvider)
+        };
+        let eps = [
+            start("2026-01-01", "2026-01-11"), // 10
+            start("2026-01-01", "2026-03-02"), // 60
+            start("2026-02-01", "2026-02-21"), // 20
+            start("2025-12-02", "2026-01-01"), // 30
+            start("2025-01-01", "2025-06-01"), // before the period
+        ];
+        let r = year_2026(&eps);
+        assert_eq!(r.inflow, 4);
+        assert_eq!(r.median_wait_to_care_days, Some(20));
+        assert_eq!(r.p90_wait_to_care_days, Some(60));
+        assert_eq!(r.balance_pct, Some(-100.0));
+        assert_eq!(r.mean_duration_days, None);
+    }
+
+    #[test]
+    fn balance_is_rounded_to_one_decimal_and_null_without_inflow() {
+        let started = ep("2026-01-01", Some("2026-02-01"), None, CareType::Team);
+        let closed = ep(
+            "2025-01-01",
+            Some("2025-02-01"),
+            Some("2026-03-01"),
+            CareType::Team,
+        );
+        // outflow 2, inflow 3 → −33.333… → −33.3
+        let eps = [
+            started.clone(),
+            started.clone(),
+            started.clone(),
+            closed.clone(),
+            closed.clone(),
+        ];
+        assert_eq!(year_2026(&eps).balance_pct, Some(-33.3));
+        // outflow 1, inflow 16 → −93.75 → −93.8
+        let mut many = vec![started.clone(); 16];
+        many.push(closed.clone());
+        assert_eq!(year_2026(&many).balance_pct, Some(-93.8));
+        // outflow 3, inflow 2 → +50.0
+        let eps = [
+            started.clone(),
+            started,
+            closed.clone(),
+            closed.clone(),
+            closed,
+        ];
+        assert_eq!(year_2026(&eps).balance_pct, Some(50.0));
+        let only_out = [ep(
+            "2025-01-01",
+            Some("2025-02-01"),
+            Some("2026-03-01"),
+            CareType::Team,
+        )];
+        let r = year_2026(&only_out);
+        assert_eq!(r.balance_pct, None);
+        assert_eq!(r.median_wait_to_care_days, None);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["balance_pct"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn monthly_series_covers_the_months_of_the_period() {
+        let eps = [
+            ep(
+                "2026-01-31",
+                Some("2026-02-01"),
+                Some("2026-03-31"),
+                CareType::Team,
+            ),
+            ep("2025-12-31", Some("2026-01-15"), None, CareType::Team),
+            ep("2026-03-15", None, None, CareType::Team),
+        ];
+        let r = flow(&eps, d("2026-01-15"), d("2026-03-15")).unwrap();
+        let months: Vec<_> = r
+            .monthly
+            .iter()
+            .map(|m| (m.month.as_str(), m.referrals, m.inflow, m.outflow))
+            .collect();
+        assert_eq!(
+            months,
+            [
+                ("2026-01", 1, 1, 0),
+                ("2026-02", 0, 1, 0),
+                ("2026-03", 1, 0, 0),
+            ]
+        );
+        let across_years = flow(&[], d("2025-11-30"), d("2026-02-01")).unwrap();
+        let names: Vec<_> = across_years
+            .monthly
+            .iter()
+            .map(|m| m.month.as_str())
+            .collect();
+        assert_eq!(names, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+    }
+
+    #[test]
+    fn a_reversed_period_is_refused() {
+        let err = flow(&[], d("2026-02-01"), d("2026-01-31")).unwrap_err();
+        assert_eq!(err.key, "flow.period_reversed");
+        assert_eq!(
+            flow(&[], d("2026-02-01"), d("2026-02-01"))
+                .unwrap()
+                .monthly
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn report_keys_are_the_spec_names() {
+        let r = year_2026(&[]);
+        let json = serde_json::to_value(&r).unwrap();
+        for key in [
+            "referrals",
+            "inflow",
+            "outflow",
+            "balance_pct",
+            "open_at_end",
+            "mean_duration_days",
+            "duration_bands",
+            "median_wait_to_care_days",
+            "p90_wait_to_care_days",
+            "by_care_type",
+        ] {
+            assert!(json.get(key).is_some(), "{key} missing");
+        }
+        assert_eq!(
+            json["by_care_type"]["foster_care"],
+            serde_json::json!({"inflow": 0, "outflow": 0, "open_at_end": 0})
+        );
+        assert_eq!(json["monthly"].as_array().unwrap().len(), 12);
+    }
+
+    proptest! {
+        #[test]
+        fn percentiles_are_values_with_enough_below(mut v in prop::collection::vec(0i64..500, 1..60)) {
+            v.sort_unstable();
+            for p in [50, 90] {
+                let x = nearest_rank(&v, p).unwrap();
+                let at_or_below = v.iter().filter(|&&y| y <= x).count();
+                let below = v.iter().filter(|&&y| y < x).count();
+                // At least p % of the values lie at or below it, fewer below.
+                prop_assert!(at_or_below * 100 >= p * v.len());
+                prop_assert!(below * 100 < p * v.len());
+            }
+        }
+
+        #[test]
+        fn months_add_up_to_the_period(
+            days in prop::collection::vec((0u64..500, prop::option::of(0u64..200), prop::option::of(0u64..400)), 0..30),
+            from_off in 0u64..200,
+            len in 0u64..300,
+        ) {
+            let base = d("2025-06-01");
+            let eps: Vec<Episode> = days
+                .iter()
+                .map(|&(r, s, c)| {
+                    let referred = base + chrono::Days::new(r);
+                    let started = s.map(|s| referred + chrono::Days::new(s));
+                    let closed = started.and_then(|st| c.map(|c| st + chrono::Days::new(c)));
+                    Episode {
+                        case_id: 1,
+                        number: 1,
+                        referred_on: referred,
+                        care_started_on: started,
+                        closed_on: closed,
+                        started_care_type: started.map(|_| CareType::Team),
+                        care_type: started.map(|_| CareType::Team),
+                    }
+                })
+                .collect();
+            let from = base + chrono::Days::new(from_off);
+            let to = from + chrono::Days::new(len);
+            let r = flow(&eps, from, to).unwrap();
+            let sum = |f: fn(&MonthFlow) -> usize| r.monthly.iter().map(f).sum::<usize>();
+            prop_assert_eq!(sum(|m| m.referrals), r.referrals);
+            prop_assert_eq!(sum(|m| m.inflow), r.inflow);
+            prop_assert_eq!(sum(|m| m.outflow), r.outflow);
+            let bands = r.duration_bands;
+            prop_assert_eq!(bands.under_1y + bands.from_1y_to_2y + bands.over_2y, r.outflow);
+            let by_type = |f: fn(&CareTypeFlow) -> usize| r.by_care_type.values().map(f).sum::<usize>();
+            prop_assert_eq!(by_type(|t| t.inflow), r.inflow);
+            prop_assert_eq!(by_type(|t| t.outflow), r.outflow);
+            prop_assert_eq!(by_type(|t| t.open_at_end), r.open_at_end);
+        }
+    }
+}
