@@ -111,6 +111,67 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Integrity and consistency check of the database.
     Check,
+    /// Waitlist and stoplight snapshots, meeting minutes.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Flow figures over a period.
+    Report {
+        #[command(subcommand)]
+        what: ReportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The waiting lists (SPEC 2), as of a date.
+    Waitlist {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// intake, decision or care (default: every queue).
+        #[arg(long)]
+        queue: Option<String>,
+        #[command(flatten)]
+        out: ExportOut,
+    },
+    /// The stoplight board (SPEC 3), as of a date.
+    Stoplight {
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        out: ExportOut,
+    },
+}
+
+/// Format, names and destination of an export.
+#[derive(clap::Args, Debug)]
+pub struct ExportOut {
+    /// csv, json, md or xlsx.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Include names and birth dates (personal data).
+    #[arg(long)]
+    pub with_names: bool,
+    /// Write to this file (readable by you only) instead of stdout.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Referrals, inflow, outflow and their balance (SPEC 4).
+    Flow {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// json, md or csv.
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Runs the command line; returns the process exit status.
@@ -308,6 +369,8 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             );
         }
         Command::Check => return check(ctx),
+        Command::Export { what } => crate::cli_export::export(ctx, what)?,
+        Command::Report { what } => crate::cli_export::report(ctx, what)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,11 +2,13 @@
 //! everything; `main.rs` only hands over to `cli::main`.
 
 pub mod cli;
+mod cli_export;
 pub mod config;
 pub mod context;
 pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod report;
 pub mod store;
 pub mod tui;

@@ -1,0 +1,102 @@
+//! `stroom export` and `stroom report`: snapshot the store as of a date, let
+//! the rules compute, and write the document in the asked format.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use crate::cli::{ExportCommand, ExportOut, ReportCommand};
+use crate::context::Context;
+use crate::domain::dates::parse_date;
+use crate::domain::flow;
+use crate::domain::{Msg, waitlist::Queue};
+use crate::export::{Document, Format, write_output};
+use crate::report::{self, ExportOptions};
+
+pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
+    match what {
+        ExportCommand::Waitlist { as_of, queue, out } => {
+            let queue: Option<Queue> = queue.as_deref().map(str::parse).transpose()?;
+            let (format, options) = prepare(ctx, &out)?;
+            let snapshot = snapshot(ctx, &as_of)?;
+            let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
+            emit(ctx, &doc, format, out.output.as_deref())
+        }
+        ExportCommand::Stoplight { as_of, out } => {
+            let (format, options) = prepare(ctx, &out)?;
+            let snapshot = snapshot(ctx, &as_of)?;
+            let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
+            emit(ctx, &doc, format, out.output.as_deref())
+        }
+    }
+}
+
+pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
+    let ReportCommand::Flow {
+        from,
+        to,
+        format,
+        output,
+    } = what;
+    let (from, to) = (parse_date(&from)?, parse_date(&to)?);
+    flow::check_period(from, to)?;
+    let format: Format = format.parse()?;
+    let store = ctx.open_store()?;
+    let episodes = store.episodes(to.min(ctx.today))?;
+    let figures = flow::flow(&episodes, from, to)?;
+    let cat = ctx.catalog();
+    let bytes = match format {
+        Format::Json => {
+            let mut b = serde_json::to_vec_pretty(&report::flow_json(&figures)).expect("json");
+            b.push(b'\n');
+            b
+        }
+        Format::Md => report::flow_markdown(&figures, cat).into_bytes(),
+        Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
+        Format::Xlsx => {
+            return Err(Msg::new("error.unknown_code")
+                .arg("kind", "format")
+                .arg("value", "xlsx")
+                .arg("allowed", "json, md, csv"));
+        }
+    };
+    write_output(&bytes, output.as_deref())?;
+    announce(ctx, output.as_deref());
+    Ok(())
+}
+
+fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptions<'a>), Msg> {
+    let format: Format = out.format.parse()?;
+    if format == Format::Xlsx && out.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Msg::new("report.xlsx_needs_file"));
+    }
+    Ok((
+        format,
+        ExportOptions {
+            catalog: ctx.catalog(),
+            with_names: out.with_names,
+        },
+    ))
+}
+
+fn snapshot(ctx: &Context, as_of: &Option<String>) -> Result<crate::domain::Snapshot, Msg> {
+    let given = as_of.as_deref().map(parse_date).transpose()?;
+    let as_of = report::as_of(given, ctx.today)?;
+    ctx.open_store()?.snapshot(as_of, ctx.today)
+}
+
+fn emit(ctx: &Context, doc: &Document, format: Format, output: Option<&Path>) -> Result<(), Msg> {
+    write_output(&doc.render(format)?, output)?;
+    announce(ctx, output);
+    Ok(())
+}
+
+/// Says on stderr where a file went (stdout stays the document's alone).
+fn announce(ctx: &Context, output: Option<&Path>) {
+    if let Some(p) = output {
+        eprintln!(
+            "{}",
+            ctx.catalog()
+                .fill("report.written", &[("path", p.display().to_string())])
+        );
+    }
+}

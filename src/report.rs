@@ -1,0 +1,410 @@
+//! Builds the export documents of SPEC 7.2 from the rules' results: JSON rows
+//! with exactly the spec's keys, and for people a title, a summary and
+//! readable cells. Names and birth dates go in only when asked.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
+use crate::domain::waitlist::{self, Queue, Signal, WaitRow};
+use crate::domain::{Case, Snapshot};
+use crate::export::{Document, generated_at};
+use crate::i18n::Catalog;
+
+/// The columns of a waitlist row (SPEC 7.2), in order.
+pub const WAITLIST_COLUMNS: &[&str] = &[
+    "case_ref",
+    "queue",
+    "stage",
+    "urgency",
+    "referrer",
+    "route",
+    "care_type",
+    "provider",
+    "worker",
+    "bridging_care",
+    "waiting_since",
+    "wait_days",
+    "norm_days",
+    "signal",
+    "age",
+];
+
+/// The columns of a stoplight row (SPEC 7.2), in order.
+pub const STOPLIGHT_COLUMNS: &[&str] = &[
+    "case_ref",
+    "color",
+    "reasons",
+    "criteria",
+    "last_review_on",
+    "next_review_on",
+    "planned_end_on",
+    "care_started_on",
+    "provider",
+    "care_type",
+    "worker",
+    "age",
+];
+
+const PERSONAL: [&str; 2] = ["name", "birth_date"];
+
+/// A symbol that stands beside every colour, so colour is never the only
+/// signal (screens, Markdown, spreadsheets alike).
+pub fn signal_symbol(s: Signal) -> &'static str {
+    match s {
+        Signal::Green => "✓",
+        Signal::Orange => "!",
+        Signal::Red => "✗",
+    }
+}
+
+/// "✗ Rood": symbol and word.
+pub fn signal_text(cat: &Catalog, s: Signal) -> String {
+    format!("{} {}", signal_symbol(s), cat.label("signal", s.code()))
+}
+
+/// Options shared by the snapshot exports.
+pub struct ExportOptions<'a> {
+    pub catalog: &'a Catalog,
+    pub with_names: bool,
+}
+
+fn columns(base: &[&str], with_names: bool) -> Vec<String> {
+    let mut cols: Vec<String> = base.iter().map(|c| c.to_string()).collect();
+    if with_names {
+        cols.splice(1..1, PERSONAL.iter().map(|c| c.to_string()));
+    }
+    cols
+}
+
+/// A row as a JSON object; with names, `name` and `birth_date` follow
+/// `case_ref`.
+fn row_object(row: &impl Serialize, case: Option<&Case>, with_names: bool) -> Map<String, Value> {
+    let Value::Object(map) = serde_json::to_value(row).expect("rows serialise") else {
+        unreachable!("rows are structs");
+    };
+    if !with_names {
+        return map;
+    }
+    let mut out = Map::with_capacity(map.len() + 2);
+    for (k, v) in map {
+        let is_ref = k == "case_ref";
+        out.insert(k, v);
+        if is_ref {
+            let name = case.and_then(|c| c.name.clone());
+            let birth = case.and_then(|c| c.birth_date).map(|d| d.to_string());
+            out.insert("name".into(), name.map_or(Value::Null, Value::String));
+            out.insert(
+                "birth_date".into(),
+                birth.map_or(Value::Null, Value::String),
+            );
+        }
+    }
+    out
+}
+
+fn headers(cat: &Catalog, cols: &[String]) -> Vec<String> {
+    cols.iter()
+        .map(|c| cat.t(&format!("column.{c}")).to_string())
+        .collect()
+}
+
+fn opt(v: &Option<impl ToString>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn by_id(snapshot: &Snapshot) -> HashMap<i64, &Case> {
+    snapshot.cases.iter().map(|c| (c.id, c)).collect()
+}
+
+/// The waiting lists as of the snapshot date, one queue or all.
+pub fn waitlist(
+    snapshot: &Snapshot,
+    norms: &waitlist::Norms,
+    queue: Option<Queue>,
+    o: &ExportOptions,
+) -> Document {
+    let cat = o.catalog;
+    let rows = waitlist::waiting_list(snapshot, norms, queue);
+    let cases = by_id(snapshot);
+    let mut summary = Vec::new();
+    for s in waitlist::summarize(&rows)
+        .iter()
+        .filter(|s| queue.is_none_or(|q| q == s.queue))
+    {
+        let counts = |c: &waitlist::SignalCounts| {
+            cat.fill(
+                "report.counts",
+                &[
+                    ("total", c.total.to_string()),
+                    ("green", c.green.to_string()),
+                    ("orange", c.orange.to_string()),
+                    ("red", c.red.to_string()),
+                ],
+            )
+        };
+        let label = cat.label("queue", s.queue.code());
+        summary.push((
+            format!("{label} — {}", cat.t("report.gross")),
+            counts(&s.gross),
+        ));
+        summary.push((format!("{label} — {}", cat.t("report.net")), counts(&s.net)));
+    }
+    let cols = columns(WAITLIST_COLUMNS, o.with_names);
+    let md_rows = rows
+        .iter()
+        .map(|r| waitlist_cells(cat, r, cases.get(&r.case_id).copied(), o.with_names))
+        .collect();
+    Document {
+        title: cat.fill(
+            "report.waitlist_title",
+            &[("date", snapshot.as_of.to_string())],
+        ),
+        as_of: snapshot.as_of,
+        generated_at: generated_at(),
+        headers: headers(cat, &cols),
+        columns: cols,
+        rows: rows
+            .iter()
+            .map(|r| row_object(r, cases.get(&r.case_id).copied(), o.with_names))
+            .collect(),
+        summary,
+        as_of_label: cat.t("report.as_of").to_string(),
+        md_rows,
+    }
+}
+
+fn personal_cells(case: Option<&Case>) -> [String; 2] {
+    [
+        case.and_then(|c| c.name.clone()).unwrap_or_default(),
+        case.and_then(|c| c.birth_date)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    ]
+}
+
+fn waitlist_cells(
+    cat: &Catalog,
+    r: &WaitRow,
+    case: Option<&Case>,
+    with_names: bool,
+) -> Vec<String> {
+    let mut cells = vec![r.case_ref.clone()];
+    if with_names {
+        cells.extend(personal_cells(case));
+    }
+    cells.extend([
+        cat.label("queue", r.queue.code()).to_string(),
+        cat.label("stage", r.stage.code()).to_string(),
+        cat.label("urgency", r.urgency.code()).to_string(),
+        cat.label("referrer", r.referrer.code()).to_string(),
+        r.route
+            .map(|x| cat.label("route", x.code()).to_string())
+            .unwrap_or_default(),
+        r.care_type
+            .map(|x| cat.label("care_type", x.code()).to_string())
+            .unwrap_or_default(),
+        opt(&r.provider),
+        opt(&r.worker),
+        cat.t(if r.bridging_care {
+            "report.yes"
+        } else {
+            "report.no"
+        })
+        .to_string(),
+        r.waiting_since.to_string(),
+        r.wait_days.to_string(),
+        r.norm_days.to_string(),
+        signal_text(cat, r.signal),
+        opt(&r.age),
+    ]);
+    cells
+}
+
+/// The stoplight board as of the snapshot date.
+pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOptions) -> Document {
+    let cat = o.catalog;
+    let rows = stoplight::stoplight(snapshot, preconditions);
+    let cases = by_id(snapshot);
+    let agg = stoplight::aggregate(&rows);
+    let cols = columns(STOPLIGHT_COLUMNS, o.with_names);
+    Document {
+        title: cat.fill(
+            "report.stoplight_title",
+            &[("date", snapshot.as_of.to_string())],
+        ),
+        as_of: snapshot.as_of,
+        generated_at: generated_at(),
+        headers: headers(cat, &cols),
+        columns: cols,
+        rows: rows
+            .iter()
+            .map(|r| row_object(r, cases.get(&r.case_id).copied(), o.with_names))
+            .collect(),
+        summary: stoplight_summary(cat, &agg),
+        as_of_label: cat.t("report.as_of").to_string(),
+        md_rows: rows
+            .iter()
+            .map(|r| stoplight_cells(cat, r, cases.get(&r.case_id).copied(), o.with_names))
+            .collect(),
+    }
+}
+
+fn stoplight_summary(cat: &Catalog, agg: &StoplightAggregate) -> Vec<(String, String)> {
+    let all = &agg.all;
+    vec![
+        (cat.t("report.in_care").to_string(), all.total.to_string()),
+        (signal_text(cat, Signal::Green), all.green.to_string()),
+        (signal_text(cat, Signal::Orange), all.orange.to_string()),
+        (signal_text(cat, Signal::Red), all.red.to_string()),
+        (
+            cat.t("report.share_red").to_string(),
+            format!("{:.1}", all.share_red_pct),
+        ),
+    ]
+}
+
+fn stoplight_cells(
+    cat: &Catalog,
+    r: &StoplightRow,
+    case: Option<&Case>,
+    with_names: bool,
+) -> Vec<String> {
+    let mut cells = vec![r.case_ref.clone()];
+    if with_names {
+        cells.extend(personal_cells(case));
+    }
+    let reasons: Vec<String> = r
+        .reasons
+        .iter()
+        .map(|x| cat.t(&x.label_key()).to_string())
+        .collect();
+    let criteria: Vec<String> = r
+        .criteria
+        .0
+        .iter()
+        .map(|(code, status)| format!("{code}: {}", cat.label("status", status.code())))
+        .collect();
+    cells.extend([
+        signal_text(cat, r.color),
+        reasons.join("; "),
+        criteria.join(", "),
+        opt(&r.last_review_on),
+        opt(&r.next_review_on),
+        opt(&r.planned_end_on),
+        opt(&r.care_started_on),
+        opt(&r.provider),
+        r.care_type
+            .map(|x| cat.label("care_type", x.code()).to_string())
+            .unwrap_or_default(),
+        opt(&r.worker),
+        opt(&r.age),
+    ]);
+    cells
+}
+
+/// Flow figures as JSON: the figures of SPEC 4 as keys.
+pub fn flow_json(report: &crate::domain::flow::FlowReport) -> Value {
+    let mut v = serde_json::to_value(report).expect("flow serialises");
+    if let Value::Object(map) = &mut v {
+        map.insert("generated_at".into(), Value::String(generated_at()));
+    }
+    v
+}
+
+/// The scalar flow figures as one CSV row (nested figures flattened).
+pub fn flow_document(report: &crate::domain::flow::FlowReport, cat: &Catalog) -> Document {
+    let json = serde_json::to_value(report).expect("flow serialises");
+    let mut row = Map::new();
+    let mut summary = Vec::new();
+    for (k, v) in json.as_object().expect("object") {
+        match (k.as_str(), v) {
+            ("by_care_type" | "monthly", _) => {}
+            ("duration_bands", Value::Object(bands)) => {
+                for (band, n) in bands {
+                    row.insert(format!("duration_{band}"), n.clone());
+                    summary.push((
+                        format!("{} {band}", cat.t("column.duration")),
+                        crate::export::plain(n),
+                    ));
+                }
+            }
+            _ => {
+                row.insert(k.clone(), v.clone());
+                summary.push((
+                    cat.t(&format!("column.{k}")).to_string(),
+                    crate::export::plain(v),
+                ));
+            }
+        }
+    }
+    let columns: Vec<String> = row.keys().cloned().collect();
+    Document {
+        title: cat.fill(
+            "report.flow_title",
+            &[
+                ("from", report.from.to_string()),
+                ("to", report.to.to_string()),
+            ],
+        ),
+        as_of: report.to,
+        generated_at: generated_at(),
+        headers: headers(cat, &columns),
+        columns,
+        rows: vec![row],
+        summary,
+        as_of_label: cat.t("report.as_of").to_string(),
+        md_rows: Vec::new(),
+    }
+}
+
+/// Flow figures for people: the figures, then per care type, then by month.
+pub fn flow_markdown(report: &crate::domain::flow::FlowReport, cat: &Catalog) -> String {
+    let doc = flow_document(report, cat);
+    let mut out = format!("# {}\n\n", doc.title);
+    for (label, value) in &doc.summary {
+        out.push_str(&format!("- {label}: {value}\n"));
+    }
+    out.push_str(&format!(
+        "\n## {}\n\n| {} | {} | {} | {} |\n|---|---|---|---|\n",
+        cat.t("report.by_care_type"),
+        cat.t("column.care_type"),
+        cat.t("column.inflow"),
+        cat.t("column.outflow"),
+        cat.t("column.open_at_end")
+    ));
+    for (t, f) in &report.by_care_type {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            cat.label("care_type", t.code()),
+            f.inflow,
+            f.outflow,
+            f.open_at_end
+        ));
+    }
+    out.push_str(&format!(
+        "\n## {}\n\n| {} | {} | {} | {} |\n|---|---|---|---|\n",
+        cat.t("report.by_month"),
+        cat.t("column.month"),
+        cat.t("column.referrals"),
+        cat.t("column.inflow"),
+        cat.t("column.outflow")
+    ));
+    for m in &report.monthly {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            m.month, m.referrals, m.inflow, m.outflow
+        ));
+    }
+    out
+}
+
+/// The as-of date of an export: today unless given; never in the future.
+pub fn as_of(given: Option<NaiveDate>, today: NaiveDate) -> Result<NaiveDate, crate::domain::Msg> {
+    let d = given.unwrap_or(today);
+    crate::domain::lifecycle::check_not_future(d, today)?;
+    Ok(d)
+}

@@ -1,0 +1,376 @@
+//! Exports as a user meets them: exact JSON keys, Dutch-Excel CSV, no names
+//! unless asked, private files, and as-of exports that later moves leave alone.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Team {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Team {
+    fn new() -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("team.db");
+        let team = Team { dir, db };
+        // One case waiting for intake, one in the decision queue, one in care.
+        team.run(&[
+            "add",
+            "--referred-on",
+            "2026-09-01",
+            "--referrer",
+            "gp",
+            "--name",
+            "=HYPERLINK(\"x\")",
+            "--birth-date",
+            "2010-05-05",
+        ]);
+        team.run(&[
+            "add",
+            "--referred-on",
+            "2026-10-01",
+            "--referrer",
+            "school",
+            "--urgency",
+            "urgent",
+            "--name",
+            "Noor",
+        ]);
+        team.run(&["move", "2026-0002", "intake", "--on", "2026-10-02"]);
+        team.run(&[
+            "add",
+            "--referred-on",
+            "2026-06-01",
+            "--referrer",
+            "jgz",
+            "--birth-date",
+            "2009-01-10",
+        ]);
+        team.run(&["move", "2026-0003", "intake", "--on", "2026-06-05"]);
+        team.run(&["move", "2026-0003", "triage", "--on", "2026-06-10"]);
+        team.run(&[
+            "move",
+            "2026-0003",
+            "in_care",
+            "--route",
+            "team",
+            "--on",
+            "2026-06-20",
+            "--planned-end",
+            "2027-01-31",
+        ]);
+        team.run(&[
+            "review",
+            "2026-0003",
+            "--on",
+            "2026-10-01",
+            "housing=ok",
+            "perspective_plan=partial",
+        ]);
+        team
+    }
+
+    fn stroom(&self) -> Command {
+        let mut cmd = Command::cargo_bin("stroom").unwrap();
+        cmd.env("STROOM_DB", &self.db)
+            .env("STROOM_TODAY", "2026-11-22")
+            .env("STROOM_CONFIG", self.dir.path().join("none.toml"))
+            .env_remove("STROOM_LANG");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = self.stroom().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.run(args)).unwrap()
+    }
+}
+
+fn keys(row: &Value) -> Vec<&str> {
+    row.as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn waitlist_json_has_exactly_the_spec_keys() {
+    let team = Team::new();
+    let doc = team.json(&["export", "waitlist", "--format", "json"]);
+    assert_eq!(keys(&doc), ["as_of", "generated_at", "rows"]);
+    assert_eq!(doc["as_of"], "2026-11-22");
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(
+        keys(&rows[0]),
+        [
+            "case_ref",
+            "queue",
+            "stage",
+            "urgency",
+            "referrer",
+            "route",
+            "care_type",
+            "provider",
+            "worker",
+            "bridging_care",
+            "waiting_since",
+            "wait_days",
+            "norm_days",
+            "signal",
+            "age"
+        ]
+    );
+    // 2026-0001 stands in intake and decision; 2026-0002 in decision.
+    let refs: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["queue"].as_str().unwrap(),
+                r["case_ref"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            ("intake", "2026-0001"),
+            ("decision", "2026-0002"),
+            ("decision", "2026-0001")
+        ]
+    );
+    let first = &rows[0];
+    assert_eq!(
+        (first["wait_days"].as_i64(), first["norm_days"].as_i64()),
+        (Some(82), Some(14))
+    );
+    assert_eq!(first["signal"], "red");
+    assert_eq!(first["age"], 16);
+    assert!(
+        !team
+            .run(&["export", "waitlist", "--format", "json"])
+            .contains("HYPERLINK")
+    );
+
+    let named = team.json(&[
+        "export",
+        "waitlist",
+        "--format",
+        "json",
+        "--queue",
+        "intake",
+        "--with-names",
+    ]);
+    let row = &named["rows"][0];
+    assert_eq!(&keys(row)[..3], ["case_ref", "name", "birth_date"]);
+    assert_eq!(row["birth_date"], "2010-05-05");
+}
+
+#[test]
+fn stoplight_json_has_exactly_the_spec_keys() {
+    let team = Team::new();
+    let doc = team.json(&["export", "stoplight", "--format", "json"]);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        keys(&rows[0]),
+        [
+            "case_ref",
+            "color",
+            "reasons",
+            "criteria",
+            "last_review_on",
+            "next_review_on",
+            "planned_end_on",
+            "care_started_on",
+            "provider",
+            "care_type",
+            "worker",
+            "age"
+        ]
+    );
+    let row = &rows[0];
+    assert_eq!(row["criteria"]["housing"], "ok");
+    assert_eq!(
+        row["criteria"]["network"], "missing",
+        "never reviewed counts as missing"
+    );
+    assert_eq!(row["next_review_on"], "2026-11-01");
+    // Turns 18 on 2027-01-10 without a plan; missing with the end within 90 days.
+    assert_eq!(row["color"], "red");
+    let reasons: Vec<&str> = row["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    // The plan is partial, not missing: no plan_missing_16.
+    assert_eq!(
+        reasons,
+        [
+            "missing_near_end",
+            "turning_18_no_plan",
+            "missing",
+            "partial",
+            "review_due"
+        ]
+    );
+}
+
+#[test]
+fn csv_opens_in_dutch_excel_without_names_or_formulas() {
+    let team = Team::new();
+    let csv = team.run(&["export", "waitlist"]);
+    assert!(csv.starts_with("\u{feff}case_ref;queue;stage;"), "{csv}");
+    assert!(!csv.contains("HYPERLINK") && !csv.contains("Noor"));
+    let named = team.run(&["export", "waitlist", "--with-names"]);
+    assert!(named.contains(";\"'=HYPERLINK(\"\"x\"\")\";"), "{named}");
+}
+
+#[test]
+fn files_are_private_and_xlsx_is_a_workbook() {
+    let team = Team::new();
+    for (format, magic) in [
+        ("xlsx", &b"PK"[..]),
+        ("csv", &b"\xef\xbb\xbf"[..]),
+        ("md", &b"# "[..]),
+    ] {
+        let path = team.dir.path().join(format!("stoplight.{format}"));
+        team.stroom()
+            .args([
+                "export",
+                "stoplight",
+                "--format",
+                format,
+                "-o",
+                path.to_str().unwrap(),
+            ])
+            .assert()
+            .success()
+            .stdout("");
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(magic), "{format}");
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn moves_dated_after_the_as_of_date_do_not_change_the_export() {
+    let team = Team::new();
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("generated_at");
+        v
+    };
+    let waitlist = || {
+        strip(team.json(&[
+            "export",
+            "waitlist",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-15",
+        ]))
+    };
+    let stoplight = || {
+        strip(team.json(&[
+            "export",
+            "stoplight",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-15",
+        ]))
+    };
+    let (w1, s1) = (waitlist(), stoplight());
+    team.run(&["move", "2026-0001", "intake", "--on", "2026-10-20"]);
+    team.run(&["move", "2026-0002", "triage", "--on", "2026-11-01"]);
+    team.run(&[
+        "review",
+        "2026-0003",
+        "--on",
+        "2026-11-02",
+        "perspective_plan=ok",
+    ]);
+    team.run(&[
+        "set",
+        "2026-0003",
+        "planned_end_on=2027-12-31",
+        "--on",
+        "2026-11-03",
+    ]);
+    team.run(&["add", "--referred-on", "2026-10-16", "--referrer", "gp"]);
+    assert_eq!(waitlist(), w1);
+    assert_eq!(stoplight(), s1);
+    assert_ne!(
+        strip(team.json(&["export", "waitlist", "--format", "json"])),
+        w1
+    );
+}
+
+#[test]
+fn flow_report_carries_the_figures_as_keys() {
+    let team = Team::new();
+    let doc = team.json(&[
+        "report",
+        "flow",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-11-22",
+    ]);
+    for key in [
+        "referrals",
+        "inflow",
+        "outflow",
+        "balance_pct",
+        "open_at_end",
+        "mean_duration_days",
+        "duration_bands",
+        "median_wait_to_care_days",
+        "p90_wait_to_care_days",
+        "by_care_type",
+    ] {
+        assert!(doc.get(key).is_some(), "{key}");
+    }
+    assert_eq!(
+        (
+            doc["referrals"].as_i64(),
+            doc["inflow"].as_i64(),
+            doc["open_at_end"].as_i64()
+        ),
+        (Some(3), Some(1), Some(1))
+    );
+    assert_eq!(doc["balance_pct"], -100.0);
+    assert_eq!(doc["median_wait_to_care_days"], 19);
+    team.stroom()
+        .args([
+            "report",
+            "flow",
+            "--from",
+            "2026-11-22",
+            "--to",
+            "2026-01-01",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_future_as_of_date_is_refused() {
+    let team = Team::new();
+    team.stroom()
+        .args(["export", "waitlist", "--as-of", "2026-11-23"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("toekomst"));
+}
