@@ -1006,6 +1006,68 @@ mod tests {
         assert_eq!(Reason::NoEndDate.label_key(), "stoplight_rule.no_end_date");
     }
 
+    /// Run with `cargo test --release --lib -- --ignored hundred_thousand`.
+    #[test]
+    #[ignore = "timing; meaningful in a release build"]
+    fn hundred_thousand_cases_evaluate_quickly() {
+        use crate::domain::flow::{Episode, flow};
+        use crate::domain::waitlist::{Norm, Norms, waiting_list};
+        let stages = [
+            Stage::Referred,
+            Stage::Triage,
+            Stage::Waiting,
+            Stage::InCare,
+        ];
+        let mut snapshot = Snapshot {
+            as_of: d(AS_OF),
+            ..Snapshot::default()
+        };
+        for i in 0..100_000 {
+            let mut c = in_care();
+            c.id = i;
+            c.case_ref = format!("2026-{i:06}");
+            c.stage = stages[i as usize % 4];
+            c.waiting_since = Some(d("2026-04-01"));
+            c.referred_on = d("2025-11-03") + chrono::Days::new(i as u64 % 200);
+            snapshot.cases.push(c);
+            let mut r = all_ok_on("2026-05-01");
+            r.case_id = i;
+            snapshot.reviews.insert(i, vec![r]);
+        }
+        let episodes: Vec<Episode> = (0..100_000)
+            .map(|i| Episode {
+                case_id: i,
+                number: 1,
+                referred_on: d("2024-01-01") + chrono::Days::new(i as u64 % 700),
+                care_started_on: Some(d("2024-03-01") + chrono::Days::new(i as u64 % 700)),
+                closed_on: (i % 3 == 0).then(|| d("2026-01-01")),
+                started_care_type: Some(CareType::Team),
+                care_type: Some(CareType::Team),
+            })
+            .collect();
+        let norm = Norm {
+            regular: 14,
+            urgent: 2,
+        };
+        let norms = Norms {
+            intake: norm,
+            decision: norm,
+            care: norm,
+        };
+        let start = std::time::Instant::now();
+        let waits = waiting_list(&snapshot, &norms, None);
+        let board = stoplight(&snapshot, &codes());
+        let agg = aggregate(&board);
+        let report = flow(&episodes, d("2025-01-01"), d("2025-12-31")).unwrap();
+        let took = start.elapsed();
+        assert_eq!(waits.len(), 100_000);
+        assert_eq!(agg.all.total, 25_000);
+        assert!(report.inflow > 0);
+        let limit = if cfg!(debug_assertions) { 10.0 } else { 1.0 };
+        assert!(took.as_secs_f64() < limit, "took {took:?}");
+        eprintln!("100,000 cases: {took:?}");
+    }
+
     fn status() -> impl Strategy<Value = Status> {
         prop::sample::select(Status::ALL.to_vec())
     }
