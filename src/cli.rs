@@ -142,6 +142,19 @@ pub enum ExportCommand {
         #[command(flatten)]
         out: ExportOut,
     },
+    /// Agenda and decisions of a case review (SPEC 9).
+    Meeting {
+        /// The meeting date (default: today).
+        #[arg(long)]
+        on: Option<String>,
+        /// md or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(long)]
+        with_names: bool,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Format, names and destination of an export.

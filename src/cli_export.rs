@@ -27,6 +27,37 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
+        ExportCommand::Meeting {
+            on,
+            format,
+            with_names,
+            output,
+        } => {
+            let on = on
+                .as_deref()
+                .map(parse_date)
+                .transpose()?
+                .unwrap_or(ctx.today);
+            let minutes = crate::minutes::load(&ctx.open_store()?, &ctx.config, on, ctx.today)?;
+            let bytes = match format.parse::<Format>()? {
+                Format::Json => {
+                    let mut b =
+                        serde_json::to_vec_pretty(&minutes.to_json(with_names)).expect("json");
+                    b.push(b'\n');
+                    b
+                }
+                Format::Md => minutes.to_markdown(ctx.catalog(), with_names).into_bytes(),
+                _ => {
+                    return Err(Msg::new("error.unknown_code")
+                        .arg("kind", "format")
+                        .arg("value", format)
+                        .arg("allowed", "md, json"));
+                }
+            };
+            write_output(&bytes, output.as_deref())?;
+            announce(ctx, output.as_deref());
+            Ok(())
+        }
     }
 }
 

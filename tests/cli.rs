@@ -331,3 +331,86 @@ fn a_file_that_is_not_a_stroom_database_is_refused_untouched() {
         "referred_on\n2026-01-01\n"
     );
 }
+
+#[test]
+fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
+    let team = Team::new();
+    let waiting = team.add();
+    let r = team
+        .ok(&[
+            "add",
+            "--referred-on",
+            "2026-10-01",
+            "--referrer",
+            "school",
+            "--name",
+            "Noor",
+        ])
+        .trim()
+        .to_string();
+    team.ok(&["move", &r, "intake", "--on", "2026-10-05"]);
+    team.ok(&["move", &r, "triage", "--on", "2026-10-10"]);
+    team.ok(&[
+        "decide",
+        &r,
+        "--text",
+        "Route ambulant",
+        "--owner",
+        "Bram",
+        "--on",
+        "2026-11-20",
+    ]);
+    // A move made during the meeting does not reshuffle its agenda.
+    team.ok(&[
+        "move",
+        &r,
+        "waiting",
+        "--route",
+        "ambulant",
+        "--on",
+        "2026-11-20",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&team.ok(&[
+        "export",
+        "meeting",
+        "--on",
+        "2026-11-20",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["section"].as_str().unwrap(),
+                r["case_ref"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("triage", r.as_str()),
+            ("waiting_over_norm", waiting.as_str())
+        ]
+    );
+    assert_eq!(rows[0]["decisions"][0]["text"], "Route ambulant");
+    assert_eq!(
+        rows[1]["reasons"],
+        serde_json::json!(["intake", "decision"])
+    );
+    let md = team.ok(&["export", "meeting", "--on", "2026-11-20"]);
+    assert!(md.starts_with("# Casusoverleg 2026-11-20"), "{md}");
+    assert!(md.contains("Besloten: 1 van 2"), "{md}");
+    assert!(
+        md.contains("Besluit: Route ambulant (eigenaar: Bram)"),
+        "{md}"
+    );
+    assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");
+    assert!(
+        team.ok(&["export", "meeting", "--on", "2026-11-20", "--with-names"])
+            .contains("Noor")
+    );
+}

@@ -3,7 +3,6 @@
 //! files, keyed by `<kind>.<code>`.
 
 use std::fmt;
-use std::str::FromStr;
 
 /// Declares a code enum with its fixed string codes, `ALL`, `code()`,
 /// `FromStr` and serde as the plain code string.
@@ -33,18 +32,18 @@ macro_rules! code_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.code())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, UnknownCode> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::domain::codes::UnknownCode;
+            fn from_str(s: &str) -> Result<Self, $crate::domain::codes::UnknownCode> {
                 match s.trim() {
                     $($code => Ok($name::$variant),)+
-                    other => Err(UnknownCode {
+                    other => Err($crate::domain::codes::UnknownCode {
                         kind: $kind,
                         given: other.to_string(),
                         allowed: Self::codes().join(", "),

@@ -6,6 +6,7 @@ mod backup;
 mod check;
 mod codec;
 mod episodes;
+mod meeting;
 mod open;
 pub mod schema;
 mod snapshot;
