@@ -7,5 +7,6 @@ pub mod context;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod import;
 pub mod store;
 pub mod tui;
