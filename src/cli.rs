@@ -45,6 +45,8 @@ pub enum Command {
     },
     /// Import cases from a CSV file (all rows or none).
     Import {
+        /// CSV file: a header row naming the columns, `,` or `;` separated,
+        /// UTF-8, dates YYYY-MM-DD or DD-MM-YYYY.
         file: PathBuf,
         /// Check the file and report what would be imported; write nothing.
         #[arg(long)]

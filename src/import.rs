@@ -241,8 +241,11 @@ fn insert(store: &mut Store, plan: &Plan, ctx: &Context, cat: &Catalog) -> Resul
     let total = plan.bundles.len();
     let mut stderr = std::io::stderr();
     let show = stderr.is_terminal() && total >= 1000;
+    let mut shown = 0;
     let mut progress = |done: usize| {
-        if show {
+        // The store reports the last count twice: at the row and at commit.
+        if show && done != shown {
+            shown = done;
             let line = cat.fill(
                 "import.progress",
                 &[("done", done.to_string()), ("total", total.to_string())],

@@ -77,7 +77,8 @@ pub fn build(row: &Row, case_ref: &str, today: NaiveDate) -> Result<History, Ref
 }
 
 /// The lifecycle dates follow each other: referral ≤ intake ≤ decision ≤
-/// care start ≤ closing. The later date of a wrong pair is blamed.
+/// care start ≤ closing, and the planned end is not before the latest of
+/// the first four. The later date of a wrong pair is blamed.
 fn check_date_order(row: &Row) -> Result<(), Refusal> {
     let chain = [
         (Column::ReferredOn, Some(row.referred_on)),
@@ -101,6 +102,20 @@ fn check_date_order(row: &Row) -> Result<(), Refusal> {
             }
         }
         previous = Some((column, date));
+    }
+    // Care cannot be planned to end before it has begun; it may well end
+    // (closed_on) before or after its plan.
+    let mut begun = chain[..4].iter().filter_map(|(c, d)| d.map(|d| (*c, d)));
+    if let (Some(end), Some((column, start))) = (row.planned_end_on, begun.next_back()) {
+        if end < start {
+            return Err((
+                Column::PlannedEndOn,
+                Msg::new("import.date_before")
+                    .arg("date", end)
+                    .arg("other", column.name())
+                    .arg("other_date", start),
+            ));
+        }
     }
     Ok(())
 }
@@ -582,6 +597,11 @@ mod tests {
             ..decided(Route::Ambulant)
         };
         assert_eq!(refusal(&r), ("triaged_on", "import.date_before"));
+        let r = Row {
+            planned_end_on: Some(d("2026-02-01")),
+            ..decided(Route::Ambulant)
+        };
+        assert_eq!(refusal(&r), ("planned_end_on", "import.date_before"));
         let r = Row {
             stage: Some(Stage::InCare),
             ..decided(Route::Ambulant)

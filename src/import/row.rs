@@ -71,15 +71,10 @@ impl Row {
             column: column.name().to_string(),
             msg,
         };
-        let referred = record
-            .cells
-            .iter()
-            .find(|(c, _)| *c == Column::ReferredOn)
-            .map(|(_, v)| *v);
         // A placeholder date keeps the other values checked when referred_on
         // is missing or wrong; the row is refused anyway.
         let mut row = Row::empty(record.line, NaiveDate::MIN);
-        if referred.is_none() {
+        if !record.cells.iter().any(|(c, _)| *c == Column::ReferredOn) {
             errors.push(error(Column::ReferredOn, Msg::new("import.required")));
         }
         for (column, value) in &record.cells {
@@ -96,10 +91,10 @@ impl Row {
 
     fn set(&mut self, column: Column, value: &str, today: NaiveDate) -> Result<(), Msg> {
         let text = || Some(value.to_string());
-        let past = || -> Result<Option<NaiveDate>, Msg> {
+        let past = || -> Result<NaiveDate, Msg> {
             let d = parse_date(value)?;
             check_not_future(d, today)?;
-            Ok(Some(d))
+            Ok(d)
         };
         match column {
             Column::CaseRef => {
@@ -107,8 +102,8 @@ impl Row {
                 self.case_ref = text();
             }
             Column::Name => self.name = text(),
-            Column::BirthDate => self.birth_date = past()?,
-            Column::ReferredOn => self.referred_on = past()?.expect("a date"),
+            Column::BirthDate => self.birth_date = Some(past()?),
+            Column::ReferredOn => self.referred_on = past()?,
             Column::Referrer => self.referrer = Some(code(value)?),
             Column::Urgency => self.urgency = Some(code(value)?),
             Column::Worker => self.worker = text(),
@@ -117,12 +112,12 @@ impl Row {
             Column::CareType => self.care_type = Some(code(value)?),
             Column::Provider => self.provider = text(),
             Column::BridgingCare => self.bridging_care = flag(value)?,
-            Column::IntakeOn => self.intake_on = past()?,
-            Column::TriagedOn => self.triaged_on = past()?,
-            Column::CareStartedOn => self.care_started_on = past()?,
+            Column::IntakeOn => self.intake_on = Some(past()?),
+            Column::TriagedOn => self.triaged_on = Some(past()?),
+            Column::CareStartedOn => self.care_started_on = Some(past()?),
             // The planned end of care lies ahead: any date will do.
             Column::PlannedEndOn => self.planned_end_on = Some(parse_date(value)?),
-            Column::ClosedOn => self.closed_on = past()?,
+            Column::ClosedOn => self.closed_on = Some(past()?),
             Column::OutflowReason => self.outflow_reason = Some(code(value)?),
         }
         Ok(())
