@@ -43,6 +43,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import cases from a CSV file (all rows or none).
+    Import {
+        /// CSV file: a header row naming the columns, `,` or `;` separated,
+        /// UTF-8, dates YYYY-MM-DD or DD-MM-YYYY.
+        file: PathBuf,
+        /// Check the file and report what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Register a new referral; prints its reference.
     Add {
         #[arg(long)]
@@ -242,6 +251,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
     };
     match command {
         Command::Demo { seed, force } => crate::demo::run_command(ctx, seed, force)?,
+        Command::Import { file, dry_run } => return crate::import::run(ctx, &file, dry_run),
         Command::Add {
             referred_on,
             referrer,

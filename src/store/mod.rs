@@ -20,7 +20,7 @@ use crate::domain::Msg;
 
 pub use check::{CheckReport, Problem};
 
-pub use write::{CaseBundle, HistoryEntry, NewReferral};
+pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
 
 pub type Result<T> = std::result::Result<T, Msg>;
 

@@ -4,7 +4,7 @@
 //! case is refused instead of silently overwriting.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};
 use super::{Result, Store};
@@ -137,6 +137,17 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| Msg::new("error.unknown_case").arg("case", case_ref))
+    }
+
+    /// Whether a case with this reference exists.
+    pub fn has_case(&self, case_ref: &str) -> Result<bool> {
+        case_ref_taken(&self.conn, case_ref)
+    }
+
+    /// The highest number of the generated-style references (`YYYY-NNNN`)
+    /// of `year`, 0 if none: a batch numbers its new cases from here.
+    pub fn last_case_number(&self, year: i32) -> Result<i64> {
+        last_case_number(&self.conn, year)
     }
 
     pub fn events(&self, case_id: i64) -> Result<Vec<Event>> {
@@ -412,22 +423,32 @@ impl Store {
     }
 }
 
-fn case_ref_taken(tx: &Transaction, r: &str) -> Result<bool> {
-    let mut stmt = tx.prepare_cached("SELECT 1 FROM cases WHERE case_ref = ?1")?;
+fn case_ref_taken(conn: &Connection, r: &str) -> Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM cases WHERE case_ref = ?1")?;
     Ok(stmt.exists([r])?)
+}
+
+/// The highest `NNNN` of the `YYYY-NNNN` references of `year` (0 if none).
+fn last_case_number(conn: &Connection, year: i32) -> Result<i64> {
+    let max: Option<i64> = conn.query_row(
+        "SELECT max(CAST(substr(case_ref, 6) AS INTEGER)) FROM cases \
+         WHERE case_ref >= ?1 AND case_ref < ?2 AND substr(case_ref, 6) NOT GLOB '*[^0-9]*'",
+        params![format!("{year}-"), format!("{year}.")],
+        |r| r.get(0),
+    )?;
+    Ok(max.unwrap_or(0))
+}
+
+/// A generated case reference: `YYYY-NNNN`, the year of the referral.
+pub fn format_case_ref(year: i32, number: i64) -> String {
+    format!("{year}-{number:04}")
 }
 
 /// The next free `YYYY-NNNN` reference in the year of the referral.
 fn next_case_ref(tx: &Transaction, referred_on: NaiveDate) -> Result<String> {
     use chrono::Datelike;
     let year = referred_on.year();
-    let max: Option<i64> = tx.query_row(
-        "SELECT max(CAST(substr(case_ref, 6) AS INTEGER)) FROM cases \
-         WHERE case_ref >= ?1 AND case_ref < ?2 AND substr(case_ref, 6) NOT GLOB '*[^0-9]*'",
-        params![format!("{year}-"), format!("{year}.")],
-        |r| r.get(0),
-    )?;
-    Ok(format!("{year}-{:04}", max.unwrap_or(0) + 1))
+    Ok(format_case_ref(year, last_case_number(tx, year)? + 1))
 }
 
 /// Replays a bundle step by step through the lifecycle rules, so that no bulk
