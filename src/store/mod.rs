@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod codec;
+mod list;
 mod open;
 pub mod schema;
 mod snapshot;
@@ -17,6 +18,7 @@ use rusqlite::Connection;
 use crate::domain::Msg;
 
 pub use check::{CheckReport, Problem};
+pub use list::{CaseFilter, DecisionRow};
 
 pub use write::{CaseBundle, HistoryEntry, NewReferral};
 
