@@ -59,17 +59,19 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::styled(format!("{}  ", h.event.on), t.hint_key()),
             Span::styled(describe(cat, screen, h), t.text()),
-            Span::styled(
-                format!(
-                    "  {}",
-                    cat.fill(
-                        "tui.case.recorded",
-                        &[("actor", h.actor.clone()), ("at", h.recorded_at.clone())]
-                    )
-                ),
-                t.muted(),
-            ),
         ]));
+        // Who recorded it and when, on its own line: the audit trail.
+        lines.push(Line::styled(
+            format!(
+                "{:12}{}",
+                "",
+                cat.fill(
+                    "tui.case.recorded",
+                    &[("actor", h.actor.clone()), ("at", h.recorded_at.clone())]
+                )
+            ),
+            t.muted(),
+        ));
     }
     let block = Block::bordered()
         .title(Span::styled(title, t.title(true)))

@@ -22,9 +22,9 @@ const COLUMNS: [&str; 7] = [
 ];
 
 const WIDTHS: [Constraint; 7] = [
-    Constraint::Length(10),
+    Constraint::Length(11),
     Constraint::Length(15),
-    Constraint::Length(9),
+    Constraint::Length(8),
     Constraint::Length(12),
     Constraint::Fill(1),
     Constraint::Length(10),

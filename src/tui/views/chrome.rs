@@ -17,13 +17,17 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(v, label, ..)| Span::styled(label, t.tab(v == app.view)))
         .collect();
     let used: usize = spans.iter().map(Span::width).sum();
-    let date = app
+    let room = (area.width as usize).saturating_sub(used);
+    // The date with its word when it fits, else the bare date.
+    let full = app
         .cat
         .fill("tui.header.today", &[("date", app.today.to_string())]);
-    let room = (area.width as usize).saturating_sub(used);
-    let date_w = Span::raw(date.as_str()).width();
-    if room > date_w {
-        spans.push(Span::raw(" ".repeat(room - date_w)));
+    let date = [full, app.today.to_string()]
+        .into_iter()
+        .find(|d| Span::raw(d.as_str()).width() < room);
+    if let Some(date) = date {
+        let w = Span::raw(date.as_str()).width();
+        spans.push(Span::raw(" ".repeat(room - w)));
         spans.push(Span::styled(date, t.muted()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

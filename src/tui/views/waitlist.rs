@@ -165,7 +165,7 @@ const COLUMNS: [&str; 7] = [
 const WIDTHS: [Constraint; 7] = [
     Constraint::Length(9),
     Constraint::Length(9),
-    Constraint::Length(10),
+    Constraint::Length(11),
     Constraint::Length(9),
     Constraint::Length(9),
     Constraint::Length(15),
