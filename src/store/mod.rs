@@ -6,6 +6,7 @@ mod backup;
 mod check;
 mod codec;
 mod episodes;
+mod list;
 mod meeting;
 mod open;
 pub mod schema;
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 use crate::domain::Msg;
 
 pub use check::{CheckReport, Problem};
+pub use list::{CaseFilter, DecisionRow};
 
 pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
 

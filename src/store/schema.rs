@@ -130,9 +130,21 @@ CREATE INDEX decisions_meeting ON decisions (meeting_on, id);
     )
 }
 
+/// Version 2: the terminal UI pages through the case list by `case_ref`
+/// within a stage, worker or provider; these indexes serve both the filter
+/// and the order. They cover the single-column worker and provider indexes.
+fn v2_case_list() -> String {
+    "CREATE INDEX cases_stage_ref ON cases (stage, case_ref);
+CREATE INDEX cases_worker_ref ON cases (worker, case_ref);
+CREATE INDEX cases_provider_ref ON cases (provider, case_ref);
+DROP INDEX cases_worker;
+DROP INDEX cases_provider;"
+        .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
-    vec![v1()]
+    vec![v1(), v2_case_list()]
 }
 
 pub fn latest_version() -> i64 {

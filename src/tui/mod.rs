@@ -1,10 +1,129 @@
-//! The terminal UI (issue 4).
+//! The terminal UI: a coordinator's day at the desk (SPEC 8).
+//!
+//! One thread reads terminal events and sends them over a channel; the main
+//! loop turns each into an `Action`, lets `App::step` apply it, and redraws
+//! only when something changed. About once a second it asks SQLite whether
+//! another coordinator wrote (`PRAGMA data_version`) and reloads only then.
+
+pub mod action;
+pub mod app;
+pub mod case_list;
+pub mod export;
+pub mod forms;
+pub mod keymap;
+pub mod log;
+pub mod theme;
+pub mod update;
+pub mod views;
+
+use std::io::{self, Stdout};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 
 use crate::context::Context;
 use crate::domain::Msg;
 
+pub use action::{Action, View};
+pub use app::App;
+
+/// How often the loop asks whether another connection wrote.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
 pub fn run(ctx: &Context) -> Result<(), Msg> {
+    let mut log = log::Log::open(&ctx.paths.log_file());
+    log.line(format_args!("start on {}", ctx.db_path.display()));
     let store = ctx.open_store()?;
-    println!("{}: {}", store.path().display(), store.count_cases()?);
+    let mut terminal = enter().map_err(terminal_error)?;
+    let result = event_loop(&mut terminal, ctx, store, log);
+    leave();
+    result
+}
+
+fn terminal_error(e: io::Error) -> Msg {
+    Msg::new("tui.terminal_error").arg("reason", e)
+}
+
+/// Raw mode, the alternate screen and mouse reports; a panic hook puts the
+/// terminal back before the panic message is printed.
+fn enter() -> io::Result<Term> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Restores the terminal; safe to call more than once.
+fn leave() {
+    // Each step is tried even when an earlier one fails: a half-restored
+    // terminal is still better than none.
+    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), crossterm::cursor::Show);
+}
+
+/// Reads terminal events on their own thread, so the main loop can wait
+/// for either an event or the poll timeout.
+fn spawn_input() -> Receiver<Event> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(ev) = crossterm::event::read() {
+            if tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn event_loop(
+    terminal: &mut Term,
+    ctx: &Context,
+    store: crate::store::Store,
+    log: log::Log,
+) -> Result<(), Msg> {
+    let size = terminal.size().map_err(terminal_error)?;
+    let mut app = App::new(ctx, store, size.width, size.height)?.with_log(log);
+    let events = spawn_input();
+    let draw = |terminal: &mut Term, app: &App| {
+        terminal
+            .draw(|f| views::draw(app, f))
+            .map(|_| ())
+            .map_err(terminal_error)
+    };
+    draw(terminal, &app)?;
+    let mut last_poll = Instant::now();
+    loop {
+        let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
+        let mut dirty = match events.recv_timeout(wait) {
+            Ok(ev) => keymap::action_for_event(&app.scopes(), &ev).is_some_and(|a| app.step(a)),
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        if app.quit {
+            break;
+        }
+        if last_poll.elapsed() >= POLL_EVERY {
+            last_poll = Instant::now();
+            dirty |= app.poll_external();
+        }
+        if dirty {
+            draw(terminal, &app)?;
+        }
+    }
+    app.log.line("quit");
     Ok(())
 }

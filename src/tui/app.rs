@@ -1,0 +1,315 @@
+//! The state of the UI: what is shown, what is selected, which popup is
+//! open, and the data loaded for it. Drawing reads this; only `step` (in
+//! update.rs) and the loaders here change it.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::context::Context;
+use crate::domain::case::replay;
+use crate::domain::{Case, Msg, Review, Snapshot};
+use crate::i18n::{Catalog, Lang};
+use crate::store::{DecisionRow, HistoryEntry, Store};
+
+use super::action::View;
+use super::case_list::{CaseList, Scroll};
+use super::forms::Form;
+use super::keymap::Scope;
+use super::log::Log;
+use super::theme::Theme;
+use super::views;
+use super::views::waitlist::{WaitRow, waitlist_rows};
+
+/// What has the keyboard, from the top layer down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Help,
+    Form,
+    Search,
+    CaseScreen,
+    View(View),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+/// A sentence in the status line until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub tone: Tone,
+    pub msg: Msg,
+}
+
+/// One case with its whole dated history (the case screen).
+#[derive(Debug, Clone)]
+pub struct CaseScreen {
+    pub case: Case,
+    pub history: Vec<HistoryEntry>,
+    pub reviews: Vec<Review>,
+    pub decisions: Vec<DecisionRow>,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Default)]
+pub struct WaitlistState {
+    pub rows: Vec<WaitRow>,
+    pub scroll: Scroll,
+}
+
+pub struct App {
+    pub store: Store,
+    pub cat: &'static Catalog,
+    pub theme: Theme,
+    pub config: Config,
+    pub lang: Lang,
+    pub today: NaiveDate,
+    pub actor: String,
+    /// The past date the screens show; None: today.
+    pub as_of: Option<NaiveDate>,
+    pub view: View,
+    pub width: u16,
+    pub height: u16,
+    pub cases: CaseList,
+    pub waitlist: WaitlistState,
+    /// All cases as of the shown date, loaded only for views that need it.
+    pub snapshot: Option<Snapshot>,
+    pub case_screen: Option<CaseScreen>,
+    pub form: Option<Form>,
+    /// Scroll position of the open help popup.
+    pub help: Option<u16>,
+    /// The search line being typed.
+    pub search: Option<String>,
+    pub notice: Option<Notice>,
+    pub quit: bool,
+    /// Where exports go by default.
+    pub export_dir: PathBuf,
+    data_version: i64,
+    pub(super) log: Log,
+}
+
+impl App {
+    pub fn new(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
+        let data_version = store.data_version()?;
+        let mut app = App {
+            store,
+            cat: ctx.catalog(),
+            theme: Theme::named(&ctx.config.theme),
+            config: ctx.config.clone(),
+            lang: ctx.lang,
+            today: ctx.today,
+            actor: ctx.actor.clone(),
+            as_of: None,
+            view: View::Waitlist,
+            width,
+            height,
+            cases: CaseList::default(),
+            waitlist: WaitlistState::default(),
+            snapshot: None,
+            case_screen: None,
+            form: None,
+            help: None,
+            search: None,
+            notice: None,
+            quit: false,
+            export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            data_version,
+            log: Log::default(),
+        };
+        app.reload()?;
+        Ok(app)
+    }
+
+    /// Sends log lines to `log` (the UI's log file).
+    pub fn with_log(mut self, log: Log) -> App {
+        self.log = log;
+        self
+    }
+
+    /// The date the screens show.
+    pub fn shown_date(&self) -> NaiveDate {
+        self.as_of.unwrap_or(self.today)
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.help.is_some() {
+            Mode::Help
+        } else if self.form.is_some() {
+            Mode::Form
+        } else if self.search.is_some() {
+            Mode::Search
+        } else if self.case_screen.is_some() {
+            Mode::CaseScreen
+        } else {
+            Mode::View(self.view)
+        }
+    }
+
+    /// The key-map scopes that apply now, most specific first.
+    pub fn scopes(&self) -> Vec<Scope> {
+        match self.mode() {
+            Mode::Help => vec![Scope::Help],
+            Mode::Form => vec![Scope::Form],
+            Mode::Search => vec![Scope::Search],
+            Mode::CaseScreen => vec![Scope::CaseScreen, Scope::Edit, Scope::Global],
+            Mode::View(View::Cases) => {
+                vec![Scope::Table, Scope::Cases, Scope::Edit, Scope::Global]
+            }
+            Mode::View(v) if v.has_table() => vec![Scope::Table, Scope::Edit, Scope::Global],
+            Mode::View(_) => vec![Scope::Global],
+        }
+    }
+
+    /// Rows of the table in the current view that fit on screen.
+    pub fn table_height(&self) -> usize {
+        views::table_rows_area(self).height as usize
+    }
+
+    pub fn notify(&mut self, tone: Tone, msg: Msg) {
+        if tone == Tone::Error {
+            self.log.line(format_args!("refused: {msg}"));
+        }
+        self.notice = Some(Notice { tone, msg });
+    }
+
+    /// Whether the shown data needs every case as of the shown date.
+    fn needs_snapshot(&self) -> bool {
+        self.as_of.is_some() || self.view == View::Waitlist
+    }
+
+    /// Loads what the current view shows, keeping the selection.
+    pub fn reload(&mut self) -> Result<(), Msg> {
+        self.snapshot = None;
+        self.load_view_data(self.cases.selected_case().map(|c| c.case_ref.clone()))
+    }
+
+    /// Loads the data of the current view that is missing; `anchor` is the
+    /// case to keep (or put) under the selection.
+    pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
+        if self.needs_snapshot() && self.snapshot.is_none() {
+            self.snapshot = Some(self.store.snapshot(self.shown_date(), self.today)?);
+            self.log
+                .line(format_args!("loaded snapshot as of {}", self.shown_date()));
+        }
+        let height = self.cases_height();
+        match (&self.snapshot, self.as_of) {
+            (Some(snap), Some(_)) => self
+                .cases
+                .load_memory(&snap.cases, anchor.as_deref(), height),
+            _ => self
+                .cases
+                .load_live(&self.store, anchor.as_deref(), height)?,
+        }
+        if let Some(snap) = &self.snapshot {
+            let keep = self.waitlist.scroll.selected;
+            self.waitlist.rows = waitlist_rows(snap, &self.config);
+            let height = self.waitlist_height();
+            let len = self.waitlist.rows.len();
+            self.waitlist.scroll.select(keep, len, height);
+        }
+        if let Some(screen) = &self.case_screen {
+            let case_ref = screen.case.case_ref.clone();
+            let scroll = screen.scroll;
+            let mut fresh = self.load_case_screen(&case_ref)?;
+            fresh.scroll = scroll;
+            self.case_screen = Some(fresh);
+        }
+        Ok(())
+    }
+
+    fn cases_height(&self) -> usize {
+        views::table_rows_area(self).height as usize
+    }
+
+    pub fn waitlist_height(&self) -> usize {
+        views::table_rows_area(self).height as usize
+    }
+
+    /// One case as of the shown date, with its history up to then.
+    pub fn load_case_screen(&self, case_ref: &str) -> Result<CaseScreen, Msg> {
+        let now = self.store.case(case_ref)?;
+        let mut history = self.store.history(now.id)?;
+        let mut reviews = self.store.reviews(now.id)?;
+        let decisions = self.store.decisions(now.id)?;
+        let case = match self.as_of {
+            None => now,
+            Some(d) => {
+                history.retain(|h| h.event.on <= d);
+                reviews.retain(|r| r.on <= d);
+                let events: Vec<_> = history.iter().map(|h| h.event.clone()).collect();
+                let mut then = replay(now.id, &now.case_ref, &events, None).ok_or_else(|| {
+                    Msg::new("tui.case.not_yet")
+                        .arg("case", case_ref)
+                        .arg("date", d)
+                })?;
+                then.name = now.name;
+                then.birth_date = now.birth_date;
+                then
+            }
+        };
+        Ok(CaseScreen {
+            case,
+            history,
+            reviews,
+            decisions,
+            scroll: 0,
+        })
+    }
+
+    /// Checks whether another coordinator changed the database (a cheap
+    /// PRAGMA); only then reloads what is shown. Returns whether it did.
+    pub fn poll_external(&mut self) -> bool {
+        match self.store.data_version() {
+            Ok(v) if v != self.data_version => {
+                self.data_version = v;
+                self.log.line("database changed elsewhere: reloading");
+                if let Err(e) = self.reload() {
+                    self.notify(Tone::Error, e);
+                }
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                self.log.line(format_args!("data_version failed: {e}"));
+                false
+            }
+        }
+    }
+
+    /// The case the editing keys apply to: the case screen's, else the
+    /// selected row's.
+    pub fn target_case_ref(&self) -> Option<String> {
+        if let Some(s) = &self.case_screen {
+            return Some(s.case.case_ref.clone());
+        }
+        match self.view {
+            View::Cases => self.cases.selected_case().map(|c| c.case_ref.clone()),
+            View::Waitlist => self
+                .waitlist
+                .rows
+                .get(self.waitlist.scroll.selected)
+                .map(|r| r.case_ref.clone()),
+            _ => None,
+        }
+    }
+
+    /// The version of the target case as the person sees it on screen.
+    pub fn shown_version(&self, case_ref: &str) -> Option<i64> {
+        if let Some(s) = self
+            .case_screen
+            .as_ref()
+            .filter(|s| s.case.case_ref == case_ref)
+        {
+            return Some(s.case.version);
+        }
+        self.cases
+            .selected_case()
+            .filter(|c| c.case_ref == case_ref)
+            .map(|c| c.version)
+    }
+}

@@ -1,0 +1,264 @@
+//! The Cases view's list: a window of rows around the selection, fetched from
+//! SQLite by keyset paging (today), or a filtered list in memory (a past
+//! snapshot). Only the window is ever held; drawing only reads it.
+
+use crate::domain::{Case, Msg};
+use crate::store::{CaseFilter, Store};
+
+/// At most this many rows are held; more are dropped far from the screen.
+const MAX_WINDOW: usize = 1_000;
+/// Rows fetched at once, at least.
+const MIN_CHUNK: usize = 64;
+
+/// Selection and scroll position of a list of `len` rows shown `height`
+/// rows at a time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl Scroll {
+    /// Selects `index` (clamped) and scrolls just enough to show it.
+    pub fn select(&mut self, index: usize, len: usize, height: usize) {
+        self.selected = index.min(len.saturating_sub(1));
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        self.offset = self.offset.min(len.saturating_sub(height));
+    }
+
+    /// Moves the selection by `delta` rows.
+    pub fn step(&mut self, delta: isize, len: usize, height: usize) {
+        let target = self.selected.saturating_add_signed(delta);
+        self.select(target, len, height);
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct CaseList {
+    pub filter: CaseFilter,
+    pub total: usize,
+    pub scroll: Scroll,
+    /// Absolute position of `rows[0]`.
+    start: usize,
+    rows: Vec<Case>,
+    /// A past snapshot's cases, filtered and in `case_ref` order; None when
+    /// the list pages through the database.
+    memory: Option<Vec<Case>>,
+}
+
+impl CaseList {
+    pub fn in_memory(&self) -> bool {
+        self.memory.is_some()
+    }
+
+    fn row(&self, index: usize) -> Option<&Case> {
+        match &self.memory {
+            Some(all) => all.get(index),
+            None => index.checked_sub(self.start).and_then(|i| self.rows.get(i)),
+        }
+    }
+
+    pub fn selected_case(&self) -> Option<&Case> {
+        self.row(self.scroll.selected)
+    }
+
+    /// The rows on screen, with their absolute positions.
+    pub fn visible(&self, height: usize) -> Vec<(usize, &Case)> {
+        (self.scroll.offset..self.total.min(self.scroll.offset + height))
+            .filter_map(|i| self.row(i).map(|c| (i, c)))
+            .collect()
+    }
+
+    /// Every case of a past snapshot that passes the filter, held in memory.
+    pub fn load_memory(&mut self, cases: &[Case], anchor: Option<&str>, height: usize) {
+        let mut all: Vec<Case> = cases
+            .iter()
+            .filter(|c| self.filter.matches(c))
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.case_ref.cmp(&b.case_ref));
+        self.total = all.len();
+        let pos = anchor
+            .map(|r| all.partition_point(|c| c.case_ref.as_str() < r))
+            .unwrap_or(0);
+        self.memory = Some(all);
+        self.rows.clear();
+        self.start = 0;
+        self.place(pos, height);
+    }
+
+    /// Counts again and fetches the window around `anchor` (the case to keep
+    /// selected; else the top).
+    pub fn load_live(
+        &mut self,
+        store: &Store,
+        anchor: Option<&str>,
+        height: usize,
+    ) -> Result<(), Msg> {
+        self.memory = None;
+        self.total = store.count_filtered(&self.filter)?;
+        let pos = match anchor {
+            Some(r) => store.position_in(&self.filter, r)?,
+            None => 0,
+        };
+        let above = self.place(pos, height);
+        let chunk = chunk(height);
+        let before = match anchor {
+            Some(r) if pos > 0 => store.cases_before(&self.filter, Some(r), above + chunk / 2)?,
+            _ => Vec::new(),
+        };
+        let from = store.cases_after(
+            &self.filter,
+            before.last().map(|c| c.case_ref.as_str()),
+            chunk + height,
+        )?;
+        self.start = pos - before.len().min(pos);
+        self.rows = before;
+        self.rows.extend(from);
+        self.ensure(store, height)
+    }
+
+    /// Selects `pos` keeping the selection's row on screen where it was;
+    /// returns how many rows are above it on screen.
+    fn place(&mut self, pos: usize, height: usize) -> usize {
+        let above = self.scroll.selected.saturating_sub(self.scroll.offset);
+        self.scroll.selected = pos.min(self.total.saturating_sub(1));
+        self.scroll.offset = self.scroll.selected.saturating_sub(above);
+        self.scroll.select(self.scroll.selected, self.total, height);
+        self.scroll.selected - self.scroll.offset
+    }
+
+    /// Moves the selection and fetches what comes on screen.
+    pub fn step(&mut self, store: &Store, delta: isize, height: usize) -> Result<(), Msg> {
+        self.scroll.step(delta, self.total, height);
+        self.ensure(store, height)
+    }
+
+    pub fn select(&mut self, store: &Store, index: usize, height: usize) -> Result<(), Msg> {
+        self.scroll.select(index, self.total, height);
+        self.ensure(store, height)
+    }
+
+    /// Makes sure the rows on screen are in the window, paging by key.
+    pub fn ensure(&mut self, store: &Store, height: usize) -> Result<(), Msg> {
+        if self.memory.is_some() {
+            return Ok(());
+        }
+        let lo = self.scroll.offset;
+        let hi = self.total.min(lo + height);
+        let chunk = chunk(height);
+        if self.rows.is_empty() || lo == 0 && self.start > 0 {
+            self.start = 0;
+            self.rows = store.cases_after(&self.filter, None, chunk.max(hi))?;
+        } else if hi == self.total && self.start + self.rows.len() < hi {
+            self.rows = store.cases_before(&self.filter, None, chunk.max(hi - lo))?;
+            self.start = self.total - self.rows.len().min(self.total);
+        }
+        while hi > self.start + self.rows.len() {
+            let last = self.rows.last().map(|c| c.case_ref.clone());
+            let more = store.cases_after(&self.filter, last.as_deref(), chunk)?;
+            if more.is_empty() {
+                break;
+            }
+            self.rows.extend(more);
+        }
+        while lo < self.start {
+            let first = self.rows.first().map(|c| c.case_ref.clone());
+            let more = store.cases_before(&self.filter, first.as_deref(), chunk)?;
+            if more.is_empty() {
+                break;
+            }
+            self.start -= more.len().min(self.start);
+            let mut rows = more;
+            rows.append(&mut self.rows);
+            self.rows = rows;
+        }
+        self.trim(lo, hi);
+        Ok(())
+    }
+
+    /// Drops rows far from the screen so the window stays small.
+    fn trim(&mut self, lo: usize, hi: usize) {
+        if self.rows.len() <= MAX_WINDOW {
+            return;
+        }
+        let end = self.start + self.rows.len();
+        let keep_lo = lo.saturating_sub(MAX_WINDOW / 4).max(self.start);
+        let keep_hi = (hi + MAX_WINDOW / 4).min(end);
+        self.rows.truncate(keep_hi - self.start);
+        self.rows.drain(..keep_lo - self.start);
+        self.start = keep_lo;
+    }
+
+    /// Every case the filter lets through (for an export), in order.
+    pub fn all(&self, store: &Store) -> Result<Vec<Case>, Msg> {
+        match &self.memory {
+            Some(all) => Ok(all.clone()),
+            None => store.cases_after(&self.filter, None, usize::MAX),
+        }
+    }
+}
+
+fn chunk(height: usize) -> usize {
+    (height * 2).max(MIN_CHUNK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::{Referrer, Urgency};
+    use crate::store::NewReferral;
+
+    fn store_with(n: usize) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = parse_date("2026-11-22").unwrap();
+        for _ in 0..n {
+            let new = NewReferral {
+                case_ref: None,
+                name: None,
+                birth_date: None,
+                referred_on: today,
+                referrer: Referrer::Gp,
+                urgency: Urgency::Regular,
+                worker: None,
+            };
+            store.add_referral(&new, today, "test").unwrap();
+        }
+        (dir, store)
+    }
+
+    fn refs(list: &CaseList, height: usize) -> Vec<String> {
+        list.visible(height)
+            .iter()
+            .map(|(_, c)| c.case_ref.clone())
+            .collect()
+    }
+
+    #[test]
+    fn window_follows_the_selection_both_ways() {
+        let (_dir, store) = store_with(300);
+        let mut list = CaseList::default();
+        list.load_live(&store, None, 10).unwrap();
+        assert_eq!(list.total, 300);
+        assert_eq!(refs(&list, 10)[0], "2026-0001");
+        list.step(&store, 250, 10).unwrap();
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0251");
+        assert_eq!(refs(&list, 10).last().unwrap(), "2026-0251");
+        list.scroll.select(299, list.total, 10);
+        list.ensure(&store, 10).unwrap();
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0300");
+        list.step(&store, -295, 10).unwrap();
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0005");
+        assert_eq!(refs(&list, 10).len(), 10);
+        list.load_live(&store, Some("2026-0150"), 10).unwrap();
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0150");
+        assert!(list.rows.len() < 300, "only a window is held");
+    }
+}

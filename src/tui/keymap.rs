@@ -1,0 +1,501 @@
+//! The key map as data: which key does what, where, and how help describes
+//! it. The help popup and the hint bar are both generated from `BINDINGS`, so
+//! they can never drift from the keys that really work.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::action::{Action, View};
+
+/// Where a binding applies. The app says which scopes are active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    /// Views with a list of cases.
+    Table,
+    /// The Cases view only.
+    Cases,
+    /// Changing the selected case (lists and the case screen).
+    Edit,
+    CaseScreen,
+    Form,
+    Search,
+    Help,
+}
+
+impl Scope {
+    /// The order of the sections in the help popup.
+    pub const HELP_ORDER: [Scope; 8] = [
+        Scope::Global,
+        Scope::Table,
+        Scope::Cases,
+        Scope::Edit,
+        Scope::CaseScreen,
+        Scope::Form,
+        Scope::Search,
+        Scope::Help,
+    ];
+
+    /// Translation key of the section title in help.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Scope::Global => "tui.scope.global",
+            Scope::Table => "tui.scope.table",
+            Scope::Cases => "tui.scope.cases",
+            Scope::Edit => "tui.scope.edit",
+            Scope::CaseScreen => "tui.scope.case_screen",
+            Scope::Form => "tui.scope.form",
+            Scope::Search => "tui.scope.search",
+            Scope::Help => "tui.scope.help",
+        }
+    }
+
+    /// Scopes in which typed characters are text, not commands.
+    fn takes_text(self) -> bool {
+        matches!(self, Scope::Form | Scope::Search)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Code(KeyCode),
+}
+
+impl Key {
+    /// How help and the hint bar show the key.
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(c) => c.to_string(),
+            Key::Code(code) => match code {
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::Up => "↑".into(),
+                KeyCode::Down => "↓".into(),
+                KeyCode::Left => "←".into(),
+                KeyCode::Right => "→".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                KeyCode::Tab => "Tab".into(),
+                KeyCode::BackTab => "Shift-Tab".into(),
+                KeyCode::Backspace => "Backspace".into(),
+                other => format!("{other:?}"),
+            },
+        }
+    }
+
+    fn matches(self, ev: &KeyEvent) -> bool {
+        match self {
+            Key::Char(c) => ev.code == KeyCode::Char(c),
+            Key::Code(code) => ev.code == code,
+        }
+    }
+}
+
+pub struct Binding {
+    pub key: Key,
+    pub action: Action,
+    /// Translation key of the description in help and the hint bar.
+    pub help: &'static str,
+    pub scope: Scope,
+    /// Shown in the hint bar (help shows every binding).
+    pub hint: bool,
+}
+
+const fn bind(key: Key, action: Action, help: &'static str, scope: Scope, hint: bool) -> Binding {
+    Binding {
+        key,
+        action,
+        help,
+        scope,
+        hint,
+    }
+}
+
+use Key::{Char as C, Code as K};
+use Scope::*;
+
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        C('1'),
+        Action::Show(View::Waitlist),
+        "tui.key.view_waitlist",
+        Global,
+        false,
+    ),
+    bind(
+        C('2'),
+        Action::Show(View::Cases),
+        "tui.key.view_cases",
+        Global,
+        false,
+    ),
+    bind(
+        C('3'),
+        Action::Show(View::Stoplight),
+        "tui.key.view_stoplight",
+        Global,
+        false,
+    ),
+    bind(
+        C('4'),
+        Action::Show(View::Flow),
+        "tui.key.view_flow",
+        Global,
+        false,
+    ),
+    bind(
+        C('5'),
+        Action::Show(View::Meeting),
+        "tui.key.view_meeting",
+        Global,
+        false,
+    ),
+    bind(
+        C('n'),
+        Action::NewReferral,
+        "tui.key.new_referral",
+        Global,
+        true,
+    ),
+    bind(
+        C('t'),
+        Action::TimeTravel,
+        "tui.key.time_travel",
+        Global,
+        true,
+    ),
+    bind(C('e'), Action::Export, "tui.key.export", Global, true),
+    bind(C('?'), Action::Help, "tui.key.help", Global, true),
+    bind(C('q'), Action::Quit, "tui.key.quit", Global, true),
+    bind(K(KeyCode::Esc), Action::Back, "tui.key.back", Global, false),
+    bind(C('j'), Action::Down, "tui.key.down", Table, false),
+    bind(K(KeyCode::Down), Action::Down, "tui.key.down", Table, false),
+    bind(C('k'), Action::Up, "tui.key.up", Table, false),
+    bind(K(KeyCode::Up), Action::Up, "tui.key.up", Table, false),
+    bind(
+        K(KeyCode::PageDown),
+        Action::PageDown,
+        "tui.key.page_down",
+        Table,
+        false,
+    ),
+    bind(
+        K(KeyCode::PageUp),
+        Action::PageUp,
+        "tui.key.page_up",
+        Table,
+        false,
+    ),
+    bind(C('g'), Action::Top, "tui.key.top", Table, false),
+    bind(K(KeyCode::Home), Action::Top, "tui.key.top", Table, false),
+    bind(C('G'), Action::Bottom, "tui.key.bottom", Table, false),
+    bind(
+        K(KeyCode::End),
+        Action::Bottom,
+        "tui.key.bottom",
+        Table,
+        false,
+    ),
+    bind(K(KeyCode::Enter), Action::Open, "tui.key.open", Table, true),
+    bind(C('/'), Action::Search, "tui.key.search", Cases, true),
+    bind(C('f'), Action::Filter, "tui.key.filter", Cases, true),
+    bind(C('m'), Action::MoveCase, "tui.key.move", Edit, true),
+    bind(C('r'), Action::Review, "tui.key.review", Edit, false),
+    bind(C('w'), Action::AssignWorker, "tui.key.worker", Edit, false),
+    bind(
+        C('x'),
+        Action::ToggleEscalated,
+        "tui.key.escalated",
+        Edit,
+        false,
+    ),
+    bind(
+        C('b'),
+        Action::ToggleBridging,
+        "tui.key.bridging",
+        Edit,
+        false,
+    ),
+    bind(
+        K(KeyCode::Esc),
+        Action::Back,
+        "tui.key.close_case",
+        CaseScreen,
+        true,
+    ),
+    bind(
+        C('j'),
+        Action::Down,
+        "tui.key.scroll_down",
+        CaseScreen,
+        false,
+    ),
+    bind(
+        K(KeyCode::Down),
+        Action::Down,
+        "tui.key.scroll_down",
+        CaseScreen,
+        false,
+    ),
+    bind(C('k'), Action::Up, "tui.key.scroll_up", CaseScreen, false),
+    bind(
+        K(KeyCode::Up),
+        Action::Up,
+        "tui.key.scroll_up",
+        CaseScreen,
+        false,
+    ),
+    bind(
+        K(KeyCode::PageDown),
+        Action::PageDown,
+        "tui.key.scroll_down",
+        CaseScreen,
+        false,
+    ),
+    bind(
+        K(KeyCode::PageUp),
+        Action::PageUp,
+        "tui.key.scroll_up",
+        CaseScreen,
+        false,
+    ),
+    bind(
+        K(KeyCode::Enter),
+        Action::Submit,
+        "tui.key.submit",
+        Form,
+        true,
+    ),
+    bind(K(KeyCode::Esc), Action::Back, "tui.key.cancel", Form, true),
+    bind(
+        K(KeyCode::Tab),
+        Action::NextField,
+        "tui.key.next_field",
+        Form,
+        true,
+    ),
+    bind(
+        K(KeyCode::Down),
+        Action::NextField,
+        "tui.key.next_field",
+        Form,
+        true,
+    ),
+    bind(
+        K(KeyCode::BackTab),
+        Action::PrevField,
+        "tui.key.prev_field",
+        Form,
+        false,
+    ),
+    bind(
+        K(KeyCode::Up),
+        Action::PrevField,
+        "tui.key.prev_field",
+        Form,
+        false,
+    ),
+    bind(
+        K(KeyCode::Right),
+        Action::ChoiceNext,
+        "tui.key.choice",
+        Form,
+        true,
+    ),
+    bind(
+        K(KeyCode::Left),
+        Action::ChoicePrev,
+        "tui.key.choice",
+        Form,
+        true,
+    ),
+    bind(
+        K(KeyCode::Backspace),
+        Action::Backspace,
+        "tui.key.backspace",
+        Form,
+        false,
+    ),
+    bind(
+        K(KeyCode::Enter),
+        Action::Submit,
+        "tui.key.search_keep",
+        Search,
+        true,
+    ),
+    bind(
+        K(KeyCode::Esc),
+        Action::Back,
+        "tui.key.search_clear",
+        Search,
+        true,
+    ),
+    bind(
+        K(KeyCode::Backspace),
+        Action::Backspace,
+        "tui.key.backspace",
+        Search,
+        false,
+    ),
+    bind(
+        K(KeyCode::Esc),
+        Action::Back,
+        "tui.key.close_help",
+        Help,
+        true,
+    ),
+    bind(C('?'), Action::Back, "tui.key.close_help", Help, false),
+    bind(C('j'), Action::Down, "tui.key.scroll_down", Help, true),
+    bind(
+        K(KeyCode::Down),
+        Action::Down,
+        "tui.key.scroll_down",
+        Help,
+        false,
+    ),
+    bind(C('k'), Action::Up, "tui.key.scroll_up", Help, true),
+    bind(K(KeyCode::Up), Action::Up, "tui.key.scroll_up", Help, false),
+];
+
+/// The key that always quits, whatever is open.
+pub const QUIT_KEY: &str = "Ctrl-C";
+
+/// The action of a key in the active scopes (first scope wins), or typed
+/// text in a form or the search line.
+pub fn action_for_key(scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && ev.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if ctrl || ev.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
+    for scope in scopes {
+        if let Some(b) = BINDINGS
+            .iter()
+            .find(|b| b.scope == *scope && b.key.matches(ev))
+        {
+            return Some(b.action);
+        }
+        if scope.takes_text() {
+            if let KeyCode::Char(c) = ev.code {
+                return Some(Action::Input(c));
+            }
+        }
+    }
+    None
+}
+
+/// Turns any terminal event into an action.
+pub fn action_for_event(scopes: &[Scope], ev: &Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => action_for_key(scopes, k),
+        Event::Mouse(m) => action_for_mouse(m),
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
+        _ => None,
+    }
+}
+
+fn action_for_mouse(m: &MouseEvent) -> Option<Action> {
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+            column: m.column,
+            row: m.row,
+        }),
+        MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+        MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+        _ => None,
+    }
+}
+
+/// One line of help or hint: the keys (joined with `/`) and the text key.
+pub struct KeyHelp {
+    pub keys: String,
+    pub help: &'static str,
+}
+
+/// Bindings of one scope, keys of the same action and text joined, in
+/// table order.
+pub fn help_for(scope: Scope, hints_only: bool) -> Vec<KeyHelp> {
+    let mut out: Vec<KeyHelp> = Vec::new();
+    for b in BINDINGS
+        .iter()
+        .filter(|b| b.scope == scope && (b.hint || !hints_only))
+    {
+        // Keys with the same description share one line ("j/↓ down").
+        match out.iter_mut().find(|h| h.help == b.help) {
+            Some(h) => {
+                h.keys.push('/');
+                h.keys.push_str(&b.key.label());
+            }
+            None => out.push(KeyHelp {
+                keys: b.key.label(),
+                help: b.help,
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn same_key_means_different_things_by_scope() {
+        let j = key(KeyCode::Char('j'));
+        assert_eq!(action_for_key(&[Table, Global], &j), Some(Action::Down));
+        assert_eq!(action_for_key(&[Form], &j), Some(Action::Input('j')));
+        assert_eq!(action_for_key(&[Global], &j), None);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action_for_key(&[Form], &ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn every_fixed_key_of_the_spec_is_bound() {
+        let global = [Global, Table, Cases, Edit];
+        for (c, action) in [
+            ('1', Action::Show(View::Waitlist)),
+            ('5', Action::Show(View::Meeting)),
+            ('j', Action::Down),
+            ('k', Action::Up),
+            ('g', Action::Top),
+            ('G', Action::Bottom),
+            ('/', Action::Search),
+            ('n', Action::NewReferral),
+            ('m', Action::MoveCase),
+            ('r', Action::Review),
+            ('t', Action::TimeTravel),
+            ('e', Action::Export),
+            ('?', Action::Help),
+            ('q', Action::Quit),
+        ] {
+            assert_eq!(
+                action_for_key(&global, &key(KeyCode::Char(c))),
+                Some(action),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
+    fn help_joins_keys_of_one_action() {
+        let table = help_for(Table, false);
+        assert_eq!(table[0].keys, "j/↓");
+        assert_eq!(table[0].help, "tui.key.down");
+    }
+}

@@ -1,0 +1,781 @@
+//! `App::step`: the one place where an action changes the state. Every
+//! write goes through the same `Store` methods as the command line, with the
+//! version of the case read when its form opened.
+
+use crate::domain::lifecycle::{allowed_moves, check_not_future, next_stage, plan_move};
+use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
+use crate::store::NewReferral;
+
+use super::action::{Action, View};
+use super::app::{App, Mode, Tone};
+use super::export::{ExportTable, default_file, export_view};
+use super::forms::{Field, FieldId, Form, Label, Purpose, move_fields, move_request};
+use super::views;
+
+type Step = Result<(), Msg>;
+
+impl App {
+    /// Applies one action; returns whether the screen must be redrawn.
+    pub fn step(&mut self, action: Action) -> bool {
+        match action {
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                self.after(|app| app.fit_to_screen());
+                return true;
+            }
+            Action::Quit => {
+                self.quit = true;
+                return true;
+            }
+            _ => {}
+        }
+        self.notice = None;
+        let result = match self.mode() {
+            Mode::Help => self.step_help(action),
+            Mode::Form => self.step_form(action),
+            Mode::Search => self.step_search(action),
+            Mode::CaseScreen => self.step_case_screen(action),
+            Mode::View(_) => self.step_view(action),
+        };
+        if let Err(msg) = result {
+            self.notify(Tone::Error, msg);
+        }
+        true
+    }
+
+    fn after(&mut self, f: impl FnOnce(&mut App) -> Step) {
+        if let Err(msg) = f(self) {
+            self.notify(Tone::Error, msg);
+        }
+    }
+
+    /// After a resize: keep the selections on screen.
+    fn fit_to_screen(&mut self) -> Step {
+        let h = self.table_height();
+        let len = self.waitlist.rows.len();
+        let sel = self.waitlist.scroll.selected;
+        self.waitlist.scroll.select(sel, len, h);
+        let sel = self.cases.scroll.selected;
+        self.cases.select(&self.store, sel, h)
+    }
+
+    fn step_help(&mut self, action: Action) -> Step {
+        let scroll = self.help.unwrap_or(0);
+        self.help = match action {
+            Action::Back | Action::Help => None,
+            Action::Down | Action::ScrollDown => Some(scroll.saturating_add(1)),
+            Action::Up | Action::ScrollUp => Some(scroll.saturating_sub(1)),
+            _ => Some(scroll),
+        };
+        Ok(())
+    }
+
+    fn step_view(&mut self, action: Action) -> Step {
+        match action {
+            Action::Show(v) => self.show(v),
+            Action::Up | Action::ScrollUp => self.move_selection(-1),
+            Action::Down | Action::ScrollDown => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(self.table_height() as isize)),
+            Action::PageDown => self.move_selection(self.table_height() as isize),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::Open => self.open_case(),
+            Action::Back => self.clear_filters(),
+            Action::Search if self.view == View::Cases => {
+                self.search = Some(self.cases.filter.search.clone().unwrap_or_default());
+                Ok(())
+            }
+            Action::Filter if self.view == View::Cases => self.open_filter(),
+            Action::Click { column, row } => self.click(column, row),
+            other => self.step_common(other),
+        }
+    }
+
+    /// Keys that work on lists and on the case screen alike.
+    fn step_common(&mut self, action: Action) -> Step {
+        match action {
+            Action::Help => {
+                self.help = Some(0);
+                Ok(())
+            }
+            Action::TimeTravel => self.open_time_travel(),
+            Action::Export => self.open_export(),
+            Action::NewReferral => self.open_new_referral(),
+            Action::MoveCase => self.open_move(),
+            Action::Review => self.open_review(),
+            Action::AssignWorker => self.open_worker(),
+            Action::ToggleEscalated => self.toggle(true),
+            Action::ToggleBridging => self.toggle(false),
+            _ => Ok(()),
+        }
+    }
+
+    fn step_case_screen(&mut self, action: Action) -> Step {
+        let page = views::body_area(self).height.max(1);
+        let screen = self.case_screen.as_mut().expect("case screen open");
+        match action {
+            Action::Back => self.case_screen = None,
+            Action::Down | Action::ScrollDown => screen.scroll = screen.scroll.saturating_add(1),
+            Action::Up | Action::ScrollUp => screen.scroll = screen.scroll.saturating_sub(1),
+            Action::PageDown => screen.scroll = screen.scroll.saturating_add(page),
+            Action::PageUp => screen.scroll = screen.scroll.saturating_sub(page),
+            Action::Show(v) => {
+                self.case_screen = None;
+                return self.show(v);
+            }
+            Action::Click { column, row } if row == 0 => {
+                if let Some(v) = views::tab_at(self, column) {
+                    self.case_screen = None;
+                    return self.show(v);
+                }
+            }
+            other => return self.step_common(other),
+        }
+        Ok(())
+    }
+
+    fn show(&mut self, view: View) -> Step {
+        self.view = view;
+        let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
+        if view == View::Waitlist || self.as_of.is_some() {
+            self.load_view_data(anchor)?;
+        }
+        Ok(())
+    }
+
+    fn move_selection(&mut self, delta: isize) -> Step {
+        let h = self.table_height();
+        match self.view {
+            View::Cases => self.cases.step(&self.store, delta, h),
+            View::Waitlist => {
+                let len = self.waitlist.rows.len();
+                self.waitlist.scroll.step(delta, len, h);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16) -> Step {
+        if let Some(v) = views::tab_at(self, column).filter(|_| row == 0) {
+            return self.show(v);
+        }
+        let area = views::table_rows_area(self);
+        let inside = row >= area.y && row < area.y + area.height;
+        if !inside || !self.view.has_table() {
+            return Ok(());
+        }
+        let h = area.height as usize;
+        let index = (row - area.y) as usize;
+        match self.view {
+            View::Cases => {
+                let i = self.cases.scroll.offset + index;
+                if i < self.cases.total {
+                    self.cases.select(&self.store, i, h)?;
+                }
+            }
+            _ => {
+                let i = self.waitlist.scroll.offset + index;
+                let len = self.waitlist.rows.len();
+                if i < len {
+                    self.waitlist.scroll.select(i, len, h);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn open_case(&mut self) -> Step {
+        if let Some(r) = self.target_case_ref() {
+            self.case_screen = Some(self.load_case_screen(&r)?);
+        }
+        Ok(())
+    }
+
+    fn clear_filters(&mut self) -> Step {
+        if self.view == View::Cases && !self.cases.filter.is_empty() {
+            self.cases.filter = Default::default();
+            let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
+            self.load_view_data(anchor)?;
+        }
+        Ok(())
+    }
+
+    fn step_search(&mut self, action: Action) -> Step {
+        let text = self.search.as_mut().expect("search line open");
+        match action {
+            Action::Input(c) => text.push(c),
+            Action::Backspace => {
+                text.pop();
+            }
+            Action::Submit => {
+                self.search = None;
+                return Ok(());
+            }
+            Action::Back => {
+                self.search = None;
+                self.cases.filter.search = None;
+                return self.load_view_data(None);
+            }
+            _ => return Ok(()),
+        }
+        let term = text.trim().to_string();
+        self.cases.filter.search = (!term.is_empty()).then_some(term);
+        self.load_view_data(None)
+    }
+
+    // ---- forms ----
+
+    /// Editing keys are refused while the screens show a past date.
+    fn refuse_in_past(&self) -> Step {
+        match self.as_of {
+            Some(d) => Err(Msg::new("tui.past_readonly").arg("date", d)),
+            None => Ok(()),
+        }
+    }
+
+    fn target(&self) -> Result<String, Msg> {
+        self.target_case_ref()
+            .ok_or_else(|| Msg::new("tui.no_case_selected"))
+    }
+
+    fn open_form(&mut self, form: Form) {
+        self.form = Some(form);
+        self.check_form();
+    }
+
+    fn open_new_referral(&mut self) -> Step {
+        self.refuse_in_past()?;
+        let fields = vec![
+            Field::date(
+                FieldId::ReferredOn,
+                "field.referred_on",
+                Some(self.today),
+                true,
+            ),
+            Field::choice(
+                FieldId::Referrer,
+                "field.referrer",
+                "referrer",
+                crate::domain::Referrer::codes()
+                    .into_iter()
+                    .map(String::from),
+                None,
+                Some("gp"),
+            ),
+            Field::choice(
+                FieldId::Urgency,
+                "field.urgency",
+                "urgency",
+                crate::domain::Urgency::codes()
+                    .into_iter()
+                    .map(String::from),
+                None,
+                None,
+            ),
+            Field::text(FieldId::Name, "field.name", None),
+            Field::date(FieldId::BirthDate, "field.birth_date", None, false),
+            Field::text(FieldId::Worker, "field.worker", None),
+        ];
+        self.open_form(Form::new(
+            Purpose::NewReferral,
+            Msg::new("tui.form.new_title"),
+            fields,
+        ));
+        Ok(())
+    }
+
+    fn open_move(&mut self) -> Step {
+        self.refuse_in_past()?;
+        let case = self.store.case(&self.target()?)?;
+        let fields = move_fields(&case, next_stage(case.stage), None, self.today);
+        let title = move_title(&case);
+        self.open_form(Form::new(Purpose::Move { case }, title, fields));
+        Ok(())
+    }
+
+    fn open_review(&mut self) -> Step {
+        self.refuse_in_past()?;
+        let case = self.store.case(&self.target()?)?;
+        let mut fields = vec![Field::date(
+            FieldId::On,
+            "tui.form.on",
+            Some(self.today),
+            true,
+        )];
+        for (i, p) in self.config.preconditions.iter().enumerate() {
+            fields.push(
+                Field::choice(
+                    FieldId::Precondition(i),
+                    "",
+                    "status",
+                    Status::codes().into_iter().map(String::from),
+                    Some("tui.form.unchanged"),
+                    None,
+                )
+                .with_label(Label::Text(p.label(self.lang).to_string())),
+            );
+        }
+        fields.push(Field::date(
+            FieldId::Next,
+            "tui.form.next_review",
+            None,
+            false,
+        ));
+        fields.push(Field::text(FieldId::Note, "tui.form.note", None));
+        let title = Msg::new("tui.form.review_title").arg("case", &case.case_ref);
+        self.open_form(Form::new(Purpose::Review { case }, title, fields));
+        Ok(())
+    }
+
+    fn open_worker(&mut self) -> Step {
+        self.refuse_in_past()?;
+        let case = self.store.case(&self.target()?)?;
+        let fields = vec![Field::text(
+            FieldId::Worker,
+            "field.worker",
+            case.worker.as_deref(),
+        )];
+        let title = Msg::new("tui.form.worker_title").arg("case", &case.case_ref);
+        self.open_form(Form::new(Purpose::Worker { case }, title, fields));
+        Ok(())
+    }
+
+    fn open_time_travel(&mut self) -> Step {
+        let fields = vec![Field::date(
+            FieldId::AsOf,
+            "tui.form.as_of",
+            self.as_of,
+            false,
+        )];
+        self.open_form(Form::new(
+            Purpose::TimeTravel,
+            Msg::new("tui.form.time_title").arg("today", self.today),
+            fields,
+        ));
+        Ok(())
+    }
+
+    fn open_export(&mut self) -> Step {
+        if !matches!(self.view, View::Waitlist | View::Cases) {
+            return Err(Msg::new("tui.export.not_here"));
+        }
+        let path = default_file(&self.export_dir, self.view, self.shown_date());
+        let fields = vec![Field::text(
+            FieldId::File,
+            "tui.form.file",
+            Some(&path.display().to_string()),
+        )];
+        self.open_form(Form::new(
+            Purpose::Export { view: self.view },
+            Msg::new("tui.form.export_title"),
+            fields,
+        ));
+        Ok(())
+    }
+
+    fn open_filter(&mut self) -> Step {
+        let f = self.cases.filter.clone();
+        let fields = vec![
+            Field::choice(
+                FieldId::Stage,
+                "field.stage",
+                "stage",
+                Stage::codes().into_iter().map(String::from),
+                Some("tui.form.all"),
+                f.stage.map(Stage::code),
+            ),
+            Field::choice(
+                FieldId::Worker,
+                "field.worker",
+                "",
+                self.store.distinct_workers()?,
+                Some("tui.form.all"),
+                f.worker.as_deref(),
+            ),
+            Field::choice(
+                FieldId::Provider,
+                "field.provider",
+                "",
+                self.store.distinct_providers()?,
+                Some("tui.form.all"),
+                f.provider.as_deref(),
+            ),
+        ];
+        self.open_form(Form::new(
+            Purpose::Filter,
+            Msg::new("tui.form.filter_title"),
+            fields,
+        ));
+        Ok(())
+    }
+
+    fn step_form(&mut self, action: Action) -> Step {
+        let form = self.form.as_mut().expect("form open");
+        let changed = match action {
+            Action::Back => {
+                self.form = None;
+                return Ok(());
+            }
+            Action::NextField => {
+                form.next_field();
+                None
+            }
+            Action::PrevField => {
+                form.prev_field();
+                None
+            }
+            Action::ChoiceNext => form.cycle(true),
+            Action::ChoicePrev => form.cycle(false),
+            Action::Input(c) => form.input(c),
+            Action::Backspace => form.backspace(),
+            Action::Submit => return self.submit_form(),
+            _ => None,
+        };
+        if let Some(id) = changed {
+            self.field_changed(id);
+        }
+        Ok(())
+    }
+
+    /// The move form asks again what the move needs when its target or
+    /// route changes; every form re-checks itself.
+    fn field_changed(&mut self, id: FieldId) {
+        let today = self.today;
+        let form = self.form.as_mut().expect("form open");
+        if let (Purpose::Move { case }, FieldId::To | FieldId::Route) = (&form.purpose, id) {
+            let to = form.parsed(FieldId::To).unwrap_or(next_stage(case.stage));
+            let fields = move_fields(case, to, form.parsed(FieldId::Route), today);
+            form.replace_fields(fields);
+        }
+        self.check_form();
+    }
+
+    /// Checks the whole form as you type: the same rules the store applies.
+    fn check_form(&mut self) {
+        let today = self.today;
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        if form.field_error().is_some() {
+            form.problem = None;
+            return;
+        }
+        let not_future = |id| -> Result<(), Msg> {
+            match form.date(id)? {
+                Some(d) => check_not_future(d, today),
+                None => Ok(()),
+            }
+        };
+        let problem = match &form.purpose {
+            Purpose::NewReferral => {
+                not_future(FieldId::ReferredOn).and_then(|_| not_future(FieldId::BirthDate))
+            }
+            Purpose::Move { case } => {
+                move_request(form).and_then(|(m, on)| plan_move(case, &m, on, today).map(|_| ()))
+            }
+            Purpose::Review { .. } => not_future(FieldId::On),
+            Purpose::TimeTravel => not_future(FieldId::AsOf),
+            _ => Ok(()),
+        };
+        form.problem = problem.err();
+    }
+
+    fn submit_form(&mut self) -> Step {
+        let form = self.form.as_ref().expect("form open");
+        if let Some(e) = form.field_error().cloned() {
+            self.form.as_mut().expect("form open").problem = Some(e);
+            return Ok(());
+        }
+        let result = match form.purpose.clone() {
+            Purpose::NewReferral => self.save_referral(),
+            Purpose::Move { case } => self.save_move(&case.case_ref, case.version),
+            Purpose::Review { case } => self.save_review(&case.case_ref, case.version),
+            Purpose::Worker { case } => self.save_worker(&case.case_ref, case.version),
+            Purpose::TimeTravel => self.travel(),
+            Purpose::Export { view } => self.save_export(view),
+            Purpose::Filter => self.apply_filter(),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.key == "error.conflict" => self.on_conflict(e),
+            Err(e) => {
+                if let Some(form) = self.form.as_mut() {
+                    self.log.line(format_args!("refused: {e}"));
+                    form.problem = Some(e);
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    fn form(&self) -> &Form {
+        self.form.as_ref().expect("form open")
+    }
+
+    fn save_referral(&mut self) -> Step {
+        let f = self.form();
+        let new = NewReferral {
+            case_ref: None,
+            name: f.text(FieldId::Name),
+            birth_date: f.date(FieldId::BirthDate)?,
+            referred_on: f
+                .date(FieldId::ReferredOn)?
+                .ok_or_else(|| Msg::new("tui.form.required"))?,
+            referrer: f
+                .parsed(FieldId::Referrer)
+                .unwrap_or(crate::domain::Referrer::Gp),
+            urgency: f
+                .parsed(FieldId::Urgency)
+                .unwrap_or(crate::domain::Urgency::Regular),
+            worker: f.text(FieldId::Worker),
+        };
+        let case = self.store.add_referral(&new, self.today, &self.actor)?;
+        self.saved(
+            &case.case_ref,
+            Msg::new("tui.done.referred").arg("case", &case.case_ref),
+        )
+    }
+
+    fn save_move(&mut self, case_ref: &str, version: i64) -> Step {
+        let (m, on) = move_request(self.form())?;
+        let case =
+            self.store
+                .move_case(case_ref, &m, on, self.today, &self.actor, Some(version))?;
+        let msg = Msg::new("cli.moved")
+            .arg("case", case_ref)
+            .arg("stage", case.stage.code())
+            .arg("date", on);
+        self.saved(case_ref, msg)
+    }
+
+    fn save_review(&mut self, case_ref: &str, version: i64) -> Step {
+        let f = self.form();
+        let mut statuses = std::collections::BTreeMap::new();
+        for (i, p) in self.config.preconditions.iter().enumerate() {
+            if let Some(s) = f.parsed::<Status>(FieldId::Precondition(i)) {
+                statuses.insert(p.code.clone(), s);
+            }
+        }
+        if statuses.is_empty() {
+            return Err(Msg::new("error.nothing_to_review"));
+        }
+        let input = ReviewInput {
+            statuses,
+            next_on: f.date(FieldId::Next)?,
+            note: f.text(FieldId::Note),
+        };
+        let on = f
+            .date(FieldId::On)?
+            .ok_or_else(|| Msg::new("tui.form.required"))?;
+        let codes = self.config.precondition_codes();
+        let review = self.store.record_review(
+            case_ref,
+            on,
+            &input,
+            self.today,
+            &self.actor,
+            &codes,
+            Some(version),
+        )?;
+        let msg = Msg::new("cli.reviewed")
+            .arg("case", case_ref)
+            .arg("date", on)
+            .arg("next", review.next_on);
+        self.saved(case_ref, msg)
+    }
+
+    fn save_worker(&mut self, case_ref: &str, version: i64) -> Step {
+        let worker = self.form().text(FieldId::Worker);
+        self.set_field(case_ref, version, FieldChange::Worker(worker))
+    }
+
+    /// Flags or unflags escalation (or bridging care) at once.
+    fn toggle(&mut self, escalation: bool) -> Step {
+        self.refuse_in_past()?;
+        let case_ref = self.target()?;
+        let case = self.store.case(&case_ref)?;
+        let version = self.shown_version(&case_ref).unwrap_or(case.version);
+        let change = if escalation {
+            FieldChange::Escalated(!case.escalated)
+        } else {
+            FieldChange::BridgingCare(!case.bridging_care)
+        };
+        match self.set_field(&case_ref, version, change) {
+            Err(e) if e.key == "error.conflict" => {
+                self.reload()?;
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    fn set_field(&mut self, case_ref: &str, version: i64, change: FieldChange) -> Step {
+        let field = change.field();
+        let value = change.value().unwrap_or_default();
+        self.store.set_fields(
+            case_ref,
+            &[Assignment::Field(change)],
+            self.today,
+            self.today,
+            &self.actor,
+            Some(version),
+        )?;
+        let msg = Msg::new("tui.done.set")
+            .arg("case", case_ref)
+            .arg("field", field)
+            .arg("value", value);
+        self.saved(case_ref, msg)
+    }
+
+    /// After a write: close the form, show the case selected in its new
+    /// state, and say what happened.
+    fn saved(&mut self, case_ref: &str, msg: Msg) -> Step {
+        self.form = None;
+        self.log.line(format_args!("saved: {msg}"));
+        self.snapshot = None;
+        self.load_view_data(Some(case_ref.to_string()))?;
+        self.notify(Tone::Success, msg);
+        Ok(())
+    }
+
+    /// Someone else changed the case since the form opened: show the new
+    /// state and keep the form, now against that state, to redo the edit.
+    fn on_conflict(&mut self, e: Msg) -> Step {
+        self.log.line(format_args!("conflict: {e}"));
+        self.reload()?;
+        let today = self.today;
+        let form = self.form.as_mut().expect("form open");
+        let case_ref = match &form.purpose {
+            Purpose::Move { case } | Purpose::Review { case } | Purpose::Worker { case } => {
+                case.case_ref.clone()
+            }
+            _ => return Err(e),
+        };
+        let fresh = self.store.case(&case_ref)?;
+        let to = form
+            .parsed(FieldId::To)
+            .filter(|t| allowed_moves(fresh.stage).contains(t))
+            .unwrap_or(next_stage(fresh.stage));
+        let route = form.parsed(FieldId::Route);
+        match &mut form.purpose {
+            Purpose::Move { case } => {
+                *case = fresh.clone();
+                form.title = move_title(&fresh);
+                form.replace_fields(move_fields(&fresh, to, route, today));
+            }
+            Purpose::Review { case } | Purpose::Worker { case } => *case = fresh,
+            _ => {}
+        }
+        self.check_form();
+        if let Some(form) = self.form.as_mut() {
+            form.problem = Some(e);
+        }
+        Ok(())
+    }
+
+    fn travel(&mut self) -> Step {
+        let date = self.form().date(FieldId::AsOf)?;
+        if let Some(d) = date {
+            check_not_future(d, self.today)?;
+        }
+        self.form = None;
+        self.as_of = date.filter(|d| *d < self.today);
+        self.snapshot = None;
+        let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
+        if let Some(s) = &self.case_screen {
+            let r = s.case.case_ref.clone();
+            match self.load_case_screen(&r) {
+                Ok(fresh) => self.case_screen = Some(fresh),
+                Err(_) => self.case_screen = None,
+            }
+        }
+        self.load_view_data(anchor)?;
+        let msg = match self.as_of {
+            Some(d) => Msg::new("tui.done.as_of").arg("date", d),
+            None => Msg::new("tui.done.today").arg("date", self.today),
+        };
+        self.notify(Tone::Info, msg);
+        Ok(())
+    }
+
+    fn apply_filter(&mut self) -> Step {
+        let f = self.form();
+        let stage = f.parsed(FieldId::Stage);
+        let worker = f.code(FieldId::Worker).map(String::from);
+        let provider = f.code(FieldId::Provider).map(String::from);
+        self.form = None;
+        self.cases.filter.stage = stage;
+        self.cases.filter.worker = worker;
+        self.cases.filter.provider = provider;
+        let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
+        self.load_view_data(anchor)
+    }
+
+    fn save_export(&mut self, view: View) -> Step {
+        let path = self
+            .form()
+            .text(FieldId::File)
+            .ok_or_else(|| Msg::new("tui.form.required"))?;
+        let table = self.export_table(view)?;
+        let count = export_view(&table, std::path::Path::new(&path))?;
+        self.form = None;
+        let msg = Msg::new("tui.export.done")
+            .arg("count", count)
+            .arg("path", &path);
+        self.log.line(format_args!("exported: {msg}"));
+        self.notify(Tone::Success, msg);
+        Ok(())
+    }
+
+    /// What the view shows, without names: the rows for `export_view`.
+    pub fn export_table(&self, view: View) -> Result<ExportTable, Msg> {
+        let as_of = self.shown_date();
+        let age = |c: Option<i32>| c.map(|a| a.to_string()).unwrap_or_default();
+        let opt = |s: Option<&str>| s.unwrap_or_default().to_string();
+        let (columns, rows) = match view {
+            View::Waitlist => views::waitlist::export_rows(&self.waitlist.rows),
+            _ => (
+                vec![
+                    "case_ref",
+                    "stage",
+                    "urgency",
+                    "worker",
+                    "provider",
+                    "referred_on",
+                    "age",
+                ],
+                self.cases
+                    .all(&self.store)?
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.case_ref.clone(),
+                            c.stage.code().to_string(),
+                            c.urgency.code().to_string(),
+                            opt(c.worker.as_deref()),
+                            opt(c.provider.as_deref()),
+                            c.referred_on.to_string(),
+                            age(c.age_on(as_of)),
+                        ]
+                    })
+                    .collect(),
+            ),
+        };
+        Ok(ExportTable {
+            view,
+            as_of,
+            columns,
+            rows,
+        })
+    }
+}
+
+fn move_title(case: &crate::domain::Case) -> Msg {
+    Msg::new("tui.form.move_title")
+        .arg("case", &case.case_ref)
+        .arg("stage", case.stage.code())
+}

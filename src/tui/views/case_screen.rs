@@ -1,0 +1,217 @@
+//! The case screen: every field, the standing of the preconditions, and the
+//! whole dated history in words.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::domain::review::standing_at;
+use crate::domain::{Case, Change, FieldChange, Move};
+use crate::i18n::Catalog;
+use crate::store::HistoryEntry;
+
+use super::super::app::{App, CaseScreen};
+
+pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let c = &screen.case;
+    let title = cat.fill(
+        "tui.case.title",
+        &[
+            ("case", c.case_ref.clone()),
+            ("stage", c.stage.code().to_string()),
+        ],
+    );
+    let mut lines: Vec<Line> = Vec::new();
+    let label_w = 26;
+    for (key, value) in fields(cat, c) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<label_w$}", cat.t(key)), t.muted()),
+            Span::styled(value, t.text()),
+        ]));
+    }
+    let (latest, statuses) = standing_at(&screen.reviews, app.shown_date());
+    if let Some(r) = latest {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            cat.fill(
+                "tui.case.preconditions",
+                &[("date", r.on.to_string()), ("next", r.next_on.to_string())],
+            ),
+            t.title(false),
+        ));
+        for p in &app.config.preconditions {
+            let status = statuses
+                .get(&p.code)
+                .map(|s| cat.label("status", s.code()))
+                .unwrap_or_else(|| cat.label("status", "missing"));
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<label_w$}", p.label(app.lang)), t.muted()),
+                Span::styled(status.to_string(), t.text()),
+            ]));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(cat.t("tui.case.history"), t.title(false)));
+    for h in &screen.history {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}  ", h.event.on), t.hint_key()),
+            Span::styled(describe(cat, screen, h), t.text()),
+        ]));
+        // Who recorded it and when, on its own line: the audit trail.
+        lines.push(Line::styled(
+            format!(
+                "{:12}{}",
+                "",
+                cat.fill(
+                    "tui.case.recorded",
+                    &[("actor", h.actor.clone()), ("at", h.recorded_at.clone())]
+                )
+            ),
+            t.muted(),
+        ));
+    }
+    let block = Block::bordered()
+        .title(Span::styled(title, t.title(true)))
+        .border_style(t.border(true));
+    let p = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((screen.scroll, 0));
+    frame.render_widget(p, area);
+}
+
+/// Every field of SPEC 1.1 with its value in words.
+fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
+    let none = || cat.t("tui.none").to_string();
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(none);
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(none);
+    let label = |kind: &str, code: Option<&str>| {
+        code.map(|c| cat.label(kind, c).to_string())
+            .unwrap_or_else(none)
+    };
+    let yes_no = |b: bool| cat.t(if b { "tui.yes" } else { "tui.no" }).to_string();
+    vec![
+        ("field.case_ref", c.case_ref.clone()),
+        ("field.name", text(&c.name)),
+        ("field.birth_date", date(c.birth_date)),
+        ("field.referred_on", c.referred_on.to_string()),
+        ("field.referrer", label("referrer", Some(c.referrer.code()))),
+        ("field.urgency", label("urgency", Some(c.urgency.code()))),
+        ("field.worker", text(&c.worker)),
+        ("field.stage", label("stage", Some(c.stage.code()))),
+        ("field.route", label("route", c.route.map(|r| r.code()))),
+        (
+            "field.care_type",
+            label("care_type", c.care_type.map(|t| t.code())),
+        ),
+        ("field.provider", text(&c.provider)),
+        ("field.bridging_care", yes_no(c.bridging_care)),
+        ("field.intake_on", date(c.intake_on)),
+        ("field.triaged_on", date(c.triaged_on)),
+        ("field.care_started_on", date(c.care_started_on)),
+        ("field.planned_end_on", date(c.planned_end_on)),
+        ("field.closed_on", date(c.closed_on)),
+        (
+            "field.outflow_reason",
+            label("outflow_reason", c.outflow_reason.map(|r| r.code())),
+        ),
+        ("field.escalated", yes_no(c.escalated)),
+    ]
+}
+
+/// What one event did, in a sentence.
+pub fn describe(cat: &Catalog, screen: &CaseScreen, h: &HistoryEntry) -> String {
+    match &h.event.change {
+        Change::Referred(r) => cat.fill(
+            "tui.history.referred",
+            &[
+                ("referrer", r.referrer.code().to_string()),
+                ("urgency", r.urgency.code().to_string()),
+            ],
+        ),
+        Change::Moved(m) => describe_move(cat, m),
+        Change::Set(f) => describe_set(cat, f),
+        Change::Reviewed { review_id } => {
+            match screen.reviews.iter().find(|r| r.id == *review_id) {
+                Some(r) => cat.fill(
+                    "tui.history.reviewed",
+                    &[
+                        ("count", r.statuses.len().to_string()),
+                        ("next", r.next_on.to_string()),
+                    ],
+                ),
+                None => cat.t("tui.history.reviewed_later").to_string(),
+            }
+        }
+        Change::Decided { decision_id } => {
+            match screen.decisions.iter().find(|d| d.id == *decision_id) {
+                Some(d) => {
+                    let mut s = cat.fill("tui.history.decided", &[("text", d.text.clone())]);
+                    if let Some(o) = &d.owner {
+                        s.push_str(&cat.fill("tui.history.owner", &[("owner", o.clone())]));
+                    }
+                    s
+                }
+                None => cat.t("tui.history.decided_unknown").to_string(),
+            }
+        }
+    }
+}
+
+fn describe_move(cat: &Catalog, m: &Move) -> String {
+    let mut s = cat.fill(
+        "tui.history.moved",
+        &[(
+            "stage",
+            m.to.map(|s| s.code()).unwrap_or_default().to_string(),
+        )],
+    );
+    let mut part = |key: &str, name: &'static str, value: Option<String>| {
+        if let Some(v) = value {
+            s.push_str(&cat.fill(key, &[(name, v)]));
+        }
+    };
+    part(
+        "tui.history.route",
+        "route",
+        m.route.map(|r| r.code().to_string()),
+    );
+    part(
+        "tui.history.care_type",
+        "care_type",
+        m.care_type.map(|t| t.code().to_string()),
+    );
+    part("tui.history.provider", "provider", m.provider.clone());
+    part(
+        "tui.history.planned_end",
+        "date",
+        m.planned_end_on.map(|d| d.to_string()),
+    );
+    part(
+        "tui.history.reason",
+        "reason",
+        m.reason.map(|r| r.code().to_string()),
+    );
+    s
+}
+
+fn describe_set(cat: &Catalog, f: &FieldChange) -> String {
+    let field = cat.t(&format!("field.{}", f.field())).to_string();
+    let value = match f {
+        FieldChange::Name | FieldChange::BirthDate => {
+            return cat.fill("tui.history.set_personal", &[("field", field)]);
+        }
+        FieldChange::Urgency(u) => cat.label("urgency", u.code()).to_string(),
+        FieldChange::BridgingCare(b) | FieldChange::Escalated(b) => {
+            cat.t(if *b { "tui.yes" } else { "tui.no" }).to_string()
+        }
+        other => match other.value() {
+            Some(v) => v,
+            None => return cat.fill("tui.history.cleared", &[("field", field)]),
+        },
+    };
+    cat.fill("tui.history.set", &[("field", field), ("value", value)])
+}

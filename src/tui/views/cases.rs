@@ -1,0 +1,143 @@
+//! View 2: every case, a page at a time, with its filters in the title.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use crate::domain::{Case, Urgency};
+
+use super::super::app::App;
+use super::{sym, table_rows_area};
+
+const COLUMNS: [&str; 7] = [
+    "field.case_ref",
+    "field.stage",
+    "field.urgency",
+    "field.worker",
+    "field.provider",
+    "tui.col.referred",
+    "tui.col.age",
+];
+
+const WIDTHS: [Constraint; 7] = [
+    Constraint::Length(11),
+    Constraint::Length(15),
+    Constraint::Length(8),
+    Constraint::Length(12),
+    Constraint::Fill(1),
+    Constraint::Length(10),
+    Constraint::Length(5),
+];
+
+/// The filters in words, for the title.
+fn filter_line(app: &App) -> Vec<String> {
+    let cat = app.cat;
+    let f = &app.cases.filter;
+    let mut parts = Vec::new();
+    if let Some(s) = f.stage {
+        parts.push(cat.fill("tui.filter.stage", &[("stage", s.code().to_string())]));
+    }
+    if let Some(w) = &f.worker {
+        parts.push(cat.fill("tui.filter.worker", &[("worker", w.clone())]));
+    }
+    if let Some(p) = &f.provider {
+        parts.push(cat.fill("tui.filter.provider", &[("provider", p.clone())]));
+    }
+    if let Some(s) = &f.search {
+        parts.push(cat.fill("tui.filter.search", &[("text", s.clone())]));
+    }
+    parts
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let list = &app.cases;
+    let mut title = vec![Span::styled(
+        cat.fill("tui.cases.title", &[("count", list.total.to_string())]),
+        t.title(true),
+    )];
+    for part in filter_line(app) {
+        title.push(Span::styled(sym::SEPARATOR, t.muted()));
+        title.push(Span::styled(part, t.hint_key()));
+    }
+    let position = if list.total > 0 {
+        cat.fill(
+            "tui.position",
+            &[
+                ("n", (list.scroll.selected + 1).to_string()),
+                ("total", list.total.to_string()),
+            ],
+        )
+    } else {
+        String::new()
+    };
+    let block = Block::bordered()
+        .title(Line::from(title))
+        .title_top(Line::from(Span::styled(position, t.muted())).right_aligned())
+        .border_style(t.border(true));
+    if list.total == 0 {
+        let key = if list.filter.is_empty() {
+            "tui.cases.empty"
+        } else {
+            "tui.cases.none_match"
+        };
+        frame.render_widget(
+            Paragraph::new(cat.t(key)).style(t.muted()).block(block),
+            area,
+        );
+        return;
+    }
+    let header = Row::new(COLUMNS.map(|k| cat.t(k))).style(t.column_header());
+    let height = table_rows_area(app).height as usize;
+    let rows = list.visible(height).into_iter().map(|(i, c)| {
+        let style = if i == list.scroll.selected {
+            t.selected()
+        } else {
+            Style::default()
+        };
+        row(app, c).style(style)
+    });
+    let table = Table::new(rows, WIDTHS)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn row<'a>(app: &'a App, c: &'a Case) -> Row<'a> {
+    let cat = app.cat;
+    let none = || cat.t("tui.none").to_string();
+    let mut case_ref = c.case_ref.clone();
+    if c.escalated {
+        case_ref.push_str(sym::ESCALATED);
+    }
+    Row::new(vec![
+        Cell::from(case_ref),
+        Cell::from(cat.label("stage", c.stage.code())),
+        urgency_cell(app, c.urgency),
+        Cell::from(c.worker.clone().unwrap_or_else(none)),
+        Cell::from(c.provider.clone().unwrap_or_else(none)),
+        Cell::from(c.referred_on.to_string()),
+        Cell::from(
+            c.age_on(app.shown_date())
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+        ),
+    ])
+}
+
+/// Urgent cases stand out by colour and by a mark.
+pub fn urgency_cell(app: &App, u: Urgency) -> Cell<'static> {
+    let label = app.cat.label("urgency", u.code()).to_string();
+    if u.is_urgent() {
+        Cell::from(Span::styled(
+            format!("{}{label}", sym::URGENT),
+            app.theme.urgent(),
+        ))
+    } else {
+        Cell::from(label)
+    }
+}

@@ -1,0 +1,87 @@
+//! The frame around every view: tabs, the past-date banner, the status line
+//! and the hint bar (generated from the key map).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::app::{App, Mode, Tone};
+use super::super::keymap::help_for;
+use super::{sym, tabs};
+
+pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans: Vec<Span> = tabs(app)
+        .into_iter()
+        .map(|(v, label, ..)| Span::styled(label, t.tab(v == app.view)))
+        .collect();
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(used);
+    // The date with its word when it fits, else the bare date.
+    let full = app
+        .cat
+        .fill("tui.header.today", &[("date", app.today.to_string())]);
+    let date = [full, app.today.to_string()]
+        .into_iter()
+        .find(|d| Span::raw(d.as_str()).width() < room);
+    if let Some(date) = date {
+        let w = Span::raw(date.as_str()).width();
+        spans.push(Span::raw(" ".repeat(room - w)));
+        spans.push(Span::styled(date, t.muted()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn draw_banner(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(d) = app.as_of else {
+        return;
+    };
+    let text = format!(
+        "{}{}",
+        sym::PAST,
+        app.cat.fill("tui.banner.past", &[("date", d.to_string())])
+    );
+    frame.render_widget(Paragraph::new(text).style(app.theme.past()), area);
+}
+
+pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let line = if let (Mode::Search, Some(text)) = (app.mode(), &app.search) {
+        Line::from(vec![
+            Span::styled(app.cat.t("tui.search.prompt"), t.hint_key()),
+            Span::raw(" "),
+            Span::styled(text.as_str(), t.text()),
+            Span::styled(sym::CURSOR, t.hint_key()),
+        ])
+    } else if let Some(n) = &app.notice {
+        let (style, prefix) = match n.tone {
+            Tone::Error => (t.error(), sym::WARNING),
+            Tone::Success => (t.success(), ""),
+            Tone::Info => (t.text(), ""),
+        };
+        Line::from(Span::styled(
+            format!("{prefix}{}", app.cat.render(&n.msg)),
+            style,
+        ))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for scope in app.scopes() {
+        for h in help_for(scope, true) {
+            if !spans.is_empty() {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::styled(h.keys, t.hint_key()));
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(app.cat.t(h.help), t.hint_text()));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,128 @@
+//! Popups over the view: forms and help.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::super::app::App;
+use super::super::forms::{Form, Input, Label};
+use super::super::keymap::{QUIT_KEY, Scope, help_for};
+use super::sym;
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let label_of = |l: &Label| match l {
+        Label::Key(k) => cat.t(k).to_string(),
+        Label::Text(s) => s.clone(),
+    };
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| Span::raw(label_of(&f.label)).width())
+        .max()
+        .unwrap_or(0)
+        .min(26);
+    let width = 72.min(area.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let value = match &f.input {
+            Input::Choice {
+                kind,
+                options,
+                index,
+                none_key,
+            } => {
+                let shown = match options.get(*index).and_then(|o| o.as_deref()) {
+                    Some(code) if kind.is_empty() => code.to_string(),
+                    Some(code) => cat.label(kind, code).to_string(),
+                    None => cat.t(none_key).to_string(),
+                };
+                format!("{}{shown}{}", sym::CHOICE_LEFT, sym::CHOICE_RIGHT)
+            }
+            _ if focused => format!("{}{}", f.value, sym::CURSOR),
+            _ => f.value.clone(),
+        };
+        let value_style = if focused { t.field_focus() } else { t.text() };
+        let label = label_of(&f.label);
+        lines.push(Line::from(vec![
+            Span::styled(
+                if focused { sym::FOCUS } else { sym::NO_FOCUS },
+                t.hint_key(),
+            ),
+            Span::styled(format!("{label:<label_w$} "), t.muted()),
+            Span::styled(value, value_style),
+        ]));
+        if let Some(e) = &f.error {
+            lines.push(Line::styled(
+                format!("    {}{}", sym::WARNING, cat.render(e)),
+                t.error(),
+            ));
+        }
+    }
+    let mut extra = 0;
+    if let Some(p) = &form.problem {
+        let text = format!("{}{}", sym::WARNING, cat.render(p));
+        extra = Span::raw(text.as_str()).width() / inner_w + 1;
+        lines.push(Line::default());
+        lines.push(Line::styled(text, t.error()));
+    }
+    let height = (lines.len() + extra + 2) as u16;
+    let rect = centred(area, width, height);
+    let block = Block::bordered()
+        .title(Span::styled(cat.render(&form.title), t.title(true)))
+        .border_style(t.border(true));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+pub fn draw_help(app: &App, scroll: u16, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    for scope in Scope::HELP_ORDER {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(cat.t(scope.title_key()), t.title(false)));
+        let mut entries = help_for(scope, false);
+        if scope == Scope::Global {
+            entries.push(super::super::keymap::KeyHelp {
+                keys: QUIT_KEY.to_string(),
+                help: "tui.key.quit_always",
+            });
+        }
+        for h in entries {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", h.keys), t.hint_key()),
+                Span::styled(cat.t(h.help), t.text()),
+            ]));
+        }
+    }
+    let rect = centred(area, 70, area.height.saturating_sub(2));
+    let block = Block::bordered()
+        .title(Span::styled(cat.t("tui.help.title"), t.title(true)))
+        .border_style(t.border(true));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}
