@@ -171,7 +171,10 @@ fn register_triage_start_care_and_close() {
     // Intake, then triage: the form offers the usual next stage first.
     ui.act(&[Action::MoveCase, Action::Submit]);
     let s = ui.screen();
-    assert!(s.contains("Case 2026-0001 is now in 'Intake' (as of 2026-11-22)."), "{s}");
+    assert!(
+        s.contains("Case 2026-0001 is now in 'Intake' (as of 2026-11-22)."),
+        "{s}"
+    );
     ui.act(&[Action::MoveCase, Action::Submit]);
     assert!(ui.screen().contains("is now in 'Triage'"));
 
@@ -220,11 +223,16 @@ fn register_triage_start_care_and_close() {
         "{s}"
     );
     assert!(
-        s.contains("2026-11-22  To Waiting for care, route Specialist, no accommodation, at Horizon"),
+        s.contains(
+            "2026-11-22  To Waiting for care, route Specialist, no accommodation, at Horizon"
+        ),
         "{s}"
     );
     assert!(s.contains("— coordinator, 2026-"), "{s}");
-    assert!(s.contains("To Closed, reason: As planned, goals met"), "{s}");
+    assert!(
+        s.contains("To Closed, reason: As planned, goals met"),
+        "{s}"
+    );
     ui.act(&[Action::Back]);
     assert!(ui.screen().contains("Cases: 1"));
 }
@@ -235,19 +243,36 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
         with_cases(&[("2026-10-01", "Anna")])(store);
         move_to(store, "2026-0001", Stage::Intake, "2026-11-01");
     });
-    ui.act(&[Action::Show(View::Cases), Action::MoveCase, Action::NextField])
-        .erase(10)
-        .typ("2026-10-15");
+    ui.act(&[
+        Action::Show(View::Cases),
+        Action::MoveCase,
+        Action::NextField,
+    ])
+    .erase(10)
+    .typ("2026-10-15");
     let s = ui.screen();
     let sentence = "Case 2026-0001: the date 2026-10-15 is before its previous move on 2026-11-01.";
-    assert!(s.contains("⚠ Case 2026-0001: the date 2026-10-15 is before its"), "{s}");
+    assert!(
+        s.contains("⚠ Case 2026-0001: the date 2026-10-15 is before its"),
+        "{s}"
+    );
     ui.act(&[Action::Submit]);
     let s = ui.screen();
-    assert!(s.contains("Move case 2026-0001 (now: Intake)"), "form stays open:\n{s}");
+    assert!(
+        s.contains("Move case 2026-0001 (now: Intake)"),
+        "form stays open:\n{s}"
+    );
     // What the CLI prints for the same refusal.
     let mut store = Store::open(&ui.db).unwrap();
     let err = store
-        .move_case("2026-0001", &Move::to(Stage::Triage), d("2026-10-15"), d(TODAY), "x", None)
+        .move_case(
+            "2026-0001",
+            &Move::to(Stage::Triage),
+            d("2026-10-15"),
+            d(TODAY),
+            "x",
+            None,
+        )
         .unwrap_err();
     let cli = stroom::i18n::Catalog::get(Lang::En).render(&err);
     assert_eq!(cli, sentence);
@@ -271,19 +296,30 @@ fn time_travel_shows_the_past_and_refuses_edits() {
         .act(&[Action::Submit]);
     let s = ui.screen();
     assert!(
-        s.lines().nth(1).unwrap().starts_with("◷ Peildatum 2026-10-15: zo stond het toen."),
+        s.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("◷ Peildatum 2026-10-15: zo stond het toen."),
         "{s}"
     );
-    assert!(s.contains("Casussen: 1"), "the second case came later:\n{s}");
+    assert!(
+        s.contains("Casussen: 1"),
+        "the second case came later:\n{s}"
+    );
     assert!(line_with(&s, "2026-0001").contains("Aangemeld"), "{s}");
     ui.act(&[Action::MoveCase]);
     let s = ui.screen();
-    assert!(s.contains("U kijkt naar peildatum 2026-10-15: wijzigen kan alleen"), "{s}");
+    assert!(
+        s.contains("U kijkt naar peildatum 2026-10-15: wijzigen kan alleen"),
+        "{s}"
+    );
     assert!(!s.contains("verplaatsen"), "no form opens:\n{s}");
     // The case screen shows the state of then.
     ui.act(&[Action::Open]);
     assert!(ui.screen().contains("Casus 2026-0001 — Aangemeld"));
-    ui.act(&[Action::Back, Action::TimeTravel]).erase(10).act(&[Action::Submit]);
+    ui.act(&[Action::Back, Action::TimeTravel])
+        .erase(10)
+        .act(&[Action::Submit]);
     let s = ui.screen();
     assert!(!s.contains("Peildatum"), "{s}");
     assert!(s.contains("Terug naar vandaag (2026-11-22)."), "{s}");
@@ -302,7 +338,10 @@ fn a_conflicting_edit_shows_the_sentence_and_the_new_state() {
     ui.act(&[Action::Submit]);
     let s = ui.screen();
     assert!(s.contains("(now: Intake)"), "{s}");
-    assert!(s.contains("⚠ Case 2026-0001 was changed by someone else in the meantime;"), "{s}");
+    assert!(
+        s.contains("⚠ Case 2026-0001 was changed by someone else in the meantime;"),
+        "{s}"
+    );
     assert!(line_with(&s, "2026-0001  ").contains("Intake"), "{s}");
     // The form now offers what fits the new state; saving again works.
     assert!(s.contains("◂ Triage ▸"), "{s}");
@@ -364,7 +403,8 @@ fn waiting_lists_at_80_by_24() {
         with_cases(&[("2026-09-01", "Anna"), ("2026-11-10", "Bram")])(store);
         move_to(store, "2026-0001", Stage::Intake, "2026-09-10");
     });
-    let expected = " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
+    let expected =
+        " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
 ┌Wachtlijsten · Intake 1 · Besluit 2 · Hulp 0──────────────────────────────────┐
 │Signaal   Lijst     Casusnummer Urgentie  Wacht     Fase            Regisseur │
 │▲ oranje  Intake    2026-0002   Regulier  12/14 d   Aangemeld       Bram      │
@@ -373,7 +413,13 @@ fn waiting_lists_at_80_by_24() {
 ";
     let s = ui.screen();
     assert!(s.starts_with(expected), "{s}");
-    assert!(s.lines().last().unwrap().starts_with("Enter open  m stap  n nieuw"), "{s}");
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .starts_with("Enter open  m stap  n nieuw"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -382,7 +428,11 @@ fn mouse_selects_tabs_and_rows() {
         Lang::En,
         80,
         24,
-        with_cases(&[("2026-10-01", "Anna"), ("2026-10-02", "Bram"), ("2026-10-03", "Cem")]),
+        with_cases(&[
+            ("2026-10-01", "Anna"),
+            ("2026-10-02", "Bram"),
+            ("2026-10-03", "Cem"),
+        ]),
     );
     // " 1 Waiting lists " is 17 wide: column 20 is on tab 2.
     ui.act(&[Action::Click { column: 20, row: 0 }]);
@@ -405,16 +455,26 @@ fn search_filter_and_export_without_names() {
         Lang::En,
         80,
         24,
-        with_cases(&[("2026-10-01", "Anna"), ("2026-10-02", "Bram"), ("2026-10-03", "Anna")]),
+        with_cases(&[
+            ("2026-10-01", "Anna"),
+            ("2026-10-02", "Bram"),
+            ("2026-10-03", "Anna"),
+        ]),
     );
-    ui.act(&[Action::Show(View::Cases), Action::Search]).typ("bra");
+    ui.act(&[Action::Show(View::Cases), Action::Search])
+        .typ("bra");
     let s = ui.screen();
     assert!(s.contains("Cases: 1 · search 'bra'"), "{s}");
     assert!(s.contains("Search: bra▏"), "{s}");
     ui.act(&[Action::Back]);
     assert!(ui.screen().contains("Cases: 3"));
     // Filter on coordinator: all, Anna, Bram.
-    ui.act(&[Action::Filter, Action::NextField, Action::ChoiceNext, Action::Submit]);
+    ui.act(&[
+        Action::Filter,
+        Action::NextField,
+        Action::ChoiceNext,
+        Action::Submit,
+    ]);
     let s = ui.screen();
     assert!(s.contains("Cases: 2 · coordinator Anna"), "{s}");
     ui.act(&[Action::Export]);
@@ -425,8 +485,14 @@ fn search_filter_and_export_without_names() {
     assert!(s.contains("2 rows exported to "), "{s}");
     let path = ui.app.export_dir.join("stroom-cases-2026-11-22.csv");
     let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.starts_with("\u{feff}case_ref;stage;urgency;worker"), "{text}");
-    assert!(text.contains("2026-0003;referred;regular;Anna;;2026-10-03;14"), "{text}");
+    assert!(
+        text.starts_with("\u{feff}case_ref;stage;urgency;worker"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2026-0003;referred;regular;Anna;;2026-10-03;14"),
+        "{text}"
+    );
     assert!(!text.contains("Sem"), "no names: {text}");
     ui.act(&[Action::Back]);
     assert!(ui.screen().contains("Cases: 3"));
@@ -451,9 +517,15 @@ fn escalation_and_bridging_toggle_and_worker_is_assigned() {
     let mut ui = Ui::new(Lang::En, 80, 24, with_cases(&[("2026-10-01", "Anna")]));
     ui.act(&[Action::Show(View::Cases), Action::ToggleEscalated]);
     let s = ui.screen();
-    assert!(s.contains("Case 2026-0001: escalated is now 'true'."), "{s}");
+    assert!(
+        s.contains("Case 2026-0001: escalated is now 'true'."),
+        "{s}"
+    );
     assert!(s.contains("2026-0001⚑"), "{s}");
-    ui.act(&[Action::AssignWorker]).erase(4).typ("Bram").act(&[Action::Submit]);
+    ui.act(&[Action::AssignWorker])
+        .erase(4)
+        .typ("Bram")
+        .act(&[Action::Submit]);
     assert!(line_with(&ui.screen(), "2026-0001").contains("Bram"));
     ui.act(&[Action::Open]);
     let s = ui.screen();
@@ -494,25 +566,24 @@ fn bench_100k_cases_first_frame_and_key_to_frame() {
                 }
             })
             .collect();
-        store.insert_bundles(&bundles, d(TODAY), "bench", &mut |_| {}).unwrap();
+        store
+            .insert_bundles(&bundles, d(TODAY), "bench", &mut |_| {})
+            .unwrap();
     });
     println!("fill + open: {:?}", t0.elapsed());
     let ctx = context(ui.db.parent().unwrap(), Lang::Nl);
     let t = Instant::now();
     let store = Store::open(&ui.db).unwrap();
     let mut app = App::new(&ctx, store, 120, 40).unwrap();
+    ui.term.draw(|f| views::draw(&app, f)).unwrap();
+    println!(
+        "first frame on the waiting lists (all cases loaded): {:?}",
+        t.elapsed()
+    );
+    let t = Instant::now();
     app.step(Action::Show(View::Cases));
     ui.term.draw(|f| views::draw(&app, f)).unwrap();
-    println!("first frame, waiting lists then cases: {:?}", t.elapsed());
-    let t = Instant::now();
-    let mut app = {
-        let store = Store::open(&ui.db).unwrap();
-        let mut a = App::new(&ctx, store, 120, 40).unwrap();
-        a.view = View::Cases;
-        a
-    };
-    ui.term.draw(|f| views::draw(&app, f)).unwrap();
-    println!("first frame (App::new incl. waiting-list snapshot): {:?}", t.elapsed());
+    println!("key 2 to frame (cases, paged): {:?}", t.elapsed());
     for (name, action) in [
         ("j", Action::Down),
         ("PgDn", Action::PageDown),
@@ -529,7 +600,11 @@ fn bench_100k_cases_first_frame_and_key_to_frame() {
     app.step(Action::Search);
     app.step(Action::Input('7'));
     ui.term.draw(|f| views::draw(&app, f)).unwrap();
-    println!("search keystroke to frame: {:?} ({} matches)", t.elapsed(), app.cases.total);
+    println!(
+        "search keystroke to frame: {:?} ({} matches)",
+        t.elapsed(),
+        app.cases.total
+    );
     let t = Instant::now();
     assert!(!app.poll_external());
     println!("idle data_version poll: {:?}", t.elapsed());

@@ -71,8 +71,14 @@ pub enum Action {
     Input(char),
     Backspace,
     // Mouse and terminal.
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     ScrollUp,
     ScrollDown,
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
 }

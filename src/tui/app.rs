@@ -193,14 +193,14 @@ impl App {
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
         if self.needs_snapshot() && self.snapshot.is_none() {
             self.snapshot = Some(self.store.snapshot(self.shown_date(), self.today)?);
-            self.log.line(format_args!(
-                "loaded snapshot as of {}",
-                self.shown_date()
-            ));
+            self.log
+                .line(format_args!("loaded snapshot as of {}", self.shown_date()));
         }
         let height = self.cases_height();
         match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => self.cases.load_memory(&snap.cases, anchor.as_deref(), height),
+            (Some(snap), Some(_)) => self
+                .cases
+                .load_memory(&snap.cases, anchor.as_deref(), height),
             _ => self
                 .cases
                 .load_live(&self.store, anchor.as_deref(), height)?,
@@ -242,8 +242,11 @@ impl App {
                 history.retain(|h| h.event.on <= d);
                 reviews.retain(|r| r.on <= d);
                 let events: Vec<_> = history.iter().map(|h| h.event.clone()).collect();
-                let mut then = replay(now.id, &now.case_ref, &events, None)
-                    .ok_or_else(|| Msg::new("tui.case.not_yet").arg("case", case_ref).arg("date", d))?;
+                let mut then = replay(now.id, &now.case_ref, &events, None).ok_or_else(|| {
+                    Msg::new("tui.case.not_yet")
+                        .arg("case", case_ref)
+                        .arg("date", d)
+                })?;
                 then.name = now.name;
                 then.birth_date = now.birth_date;
                 then
@@ -297,7 +300,11 @@ impl App {
 
     /// The version of the target case as the person sees it on screen.
     pub fn shown_version(&self, case_ref: &str) -> Option<i64> {
-        if let Some(s) = self.case_screen.as_ref().filter(|s| s.case.case_ref == case_ref) {
+        if let Some(s) = self
+            .case_screen
+            .as_ref()
+            .filter(|s| s.case.case_ref == case_ref)
+        {
             return Some(s.case.version);
         }
         self.cases

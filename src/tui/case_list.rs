@@ -59,9 +59,7 @@ impl CaseList {
     fn row(&self, index: usize) -> Option<&Case> {
         match &self.memory {
             Some(all) => all.get(index),
-            None => index
-                .checked_sub(self.start)
-                .and_then(|i| self.rows.get(i)),
+            None => index.checked_sub(self.start).and_then(|i| self.rows.get(i)),
         }
     }
 

@@ -79,7 +79,12 @@ impl Field {
         }
     }
 
-    pub fn date(id: FieldId, label: &'static str, value: Option<NaiveDate>, required: bool) -> Field {
+    pub fn date(
+        id: FieldId,
+        label: &'static str,
+        value: Option<NaiveDate>,
+        required: bool,
+    ) -> Field {
         Field {
             id,
             label: Label::Key(label),
@@ -316,8 +321,21 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
         None,
         Some(to.code()),
     )];
-    let provider = || Field::text(FieldId::Provider, "field.provider", case.provider.as_deref());
-    let planned = || Field::date(FieldId::PlannedEnd, "field.planned_end_on", case.planned_end_on, false);
+    let provider = || {
+        Field::text(
+            FieldId::Provider,
+            "field.provider",
+            case.provider.as_deref(),
+        )
+    };
+    let planned = || {
+        Field::date(
+            FieldId::PlannedEnd,
+            "field.planned_end_on",
+            case.planned_end_on,
+            false,
+        )
+    };
     let reasons = || {
         Field::choice(
             FieldId::Reason,
@@ -368,7 +386,11 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
                 None,
                 Some(chosen.code()),
             ));
-            fields.push(care_types(&|t| chosen.fits(t), Some("tui.form.later"), None));
+            fields.push(care_types(
+                &|t| chosen.fits(t),
+                Some("tui.form.later"),
+                None,
+            ));
             fields.push(provider());
             fields.push(planned());
         }
@@ -441,7 +463,7 @@ mod tests {
 
     #[test]
     fn move_form_asks_only_what_the_move_needs() {
-        use FieldId::*;
+        use FieldId::{CareType as Care, On, PlannedEnd, Provider, Reason, Route as Via, To};
         let today = d("2026-11-22");
         let c = case_in(Stage::Referred);
         assert_eq!(ids(&move_fields(&c, Stage::Intake, None, today)), [To, On]);
@@ -452,21 +474,22 @@ mod tests {
         let t = case_in(Stage::Triage);
         assert_eq!(
             ids(&move_fields(&t, Stage::Waiting, None, today)),
-            [To, Route, CareType, Provider, PlannedEnd, On]
+            [To, Via, Care, Provider, PlannedEnd, On]
         );
         let closing = move_fields(&t, Stage::Closed, Some(Route::Community), today);
-        assert_eq!(ids(&closing), [To, Route, On]);
+        assert_eq!(ids(&closing), [To, Via, On]);
         let mut w = case_in(Stage::Waiting);
         w.route = Some(Route::Residential);
         let fields = move_fields(&w, Stage::InCare, None, today);
-        assert_eq!(ids(&fields), [To, CareType, Provider, PlannedEnd, On]);
+        assert_eq!(ids(&fields), [To, Care, Provider, PlannedEnd, On]);
         let Input::Choice { options, .. } = &fields[1].input else {
             panic!("care type is a choice")
         };
-        assert!(options.iter().all(|o| o
-            .as_deref()
-            .and_then(|c| c.parse::<CareType>().ok())
-            .is_some_and(CareType::with_accommodation)));
+        assert!(options.iter().all(|o| {
+            o.as_deref()
+                .and_then(|c| c.parse::<CareType>().ok())
+                .is_some_and(CareType::with_accommodation)
+        }));
         w.care_type = Some(CareType::FosterCare);
         assert_eq!(
             ids(&move_fields(&w, Stage::InCare, None, today)),
@@ -486,7 +509,10 @@ mod tests {
         for _ in 0..10 {
             form.backspace();
         }
-        assert_eq!(form.fields[1].error.as_ref().unwrap().key, "tui.form.required");
+        assert_eq!(
+            form.fields[1].error.as_ref().unwrap().key,
+            "tui.form.required"
+        );
         for ch in "2026-13".chars() {
             form.input(ch);
         }

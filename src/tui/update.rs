@@ -124,7 +124,7 @@ impl App {
                 self.case_screen = None;
                 return self.show(v);
             }
-            Action::Click { column, row } if row == 0 => {
+            Action::Click { column, row: 0 } => {
                 if let Some(v) = views::tab_at(self, column) {
                     self.case_screen = None;
                     return self.show(v);
@@ -248,12 +248,19 @@ impl App {
     fn open_new_referral(&mut self) -> Step {
         self.refuse_in_past()?;
         let fields = vec![
-            Field::date(FieldId::ReferredOn, "field.referred_on", Some(self.today), true),
+            Field::date(
+                FieldId::ReferredOn,
+                "field.referred_on",
+                Some(self.today),
+                true,
+            ),
             Field::choice(
                 FieldId::Referrer,
                 "field.referrer",
                 "referrer",
-                crate::domain::Referrer::codes().into_iter().map(String::from),
+                crate::domain::Referrer::codes()
+                    .into_iter()
+                    .map(String::from),
                 None,
                 Some("gp"),
             ),
@@ -261,7 +268,9 @@ impl App {
                 FieldId::Urgency,
                 "field.urgency",
                 "urgency",
-                crate::domain::Urgency::codes().into_iter().map(String::from),
+                crate::domain::Urgency::codes()
+                    .into_iter()
+                    .map(String::from),
                 None,
                 None,
             ),
@@ -289,7 +298,12 @@ impl App {
     fn open_review(&mut self) -> Step {
         self.refuse_in_past()?;
         let case = self.store.case(&self.target()?)?;
-        let mut fields = vec![Field::date(FieldId::On, "tui.form.on", Some(self.today), true)];
+        let mut fields = vec![Field::date(
+            FieldId::On,
+            "tui.form.on",
+            Some(self.today),
+            true,
+        )];
         for (i, p) in self.config.preconditions.iter().enumerate() {
             fields.push(
                 Field::choice(
@@ -303,7 +317,12 @@ impl App {
                 .with_label(Label::Text(p.label(self.lang).to_string())),
             );
         }
-        fields.push(Field::date(FieldId::Next, "tui.form.next_review", None, false));
+        fields.push(Field::date(
+            FieldId::Next,
+            "tui.form.next_review",
+            None,
+            false,
+        ));
         fields.push(Field::text(FieldId::Note, "tui.form.note", None));
         let title = Msg::new("tui.form.review_title").arg("case", &case.case_ref);
         self.open_form(Form::new(Purpose::Review { case }, title, fields));
@@ -313,14 +332,23 @@ impl App {
     fn open_worker(&mut self) -> Step {
         self.refuse_in_past()?;
         let case = self.store.case(&self.target()?)?;
-        let fields = vec![Field::text(FieldId::Worker, "field.worker", case.worker.as_deref())];
+        let fields = vec![Field::text(
+            FieldId::Worker,
+            "field.worker",
+            case.worker.as_deref(),
+        )];
         let title = Msg::new("tui.form.worker_title").arg("case", &case.case_ref);
         self.open_form(Form::new(Purpose::Worker { case }, title, fields));
         Ok(())
     }
 
     fn open_time_travel(&mut self) -> Step {
-        let fields = vec![Field::date(FieldId::AsOf, "tui.form.as_of", self.as_of, false)];
+        let fields = vec![Field::date(
+            FieldId::AsOf,
+            "tui.form.as_of",
+            self.as_of,
+            false,
+        )];
         self.open_form(Form::new(
             Purpose::TimeTravel,
             Msg::new("tui.form.time_title").arg("today", self.today),
@@ -497,8 +525,12 @@ impl App {
             referred_on: f
                 .date(FieldId::ReferredOn)?
                 .ok_or_else(|| Msg::new("tui.form.required"))?,
-            referrer: f.parsed(FieldId::Referrer).unwrap_or(crate::domain::Referrer::Gp),
-            urgency: f.parsed(FieldId::Urgency).unwrap_or(crate::domain::Urgency::Regular),
+            referrer: f
+                .parsed(FieldId::Referrer)
+                .unwrap_or(crate::domain::Referrer::Gp),
+            urgency: f
+                .parsed(FieldId::Urgency)
+                .unwrap_or(crate::domain::Urgency::Regular),
             worker: f.text(FieldId::Worker),
         };
         let case = self.store.add_referral(&new, self.today, &self.actor)?;
@@ -510,9 +542,9 @@ impl App {
 
     fn save_move(&mut self, case_ref: &str, version: i64) -> Step {
         let (m, on) = move_request(self.form())?;
-        let case = self
-            .store
-            .move_case(case_ref, &m, on, self.today, &self.actor, Some(version))?;
+        let case =
+            self.store
+                .move_case(case_ref, &m, on, self.today, &self.actor, Some(version))?;
         let msg = Msg::new("cli.moved")
             .arg("case", case_ref)
             .arg("stage", case.stage.code())
@@ -536,7 +568,9 @@ impl App {
             next_on: f.date(FieldId::Next)?,
             note: f.text(FieldId::Note),
         };
-        let on = f.date(FieldId::On)?.ok_or_else(|| Msg::new("tui.form.required"))?;
+        let on = f
+            .date(FieldId::On)?
+            .ok_or_else(|| Msg::new("tui.form.required"))?;
         let codes = self.config.precondition_codes();
         let review = self.store.record_review(
             case_ref,

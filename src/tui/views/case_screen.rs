@@ -103,7 +103,10 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
         ("field.worker", text(&c.worker)),
         ("field.stage", label("stage", Some(c.stage.code()))),
         ("field.route", label("route", c.route.map(|r| r.code()))),
-        ("field.care_type", label("care_type", c.care_type.map(|t| t.code()))),
+        (
+            "field.care_type",
+            label("care_type", c.care_type.map(|t| t.code())),
+        ),
         ("field.provider", text(&c.provider)),
         ("field.bridging_care", yes_no(c.bridging_care)),
         ("field.intake_on", date(c.intake_on)),
@@ -131,16 +134,18 @@ pub fn describe(cat: &Catalog, screen: &CaseScreen, h: &HistoryEntry) -> String 
         ),
         Change::Moved(m) => describe_move(cat, m),
         Change::Set(f) => describe_set(cat, f),
-        Change::Reviewed { review_id } => match screen.reviews.iter().find(|r| r.id == *review_id) {
-            Some(r) => cat.fill(
-                "tui.history.reviewed",
-                &[
-                    ("count", r.statuses.len().to_string()),
-                    ("next", r.next_on.to_string()),
-                ],
-            ),
-            None => cat.t("tui.history.reviewed_later").to_string(),
-        },
+        Change::Reviewed { review_id } => {
+            match screen.reviews.iter().find(|r| r.id == *review_id) {
+                Some(r) => cat.fill(
+                    "tui.history.reviewed",
+                    &[
+                        ("count", r.statuses.len().to_string()),
+                        ("next", r.next_on.to_string()),
+                    ],
+                ),
+                None => cat.t("tui.history.reviewed_later").to_string(),
+            }
+        }
         Change::Decided { decision_id } => {
             match screen.decisions.iter().find(|d| d.id == *decision_id) {
                 Some(d) => {
@@ -159,14 +164,21 @@ pub fn describe(cat: &Catalog, screen: &CaseScreen, h: &HistoryEntry) -> String 
 fn describe_move(cat: &Catalog, m: &Move) -> String {
     let mut s = cat.fill(
         "tui.history.moved",
-        &[("stage", m.to.map(|s| s.code()).unwrap_or_default().to_string())],
+        &[(
+            "stage",
+            m.to.map(|s| s.code()).unwrap_or_default().to_string(),
+        )],
     );
     let mut part = |key: &str, name: &'static str, value: Option<String>| {
         if let Some(v) = value {
             s.push_str(&cat.fill(key, &[(name, v)]));
         }
     };
-    part("tui.history.route", "route", m.route.map(|r| r.code().to_string()));
+    part(
+        "tui.history.route",
+        "route",
+        m.route.map(|r| r.code().to_string()),
+    );
     part(
         "tui.history.care_type",
         "care_type",
@@ -178,7 +190,11 @@ fn describe_move(cat: &Catalog, m: &Move) -> String {
         "date",
         m.planned_end_on.map(|d| d.to_string()),
     );
-    part("tui.history.reason", "reason", m.reason.map(|r| r.code().to_string()));
+    part(
+        "tui.history.reason",
+        "reason",
+        m.reason.map(|r| r.code().to_string()),
+    );
     s
 }
 

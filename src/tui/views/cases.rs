@@ -84,7 +84,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             "tui.cases.none_match"
         };
-        frame.render_widget(Paragraph::new(cat.t(key)).style(t.muted()).block(block), area);
+        frame.render_widget(
+            Paragraph::new(cat.t(key)).style(t.muted()).block(block),
+            area,
+        );
         return;
     }
     let header = Row::new(COLUMNS.map(|k| cat.t(k))).style(t.column_header());
@@ -130,7 +133,10 @@ fn row<'a>(app: &'a App, c: &'a Case) -> Row<'a> {
 pub fn urgency_cell(app: &App, u: Urgency) -> Cell<'static> {
     let label = app.cat.label("urgency", u.code()).to_string();
     if u.is_urgent() {
-        Cell::from(Span::styled(format!("{}{label}", sym::URGENT), app.theme.urgent()))
+        Cell::from(Span::styled(
+            format!("{}{label}", sym::URGENT),
+            app.theme.urgent(),
+        ))
     } else {
         Cell::from(label)
     }

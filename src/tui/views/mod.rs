@@ -88,7 +88,11 @@ pub fn tabs(app: &App) -> Vec<(View, String, u16, u16)> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let label = format!(" {} {} ", i + 1, app.cat.t(&format!("tui.view.{}", v.code())));
+            let label = format!(
+                " {} {} ",
+                i + 1,
+                app.cat.t(&format!("tui.view.{}", v.code()))
+            );
             let w = Span::raw(label.as_str()).width() as u16;
             let tab = (*v, label, x, x + w);
             x += w;

@@ -15,7 +15,10 @@ pub fn draw(app: &App, view: View, frame: &mut Frame, area: Rect) {
         .title(title)
         .title_style(t.title(true))
         .border_style(t.border(true));
-    let text = app.cat.t(&format!("tui.placeholder.{}", view.code())).to_string();
+    let text = app
+        .cat
+        .t(&format!("tui.placeholder.{}", view.code()))
+        .to_string();
     let p = Paragraph::new(text)
         .style(t.muted())
         .wrap(Wrap { trim: true })

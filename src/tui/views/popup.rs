@@ -124,8 +124,5 @@ pub fn draw_help(app: &App, scroll: u16, frame: &mut Frame, area: Rect) {
         .title(Span::styled(cat.t("tui.help.title"), t.title(true)))
         .border_style(t.border(true));
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(block).scroll((scroll, 0)),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
 }

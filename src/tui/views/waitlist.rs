@@ -50,7 +50,13 @@ pub fn waitlist_rows(snapshot: &Snapshot, config: &Config) -> Vec<WaitRow> {
     let mut rows: Vec<WaitRow> = Vec::new();
     for case in &snapshot.cases {
         let mut push = |queue, since, norm: &Norm| {
-            rows.push(row(case, queue, since, norm.days(case.urgency), snapshot.as_of));
+            rows.push(row(
+                case,
+                queue,
+                since,
+                norm.days(case.urgency),
+                snapshot.as_of,
+            ));
         };
         match case.stage {
             Stage::Referred => {
@@ -214,7 +220,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(title).border_style(t.border(true));
     let state = &app.waitlist;
     if state.rows.is_empty() {
-        let p = Paragraph::new(cat.t("tui.waitlist.empty")).style(t.muted()).block(block);
+        let p = Paragraph::new(cat.t("tui.waitlist.empty"))
+            .style(t.muted())
+            .block(block);
         frame.render_widget(p, area);
         return;
     }
@@ -235,7 +243,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let signal = format!("{} {}", r.signal.symbol(), cat.t(r.signal.label_key()));
             let wait = cat.fill(
                 "tui.waitlist.days",
-                &[("days", r.wait_days.to_string()), ("norm", r.norm_days.to_string())],
+                &[
+                    ("days", r.wait_days.to_string()),
+                    ("norm", r.norm_days.to_string()),
+                ],
             );
             Row::new(vec![
                 Cell::from(Span::styled(signal, t.lamp(r.signal))),
@@ -281,7 +292,10 @@ mod tests {
             reviews: Default::default(),
         };
         let rows = waitlist_rows(&snap, &Config::default());
-        let order: Vec<_> = rows.iter().map(|r| (r.queue, r.case_ref.as_str())).collect();
+        let order: Vec<_> = rows
+            .iter()
+            .map(|r| (r.queue, r.case_ref.as_str()))
+            .collect();
         assert_eq!(
             order,
             [
