@@ -451,7 +451,8 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 /// A move request that the lifecycle accepts for a case in `from`.
-fn request(from: Stage, pick: usize) -> Move {
+fn request(case: &stroom::domain::Case, pick: usize) -> Move {
+    let from = case.stage;
     let to = allowed_moves(from)[pick % allowed_moves(from).len()];
     let routes = [
         Route::Community,
@@ -474,7 +475,10 @@ fn request(from: Stage, pick: usize) -> Move {
         },
         (Stage::Waiting, Stage::InCare) => Move {
             to: Some(to),
-            care_type: Some(CareType::DayCare),
+            care_type: Some(match case.route {
+                Some(Route::Residential) => CareType::FamilyHome,
+                _ => CareType::DayCare,
+            }),
             ..Move::default()
         },
         (Stage::Evaluation, Stage::Waiting) => Move {
@@ -508,7 +512,7 @@ proptest! {
             let (gap, result) = match s {
                 Step::Move { pick, gap } => {
                     let next = on.checked_add_days(Days::new(*gap)).unwrap();
-                    (next, store.move_case(&c.case_ref, &request(case.stage, *pick), next, today, "p", None))
+                    (next, store.move_case(&c.case_ref, &request(&case, *pick), next, today, "p", None))
                 }
                 Step::Set { worker, gap } => {
                     let next = on.checked_add_days(Days::new(*gap)).unwrap();
@@ -529,7 +533,7 @@ proptest! {
         let cut_day = start.checked_add_days(Days::new(cut)).unwrap().min(on);
         let before = store.snapshot(cut_day, today).unwrap();
         let later = on.checked_add_days(Days::new(1)).unwrap();
-        let _ = store.move_case(&c.case_ref, &request(case.stage, 0), later, today, "p", None);
+        let _ = store.move_case(&c.case_ref, &request(&case, 0), later, today, "p", None);
         let _ = store.set_fields(&c.case_ref, &[Assignment::Field(FieldChange::Escalated(true))], later, today, "p", None);
         let after = store.snapshot(cut_day, today).unwrap();
         prop_assert_eq!(before.cases, after.cases);

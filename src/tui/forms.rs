@@ -463,10 +463,7 @@ mod tests {
 
     #[test]
     fn move_form_asks_only_what_the_move_needs() {
-        use FieldId::*;
-        // Explicit imports win over the glob in the type namespace, so
-        // `Stage::Triage` is the domain's while `CareType` alone is a field.
-        use crate::domain::{CareType, Route, Stage};
+        use FieldId::{CareType as Care, On, PlannedEnd, Provider, Reason, Route as Via, To};
         let today = d("2026-11-22");
         let c = case_in(Stage::Referred);
         assert_eq!(ids(&move_fields(&c, Stage::Intake, None, today)), [To, On]);
@@ -477,14 +474,14 @@ mod tests {
         let t = case_in(Stage::Triage);
         assert_eq!(
             ids(&move_fields(&t, Stage::Waiting, None, today)),
-            [To, Route, CareType, Provider, PlannedEnd, On]
+            [To, Via, Care, Provider, PlannedEnd, On]
         );
         let closing = move_fields(&t, Stage::Closed, Some(Route::Community), today);
-        assert_eq!(ids(&closing), [To, Route, On]);
+        assert_eq!(ids(&closing), [To, Via, On]);
         let mut w = case_in(Stage::Waiting);
         w.route = Some(Route::Residential);
         let fields = move_fields(&w, Stage::InCare, None, today);
-        assert_eq!(ids(&fields), [To, CareType, Provider, PlannedEnd, On]);
+        assert_eq!(ids(&fields), [To, Care, Provider, PlannedEnd, On]);
         let Input::Choice { options, .. } = &fields[1].input else {
             panic!("care type is a choice")
         };

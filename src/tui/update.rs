@@ -124,7 +124,7 @@ impl App {
                 self.case_screen = None;
                 return self.show(v);
             }
-            Action::Click { column, row } if row == 0 => {
+            Action::Click { column, row: 0 } => {
                 if let Some(v) = views::tab_at(self, column) {
                     self.case_screen = None;
                     return self.show(v);
