@@ -407,9 +407,9 @@ fn waiting_lists_at_80_by_24() {
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
 ┌Wachtlijsten · Intake 1 · Besluit 2 · Hulp 0──────────────────────────────────┐
 │Signaal   Lijst     Casusnummer Urgentie  Wacht     Fase            Regisseur │
-│▲ oranje  Intake    2026-0002   Regulier  12/14 d   Aangemeld       Bram      │
-│■ rood    Besluit   2026-0001   Regulier  82/56 d   Intake          Anna      │
-│● groen   Besluit   2026-0002   Regulier  12/56 d   Aangemeld       Bram      │
+│▲ Oranje  Intake    2026-0002   Regulier  12/14 d   Aangemeld       Bram      │
+│■ Rood    Besluit   2026-0001   Regulier  82/56 d   Intake          Anna      │
+│● Groen   Besluit   2026-0002   Regulier  12/56 d   Aangemeld       Bram      │
 ";
     let s = ui.screen();
     assert!(s.starts_with(expected), "{s}");

@@ -63,6 +63,17 @@ impl Norms {
     }
 }
 
+impl Signal {
+    /// A distinct shape per signal, so it reads without colour too.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Signal::Green => "●",
+            Signal::Orange => "▲",
+            Signal::Red => "■",
+        }
+    }
+}
+
 impl Queue {
     /// Whether a case in `stage` stands in this queue. A `referred` case
     /// stands in both the intake and the decision queue.

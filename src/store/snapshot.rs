@@ -12,6 +12,9 @@ use crate::domain::case::replay;
 use crate::domain::snapshot::Snapshot;
 use crate::domain::{Case, Event, Review};
 
+/// Every stage but `closed`, for the stage index.
+const OPEN_STAGES: &str = "'referred', 'intake', 'triage', 'waiting', 'in_care', 'evaluation'";
+
 impl Store {
     /// All cases as of the end of `as_of`. On or after `today` nothing can
     /// be dated later, so the stored state is the answer; for a past date
@@ -26,6 +29,39 @@ impl Store {
             as_of,
             cases,
             reviews: self.reviews_until(as_of)?,
+        })
+    }
+
+    /// The open cases only (not closed) as of `as_of`: all the waiting lists,
+    /// the stoplight and the agenda need. Today this reads the open cases
+    /// through the stage index instead of the whole history; for a past date
+    /// it is the full snapshot without its closed cases.
+    pub fn open_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        if as_of < today {
+            let mut snap = self.snapshot(as_of, today)?;
+            snap.cases.retain(|c| c.stage.is_open());
+            return Ok(snap);
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE stage IN ({OPEN_STAGES}) ORDER BY id"
+        ))?;
+        let cases = stmt
+            .query_map([], codec::case_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             WHERE case_id IN (SELECT id FROM cases WHERE stage IN ({OPEN_STAGES})) \
+             ORDER BY case_id, on_date, id"
+        ))?;
+        let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
+        for r in stmt.query_map([], review_from_row)? {
+            let r = r?;
+            reviews.entry(r.case_id).or_default().push(r);
+        }
+        Ok(Snapshot {
+            as_of,
+            cases,
+            reviews,
         })
     }
 

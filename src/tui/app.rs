@@ -20,7 +20,8 @@ use super::keymap::Scope;
 use super::log::Log;
 use super::theme::Theme;
 use super::views;
-use super::views::waitlist::{WaitRow, waitlist_rows};
+use super::views::waitlist::waitlist_rows;
+use crate::domain::waitlist::WaitRow;
 
 /// What has the keyboard, from the top layer down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +193,12 @@ impl App {
     /// case to keep (or put) under the selection.
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
         if self.needs_snapshot() && self.snapshot.is_none() {
-            self.snapshot = Some(self.store.snapshot(self.shown_date(), self.today)?);
+            // Live, the views that need a snapshot show open cases only;
+            // looking back, the case list shows every case of that date.
+            self.snapshot = Some(match self.as_of {
+                None => self.store.open_snapshot(self.today, self.today)?,
+                Some(d) => self.store.snapshot(d, self.today)?,
+            });
             self.log
                 .line(format_args!("loaded snapshot as of {}", self.shown_date()));
         }

@@ -1,64 +1,84 @@
-//! The export hook of the `e` key: what the current view shows, as a table
-//! without names, written as CSV for Dutch Excel (`;`, UTF-8 with BOM),
-//! readable by its owner only. The full exporters (csv, json, md, xlsx) can
-//! take over behind `export_view`.
+//! The export hook of the `e` key: what the current view shows, without
+//! names, through the same exporters as `stroom export` (a waitlist or
+//! stoplight snapshot; the case list elsewhere). The file's extension picks
+//! the format (csv, json, md, xlsx); the file is readable by its owner only.
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::domain::Msg;
+use serde_json::json;
+
+use crate::domain::{Case, Msg};
+use crate::export::{Document, Format, generated_at, write_private_file};
+use crate::i18n::Catalog;
 
 use super::action::View;
-
-/// Rows as shown on screen, with the column codes of SPEC 7.2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportTable {
-    pub view: View,
-    pub as_of: NaiveDate,
-    pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
-}
 
 /// The default file name: the view and the date it shows.
 pub fn default_file(dir: &Path, view: View, as_of: NaiveDate) -> PathBuf {
     dir.join(format!("stroom-{}-{as_of}.csv", view.code()))
 }
 
-/// Writes the table; returns the number of rows written.
-pub fn export_view(table: &ExportTable, path: &Path) -> Result<usize, Msg> {
-    let io = |e: &dyn std::fmt::Display| {
-        Msg::new("error.io")
-            .arg("path", path.display())
-            .arg("reason", e)
-    };
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| io(&e))?;
-    file.write_all("\u{feff}".as_bytes()).map_err(|e| io(&e))?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(file);
-    w.write_record(&table.columns).map_err(|e| io(&e))?;
-    for row in &table.rows {
-        w.write_record(row.iter().map(|c| neutralise(c)))
-            .map_err(|e| io(&e))?;
-    }
-    w.flush().map_err(|e| io(&e))?;
-    Ok(table.rows.len())
+/// The format a file name asks for; CSV unless it ends in another known
+/// extension.
+pub fn format_for(path: &Path) -> Format {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(|e| e.to_ascii_lowercase().parse().ok())
+        .unwrap_or(Format::Csv)
 }
 
-/// A cell that a spreadsheet would read as a formula is made plain text.
-fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
+/// The case list as shown (no names): reference, stage, urgency, worker,
+/// provider, referral date and age.
+pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Document {
+    const COLUMNS: [&str; 7] = [
+        "case_ref",
+        "stage",
+        "urgency",
+        "worker",
+        "provider",
+        "referred_on",
+        "age",
+    ];
+    let rows = cases
+        .iter()
+        .map(|c| {
+            let row = json!({
+                "case_ref": c.case_ref,
+                "stage": c.stage,
+                "urgency": c.urgency,
+                "worker": c.worker,
+                "provider": c.provider,
+                "referred_on": c.referred_on,
+                "age": c.age_on(as_of),
+            });
+            row.as_object().cloned().unwrap_or_default()
+        })
+        .collect();
+    Document {
+        title: cat.t("tui.view.cases").to_string(),
+        as_of,
+        generated_at: generated_at(),
+        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        headers: COLUMNS
+            .iter()
+            .map(|c| match *c {
+                "age" => cat.t("column.age").to_string(),
+                other => cat.t(&format!("field.{other}")).to_string(),
+            })
+            .collect(),
+        rows,
+        summary: Vec::new(),
+        as_of_label: cat.t("report.as_of").to_string(),
+        md_rows: Vec::new(),
     }
+}
+
+/// Writes the document; returns the number of rows written.
+pub fn export_view(doc: &Document, path: &Path) -> Result<usize, Msg> {
+    write_private_file(&doc.render(format_for(path))?, path)?;
+    Ok(doc.rows.len())
 }
 
 #[cfg(test)]
@@ -67,18 +87,30 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
-    fn writes_semicolon_csv_with_bom_private_and_neutralised() {
+    fn writes_the_format_of_the_extension_privately() {
         let dir = tempfile::tempdir().unwrap();
         let day = crate::domain::dates::parse_date("2026-11-22").unwrap();
         let path = default_file(dir.path(), View::Cases, day);
         assert!(path.ends_with("stroom-cases-2026-11-22.csv"));
-        let table = ExportTable {
-            view: View::Cases,
+        assert_eq!(format_for(Path::new("x.XLSX")), Format::Xlsx);
+        assert_eq!(format_for(Path::new("x")), Format::Csv);
+        let doc = Document {
+            title: String::new(),
             as_of: day,
-            columns: vec!["case_ref", "worker"],
-            rows: vec![vec!["2026-0001".into(), "=cmd()".into()]],
+            generated_at: String::new(),
+            columns: vec!["case_ref".into(), "worker".into()],
+            headers: vec![],
+            rows: vec![
+                serde_json::json!({"case_ref": "2026-0001", "worker": "=cmd()"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ],
+            summary: vec![],
+            as_of_label: String::new(),
+            md_rows: vec![],
         };
-        assert_eq!(export_view(&table, &path).unwrap(), 1);
+        assert_eq!(export_view(&doc, &path).unwrap(), 1);
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text, "\u{feff}case_ref;worker\n2026-0001;'=cmd()\n");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();

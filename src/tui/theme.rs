@@ -4,39 +4,8 @@
 use ratatui::style::{Color, Modifier, Style};
 
 /// A traffic-light signal (waiting signal or stoplight colour).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lamp {
-    Green,
-    Orange,
-    Red,
-}
-
-impl Lamp {
-    /// Distinct shapes, so the signal reads without colour too.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Lamp::Green => "●",
-            Lamp::Orange => "▲",
-            Lamp::Red => "■",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lamp::Green => "green",
-            Lamp::Orange => "orange",
-            Lamp::Red => "red",
-        }
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Lamp::Green => "tui.lamp.green",
-            Lamp::Orange => "tui.lamp.orange",
-            Lamp::Red => "tui.lamp.red",
-        }
-    }
-}
+/// The traffic light of the waiting lists and the stoplight.
+pub use crate::domain::waitlist::Signal as Lamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Palette {

@@ -8,7 +8,7 @@ use crate::store::NewReferral;
 
 use super::action::{Action, View};
 use super::app::{App, Mode, Tone};
-use super::export::{ExportTable, default_file, export_view};
+use super::export::{case_list_document, default_file, export_view};
 use super::forms::{Field, FieldId, Form, Label, Purpose, move_fields, move_request};
 use super::views;
 
@@ -731,45 +731,28 @@ impl App {
         Ok(())
     }
 
-    /// What the view shows, without names: the rows for `export_view`.
-    pub fn export_table(&self, view: View) -> Result<ExportTable, Msg> {
-        let as_of = self.shown_date();
-        let age = |c: Option<i32>| c.map(|a| a.to_string()).unwrap_or_default();
-        let opt = |s: Option<&str>| s.unwrap_or_default().to_string();
-        let (columns, rows) = match view {
-            View::Waitlist => views::waitlist::export_rows(&self.waitlist.rows),
-            _ => (
-                vec![
-                    "case_ref",
-                    "stage",
-                    "urgency",
-                    "worker",
-                    "provider",
-                    "referred_on",
-                    "age",
-                ],
-                self.cases
-                    .all(&self.store)?
-                    .iter()
-                    .map(|c| {
-                        vec![
-                            c.case_ref.clone(),
-                            c.stage.code().to_string(),
-                            c.urgency.code().to_string(),
-                            opt(c.worker.as_deref()),
-                            opt(c.provider.as_deref()),
-                            c.referred_on.to_string(),
-                            age(c.age_on(as_of)),
-                        ]
-                    })
-                    .collect(),
-            ),
+    /// What the view shows, without names: the document for `export_view`.
+    /// The waiting lists and the stoplight go through the same builders as
+    /// `stroom export`; other views export the case list.
+    pub fn export_table(&self, view: View) -> Result<crate::export::Document, Msg> {
+        let options = crate::report::ExportOptions {
+            catalog: self.cat,
+            with_names: false,
         };
-        Ok(ExportTable {
-            view,
-            as_of,
-            columns,
-            rows,
+        let snapshot = || -> Result<crate::domain::Snapshot, Msg> {
+            match &self.snapshot {
+                Some(s) => Ok(s.clone()),
+                None => self.store.snapshot(self.shown_date(), self.today),
+            }
+        };
+        Ok(match view {
+            View::Waitlist => {
+                crate::report::waitlist(&snapshot()?, &self.config.norms, None, &options)
+            }
+            View::Stoplight => {
+                crate::report::stoplight(&snapshot()?, &self.config.precondition_codes(), &options)
+            }
+            _ => case_list_document(&self.cases.all(&self.store)?, self.shown_date(), self.cat),
         })
     }
 }

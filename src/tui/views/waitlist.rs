@@ -1,161 +1,24 @@
 //! View 1: the waiting lists (SPEC 2), one table of every queue's cases with
-//! their waiting signal.
-//!
-//! `waitlist_rows` is the one place that computes the rows. Until the shared
-//! `crate::domain::waitlist` lands it follows SPEC 2 here; after the merge it
-//! should become a thin mapping of that module's queue rows.
+//! their waiting signal. The rows are `domain::waitlist`'s: this view only
+//! draws them.
 
-use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use crate::config::{Config, Norm};
-use crate::domain::dates::days_between;
-use crate::domain::{CareType, Case, Referrer, Route, Snapshot, Stage, Urgency};
+use crate::config::Config;
+use crate::domain::Snapshot;
+use crate::domain::waitlist::{self, WaitRow};
 
 use super::super::app::App;
-use super::super::theme::Lamp;
 use super::cases::urgency_cell;
 use super::{sym, table_rows_area};
 
-/// One case in one queue, as of the snapshot's date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitRow {
-    pub case_ref: String,
-    /// `intake`, `decision` or `care`.
-    pub queue: &'static str,
-    pub stage: Stage,
-    pub urgency: Urgency,
-    pub referrer: Referrer,
-    pub route: Option<Route>,
-    pub care_type: Option<CareType>,
-    pub provider: Option<String>,
-    pub worker: Option<String>,
-    pub bridging_care: bool,
-    pub waiting_since: NaiveDate,
-    pub wait_days: i64,
-    pub norm_days: u32,
-    pub signal: Lamp,
-    pub age: Option<i32>,
-}
-
-pub const QUEUES: [&str; 3] = ["intake", "decision", "care"];
-
-/// The rows of every queue: intake, decision, care; within a queue urgent
-/// first, then longest waiting, then case reference (SPEC 2).
+/// The rows of every queue, in the order of SPEC 2.
 pub fn waitlist_rows(snapshot: &Snapshot, config: &Config) -> Vec<WaitRow> {
-    let mut rows: Vec<WaitRow> = Vec::new();
-    for case in &snapshot.cases {
-        let mut push = |queue, since, norm: &Norm| {
-            rows.push(row(
-                case,
-                queue,
-                since,
-                norm.days(case.urgency),
-                snapshot.as_of,
-            ));
-        };
-        match case.stage {
-            Stage::Referred => {
-                push("intake", case.referred_on, &config.norms.intake);
-                push("decision", case.referred_on, &config.norms.decision);
-            }
-            Stage::Intake | Stage::Triage => {
-                push("decision", case.referred_on, &config.norms.decision)
-            }
-            Stage::Waiting => {
-                let since = case.waiting_since.unwrap_or(case.stage_since);
-                push("care", since, &config.norms.care);
-            }
-            _ => {}
-        }
-    }
-    let queue_rank = |q: &str| QUEUES.iter().position(|x| *x == q);
-    rows.sort_by(|a, b| {
-        queue_rank(a.queue)
-            .cmp(&queue_rank(b.queue))
-            .then(b.urgency.is_urgent().cmp(&a.urgency.is_urgent()))
-            .then(b.wait_days.cmp(&a.wait_days))
-            .then(a.case_ref.cmp(&b.case_ref))
-    });
-    rows
-}
-
-fn row(case: &Case, queue: &'static str, since: NaiveDate, norm: u32, as_of: NaiveDate) -> WaitRow {
-    let wait_days = days_between(since, as_of);
-    let norm_i = i64::from(norm);
-    let signal = if 4 * wait_days < 3 * norm_i {
-        Lamp::Green
-    } else if wait_days <= norm_i {
-        Lamp::Orange
-    } else {
-        Lamp::Red
-    };
-    WaitRow {
-        case_ref: case.case_ref.clone(),
-        queue,
-        stage: case.stage,
-        urgency: case.urgency,
-        referrer: case.referrer,
-        route: case.route,
-        care_type: case.care_type,
-        provider: case.provider.clone(),
-        worker: case.worker.clone(),
-        bridging_care: case.bridging_care,
-        waiting_since: since,
-        wait_days,
-        norm_days: norm,
-        signal,
-        age: case.age_on(as_of),
-    }
-}
-
-/// The columns of SPEC 7.2 (no names) and the rows, for the export hook.
-pub fn export_rows(rows: &[WaitRow]) -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let columns = vec![
-        "case_ref",
-        "queue",
-        "stage",
-        "urgency",
-        "referrer",
-        "route",
-        "care_type",
-        "provider",
-        "worker",
-        "bridging_care",
-        "waiting_since",
-        "wait_days",
-        "norm_days",
-        "signal",
-        "age",
-    ];
-    let opt = |s: Option<&str>| s.unwrap_or_default().to_string();
-    let data = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.case_ref.clone(),
-                r.queue.to_string(),
-                r.stage.code().to_string(),
-                r.urgency.code().to_string(),
-                r.referrer.code().to_string(),
-                opt(r.route.map(Route::code)),
-                opt(r.care_type.map(CareType::code)),
-                opt(r.provider.as_deref()),
-                opt(r.worker.as_deref()),
-                r.bridging_care.to_string(),
-                r.waiting_since.to_string(),
-                r.wait_days.to_string(),
-                r.norm_days.to_string(),
-                r.signal.code().to_string(),
-                r.age.map(|a| a.to_string()).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    (columns, data)
+    waitlist::waiting_list(snapshot, &config.norms, None)
 }
 
 const COLUMNS: [&str; 7] = [
@@ -178,20 +41,17 @@ const WIDTHS: [Constraint; 7] = [
     Constraint::Fill(1),
 ];
 
-/// Per queue: gross count, and for the care queue the net count without
-/// bridging care.
+/// Per queue: gross count, and the net count without bridging care where
+/// they differ.
 fn summary(app: &App) -> String {
-    let rows = &app.waitlist.rows;
-    QUEUES
+    waitlist::summarize(&app.waitlist.rows)
         .iter()
-        .map(|q| {
-            let gross = rows.iter().filter(|r| r.queue == *q).count();
-            let net = rows
-                .iter()
-                .filter(|r| r.queue == *q && !r.bridging_care)
-                .count();
-            let label = app.cat.t(&format!("tui.queue.{q}")).to_string();
-            let key = if gross == net {
+        .map(|s| {
+            let label = app
+                .cat
+                .t(&format!("tui.queue.{}", s.queue.code()))
+                .to_string();
+            let key = if s.gross.total == s.net.total {
                 "tui.waitlist.count"
             } else {
                 "tui.waitlist.count_net"
@@ -200,8 +60,8 @@ fn summary(app: &App) -> String {
                 key,
                 &[
                     ("queue", label),
-                    ("gross", gross.to_string()),
-                    ("net", net.to_string()),
+                    ("gross", s.gross.total.to_string()),
+                    ("net", s.net.total.to_string()),
                 ],
             )
         })
@@ -240,7 +100,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 Style::default()
             };
-            let signal = format!("{} {}", r.signal.symbol(), cat.t(r.signal.label_key()));
+            let signal = format!("{} {}", r.signal.symbol(), cat.t(&r.signal.label_key()));
             let wait = cat.fill(
                 "tui.waitlist.days",
                 &[
@@ -250,7 +110,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             );
             Row::new(vec![
                 Cell::from(Span::styled(signal, t.lamp(r.signal))),
-                Cell::from(cat.t(&format!("tui.queue.{}", r.queue)).to_string()),
+                Cell::from(cat.t(&format!("tui.queue.{}", r.queue.code())).to_string()),
                 Cell::from(r.case_ref.clone()),
                 urgency_cell(app, r.urgency),
                 Cell::from(wait),
@@ -271,6 +131,9 @@ mod tests {
     use super::*;
     use crate::domain::case::Referral;
     use crate::domain::dates::parse_date;
+    use crate::domain::waitlist::Signal as Lamp;
+    use crate::domain::{Case, Referrer, Urgency};
+    use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
@@ -294,7 +157,7 @@ mod tests {
         let rows = waitlist_rows(&snap, &Config::default());
         let order: Vec<_> = rows
             .iter()
-            .map(|r| (r.queue, r.case_ref.as_str()))
+            .map(|r| (r.queue.code(), r.case_ref.as_str()))
             .collect();
         assert_eq!(
             order,
