@@ -218,6 +218,15 @@ impl Urgency {
     }
 }
 
+impl From<UnknownCode> for super::Msg {
+    fn from(e: UnknownCode) -> super::Msg {
+        super::Msg::new("error.unknown_code")
+            .arg("kind", e.kind)
+            .arg("value", e.given)
+            .arg("allowed", e.allowed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,14 +251,5 @@ mod tests {
         assert!(Route::Residential.fits(CareType::FosterCare));
         assert!(!Route::Residential.fits(CareType::AmbulantHome));
         assert!(!Route::Community.fits(CareType::Team));
-    }
-}
-
-impl From<UnknownCode> for super::Msg {
-    fn from(e: UnknownCode) -> super::Msg {
-        super::Msg::new("error.unknown_code")
-            .arg("kind", e.kind)
-            .arg("value", e.given)
-            .arg("allowed", e.allowed)
     }
 }
