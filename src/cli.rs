@@ -39,9 +39,14 @@ pub enum Command {
     Demo {
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Replace the cases already in the database.
+        /// Replace the cases already in the database (after a backup next to it).
         #[arg(long)]
         force: bool,
+        /// Number of cases in total, for scale tests (default: three years
+        /// of about 600 referrals).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(
+            crate::demo::MIN_CASES as i64..=crate::demo::MAX_CASES as i64))]
+        cases: Option<u32>,
     },
     /// Import cases from a CSV file (all rows or none).
     Import {
@@ -250,7 +255,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
         return crate::tui::run(ctx).map(|_| ExitCode::SUCCESS);
     };
     match command {
-        Command::Demo { seed, force } => crate::demo::run_command(ctx, seed, force)?,
+        Command::Demo { seed, force, cases } => crate::demo::run_command(ctx, seed, force, cases)?,
         Command::Import { file, dry_run } => return crate::import::run(ctx, &file, dry_run),
         Command::Add {
             referred_on,

@@ -1,0 +1,520 @@
+//! `stroom demo`: a realistic demo team. A municipality of about 50,000
+//! inhabitants, three years of history up to today, about 600 referrals a
+//! year (slowly growing, so that outflow lags inflow as it does nationally),
+//! a current waiting list, and a stoplight board on which every colour and
+//! rule occurs. The generator is deterministic: the same seed and today give
+//! the same database.
+
+mod history;
+mod life;
+mod reviews;
+mod scenarios;
+mod team;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+use fastrand::Rng;
+
+use crate::context::Context;
+use crate::domain::Msg;
+use crate::i18n::{Catalog, Lang};
+use crate::store::{CaseBundle, Store};
+
+pub use scenarios::{Expect, Scenario};
+
+/// Cases in the default demo: about 600 referrals a year for three years.
+pub const DEFAULT_CASES: u32 = 1800;
+/// Bounds of `--cases`: room for the scenario cases, and a size that still
+/// fits in memory comfortably.
+pub const MIN_CASES: u32 = 50;
+pub const MAX_CASES: u32 = 250_000;
+
+/// Years of history up to today.
+const YEARS: u32 = 3;
+/// Yearly growth of the referrals, relative to the first year. With the
+/// long tail of care durations this makes outflow lag inflow by about 10 %
+/// in the last year (the mean over seeds; one seed varies by ±6 points).
+const GROWTH: f64 = 0.03;
+/// The actor of every demo event: the history says it was generated.
+const ACTOR: &str = "demo";
+/// Below this many cases, writing is quick and needs no progress line.
+const PROGRESS_FROM: usize = 5000;
+
+/// The demo's cases and the scenario cases among them.
+pub struct Demo {
+    pub bundles: Vec<CaseBundle>,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// The demo team's cases, in order of referral: `cases` in total.
+pub fn generate(seed: u64, today: NaiveDate, cases: usize) -> Vec<CaseBundle> {
+    build(seed, today, cases).bundles
+}
+
+/// The demo team's cases, with what each scenario case must show today.
+pub fn build(seed: u64, today: NaiveDate, cases: usize) -> Demo {
+    let mut rng = Rng::with_seed(seed);
+    let team = team::Team::new(today);
+    let scripted = scenarios::build(today);
+    let random = cases.saturating_sub(scripted.len());
+    let dates = referral_dates(&mut rng, history_start(today), today, random);
+    let mut drafts: Vec<(CaseBundle, Option<(&'static str, Expect)>)> = dates
+        .into_iter()
+        .map(|on| {
+            let seed = rng.u64(..);
+            (
+                life::random_case(seed, &team, String::new(), on, today),
+                None,
+            )
+        })
+        .collect();
+    drafts.extend(
+        scripted
+            .into_iter()
+            .take(cases)
+            .map(|(bundle, about, expect)| (bundle, Some((about, expect)))),
+    );
+    // Stable: the same order for the same seed.
+    drafts.sort_by_key(|(bundle, _)| bundle.events[0].0);
+    let mut numbers = std::collections::HashMap::new();
+    let mut demo = Demo {
+        bundles: Vec::with_capacity(drafts.len()),
+        scenarios: Vec::new(),
+    };
+    for (mut bundle, scenario) in drafts {
+        let year = bundle.events[0].0.year();
+        let n = numbers.entry(year).or_insert(0);
+        *n += 1;
+        bundle.case_ref = format!("{year}-{n:04}");
+        if let Some((about, expect)) = scenario {
+            demo.scenarios.push(Scenario {
+                case_ref: bundle.case_ref.clone(),
+                about,
+                expect,
+            });
+        }
+        demo.bundles.push(bundle);
+    }
+    demo
+}
+
+/// The first day of the demo's history.
+fn history_start(today: NaiveDate) -> NaiveDate {
+    team::plus_days(
+        today
+            .checked_sub_months(Months::new(12 * YEARS))
+            .unwrap_or(today),
+        1,
+    )
+}
+
+/// `n` referral dates between `first` and `today`, sorted: more each year,
+/// fewer in the summer and Christmas holidays and at weekends.
+fn referral_dates(rng: &mut Rng, first: NaiveDate, today: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    let span = (today - first).num_days() + 1;
+    let most = 1.0 + GROWTH * YEARS as f64;
+    let mut dates = Vec::with_capacity(n);
+    while dates.len() < n {
+        let offset = rng.i64(0..span);
+        let on = team::plus_days(first, offset);
+        let growth = 1.0 + GROWTH * offset as f64 / 365.25;
+        let season = match on.month() {
+            7 => 0.7,
+            8 => 0.6,
+            12 => 0.85,
+            _ => 1.0,
+        };
+        let weekday = match on.weekday() {
+            Weekday::Sat | Weekday::Sun => 0.2,
+            _ => 1.0,
+        };
+        if rng.f64() * most < growth * season * weekday {
+            dates.push(on);
+        }
+    }
+    dates.sort();
+    dates
+}
+
+/// `stroom demo`: fills the database with the demo team. A database that
+/// holds cases is only replaced with `force`, after a backup next to it.
+pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) -> Result<(), Msg> {
+    let started = Instant::now();
+    let cat = ctx.catalog();
+    let store = ctx.open_store()?;
+    let existing = store.count_cases()?;
+    if existing > 0 && !force {
+        return Err(Msg::new("error.demo_not_empty").arg("count", existing));
+    }
+    let cases = cases.unwrap_or(DEFAULT_CASES) as usize;
+    let bundles = generate(seed, ctx.today, cases);
+    let mut progress = Progress::new(cat, bundles.len());
+    if existing == 0 {
+        fill(store, &bundles, ctx.today, &mut progress)?;
+    } else {
+        // Events are append-only: the demo starts from a fresh file, and
+        // the old data stays safe in a backup.
+        let backup = backup_path(&ctx.db_path);
+        store.backup_to(&backup, &mut |_, _| {})?;
+        drop(store);
+        println!(
+            "{}",
+            cat.fill(
+                "demo.backed_up",
+                &[
+                    ("count", existing.to_string()),
+                    ("path", backup.display().to_string()),
+                ]
+            )
+        );
+        replace(&ctx.db_path, &bundles, ctx.today, &mut progress)?;
+    }
+    progress.finish();
+    let events: usize = bundles.iter().map(|b| b.events.len()).sum();
+    let reviews: usize = bundles.iter().map(|b| b.reviews.len()).sum();
+    println!(
+        "{}",
+        cat.fill(
+            "demo.done",
+            &[
+                ("path", ctx.db_path.display().to_string()),
+                ("cases", bundles.len().to_string()),
+                ("events", events.to_string()),
+                ("reviews", reviews.to_string()),
+                ("seconds", seconds(started, ctx.lang)),
+            ]
+        )
+    );
+    Ok(())
+}
+
+fn fill(
+    mut store: Store,
+    bundles: &[CaseBundle],
+    today: NaiveDate,
+    progress: &mut Progress,
+) -> Result<(), Msg> {
+    store.insert_bundles(bundles, today, ACTOR, &mut |done| progress.show(done))?;
+    Ok(())
+}
+
+/// Writes the demo into a new file next to `db` and puts it in its place,
+/// so that the old file stays whole until the demo is complete.
+fn replace(
+    db: &Path,
+    bundles: &[CaseBundle],
+    today: NaiveDate,
+    progress: &mut Progress,
+) -> Result<(), Msg> {
+    let fresh = with_suffix(db, ".demo-new");
+    // A leftover of an interrupted demo.
+    remove_database(&fresh)?;
+    let written = (|| -> Result<(), Msg> {
+        let mut store = Store::open(&fresh)?;
+        store.insert_bundles(bundles, today, ACTOR, &mut |done| progress.show(done))?;
+        // One self-contained file to move, not a WAL pair.
+        store.conn().pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = remove_database(&fresh);
+        return Err(e);
+    }
+    // The old file's WAL belongs to the old data (which the backup holds);
+    // left next to the new file, SQLite would read it as the new file's.
+    for journal in ["-wal", "-shm"] {
+        remove_file(&with_suffix(db, journal))?;
+    }
+    std::fs::rename(&fresh, db).map_err(|e| io_error(db, e))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `<db>.before-demo-YYYYMMDD-HHMMSS`, unused so far.
+fn backup_path(db: &Path) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let base = with_suffix(db, &format!(".before-demo-{stamp}"));
+    let mut path = base.clone();
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = with_suffix(&base, &format!("-{n}"));
+    }
+    path
+}
+
+fn remove_database(path: &Path) -> Result<(), Msg> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        remove_file(&with_suffix(path, suffix))?;
+    }
+    Ok(())
+}
+
+fn remove_file(path: &Path) -> Result<(), Msg> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(path, e)),
+        _ => Ok(()),
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Msg {
+    Msg::new("error.io")
+        .arg("path", path.display())
+        .arg("reason", e)
+}
+
+/// Seconds since `started`, one decimal, with the language's decimal mark.
+fn seconds(started: Instant, lang: Lang) -> String {
+    let text = format!("{:.1}", started.elapsed().as_secs_f64());
+    match lang {
+        Lang::Nl => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// A progress line on stderr while a large demo is written, only when
+/// someone is watching the terminal.
+struct Progress {
+    cat: &'static Catalog,
+    total: usize,
+    visible: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(cat: &'static Catalog, total: usize) -> Progress {
+        Progress {
+            cat,
+            total,
+            visible: total >= PROGRESS_FROM && std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, done: usize) {
+        if !self.visible {
+            return;
+        }
+        let line = self.cat.fill(
+            "demo.progress",
+            &[
+                ("done", done.to_string()),
+                ("total", self.total.to_string()),
+            ],
+        );
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{line}");
+        let _ = err.flush();
+        self.shown = true;
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+/// A bundle's history replayed: the case as it stands at the end, and its
+/// reviews as stored (for the tests of the generator).
+#[cfg(test)]
+pub(crate) fn replayed(bundle: &CaseBundle) -> (crate::domain::Case, Vec<crate::domain::Review>) {
+    use crate::domain::case::replay;
+    use crate::domain::dates::plus_one_month;
+    use crate::domain::{Event, Review};
+    let events: Vec<Event> = bundle
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, (on, change))| Event {
+            on: *on,
+            seq: i as i64,
+            change: change.clone(),
+        })
+        .collect();
+    let mut case = replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
+    case.name = bundle.name.clone();
+    case.birth_date = bundle.birth_date;
+    let reviews = bundle
+        .reviews
+        .iter()
+        .enumerate()
+        .map(|(i, (on, input))| Review {
+            id: i as i64,
+            case_id: 0,
+            on: *on,
+            next_on: input.next_on.unwrap_or_else(|| plus_one_month(*on)),
+            note: input.note.clone(),
+            statuses: input.statuses.clone(),
+        })
+        .collect();
+    (case, reviews)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Case, OutflowReason, Referrer, Stage, Urgency};
+
+    fn d(s: &str) -> NaiveDate {
+        crate::domain::dates::parse_date(s).unwrap()
+    }
+
+    const TODAY: &str = "2026-11-22";
+
+    /// The figures a team or the municipality would look at first.
+    #[derive(Debug)]
+    struct Figures {
+        referrals_per_year: [usize; 3],
+        by_referrer: Vec<(Referrer, usize)>,
+        urgent_share: f64,
+        /// Waiting for care: in all, urgent, with bridging care, escalated.
+        waiting: [usize; 4],
+        in_care: usize,
+        balance_pct: f64,
+        planned_outflow_share: f64,
+        by_client_share: f64,
+        accommodation_share: f64,
+    }
+
+    fn figures(bundles: &[CaseBundle], today: NaiveDate) -> Figures {
+        let cases: Vec<Case> = bundles.iter().map(|b| replayed(b).0).collect();
+        let year_ago = today.checked_sub_months(Months::new(12)).unwrap();
+        let mut referrals_per_year = [0; 3];
+        for b in bundles {
+            let years_back = (today - b.events[0].0).num_days() / 365;
+            referrals_per_year[2 - years_back.min(2) as usize] += 1;
+        }
+        let mut by_referrer: Vec<(Referrer, usize)> = Referrer::ALL
+            .iter()
+            .map(|r| (*r, cases.iter().filter(|c| c.referrer == *r).count()))
+            .collect();
+        by_referrer.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
+        let started: Vec<&Case> = cases
+            .iter()
+            .filter(|c| c.care_started_on.is_some())
+            .collect();
+        let inflow = started
+            .iter()
+            .filter(|c| c.care_started_on > Some(year_ago))
+            .count();
+        let outflow: Vec<&&Case> = started
+            .iter()
+            .filter(|c| c.closed_on > Some(year_ago))
+            .collect();
+        let reason = |r: &[OutflowReason]| {
+            outflow
+                .iter()
+                .filter(|c| c.outflow_reason.is_some_and(|o| r.contains(&o)))
+                .count()
+        };
+        Figures {
+            referrals_per_year,
+            by_referrer,
+            urgent_share: share(
+                cases
+                    .iter()
+                    .filter(|c| c.urgency == Urgency::Urgent)
+                    .count(),
+                cases.len(),
+            ),
+            waiting: {
+                let w: Vec<&Case> = cases.iter().filter(|c| c.stage == Stage::Waiting).collect();
+                [
+                    w.len(),
+                    w.iter().filter(|c| c.urgency == Urgency::Urgent).count(),
+                    w.iter().filter(|c| c.bridging_care).count(),
+                    w.iter().filter(|c| c.escalated).count(),
+                ]
+            },
+            in_care: cases.iter().filter(|c| c.stage.in_care()).count(),
+            balance_pct: (outflow.len() as f64 - inflow as f64) / inflow as f64 * 100.0,
+            planned_outflow_share: share(
+                reason(&[OutflowReason::GoalsMet, OutflowReason::EndedJointly]),
+                outflow.len(),
+            ),
+            by_client_share: share(reason(&[OutflowReason::EndedByClient]), outflow.len()),
+            accommodation_share: share(
+                started
+                    .iter()
+                    .filter(|c| c.care_type.is_some_and(|t| t.with_accommodation()))
+                    .count(),
+                started.len(),
+            ),
+        }
+    }
+
+    #[test]
+    fn same_seed_and_today_give_the_same_demo() {
+        let a = generate(7, d(TODAY), 600);
+        let b = generate(7, d(TODAY), 600);
+        assert_eq!(a, b);
+        let c = generate(8, d(TODAY), 600);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 600);
+    }
+
+    #[test]
+    fn references_are_unique_and_follow_the_referral_year() {
+        let bundles = generate(1, d(TODAY), DEFAULT_CASES as usize);
+        let refs: std::collections::HashSet<&str> =
+            bundles.iter().map(|b| b.case_ref.as_str()).collect();
+        assert_eq!(refs.len(), bundles.len());
+        for b in &bundles {
+            assert!(b.case_ref.starts_with(&b.events[0].0.year().to_string()));
+        }
+        assert!(refs.contains("2026-0001") && refs.contains("2024-0100"));
+    }
+
+    #[test]
+    fn the_default_demo_looks_like_a_real_team() {
+        for seed in [1, 2, 3] {
+            let f = figures(&generate(seed, d(TODAY), DEFAULT_CASES as usize), d(TODAY));
+            for n in f.referrals_per_year {
+                assert!((500..=720).contains(&n), "{seed}: {f:?}");
+            }
+            assert_eq!(f.by_referrer[0].0, Referrer::Gp, "{seed}");
+            assert!((0.08..=0.12).contains(&f.urgent_share), "{seed}: {f:?}");
+            let [waiting, urgent, bridging, escalated] = f.waiting;
+            assert!((20..=60).contains(&waiting), "{seed}: {f:?}");
+            assert!(urgent > 0 && bridging > 0 && escalated > 0, "{seed}: {f:?}");
+            assert!((250..=450).contains(&f.in_care), "{seed}: {f:?}");
+            assert!((-18.0..=-3.0).contains(&f.balance_pct), "{seed}: {f:?}");
+            assert!(f.planned_outflow_share >= 0.86, "{seed}: {f:?}");
+            assert!((0.02..=0.07).contains(&f.by_client_share), "{seed}: {f:?}");
+            assert!(
+                (0.07..=0.13).contains(&f.accommodation_share),
+                "{seed}: {f:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn scenarios_are_numbered_like_the_rest() {
+        let demo = build(1, d(TODAY), DEFAULT_CASES as usize);
+        assert_eq!(demo.scenarios.len(), scenarios::build(d(TODAY)).len());
+        for s in &demo.scenarios {
+            assert!(demo.bundles.iter().any(|b| b.case_ref == s.case_ref));
+        }
+        let small = build(1, d(TODAY), MIN_CASES as usize);
+        assert_eq!(small.bundles.len(), MIN_CASES as usize);
+    }
+
+    #[test]
+    fn backup_names_do_not_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("stroom.db");
+        let first = backup_path(&db);
+        assert!(first.to_string_lossy().contains("stroom.db.before-demo-20"));
+        std::fs::write(&first, b"x").unwrap();
+        assert_ne!(backup_path(&db), first);
+    }
+}

@@ -1,0 +1,158 @@
+//! `stroom demo` from the command line: the same seed and today give the same
+//! database, `check` finds nothing wrong with it, and a database that already
+//! holds cases is only replaced with --force, after a backup.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use rusqlite::Connection;
+
+const TODAY: &str = "2026-11-22";
+
+fn stroom(db: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("stroom").unwrap();
+    cmd.env("STROOM_DB", db)
+        .env("STROOM_TODAY", TODAY)
+        .env("STROOM_LANG", "en")
+        .env("STROOM_CONFIG", db.with_extension("no-config.toml"));
+    cmd
+}
+
+/// Every row of every table, without the recording timestamps (which say
+/// when the demo was written, not what it holds).
+fn dump(db: &Path) -> Vec<String> {
+    let conn = Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for table in ["cases", "events", "reviews", "decisions"] {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let kept: Vec<&str> = columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c != "recorded_at")
+            .collect();
+        let sql = format!("SELECT {} FROM {table} ORDER BY id", kept.join(", "));
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map([], |row| {
+                let values: Vec<rusqlite::types::Value> = (0..kept.len())
+                    .map(|i| row.get(i))
+                    .collect::<Result<_, _>>()?;
+                Ok(format!("{table} {values:?}"))
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn same_seed_and_today_give_the_same_database_and_check_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for db in [&a, &b] {
+        stroom(db)
+            .args(["demo", "--seed", "4"])
+            .assert()
+            .success()
+            .stdout(predicate::str::is_match(
+                r"^Demo team written to .*: 1800 cases, \d+ events and \d+ stoplight reviews, in \d+\.\d s\.\n$",
+            ).unwrap());
+    }
+    let dump_a = dump(&a);
+    assert!(dump_a.len() > 20_000, "{} rows", dump_a.len());
+    assert!(dump_a == dump(&b), "two demos with the same seed differ");
+    stroom(&a)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("All well: 1800 cases"));
+    assert_eq!(
+        count(
+            &a,
+            "SELECT count(DISTINCT actor) FROM events WHERE actor <> 'demo'"
+        ),
+        0
+    );
+
+    let c = dir.path().join("c.db");
+    stroom(&c)
+        .args(["demo", "--seed", "5", "--cases", "300"])
+        .assert()
+        .success();
+    assert_eq!(count(&c, "SELECT count(*) FROM cases"), 300);
+    assert_ne!(dump(&c)[..300], dump_a[..300]);
+}
+
+#[test]
+fn cases_are_only_replaced_with_force_and_the_old_ones_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team.db");
+    stroom(&db)
+        .args(["add", "--referred-on", "2026-11-02", "--referrer", "gp"])
+        .assert()
+        .success();
+    stroom(&db)
+        .args(["demo", "--cases", "200"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            "stroom: The database already holds 1 cases; use --force to replace them with the demo team.\n",
+        );
+    assert_eq!(count(&db, "SELECT count(*) FROM cases"), 1);
+
+    let out = stroom(&db)
+        .args(["demo", "--cases", "200", "--force"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let backups: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("team.db.before-demo-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let backup = &backups[0];
+    assert!(
+        out.starts_with(&format!(
+            "The 1 cases that were in the database are kept in {}.\n",
+            backup.display()
+        )),
+        "{out}"
+    );
+    assert_eq!(count(backup, "SELECT count(*) FROM cases"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM cases"), 200);
+    assert!(!dir.path().join("team.db.demo-new").exists());
+    stroom(&db).arg("check").assert().success();
+    // The replaced database is stroom's and goes on working.
+    stroom(&db)
+        .args(["add", "--referred-on", "2026-11-21", "--referrer", "school"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn cases_must_leave_room_for_the_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    stroom(&dir.path().join("x.db"))
+        .args(["demo", "--cases", "10"])
+        .assert()
+        .code(2);
+}
