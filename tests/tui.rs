@@ -609,3 +609,17 @@ fn bench_100k_cases_first_frame_and_key_to_frame() {
     assert!(!app.poll_external());
     println!("idle data_version poll: {:?}", t.elapsed());
 }
+
+#[test]
+fn an_empty_database_is_one_key_from_the_demo_team() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, |_| {});
+    let s = ui.screen();
+    assert!(s.contains("Nieuwe database? D laadt een"), "{s}");
+    ui.act(&[Action::LoadDemo]);
+    let s = ui.screen();
+    assert!(s.contains("Demoteam geladen: 1800 casussen."), "{s}");
+    assert!(s.contains("■ Rood"), "{s}");
+    // A second time it refuses: the demo only fills an empty database.
+    ui.act(&[Action::LoadDemo]);
+    assert!(ui.screen().contains("alleen in een lege database"));
+}

@@ -61,6 +61,8 @@ pub enum Action {
     AssignWorker,
     TimeTravel,
     Export,
+    /// Fill an empty database with the demo team.
+    LoadDemo,
     Help,
     // In a form or the search line.
     NextField,

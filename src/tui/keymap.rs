@@ -204,6 +204,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(C('/'), Action::Search, "tui.key.search", Cases, true),
     bind(C('f'), Action::Filter, "tui.key.filter", Cases, true),
     bind(C('m'), Action::MoveCase, "tui.key.move", Edit, true),
+    bind(C('D'), Action::LoadDemo, "tui_demo.key", Table, false),
     bind(C('r'), Action::Review, "tui.key.review", Edit, false),
     bind(C('w'), Action::AssignWorker, "tui.key.worker", Edit, false),
     bind(

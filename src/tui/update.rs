@@ -95,6 +95,7 @@ impl App {
     /// Keys that work on lists and on the case screen alike.
     fn step_common(&mut self, action: Action) -> Step {
         match action {
+            Action::LoadDemo => self.load_demo(),
             Action::Help => {
                 self.help = Some(0);
                 Ok(())
@@ -728,6 +729,26 @@ impl App {
             .arg("path", &path);
         self.log.line(format_args!("exported: {msg}"));
         self.notify(Tone::Success, msg);
+        Ok(())
+    }
+
+    /// Fills an empty database with the demo team (the same as `stroom
+    /// demo`), so a new user is one key away from something to try.
+    fn load_demo(&mut self) -> Step {
+        self.refuse_in_past()?;
+        let existing = self.store.count_cases()?;
+        if existing > 0 {
+            return Err(Msg::new("tui_demo.not_empty").arg("count", existing));
+        }
+        let bundles = crate::demo::generate(1, self.today, crate::demo::DEFAULT_CASES as usize);
+        let count = self
+            .store
+            .insert_bundles(&bundles, self.today, "demo", &mut |_| {})?;
+        self.reload()?;
+        self.notify(
+            Tone::Success,
+            Msg::new("tui_demo.loaded").arg("count", count),
+        );
         Ok(())
     }
 

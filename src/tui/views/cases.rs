@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::domain::{Case, Urgency};
 
@@ -85,7 +85,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             "tui.cases.none_match"
         };
         frame.render_widget(
-            Paragraph::new(cat.t(key)).style(t.muted()).block(block),
+            Paragraph::new(cat.t(key))
+                .style(t.muted())
+                .wrap(Wrap { trim: true })
+                .block(block),
             area,
         );
         return;

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::config::Config;
 use crate::domain::Snapshot;
@@ -82,6 +82,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if state.rows.is_empty() {
         let p = Paragraph::new(cat.t("tui.waitlist.empty"))
             .style(t.muted())
+            .wrap(Wrap { trim: true })
             .block(block);
         frame.render_widget(p, area);
         return;
