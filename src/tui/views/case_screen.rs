@@ -25,8 +25,15 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
         ],
     );
     let mut lines: Vec<Line> = Vec::new();
-    let label_w = 26;
-    for (key, value) in fields(cat, c) {
+    let fields = fields(cat, c);
+    // As wide as the longest label, so no value runs into its label.
+    let label_w = fields
+        .iter()
+        .map(|(key, _)| cat.t(key).chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .min(32);
+    for (key, value) in fields {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<label_w$}", cat.t(key)), t.muted()),
             Span::styled(value, t.text()),
