@@ -213,7 +213,7 @@ fn register_triage_start_care_and_close() {
     let s = ui.screen();
     assert!(s.contains("Case 2026-0001 — Closed"), "{s}");
     assert!(
-        s.contains("Outflow reason            As planned, goals met"),
+        s.contains("Outflow reason          As planned, goals met"),
         "{s}"
     );
     ui.act(&[Action::PageDown]);
@@ -529,8 +529,8 @@ fn escalation_and_bridging_toggle_and_worker_is_assigned() {
     assert!(line_with(&ui.screen(), "2026-0001").contains("Bram"));
     ui.act(&[Action::Open]);
     let s = ui.screen();
-    assert!(s.contains("Coordinator               Bram"), "{s}");
-    assert!(s.contains("Expert team / escalated   yes"), "{s}");
+    assert!(s.contains("Coordinator             Bram"), "{s}");
+    assert!(s.contains("Expert team / escalated yes"), "{s}");
 }
 
 /// Run with `cargo test --test tui -- --ignored --nocapture bench`.
