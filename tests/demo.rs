@@ -156,3 +156,47 @@ fn cases_must_leave_room_for_the_scenarios() {
         .assert()
         .code(2);
 }
+
+/// The demo's scenario cases show, on the real rule modules, exactly what
+/// they were built to show; every colour and every rule code occurs.
+#[test]
+fn scenarios_hold_on_the_real_stoplight_and_waiting_lists() {
+    use stroom::demo::scenarios::Expect;
+    use stroom::domain::{stoplight, waitlist};
+    let today = stroom::domain::dates::parse_date("2026-11-22").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = stroom::store::Store::open(&dir.path().join("demo.db")).unwrap();
+    let demo = stroom::demo::build(1, today, stroom::demo::DEFAULT_CASES as usize);
+    store
+        .insert_bundles(&demo.bundles, today, "demo", &mut |_| {})
+        .unwrap();
+    let config = stroom::config::Config::default();
+    let snapshot = store.snapshot(today, today).unwrap();
+    let board = stoplight::stoplight(&snapshot, &config.precondition_codes());
+    let waits = waitlist::waiting_list(&snapshot, &config.norms, None);
+    for s in &demo.scenarios {
+        match &s.expect {
+            Expect::Stoplight { color, reasons } => {
+                let row = board
+                    .iter()
+                    .find(|r| r.case_ref == s.case_ref)
+                    .expect(s.about);
+                assert_eq!(row.color.code(), *color, "{}: {}", s.case_ref, s.about);
+                assert_eq!(&row.codes(), reasons, "{}: {}", s.case_ref, s.about);
+            }
+            Expect::Waiting { queue, signal } => {
+                let row = waits
+                    .iter()
+                    .find(|r| r.case_ref == s.case_ref && r.queue.code() == *queue)
+                    .expect(s.about);
+                assert_eq!(row.signal.code(), *signal, "{}: {}", s.case_ref, s.about);
+            }
+        }
+    }
+    for color in ["green", "orange", "red"] {
+        assert!(board.iter().any(|r| r.color.code() == color), "{color}");
+    }
+    for code in stoplight::Reason::CODES {
+        assert!(board.iter().any(|r| r.codes().contains(&code)), "{code}");
+    }
+}

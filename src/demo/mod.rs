@@ -8,7 +8,7 @@
 mod history;
 mod life;
 mod reviews;
-mod scenarios;
+pub mod scenarios;
 mod team;
 
 use std::io::{IsTerminal, Write};
