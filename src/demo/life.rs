@@ -543,16 +543,7 @@ mod tests {
         for seed in 0..400 {
             let referred = plus_days(today, -(seed as i64 * 3 % 1000));
             let bundle = random_case(seed, &team, format!("2026-{seed:04}"), referred, today);
-            let events: Vec<Event> = bundle
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, (on, change))| Event {
-                    on: *on,
-                    seq: i as i64,
-                    change: change.clone(),
-                })
-                .collect();
+            let events: Vec<Event> = bundle.history();
             assert!(events.windows(2).all(|w| w[0].on <= w[1].on), "{seed}");
             assert!(events.iter().all(|e| e.on <= today));
             let case = replay(0, &bundle.case_ref, &events, None).unwrap();

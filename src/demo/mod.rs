@@ -329,16 +329,7 @@ pub(crate) fn replayed(bundle: &CaseBundle) -> (crate::domain::Case, Vec<crate::
     use crate::domain::case::replay;
     use crate::domain::dates::plus_one_month;
     use crate::domain::{Event, Review};
-    let events: Vec<Event> = bundle
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, (on, change))| Event {
-            on: *on,
-            seq: i as i64,
-            change: change.clone(),
-        })
-        .collect();
+    let events: Vec<Event> = bundle.history();
     let mut case = replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
     case.name = bundle.name.clone();
     case.birth_date = bundle.birth_date;

@@ -47,6 +47,26 @@ pub struct CaseBundle {
     pub reviews: Vec<(NaiveDate, ReviewInput)>,
 }
 
+impl CaseBundle {
+    /// The bundle's events as a history, numbered in the order given.
+    pub fn history(&self) -> Vec<Event> {
+        self.events
+            .iter()
+            .enumerate()
+            .map(|(i, (on, change))| Event {
+                on: *on,
+                seq: i as i64,
+                change: change.clone(),
+            })
+            .collect()
+    }
+
+    /// The case its history replays to (without personal data).
+    pub fn replayed(&self) -> Option<Case> {
+        replay(0, &self.case_ref, &self.history(), None)
+    }
+}
+
 /// What a planned change writes: its events, and personal fields to update.
 #[derive(Default)]
 struct Pending {
