@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod present;
 pub mod report;
 pub mod store;
 pub mod tui;
