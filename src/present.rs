@@ -563,7 +563,7 @@ mod tests {
         assert_eq!(
             reasons_text(nl(), &reasons, d("2026-06-15"), &pre),
             "woonplek ontbreekt, einde over 4 weken; \
-             wordt over 2 maanden 18 zonder perspectiefplan; \
+             wordt over 9 weken 18 zonder perspectiefplan; \
              bespreking 11 weken te laat"
         );
     }
