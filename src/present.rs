@@ -147,9 +147,10 @@ fn end(cat: &Catalog, days_to_end: i64) -> String {
 
 fn lateness(cat: &Catalog, late: &Lateness) -> String {
     match late {
-        Lateness::NeverReviewed { days_in_care, .. } => {
-            cat.fill("present.never_reviewed", &[("span", span(cat, *days_in_care))])
-        }
+        Lateness::NeverReviewed { days_in_care, .. } => cat.fill(
+            "present.never_reviewed",
+            &[("span", span(cat, *days_in_care))],
+        ),
         Lateness::Overdue { days_overdue, .. } => {
             cat.fill("present.review_late", &[("span", span(cat, *days_overdue))])
         }
@@ -225,7 +226,13 @@ pub fn marks_order(cat: &Catalog, preconditions: &[Precondition]) -> String {
     let list: Vec<String> = preconditions
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{}. {}", i + 1, precondition_label(&p.code, preconditions, cat.lang)))
+        .map(|(i, p)| {
+            format!(
+                "{}. {}",
+                i + 1,
+                precondition_label(&p.code, preconditions, cat.lang)
+            )
+        })
         .collect();
     cat.fill(
         "present.marks_order",
@@ -525,10 +532,7 @@ mod tests {
     #[test]
     fn reasons_are_joined_in_order() {
         let pre = Config::default().preconditions;
-        let reasons = [
-            Reason::NoEndDate,
-            Reason::PlanMissing16 { age: 17 },
-        ];
+        let reasons = [Reason::NoEndDate, Reason::PlanMissing16 { age: 17 }];
         assert_eq!(
             reasons_text(en(), &reasons, d("2026-06-15"), &pre),
             "no planned end date; aged 17, no perspective plan"
@@ -586,7 +590,9 @@ mod tests {
         );
         let order = marks_order(en(), &Config::default().preconditions);
         assert!(
-            order.contains("in this order: 1. Follow-up care / next placement available; 2. Housing;"),
+            order.contains(
+                "in this order: 1. Follow-up care / next placement available; 2. Housing;"
+            ),
             "{order}"
         );
         assert!(order.contains("4. Income and debts; 5."), "{order}");

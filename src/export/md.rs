@@ -77,7 +77,10 @@ pub fn render_report(r: &super::Report) -> String {
         ));
         let align: String = (0..table.headers.len())
             .map(|i| {
-                let figure = table.rows.iter().any(|row| row.get(i).is_some_and(|c| c.is_figure()));
+                let figure = table
+                    .rows
+                    .iter()
+                    .any(|row| row.get(i).is_some_and(|c| c.is_figure()));
                 if figure { "---:|" } else { "---|" }
             })
             .collect();

@@ -103,10 +103,7 @@ pub fn stoplight_report(
             .collect(),
     };
     Report {
-        title: cat.fill(
-            "report.stoplight_title",
-            &[("date", now.as_of.to_string())],
-        ),
+        title: cat.fill("report.stoplight_title", &[("date", now.as_of.to_string())]),
         subtitle: Some(as_of_line(cat, now.as_of)),
         lines: Vec::new(),
         summary,
@@ -142,7 +139,9 @@ impl Aggregate<'_> {
             self.group.to_string(),
             cat.t("present.group_total").to_string(),
         ];
-        headers.extend([Signal::Green, Signal::Orange, Signal::Red].map(|s| present::signal_text(cat, s)));
+        headers.extend(
+            [Signal::Green, Signal::Orange, Signal::Red].map(|s| present::signal_text(cat, s)),
+        );
         headers.push(cat.t("present.share_red_pct").to_string());
         headers.push(self.change.to_string());
         let rows = now
@@ -317,7 +316,9 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         title: cat.t("report.by_care_type").to_string(),
         sheet: cat.t("report.by_care_type").to_string(),
         note: None,
-        headers: ["care_type", "inflow", "outflow", "open_at_end"].map(col).to_vec(),
+        headers: ["care_type", "inflow", "outflow", "open_at_end"]
+            .map(col)
+            .to_vec(),
         rows: f
             .by_care_type
             .iter()
@@ -335,7 +336,9 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         title: cat.t("report.by_month").to_string(),
         sheet: cat.t("report.by_month").to_string(),
         note: None,
-        headers: ["month", "referrals", "inflow", "outflow"].map(col).to_vec(),
+        headers: ["month", "referrals", "inflow", "outflow"]
+            .map(col)
+            .to_vec(),
         rows: f
             .monthly
             .iter()
