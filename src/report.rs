@@ -216,7 +216,8 @@ fn waitlist_cells(
     cells
 }
 
-/// The stoplight board as of the snapshot date.
+/// The stoplight board as of the snapshot date, as machine rows for CSV and
+/// JSON. The report for people (Markdown, XLSX) is [`stoplight_report`].
 pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOptions) -> Document {
     let cat = o.catalog;
     let rows = stoplight::stoplight(snapshot, preconditions);
