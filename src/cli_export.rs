@@ -24,6 +24,16 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let snapshot = snapshot(ctx, &as_of)?;
+            if matches!(format, Format::Md | Format::Xlsx) {
+                // For people: compared with the previous six-weekly date.
+                let earlier = report::previous_date(snapshot.as_of);
+                let previous = ctx.open_store()?.snapshot(earlier, ctx.today)?;
+                let preconditions = &ctx.config.preconditions;
+                let doc = report::stoplight_report(&snapshot, &previous, preconditions, &options);
+                write_output(&doc.render(format)?, out.output.as_deref())?;
+                announce(ctx, out.output.as_deref());
+                return Ok(());
+            }
             let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
@@ -81,7 +91,7 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
             b.push(b'\n');
             b
         }
-        Format::Md => report::flow_markdown(&figures, cat).into_bytes(),
+        Format::Md => report::flow_report(&figures, cat).render(Format::Md)?,
         Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
         Format::Xlsx => {
             return Err(Msg::new("error.unknown_code")

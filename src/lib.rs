@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod minutes;
+pub mod present;
 pub mod report;
 pub mod store;
 pub mod tui;

@@ -14,6 +14,10 @@ use crate::domain::{Case, Snapshot};
 use crate::export::{Document, generated_at};
 use crate::i18n::Catalog;
 
+mod sections;
+
+pub use sections::{PREVIOUS_DAYS, flow_report, previous_date, stoplight_report};
+
 /// The columns of a waitlist row (SPEC 7.2), in order.
 pub const WAITLIST_COLUMNS: &[&str] = &[
     "case_ref",
@@ -51,20 +55,8 @@ pub const STOPLIGHT_COLUMNS: &[&str] = &[
 
 const PERSONAL: [&str; 2] = ["name", "birth_date"];
 
-/// A symbol that stands beside every colour, so colour is never the only
-/// signal (screens, Markdown, spreadsheets alike).
-pub fn signal_symbol(s: Signal) -> &'static str {
-    match s {
-        Signal::Green => "✓",
-        Signal::Orange => "!",
-        Signal::Red => "✗",
-    }
-}
-
-/// "✗ Rood": symbol and word.
-pub fn signal_text(cat: &Catalog, s: Signal) -> String {
-    format!("{} {}", signal_symbol(s), cat.label("signal", s.code()))
-}
+// The colour words live with the other presentation helpers.
+pub use crate::present::{signal_symbol, signal_text};
 
 /// Options shared by the snapshot exports.
 pub struct ExportOptions<'a> {
@@ -224,7 +216,8 @@ fn waitlist_cells(
     cells
 }
 
-/// The stoplight board as of the snapshot date.
+/// The stoplight board as of the snapshot date, as machine rows for CSV and
+/// JSON. The report for people (Markdown, XLSX) is [`stoplight_report`].
 pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOptions) -> Document {
     let cat = o.catalog;
     let rows = stoplight::stoplight(snapshot, preconditions);
@@ -359,47 +352,6 @@ pub fn flow_document(report: &crate::domain::flow::FlowReport, cat: &Catalog) ->
         as_of_label: cat.t("report.as_of").to_string(),
         md_rows: Vec::new(),
     }
-}
-
-/// Flow figures for people: the figures, then per care type, then by month.
-pub fn flow_markdown(report: &crate::domain::flow::FlowReport, cat: &Catalog) -> String {
-    let doc = flow_document(report, cat);
-    let mut out = format!("# {}\n\n", doc.title);
-    for (label, value) in &doc.summary {
-        out.push_str(&format!("- {label}: {value}\n"));
-    }
-    out.push_str(&format!(
-        "\n## {}\n\n| {} | {} | {} | {} |\n|---|---|---|---|\n",
-        cat.t("report.by_care_type"),
-        cat.t("column.care_type"),
-        cat.t("column.inflow"),
-        cat.t("column.outflow"),
-        cat.t("column.open_at_end")
-    ));
-    for (t, f) in &report.by_care_type {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            cat.label("care_type", t.code()),
-            f.inflow,
-            f.outflow,
-            f.open_at_end
-        ));
-    }
-    out.push_str(&format!(
-        "\n## {}\n\n| {} | {} | {} | {} |\n|---|---|---|---|\n",
-        cat.t("report.by_month"),
-        cat.t("column.month"),
-        cat.t("column.referrals"),
-        cat.t("column.inflow"),
-        cat.t("column.outflow")
-    ));
-    for m in &report.monthly {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            m.month, m.referrals, m.inflow, m.outflow
-        ));
-    }
-    out
 }
 
 /// The as-of date of an export: today unless given; never in the future.

@@ -352,6 +352,25 @@ fn flow_report_carries_the_figures_as_keys() {
     );
     assert_eq!(doc["balance_pct"], -100.0);
     assert_eq!(doc["median_wait_to_care_days"], 19);
+    let md = team.run(&[
+        "report",
+        "flow",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-11-22",
+        "--format",
+        "md",
+    ]);
+    // Words first, then the figures; a figure that does not exist is "–".
+    assert!(
+        md.starts_with(
+            "# Instroom en uitstroom 2026-01-01 t/m 2026-11-22\n\n\
+             Uitstroom blijft 100,0 % achter bij instroom.\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("- Gemiddelde duur (dagen): –\n"), "{md}");
     team.stroom()
         .args([
             "report",
@@ -373,4 +392,198 @@ fn a_future_as_of_date_is_refused() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("toekomst"));
+}
+
+/// Adds a case in care with Horizon since 1 August, red on 11 October (no
+/// review after 71 days in care) and green now; and starts 2026-0002's care
+/// with Kompas on 1 November, so it was not on the board six weeks ago.
+fn board_that_changed(team: &Team) {
+    team.run(&["add", "--referred-on", "2026-06-01", "--referrer", "gp"]);
+    for (stage, on) in [("intake", "2026-06-10"), ("triage", "2026-06-15")] {
+        team.run(&["move", "2026-0004", stage, "--on", on]);
+    }
+    team.run(&[
+        "move",
+        "2026-0004",
+        "waiting",
+        "--route",
+        "ambulant",
+        "--on",
+        "2026-06-20",
+    ]);
+    team.run(&[
+        "move",
+        "2026-0004",
+        "in_care",
+        "--on",
+        "2026-08-01",
+        "--care-type",
+        "ambulant_provider",
+        "--provider",
+        "Horizon",
+        "--planned-end",
+        "2027-12-31",
+    ]);
+    team.run(&[
+        "review",
+        "2026-0004",
+        "--on",
+        "2026-11-15",
+        "follow_up_care=ok",
+        "housing=ok",
+        "education_work=ok",
+        "income=ok",
+        "insurance_18=ok",
+        "network=ok",
+        "perspective_plan=ok",
+    ]);
+    team.run(&["move", "2026-0002", "triage", "--on", "2026-10-05"]);
+    team.run(&[
+        "move",
+        "2026-0002",
+        "waiting",
+        "--route",
+        "ambulant",
+        "--on",
+        "2026-10-06",
+    ]);
+    team.run(&[
+        "move",
+        "2026-0002",
+        "in_care",
+        "--on",
+        "2026-11-01",
+        "--care-type",
+        "ambulant_home",
+        "--provider",
+        "Kompas",
+        "--planned-end",
+        "2027-06-30",
+    ]);
+}
+
+#[test]
+fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
+    let team = Team::new();
+    board_that_changed(&team);
+    let md = team.run(&["export", "stoplight", "--format", "md"]);
+    // Summary first: 1 of 3 red now, 2 of 2 on 2026-10-11 (42 days earlier).
+    assert!(md.contains("- ■ Rood: 1\n"), "{md}");
+    assert!(md.contains("- Aandeel rood: 33,3 %\n"), "{md}");
+    assert!(
+        md.contains("- Verandering aandeel rood sinds 2026-10-11: -66,7 procentpunt\n"),
+        "{md}"
+    );
+    // Per provider and per care type; Kompas had no cases then.
+    assert!(
+        md.contains("| Horizon | 1 | 1 | 0 | 0 | 0,0 | -100,0 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Kompas | 1 | 0 | 1 | 0 | 0,0 | n.v.t. |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| (geen zorgaanbieder) | 1 | 0 | 0 | 1 | 100,0 | 0,0 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Ambulant thuis / netwerk | 1 | 0 | 1 | 0 | 0,0 | n.v.t. |"),
+        "{md}"
+    );
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} in {md}"));
+    assert!(at("Aandeel rood:") < at("## Per zorgaanbieder"));
+    assert!(at("## Per zorgaanbieder") < at("## Per zorgvorm"));
+    assert!(at("## Per zorgvorm") < at("## Casussen"));
+    // The detail says why in plain words, with a mark per precondition.
+    assert!(
+        md.contains(
+            "| 2026-0003 | ■ Rood | 5 randvoorwaarden ontbreken, einde over 10 weken; \
+             wordt over 7 weken 18, perspectiefplan nog in gang; \
+             perspectiefplan / toekomstplan, van de jongere zelf in gang; \
+             bespreking 3 weken te laat | ✗ ✓ ✗ ✗ ✗ ✗ ~ |"
+        ),
+        "{md}"
+    );
+
+    let en = team.run(&["--lang", "en", "export", "stoplight", "--format", "md"]);
+    assert!(
+        en.contains("- Change in share red since 2026-10-11: -66.7 pp\n"),
+        "{en}"
+    );
+    assert!(
+        en.contains("| Kompas | 1 | 0 | 1 | 0 | 0.0 | n/a |"),
+        "{en}"
+    );
+    assert!(en.contains("review 3 weeks overdue"), "{en}");
+
+    // On 2026-10-11 both cases then in care were red; on 2026-08-30 one of
+    // two; on 2026-05-20 nobody was in care yet.
+    let as_of = |d: &str| team.run(&["export", "stoplight", "--format", "md", "--as-of", d]);
+    let early = as_of("2026-10-11");
+    assert!(
+        early.contains("- Verandering aandeel rood sinds 2026-08-30: +50,0 procentpunt\n"),
+        "{early}"
+    );
+    let first = as_of("2026-07-01");
+    assert!(
+        first.contains("- Verandering aandeel rood sinds 2026-05-20: n.v.t.\n"),
+        "{first}"
+    );
+}
+
+/// The text of one file inside an XLSX workbook.
+fn xlsx_part(path: &std::path::Path, part: &str) -> String {
+    let mut book = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut book.by_name(part).unwrap(), &mut text).unwrap();
+    text
+}
+
+#[test]
+fn stoplight_report_in_xlsx_has_a_sheet_per_table_with_typed_changes() {
+    let team = Team::new();
+    board_that_changed(&team);
+    let path = team.dir.path().join("stoplicht.xlsx");
+    team.run(&[
+        "export",
+        "stoplight",
+        "--format",
+        "xlsx",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    let workbook = xlsx_part(&path, "xl/workbook.xml");
+    let sheets: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            "Samenvatting",
+            "Per zorgaanbieder",
+            "Per zorgvorm",
+            "Casussen"
+        ]
+    );
+    let strings = xlsx_part(&path, "xl/sharedStrings.xml");
+    for s in [
+        "Horizon",
+        "Kompas",
+        "n.v.t.",
+        "Sinds 2026-10-11 (procentpunt)",
+    ] {
+        assert!(strings.contains(s), "{s} in {strings}");
+    }
+    // The change is a number, not text: −66.7 on the summary sheet, −100 for
+    // Horizon; the header row of the tables stays in view.
+    assert!(
+        xlsx_part(&path, "xl/worksheets/sheet1.xml").contains("<v>-66.7</v>"),
+        "summary"
+    );
+    let providers = xlsx_part(&path, "xl/worksheets/sheet2.xml");
+    assert!(providers.contains("<v>-100</v>"), "{providers}");
+    assert!(providers.contains("ySplit=\"1\""), "{providers}");
 }

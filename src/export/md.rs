@@ -44,3 +44,52 @@ pub fn render(doc: &Document) -> String {
 fn clean(s: &str) -> String {
     strip_controls(s).replace('|', "\\|")
 }
+
+/// A report in sections: title, subtitle, sentences, headline figures, then
+/// each table under its own heading with its note. Figures align right.
+pub fn render_report(r: &super::Report) -> String {
+    let mut out = format!("# {}\n\n", clean(&r.title));
+    if let Some(sub) = &r.subtitle {
+        out.push_str(&format!("{}\n\n", clean(sub)));
+    }
+    for line in &r.lines {
+        out.push_str(&format!("{}\n\n", clean(line)));
+    }
+    for (label, value) in &r.summary {
+        out.push_str(&format!("- {}: {}\n", clean(label), clean(&value.shown())));
+    }
+    if !r.summary.is_empty() {
+        out.push('\n');
+    }
+    for table in &r.tables {
+        out.push_str(&format!("## {}\n\n", clean(&table.title)));
+        if let Some(note) = &table.note {
+            out.push_str(&format!("{}\n\n", clean(note)));
+        }
+        out.push_str(&format!(
+            "| {} |\n",
+            table
+                .headers
+                .iter()
+                .map(|h| clean(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        let align: String = (0..table.headers.len())
+            .map(|i| {
+                let figure = table
+                    .rows
+                    .iter()
+                    .any(|row| row.get(i).is_some_and(|c| c.is_figure()));
+                if figure { "---:|" } else { "---|" }
+            })
+            .collect();
+        out.push_str(&format!("|{align}\n"));
+        for row in &table.rows {
+            let cells: Vec<String> = row.iter().map(|c| clean(&c.shown())).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -3,8 +3,11 @@
 //! this module only writes them down, the same way for every report.
 
 mod csv_out;
+mod layout;
 mod md;
 mod xlsx;
+
+pub use layout::{Cell, Report, Table};
 
 use std::fs::OpenOptions;
 use std::io::Write;

@@ -116,3 +116,109 @@ fn truncate(s: &str, n: usize) -> String {
         .take(n)
         .collect()
 }
+
+/// A report in sections: a summary sheet (title, sentences, headline
+/// figures), then one sheet per table with a bold frozen header row, typed
+/// cells and columns as wide as their text.
+pub fn render_report(r: &super::Report) -> Result<Vec<u8>, Msg> {
+    let mut book = Workbook::new();
+    let styles = Styles {
+        bold: Format::new().set_bold(),
+        date: Format::new().set_num_format("dd-mm-yyyy"),
+        decimal: Format::new().set_num_format("0.0"),
+    };
+    report_summary(book.add_worksheet(), r, &styles).map_err(xlsx_err)?;
+    let mut used = vec![truncate(&r.summary_sheet, 31)];
+    for table in &r.tables {
+        let mut name = truncate(&table.sheet, 31);
+        // Sheet names must differ; a second "Per zorgvorm" gets a number.
+        let base = name.clone();
+        let mut n = 2;
+        while used.contains(&name) {
+            name = format!("{} {n}", truncate(&base, 28));
+            n += 1;
+        }
+        used.push(name.clone());
+        table_sheet(book.add_worksheet(), &name, table, &styles).map_err(xlsx_err)?;
+    }
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+struct Styles {
+    bold: Format,
+    date: Format,
+    decimal: Format,
+}
+
+fn report_summary(
+    sheet: &mut Worksheet,
+    r: &super::Report,
+    s: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name(truncate(&r.summary_sheet, 31))?;
+    sheet.write_string_with_format(0, 0, &r.title, &s.bold)?;
+    let mut row = 1;
+    for line in r.subtitle.iter().chain(&r.lines) {
+        sheet.write_string(row, 0, line)?;
+        row += 1;
+    }
+    row += 1;
+    for (label, value) in &r.summary {
+        sheet.write_string(row, 0, label)?;
+        write_cell(sheet, row, 1, value, s)?;
+        row += 1;
+    }
+    sheet.set_column_width(0, 48)?;
+    sheet.set_column_width(1, 16)?;
+    Ok(())
+}
+
+fn table_sheet(
+    sheet: &mut Worksheet,
+    name: &str,
+    table: &super::Table,
+    s: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name(name)?;
+    let mut widths: Vec<usize> = table.headers.iter().map(|h| h.chars().count()).collect();
+    for (col, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, header, &s.bold)?;
+    }
+    for (r, cells) in table.rows.iter().enumerate() {
+        for (col, cell) in cells.iter().enumerate() {
+            write_cell(sheet, r as u32 + 1, col as u16, cell, s)?;
+            if let Some(w) = widths.get_mut(col) {
+                let shown = match cell {
+                    super::Cell::Date(_) => 10,
+                    other => other.shown().chars().count(),
+                };
+                *w = (*w).max(shown);
+            }
+        }
+    }
+    if let Some(note) = &table.note {
+        sheet.write_string(table.rows.len() as u32 + 2, 0, note)?;
+    }
+    for (col, w) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, (w + 2).min(60) as f64)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &super::Cell,
+    s: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match cell {
+        super::Cell::Text(t) => sheet.write_string(row, col, t).map(|_| ()),
+        super::Cell::Int(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
+        super::Cell::Number { value, .. } => sheet
+            .write_number_with_format(row, col, *value, &s.decimal)
+            .map(|_| ()),
+        super::Cell::Date(d) => write_date(sheet, row, col, &d.to_string(), &s.date),
+    }
+}
