@@ -23,6 +23,8 @@ pub struct Minutes {
     /// Cases decided on that were not on the agenda, in the order decided.
     pub extra: Vec<(i64, String)>,
     pub cases: HashMap<i64, Case>,
+    /// The configured preconditions, to name them in words.
+    pub preconditions: Vec<crate::config::Precondition>,
 }
 
 /// Builds the minutes of the meeting on `meeting_on` from the store.
@@ -54,6 +56,7 @@ pub fn load(
         decisions,
         extra,
         cases,
+        preconditions: config.preconditions.clone(),
     })
 }
 
@@ -148,11 +151,12 @@ impl Minutes {
                 items.len()
             ));
             for item in items {
+                let why = self.reasons_text(cat, item);
                 self.item_markdown(
                     cat,
                     item.case_id,
                     &item.case_ref,
-                    &item.reasons,
+                    &why,
                     with_names,
                     &mut out,
                 );
@@ -162,11 +166,33 @@ impl Minutes {
         if !self.extra.is_empty() {
             out.push_str(&format!("## {}\n\n", cat.t("meeting.other")));
             for (id, case_ref) in &self.extra {
-                self.item_markdown(cat, *id, case_ref, &[], with_names, &mut out);
+                self.item_markdown(cat, *id, case_ref, "", with_names, &mut out);
             }
             out.push('\n');
         }
         out
+    }
+
+    /// Why a case is on the agenda, in plain words: its stoplight reasons
+    /// as sentences, then the queues it waits over the norm in, and the
+    /// escalation flag.
+    pub fn reasons_text(&self, cat: &Catalog, item: &AgendaItem) -> String {
+        let mut parts = Vec::new();
+        if let Some(light) = item.light.as_ref().filter(|l| !l.reasons.is_empty()) {
+            parts.push(crate::present::reasons_text(
+                cat,
+                &light.reasons,
+                self.meeting_on,
+                &self.preconditions,
+            ));
+        }
+        parts.extend(
+            item.reasons
+                .iter()
+                .filter(|code| !Reason::CODES.contains(&code.as_str()))
+                .map(|code| reason_label(cat, code)),
+        );
+        parts.join("; ")
     }
 
     fn item_markdown(
@@ -174,7 +200,7 @@ impl Minutes {
         cat: &Catalog,
         case_id: i64,
         case_ref: &str,
-        reasons: &[String],
+        why: &str,
         with_names: bool,
         out: &mut String,
     ) {
@@ -184,9 +210,8 @@ impl Minutes {
                 head.push_str(&format!(" ({})", clean(name)));
             }
         }
-        if !reasons.is_empty() {
-            let words: Vec<String> = reasons.iter().map(|r| reason_label(cat, r)).collect();
-            head.push_str(&format!(": {}", words.join("; ")));
+        if !why.is_empty() {
+            head.push_str(&format!(": {}", clean(why)));
         }
         out.push_str(&head);
         out.push('\n');
