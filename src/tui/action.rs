@@ -62,6 +62,15 @@ pub enum Action {
     TimeTravel,
     Export,
     Help,
+    // The Flow view: the period shown and what is drawn.
+    PeriodEarlier,
+    PeriodLater,
+    PeriodLonger,
+    PeriodShorter,
+    NextDisplay,
+    // The Case review view.
+    Decide,
+    MeetingDate,
     // In a form or the search line.
     NextField,
     PrevField,
