@@ -1030,6 +1030,9 @@ fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
     assert!(s.contains("1 of 5 discussed"), "{s}");
     // The agenda stays as it was going into the meeting.
     assert!(line_with(&s, "2026-0005").contains("Triage"), "{s}");
+    // A click selects a row: the third case, under the header.
+    ui.act(&[Action::Click { column: 5, row: 5 }]);
+    assert!(ui.screen().contains("2026-0004 · Waiting beyond the norm"));
 }
 
 #[test]

@@ -104,6 +104,21 @@ impl App {
         self.load_facts()
     }
 
+    /// Selects the agenda row under the mouse.
+    pub(super) fn click_agenda(&mut self, column: u16, row: u16) -> Result<(), Msg> {
+        let area = views::meeting::list_rows_area(self);
+        let inside = (area.y..area.y + area.height).contains(&row)
+            && (area.x..area.x + area.width).contains(&column);
+        let index = self.meeting.scroll.offset + row.saturating_sub(area.y) as usize;
+        if !inside || index >= self.meeting.items().len() {
+            return Ok(());
+        }
+        let h = self.meeting_list_height();
+        let len = self.meeting.items().len();
+        self.meeting.scroll.select(index, len, h);
+        self.load_facts()
+    }
+
     fn load_facts(&mut self) -> Result<(), Msg> {
         let Some(case_ref) = self.meeting.selected().map(|i| i.case_ref.clone()) else {
             self.meeting.facts = None;

@@ -188,6 +188,9 @@ impl App {
         if let Some(v) = views::tab_at(self, column).filter(|_| row == 0) {
             return self.show(v);
         }
+        if self.view == View::Meeting {
+            return self.click_agenda(column, row);
+        }
         let area = views::table_rows_area(self);
         let inside = row >= area.y && row < area.y + area.height;
         if !inside || !self.view.has_table() {
