@@ -10,7 +10,10 @@ use ratatui::backend::TestBackend;
 use stroom::config::{Config, Paths};
 use stroom::context::Context;
 use stroom::domain::dates::parse_date;
-use stroom::domain::{Move, Referrer, Stage, Urgency};
+use stroom::domain::{
+    Assignment, CareType, FieldChange, Move, OutflowReason, Referrer, ReviewInput, Route, Stage,
+    Status, Urgency,
+};
 use stroom::i18n::Lang;
 use stroom::store::{NewReferral, Store};
 use stroom::tui::{Action, App, View, views};
@@ -361,7 +364,7 @@ fn help_lists_the_keys_from_the_key_map() {
     assert!(s.contains("1           wachtlijsten"), "{s}");
     assert!(s.contains("Ctrl-C      stoppen, altijd"), "{s}");
     assert!(s.contains("j/↓         omlaag"), "{s}");
-    for _ in 0..20 {
+    for _ in 0..30 {
         ui.act(&[Action::Down]);
     }
     let s = ui.screen();
@@ -622,4 +625,450 @@ fn an_empty_database_is_one_key_from_the_demo_team() {
     // A second time it refuses: the demo only fills an empty database.
     ui.act(&[Action::LoadDemo]);
     assert!(ui.screen().contains("alleen in een lege database"));
+}
+
+// ---- Flow (view 4) and Case review (view 5) ----
+
+fn route_to(store: &mut Store, case_ref: &str, route: Route, care: Option<CareType>, on: &str) {
+    let m = Move {
+        route: Some(route),
+        care_type: care,
+        ..Move::default()
+    };
+    store
+        .move_case(case_ref, &m, d(on), d(TODAY), "seed", None)
+        .unwrap();
+}
+
+fn close(store: &mut Store, case_ref: &str, on: &str) {
+    let m = Move {
+        reason: Some(OutflowReason::GoalsMet),
+        ..Move::to(Stage::Closed)
+    };
+    store
+        .move_case(case_ref, &m, d(on), d(TODAY), "seed", None)
+        .unwrap();
+}
+
+/// Referred, intake a week later, triage a week after that.
+fn to_triage(store: &mut Store, referred: &str, worker: &str) -> String {
+    let case = store
+        .add_referral(&referral(referred, worker), d(TODAY), "seed")
+        .unwrap();
+    let on = d(referred);
+    let intake = (on + chrono::Days::new(7)).to_string();
+    let triage = (on + chrono::Days::new(14)).to_string();
+    move_to(store, &case.case_ref, Stage::Intake, &intake);
+    move_to(store, &case.case_ref, Stage::Triage, &triage);
+    case.case_ref
+}
+
+/// Cases whose care starts and ends across 2024–2026.
+fn flow_cases(store: &mut Store) {
+    // 0001: team care from 2026-01-10, closed 2026-06-30.
+    let a = to_triage(store, "2025-12-01", "Anna");
+    route_to(store, &a, Route::Team, None, "2026-01-10");
+    close(store, &a, "2026-06-30");
+    // 0002: ambulant at home, waits from 2026-03-01, care from 2026-05-01.
+    let b = to_triage(store, "2026-02-01", "Bram");
+    route_to(
+        store,
+        &b,
+        Route::Ambulant,
+        Some(CareType::AmbulantHome),
+        "2026-03-01",
+    );
+    move_to(store, &b, Stage::InCare, "2026-05-01");
+    // 0003: referred only.
+    store
+        .add_referral(&referral("2026-03-15", "Cem"), d(TODAY), "seed")
+        .unwrap();
+    // 0004: team care from 2024-02-01 to 2026-03-01 (more than two years).
+    let c = to_triage(store, "2024-01-10", "Anna");
+    route_to(store, &c, Route::Team, None, "2024-02-01");
+    close(store, &c, "2026-03-01");
+    // 0005: team care from 2026-09-01, still open.
+    let e = to_triage(store, "2026-08-01", "Bram");
+    route_to(store, &e, Route::Team, None, "2026-09-01");
+    // 0006: referred after the default period.
+    store
+        .add_referral(&referral("2026-11-02", "Cem"), d(TODAY), "seed")
+        .unwrap();
+}
+
+/// The figures panel: the screen right of column `from`, one line each.
+fn right_of(screen: &str, from: usize) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| {
+            l.chars()
+                .skip(from)
+                .collect::<String>()
+                .trim_end_matches(['│', ' '])
+                .to_string()
+        })
+        .collect()
+}
+
+/// The value beside `label` in the figures panel.
+fn figure(panel: &[String], label: &str) -> String {
+    let line = panel
+        .iter()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no figure {label:?} in\n{}", panel.join("\n")));
+    line.trim_start()[label.len()..].trim().to_string()
+}
+
+fn number(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::Number(n) if n.is_f64() => format!("{:.1}", n.as_f64().unwrap()),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn flow_view_shows_the_figures_of_the_report_for_its_period() {
+    let mut ui = Ui::new(Lang::En, 80, 24, flow_cases);
+    ui.act(&[Action::Show(View::Flow)]);
+    let s = ui.screen();
+    assert!(
+        s.contains("Flow 2025-11-01 to 2026-10-31 (12 months)"),
+        "{s}"
+    );
+    let (from, to) = (d("2025-11-01"), d("2026-10-31"));
+    let store = Store::open(&ui.db).unwrap();
+    let report = stroom::domain::flow::flow(&store.episodes(to).unwrap(), from, to).unwrap();
+    // What `stroom report flow` prints for the same period.
+    let out = assert_cmd::Command::cargo_bin("stroom")
+        .unwrap()
+        .env("STROOM_DB", &ui.db)
+        .env("STROOM_TODAY", TODAY)
+        .env("STROOM_CONFIG", ui.db.with_file_name("no-config.toml"))
+        .args([
+            "report",
+            "flow",
+            "--from",
+            "2025-11-01",
+            "--to",
+            "2026-10-31",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli["inflow"], report.inflow);
+    let panel = right_of(&s, 40);
+    for (label, key) in [
+        ("Referrals", "referrals"),
+        ("Inflow into care", "inflow"),
+        ("Outflow after care", "outflow"),
+        ("Open in care on 2026-10-31", "open_at_end"),
+    ] {
+        assert_eq!(figure(&panel, label), number(&cli[key]), "{label}\n{s}");
+    }
+    assert_eq!(
+        figure(&panel, "Balance out − in"),
+        format!("{}%", number(&cli["balance_pct"])),
+        "{s}"
+    );
+    assert_eq!(
+        figure(&panel, "Mean duration"),
+        format!("{} d", number(&cli["mean_duration_days"]))
+    );
+    let bands = &cli["duration_bands"];
+    assert_eq!(
+        figure(&panel, "Duration <1 y · 1-2 y · 2+"),
+        format!("{} · {} · {}", bands["<1y"], bands["1-2y"], bands["2y+"])
+    );
+    assert_eq!(
+        figure(&panel, "Wait to care, median"),
+        format!("{} d", cli["median_wait_to_care_days"])
+    );
+    assert_eq!(
+        figure(&panel, "Wait to care, p90"),
+        format!("{} d", cli["p90_wait_to_care_days"])
+    );
+    // Read as a person: 2 of 3 who started care left, so outflow lags.
+    assert_eq!((report.referrals, report.inflow, report.outflow), (4, 3, 2));
+    assert!(s.contains("outflow lags behind inflow"), "{s}");
+    // Per care type, every row the report has.
+    for (care_type, f) in &report.by_care_type {
+        let label = stroom::i18n::Catalog::get(Lang::En).label("care_type", care_type.code());
+        // Long names are cut short on screen.
+        let label: String = label.chars().take(20).collect();
+        let row = figure(&panel, &label);
+        let row = row.trim_start_matches(|c: char| !c.is_ascii_digit());
+        let nums: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(
+            nums,
+            [
+                f.inflow.to_string(),
+                f.outflow.to_string(),
+                f.open_at_end.to_string()
+            ],
+            "{label}\n{s}"
+        );
+    }
+    assert!(s.contains("• Referrals"), "legend with symbols:\n{s}");
+
+    // The numbers display lists the monthly series.
+    ui.act(&[Action::NextDisplay]);
+    let s = ui.screen();
+    for m in &report.monthly {
+        let row = format!(
+            "{:<8}{:>9}{:>9}{:>9}",
+            m.month, m.referrals, m.inflow, m.outflow
+        );
+        assert!(s.contains(&row), "{row}\n{s}");
+    }
+
+    // One month later and one longer: the current month up to today.
+    ui.act(&[
+        Action::NextDisplay,
+        Action::NextDisplay,
+        Action::PeriodLater,
+        Action::PeriodLater,
+        Action::PeriodLonger,
+    ]);
+    let s = ui.screen();
+    assert!(
+        s.contains("Flow 2025-11-01 to 2026-11-22 (13 months)"),
+        "never past today:\n{s}"
+    );
+    assert_eq!(figure(&right_of(&s, 40), "Referrals"), "5", "{s}");
+    ui.act(&[Action::PeriodEarlier, Action::PeriodShorter]);
+    assert!(ui.screen().contains("Flow 2025-11-01 to 2026-10-31"));
+}
+
+#[test]
+fn cumulative_flow_counts_the_cases_per_stage_at_each_month_end() {
+    let mut ui = Ui::new(Lang::En, 80, 24, flow_cases);
+    ui.act(&[
+        Action::Show(View::Flow),
+        Action::NextDisplay,
+        Action::NextDisplay,
+    ]);
+    let s = ui.screen();
+    assert!(s.contains("R Referred · I Intake · T Triage"), "{s}");
+    let store = Store::open(&ui.db).unwrap();
+    let mut month_ends = Vec::new();
+    let mut first = d("2025-11-01");
+    for _ in 0..12 {
+        let next = first.checked_add_months(chrono::Months::new(1)).unwrap();
+        month_ends.push(next.pred_opt().unwrap());
+        first = next;
+    }
+    for end in month_ends {
+        let snap = store.snapshot(end, d(TODAY)).unwrap();
+        let count = |stage: Stage| snap.cases.iter().filter(|c| c.stage == stage).count();
+        let mut row = format!("{end} ");
+        for stage in [
+            Stage::Referred,
+            Stage::Intake,
+            Stage::Triage,
+            Stage::Waiting,
+            Stage::InCare,
+            Stage::Evaluation,
+        ] {
+            row.push_str(&format!("{:>4}", count(stage)));
+        }
+        let open = snap.cases.len() - count(Stage::Closed);
+        row.push_str(&format!("{open:>6}{:>8}", count(Stage::Closed)));
+        assert!(s.contains(&row), "{row}\n{s}");
+    }
+    // In April 0002 waits for care beside two in care: its W shows in the bar.
+    let april = line_with(&s, "2026-04-30");
+    assert!(
+        april.contains("2026-04-30    1   0   0   1   1   0     3       1  RRRR"),
+        "{s}"
+    );
+    assert!(april.contains('W') && april.contains('C'), "{s}");
+}
+
+/// One case in each section of the agenda of SPEC 9, meeting on TODAY.
+fn agenda_cases(store: &mut Store) {
+    use std::collections::BTreeMap;
+    let codes = Config::default().precondition_codes();
+    let all_ok: BTreeMap<String, Status> = codes.iter().map(|c| (c.clone(), Status::Ok)).collect();
+    let review = |store: &mut Store, case_ref: &str, on: &str| {
+        let input = ReviewInput {
+            statuses: all_ok.clone(),
+            next_on: None,
+            note: None,
+        };
+        store
+            .record_review(case_ref, d(on), &input, d(TODAY), "seed", &codes, None)
+            .unwrap();
+    };
+    let with_end = |store: &mut Store, case_ref: &str, end: &str| {
+        let m = Move {
+            route: Some(Route::Team),
+            planned_end_on: Some(d(end)),
+            ..Move::default()
+        };
+        store
+            .move_case(case_ref, &m, d("2026-03-01"), d(TODAY), "seed", None)
+            .unwrap();
+    };
+    // 0001 escalated, all in order: last section.
+    let x = to_triage(store, "2026-01-01", "Anna");
+    with_end(store, &x, "2027-06-30");
+    review(store, &x, "2026-11-15");
+    store
+        .set_fields(
+            &x,
+            &[Assignment::Field(FieldChange::Escalated(true))],
+            d("2026-11-15"),
+            d(TODAY),
+            "seed",
+            None,
+        )
+        .unwrap();
+    // 0002 review due: reviewed 1 October, next review 1 November.
+    let v = to_triage(store, "2026-01-01", "Bram");
+    with_end(store, &v, "2027-06-30");
+    review(store, &v, "2026-10-01");
+    // 0003 red: its planned end has passed.
+    let r = to_triage(store, "2026-01-01", "Anna");
+    with_end(store, &r, "2026-10-01");
+    review(store, &r, "2026-11-01");
+    // 0004 waits for intake far beyond the norm.
+    store
+        .add_referral(&referral("2026-08-01", "Cem"), d(TODAY), "seed")
+        .unwrap();
+    // 0005 in triage: a route must be decided.
+    to_triage(store, "2026-11-01", "Bram");
+}
+
+#[test]
+fn case_review_walks_the_agenda_and_records_decisions() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, agenda_cases);
+    ui.act(&[Action::Show(View::Meeting)]);
+    let s = ui.screen();
+    assert!(s.contains("Overleg 2026-11-22 · 0 van 5 besproken"), "{s}");
+    let order: Vec<usize> = [
+        "2026-0005",
+        "2026-0003",
+        "2026-0004",
+        "2026-0002",
+        "2026-0001",
+    ]
+    .iter()
+    .map(|r| {
+        s.find(&format!("  {r}  "))
+            .unwrap_or_else(|| panic!("{r}\n{s}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "agenda order:\n{s}");
+    assert!(
+        line_with(&s, "2026-0005").contains("Triage: route kiezen"),
+        "{s}"
+    );
+    assert!(line_with(&s, "2026-0003").contains("Stoplicht rood"), "{s}");
+    // The facts of the first case: why, stage, the wait against the norm.
+    let f = flat(&s);
+    assert!(f.contains("Waarom: Triage: route kiezen"), "{f}");
+    assert!(f.contains("Triage sinds 2026-11-15"), "{f}");
+    assert!(f.contains("Wacht op besluit ● Groen  21/56 d"), "{f}");
+
+    // The red case: why in words, the light with its shape.
+    ui.act(&[Action::Down]);
+    let s = ui.screen();
+    let f = flat(&s);
+    assert!(f.contains("2026-0003 · Stoplicht rood"), "{f}");
+    assert!(f.contains("■ Rood"), "{f}");
+    assert!(f.contains("Einde gepland    2026-10-01"), "{f}");
+    assert!(f.contains("Hulp loopt sinds 2026-03-01"), "{f}");
+
+    // A decision, with the coordinator as owner unless changed.
+    ui.act(&[Action::Decide]);
+    let s = ui.screen();
+    assert!(
+        s.contains("Besluit over casus 2026-0003 (overleg 2026-11-22)"),
+        "{s}"
+    );
+    assert!(s.contains("Anna"), "owner filled in:\n{s}");
+    ui.typ("Einddatum verlengen tot 1 maart")
+        .act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(s.contains("Overleg 2026-11-22 · 1 van 5 besproken"), "{s}");
+    assert!(
+        s.contains("Besluit over casus 2026-0003 vastgelegd (overleg 2026-11-22)."),
+        "{s}"
+    );
+    assert!(s.contains("│✓ 2026-0003  Stoplicht rood"), "{s}");
+    assert!(
+        flat(&s).contains("2026-11-22  Einddatum verlengen tot 1 maart (uitvoering: Anna)"),
+        "{s}"
+    );
+
+    // The move form opens from the meeting; Esc comes back to it.
+    ui.act(&[Action::Down, Action::MoveCase]);
+    assert!(ui.screen().contains("Casus 2026-0004"), "move form");
+    ui.act(&[Action::Back, Action::Open]);
+    assert!(ui.screen().contains("Casus 2026-0004 — Aangemeld"));
+    ui.act(&[Action::Back]);
+    assert!(ui.screen().contains("1 van 5 besproken"));
+
+    // The minutes hold the decision in agenda order.
+    let store = Store::open(&ui.db).unwrap();
+    let minutes = stroom::minutes::load(&store, &Config::default(), d(TODAY), d(TODAY)).unwrap();
+    let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
+    assert!(
+        md.contains("Einddatum verlengen tot 1 maart (uitvoering: Anna)")
+            || md.contains("Einddatum verlengen tot 1 maart"),
+        "{md}"
+    );
+    let triage = md.find("2026-0005").unwrap();
+    let red = md.find("2026-0003").unwrap();
+    assert!(triage < red, "{md}");
+}
+
+#[test]
+fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
+    let mut ui = Ui::new(Lang::En, 80, 24, agenda_cases);
+    ui.act(&[Action::Show(View::Meeting), Action::Decide])
+        .typ("Decide the route next week");
+    let mut other = Store::open(&ui.db).unwrap();
+    route_to(&mut other, "2026-0005", Route::Team, None, TODAY);
+    ui.act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(
+        s.contains("⚠ Case 2026-0005 was changed by someone else"),
+        "{s}"
+    );
+    assert!(s.contains("Decide the route next week"), "text kept:\n{s}");
+    ui.act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(s.contains("1 of 5 discussed"), "{s}");
+    // The agenda stays as it was going into the meeting.
+    assert!(line_with(&s, "2026-0005").contains("Triage"), "{s}");
+    // A click selects a row: the third case, under the header.
+    ui.act(&[Action::Click { column: 5, row: 5 }]);
+    assert!(ui.screen().contains("2026-0004 · Waiting beyond the norm"));
+}
+
+#[test]
+fn an_earlier_meeting_date_and_tiny_windows() {
+    let mut ui = Ui::new(Lang::En, 80, 24, agenda_cases);
+    ui.act(&[Action::Show(View::Meeting), Action::MeetingDate])
+        .erase(10)
+        .typ("2026-12-01");
+    assert!(ui.screen().contains("The date 2026-12-01 is in the future"));
+    ui.erase(10).typ("2026-09-01").act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(s.contains("Case review 2026-09-01 · 0 of "), "{s}");
+    assert!(!s.contains("2026-0005"), "not referred yet then:\n{s}");
+    for (w, h) in [(40, 10), (20, 5), (80, 24)] {
+        ui.term.backend_mut().resize(w, h);
+        ui.act(&[Action::Resize {
+            width: w,
+            height: h,
+        }]);
+        for view in [View::Flow, View::Meeting] {
+            ui.act(&[Action::Show(view), Action::Down, Action::NextDisplay]);
+            ui.screen();
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod meeting;
 mod open;
 pub mod schema;
 mod snapshot;
+mod stage_counts;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use crate::domain::Msg;
 
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow};
+pub use stage_counts::StageCounts;
 
 pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
 

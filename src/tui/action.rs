@@ -64,6 +64,15 @@ pub enum Action {
     /// Fill an empty database with the demo team.
     LoadDemo,
     Help,
+    // The Flow view: the period shown and what is drawn.
+    PeriodEarlier,
+    PeriodLater,
+    PeriodLonger,
+    PeriodShorter,
+    NextDisplay,
+    // The Case review view.
+    Decide,
+    MeetingDate,
     // In a form or the search line.
     NextField,
     PrevField,

@@ -15,9 +15,11 @@ use crate::store::{DecisionRow, HistoryEntry, Store};
 
 use super::action::View;
 use super::case_list::{CaseList, Scroll};
+use super::flow::FlowState;
 use super::forms::Form;
 use super::keymap::Scope;
 use super::log::Log;
+use super::meeting::MeetingState;
 use super::theme::Theme;
 use super::views;
 use super::views::waitlist::waitlist_rows;
@@ -78,6 +80,8 @@ pub struct App {
     pub height: u16,
     pub cases: CaseList,
     pub waitlist: WaitlistState,
+    pub flow: FlowState,
+    pub meeting: MeetingState,
     /// All cases as of the shown date, loaded only for views that need it.
     pub snapshot: Option<Snapshot>,
     pub case_screen: Option<CaseScreen>,
@@ -111,6 +115,8 @@ impl App {
             height,
             cases: CaseList::default(),
             waitlist: WaitlistState::default(),
+            flow: FlowState::default(),
+            meeting: MeetingState::default(),
             snapshot: None,
             case_screen: None,
             form: None,
@@ -160,6 +166,10 @@ impl App {
             Mode::CaseScreen => vec![Scope::CaseScreen, Scope::Edit, Scope::Global],
             Mode::View(View::Cases) => {
                 vec![Scope::Table, Scope::Cases, Scope::Edit, Scope::Global]
+            }
+            Mode::View(View::Flow) => vec![Scope::Flow, Scope::Global],
+            Mode::View(View::Meeting) => {
+                vec![Scope::Table, Scope::Meeting, Scope::Edit, Scope::Global]
             }
             Mode::View(v) if v.has_table() => vec![Scope::Table, Scope::Edit, Scope::Global],
             Mode::View(_) => vec![Scope::Global],
@@ -225,7 +235,16 @@ impl App {
             fresh.scroll = scroll;
             self.case_screen = Some(fresh);
         }
-        Ok(())
+        self.load_view_extras()
+    }
+
+    /// Loads what only the Flow or the Case review view shows, when shown.
+    pub fn load_view_extras(&mut self) -> Result<(), Msg> {
+        match self.view {
+            View::Flow => self.load_flow(),
+            View::Meeting => self.load_meeting(),
+            _ => Ok(()),
+        }
     }
 
     fn cases_height(&self) -> usize {
@@ -238,11 +257,21 @@ impl App {
 
     /// One case as of the shown date, with its history up to then.
     pub fn load_case_screen(&self, case_ref: &str) -> Result<CaseScreen, Msg> {
+        self.load_case_at(case_ref, self.as_of)
+    }
+
+    /// One case as of the end of `as_of` (None: now), with its history up
+    /// to then.
+    pub fn load_case_at(
+        &self,
+        case_ref: &str,
+        as_of: Option<NaiveDate>,
+    ) -> Result<CaseScreen, Msg> {
         let now = self.store.case(case_ref)?;
         let mut history = self.store.history(now.id)?;
         let mut reviews = self.store.reviews(now.id)?;
         let decisions = self.store.decisions(now.id)?;
-        let case = match self.as_of {
+        let case = match as_of {
             None => now,
             Some(d) => {
                 history.retain(|h| h.event.on <= d);
@@ -300,6 +329,7 @@ impl App {
                 .rows
                 .get(self.waitlist.scroll.selected)
                 .map(|r| r.case_ref.clone()),
+            View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
             _ => None,
         }
     }

@@ -182,12 +182,26 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
     NewReferral,
-    Move { case: Case },
-    Review { case: Case },
-    Worker { case: Case },
+    Move {
+        case: Case,
+    },
+    Review {
+        case: Case,
+    },
+    Worker {
+        case: Case,
+    },
     TimeTravel,
-    Export { view: View },
+    Export {
+        view: View,
+    },
     Filter,
+    /// A case-review decision, for the meeting on `meeting_on`.
+    Decision {
+        case: Case,
+        meeting_on: NaiveDate,
+    },
+    MeetingDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,6 +16,10 @@ pub enum Scope {
     Table,
     /// The Cases view only.
     Cases,
+    /// The Flow view.
+    Flow,
+    /// The Case review view.
+    Meeting,
     /// Changing the selected case (lists and the case screen).
     Edit,
     CaseScreen,
@@ -26,10 +30,12 @@ pub enum Scope {
 
 impl Scope {
     /// The order of the sections in the help popup.
-    pub const HELP_ORDER: [Scope; 8] = [
+    pub const HELP_ORDER: [Scope; 10] = [
         Scope::Global,
         Scope::Table,
         Scope::Cases,
+        Scope::Flow,
+        Scope::Meeting,
         Scope::Edit,
         Scope::CaseScreen,
         Scope::Form,
@@ -43,6 +49,8 @@ impl Scope {
             Scope::Global => "tui.scope.global",
             Scope::Table => "tui.scope.table",
             Scope::Cases => "tui.scope.cases",
+            Scope::Flow => "flow_view.scope",
+            Scope::Meeting => "meeting_view.scope",
             Scope::Edit => "tui.scope.edit",
             Scope::CaseScreen => "tui.scope.case_screen",
             Scope::Form => "tui.scope.form",
@@ -203,6 +211,69 @@ pub const BINDINGS: &[Binding] = &[
     bind(K(KeyCode::Enter), Action::Open, "tui.key.open", Table, true),
     bind(C('/'), Action::Search, "tui.key.search", Cases, true),
     bind(C('f'), Action::Filter, "tui.key.filter", Cases, true),
+    bind(
+        C('h'),
+        Action::PeriodEarlier,
+        "flow_view.key_earlier",
+        Flow,
+        true,
+    ),
+    bind(
+        K(KeyCode::Left),
+        Action::PeriodEarlier,
+        "flow_view.key_earlier",
+        Flow,
+        false,
+    ),
+    bind(
+        C('l'),
+        Action::PeriodLater,
+        "flow_view.key_later",
+        Flow,
+        true,
+    ),
+    bind(
+        K(KeyCode::Right),
+        Action::PeriodLater,
+        "flow_view.key_later",
+        Flow,
+        false,
+    ),
+    bind(
+        C('+'),
+        Action::PeriodLonger,
+        "flow_view.key_longer",
+        Flow,
+        true,
+    ),
+    bind(
+        C('-'),
+        Action::PeriodShorter,
+        "flow_view.key_shorter",
+        Flow,
+        true,
+    ),
+    bind(
+        C('c'),
+        Action::NextDisplay,
+        "flow_view.key_display",
+        Flow,
+        true,
+    ),
+    bind(
+        C('d'),
+        Action::Decide,
+        "meeting_view.key_decide",
+        Meeting,
+        true,
+    ),
+    bind(
+        C('o'),
+        Action::MeetingDate,
+        "meeting_view.key_date",
+        Meeting,
+        true,
+    ),
     bind(C('m'), Action::MoveCase, "tui.key.move", Edit, true),
     bind(C('D'), Action::LoadDemo, "tui_demo.key", Table, false),
     bind(C('r'), Action::Review, "tui.key.review", Edit, false),

@@ -80,6 +80,20 @@ impl Theme {
         Style::new().fg(self.p.muted)
     }
 
+    /// The `i`th series of a chart. Views pair it with a symbol or letter
+    /// per series, so the colour only helps.
+    pub fn series(&self, i: usize) -> Style {
+        const SERIES: [Color; 6] = [
+            Color::Cyan,
+            Color::Magenta,
+            Color::Yellow,
+            Color::Green,
+            Color::Blue,
+            Color::Red,
+        ];
+        Style::new().fg(SERIES[i % SERIES.len()])
+    }
+
     pub fn tab(&self, active: bool) -> Style {
         if active {
             Style::new()

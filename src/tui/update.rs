@@ -56,6 +56,10 @@ impl App {
         let len = self.waitlist.rows.len();
         let sel = self.waitlist.scroll.selected;
         self.waitlist.scroll.select(sel, len, h);
+        let len = self.meeting.items().len();
+        let sel = self.meeting.scroll.selected;
+        let mh = self.meeting_list_height();
+        self.meeting.scroll.select(sel, len, mh);
         let sel = self.cases.scroll.selected;
         self.cases.select(&self.store, sel, h)
     }
@@ -88,6 +92,27 @@ impl App {
             }
             Action::Filter if self.view == View::Cases => self.open_filter(),
             Action::Click { column, row } => self.click(column, row),
+            Action::PeriodEarlier
+            | Action::PeriodLater
+            | Action::PeriodLonger
+            | Action::PeriodShorter
+            | Action::NextDisplay
+                if self.view == View::Flow =>
+            {
+                self.step_flow(action)
+            }
+            Action::Decide if self.view == View::Meeting => {
+                self.refuse_in_past()?;
+                let case = self.store.case(&self.target()?)?;
+                let form = self.decision_form(case);
+                self.open_form(form);
+                Ok(())
+            }
+            Action::MeetingDate if self.view == View::Meeting => {
+                let form = self.meeting_date_form();
+                self.open_form(form);
+                Ok(())
+            }
             other => self.step_common(other),
         }
     }
@@ -140,9 +165,10 @@ impl App {
         self.view = view;
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
         if view == View::Waitlist || self.as_of.is_some() {
-            self.load_view_data(anchor)?;
+            self.load_view_data(anchor)
+        } else {
+            self.load_view_extras()
         }
-        Ok(())
     }
 
     fn move_selection(&mut self, delta: isize) -> Step {
@@ -154,6 +180,7 @@ impl App {
                 self.waitlist.scroll.step(delta, len, h);
                 Ok(())
             }
+            View::Meeting => self.meeting_step(delta),
             _ => Ok(()),
         }
     }
@@ -161,6 +188,9 @@ impl App {
     fn click(&mut self, column: u16, row: u16) -> Step {
         if let Some(v) = views::tab_at(self, column).filter(|_| row == 0) {
             return self.show(v);
+        }
+        if self.view == View::Meeting {
+            return self.click_agenda(column, row);
         }
         let area = views::table_rows_area(self);
         let inside = row >= area.y && row < area.y + area.height;
@@ -478,6 +508,7 @@ impl App {
             }
             Purpose::Review { .. } => not_future(FieldId::On),
             Purpose::TimeTravel => not_future(FieldId::AsOf),
+            Purpose::MeetingDate => not_future(FieldId::On),
             _ => Ok(()),
         };
         form.problem = problem.err();
@@ -497,6 +528,13 @@ impl App {
             Purpose::TimeTravel => self.travel(),
             Purpose::Export { view } => self.save_export(view),
             Purpose::Filter => self.apply_filter(),
+            Purpose::Decision { case, meeting_on } => self
+                .save_decision(&case.case_ref, case.version, meeting_on)
+                .and_then(|msg| self.saved(&case.case_ref, msg)),
+            Purpose::MeetingDate => self.set_meeting_date().map(|msg| {
+                self.form = None;
+                self.notify(Tone::Info, msg);
+            }),
         };
         match result {
             Ok(()) => Ok(()),
@@ -651,9 +689,10 @@ impl App {
         let today = self.today;
         let form = self.form.as_mut().expect("form open");
         let case_ref = match &form.purpose {
-            Purpose::Move { case } | Purpose::Review { case } | Purpose::Worker { case } => {
-                case.case_ref.clone()
-            }
+            Purpose::Move { case }
+            | Purpose::Review { case }
+            | Purpose::Worker { case }
+            | Purpose::Decision { case, .. } => case.case_ref.clone(),
             _ => return Err(e),
         };
         let fresh = self.store.case(&case_ref)?;
@@ -668,7 +707,9 @@ impl App {
                 form.title = move_title(&fresh);
                 form.replace_fields(move_fields(&fresh, to, route, today));
             }
-            Purpose::Review { case } | Purpose::Worker { case } => *case = fresh,
+            Purpose::Review { case }
+            | Purpose::Worker { case }
+            | Purpose::Decision { case, .. } => *case = fresh,
             _ => {}
         }
         self.check_form();

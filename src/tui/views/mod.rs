@@ -4,6 +4,8 @@
 pub mod case_screen;
 pub mod cases;
 pub mod chrome;
+pub mod flow;
+pub mod meeting;
 pub mod placeholder;
 pub mod popup;
 pub mod waitlist;
@@ -126,6 +128,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
         None => match app.view {
             View::Waitlist => waitlist::draw(app, frame, a.body),
             View::Cases => cases::draw(app, frame, a.body),
+            View::Flow => flow::draw(app, frame, a.body),
+            View::Meeting => meeting::draw(app, frame, a.body),
             other => placeholder::draw(app, other, frame, a.body),
         },
     }

@@ -1,0 +1,380 @@
+//! The Flow view (4): referrals, inflow and outflow per month for a period,
+//! beside the figures of SPEC 4 and a table per care type; or, toggled, how
+//! many cases stood in each stage at every month end (cumulative flow).
+//! Every series has its own symbol or letter, so colour is never the only
+//! way to tell them apart.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
+
+use crate::domain::Stage;
+use crate::domain::flow::FlowReport;
+use crate::i18n::Catalog;
+use crate::store::StageCounts;
+
+use super::super::app::App;
+use super::super::flow::Display;
+
+/// Width of the figures beside the chart.
+const FIGURES_WIDTH: u16 = 40;
+/// Label and value columns of the figures.
+const LABEL_WIDTH: usize = 27;
+const VALUE_WIDTH: usize = 10;
+/// Label column of the table per care type.
+const CARE_TYPE_WIDTH: usize = 25;
+
+/// The stages of the cumulative view: where open cases can pile up.
+const OPEN_STAGES: [Stage; 6] = [
+    Stage::Referred,
+    Stage::Intake,
+    Stage::Triage,
+    Stage::Waiting,
+    Stage::InCare,
+    Stage::Evaluation,
+];
+
+/// The three monthly series: translation key, chart marker and the symbol
+/// the legend shows for it.
+const SERIES: [(&str, Marker, &str); 3] = [
+    ("flow_view.referrals", Marker::Dot, "•"),
+    ("flow_view.inflow", Marker::Braille, "⠒"),
+    ("flow_view.outflow", Marker::Bar, "▄"),
+];
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let (from, to) = app.flow_period();
+    let months = app.flow.report.as_ref().map_or(0, |r| r.monthly.len());
+    let title = cat.fill(
+        "flow_view.title",
+        &[
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+            ("months", months.to_string()),
+        ],
+    );
+    let block = Block::bordered()
+        .title(Span::styled(title, t.title(true)))
+        .border_style(t.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(report) = &app.flow.report else {
+        return;
+    };
+    if app.flow.display == Display::Stages {
+        draw_stages(app, &app.flow.stages, frame, inner);
+        return;
+    }
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(FIGURES_WIDTH)]).areas(inner);
+    match app.flow.display {
+        Display::Months => draw_months(app, report, frame, left),
+        _ => draw_chart(app, report, frame, left),
+    }
+    let lines = figure_lines(app, report, right.height as usize);
+    frame.render_widget(Paragraph::new(lines), pad_left(right));
+}
+
+/// One column of space between the left part and the figures.
+fn pad_left(r: Rect) -> Rect {
+    Rect {
+        x: r.x.saturating_add(1).min(r.right()),
+        width: r.width.saturating_sub(1),
+        ..r
+    }
+}
+
+/// The monthly series as a line chart, with its legend underneath.
+fn draw_chart(app: &App, report: &FlowReport, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    // Two lines, so that the legend wraps rather than loses a series.
+    let [chart_area, legend_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
+    let points: Vec<Vec<(f64, f64)>> = (0..SERIES.len())
+        .map(|s| {
+            report
+                .monthly
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let v = [m.referrals, m.inflow, m.outflow][s];
+                    (i as f64, v as f64)
+                })
+                .collect()
+        })
+        .collect();
+    let datasets: Vec<Dataset> = SERIES
+        .iter()
+        .zip(&points)
+        .enumerate()
+        .map(|(i, ((_, marker, _), data))| {
+            Dataset::default()
+                .marker(*marker)
+                .graph_type(GraphType::Line)
+                .style(t.series(i))
+                .data(data)
+        })
+        .collect();
+    let top = report
+        .monthly
+        .iter()
+        .map(|m| m.referrals.max(m.inflow).max(m.outflow))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let last = report.monthly.len().saturating_sub(1);
+    let month = |i: usize| {
+        report
+            .monthly
+            .get(i)
+            .map(|m| m.month.clone())
+            .unwrap_or_default()
+    };
+    let x_labels = if last == 0 {
+        vec![month(0)]
+    } else {
+        vec![month(0), month(last)]
+    };
+    let chart = Chart::new(datasets)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, last.max(1) as f64])
+                .labels(x_labels)
+                .style(t.muted()),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, top as f64])
+                .labels(vec!["0".to_string(), top.to_string()])
+                .style(t.muted()),
+        );
+    frame.render_widget(chart, chart_area);
+    let mut legend = Vec::new();
+    for (i, (key, _, symbol)) in SERIES.iter().enumerate() {
+        if i > 0 {
+            legend.push(Span::raw("  "));
+        }
+        legend.push(Span::styled(
+            format!("{symbol} {}", cat.t(key)),
+            t.series(i),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(legend)).wrap(Wrap { trim: true }),
+        legend_area,
+    );
+}
+
+/// The monthly series as numbers.
+fn draw_months(app: &App, report: &FlowReport, frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<8}{:>9}{:>9}{:>9}",
+            cat.t("flow_view.month"),
+            cat.t("flow_view.col_referrals"),
+            cat.t("flow_view.col_in"),
+            cat.t("flow_view.col_out"),
+        ),
+        t.column_header(),
+    )];
+    // The latest months matter most: when they do not all fit, show the end.
+    let room = (area.height as usize).saturating_sub(1);
+    let skip = report.monthly.len().saturating_sub(room);
+    for m in report.monthly.iter().skip(skip) {
+        lines.push(Line::styled(
+            format!(
+                "{:<8}{:>9}{:>9}{:>9}",
+                m.month, m.referrals, m.inflow, m.outflow
+            ),
+            t.text(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn days(cat: &Catalog, v: Option<i64>) -> String {
+    v.map(|d| cat.fill("flow_view.days", &[("days", d.to_string())]))
+        .unwrap_or_else(|| cat.t("tui.none").to_string())
+}
+
+/// One decimal, as `stroom report flow` gives it, in the text of `key`
+/// (which names it `{arg}`).
+fn tenths(cat: &Catalog, v: Option<f64>, key: &str, arg: &str) -> String {
+    v.map(|x| cat.fill(key, &[(arg, format!("{x:.1}"))]))
+        .unwrap_or_else(|| cat.t("tui.none").to_string())
+}
+
+/// Cuts `s` to `width` characters, marking the cut.
+pub(super) fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The figures of SPEC 4 in words and numbers, then the table per care
+/// type. Care types without any figure go first when room is short.
+fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> {
+    let cat = app.cat;
+    let t = &app.theme;
+    let row = |label: String, value: String| {
+        Line::from(vec![
+            Span::styled(
+                format!("{:<LABEL_WIDTH$}", fit(&label, LABEL_WIDTH)),
+                t.muted(),
+            ),
+            Span::styled(format!("{value:>VALUE_WIDTH$}"), t.text()),
+        ])
+    };
+    let mut lines = vec![
+        row(cat.t("flow_view.referrals").into(), r.referrals.to_string()),
+        row(cat.t("flow_view.inflow").into(), r.inflow.to_string()),
+        row(cat.t("flow_view.outflow").into(), r.outflow.to_string()),
+        row(
+            cat.t("flow_view.balance").into(),
+            tenths(cat, r.balance_pct, "flow_view.percent", "value"),
+        ),
+    ];
+    let (verdict, style) = match r.balance_pct {
+        None => ("flow_view.no_inflow", t.muted()),
+        Some(b) if b < 0.0 => ("flow_view.lags", t.urgent()),
+        Some(_) => ("flow_view.keeps_up", t.success()),
+    };
+    lines.push(Line::styled(format!("  {}", cat.t(verdict)), style));
+    lines.push(row(
+        cat.fill("flow_view.open_at_end", &[("date", r.to.to_string())]),
+        r.open_at_end.to_string(),
+    ));
+    lines.push(row(
+        cat.t("flow_view.mean_duration").into(),
+        tenths(cat, r.mean_duration_days, "flow_view.days", "days"),
+    ));
+    let b = &r.duration_bands;
+    lines.push(row(
+        cat.t("flow_view.bands").into(),
+        format!("{} · {} · {}", b.under_1y, b.from_1y_to_2y, b.over_2y),
+    ));
+    lines.push(row(
+        cat.t("flow_view.median_wait").into(),
+        days(cat, r.median_wait_to_care_days),
+    ));
+    lines.push(row(
+        cat.t("flow_view.p90_wait").into(),
+        days(cat, r.p90_wait_to_care_days),
+    ));
+    lines.push(Line::styled(
+        format!(
+            "{:<CARE_TYPE_WIDTH$}{:>4}{:>4}{:>5}",
+            fit(cat.t("flow_view.care_type"), CARE_TYPE_WIDTH),
+            cat.t("flow_view.col_in"),
+            cat.t("flow_view.col_out"),
+            cat.t("flow_view.col_open"),
+        ),
+        t.column_header(),
+    ));
+    let room = height.saturating_sub(lines.len());
+    let all: Vec<_> = r.by_care_type.iter().collect();
+    let busy = all
+        .iter()
+        .filter(|(_, f)| f.inflow + f.outflow + f.open_at_end > 0)
+        .count();
+    let show_zero = all.len() <= room || busy >= room;
+    for (care_type, f) in all {
+        if !show_zero && f.inflow + f.outflow + f.open_at_end == 0 {
+            continue;
+        }
+        lines.push(Line::styled(
+            format!(
+                "{:<CARE_TYPE_WIDTH$}{:>4}{:>4}{:>5}",
+                fit(cat.label("care_type", care_type.code()), CARE_TYPE_WIDTH),
+                f.inflow,
+                f.outflow,
+                f.open_at_end
+            ),
+            t.text(),
+        ));
+    }
+    lines
+}
+
+/// The letter that marks a stage in the cumulative view.
+fn mark(cat: &Catalog, stage: Stage) -> String {
+    cat.t(&format!("flow_view.mark_{}", stage.code()))
+        .to_string()
+}
+
+/// Per month end: the count in each open stage, the open total, the closed
+/// cases, and a bar of the open cases stacked by stage, each stage drawn
+/// with its own letter.
+fn draw_stages(app: &App, rows: &[StageCounts], frame: &mut Frame, area: Rect) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let legend: Vec<String> = OPEN_STAGES
+        .iter()
+        .map(|s| format!("{} {}", mark(cat, *s), cat.label("stage", s.code())))
+        .collect();
+    let mut lines = vec![Line::styled(
+        format!(
+            "{}: {}",
+            cat.t("flow_view.stages_title"),
+            legend.join(" · ")
+        ),
+        t.muted(),
+    )];
+    let mut head = format!("{:<11}", cat.t("flow_view.month_end"));
+    for s in OPEN_STAGES {
+        head.push_str(&format!("{:>4}", mark(cat, s)));
+    }
+    head.push_str(&format!(
+        "{:>6}{:>8}",
+        fit(cat.t("flow_view.col_open"), 5),
+        fit(cat.t("flow_view.col_closed"), 7)
+    ));
+    let numbers_width = head.chars().count();
+    lines.push(Line::styled(head, t.column_header()));
+    let bar_width = (area.width as usize).saturating_sub(numbers_width + 2);
+    let top = rows.iter().map(StageCounts::open).max().unwrap_or(0).max(1);
+    // The legend may wrap; the hint line takes one more.
+    let width = (area.width as usize).max(1);
+    let legend_rows = lines[0].width().div_ceil(width).max(1);
+    let room = (area.height as usize).saturating_sub(legend_rows + 2);
+    let skip = rows.len().saturating_sub(room);
+    for r in rows.iter().skip(skip) {
+        let mut text = r.on.to_string();
+        text.push(' ');
+        for s in OPEN_STAGES {
+            text.push_str(&format!("{:>4}", r.get(s)));
+        }
+        text.push_str(&format!("{:>6}{:>8}  ", r.open(), r.get(Stage::Closed)));
+        let mut spans = vec![Span::styled(text, t.text())];
+        // Cumulative rounding, so the segments add up to the open total's bar.
+        let mut before = 0;
+        let mut drawn = 0;
+        for (i, s) in OPEN_STAGES.iter().enumerate() {
+            before += r.get(*s);
+            let end = before * bar_width / top;
+            let cells = end - drawn;
+            drawn = end;
+            if cells > 0 {
+                spans.push(Span::styled(
+                    mark(cat, *s).repeat(cells),
+                    t.series(i).add_modifier(Modifier::REVERSED),
+                ));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::styled(cat.t("flow_view.stages_hint"), t.muted()));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
