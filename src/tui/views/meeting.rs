@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::agenda::AgendaItem;
 use crate::domain::{Signal, Status};
-use crate::minutes::reason_label;
 
 use super::super::app::App;
 use super::super::meeting::Facts;
@@ -170,12 +169,13 @@ fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
         t.title(false),
     )];
     // A case in triage is there for its section alone: a route is due.
-    let why: Vec<String> = item.reasons.iter().map(|r| reason_label(cat, r)).collect();
-    let why = if why.is_empty() {
-        cat.label("section", item.section.code()).to_string()
-    } else {
-        why.join("; ")
-    };
+    let why = app
+        .meeting
+        .minutes
+        .as_ref()
+        .map(|m| m.reasons_text(cat, item))
+        .filter(|w| !w.is_empty())
+        .unwrap_or_else(|| cat.label("section", item.section.code()).to_string());
     lines.push(Line::from(vec![
         Span::styled(format!("{} ", cat.t("meeting_view.why")), t.hint_key()),
         Span::styled(why, t.text()),
