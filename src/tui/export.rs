@@ -41,6 +41,12 @@ pub fn export_view(table: &ExportTable, path: &Path) -> Result<usize, Msg> {
         .mode(0o600)
         .open(path)
         .map_err(|e| io(&e))?;
+    // `mode` only applies to a new file: one written over is made private too.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| io(&e))?;
+    }
     file.write_all("\u{feff}".as_bytes()).map_err(|e| io(&e))?;
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(file);
     w.write_record(&table.columns).map_err(|e| io(&e))?;
