@@ -53,6 +53,9 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("old\n") && text.ends_with(" start\n"), "{text}");
+        assert!(
+            text.starts_with("old\n") && text.ends_with(" start\n"),
+            "{text}"
+        );
     }
 }
