@@ -130,6 +130,38 @@ mod tests {
     }
 
     #[test]
+    fn a_version_2_database_gains_the_access_log_and_keeps_its_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &crate::store::schema::migrations()[..2] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.pragma_update(None, "application_id", crate::store::schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO cases (case_ref, referred_on, referrer, urgency, stage, stage_since, version) \
+                 VALUES ('2025-0007', '2025-03-01', 'gp', 'regular', 'referred', '2025-03-01', 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        assert_eq!(store.count_cases().unwrap(), 1);
+        store
+            .log_access(AccessAction::ViewCase, Some("2025-0007"), None, "anna")
+            .unwrap();
+        assert_eq!(store.access_log(&AccessFilter::default()).unwrap().len(), 1);
+    }
+
+    #[test]
     fn every_action_is_accepted_by_the_schema() {
         let (_dir, mut store) = store();
         for a in AccessAction::ALL {
