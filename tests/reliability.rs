@@ -802,3 +802,50 @@ fn nothing_in_stroom_talks_to_the_network() {
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+/// On a terminal, a purge asks and goes ahead only on "ja" or "yes". Runs
+/// under `script` (a pseudo-terminal) where it is installed.
+#[test]
+fn on_a_terminal_a_purge_asks_first() {
+    let team = Team::new();
+    team.fill();
+    if !Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("script(1) not available: the confirmation is covered by the unit test only");
+        return;
+    }
+    let purge = |answer: &str| {
+        let command = format!(
+            "{} purge --closed-before 2026-01-01",
+            env!("CARGO_BIN_EXE_stroom")
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("STROOM_DB", &team.db)
+            .env("STROOM_TODAY", TODAY)
+            .env("STROOM_LANG", "en")
+            .env("STROOM_CONFIG", team.path("no-config.toml"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), text(&out.stdout))
+    };
+    let (code, shown) = purge("j\n");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("2 case(s) closed before 2026-01-01?"),
+        "{shown}"
+    );
+    assert!(shown.contains("Nothing was removed."), "{shown}");
+    assert!(team.store().case("O1").unwrap().name.is_some());
+    let (code, shown) = purge("ja\n");
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(team.store().case("O1").unwrap().name.is_none());
+}
