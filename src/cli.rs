@@ -11,7 +11,7 @@ use crate::context::{Context, Overrides};
 use crate::domain::dates::parse_date;
 use crate::domain::{Assignment, Move, Msg, ReviewInput, Status};
 use crate::i18n::Catalog;
-use crate::store::NewReferral;
+use crate::store::{AccessAction, NewReferral};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -90,6 +90,12 @@ pub enum Command {
         planned_end: Option<String>,
         #[arg(long)]
         reason: Option<String>,
+        /// Refuse the change (exit 1, nothing written) unless the case is
+        /// still at version N: a script or a second coordinator that read the
+        /// case earlier gets a clear refusal instead of silently overwriting a
+        /// colleague's change. `stroom show REF` prints the version.
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     /// Record a stoplight review: precondition=status (ok, partial, missing, na).
     Review {
@@ -101,6 +107,12 @@ pub enum Command {
         next: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// Refuse the change (exit 1, nothing written) unless the case is
+        /// still at version N: a script or a second coordinator that read the
+        /// case earlier gets a clear refusal instead of silently overwriting a
+        /// colleague's change. `stroom show REF` prints the version.
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     /// Change fields: name, birth_date, urgency, worker, provider,
     /// planned_end_on, bridging_care, escalated.
@@ -110,6 +122,12 @@ pub enum Command {
         assignments: Vec<String>,
         #[arg(long)]
         on: Option<String>,
+        /// Refuse the change (exit 1, nothing written) unless the case is
+        /// still at version N: a script or a second coordinator that read the
+        /// case earlier gets a clear refusal instead of silently overwriting a
+        /// colleague's change. `stroom show REF` prints the version.
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     /// Record a case-review decision.
     Decide {
@@ -120,11 +138,48 @@ pub enum Command {
         owner: Option<String>,
         #[arg(long)]
         on: Option<String>,
+        /// Refuse the change (exit 1, nothing written) unless the case is
+        /// still at version N: a script or a second coordinator that read the
+        /// case earlier gets a clear refusal instead of silently overwriting a
+        /// colleague's change. `stroom show REF` prints the version.
+        #[arg(long = "if-version", value_name = "N")]
+        if_version: Option<i64>,
     },
     /// Consistent copy of the live database.
     Backup { file: PathBuf },
     /// Integrity and consistency check of the database.
     Check,
+    /// One case's current state and version, as JSON (no name or birth date
+    /// unless --with-names, which the access log records).
+    Show {
+        case_ref: String,
+        #[arg(long)]
+        with_names: bool,
+    },
+    /// The access log: who viewed, exported or purged personal data, when.
+    Audit {
+        /// Only the rows of this case.
+        #[arg(long = "case", value_name = "REF")]
+        case_ref: Option<String>,
+        /// Only rows recorded on or after this (UTC) date.
+        #[arg(long)]
+        since: Option<String>,
+        /// text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Remove for good the name and birth date of cases closed before a
+    /// date; the facts (dates, codes, history) stay, so figures stay right.
+    Purge {
+        #[arg(long, value_name = "D")]
+        closed_before: String,
+        /// Say how many cases it would touch; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Waitlist and stoplight snapshots, meeting minutes.
     Export {
         #[command(subcommand)]
@@ -166,6 +221,10 @@ pub enum ExportCommand {
         format: String,
         #[arg(long)]
         with_names: bool,
+        /// Why names are exported (recorded in the access log); asked for
+        /// when missing and stdin is a terminal.
+        #[arg(long, requires = "with_names")]
+        reason: Option<String>,
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
@@ -177,9 +236,14 @@ pub struct ExportOut {
     /// csv, json, md or xlsx.
     #[arg(long, default_value = "csv")]
     pub format: String,
-    /// Include names and birth dates (personal data).
+    /// Include names and birth dates (personal data); the access log
+    /// records the export.
     #[arg(long)]
     pub with_names: bool,
+    /// Why names are exported (recorded in the access log); asked for when
+    /// missing and stdin is a terminal.
+    #[arg(long, requires = "with_names")]
+    pub reason: Option<String>,
     /// Write to this file (readable by you only) instead of stdout.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
@@ -289,6 +353,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             provider,
             planned_end,
             reason,
+            if_version,
         } => {
             let req = Move {
                 to: Some(stage.parse()?),
@@ -301,7 +366,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let on = date_or_today(ctx, &on)?;
             let case = ctx
                 .open_store()?
-                .move_case(&case_ref, &req, on, ctx.today, &ctx.actor, None)?;
+                .move_case(&case_ref, &req, on, ctx.today, &ctx.actor, if_version)?;
             println!(
                 "{}",
                 cat.fill(
@@ -320,6 +385,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             on,
             next,
             note,
+            if_version,
         } => {
             let input = ReviewInput {
                 statuses: parse_statuses(&statuses)?,
@@ -328,9 +394,9 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             };
             let on = date_or_today(ctx, &on)?;
             let codes = ctx.config.precondition_codes();
-            let review = ctx
-                .open_store()?
-                .record_review(&case_ref, on, &input, ctx.today, &ctx.actor, &codes, None)?;
+            let review = ctx.open_store()?.record_review(
+                &case_ref, on, &input, ctx.today, &ctx.actor, &codes, if_version,
+            )?;
             println!(
                 "{}",
                 cat.fill(
@@ -347,6 +413,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             case_ref,
             assignments,
             on,
+            if_version,
         } => {
             let parsed = assignments
                 .iter()
@@ -355,7 +422,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let on = date_or_today(ctx, &on)?;
             let case = ctx
                 .open_store()?
-                .set_fields(&case_ref, &parsed, on, ctx.today, &ctx.actor, None)?;
+                .set_fields(&case_ref, &parsed, on, ctx.today, &ctx.actor, if_version)?;
             println!(
                 "{}",
                 cat.fill(
@@ -369,6 +436,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             text: decision,
             owner,
             on,
+            if_version,
         } => {
             let on = date_or_today(ctx, &on)?;
             ctx.open_store()?.record_decision(
@@ -378,7 +446,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 text(&owner).as_deref(),
                 ctx.today,
                 &ctx.actor,
-                None,
+                if_version,
             )?;
             println!(
                 "{}",
@@ -389,7 +457,10 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             );
         }
         Command::Backup { file } => {
-            let store = ctx.open_store()?;
+            let mut store = ctx.open_store()?;
+            // A backup holds every name: the access log says who made it.
+            let detail = file.display().to_string();
+            store.log_access(AccessAction::Backup, None, Some(&detail), &ctx.actor)?;
             store.backup_to(&file, &mut |_, _| {})?;
             println!(
                 "{}",
@@ -397,6 +468,20 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             );
         }
         Command::Check => return check(ctx),
+        Command::Show {
+            case_ref,
+            with_names,
+        } => crate::cli_audit::show(ctx, &case_ref, with_names)?,
+        Command::Audit {
+            case_ref,
+            since,
+            format,
+        } => crate::cli_audit::audit(ctx, case_ref, since.as_deref(), &format)?,
+        Command::Purge {
+            closed_before,
+            dry_run,
+            yes,
+        } => return crate::cli_audit::purge(ctx, &closed_before, dry_run, yes),
         Command::Export { what } => crate::cli_export::export(ctx, what)?,
         Command::Report { what } => crate::cli_export::report(ctx, what)?,
     }

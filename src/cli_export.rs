@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::cli::{ExportCommand, ExportOut, ReportCommand};
+use crate::cli_audit::log_named_export;
 use crate::context::Context;
 use crate::domain::dates::parse_date;
 use crate::domain::flow;
@@ -18,12 +19,14 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let queue: Option<Queue> = queue.as_deref().map(str::parse).transpose()?;
             let (format, options) = prepare(ctx, &out)?;
             let snapshot = snapshot(ctx, &as_of)?;
+            log_names(ctx, "waitlist", &out)?;
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let snapshot = snapshot(ctx, &as_of)?;
+            log_names(ctx, "stoplight", &out)?;
             if matches!(format, Format::Md | Format::Xlsx) {
                 // For people: compared with the previous six-weekly date.
                 let earlier = report::previous_date(snapshot.as_of);
@@ -41,6 +44,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             on,
             format,
             with_names,
+            reason,
             output,
         } => {
             let on = on
@@ -64,11 +68,28 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                         .arg("allowed", "md, json"));
                 }
             };
+            if with_names {
+                log_named_export(ctx, "meeting", &format, output.as_deref(), reason)?;
+            }
             write_output(&bytes, output.as_deref())?;
             announce(ctx, output.as_deref());
             Ok(())
         }
     }
+}
+
+/// An export with names is logged before it is written.
+fn log_names(ctx: &Context, what: &str, out: &ExportOut) -> Result<(), Msg> {
+    if !out.with_names {
+        return Ok(());
+    }
+    log_named_export(
+        ctx,
+        what,
+        &out.format,
+        out.output.as_deref(),
+        out.reason.clone(),
+    )
 }
 
 pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {

@@ -2,6 +2,7 @@
 //! everything; `main.rs` only hands over to `cli::main`.
 
 pub mod cli;
+mod cli_audit;
 mod cli_export;
 pub mod config;
 pub mod context;

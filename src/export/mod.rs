@@ -168,9 +168,32 @@ pub fn neutralise(s: &str) -> String {
 /// Removes control characters (terminal escape sequences among them) from
 /// text meant for a screen or a document.
 pub fn strip_controls(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    safe_text(s).into_owned()
+}
+
+/// Whether a character could steer a terminal or reorder what is shown:
+/// C0/C1 controls (ESC starts every escape sequence; OSC 52 would write the
+/// clipboard) and the bidirectional overrides that make text read
+/// differently from what it holds.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// User text (names, notes, decisions, workers, providers) made harmless for
+/// a terminal or a document: every control or bidi-override character
+/// becomes a space, so an escape sequence shows as inert text. The stored
+/// value keeps what was typed; only what is drawn is cleaned. Borrows when
+/// there is nothing to clean, which is nearly always.
+pub fn safe_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_unsafe_char) {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .map(|c| if is_unsafe_char(c) { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// A value as one line of text: lists joined with commas, objects as
@@ -206,5 +229,17 @@ mod tests {
     #[test]
     fn controls_are_stripped() {
         assert_eq!(strip_controls("a\u{1b}[31mb\n"), "a [31mb ");
+    }
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_are_made_inert() {
+        let hostile = "Daan\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}31m\u{202e}gnp.exe";
+        let shown = safe_text(hostile);
+        assert!(!shown.chars().any(is_unsafe_char), "{shown:?}");
+        assert_eq!(shown, "Daan [2J ]52;c;ZXZpbA==  31m gnp.exe");
+        assert!(matches!(
+            safe_text("Sanne de Vries"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

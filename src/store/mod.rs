@@ -2,6 +2,7 @@
 //! immediate transaction that appends its event row and updates the case's
 //! state, which is always the replay of its events.
 
+pub mod audit;
 mod backup;
 mod check;
 mod codec;
@@ -9,6 +10,7 @@ mod episodes;
 mod list;
 mod meeting;
 mod open;
+mod purge;
 pub mod schema;
 mod snapshot;
 mod stage_counts;
@@ -20,6 +22,7 @@ use rusqlite::Connection;
 
 use crate::domain::Msg;
 
+pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow};
 pub use stage_counts::StageCounts;
@@ -73,6 +76,13 @@ impl From<rusqlite::Error> for Msg {
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Msg::new("error.disk_full"),
             Some(ErrorCode::ReadOnly) => Msg::new("error.read_only").arg("path", "database"),
+            // Only after the busy timeout: another writer held the lock.
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                Msg::new("reliability.busy")
+            }
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Msg::new("reliability.corrupt").arg("reason", e)
+            }
             _ => Msg::new("error.database").arg("reason", e),
         }
     }

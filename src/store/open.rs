@@ -66,6 +66,11 @@ fn prepare_file(path: &Path) -> Result<bool> {
             if read.is_err() || &head != SQLITE_MAGIC {
                 return Err(Msg::new("error.not_sqlite").arg("path", &shown));
             }
+            // A file its owner made read-only stays untouched, also for a
+            // user (root, a backup service) whom the system would let write.
+            if meta.permissions().mode() & 0o200 == 0 {
+                return Err(Msg::new("error.read_only").arg("path", &shown));
+            }
             Ok(false)
         }
         Ok(meta) => {

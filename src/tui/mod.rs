@@ -58,14 +58,20 @@ fn terminal_error(e: io::Error) -> Msg {
 /// Raw mode, the alternate screen and mouse reports; a panic hook puts the
 /// terminal back before the panic message is printed.
 fn enter() -> io::Result<Term> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        leave();
-        previous(info);
-    }));
+    install_panic_hook(leave);
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Makes a panic anywhere (any thread) first run `restore`, then report
+/// as before: the person never sees a garbled, raw-mode terminal.
+pub fn install_panic_hook(restore: fn()) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
 }
 
 /// Restores the terminal; safe to call more than once.
@@ -128,4 +134,25 @@ fn event_loop(
     }
     app.log.line("quit");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static RESTORED: AtomicBool = AtomicBool::new(false);
+
+    fn restore() {
+        RESTORED.store(true, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn a_panic_restores_the_terminal_before_it_is_reported() {
+        super::install_panic_hook(restore);
+        let result = std::thread::spawn(|| panic!("boom in a view")).join();
+        // Put the default hook back for the other tests.
+        let _ = std::panic::take_hook();
+        assert!(result.is_err());
+        assert!(RESTORED.load(Ordering::SeqCst));
+    }
 }

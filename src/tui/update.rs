@@ -4,7 +4,7 @@
 
 use crate::domain::lifecycle::{allowed_moves, check_not_future, next_stage, plan_move};
 use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
-use crate::store::NewReferral;
+use crate::store::{AccessAction, NewReferral};
 
 use super::action::{Action, View};
 use super::app::{App, Mode, Tone};
@@ -219,7 +219,12 @@ impl App {
 
     fn open_case(&mut self) -> Step {
         if let Some(r) = self.target_case_ref() {
-            self.case_screen = Some(self.load_case_screen(&r)?);
+            let screen = self.load_case_screen(&r)?;
+            // NEN 7513: who opened whose file is logged before it is shown;
+            // a view that cannot be logged is not shown.
+            self.store
+                .log_access(AccessAction::ViewCase, Some(&r), None, &self.actor)?;
+            self.case_screen = Some(screen);
         }
         Ok(())
     }

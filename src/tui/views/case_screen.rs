@@ -74,7 +74,7 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
                 "",
                 cat.fill(
                     "tui.case.recorded",
-                    &[("actor", h.actor.clone()), ("at", h.recorded_at.clone())]
+                    &[("actor", shown(&h.actor)), ("at", h.recorded_at.clone())]
                 )
             ),
             t.muted(),
@@ -93,7 +93,9 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
 /// Every field of SPEC 1.1 with its value in words.
 fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
     let none = || cat.t("tui.none").to_string();
-    let text = |v: &Option<String>| v.clone().unwrap_or_else(none);
+    // User text is drawn through `safe_text`: an escape sequence in a name
+    // shows as inert characters instead of steering the terminal.
+    let text = |v: &Option<String>| v.as_deref().map(shown).unwrap_or_else(none);
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(none);
     let label = |kind: &str, code: Option<&str>| {
         code.map(|c| cat.label(kind, c).to_string())
@@ -156,9 +158,9 @@ pub fn describe(cat: &Catalog, screen: &CaseScreen, h: &HistoryEntry) -> String 
         Change::Decided { decision_id } => {
             match screen.decisions.iter().find(|d| d.id == *decision_id) {
                 Some(d) => {
-                    let mut s = cat.fill("tui.history.decided", &[("text", d.text.clone())]);
+                    let mut s = cat.fill("tui.history.decided", &[("text", shown(&d.text))]);
                     if let Some(o) = &d.owner {
-                        s.push_str(&cat.fill("tui.history.owner", &[("owner", o.clone())]));
+                        s.push_str(&cat.fill("tui.history.owner", &[("owner", shown(o))]));
                     }
                     s
                 }
@@ -191,7 +193,11 @@ fn describe_move(cat: &Catalog, m: &Move) -> String {
         "care_type",
         m.care_type.map(|t| t.code().to_string()),
     );
-    part("tui.history.provider", "provider", m.provider.clone());
+    part(
+        "tui.history.provider",
+        "provider",
+        m.provider.as_deref().map(shown),
+    );
     part(
         "tui.history.planned_end",
         "date",
@@ -216,9 +222,14 @@ fn describe_set(cat: &Catalog, f: &FieldChange) -> String {
             cat.t(if *b { "tui.yes" } else { "tui.no" }).to_string()
         }
         other => match other.value() {
-            Some(v) => v,
+            Some(v) => shown(&v),
             None => return cat.fill("tui.history.cleared", &[("field", field)]),
         },
     };
     cat.fill("tui.history.set", &[("field", field), ("value", value)])
+}
+
+/// Stored user text as it may be drawn.
+fn shown(s: &str) -> String {
+    crate::export::safe_text(s).into_owned()
 }

@@ -40,13 +40,13 @@ fn filter_line(app: &App) -> Vec<String> {
         parts.push(cat.fill("tui.filter.stage", &[("stage", s.code().to_string())]));
     }
     if let Some(w) = &f.worker {
-        parts.push(cat.fill("tui.filter.worker", &[("worker", w.clone())]));
+        parts.push(cat.fill("tui.filter.worker", &[("worker", shown(w))]));
     }
     if let Some(p) = &f.provider {
-        parts.push(cat.fill("tui.filter.provider", &[("provider", p.clone())]));
+        parts.push(cat.fill("tui.filter.provider", &[("provider", shown(p))]));
     }
     if let Some(s) = &f.search {
-        parts.push(cat.fill("tui.filter.search", &[("text", s.clone())]));
+        parts.push(cat.fill("tui.filter.search", &[("text", shown(s))]));
     }
     parts
 }
@@ -121,8 +121,9 @@ fn row<'a>(app: &'a App, c: &'a Case) -> Row<'a> {
         Cell::from(case_ref),
         Cell::from(cat.label("stage", c.stage.code())),
         urgency_cell(app, c.urgency),
-        Cell::from(c.worker.clone().unwrap_or_else(none)),
-        Cell::from(c.provider.clone().unwrap_or_else(none)),
+        // User text through `safe_text`: no escape sequence reaches the terminal.
+        Cell::from(c.worker.as_deref().map(shown).unwrap_or_else(none)),
+        Cell::from(c.provider.as_deref().map(shown).unwrap_or_else(none)),
         Cell::from(c.referred_on.to_string()),
         Cell::from(
             c.age_on(app.shown_date())
@@ -143,4 +144,9 @@ pub fn urgency_cell(app: &App, u: Urgency) -> Cell<'static> {
     } else {
         Cell::from(label)
     }
+}
+
+/// Stored user text as it may be drawn.
+fn shown(s: &str) -> String {
+    crate::export::safe_text(s).into_owned()
 }

@@ -51,7 +51,7 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(vec![
             Span::styled(app.cat.t("tui.search.prompt"), t.hint_key()),
             Span::raw(" "),
-            Span::styled(text.as_str(), t.text()),
+            Span::styled(crate::export::safe_text(text), t.text()),
             Span::styled(sym::CURSOR, t.hint_key()),
         ])
     } else if let Some(n) = &app.notice {
@@ -61,7 +61,11 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             Tone::Info => (t.text(), ""),
         };
         Line::from(Span::styled(
-            format!("{prefix}{}", app.cat.render(&n.msg)),
+            // A notice may quote user text (a provider, a pasted reference).
+            format!(
+                "{prefix}{}",
+                crate::export::safe_text(&app.cat.render(&n.msg))
+            ),
             style,
         ))
     } else {

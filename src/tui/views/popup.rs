@@ -55,8 +55,8 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 };
                 format!("{}{shown}{}", sym::CHOICE_LEFT, sym::CHOICE_RIGHT)
             }
-            _ if focused => format!("{}{}", f.value, sym::CURSOR),
-            _ => f.value.clone(),
+            _ if focused => format!("{}{}", crate::export::safe_text(&f.value), sym::CURSOR),
+            _ => crate::export::safe_text(&f.value).into_owned(),
         };
         let value_style = if focused { t.field_focus() } else { t.text() };
         let label = label_of(&f.label);

@@ -116,7 +116,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 urgency_cell(app, r.urgency),
                 Cell::from(wait),
                 Cell::from(cat.label("stage", r.stage.code()).to_string()),
-                Cell::from(r.worker.clone().unwrap_or_default()),
+                // User text through `safe_text`: no escape sequence reaches the terminal.
+                Cell::from(
+                    crate::export::safe_text(r.worker.as_deref().unwrap_or_default()).into_owned(),
+                ),
             ])
             .style(style)
         });
