@@ -623,3 +623,81 @@ fn an_empty_database_is_one_key_from_the_demo_team() {
     ui.act(&[Action::LoadDemo]);
     assert!(ui.screen().contains("alleen in een lege database"));
 }
+
+// ---- the stoplight board (view 3) and the review form ----
+
+/// Takes a referral through intake and triage into care at `provider`.
+fn into_care(store: &mut Store, case_ref: &str, started: &str, provider: &str, end: &str) {
+    use stroom::domain::{CareType, Route};
+    move_to(store, case_ref, Stage::Intake, started);
+    move_to(store, case_ref, Stage::Triage, started);
+    let decision = Move {
+        route: Some(Route::Ambulant),
+        care_type: Some(CareType::AmbulantProvider),
+        provider: Some(provider.into()),
+        planned_end_on: Some(d(end)),
+        ..Move::to(Stage::Waiting)
+    };
+    store
+        .move_case(case_ref, &decision, d(started), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, case_ref, Stage::InCare, started);
+}
+
+/// Records a review with every default precondition `ok`, except `others`.
+fn review(store: &mut Store, case_ref: &str, on: &str, others: &[(&str, stroom::domain::Status)]) {
+    use stroom::domain::{ReviewInput, Status};
+    let codes = Config::default().precondition_codes();
+    let mut statuses: std::collections::BTreeMap<String, Status> =
+        codes.iter().map(|c| (c.clone(), Status::Ok)).collect();
+    for (code, status) in others {
+        statuses.insert(code.to_string(), *status);
+    }
+    let input = ReviewInput {
+        statuses,
+        next_on: None,
+        note: None,
+    };
+    store
+        .record_review(case_ref, d(on), &input, d(TODAY), "seed", &codes, None)
+        .unwrap();
+}
+
+/// Three cases in care on 2026-11-22: 0001 at Horizon never reviewed with
+/// its end near (red), 0002 at Altra with housing being arranged (orange),
+/// 0003 at Horizon with everything in place (green).
+fn board_team(store: &mut Store) {
+    use stroom::domain::Status;
+    with_cases(&[
+        ("2026-06-01", "Anna"),
+        ("2026-10-01", "Bram"),
+        ("2026-10-01", "Anna"),
+    ])(store);
+    into_care(store, "2026-0001", "2026-07-01", "Horizon", "2027-01-10");
+    into_care(store, "2026-0002", "2026-11-01", "Altra", "2027-09-01");
+    into_care(store, "2026-0003", "2026-10-15", "Horizon", "2027-10-01");
+    review(
+        store,
+        "2026-0002",
+        "2026-11-10",
+        &[("housing", Status::Partial)],
+    );
+    review(store, "2026-0003", "2026-11-15", &[]);
+}
+
+#[test]
+fn stoplight_board_shows_lights_reasons_and_marks() {
+    let mut ui = Ui::new(Lang::En, 80, 24, board_team);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    let s = ui.screen();
+    println!("{s}");
+    ui.act(&[Action::CycleGrouping]);
+    println!("{}", ui.screen());
+    ui.act(&[Action::TogglePanel]);
+    println!("{}", ui.screen());
+    ui.act(&[Action::TogglePanel, Action::Review]);
+    println!("{}", ui.screen());
+    ui.act(&[Action::Back, Action::Open]);
+    println!("{}", ui.screen());
+    panic!();
+}

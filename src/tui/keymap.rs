@@ -16,6 +16,8 @@ pub enum Scope {
     Table,
     /// The Cases view only.
     Cases,
+    /// The stoplight board (view 3) only.
+    Stoplight,
     /// Changing the selected case (lists and the case screen).
     Edit,
     CaseScreen,
@@ -26,10 +28,11 @@ pub enum Scope {
 
 impl Scope {
     /// The order of the sections in the help popup.
-    pub const HELP_ORDER: [Scope; 8] = [
+    pub const HELP_ORDER: [Scope; 9] = [
         Scope::Global,
         Scope::Table,
         Scope::Cases,
+        Scope::Stoplight,
         Scope::Edit,
         Scope::CaseScreen,
         Scope::Form,
@@ -43,6 +46,7 @@ impl Scope {
             Scope::Global => "tui.scope.global",
             Scope::Table => "tui.scope.table",
             Scope::Cases => "tui.scope.cases",
+            Scope::Stoplight => "board_view.scope",
             Scope::Edit => "tui.scope.edit",
             Scope::CaseScreen => "tui.scope.case_screen",
             Scope::Form => "tui.scope.form",
@@ -203,6 +207,27 @@ pub const BINDINGS: &[Binding] = &[
     bind(K(KeyCode::Enter), Action::Open, "tui.key.open", Table, true),
     bind(C('/'), Action::Search, "tui.key.search", Cases, true),
     bind(C('f'), Action::Filter, "tui.key.filter", Cases, true),
+    bind(
+        C('r'),
+        Action::Review,
+        "board_view.key.review",
+        Stoplight,
+        true,
+    ),
+    bind(
+        C('s'),
+        Action::CycleGrouping,
+        "board_view.key.group",
+        Stoplight,
+        true,
+    ),
+    bind(
+        C('a'),
+        Action::TogglePanel,
+        "board_view.key.panel",
+        Stoplight,
+        true,
+    ),
     bind(C('m'), Action::MoveCase, "tui.key.move", Edit, true),
     bind(C('D'), Action::LoadDemo, "tui_demo.key", Table, false),
     bind(C('r'), Action::Review, "tui.key.review", Edit, false),

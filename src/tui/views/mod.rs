@@ -6,6 +6,7 @@ pub mod cases;
 pub mod chrome;
 pub mod placeholder;
 pub mod popup;
+pub mod stoplight;
 pub mod waitlist;
 
 use ratatui::Frame;
@@ -126,6 +127,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         None => match app.view {
             View::Waitlist => waitlist::draw(app, frame, a.body),
             View::Cases => cases::draw(app, frame, a.body),
+            View::Stoplight => stoplight::draw(app, frame, a.body),
             other => placeholder::draw(app, other, frame, a.body),
         },
     }
