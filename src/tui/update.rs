@@ -342,7 +342,7 @@ impl App {
     }
 
     fn open_export(&mut self) -> Step {
-        if !matches!(self.view, View::Waitlist | View::Cases) {
+        if !matches!(self.view, View::Waitlist | View::Cases | View::Stoplight) {
             return Err(Msg::new("tui.export.not_here"));
         }
         let path = default_file(&self.export_dir, self.view, self.shown_date());

@@ -348,6 +348,23 @@ fn draw_panel(app: &App, frame: &mut Frame, area: Rect) {
         ),
         t.text(),
     )];
+    let all = &c.now.all;
+    let change = report::red_change(all, Some(&c.previous.all))
+        .map_or(cat.t("present.not_applicable").to_string(), |x| {
+            present::points(cat, x)
+        });
+    lines.push(Line::styled(
+        cat.fill(
+            "board_view.panel_total",
+            &[
+                ("total", all.total.to_string()),
+                ("share", present::percent(cat, all.share_red_pct)),
+                ("change", change),
+                ("date", c.previous_on.to_string()),
+            ],
+        ),
+        t.text(),
+    ));
     lines.push(Line::default());
     lines.extend(tally_lines(
         app,
@@ -374,7 +391,9 @@ fn draw_panel(app: &App, frame: &mut Frame, area: Rect) {
             .to_string()
         },
     ));
-    let p = Paragraph::new(lines).scroll((app.board.panel_scroll, 0));
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((app.board.panel_scroll, 0));
     frame.render_widget(p, area);
 }
 
