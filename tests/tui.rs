@@ -724,8 +724,14 @@ fn stoplight_board_shows_lights_reasons_and_marks() {
         ),
         "{s}"
     );
+    // A click selects a case (row 9: the third case, under its heading);
+    // on a group heading it changes nothing.
+    ui.act(&[Action::Click { column: 5, row: 9 }]);
+    assert_eq!(ui.app.board.selected_row().unwrap().case_ref, "2026-0003");
+    ui.act(&[Action::Click { column: 5, row: 8 }, Action::ScrollUp]);
+    assert_eq!(ui.app.board.selected_row().unwrap().case_ref, "2026-0002");
     // Enter opens the case, its light at the top.
-    ui.act(&[Action::Down, Action::Open]);
+    ui.act(&[Action::Open]);
     let s = ui.screen();
     assert!(s.contains("Case 2026-0002 — In care"), "{s}");
     assert!(
