@@ -16,7 +16,7 @@ use crate::i18n::Catalog;
 
 mod sections;
 
-pub use sections::{PREVIOUS_DAYS, flow_report, previous_date, stoplight_report};
+pub use sections::{PREVIOUS_DAYS, flow_report, previous_date, red_change, stoplight_report};
 
 /// The columns of a waitlist row (SPEC 7.2), in order.
 pub const WAITLIST_COLUMNS: &[&str] = &[

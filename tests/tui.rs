@@ -1072,3 +1072,299 @@ fn an_earlier_meeting_date_and_tiny_windows() {
         }
     }
 }
+
+// ---- the stoplight board (view 3) and the review form ----
+
+/// Takes a referral through intake and triage into care at `provider`.
+fn into_care(store: &mut Store, case_ref: &str, started: &str, provider: &str, end: &str) {
+    use stroom::domain::{CareType, Route};
+    move_to(store, case_ref, Stage::Intake, started);
+    move_to(store, case_ref, Stage::Triage, started);
+    let decision = Move {
+        route: Some(Route::Ambulant),
+        care_type: Some(CareType::AmbulantProvider),
+        provider: Some(provider.into()),
+        planned_end_on: Some(d(end)),
+        ..Move::to(Stage::Waiting)
+    };
+    store
+        .move_case(case_ref, &decision, d(started), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, case_ref, Stage::InCare, started);
+}
+
+/// Records a review with every default precondition `ok`, except `others`.
+fn review(store: &mut Store, case_ref: &str, on: &str, others: &[(&str, stroom::domain::Status)]) {
+    use stroom::domain::{ReviewInput, Status};
+    let codes = Config::default().precondition_codes();
+    let mut statuses: std::collections::BTreeMap<String, Status> =
+        codes.iter().map(|c| (c.clone(), Status::Ok)).collect();
+    for (code, status) in others {
+        statuses.insert(code.to_string(), *status);
+    }
+    let input = ReviewInput {
+        statuses,
+        next_on: None,
+        note: None,
+    };
+    store
+        .record_review(case_ref, d(on), &input, d(TODAY), "seed", &codes, None)
+        .unwrap();
+}
+
+/// Three cases in care on 2026-11-22: 0001 at Horizon never reviewed with
+/// its end near (red), 0002 at Altra with housing being arranged (orange),
+/// 0003 at Horizon with everything in place (green).
+fn board_team(store: &mut Store) {
+    use stroom::domain::Status;
+    with_cases(&[
+        ("2026-06-01", "Anna"),
+        ("2026-10-01", "Bram"),
+        ("2026-10-01", "Anna"),
+    ])(store);
+    into_care(store, "2026-0001", "2026-07-01", "Horizon", "2027-01-10");
+    into_care(store, "2026-0002", "2026-11-01", "Altra", "2027-09-01");
+    into_care(store, "2026-0003", "2026-10-15", "Horizon", "2027-10-01");
+    review(
+        store,
+        "2026-0002",
+        "2026-11-10",
+        &[("housing", Status::Partial)],
+    );
+    review(store, "2026-0003", "2026-11-15", &[]);
+}
+
+#[test]
+fn stoplight_board_shows_lights_reasons_and_marks() {
+    let mut ui = Ui::new(Lang::En, 80, 24, board_team);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    let s = ui.screen();
+    assert!(s.contains("┌Stoplight · by colour─"), "{s}");
+    assert!(
+        s.contains("│In care 3 · ● Green 1 · ▲ Orange 1 · ■ Red 1 · share red 33.3%"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Light ").contains("Preconditions Next review Why"),
+        "{s}"
+    );
+    assert!(s.contains("│■ Red (1)"), "{s}");
+    assert!(
+        line_with(&s, "2026-0001").starts_with(
+            "│■ Red    2026-0001 ✗ ✗ ✗ ✗ ✗ ✗ ✗ –           7 preconditions missing, end in …│"
+        ),
+        "cut with an ellipsis at 80 columns:\n{s}"
+    );
+    assert!(
+        line_with(&s, "2026-0002")
+            .contains("▲ Orange 2026-0002 ✓ ~ ✓ ✓ ✓ ✓ ✓ 2026-12-10  housing being arranged"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "2026-0003")
+            .contains("● Green  2026-0003 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15  all in place"),
+        "{s}"
+    );
+    // The selected case's reasons in full under the list.
+    assert!(
+        flat(&s).contains(
+            "2026-0001 · Horizon · Anna: 7 preconditions missing, end in 7 weeks; \
+             no review yet, 5 months in care"
+        ),
+        "{s}"
+    );
+    // A click selects a case (row 9: the third case, under its heading);
+    // on a group heading it changes nothing.
+    ui.act(&[Action::Click { column: 5, row: 9 }]);
+    assert_eq!(ui.app.board.selected_row().unwrap().case_ref, "2026-0003");
+    ui.act(&[Action::Click { column: 5, row: 8 }, Action::ScrollUp]);
+    assert_eq!(ui.app.board.selected_row().unwrap().case_ref, "2026-0002");
+    // Enter opens the case, its light at the top.
+    ui.act(&[Action::Open]);
+    let s = ui.screen();
+    assert!(s.contains("Case 2026-0002 — In care"), "{s}");
+    assert!(
+        s.contains("│Stoplight ▲ Orange: housing being arranged"),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "│Preconditions ✓ ~ ✓ ✓ ✓ ✓ ✓   (✓ Present  ~ Being arranged  ✗ Missing  – N/a)"
+        ),
+        "{s}"
+    );
+}
+
+#[test]
+fn stoplight_groups_by_provider_and_compares_six_weeks_back() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, board_team);
+    ui.act(&[Action::Show(View::Stoplight), Action::CycleGrouping]);
+    let s = ui.screen();
+    assert!(s.contains("┌Stoplicht · per zorgaanbieder─"), "{s}");
+    let rows: Vec<&str> = s
+        .lines()
+        .skip(4)
+        .take(5)
+        .map(|l| l.trim_matches('│').trim_end())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Altra (1) · ● 0  ▲ 1  ■ 0",
+            "▲ Oranje 2026-0002 ✓ ~ ✓ ✓ ✓ ✓ ✓ 2026-12-10 woonplek in gang",
+            "Horizon (2) · ● 1  ▲ 0  ■ 1",
+            "■ Rood   2026-0001 ✗ ✗ ✗ ✗ ✗ ✗ ✗ –          7 randvoorwaarden ontbreken, eind…",
+            "● Groen  2026-0003 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 alles op orde",
+        ],
+        "{s}"
+    );
+    // The overview for the municipality: share red per provider and its
+    // change since six weeks earlier (2026-10-11, when only 0001 was in
+    // care at Horizon, and red: 100 %).
+    ui.act(&[Action::TogglePanel]);
+    let s = ui.screen();
+    assert!(
+        flat(&s).contains(
+            "Peildatum 2026-11-22, vergeleken met de vorige zeswekelijkse peildatum 2026-10-11. \
+             In zorg 3, aandeel rood 33,3 % (-66,7 procentpunt sinds 2026-10-11)."
+        ),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Per zorgaanbieder")
+            .contains("In zorg    ●    ▲    ■   % rood  sinds 2026-10-11"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Altra").contains("1    0    1    0    0,0 %  n.v.t."),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Horizon").contains("2    1    0    1   50,0 %  -50,0 procentpunt"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "Ambulant bij aanbieder")
+            .contains("3    1    1    1   33,3 %  -66,7 procentpunt"),
+        "{s}"
+    );
+    ui.act(&[Action::TogglePanel]);
+    assert!(ui.screen().contains("Horizon (2)"));
+}
+
+#[test]
+fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
+    let mut ui = Ui::new(Lang::En, 80, 24, board_team);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    assert!(line_with(&ui.screen(), "2026-0001").contains("■ Red    2026-0001"));
+    ui.act(&[Action::Review]);
+    let s = ui.screen();
+    assert!(s.contains("Stoplight review of case 2026-0001"), "{s}");
+    // Never reviewed: every precondition starts as missing, as the rules
+    // count it; the next review is a month after the review date.
+    assert!(line_with(&s, "Housing").contains("◂ Missing ▸"), "{s}");
+    assert!(
+        line_with(&s, "│  Next review").contains("2026-12-22"),
+        "{s}"
+    );
+    assert!(
+        s.contains("│Now:          ■ Red: 7 preconditions missing, end in 7 weeks; no"),
+        "{s}"
+    );
+    assert!(
+        s.contains("│After saving: ■ Red: 7 preconditions missing, end in 7 weeks "),
+        "{s}"
+    );
+    // A back-dated review: the next review date follows.
+    ui.erase(10).typ("2026-11-20");
+    assert!(line_with(&ui.screen(), "│  Next review").contains("2026-12-20"));
+    // One key steps a status: missing → n/a → present.
+    ui.act(&[Action::NextField]).typ("  ");
+    let s = ui.screen();
+    assert!(
+        line_with(&s, "Follow-up care").contains("◂ Present ▸"),
+        "{s}"
+    );
+    assert!(
+        s.contains("│After saving: ■ Red: 6 preconditions missing, end in 7 weeks "),
+        "{s}"
+    );
+    for _ in 0..6 {
+        ui.act(&[Action::NextField]).typ("  ");
+    }
+    let s = ui.screen();
+    assert!(s.contains("│Now:          ■ Red:"), "{s}");
+    assert!(s.contains("│After saving: ● Green: all in place"), "{s}");
+    ui.act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(!s.contains("Next review   "), "the form closed:\n{s}");
+    assert!(
+        s.contains("Stoplight review of case 2026-0001 on 2026-11-20 recorded;"),
+        "{s}"
+    );
+    assert!(
+        line_with(&s, "2026-0001")
+            .contains("● Green  2026-0001 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-20  all in place"),
+        "{s}"
+    );
+    assert!(
+        s.contains("In care 3 · ● Green 2 · ▲ Orange 1 · ■ Red 0 · share red 0.0%"),
+        "{s}"
+    );
+    assert!(
+        ui.app.board.selected_row().unwrap().case_ref == "2026-0001",
+        "the reviewed case stays selected"
+    );
+}
+
+#[test]
+fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
+    let mut ui = Ui::new(Lang::En, 80, 24, board_team);
+    ui.act(&[Action::Show(View::Stoplight), Action::Review]);
+    assert!(ui.screen().contains("│Now:          ■ Red:"));
+    // A colleague records a review of the same case meanwhile.
+    let mut other = Store::open(&ui.db).unwrap();
+    review(&mut other, "2026-0001", "2026-11-21", &[]);
+    ui.act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(
+        flat(&s).contains("Case 2026-0001 was changed by someone else in the meantime;"),
+        "{s}"
+    );
+    // The form stays, now measured against the colleague's review.
+    assert!(s.contains("Stoplight review of case 2026-0001"), "{s}");
+    assert!(s.contains("│Now:          ● Green: all in place"), "{s}");
+    assert!(
+        s.contains("│After saving: ■ Red: 7 preconditions missing"),
+        "{s}"
+    );
+    assert_eq!(
+        Store::open(&ui.db).unwrap().reviews(1).unwrap().len(),
+        1,
+        "only the colleague's review is stored"
+    );
+    ui.act(&[Action::Back]);
+    assert!(line_with(&ui.screen(), "2026-0001").contains("● Green  2026-0001"));
+}
+
+#[test]
+fn stoplight_export_writes_the_municipality_report_or_the_rows() {
+    let mut ui = Ui::new(Lang::En, 80, 24, board_team);
+    ui.act(&[Action::Show(View::Stoplight), Action::Export]);
+    assert!(ui.screen().contains("stroom-stoplight-2026-11-22.csv"));
+    ui.erase(3).typ("md").act(&[Action::Submit]);
+    let s = ui.screen();
+    assert!(s.contains("3 rows exported to "), "{s}");
+    let md =
+        std::fs::read_to_string(ui.app.export_dir.join("stroom-stoplight-2026-11-22.md")).unwrap();
+    assert!(md.contains("-66.7 pp"), "{md}");
+    assert!(md.contains("housing being arranged"), "{md}");
+    ui.act(&[Action::Export, Action::Submit]);
+    let csv =
+        std::fs::read_to_string(ui.app.export_dir.join("stroom-stoplight-2026-11-22.csv")).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}case_ref;color;reasons;criteria;last_review_on"),
+        "{csv}"
+    );
+    assert!(csv.contains("2026-0002;orange;partial;"), "{csv}");
+}

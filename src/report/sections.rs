@@ -114,7 +114,7 @@ pub fn stoplight_report(
 
 /// The change in share red, in percentage points, from the shown (rounded)
 /// figures so a reader can check it; None when the group had no cases then.
-fn red_change<K>(now: &ColorTally<K>, then: Option<&ColorTally<K>>) -> Option<f64> {
+pub fn red_change<K>(now: &ColorTally<K>, then: Option<&ColorTally<K>>) -> Option<f64> {
     let then = then.filter(|t| t.total > 0)?;
     let tenths = |x: f64| (x * 10.0).round();
     Some((tenths(now.share_red_pct) - tenths(then.share_red_pct)) / 10.0)

@@ -63,6 +63,12 @@ pub enum Action {
     Export,
     /// Fill an empty database with the demo team.
     LoadDemo,
+    /// The stoplight board: group by the next of colour, provider, care
+    /// type, worker.
+    CycleGrouping,
+    /// The stoplight board: show or hide the aggregate per provider and care
+    /// type.
+    TogglePanel,
     Help,
     // The Flow view: the period shown and what is drawn.
     PeriodEarlier,

@@ -14,6 +14,7 @@ use crate::i18n::{Catalog, Lang};
 use crate::store::{DecisionRow, HistoryEntry, Store};
 
 use super::action::View;
+use super::board::{BoardState, ReviewDraft};
 use super::case_list::{CaseList, Scroll};
 use super::flow::FlowState;
 use super::forms::Form;
@@ -82,6 +83,10 @@ pub struct App {
     pub waitlist: WaitlistState,
     pub flow: FlowState,
     pub meeting: MeetingState,
+    /// View 3: the stoplight board.
+    pub board: BoardState,
+    /// The open review form's case reviews, for its live preview.
+    pub review_draft: Option<ReviewDraft>,
     /// All cases as of the shown date, loaded only for views that need it.
     pub snapshot: Option<Snapshot>,
     pub case_screen: Option<CaseScreen>,
@@ -117,6 +122,8 @@ impl App {
             waitlist: WaitlistState::default(),
             flow: FlowState::default(),
             meeting: MeetingState::default(),
+            board: BoardState::default(),
+            review_draft: None,
             snapshot: None,
             case_screen: None,
             form: None,
@@ -171,6 +178,9 @@ impl App {
             Mode::View(View::Meeting) => {
                 vec![Scope::Table, Scope::Meeting, Scope::Edit, Scope::Global]
             }
+            Mode::View(View::Stoplight) => {
+                vec![Scope::Table, Scope::Stoplight, Scope::Edit, Scope::Global]
+            }
             Mode::View(v) if v.has_table() => vec![Scope::Table, Scope::Edit, Scope::Global],
             Mode::View(_) => vec![Scope::Global],
         }
@@ -189,8 +199,8 @@ impl App {
     }
 
     /// Whether the shown data needs every case as of the shown date.
-    fn needs_snapshot(&self) -> bool {
-        self.as_of.is_some() || self.view == View::Waitlist
+    pub(super) fn needs_snapshot(&self) -> bool {
+        self.as_of.is_some() || matches!(self.view, View::Waitlist | View::Stoplight)
     }
 
     /// Loads what the current view shows, keeping the selection.
@@ -227,6 +237,9 @@ impl App {
             let height = self.waitlist_height();
             let len = self.waitlist.rows.len();
             self.waitlist.scroll.select(keep, len, height);
+        }
+        if self.view == View::Stoplight {
+            self.load_board(anchor.as_deref())?;
         }
         if let Some(screen) = &self.case_screen {
             let case_ref = screen.case.case_ref.clone();
@@ -330,6 +343,7 @@ impl App {
                 .get(self.waitlist.scroll.selected)
                 .map(|r| r.case_ref.clone()),
             View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
+            View::Stoplight => self.board.selected_row().map(|r| r.case_ref.clone()),
             _ => None,
         }
     }

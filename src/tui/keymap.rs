@@ -20,6 +20,8 @@ pub enum Scope {
     Flow,
     /// The Case review view.
     Meeting,
+    /// The stoplight board (view 3) only.
+    Stoplight,
     /// Changing the selected case (lists and the case screen).
     Edit,
     CaseScreen,
@@ -30,10 +32,11 @@ pub enum Scope {
 
 impl Scope {
     /// The order of the sections in the help popup.
-    pub const HELP_ORDER: [Scope; 10] = [
+    pub const HELP_ORDER: [Scope; 11] = [
         Scope::Global,
         Scope::Table,
         Scope::Cases,
+        Scope::Stoplight,
         Scope::Flow,
         Scope::Meeting,
         Scope::Edit,
@@ -51,6 +54,7 @@ impl Scope {
             Scope::Cases => "tui.scope.cases",
             Scope::Flow => "flow_view.scope",
             Scope::Meeting => "meeting_view.scope",
+            Scope::Stoplight => "board_view.scope",
             Scope::Edit => "tui.scope.edit",
             Scope::CaseScreen => "tui.scope.case_screen",
             Scope::Form => "tui.scope.form",
@@ -272,6 +276,27 @@ pub const BINDINGS: &[Binding] = &[
         Action::MeetingDate,
         "meeting_view.key_date",
         Meeting,
+        true,
+    ),
+    bind(
+        C('r'),
+        Action::Review,
+        "board_view.key.review",
+        Stoplight,
+        true,
+    ),
+    bind(
+        C('s'),
+        Action::CycleGrouping,
+        "board_view.key.group",
+        Stoplight,
+        true,
+    ),
+    bind(
+        C('a'),
+        Action::TogglePanel,
+        "board_view.key.panel",
+        Stoplight,
         true,
     ),
     bind(C('m'), Action::MoveCase, "tui.key.move", Edit, true),

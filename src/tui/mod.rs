@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod board;
 pub mod case_list;
 pub mod export;
 pub mod flow;

@@ -8,9 +8,10 @@ use crate::store::{AccessAction, NewReferral};
 
 use super::action::{Action, View};
 use super::app::{App, Mode, Tone};
-use super::export::{case_list_document, default_file, export_view};
-use super::forms::{Field, FieldId, Form, Label, Purpose, move_fields, move_request};
+use super::export::{case_list_document, default_file, export_view, format_for};
+use super::forms::{Field, FieldId, Form, Purpose, move_fields, move_request};
 use super::views;
+use crate::export::Format;
 
 type Step = Result<(), Msg>;
 
@@ -22,6 +23,7 @@ impl App {
                 self.width = width;
                 self.height = height;
                 self.after(|app| app.fit_to_screen());
+                self.fit_board();
                 return true;
             }
             Action::Quit => {
@@ -76,6 +78,11 @@ impl App {
     }
 
     fn step_view(&mut self, action: Action) -> Step {
+        if self.view == View::Stoplight {
+            if let Some(result) = self.step_board(action) {
+                return result;
+            }
+        }
         match action {
             Action::Show(v) => self.show(v),
             Action::Up | Action::ScrollUp => self.move_selection(-1),
@@ -164,7 +171,7 @@ impl App {
     fn show(&mut self, view: View) -> Step {
         self.view = view;
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
-        if view == View::Waitlist || self.as_of.is_some() {
+        if self.needs_snapshot() {
             self.load_view_data(anchor)
         } else {
             self.load_view_extras()
@@ -334,32 +341,8 @@ impl App {
     fn open_review(&mut self) -> Step {
         self.refuse_in_past()?;
         let case = self.store.case(&self.target()?)?;
-        let mut fields = vec![Field::date(
-            FieldId::On,
-            "tui.form.on",
-            Some(self.today),
-            true,
-        )];
-        for (i, p) in self.config.preconditions.iter().enumerate() {
-            fields.push(
-                Field::choice(
-                    FieldId::Precondition(i),
-                    "",
-                    "status",
-                    Status::codes().into_iter().map(String::from),
-                    Some("tui.form.unchanged"),
-                    None,
-                )
-                .with_label(Label::Text(p.label(self.lang).to_string())),
-            );
-        }
-        fields.push(Field::date(
-            FieldId::Next,
-            "tui.form.next_review",
-            None,
-            false,
-        ));
-        fields.push(Field::text(FieldId::Note, "tui.form.note", None));
+        let reviews = self.store.reviews(case.id)?;
+        let fields = self.review_fields(&case, reviews);
         let title = Msg::new("tui.form.review_title").arg("case", &case.case_ref);
         self.open_form(Form::new(Purpose::Review { case }, title, fields));
         Ok(())
@@ -394,7 +377,7 @@ impl App {
     }
 
     fn open_export(&mut self) -> Step {
-        if !matches!(self.view, View::Waitlist | View::Cases) {
+        if !matches!(self.view, View::Waitlist | View::Cases | View::Stoplight) {
             return Err(Msg::new("tui.export.not_here"));
         }
         let path = default_file(&self.export_dir, self.view, self.shown_date());
@@ -485,6 +468,9 @@ impl App {
             let fields = move_fields(case, to, form.parsed(FieldId::Route), today);
             form.replace_fields(fields);
         }
+        if let (Purpose::Review { .. }, FieldId::On) = (&form.purpose, id) {
+            self.follow_review_date();
+        }
         self.check_form();
     }
 
@@ -511,7 +497,9 @@ impl App {
             Purpose::Move { case } => {
                 move_request(form).and_then(|(m, on)| plan_move(case, &m, on, today).map(|_| ()))
             }
-            Purpose::Review { .. } => not_future(FieldId::On),
+            Purpose::Review { .. } => {
+                not_future(FieldId::On).and_then(|_| App::check_review_dates(form))
+            }
             Purpose::TimeTravel => not_future(FieldId::AsOf),
             Purpose::MeetingDate => not_future(FieldId::On),
             _ => Ok(()),
@@ -714,8 +702,11 @@ impl App {
             }
             Purpose::Review { case }
             | Purpose::Worker { case }
-            | Purpose::Decision { case, .. } => *case = fresh,
+            | Purpose::Decision { case, .. } => *case = fresh.clone(),
             _ => {}
+        }
+        if matches!(form.purpose, Purpose::Review { .. }) {
+            self.refresh_review_draft(&fresh)?;
         }
         self.check_form();
         if let Some(form) = self.form.as_mut() {
@@ -767,8 +758,13 @@ impl App {
             .form()
             .text(FieldId::File)
             .ok_or_else(|| Msg::new("tui.form.required"))?;
-        let table = self.export_table(view)?;
-        let count = export_view(&table, std::path::Path::new(&path))?;
+        let file = std::path::Path::new(&path);
+        let count = match (view, format_for(file)) {
+            (View::Stoplight, format @ (Format::Md | Format::Xlsx)) => {
+                self.write_board_report(file, format)?
+            }
+            _ => export_view(&self.export_table(view)?, file)?,
+        };
         self.form = None;
         let msg = Msg::new("tui.export.done")
             .arg("count", count)

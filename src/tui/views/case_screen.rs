@@ -24,7 +24,8 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
             ("stage", c.stage.code().to_string()),
         ],
     );
-    let mut lines: Vec<Line> = Vec::new();
+    // For a case in care, its light comes first.
+    let mut lines: Vec<Line> = super::stoplight::case_lines(app, screen);
     let fields = fields(cat, c);
     // As wide as the longest label, so no value runs into its label.
     let label_w = fields

@@ -6,8 +6,8 @@ pub mod cases;
 pub mod chrome;
 pub mod flow;
 pub mod meeting;
-pub mod placeholder;
 pub mod popup;
+pub mod stoplight;
 pub mod waitlist;
 
 use ratatui::Frame;
@@ -130,7 +130,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
             View::Cases => cases::draw(app, frame, a.body),
             View::Flow => flow::draw(app, frame, a.body),
             View::Meeting => meeting::draw(app, frame, a.body),
-            other => placeholder::draw(app, other, frame, a.body),
+            View::Stoplight => stoplight::draw(app, frame, a.body),
         },
     }
     chrome::draw_status(app, frame, a.status);

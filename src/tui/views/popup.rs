@@ -10,6 +10,20 @@ use super::super::forms::{Form, Input, Label};
 use super::super::keymap::{QUIT_KEY, Scope, help_for};
 use super::sym;
 
+/// Room a choice needs after its label: focus mark, space and
+/// "◂ Being arranged ▸".
+const LONGEST_VALUE: usize = 22;
+
+/// `s` cut to `w` characters, an ellipsis marking the cut.
+fn cut(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// A rectangle of at most `width`×`height`, centred in `area`.
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -29,15 +43,17 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
         Label::Key(k) => cat.t(k).to_string(),
         Label::Text(s) => s.clone(),
     };
+    let width = 72.min(area.width.saturating_sub(2));
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    // Long labels (configured preconditions) may take what the widest
+    // choice leaves; beyond that they are cut.
     let label_w = form
         .fields
         .iter()
         .map(|f| Span::raw(label_of(&f.label)).width())
         .max()
         .unwrap_or(0)
-        .min(26);
-    let width = 72.min(area.width.saturating_sub(2));
-    let inner_w = width.saturating_sub(2).max(1) as usize;
+        .min(26.max(inner_w.saturating_sub(LONGEST_VALUE)));
     let mut lines: Vec<Line> = Vec::new();
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
@@ -59,7 +75,7 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
             _ => crate::export::safe_text(&f.value).into_owned(),
         };
         let value_style = if focused { t.field_focus() } else { t.text() };
-        let label = label_of(&f.label);
+        let label = cut(&label_of(&f.label), label_w);
         lines.push(Line::from(vec![
             Span::styled(
                 if focused { sym::FOCUS } else { sym::NO_FOCUS },
@@ -75,6 +91,7 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
             ));
         }
     }
+    lines.extend(super::stoplight::preview_lines(app, form, inner_w));
     let mut extra = 0;
     if let Some(p) = &form.problem {
         let text = format!("{}{}", sym::WARNING, cat.render(p));
