@@ -257,7 +257,7 @@ pub enum ReportCommand {
         from: String,
         #[arg(long)]
         to: String,
-        /// json, md or csv.
+        /// json, md, csv or xlsx.
         #[arg(long, default_value = "json")]
         format: String,
         #[arg(short = 'o', long = "output")]

@@ -112,14 +112,15 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
             b.push(b'\n');
             b
         }
-        Format::Md => report::flow_report(&figures, cat).render(Format::Md)?,
-        Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
-        Format::Xlsx => {
-            return Err(Msg::new("error.unknown_code")
-                .arg("kind", "format")
-                .arg("value", "xlsx")
-                .arg("allowed", "json, md, csv"));
+        // For people (the council): sentences first, then the figures, by
+        // care type and by month; as a document or a workbook.
+        Format::Md | Format::Xlsx => {
+            if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+                return Err(Msg::new("report.xlsx_needs_file"));
+            }
+            report::flow_report(&figures, cat).render(format)?
         }
+        Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
     };
     write_output(&bytes, output.as_deref())?;
     announce(ctx, output.as_deref());

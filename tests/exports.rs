@@ -587,3 +587,49 @@ fn stoplight_report_in_xlsx_has_a_sheet_per_table_with_typed_changes() {
     assert!(providers.contains("<v>-100</v>"), "{providers}");
     assert!(providers.contains("ySplit=\"1\""), "{providers}");
 }
+
+#[test]
+fn flow_report_in_xlsx_is_a_private_workbook_of_the_same_figures() {
+    let team = Team::new();
+    let path = team.dir.path().join("flow.xlsx");
+    team.stroom()
+        .args([
+            "report",
+            "flow",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-11-22",
+            "--format",
+            "xlsx",
+            "-o",
+        ])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let workbook = xlsx_part(&path, "xl/workbook.xml");
+    assert!(workbook.matches("<sheet ").count() >= 3, "{workbook}");
+    // The referrals (3) and inflow (1) stand as numbers, as in the JSON.
+    let json = team.json(&[
+        "report",
+        "flow",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-11-22",
+    ]);
+    assert_eq!(
+        (json["referrals"].as_i64(), json["inflow"].as_i64()),
+        (Some(3), Some(1))
+    );
+    let summary = xlsx_part(&path, "xl/worksheets/sheet1.xml");
+    assert!(
+        summary.contains("<v>3</v>") && summary.contains("<v>1</v>"),
+        "{summary}"
+    );
+}
