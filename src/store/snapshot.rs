@@ -1,7 +1,7 @@
 //! Loading every case as it stood at the end of a date (SPEC 5), with the
 //! reviews recorded up to then. Views and exports render these snapshots.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -18,12 +18,12 @@ const OPEN_STAGES: &str = "'referred', 'intake', 'triage', 'waiting', 'in_care',
 impl Store {
     /// All cases as of the end of `as_of`. On or after `today` nothing can
     /// be dated later, so the stored state is the answer; for a past date
-    /// the events up to then are replayed.
+    /// the cases touched since are replayed (see `cases_as_of`).
     pub fn snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         let cases = if as_of >= today {
             self.current_cases()?
         } else {
-            self.cases_as_of(as_of)?
+            self.cases_as_of(as_of, false)?
         };
         Ok(Snapshot {
             as_of,
@@ -35,28 +35,41 @@ impl Store {
     /// The open cases only (not closed) as of `as_of`: all the waiting lists,
     /// the stoplight and the agenda need. Today this reads the open cases
     /// through the stage index instead of the whole history; for a past date
-    /// it is the full snapshot without its closed cases.
+    /// only the cases touched since are replayed.
     pub fn open_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
-        if as_of < today {
-            let mut snap = self.snapshot(as_of, today)?;
-            snap.cases.retain(|c| c.stage.is_open());
-            return Ok(snap);
-        }
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE stage IN ({OPEN_STAGES}) ORDER BY id"
-        ))?;
-        let cases = stmt
-            .query_map([], codec::case_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut stmt = self.conn.prepare(&format!(
+        let cases = if as_of >= today {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE stage IN ({OPEN_STAGES}) ORDER BY id"
+            ))?;
+            stmt.query_map([], codec::case_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            self.cases_as_of(as_of, true)?
+        };
+        // Today the stage index finds the open cases' reviews; for a past
+        // date all reviews up to then are read, and only the open cases'
+        // are parsed.
+        let open_now = as_of >= today;
+        let sql = if open_now {
+            format!(
+                "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+                 WHERE case_id IN (SELECT id FROM cases WHERE stage IN ({OPEN_STAGES})) \
+                 AND on_date <= ?1 ORDER BY case_id, on_date, id"
+            )
+        } else {
             "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-             WHERE case_id IN (SELECT id FROM cases WHERE stage IN ({OPEN_STAGES})) \
-             ORDER BY case_id, on_date, id"
-        ))?;
+             WHERE on_date <= ?1 ORDER BY case_id, on_date, id"
+                .to_string()
+        };
+        let ids: HashSet<i64> = cases.iter().map(|c| c.id).collect();
         let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
-        for r in stmt.query_map([], review_from_row)? {
-            let r = r?;
-            reviews.entry(r.case_id).or_default().push(r);
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([as_of])?;
+        while let Some(row) = rows.next()? {
+            if open_now || ids.contains(&row.get("case_id")?) {
+                let r = review_from_row(row)?;
+                reviews.entry(r.case_id).or_default().push(r);
+            }
         }
         Ok(Snapshot {
             as_of,
@@ -75,41 +88,65 @@ impl Store {
         Ok(cases)
     }
 
-    /// Replays each case's events up to `as_of`, streaming them in case order.
-    fn cases_as_of(&self, as_of: NaiveDate) -> Result<Vec<Case>> {
-        let current: HashMap<i64, Case> = self
-            .current_cases()?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+    /// The cases as they stood at the end of `as_of` (only the open ones
+    /// when `open_only`). A case with no event dated after `as_of` stands as
+    /// stored, since its state is the replay of its events; only the cases
+    /// touched since are replayed, from their events up to `as_of`, streamed
+    /// in case order. Names and birth dates are not history: the current
+    /// ones are kept.
+    fn cases_as_of(&self, as_of: NaiveDate, open_only: bool) -> Result<Vec<Case>> {
+        const TOUCHED: &str = "SELECT case_id FROM events WHERE on_date > ?1";
+        let open = if open_only {
+            format!(" AND stage IN ({OPEN_STAGES})")
+        } else {
+            String::new()
+        };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE on_date <= ?1 ORDER BY case_id, on_date, id"
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id NOT IN ({TOUCHED}){open}"
+        ))?;
+        let mut cases = stmt
+            .query_map([as_of], codec::case_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, case_ref, name, birth_date FROM cases WHERE id IN ({TOUCHED})"
+        ))?;
+        let mut current: HashMap<i64, (String, Option<String>, Option<NaiveDate>)> =
+            HashMap::new();
+        let mut rows = stmt.query([as_of])?;
+        while let Some(r) = rows.next()? {
+            current.insert(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE on_date <= ?1 AND case_id IN ({TOUCHED}) \
+             ORDER BY case_id, on_date, id"
         ))?;
         let mut rows = stmt.query([as_of])?;
-        let mut cases = Vec::new();
         let mut batch: Vec<Event> = Vec::new();
         let mut batch_case = None;
-        let flush = |case_id: i64, batch: &mut Vec<Event>, cases: &mut Vec<Case>| {
-            if let Some(now) = current.get(&case_id) {
-                if let Some(mut c) = replay(case_id, &now.case_ref, batch, None) {
-                    c.name = now.name.clone();
-                    c.birth_date = now.birth_date;
-                    cases.push(c);
+        let mut flush = |case_id: i64, batch: &mut Vec<Event>| {
+            if let Some((case_ref, name, birth_date)) = current.remove(&case_id) {
+                if let Some(mut c) = replay(case_id, &case_ref, batch, None) {
+                    c.name = name;
+                    c.birth_date = birth_date;
+                    if !open_only || c.stage.is_open() {
+                        cases.push(c);
+                    }
                 }
             }
             batch.clear();
         };
         while let Some(row) = rows.next()? {
             let case_id: i64 = row.get("case_id")?;
-            if batch_case.is_some_and(|id| id != case_id) {
-                flush(batch_case.expect("some"), &mut batch, &mut cases);
+            if let Some(id) = batch_case.filter(|&id| id != case_id) {
+                flush(id, &mut batch);
             }
             batch_case = Some(case_id);
             batch.push(codec::event_from_row(row)?);
         }
         if let Some(id) = batch_case {
-            flush(id, &mut batch, &mut cases);
+            flush(id, &mut batch);
         }
+        cases.sort_by_key(|c| c.id);
         Ok(cases)
     }
 
@@ -124,5 +161,54 @@ impl Store {
             map.entry(r.case_id).or_default().push(r);
         }
         Ok(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    /// Every case replayed from its own events up to `as_of`: what a past
+    /// snapshot must equal, however it is computed.
+    fn replayed_one_by_one(store: &Store, as_of: NaiveDate) -> Vec<Case> {
+        let mut out = Vec::new();
+        for now in store.snapshot(d("2026-11-22"), d("2026-11-22")).unwrap().cases {
+            let mut events = store.events(now.id).unwrap();
+            events.retain(|e| e.on <= as_of);
+            if let Some(mut c) = replay(now.id, &now.case_ref, &events, None) {
+                c.name = now.name.clone();
+                c.birth_date = now.birth_date;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn past_snapshots_equal_a_replay_of_every_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = d("2026-11-22");
+        let demo = crate::demo::generate(3, today, 400);
+        store.insert_bundles(&demo, today, "test", &mut |_| {}).unwrap();
+        for as_of in ["2024-06-01", "2025-06-30", "2026-11-01", "2026-11-21"] {
+            let as_of = d(as_of);
+            let want = replayed_one_by_one(&store, as_of);
+            let snap = store.snapshot(as_of, today).unwrap();
+            assert_eq!(snap.cases, want, "{as_of}");
+            let open = store.open_snapshot(as_of, today).unwrap();
+            let want_open: Vec<Case> = want.into_iter().filter(|c| c.stage.is_open()).collect();
+            assert!(!want_open.is_empty() && want_open.len() < snap.cases.len());
+            assert_eq!(open.cases, want_open, "{as_of}");
+            for c in &open.cases {
+                assert_eq!(open.reviews.get(&c.id), snap.reviews.get(&c.id), "{as_of}");
+            }
+            assert!(open.reviews.keys().all(|id| open.cases.iter().any(|c| c.id == *id)));
+        }
     }
 }

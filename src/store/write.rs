@@ -3,6 +3,8 @@
 //! replay, and store the new state. A form that read an older version of the
 //! case is refused instead of silently overwriting.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -399,6 +401,18 @@ impl Store {
         actor: &str,
         progress: &mut dyn FnMut(usize),
     ) -> Result<usize> {
+        self.insert_bundle_stream(bundles.iter(), today, actor, progress)
+    }
+
+    /// `insert_bundles` for cases that come one at a time (a generator, a
+    /// reader): still one transaction, but only one case is held at once.
+    pub fn insert_bundle_stream<B: Borrow<CaseBundle>>(
+        &mut self,
+        bundles: impl IntoIterator<Item = B>,
+        today: NaiveDate,
+        actor: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -407,19 +421,22 @@ impl Store {
             recorded_at: &stamp,
             actor,
         };
-        for (i, bundle) in bundles.iter().enumerate() {
+        let mut done = 0;
+        for bundle in bundles {
+            let bundle = bundle.borrow();
             check_bundle(bundle, today)?;
             if case_ref_taken(&tx, &bundle.case_ref)? {
                 return Err(Msg::new("error.case_ref_exists").arg("case", &bundle.case_ref));
             }
             insert_bundle(&tx, bundle, &stamp)?;
-            if i % 1000 == 999 {
-                progress(i + 1);
+            done += 1;
+            if done % 1000 == 0 {
+                progress(done);
             }
         }
         tx.commit()?;
-        progress(bundles.len());
-        Ok(bundles.len())
+        progress(done);
+        Ok(done)
     }
 }
 
