@@ -158,6 +158,9 @@ fn run_child(args: &[&str]) -> BTreeMap<String, f64> {
         out.status.success(),
         "child {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
+            .chars()
+            .take(2000)
+            .collect::<String>()
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -389,7 +392,7 @@ fn options() -> ExportOptions<'static> {
 fn waitlist(db: &Path) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let snap = store.open_snapshot(today(), today()).expect("snapshot");
+    let snap = store.waitlist_snapshot(today(), today()).expect("snapshot");
     let loaded = t.elapsed();
     let doc = report::waitlist(&snap, &Config::default().norms, None, &options());
     let computed = t.elapsed();
@@ -406,7 +409,7 @@ fn waitlist(db: &Path) {
 fn stoplight(db: &Path) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let snap = store.open_snapshot(today(), today()).expect("snapshot");
+    let snap = store.stoplight_snapshot(today(), today()).expect("snapshot");
     let loaded = t.elapsed();
     let codes = Config::default().precondition_codes();
     let doc = report::stoplight(&snap, &codes, &options());
@@ -478,27 +481,31 @@ fn import_csv(rows: usize) -> String {
     let start = parse_date("2024-01-01").expect("date");
     let referrers = ["gp", "school", "jgz", "self", "gi"];
     for i in 0..rows {
-        let on = start + chrono::Days::new((i % 900) as u64);
+        let on = start + chrono::Days::new((i % 600) as u64);
         let day = |n: u64| (on + chrono::Days::new(n)).format("%d-%m-%Y").to_string();
         let birth = (start - chrono::Days::new(2000 + (i % 4000) as u64)).to_string();
-        let (route, care, provider, intake, triage, started, end, closed, reason) = match i % 5 {
-            0 => ("", "", "", "", "", "", "", "", ""),
-            1 => ("", "", "", day(7), "", "", "", "", ""),
-            2 => (
-                "ambulant", "ambulant_home", "Karakter", day(7), day(20), "", "", "", "",
-            ),
-            3 => (
-                "team", "team", "", day(7), day(20), day(20), day(200), "", "",
-            ),
-            _ => (
-                "ambulant", "ambulant_provider", "Levvel", day(7), day(20), day(60), day(300),
-                day(310), "goals_met",
-            ),
+        let none = String::new;
+        let text = |s: &str| s.to_string();
+        // route, care type, provider, intake, triage, care start, planned end, closed, reason
+        let tail: [String; 9] = match i % 5 {
+            0 => std::array::from_fn(|_| none()),
+            1 => [none(), none(), none(), day(7), none(), none(), none(), none(), none()],
+            2 => [
+                text("ambulant"), text("ambulant_home"), text("Karakter"), day(7), day(20),
+                none(), none(), none(), none(),
+            ],
+            3 => [
+                text("team"), text("team"), none(), day(7), day(20), day(20), day(200), none(),
+                none(),
+            ],
+            _ => [
+                text("ambulant"), text("ambulant_provider"), text("Levvel"), day(7), day(20),
+                day(60), day(300), day(310), text("goals_met"),
+            ],
         };
-        let intake: &str = &intake;
+        let tail = tail.join(";");
         out.push_str(&format!(
-            "I-{i:07};Kind {i};{birth};{};{};regular;regisseur {};{route};{care};{provider};\
-             {intake};{triage};{started};{end};{closed};{reason}\n",
+            "I-{i:07};Kind {i};{birth};{};{};regular;regisseur {};{tail}\n",
             on.format("%Y-%m-%d"),
             referrers[i % referrers.len()],
             i % 12,

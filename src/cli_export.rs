@@ -7,7 +7,11 @@ use std::path::Path;
 use crate::cli::{ExportCommand, ExportOut, ReportCommand};
 use crate::context::Context;
 use crate::domain::dates::parse_date;
+use chrono::NaiveDate;
+
 use crate::domain::flow;
+use crate::domain::Snapshot;
+use crate::store::Store;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Document, Format, write_output};
 use crate::report::{self, ExportOptions};
@@ -17,13 +21,13 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         ExportCommand::Waitlist { as_of, queue, out } => {
             let queue: Option<Queue> = queue.as_deref().map(str::parse).transpose()?;
             let (format, options) = prepare(ctx, &out)?;
-            let snapshot = snapshot(ctx, &as_of)?;
+            let snapshot = snapshot(ctx, &as_of, Store::waitlist_snapshot)?;
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
-            let snapshot = snapshot(ctx, &as_of)?;
+            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
             let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
@@ -109,12 +113,17 @@ fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptio
     ))
 }
 
-/// The open cases as of the date: the waiting lists and the stoplight show
-/// nothing else, and at scale most of the history is closed.
-fn snapshot(ctx: &Context, as_of: &Option<String>) -> Result<crate::domain::Snapshot, Msg> {
+/// The cases an export shows as of the date, read by `load`: only the
+/// waiting or the in-care cases, since at scale most of the history is
+/// closed and most open cases are on the other list.
+fn snapshot(
+    ctx: &Context,
+    as_of: &Option<String>,
+    load: fn(&Store, NaiveDate, NaiveDate) -> Result<Snapshot, Msg>,
+) -> Result<Snapshot, Msg> {
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
-    ctx.open_store()?.open_snapshot(as_of, ctx.today)
+    load(&ctx.open_store()?, as_of, ctx.today)
 }
 
 fn emit(ctx: &Context, doc: &Document, format: Format, output: Option<&Path>) -> Result<(), Msg> {

@@ -111,9 +111,15 @@ pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date
     closed_on = excluded.closed_on, outflow_reason = excluded.outflow_reason, \
     escalated = excluded.escalated, episode = excluded.episode, version = excluded.version";
 
-pub fn upsert_case(stmt: &mut rusqlite::Statement, case: &Case) -> rusqlite::Result<()> {
+/// Writes `case` as the row `id`; a new row (its id chosen by SQLite) when
+/// `id` is None.
+pub fn upsert_case(
+    stmt: &mut rusqlite::Statement,
+    id: Option<i64>,
+    case: &Case,
+) -> rusqlite::Result<()> {
     stmt.execute(named_params! {
-        ":id": case.id,
+        ":id": id,
         ":case_ref": case.case_ref,
         ":name": case.name,
         ":birth_date": case.birth_date,

@@ -10,10 +10,50 @@ use super::write::review_from_row;
 use super::{Result, Store};
 use crate::domain::case::replay;
 use crate::domain::snapshot::Snapshot;
-use crate::domain::{Case, Event, Review};
+use crate::domain::waitlist::Queue;
+use crate::domain::{Case, Event, Review, Stage};
 
-/// Every stage but `closed`, for the stage index.
-const OPEN_STAGES: &str = "'referred', 'intake', 'triage', 'waiting', 'in_care', 'evaluation'";
+/// Which cases a snapshot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Open,
+    /// On a waiting list (SPEC 2).
+    Waiting,
+    /// On the stoplight board (SPEC 3).
+    InCare,
+    /// What a case-review agenda can list (SPEC 9): the open cases, and the
+    /// escalated ones whatever their stage.
+    Agenda,
+}
+
+impl Scope {
+    fn holds(self, case: &Case) -> bool {
+        match self {
+            Scope::Open => case.stage.is_open(),
+            Scope::Waiting => Queue::ALL.iter().any(|q| q.holds(case.stage)),
+            Scope::InCare => case.stage.in_care(),
+            Scope::Agenda => case.stage.is_open() || case.escalated,
+        }
+    }
+
+    /// The same test in SQL, on the stage index.
+    fn sql(self) -> String {
+        let stages = |keep: fn(Stage) -> bool| {
+            let codes: Vec<String> = Stage::ALL
+                .iter()
+                .filter(|s| keep(**s))
+                .map(|s| format!("'{}'", s.code()))
+                .collect();
+            format!("stage IN ({})", codes.join(", "))
+        };
+        match self {
+            Scope::Open => stages(Stage::is_open),
+            Scope::Waiting => stages(|s| Queue::ALL.iter().any(|q| q.holds(s))),
+            Scope::InCare => stages(Stage::in_care),
+            Scope::Agenda => format!("({} OR escalated = 1)", stages(Stage::is_open)),
+        }
+    }
+}
 
 impl Store {
     /// All cases as of the end of `as_of`. On or after `today` nothing can
@@ -23,7 +63,7 @@ impl Store {
         let cases = if as_of >= today {
             self.current_cases()?
         } else {
-            self.cases_as_of(as_of, false)?
+            self.cases_as_of(as_of, None)?
         };
         Ok(Snapshot {
             as_of,
@@ -32,28 +72,60 @@ impl Store {
         })
     }
 
-    /// The open cases only (not closed) as of `as_of`: all the waiting lists,
-    /// the stoplight and the agenda need. Today this reads the open cases
-    /// through the stage index instead of the whole history; for a past date
-    /// only the cases touched since are replayed.
+    /// The open cases only (not closed) as of `as_of`, with their reviews:
+    /// all the waiting lists, the stoplight and the agenda need.
     pub fn open_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::Open, as_of, today)
+    }
+
+    /// The cases on a waiting list as of `as_of` (SPEC 2), without reviews:
+    /// a waiting list needs nothing else, and at scale these are a small
+    /// part of even the open cases.
+    pub fn waitlist_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::Waiting, as_of, today)
+    }
+
+    /// The cases on the stoplight board as of `as_of` (SPEC 3), with their
+    /// reviews up to then.
+    pub fn stoplight_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::InCare, as_of, today)
+    }
+
+    /// What the case-review agenda of SPEC 9 is built from, with reviews.
+    pub fn agenda_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::Agenda, as_of, today)
+    }
+
+    /// The cases of `scope` as of `as_of`. Today they are read through the
+    /// stage index instead of the whole history; for a past date only the
+    /// cases touched since are replayed. Reviews are read (and their JSON
+    /// parsed) only for the stoplight's stages.
+    fn scoped_snapshot(&self, scope: Scope, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        let scope_sql = scope.sql();
         let cases = if as_of >= today {
             let mut stmt = self.conn.prepare(&format!(
-                "SELECT {CASE_COLUMNS} FROM cases WHERE stage IN ({OPEN_STAGES}) ORDER BY id"
+                "SELECT {CASE_COLUMNS} FROM cases WHERE {scope_sql} ORDER BY id"
             ))?;
             stmt.query_map([], codec::case_from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?
         } else {
-            self.cases_as_of(as_of, true)?
+            self.cases_as_of(as_of, Some(scope))?
         };
-        // Today the stage index finds the open cases' reviews; for a past
-        // date all reviews up to then are read, and only the open cases'
-        // are parsed.
+        let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
+        if scope == Scope::Waiting {
+            return Ok(Snapshot {
+                as_of,
+                cases,
+                reviews,
+            });
+        }
+        // Today the stage index finds the cases' reviews; for a past date
+        // all reviews up to then are read, and only these cases' are parsed.
         let open_now = as_of >= today;
         let sql = if open_now {
             format!(
                 "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-                 WHERE case_id IN (SELECT id FROM cases WHERE stage IN ({OPEN_STAGES})) \
+                 WHERE case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
                  AND on_date <= ?1 ORDER BY case_id, on_date, id"
             )
         } else {
@@ -62,7 +134,6 @@ impl Store {
                 .to_string()
         };
         let ids: HashSet<i64> = cases.iter().map(|c| c.id).collect();
-        let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
@@ -88,18 +159,17 @@ impl Store {
         Ok(cases)
     }
 
-    /// The cases as they stood at the end of `as_of` (only the open ones
-    /// when `open_only`). A case with no event dated after `as_of` stands as
+    /// The cases as they stood at the end of `as_of` (only those of `scope`
+    /// when given). A case with no event dated after `as_of` stands as
     /// stored, since its state is the replay of its events; only the cases
     /// touched since are replayed, from their events up to `as_of`, streamed
     /// in case order. Names and birth dates are not history: the current
     /// ones are kept.
-    fn cases_as_of(&self, as_of: NaiveDate, open_only: bool) -> Result<Vec<Case>> {
+    fn cases_as_of(&self, as_of: NaiveDate, scope: Option<Scope>) -> Result<Vec<Case>> {
         const TOUCHED: &str = "SELECT case_id FROM events WHERE on_date > ?1";
-        let open = if open_only {
-            format!(" AND stage IN ({OPEN_STAGES})")
-        } else {
-            String::new()
+        let open = match scope {
+            Some(scope) => format!(" AND {}", scope.sql()),
+            None => String::new(),
         };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE id NOT IN ({TOUCHED}){open}"
@@ -128,7 +198,7 @@ impl Store {
                 if let Some(mut c) = replay(case_id, &case_ref, batch, None) {
                     c.name = name;
                     c.birth_date = birth_date;
-                    if !open_only || c.stage.is_open() {
+                    if scope.is_none_or(|s| s.holds(&c)) {
                         cases.push(c);
                     }
                 }
@@ -190,13 +260,13 @@ mod tests {
     }
 
     #[test]
-    fn past_snapshots_equal_a_replay_of_every_case() {
+    fn past_and_scoped_snapshots_equal_a_replay_of_every_case() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("t.db")).unwrap();
         let today = d("2026-11-22");
         let demo = crate::demo::generate(3, today, 400);
         store.insert_bundles(&demo, today, "test", &mut |_| {}).unwrap();
-        for as_of in ["2024-06-01", "2025-06-30", "2026-11-01", "2026-11-21"] {
+        for as_of in ["2024-06-01", "2025-06-30", "2026-11-01", "2026-11-21", "2026-11-22"] {
             let as_of = d(as_of);
             let want = replayed_one_by_one(&store, as_of);
             let snap = store.snapshot(as_of, today).unwrap();
@@ -209,6 +279,29 @@ mod tests {
                 assert_eq!(open.reviews.get(&c.id), snap.reviews.get(&c.id), "{as_of}");
             }
             assert!(open.reviews.keys().all(|id| open.cases.iter().any(|c| c.id == *id)));
+            let waiting = store.waitlist_snapshot(as_of, today).unwrap();
+            let want_waiting: Vec<&Case> = open
+                .cases
+                .iter()
+                .filter(|c| !c.stage.in_care())
+                .collect();
+            assert!(!want_waiting.is_empty());
+            assert_eq!(waiting.cases.iter().collect::<Vec<_>>(), want_waiting);
+            assert!(waiting.reviews.is_empty());
+            let agenda = store.agenda_snapshot(as_of, today).unwrap();
+            let want_agenda: Vec<&Case> = snap
+                .cases
+                .iter()
+                .filter(|c| c.stage.is_open() || c.escalated)
+                .collect();
+            assert_eq!(agenda.cases.iter().collect::<Vec<_>>(), want_agenda);
+            let board = store.stoplight_snapshot(as_of, today).unwrap();
+            let want_board: Vec<&Case> =
+                open.cases.iter().filter(|c| c.stage.in_care()).collect();
+            assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
+            for c in &board.cases {
+                assert_eq!(board.reviews.get(&c.id), open.reviews.get(&c.id));
+            }
         }
     }
 }

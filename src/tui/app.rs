@@ -78,8 +78,11 @@ pub struct App {
     pub height: u16,
     pub cases: CaseList,
     pub waitlist: WaitlistState,
-    /// All cases as of the shown date, loaded only for views that need it.
+    /// All cases as of a past shown date (the live views page through the
+    /// database instead).
     pub snapshot: Option<Snapshot>,
+    /// Whether `waitlist.rows` hold the live waiting lists as stored now.
+    waitlist_fresh: bool,
     pub case_screen: Option<CaseScreen>,
     pub form: Option<Form>,
     /// Scroll position of the open help popup.
@@ -112,6 +115,7 @@ impl App {
             cases: CaseList::default(),
             waitlist: WaitlistState::default(),
             snapshot: None,
+            waitlist_fresh: false,
             case_screen: None,
             form: None,
             help: None,
@@ -178,27 +182,24 @@ impl App {
         self.notice = Some(Notice { tone, msg });
     }
 
-    /// Whether the shown data needs every case as of the shown date.
-    fn needs_snapshot(&self) -> bool {
-        self.as_of.is_some() || self.view == View::Waitlist
+    /// Forgets the loaded data after a change; the next load reads it anew.
+    pub fn forget_data(&mut self) {
+        self.snapshot = None;
+        self.waitlist_fresh = false;
     }
 
     /// Loads what the current view shows, keeping the selection.
     pub fn reload(&mut self) -> Result<(), Msg> {
-        self.snapshot = None;
+        self.forget_data();
         self.load_view_data(self.cases.selected_case().map(|c| c.case_ref.clone()))
     }
 
     /// Loads the data of the current view that is missing; `anchor` is the
     /// case to keep (or put) under the selection.
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
-        if self.needs_snapshot() && self.snapshot.is_none() {
-            // Live, the views that need a snapshot show open cases only;
-            // looking back, the case list shows every case of that date.
-            self.snapshot = Some(match self.as_of {
-                None => self.store.open_snapshot(self.today, self.today)?,
-                Some(d) => self.store.snapshot(d, self.today)?,
-            });
+        if let (Some(d), None) = (self.as_of, &self.snapshot) {
+            // Looking back, the case list shows every case of that date.
+            self.snapshot = Some(self.store.snapshot(d, self.today)?);
             self.log
                 .line(format_args!("loaded snapshot as of {}", self.shown_date()));
         }
@@ -212,11 +213,13 @@ impl App {
                 .load_live(&self.store, anchor.as_deref(), height)?,
         }
         if let Some(snap) = &self.snapshot {
-            let keep = self.waitlist.scroll.selected;
-            self.waitlist.rows = waitlist_rows(snap, &self.config);
-            let height = self.waitlist_height();
-            let len = self.waitlist.rows.len();
-            self.waitlist.scroll.select(keep, len, height);
+            self.set_waitlist_rows(waitlist_rows(snap, &self.config));
+        } else if self.view == View::Waitlist && !self.waitlist_fresh {
+            // Live, the waiting lists need only the waiting cases (a small
+            // part of a big history), read once until something changes.
+            let snap = self.store.waitlist_snapshot(self.today, self.today)?;
+            self.set_waitlist_rows(waitlist_rows(&snap, &self.config));
+            self.waitlist_fresh = true;
         }
         if let Some(screen) = &self.case_screen {
             let case_ref = screen.case.case_ref.clone();
@@ -226,6 +229,15 @@ impl App {
             self.case_screen = Some(fresh);
         }
         Ok(())
+    }
+
+    /// New waiting-list rows, keeping the selected position.
+    fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>) {
+        let keep = self.waitlist.scroll.selected;
+        self.waitlist.rows = rows;
+        let height = self.waitlist_height();
+        let len = self.waitlist.rows.len();
+        self.waitlist.scroll.select(keep, len, height);
     }
 
     fn cases_height(&self) -> usize {
