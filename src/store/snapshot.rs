@@ -137,7 +137,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
-            if open_now || ids.contains(&row.get("case_id")?) {
+            if open_now || ids.contains(&row.get(1)?) {
                 let r = review_from_row(row)?;
                 reviews.entry(r.case_id).or_default().push(r);
             }
@@ -206,7 +206,7 @@ impl Store {
             batch.clear();
         };
         while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get("case_id")?;
+            let case_id: i64 = row.get(1)?; // EVENT_COLUMNS
             if let Some(id) = batch_case.filter(|&id| id != case_id) {
                 flush(id, &mut batch);
             }

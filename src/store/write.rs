@@ -109,17 +109,18 @@ pub(super) fn load_reviews(conn: &rusqlite::Connection, case_id: i64) -> Result<
     Ok(reviews)
 }
 
+/// Reads a row of `id, case_id, on_date, next_on, note, statuses`, by
+/// position; the statuses are parsed straight from SQLite's text.
 pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
-    let json: String = row.get("statuses")?;
-    let statuses = serde_json::from_str(&json).map_err(|e| {
+    let statuses = serde_json::from_str(row.get_ref(5)?.as_str()?).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
     })?;
     Ok(Review {
-        id: row.get("id")?,
-        case_id: row.get("case_id")?,
-        on: row.get("on_date")?,
-        next_on: row.get("next_on")?,
-        note: row.get("note")?,
+        id: row.get(0)?,
+        case_id: row.get(1)?,
+        on: row.get(2)?,
+        next_on: row.get(3)?,
+        note: row.get(4)?,
         statuses,
     })
 }

@@ -82,7 +82,7 @@ pub struct App {
     /// database instead).
     pub snapshot: Option<Snapshot>,
     /// Whether `waitlist.rows` hold the live waiting lists as stored now.
-    waitlist_fresh: bool,
+    pub(super) waitlist_fresh: bool,
     pub case_screen: Option<CaseScreen>,
     pub form: Option<Form>,
     /// Scroll position of the open help popup.

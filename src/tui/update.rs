@@ -144,7 +144,9 @@ impl App {
     fn show(&mut self, view: View) -> Step {
         self.view = view;
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
-        if view == View::Waitlist || self.as_of.is_some() {
+        // Live, the case list pages by itself and the waiting lists stay
+        // loaded until something changes: switching views reads nothing.
+        if view == View::Waitlist && !self.waitlist_fresh || self.as_of.is_some() {
             self.load_view_data(anchor)?;
         }
         Ok(())
