@@ -33,7 +33,14 @@ const SEED: u64 = 1;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 /// The steps measured per database, each in its own process.
-const STEPS: [&str; 6] = ["first_frame", "keys", "waitlist", "stoplight", "flow", "meeting"];
+const STEPS: [&str; 6] = [
+    "first_frame",
+    "keys",
+    "waitlist",
+    "stoplight",
+    "flow",
+    "meeting",
+];
 /// Import is measured on a CSV of this many rows at most (the file is held
 /// in memory by design: all rows are checked before any is written).
 const IMPORT_MAX_ROWS: usize = 100_000;
@@ -57,12 +64,15 @@ fn main() {
     let sizes: Vec<usize> = opt("--sizes")
         .unwrap_or_else(|| "10000,100000".into())
         .split(',')
-        .map(|s| s.trim().parse().expect("--sizes: numbers separated by commas"))
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("--sizes: numbers separated by commas")
+        })
         .collect();
     let runs: usize = opt("--runs").map_or(5, |r| r.parse().expect("--runs: a number"));
     let dir = PathBuf::from(opt("--dir").unwrap_or_else(|| "target/bench-db".into()));
-    let only: Option<Vec<String>> =
-        opt("--only").map(|s| s.split(',').map(String::from).collect());
+    let only: Option<Vec<String>> = opt("--only").map(|s| s.split(',').map(String::from).collect());
     std::fs::create_dir_all(&dir).expect("bench folder");
     for size in sizes {
         bench_size(&dir, size, runs, only.as_deref());
@@ -76,10 +86,7 @@ fn bench_size(dir: &Path, size: usize, runs: usize, only: Option<&[String]>) {
     println!("\n## {size} cases ({})\n", db.display());
     println!(
         "build: {:.1} s, {} cases, file {:.1} MB (peak RSS {:.1} MB)",
-        build["build_s"],
-        size,
-        build["file_mb"],
-        build["hwm_mb"]
+        build["build_s"], size, build["file_mb"], build["hwm_mb"]
     );
     println!("\n| measure | median | min–max | n | peak RSS MB |");
     println!("|---|---|---|---|---|");
@@ -291,9 +298,7 @@ impl Ui {
     fn key(&mut self, action: Action) -> Duration {
         let t = Instant::now();
         self.app.step(action);
-        self.term
-            .draw(|f| views::draw(&self.app, f))
-            .expect("draw");
+        self.term.draw(|f| views::draw(&self.app, f)).expect("draw");
         t.elapsed()
     }
 }
@@ -409,7 +414,9 @@ fn waitlist(db: &Path) {
 fn stoplight(db: &Path) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let snap = store.stoplight_snapshot(today(), today()).expect("snapshot");
+    let snap = store
+        .stoplight_snapshot(today(), today())
+        .expect("snapshot");
     let loaded = t.elapsed();
     let codes = Config::default().precondition_codes();
     let doc = report::stoplight(&snap, &codes, &options());
@@ -489,18 +496,49 @@ fn import_csv(rows: usize) -> String {
         // route, care type, provider, intake, triage, care start, planned end, closed, reason
         let tail: [String; 9] = match i % 5 {
             0 => std::array::from_fn(|_| none()),
-            1 => [none(), none(), none(), day(7), none(), none(), none(), none(), none()],
+            1 => [
+                none(),
+                none(),
+                none(),
+                day(7),
+                none(),
+                none(),
+                none(),
+                none(),
+                none(),
+            ],
             2 => [
-                text("ambulant"), text("ambulant_home"), text("Karakter"), day(7), day(20),
-                none(), none(), none(), none(),
+                text("ambulant"),
+                text("ambulant_home"),
+                text("Karakter"),
+                day(7),
+                day(20),
+                none(),
+                none(),
+                none(),
+                none(),
             ],
             3 => [
-                text("team"), text("team"), none(), day(7), day(20), day(20), day(200), none(),
+                text("team"),
+                text("team"),
+                none(),
+                day(7),
+                day(20),
+                day(20),
+                day(200),
+                none(),
                 none(),
             ],
             _ => [
-                text("ambulant"), text("ambulant_provider"), text("Levvel"), day(7), day(20),
-                day(60), day(300), day(310), text("goals_met"),
+                text("ambulant"),
+                text("ambulant_provider"),
+                text("Levvel"),
+                day(7),
+                day(20),
+                day(60),
+                day(300),
+                day(310),
+                text("goals_met"),
             ],
         };
         let tail = tail.join(";");
@@ -532,10 +570,17 @@ fn floor(db: &Path, runs: usize) {
                 .output()
                 .expect("sqlite3 runs");
             v.push(ms(t.elapsed()));
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             rows = out.stdout.iter().filter(|&&b| b == b'\n').count();
         }
-        println!("| floor.sqlite3_{name}_ms ({rows} rows) | {} |", summary(&v, 0.0));
+        println!(
+            "| floor.sqlite3_{name}_ms ({rows} rows) | {} |",
+            summary(&v, 0.0)
+        );
     }
 }
 

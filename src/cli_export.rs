@@ -9,12 +9,12 @@ use crate::context::Context;
 use crate::domain::dates::parse_date;
 use chrono::NaiveDate;
 
-use crate::domain::flow;
 use crate::domain::Snapshot;
-use crate::store::Store;
+use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Document, Format, write_output};
 use crate::report::{self, ExportOptions};
+use crate::store::Store;
 
 pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
     match what {

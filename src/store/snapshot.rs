@@ -100,7 +100,12 @@ impl Store {
     /// stage index instead of the whole history; for a past date only the
     /// cases touched since are replayed. Reviews are read (and their JSON
     /// parsed) only for the stoplight's stages.
-    fn scoped_snapshot(&self, scope: Scope, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+    fn scoped_snapshot(
+        &self,
+        scope: Scope,
+        as_of: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Snapshot> {
         let scope_sql = scope.sql();
         let cases = if as_of >= today {
             let mut stmt = self.conn.prepare(&format!(
@@ -180,8 +185,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id, case_ref, name, birth_date FROM cases WHERE id IN ({TOUCHED})"
         ))?;
-        let mut current: HashMap<i64, (String, Option<String>, Option<NaiveDate>)> =
-            HashMap::new();
+        let mut current: HashMap<i64, (String, Option<String>, Option<NaiveDate>)> = HashMap::new();
         let mut rows = stmt.query([as_of])?;
         while let Some(r) = rows.next()? {
             current.insert(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?));
@@ -247,7 +251,11 @@ mod tests {
     /// snapshot must equal, however it is computed.
     fn replayed_one_by_one(store: &Store, as_of: NaiveDate) -> Vec<Case> {
         let mut out = Vec::new();
-        for now in store.snapshot(d("2026-11-22"), d("2026-11-22")).unwrap().cases {
+        for now in store
+            .snapshot(d("2026-11-22"), d("2026-11-22"))
+            .unwrap()
+            .cases
+        {
             let mut events = store.events(now.id).unwrap();
             events.retain(|e| e.on <= as_of);
             if let Some(mut c) = replay(now.id, &now.case_ref, &events, None) {
@@ -265,8 +273,16 @@ mod tests {
         let mut store = Store::open(&dir.path().join("t.db")).unwrap();
         let today = d("2026-11-22");
         let demo = crate::demo::generate(3, today, 400);
-        store.insert_bundles(&demo, today, "test", &mut |_| {}).unwrap();
-        for as_of in ["2024-06-01", "2025-06-30", "2026-11-01", "2026-11-21", "2026-11-22"] {
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        for as_of in [
+            "2024-06-01",
+            "2025-06-30",
+            "2026-11-01",
+            "2026-11-21",
+            "2026-11-22",
+        ] {
             let as_of = d(as_of);
             let want = replayed_one_by_one(&store, as_of);
             let snap = store.snapshot(as_of, today).unwrap();
@@ -278,13 +294,14 @@ mod tests {
             for c in &open.cases {
                 assert_eq!(open.reviews.get(&c.id), snap.reviews.get(&c.id), "{as_of}");
             }
-            assert!(open.reviews.keys().all(|id| open.cases.iter().any(|c| c.id == *id)));
+            assert!(
+                open.reviews
+                    .keys()
+                    .all(|id| open.cases.iter().any(|c| c.id == *id))
+            );
             let waiting = store.waitlist_snapshot(as_of, today).unwrap();
-            let want_waiting: Vec<&Case> = open
-                .cases
-                .iter()
-                .filter(|c| !c.stage.in_care())
-                .collect();
+            let want_waiting: Vec<&Case> =
+                open.cases.iter().filter(|c| !c.stage.in_care()).collect();
             assert!(!want_waiting.is_empty());
             assert_eq!(waiting.cases.iter().collect::<Vec<_>>(), want_waiting);
             assert!(waiting.reviews.is_empty());
@@ -296,8 +313,7 @@ mod tests {
                 .collect();
             assert_eq!(agenda.cases.iter().collect::<Vec<_>>(), want_agenda);
             let board = store.stoplight_snapshot(as_of, today).unwrap();
-            let want_board: Vec<&Case> =
-                open.cases.iter().filter(|c| c.stage.in_care()).collect();
+            let want_board: Vec<&Case> = open.cases.iter().filter(|c| c.stage.in_care()).collect();
             assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
             for c in &board.cases {
                 assert_eq!(board.reviews.get(&c.id), open.reviews.get(&c.id));

@@ -391,7 +391,11 @@ impl Store {
             replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
         new.name = pending.name.unwrap_or(case.name);
         new.birth_date = pending.birth_date.unwrap_or(case.birth_date);
-        codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, Some(new.id), &new)?;
+        codec::upsert_case(
+            &mut *tx.prepare_cached(codec::UPSERT_CASE)?,
+            Some(new.id),
+            &new,
+        )?;
         tx.commit()?;
         Ok(new)
     }
@@ -422,7 +426,8 @@ impl Store {
         // cache keeps them in memory instead of spilling them to the WAL
         // again and again (SQLite's default is 2 MB).
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        self.conn
+            .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         let done = self.insert_in_one_transaction(bundles, today, actor, progress);
         self.conn.pragma_update(None, "cache_size", cache)?;
         done
@@ -554,8 +559,7 @@ fn insert_bundle(tx: &Transaction, bundle: &CaseBundle, stamp: &Stamp) -> Result
         })
         .collect();
     sort_for_replay(&mut events);
-    let mut state =
-        replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
+    let mut state = replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
     state.name = bundle.name.clone();
     state.birth_date = bundle.birth_date;
     codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, None, &state)?;
