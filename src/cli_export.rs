@@ -8,29 +8,33 @@ use crate::cli::{ExportCommand, ExportOut, ReportCommand};
 use crate::cli_audit::log_named_export;
 use crate::context::Context;
 use crate::domain::dates::parse_date;
+use chrono::NaiveDate;
+
+use crate::domain::Snapshot;
 use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Document, Format, write_output};
 use crate::report::{self, ExportOptions};
+use crate::store::Store;
 
 pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
     match what {
         ExportCommand::Waitlist { as_of, queue, out } => {
             let queue: Option<Queue> = queue.as_deref().map(str::parse).transpose()?;
             let (format, options) = prepare(ctx, &out)?;
-            let snapshot = snapshot(ctx, &as_of)?;
+            let snapshot = snapshot(ctx, &as_of, Store::waitlist_snapshot)?;
             log_names(ctx, "waitlist", &out)?;
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
-            let snapshot = snapshot(ctx, &as_of)?;
+            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
             log_names(ctx, "stoplight", &out)?;
             if matches!(format, Format::Md | Format::Xlsx) {
                 // For people: compared with the previous six-weekly date.
                 let earlier = report::previous_date(snapshot.as_of);
-                let previous = ctx.open_store()?.snapshot(earlier, ctx.today)?;
+                let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
                 let preconditions = &ctx.config.preconditions;
                 let doc = report::stoplight_report(&snapshot, &previous, preconditions, &options);
                 write_output(&doc.render(format)?, out.output.as_deref())?;
@@ -141,10 +145,17 @@ fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptio
     ))
 }
 
-fn snapshot(ctx: &Context, as_of: &Option<String>) -> Result<crate::domain::Snapshot, Msg> {
+/// The cases an export shows as of the date, read by `load`: only the
+/// waiting or the in-care cases, since at scale most of the history is
+/// closed and most open cases are on the other list.
+fn snapshot(
+    ctx: &Context,
+    as_of: &Option<String>,
+    load: fn(&Store, NaiveDate, NaiveDate) -> Result<Snapshot, Msg>,
+) -> Result<Snapshot, Msg> {
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
-    ctx.open_store()?.snapshot(as_of, ctx.today)
+    load(&ctx.open_store()?, as_of, ctx.today)
 }
 
 fn emit(ctx: &Context, doc: &Document, format: Format, output: Option<&Path>) -> Result<(), Msg> {

@@ -37,7 +37,7 @@ pub fn load(
     crate::domain::lifecycle::check_not_future(meeting_on, today)?;
     let day_before = meeting_on.pred_opt().unwrap_or(meeting_on);
     let snapshot: Snapshot =
-        agenda::meeting_snapshot(store.snapshot(day_before, today)?, meeting_on);
+        agenda::meeting_snapshot(store.agenda_snapshot(day_before, today)?, meeting_on);
     let items = agenda::agenda(&snapshot, &config.norms, &config.precondition_codes());
     let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
     let mut extra = Vec::new();

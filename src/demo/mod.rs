@@ -27,10 +27,11 @@ pub use scenarios::{Expect, Scenario};
 
 /// Cases in the default demo: about 600 referrals a year for three years.
 pub const DEFAULT_CASES: u32 = 1800;
-/// Bounds of `--cases`: room for the scenario cases, and a size that still
-/// fits in memory comfortably.
+/// Bounds of `--cases`: room for the scenario cases, and a country's worth
+/// (the cases stream into the database; only a date and a seed per case are
+/// held in memory).
 pub const MIN_CASES: u32 = 50;
-pub const MAX_CASES: u32 = 250_000;
+pub const MAX_CASES: u32 = 2_000_000;
 
 /// Years of history up to today.
 const YEARS: u32 = 3;
@@ -51,54 +52,101 @@ pub struct Demo {
 
 /// The demo team's cases, in order of referral: `cases` in total.
 pub fn generate(seed: u64, today: NaiveDate, cases: usize) -> Vec<CaseBundle> {
-    build(seed, today, cases).bundles
+    cases_of(seed, today, cases).map(|(b, _)| b).collect()
 }
 
 /// The demo team's cases, with what each scenario case must show today.
 pub fn build(seed: u64, today: NaiveDate, cases: usize) -> Demo {
-    let mut rng = Rng::with_seed(seed);
-    let team = team::Team::new(today);
-    let scripted = scenarios::build(today);
-    let random = cases.saturating_sub(scripted.len());
-    let dates = referral_dates(&mut rng, history_start(today), today, random);
-    let mut drafts: Vec<(CaseBundle, Option<(&'static str, Expect)>)> = dates
-        .into_iter()
-        .map(|on| {
-            let seed = rng.u64(..);
-            (
-                life::random_case(seed, &team, String::new(), on, today),
-                None,
-            )
-        })
-        .collect();
-    drafts.extend(
-        scripted
-            .into_iter()
-            .take(cases)
-            .map(|(bundle, about, expect)| (bundle, Some((about, expect)))),
-    );
-    // Stable: the same order for the same seed.
-    drafts.sort_by_key(|(bundle, _)| bundle.events[0].0);
-    let mut numbers = std::collections::HashMap::new();
     let mut demo = Demo {
-        bundles: Vec::with_capacity(drafts.len()),
+        bundles: Vec::with_capacity(cases),
         scenarios: Vec::new(),
     };
-    for (mut bundle, scenario) in drafts {
-        let year = bundle.events[0].0.year();
-        let n = numbers.entry(year).or_insert(0);
-        *n += 1;
-        bundle.case_ref = format!("{year}-{n:04}");
-        if let Some((about, expect)) = scenario {
-            demo.scenarios.push(Scenario {
-                case_ref: bundle.case_ref.clone(),
-                about,
-                expect,
-            });
-        }
+    for (bundle, scenario) in cases_of(seed, today, cases) {
+        demo.scenarios.extend(scenario);
         demo.bundles.push(bundle);
     }
     demo
+}
+
+/// One case to be: a random life from its own seed, or a scripted scenario.
+enum Draft {
+    Random(u64),
+    Scripted(usize),
+}
+
+/// The demo's cases one at a time, in order of referral. Only the plan (a
+/// date and a seed per case) is held; each history is simulated when it is
+/// asked for, so a million cases stream through in bounded memory.
+pub struct Cases {
+    today: NaiveDate,
+    team: team::Team,
+    drafts: std::vec::IntoIter<(NaiveDate, Draft)>,
+    scripted: Vec<Option<(CaseBundle, &'static str, Expect)>>,
+    numbers: std::collections::HashMap<i32, u32>,
+}
+
+/// The demo of `cases` cases as a stream of bundles; the same seed and today
+/// give the same cases as `generate`.
+pub fn cases_of(seed: u64, today: NaiveDate, cases: usize) -> Cases {
+    let mut rng = Rng::with_seed(seed);
+    let scripted: Vec<_> = scenarios::build(today)
+        .into_iter()
+        .take(cases)
+        .map(Some)
+        .collect();
+    let random = cases.saturating_sub(scripted.len());
+    let dates = referral_dates(&mut rng, history_start(today), today, random);
+    let mut drafts: Vec<(NaiveDate, Draft)> = dates
+        .into_iter()
+        .map(|on| (on, Draft::Random(rng.u64(..))))
+        .collect();
+    drafts.extend(
+        scripted
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_ref().expect("fresh").0.events[0].0, Draft::Scripted(i))),
+    );
+    // Stable: the same order for the same seed.
+    drafts.sort_by_key(|(on, _)| *on);
+    Cases {
+        today,
+        team: team::Team::new(today),
+        drafts: drafts.into_iter(),
+        scripted,
+        numbers: std::collections::HashMap::new(),
+    }
+}
+
+impl Iterator for Cases {
+    type Item = (CaseBundle, Option<Scenario>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (on, draft) = self.drafts.next()?;
+        let (mut bundle, scenario) = match draft {
+            Draft::Random(seed) => (
+                life::random_case(seed, &self.team, String::new(), on, self.today),
+                None,
+            ),
+            Draft::Scripted(i) => {
+                let (bundle, about, expect) = self.scripted[i].take().expect("taken once");
+                (bundle, Some((about, expect)))
+            }
+        };
+        let year = on.year();
+        let n = self.numbers.entry(year).or_insert(0);
+        *n += 1;
+        bundle.case_ref = format!("{year}-{n:04}");
+        let scenario = scenario.map(|(about, expect)| Scenario {
+            case_ref: bundle.case_ref.clone(),
+            about,
+            expect,
+        });
+        Some((bundle, scenario))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.drafts.size_hint()
+    }
 }
 
 /// The first day of the demo's history.
@@ -150,10 +198,14 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
         return Err(Msg::new("error.demo_not_empty").arg("count", existing));
     }
     let cases = cases.unwrap_or(DEFAULT_CASES) as usize;
-    let bundles = generate(seed, ctx.today, cases);
-    let mut progress = Progress::new(cat, bundles.len());
+    let mut progress = Progress::new(cat, cases);
+    let mut counts = Counts::default();
+    let stream = cases_of(seed, ctx.today, cases).map(|(bundle, _)| {
+        counts.add(&bundle);
+        bundle
+    });
     if existing == 0 {
-        fill(store, &bundles, ctx.today, &mut progress)?;
+        fill(store, stream, ctx.today, &mut progress)?;
     } else {
         // Events are append-only: the demo starts from a fresh file, and
         // the old data stays safe in a backup.
@@ -170,20 +222,18 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
                 ]
             )
         );
-        replace(&ctx.db_path, &bundles, ctx.today, &mut progress)?;
+        replace(&ctx.db_path, stream, ctx.today, &mut progress)?;
     }
     progress.finish();
-    let events: usize = bundles.iter().map(|b| b.events.len()).sum();
-    let reviews: usize = bundles.iter().map(|b| b.reviews.len()).sum();
     println!(
         "{}",
         cat.fill(
             "demo.done",
             &[
                 ("path", ctx.db_path.display().to_string()),
-                ("cases", bundles.len().to_string()),
-                ("events", events.to_string()),
-                ("reviews", reviews.to_string()),
+                ("cases", counts.cases.to_string()),
+                ("events", counts.events.to_string()),
+                ("reviews", counts.reviews.to_string()),
                 ("seconds", seconds(started, ctx.lang)),
             ]
         )
@@ -191,13 +241,29 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
     Ok(())
 }
 
+/// What was written, counted as the stream goes by.
+#[derive(Default)]
+struct Counts {
+    cases: usize,
+    events: usize,
+    reviews: usize,
+}
+
+impl Counts {
+    fn add(&mut self, bundle: &CaseBundle) {
+        self.cases += 1;
+        self.events += bundle.events.len();
+        self.reviews += bundle.reviews.len();
+    }
+}
+
 fn fill(
     mut store: Store,
-    bundles: &[CaseBundle],
+    bundles: impl Iterator<Item = CaseBundle>,
     today: NaiveDate,
     progress: &mut Progress,
 ) -> Result<(), Msg> {
-    store.insert_bundles(bundles, today, ACTOR, &mut |done| progress.show(done))?;
+    store.insert_bundle_stream(bundles, today, ACTOR, &mut |done| progress.show(done))?;
     Ok(())
 }
 
@@ -205,7 +271,7 @@ fn fill(
 /// so that the old file stays whole until the demo is complete.
 fn replace(
     db: &Path,
-    bundles: &[CaseBundle],
+    bundles: impl Iterator<Item = CaseBundle>,
     today: NaiveDate,
     progress: &mut Progress,
 ) -> Result<(), Msg> {
@@ -214,7 +280,7 @@ fn replace(
     remove_database(&fresh)?;
     let written = (|| -> Result<(), Msg> {
         let mut store = Store::open(&fresh)?;
-        store.insert_bundles(bundles, today, ACTOR, &mut |done| progress.show(done))?;
+        store.insert_bundle_stream(bundles, today, ACTOR, &mut |done| progress.show(done))?;
         // One self-contained file to move, not a WAL pair.
         store.conn().pragma_update(None, "journal_mode", "DELETE")?;
         Ok(())

@@ -47,7 +47,7 @@ impl Store {
         let mut batch: Vec<Event> = Vec::new();
         let mut current = None;
         while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get("case_id")?;
+            let case_id: i64 = row.get(1)?;
             if current.is_some_and(|id| id != case_id) {
                 let id = current.expect("some");
                 check_case(cases.get(&id), &batch, today, &mut report.problems);

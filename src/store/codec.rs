@@ -40,14 +40,14 @@ sql_code!(
     Status
 );
 
-pub fn code<T>(row: &Row, col: &str) -> rusqlite::Result<T>
+pub fn code<T>(row: &Row, col: impl rusqlite::RowIndex) -> rusqlite::Result<T>
 where
     Code<T>: FromSql,
 {
     Ok(row.get::<_, Code<T>>(col)?.0)
 }
 
-pub fn opt_code<T>(row: &Row, col: &str) -> rusqlite::Result<Option<T>>
+pub fn opt_code<T>(row: &Row, col: impl rusqlite::RowIndex) -> rusqlite::Result<Option<T>>
 where
     Code<T>: FromSql,
 {
@@ -63,32 +63,34 @@ pub const CASE_COLUMNS: &str = "id, case_ref, name, birth_date, referred_on, ref
     worker, stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
     care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, episode, version";
 
+/// Reads a row of `CASE_COLUMNS` by position: a lookup by name scans the
+/// column names for every value, which shows at a million rows.
 pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
     Ok(Case {
-        id: row.get("id")?,
-        case_ref: row.get("case_ref")?,
-        name: row.get("name")?,
-        birth_date: row.get::<_, Option<NaiveDate>>("birth_date")?,
-        referred_on: row.get("referred_on")?,
-        referrer: code(row, "referrer")?,
-        urgency: code(row, "urgency")?,
-        worker: row.get("worker")?,
-        stage: code(row, "stage")?,
-        stage_since: row.get("stage_since")?,
-        route: opt_code(row, "route")?,
-        care_type: opt_code(row, "care_type")?,
-        provider: row.get("provider")?,
-        bridging_care: row.get("bridging_care")?,
-        intake_on: row.get("intake_on")?,
-        triaged_on: row.get("triaged_on")?,
-        care_started_on: row.get("care_started_on")?,
-        waiting_since: row.get("waiting_since")?,
-        planned_end_on: row.get("planned_end_on")?,
-        closed_on: row.get("closed_on")?,
-        outflow_reason: opt_code(row, "outflow_reason")?,
-        escalated: row.get("escalated")?,
-        episode: row.get("episode")?,
-        version: row.get("version")?,
+        id: row.get(0)?,
+        case_ref: row.get(1)?,
+        name: row.get(2)?,
+        birth_date: row.get::<_, Option<NaiveDate>>(3)?,
+        referred_on: row.get(4)?,
+        referrer: code(row, 5)?,
+        urgency: code(row, 6)?,
+        worker: row.get(7)?,
+        stage: code(row, 8)?,
+        stage_since: row.get(9)?,
+        route: opt_code(row, 10)?,
+        care_type: opt_code(row, 11)?,
+        provider: row.get(12)?,
+        bridging_care: row.get(13)?,
+        intake_on: row.get(14)?,
+        triaged_on: row.get(15)?,
+        care_started_on: row.get(16)?,
+        waiting_since: row.get(17)?,
+        planned_end_on: row.get(18)?,
+        closed_on: row.get(19)?,
+        outflow_reason: opt_code(row, 20)?,
+        escalated: row.get(21)?,
+        episode: row.get(22)?,
+        version: row.get(23)?,
     })
 }
 
@@ -111,9 +113,15 @@ pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date
     closed_on = excluded.closed_on, outflow_reason = excluded.outflow_reason, \
     escalated = excluded.escalated, episode = excluded.episode, version = excluded.version";
 
-pub fn upsert_case(stmt: &mut rusqlite::Statement, case: &Case) -> rusqlite::Result<()> {
+/// Writes `case` as the row `id`; a new row (its id chosen by SQLite) when
+/// `id` is None.
+pub fn upsert_case(
+    stmt: &mut rusqlite::Statement,
+    id: Option<i64>,
+    case: &Case,
+) -> rusqlite::Result<()> {
     stmt.execute(named_params! {
-        ":id": case.id,
+        ":id": id,
         ":case_ref": case.case_ref,
         ":name": case.name,
         ":birth_date": case.birth_date,
@@ -194,40 +202,41 @@ pub fn insert_event(
 pub const EVENT_COLUMNS: &str = "id, case_id, on_date, kind, referrer, urgency, worker, stage, \
     route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
 
+/// Reads a row that starts with `EVENT_COLUMNS`, by position.
 pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
-    let kind: String = row.get("kind")?;
+    let kind: String = row.get(3)?;
     let change = match kind.as_str() {
         "referred" => Change::Referred(Referral {
-            referrer: code(row, "referrer")?,
-            urgency: code(row, "urgency")?,
-            worker: row.get("worker")?,
+            referrer: code(row, 4)?,
+            urgency: code(row, 5)?,
+            worker: row.get(6)?,
         }),
         "moved" => Change::Moved(Move {
-            to: opt_code(row, "stage")?,
-            route: opt_code(row, "route")?,
-            care_type: opt_code(row, "care_type")?,
-            provider: row.get("provider")?,
-            planned_end_on: row.get("planned_end_on")?,
-            reason: opt_code(row, "outflow_reason")?,
+            to: opt_code(row, 7)?,
+            route: opt_code(row, 8)?,
+            care_type: opt_code(row, 9)?,
+            provider: row.get(10)?,
+            planned_end_on: row.get(11)?,
+            reason: opt_code(row, 12)?,
         }),
         "set" => Change::Set(field_change(row)?),
         "reviewed" => Change::Reviewed {
-            review_id: row.get("ref_id")?,
+            review_id: row.get(15)?,
         },
         _ => Change::Decided {
-            decision_id: row.get("ref_id")?,
+            decision_id: row.get(15)?,
         },
     };
     Ok(Event {
-        on: row.get("on_date")?,
-        seq: row.get("id")?,
+        on: row.get(2)?,
+        seq: row.get(0)?,
         change,
     })
 }
 
 fn field_change(row: &Row) -> rusqlite::Result<FieldChange> {
-    let field: String = row.get("field")?;
-    let value: Option<String> = row.get("value")?;
+    let field: String = row.get(13)?;
+    let value: Option<String> = row.get(14)?;
     let bad = |what: &str| FromSqlError::Other(format!("bad value {value:?} for {what}").into());
     let to_err = |e: FromSqlError| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))

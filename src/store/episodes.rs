@@ -23,7 +23,7 @@ impl Store {
         let mut batch: Vec<Event> = Vec::new();
         let mut batch_case = None;
         while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get("case_id")?;
+            let case_id: i64 = row.get(1)?; // EVENT_COLUMNS
             if let Some(id) = batch_case.filter(|&id| id != case_id) {
                 out.extend(episodes(id, &batch));
                 batch.clear();

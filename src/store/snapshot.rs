@@ -1,7 +1,7 @@
 //! Loading every case as it stood at the end of a date (SPEC 5), with the
 //! reviews recorded up to then. Views and exports render these snapshots.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -10,20 +10,60 @@ use super::write::review_from_row;
 use super::{Result, Store};
 use crate::domain::case::replay;
 use crate::domain::snapshot::Snapshot;
-use crate::domain::{Case, Event, Review};
+use crate::domain::waitlist::Queue;
+use crate::domain::{Case, Event, Review, Stage};
 
-/// Every stage but `closed`, for the stage index.
-const OPEN_STAGES: &str = "'referred', 'intake', 'triage', 'waiting', 'in_care', 'evaluation'";
+/// Which cases a snapshot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Open,
+    /// On a waiting list (SPEC 2).
+    Waiting,
+    /// On the stoplight board (SPEC 3).
+    InCare,
+    /// What a case-review agenda can list (SPEC 9): the open cases, and the
+    /// escalated ones whatever their stage.
+    Agenda,
+}
+
+impl Scope {
+    fn holds(self, case: &Case) -> bool {
+        match self {
+            Scope::Open => case.stage.is_open(),
+            Scope::Waiting => Queue::ALL.iter().any(|q| q.holds(case.stage)),
+            Scope::InCare => case.stage.in_care(),
+            Scope::Agenda => case.stage.is_open() || case.escalated,
+        }
+    }
+
+    /// The same test in SQL, on the stage index.
+    fn sql(self) -> String {
+        let stages = |keep: fn(Stage) -> bool| {
+            let codes: Vec<String> = Stage::ALL
+                .iter()
+                .filter(|s| keep(**s))
+                .map(|s| format!("'{}'", s.code()))
+                .collect();
+            format!("stage IN ({})", codes.join(", "))
+        };
+        match self {
+            Scope::Open => stages(Stage::is_open),
+            Scope::Waiting => stages(|s| Queue::ALL.iter().any(|q| q.holds(s))),
+            Scope::InCare => stages(Stage::in_care),
+            Scope::Agenda => format!("({} OR escalated = 1)", stages(Stage::is_open)),
+        }
+    }
+}
 
 impl Store {
     /// All cases as of the end of `as_of`. On or after `today` nothing can
     /// be dated later, so the stored state is the answer; for a past date
-    /// the events up to then are replayed.
+    /// the cases touched since are replayed (see `cases_as_of`).
     pub fn snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         let cases = if as_of >= today {
             self.current_cases()?
         } else {
-            self.cases_as_of(as_of)?
+            self.cases_as_of(as_of, None)?
         };
         Ok(Snapshot {
             as_of,
@@ -32,31 +72,80 @@ impl Store {
         })
     }
 
-    /// The open cases only (not closed) as of `as_of`: all the waiting lists,
-    /// the stoplight and the agenda need. Today this reads the open cases
-    /// through the stage index instead of the whole history; for a past date
-    /// it is the full snapshot without its closed cases.
+    /// The open cases only (not closed) as of `as_of`, with their reviews:
+    /// all the waiting lists, the stoplight and the agenda need.
     pub fn open_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
-        if as_of < today {
-            let mut snap = self.snapshot(as_of, today)?;
-            snap.cases.retain(|c| c.stage.is_open());
-            return Ok(snap);
-        }
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE stage IN ({OPEN_STAGES}) ORDER BY id"
-        ))?;
-        let cases = stmt
-            .query_map([], codec::case_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-             WHERE case_id IN (SELECT id FROM cases WHERE stage IN ({OPEN_STAGES})) \
-             ORDER BY case_id, on_date, id"
-        ))?;
+        self.scoped_snapshot(Scope::Open, as_of, today)
+    }
+
+    /// The cases on a waiting list as of `as_of` (SPEC 2), without reviews:
+    /// a waiting list needs nothing else, and at scale these are a small
+    /// part of even the open cases.
+    pub fn waitlist_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::Waiting, as_of, today)
+    }
+
+    /// The cases on the stoplight board as of `as_of` (SPEC 3), with their
+    /// reviews up to then.
+    pub fn stoplight_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::InCare, as_of, today)
+    }
+
+    /// What the case-review agenda of SPEC 9 is built from, with reviews.
+    pub fn agenda_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
+        self.scoped_snapshot(Scope::Agenda, as_of, today)
+    }
+
+    /// The cases of `scope` as of `as_of`. Today they are read through the
+    /// stage index instead of the whole history; for a past date only the
+    /// cases touched since are replayed. Reviews are read (and their JSON
+    /// parsed) only for the stoplight's stages.
+    fn scoped_snapshot(
+        &self,
+        scope: Scope,
+        as_of: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Snapshot> {
+        let scope_sql = scope.sql();
+        let cases = if as_of >= today {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE {scope_sql} ORDER BY id"
+            ))?;
+            stmt.query_map([], codec::case_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            self.cases_as_of(as_of, Some(scope))?
+        };
         let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
-        for r in stmt.query_map([], review_from_row)? {
-            let r = r?;
-            reviews.entry(r.case_id).or_default().push(r);
+        if scope == Scope::Waiting {
+            return Ok(Snapshot {
+                as_of,
+                cases,
+                reviews,
+            });
+        }
+        // Today the stage index finds the cases' reviews; for a past date
+        // all reviews up to then are read, and only these cases' are parsed.
+        let open_now = as_of >= today;
+        let sql = if open_now {
+            format!(
+                "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+                 WHERE case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
+                 AND on_date <= ?1 ORDER BY case_id, on_date, id"
+            )
+        } else {
+            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             WHERE on_date <= ?1 ORDER BY case_id, on_date, id"
+                .to_string()
+        };
+        let ids: HashSet<i64> = cases.iter().map(|c| c.id).collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([as_of])?;
+        while let Some(row) = rows.next()? {
+            if open_now || ids.contains(&row.get(1)?) {
+                let r = review_from_row(row)?;
+                reviews.entry(r.case_id).or_default().push(r);
+            }
         }
         Ok(Snapshot {
             as_of,
@@ -75,41 +164,63 @@ impl Store {
         Ok(cases)
     }
 
-    /// Replays each case's events up to `as_of`, streaming them in case order.
-    fn cases_as_of(&self, as_of: NaiveDate) -> Result<Vec<Case>> {
-        let current: HashMap<i64, Case> = self
-            .current_cases()?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+    /// The cases as they stood at the end of `as_of` (only those of `scope`
+    /// when given). A case with no event dated after `as_of` stands as
+    /// stored, since its state is the replay of its events; only the cases
+    /// touched since are replayed, from their events up to `as_of`, streamed
+    /// in case order. Names and birth dates are not history: the current
+    /// ones are kept.
+    fn cases_as_of(&self, as_of: NaiveDate, scope: Option<Scope>) -> Result<Vec<Case>> {
+        const TOUCHED: &str = "SELECT case_id FROM events WHERE on_date > ?1";
+        let open = match scope {
+            Some(scope) => format!(" AND {}", scope.sql()),
+            None => String::new(),
+        };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE on_date <= ?1 ORDER BY case_id, on_date, id"
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id NOT IN ({TOUCHED}){open}"
+        ))?;
+        let mut cases = stmt
+            .query_map([as_of], codec::case_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, case_ref, name, birth_date FROM cases WHERE id IN ({TOUCHED})"
+        ))?;
+        let mut current: HashMap<i64, (String, Option<String>, Option<NaiveDate>)> = HashMap::new();
+        let mut rows = stmt.query([as_of])?;
+        while let Some(r) = rows.next()? {
+            current.insert(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE on_date <= ?1 AND case_id IN ({TOUCHED}) \
+             ORDER BY case_id, on_date, id"
         ))?;
         let mut rows = stmt.query([as_of])?;
-        let mut cases = Vec::new();
         let mut batch: Vec<Event> = Vec::new();
         let mut batch_case = None;
-        let flush = |case_id: i64, batch: &mut Vec<Event>, cases: &mut Vec<Case>| {
-            if let Some(now) = current.get(&case_id) {
-                if let Some(mut c) = replay(case_id, &now.case_ref, batch, None) {
-                    c.name = now.name.clone();
-                    c.birth_date = now.birth_date;
-                    cases.push(c);
+        let mut flush = |case_id: i64, batch: &mut Vec<Event>| {
+            if let Some((case_ref, name, birth_date)) = current.remove(&case_id) {
+                if let Some(mut c) = replay(case_id, &case_ref, batch, None) {
+                    c.name = name;
+                    c.birth_date = birth_date;
+                    if scope.is_none_or(|s| s.holds(&c)) {
+                        cases.push(c);
+                    }
                 }
             }
             batch.clear();
         };
         while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get("case_id")?;
-            if batch_case.is_some_and(|id| id != case_id) {
-                flush(batch_case.expect("some"), &mut batch, &mut cases);
+            let case_id: i64 = row.get(1)?; // EVENT_COLUMNS
+            if let Some(id) = batch_case.filter(|&id| id != case_id) {
+                flush(id, &mut batch);
             }
             batch_case = Some(case_id);
             batch.push(codec::event_from_row(row)?);
         }
         if let Some(id) = batch_case {
-            flush(id, &mut batch, &mut cases);
+            flush(id, &mut batch);
         }
+        cases.sort_by_key(|c| c.id);
         Ok(cases)
     }
 
@@ -124,5 +235,89 @@ impl Store {
             map.entry(r.case_id).or_default().push(r);
         }
         Ok(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    /// Every case replayed from its own events up to `as_of`: what a past
+    /// snapshot must equal, however it is computed.
+    fn replayed_one_by_one(store: &Store, as_of: NaiveDate) -> Vec<Case> {
+        let mut out = Vec::new();
+        for now in store
+            .snapshot(d("2026-11-22"), d("2026-11-22"))
+            .unwrap()
+            .cases
+        {
+            let mut events = store.events(now.id).unwrap();
+            events.retain(|e| e.on <= as_of);
+            if let Some(mut c) = replay(now.id, &now.case_ref, &events, None) {
+                c.name = now.name.clone();
+                c.birth_date = now.birth_date;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn past_and_scoped_snapshots_equal_a_replay_of_every_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = d("2026-11-22");
+        let demo = crate::demo::generate(3, today, 400);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        for as_of in [
+            "2024-06-01",
+            "2025-06-30",
+            "2026-11-01",
+            "2026-11-21",
+            "2026-11-22",
+        ] {
+            let as_of = d(as_of);
+            let want = replayed_one_by_one(&store, as_of);
+            let snap = store.snapshot(as_of, today).unwrap();
+            assert_eq!(snap.cases, want, "{as_of}");
+            let open = store.open_snapshot(as_of, today).unwrap();
+            let want_open: Vec<Case> = want.into_iter().filter(|c| c.stage.is_open()).collect();
+            assert!(!want_open.is_empty() && want_open.len() < snap.cases.len());
+            assert_eq!(open.cases, want_open, "{as_of}");
+            for c in &open.cases {
+                assert_eq!(open.reviews.get(&c.id), snap.reviews.get(&c.id), "{as_of}");
+            }
+            assert!(
+                open.reviews
+                    .keys()
+                    .all(|id| open.cases.iter().any(|c| c.id == *id))
+            );
+            let waiting = store.waitlist_snapshot(as_of, today).unwrap();
+            let want_waiting: Vec<&Case> =
+                open.cases.iter().filter(|c| !c.stage.in_care()).collect();
+            assert!(!want_waiting.is_empty());
+            assert_eq!(waiting.cases.iter().collect::<Vec<_>>(), want_waiting);
+            assert!(waiting.reviews.is_empty());
+            let agenda = store.agenda_snapshot(as_of, today).unwrap();
+            let want_agenda: Vec<&Case> = snap
+                .cases
+                .iter()
+                .filter(|c| c.stage.is_open() || c.escalated)
+                .collect();
+            assert_eq!(agenda.cases.iter().collect::<Vec<_>>(), want_agenda);
+            let board = store.stoplight_snapshot(as_of, today).unwrap();
+            let want_board: Vec<&Case> = open.cases.iter().filter(|c| c.stage.in_care()).collect();
+            assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
+            for c in &board.cases {
+                assert_eq!(board.reviews.get(&c.id), open.reviews.get(&c.id));
+            }
+        }
     }
 }

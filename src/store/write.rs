@@ -3,6 +3,8 @@
 //! replay, and store the new state. A form that read an older version of the
 //! case is refused instead of silently overwriting.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -75,6 +77,10 @@ struct Pending {
     birth_date: Option<Option<NaiveDate>>,
 }
 
+/// Page cache of a bulk insert, in KiB as `PRAGMA cache_size` takes it
+/// (negative). Bounded, so a million cases still fit in 100 MB.
+const BULK_CACHE_KIB: i64 = -48 * 1024;
+
 fn now_stamp() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -123,17 +129,18 @@ pub(super) fn load_reviews(conn: &rusqlite::Connection, case_id: i64) -> Result<
     Ok(reviews)
 }
 
+/// Reads a row of `id, case_id, on_date, next_on, note, statuses`, by
+/// position; the statuses are parsed straight from SQLite's text.
 pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
-    let json: String = row.get("statuses")?;
-    let statuses = serde_json::from_str(&json).map_err(|e| {
+    let statuses = serde_json::from_str(row.get_ref(5)?.as_str()?).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
     })?;
     Ok(Review {
-        id: row.get("id")?,
-        case_id: row.get("case_id")?,
-        on: row.get("on_date")?,
-        next_on: row.get("next_on")?,
-        note: row.get("note")?,
+        id: row.get(0)?,
+        case_id: row.get(1)?,
+        on: row.get(2)?,
+        next_on: row.get(3)?,
+        note: row.get(4)?,
         statuses,
     })
 }
@@ -404,7 +411,11 @@ impl Store {
             replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
         new.name = pending.name.unwrap_or(case.name);
         new.birth_date = pending.birth_date.unwrap_or(case.birth_date);
-        codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, &new)?;
+        codec::upsert_case(
+            &mut *tx.prepare_cached(codec::UPSERT_CASE)?,
+            Some(new.id),
+            &new,
+        )?;
         tx.commit()?;
         Ok(new)
     }
@@ -419,6 +430,36 @@ impl Store {
         actor: &str,
         progress: &mut dyn FnMut(usize),
     ) -> Result<usize> {
+        self.insert_bundle_stream(bundles.iter(), today, actor, progress)
+    }
+
+    /// `insert_bundles` for cases that come one at a time (a generator, a
+    /// reader): still one transaction, but only one case is held at once.
+    pub fn insert_bundle_stream<B: Borrow<CaseBundle>>(
+        &mut self,
+        bundles: impl IntoIterator<Item = B>,
+        today: NaiveDate,
+        actor: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
+        // A bulk insert touches index pages all over the file: a larger page
+        // cache keeps them in memory instead of spilling them to the WAL
+        // again and again (SQLite's default is 2 MB).
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        let done = self.insert_in_one_transaction(bundles, today, actor, progress);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        done
+    }
+
+    fn insert_in_one_transaction<B: Borrow<CaseBundle>>(
+        &mut self,
+        bundles: impl IntoIterator<Item = B>,
+        today: NaiveDate,
+        actor: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -427,19 +468,22 @@ impl Store {
             recorded_at: &stamp,
             actor,
         };
-        for (i, bundle) in bundles.iter().enumerate() {
+        let mut done = 0;
+        for bundle in bundles {
+            let bundle = bundle.borrow();
             check_bundle(bundle, today)?;
             if case_ref_taken(&tx, &bundle.case_ref)? {
                 return Err(Msg::new("error.case_ref_exists").arg("case", &bundle.case_ref));
             }
             insert_bundle(&tx, bundle, &stamp)?;
-            if i % 1000 == 999 {
-                progress(i + 1);
+            done += 1;
+            if done % 1000 == 0 {
+                progress(done);
             }
         }
         tx.commit()?;
-        progress(bundles.len());
-        Ok(bundles.len())
+        progress(done);
+        Ok(done)
     }
 }
 
@@ -516,50 +560,48 @@ fn check_bundle(bundle: &CaseBundle, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
-/// Writes one case and its history; returns the stored state.
+/// Writes one case and its history; returns the stored state. The state is
+/// replayed first (the events numbered in the order they are stored), so the
+/// case row and its seven indexes are written once, not inserted and then
+/// updated.
 fn insert_bundle(tx: &Transaction, bundle: &CaseBundle, stamp: &Stamp) -> Result<Case> {
-    let Some((first_on, Change::Referred(referral))) = bundle.events.first() else {
+    if !matches!(bundle.events.first(), Some((_, Change::Referred(_)))) {
         return Err(Msg::new("error.database").arg("reason", "a case must start with its referral"));
-    };
-    let mut case = Case::referred(0, &bundle.case_ref, *first_on, referral);
-    case.name = bundle.name.clone();
-    case.birth_date = bundle.birth_date;
-    tx.prepare_cached(
-        "INSERT INTO cases (case_ref, referred_on, referrer, urgency, stage, stage_since, version) \
-         VALUES (?1, ?2, 'other', 'regular', 'referred', ?2, 1)",
-    )?
-    .execute(params![bundle.case_ref, first_on])?;
-    case.id = tx.last_insert_rowid();
-    let mut events = Vec::with_capacity(bundle.events.len());
-    {
-        let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
-        for (on, change) in &bundle.events {
-            let change = match change {
-                Change::Reviewed { review_id } => {
-                    let (_, input) = &bundle.reviews[*review_id as usize];
-                    let mut input = input.clone();
-                    input.next_on = input
-                        .next_on
-                        .or_else(|| Some(crate::domain::dates::plus_one_month(*on)));
-                    Change::Reviewed {
-                        review_id: insert_review(tx, case.id, *on, &input)?,
-                    }
-                }
-                other => other.clone(),
-            };
-            let seq = codec::insert_event(&mut insert, case.id, *on, &change, stamp)?;
-            events.push(Event {
-                on: *on,
-                seq,
-                change,
-            });
-        }
     }
+    let mut events: Vec<Event> = bundle
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, (on, change))| Event {
+            on: *on,
+            seq: i as i64,
+            change: change.clone(),
+        })
+        .collect();
     sort_for_replay(&mut events);
-    let mut state =
-        replay(case.id, &case.case_ref, &events, None).expect("starts with its referral");
-    state.name = case.name;
-    state.birth_date = case.birth_date;
-    codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, &state)?;
+    let mut state = replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
+    state.name = bundle.name.clone();
+    state.birth_date = bundle.birth_date;
+    codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, None, &state)?;
+    state.id = tx.last_insert_rowid();
+    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
+    for (on, change) in &bundle.events {
+        let stored;
+        let change = match change {
+            Change::Reviewed { review_id } => {
+                let (_, input) = &bundle.reviews[*review_id as usize];
+                let mut input = input.clone();
+                input.next_on = input
+                    .next_on
+                    .or_else(|| Some(crate::domain::dates::plus_one_month(*on)));
+                stored = Change::Reviewed {
+                    review_id: insert_review(tx, state.id, *on, &input)?,
+                };
+                &stored
+            }
+            other => other,
+        };
+        codec::insert_event(&mut insert, state.id, *on, change, stamp)?;
+    }
     Ok(state)
 }

@@ -87,8 +87,12 @@ pub struct App {
     pub board: BoardState,
     /// The open review form's case reviews, for its live preview.
     pub review_draft: Option<ReviewDraft>,
-    /// All cases as of the shown date, loaded only for views that need it.
+    /// Every case as of a past shown date; live, only the board's cases in
+    /// care (the case list pages through the database, the waiting lists
+    /// read their own cases).
     pub snapshot: Option<Snapshot>,
+    /// Whether `waitlist.rows` hold the live waiting lists as stored now.
+    pub(super) waitlist_fresh: bool,
     pub case_screen: Option<CaseScreen>,
     pub form: Option<Form>,
     /// Scroll position of the open help popup.
@@ -125,6 +129,7 @@ impl App {
             board: BoardState::default(),
             review_draft: None,
             snapshot: None,
+            waitlist_fresh: false,
             case_screen: None,
             form: None,
             help: None,
@@ -198,14 +203,21 @@ impl App {
         self.notice = Some(Notice { tone, msg });
     }
 
-    /// Whether the shown data needs every case as of the shown date.
+    /// Whether the shown data needs a snapshot: every view looking back,
+    /// and the stoplight board live.
     pub(super) fn needs_snapshot(&self) -> bool {
-        self.as_of.is_some() || matches!(self.view, View::Waitlist | View::Stoplight)
+        self.as_of.is_some() || self.view == View::Stoplight
+    }
+
+    /// Forgets the loaded data after a change; the next load reads it anew.
+    pub fn forget_data(&mut self) {
+        self.snapshot = None;
+        self.waitlist_fresh = false;
     }
 
     /// Loads what the current view shows, keeping the selection.
     pub fn reload(&mut self) -> Result<(), Msg> {
-        self.snapshot = None;
+        self.forget_data();
         self.load_view_data(self.cases.selected_case().map(|c| c.case_ref.clone()))
     }
 
@@ -213,11 +225,11 @@ impl App {
     /// case to keep (or put) under the selection.
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
         if self.needs_snapshot() && self.snapshot.is_none() {
-            // Live, the views that need a snapshot show open cases only;
-            // looking back, the case list shows every case of that date.
+            // Looking back, every view shows the cases of that date; live,
+            // the board needs only the cases in care.
             self.snapshot = Some(match self.as_of {
-                None => self.store.open_snapshot(self.today, self.today)?,
                 Some(d) => self.store.snapshot(d, self.today)?,
+                None => self.store.stoplight_snapshot(self.today, self.today)?,
             });
             self.log
                 .line(format_args!("loaded snapshot as of {}", self.shown_date()));
@@ -231,12 +243,18 @@ impl App {
                 .cases
                 .load_live(&self.store, anchor.as_deref(), height)?,
         }
-        if let Some(snap) = &self.snapshot {
-            let keep = self.waitlist.scroll.selected;
-            self.waitlist.rows = waitlist_rows(snap, &self.config);
-            let height = self.waitlist_height();
-            let len = self.waitlist.rows.len();
-            self.waitlist.scroll.select(keep, len, height);
+        let past_rows = match (&self.snapshot, self.as_of) {
+            (Some(snap), Some(_)) => Some(waitlist_rows(snap, &self.config)),
+            _ => None,
+        };
+        if let Some(rows) = past_rows {
+            self.set_waitlist_rows(rows);
+        } else if self.view == View::Waitlist && !self.waitlist_fresh {
+            // Live, the waiting lists need only the waiting cases (a small
+            // part of a big history), read once until something changes.
+            let snap = self.store.waitlist_snapshot(self.today, self.today)?;
+            self.set_waitlist_rows(waitlist_rows(&snap, &self.config));
+            self.waitlist_fresh = true;
         }
         if self.view == View::Stoplight {
             self.load_board(anchor.as_deref())?;
@@ -258,6 +276,15 @@ impl App {
             View::Meeting => self.load_meeting(),
             _ => Ok(()),
         }
+    }
+
+    /// New waiting-list rows, keeping the selected position.
+    fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>) {
+        let keep = self.waitlist.scroll.selected;
+        self.waitlist.rows = rows;
+        let height = self.waitlist_height();
+        let len = self.waitlist.rows.len();
+        self.waitlist.scroll.select(keep, len, height);
     }
 
     fn cases_height(&self) -> usize {

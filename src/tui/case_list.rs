@@ -102,6 +102,14 @@ impl CaseList {
     ) -> Result<(), Msg> {
         self.memory = None;
         self.total = store.count_filtered(&self.filter)?;
+        if self.total == 0 {
+            // Nothing to fetch: a search that matches nothing would
+            // otherwise scan the whole table again for an empty page.
+            self.rows.clear();
+            self.start = 0;
+            self.scroll = Scroll::default();
+            return Ok(());
+        }
         let pos = match anchor {
             Some(r) => store.position_in(&self.filter, r)?,
             None => 0,
@@ -146,7 +154,7 @@ impl CaseList {
 
     /// Makes sure the rows on screen are in the window, paging by key.
     pub fn ensure(&mut self, store: &Store, height: usize) -> Result<(), Msg> {
-        if self.memory.is_some() {
+        if self.memory.is_some() || self.total == 0 {
             return Ok(());
         }
         let lo = self.scroll.offset;
@@ -260,5 +268,23 @@ mod tests {
         list.load_live(&store, Some("2026-0150"), 10).unwrap();
         assert_eq!(list.selected_case().unwrap().case_ref, "2026-0150");
         assert!(list.rows.len() < 300, "only a window is held");
+    }
+
+    #[test]
+    fn a_search_that_matches_nothing_shows_nothing_and_clears_again() {
+        let (_dir, store) = store_with(30);
+        let mut list = CaseList::default();
+        list.load_live(&store, None, 10).unwrap();
+        list.step(&store, 12, 10).unwrap();
+        list.filter.search = Some("zzz".into());
+        list.load_live(&store, None, 10).unwrap();
+        assert_eq!((list.total, list.selected_case()), (0, None));
+        assert!(refs(&list, 10).is_empty());
+        list.step(&store, 1, 10).unwrap();
+        assert_eq!(list.selected_case(), None);
+        list.filter.search = Some("2026-002".into());
+        list.load_live(&store, None, 10).unwrap();
+        assert_eq!(list.total, 10);
+        assert_eq!(refs(&list, 10)[0], "2026-0020");
     }
 }

@@ -2,6 +2,11 @@
 //! write goes through the same `Store` methods as the command line, with the
 //! version of the case read when its form opened.
 
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use crate::domain::Snapshot;
 use crate::domain::lifecycle::{allowed_moves, check_not_future, next_stage, plan_move};
 use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
 use crate::store::{AccessAction, NewReferral};
@@ -171,7 +176,9 @@ impl App {
     fn show(&mut self, view: View) -> Step {
         self.view = view;
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
-        if self.needs_snapshot() {
+        // Live, the case list pages by itself and the waiting lists stay
+        // loaded until something changes: switching views reads little.
+        if self.needs_snapshot() || view == View::Waitlist && !self.waitlist_fresh {
             self.load_view_data(anchor)
         } else {
             self.load_view_extras()
@@ -668,7 +675,7 @@ impl App {
     fn saved(&mut self, case_ref: &str, msg: Msg) -> Step {
         self.form = None;
         self.log.line(format_args!("saved: {msg}"));
-        self.snapshot = None;
+        self.forget_data();
         self.load_view_data(Some(case_ref.to_string()))?;
         self.notify(Tone::Success, msg);
         Ok(())
@@ -722,7 +729,7 @@ impl App {
         }
         self.form = None;
         self.as_of = date.filter(|d| *d < self.today);
-        self.snapshot = None;
+        self.forget_data();
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
         if let Some(s) = &self.case_screen {
             let r = s.case.case_ref.clone();
@@ -802,19 +809,27 @@ impl App {
             catalog: self.cat,
             with_names: false,
         };
-        let snapshot = || -> Result<crate::domain::Snapshot, Msg> {
+        // A past date's snapshot is loaded already; live, only the cases
+        // the export shows are read.
+        type Load = fn(&crate::store::Store, NaiveDate, NaiveDate) -> Result<Snapshot, Msg>;
+        let snapshot = |load: Load| -> Result<Cow<'_, Snapshot>, Msg> {
             match &self.snapshot {
-                Some(s) => Ok(s.clone()),
-                None => self.store.snapshot(self.shown_date(), self.today),
+                Some(s) => Ok(Cow::Borrowed(s)),
+                None => load(&self.store, self.shown_date(), self.today).map(Cow::Owned),
             }
         };
         Ok(match view {
-            View::Waitlist => {
-                crate::report::waitlist(&snapshot()?, &self.config.norms, None, &options)
-            }
-            View::Stoplight => {
-                crate::report::stoplight(&snapshot()?, &self.config.precondition_codes(), &options)
-            }
+            View::Waitlist => crate::report::waitlist(
+                &*snapshot(crate::store::Store::waitlist_snapshot)?,
+                &self.config.norms,
+                None,
+                &options,
+            ),
+            View::Stoplight => crate::report::stoplight(
+                &*snapshot(crate::store::Store::stoplight_snapshot)?,
+                &self.config.precondition_codes(),
+                &options,
+            ),
             _ => case_list_document(&self.cases.all(&self.store)?, self.shown_date(), self.cat),
         })
     }

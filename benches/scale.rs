@@ -1,0 +1,626 @@
+//! stroom at city and country scale: how long the things a coordinator waits
+//! for take on databases of 10,000 to 1,000,000 demo cases. See BENCHMARKS.md.
+//!
+//! ```text
+//! cargo bench --bench scale -- --sizes 10000,100000,1000000 [--runs 5] [--dir target/bench-db]
+//! ```
+//!
+//! The databases are built once with the demo generator (seed 1, today
+//! 2026-11-22) and kept in `--dir` for the next run. Every measured step runs
+//! in a fresh child process (this program started again with `--child`), so
+//! that each peak resident memory (VmHWM) is the step's own.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use stroom::config::{Config, Paths};
+use stroom::context::Context;
+use stroom::domain::dates::parse_date;
+use stroom::domain::flow;
+use stroom::export::Format;
+use stroom::i18n::Lang;
+use stroom::report::{self, ExportOptions};
+use stroom::store::Store;
+use stroom::tui::{Action, App, View, views};
+
+const TODAY: &str = "2026-11-22";
+const SEED: u64 = 1;
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+/// The steps measured per database, each in its own process.
+const STEPS: [&str; 6] = [
+    "first_frame",
+    "keys",
+    "waitlist",
+    "stoplight",
+    "flow",
+    "meeting",
+];
+/// Import is measured on a CSV of this many rows at most (the file is held
+/// in memory by design: all rows are checked before any is written).
+const IMPORT_MAX_ROWS: usize = 100_000;
+
+fn today() -> NaiveDate {
+    parse_date(TODAY).expect("fixed date")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        child(&args[1..]);
+        return;
+    }
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let sizes: Vec<usize> = opt("--sizes")
+        .unwrap_or_else(|| "10000,100000".into())
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("--sizes: numbers separated by commas")
+        })
+        .collect();
+    let runs: usize = opt("--runs").map_or(5, |r| r.parse().expect("--runs: a number"));
+    let dir = PathBuf::from(opt("--dir").unwrap_or_else(|| "target/bench-db".into()));
+    let only: Option<Vec<String>> = opt("--only").map(|s| s.split(',').map(String::from).collect());
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    for size in sizes {
+        bench_size(&dir, size, runs, only.as_deref());
+    }
+}
+
+/// One database size: build (or reuse), then every step `runs` times.
+fn bench_size(dir: &Path, size: usize, runs: usize, only: Option<&[String]>) {
+    let db = dir.join(format!("demo-{size}.db"));
+    let build = ensure_database(&db, size);
+    println!("\n## {size} cases ({})\n", db.display());
+    println!(
+        "build: {:.1} s, {} cases, file {:.1} MB (peak RSS {:.1} MB)",
+        build["build_s"], size, build["file_mb"], build["hwm_mb"]
+    );
+    println!("\n| measure | median | min–max | n | peak RSS MB |");
+    println!("|---|---|---|---|---|");
+    let wanted = |s: &str| only.is_none_or(|o| o.iter().any(|w| w == s));
+    for step in STEPS.iter().filter(|s| wanted(s)) {
+        let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        let mut hwm = Vec::new();
+        for _ in 0..runs {
+            let out = run_child(&[step, db.to_str().expect("utf-8 path")]);
+            for (k, v) in out {
+                if k == "hwm_mb" {
+                    hwm.push(v);
+                } else {
+                    samples.entry(k).or_default().push(v);
+                }
+            }
+        }
+        let peak = hwm.iter().cloned().fold(0.0, f64::max);
+        for (k, v) in samples {
+            println!("| {step}.{k} | {} |", summary(&v, peak));
+        }
+    }
+    if wanted("floor") {
+        floor(&db, runs);
+    }
+    if wanted("import") {
+        let rows = size.min(IMPORT_MAX_ROWS);
+        let mut rate = Vec::new();
+        let mut secs = Vec::new();
+        let mut hwm: f64 = 0.0;
+        for _ in 0..runs.min(3) {
+            let out = run_child(&["import", &rows.to_string(), dir.to_str().expect("utf-8")]);
+            rate.push(out["rows_per_s"]);
+            secs.push(out["total_ms"]);
+            hwm = hwm.max(out["hwm_mb"]);
+        }
+        println!("| import.{rows}_rows.total_ms | {} |", summary(&secs, hwm));
+        println!("| import.rows_per_s | {} |", summary(&rate, hwm));
+    }
+}
+
+/// "median | min–max | n | peak".
+fn summary(v: &[f64], peak_mb: f64) -> String {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let median = s[s.len() / 2];
+    format!(
+        "{} | {}–{} | {} | {:.0}",
+        fmt(median),
+        fmt(s[0]),
+        fmt(s[s.len() - 1]),
+        s.len(),
+        peak_mb
+    )
+}
+
+fn fmt(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Runs one step in a fresh process; returns its `name value` lines.
+fn run_child(args: &[&str]) -> BTreeMap<String, f64> {
+    let exe = std::env::current_exe().expect("own path");
+    let out = Command::new(exe)
+        .arg("--child")
+        .args(args)
+        .output()
+        .expect("child runs");
+    assert!(
+        out.status.success(),
+        "child {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+            .chars()
+            .take(2000)
+            .collect::<String>()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once(' ')?;
+            Some((k.to_string(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// Builds the database once; its build figures are kept next to it.
+fn ensure_database(db: &Path, size: usize) -> BTreeMap<String, f64> {
+    let meta = db.with_extension("build");
+    if db.exists() {
+        if let Ok(text) = std::fs::read_to_string(&meta) {
+            return text
+                .lines()
+                .filter_map(|l| {
+                    let (k, v) = l.split_once(' ')?;
+                    Some((k.to_string(), v.parse().ok()?))
+                })
+                .collect();
+        }
+    }
+    eprintln!("building {} ({size} cases)…", db.display());
+    let out = run_child(&["build", db.to_str().expect("utf-8"), &size.to_string()]);
+    let text: String = out.iter().map(|(k, v)| format!("{k} {v}\n")).collect();
+    std::fs::write(&meta, text).expect("build figures");
+    out
+}
+
+// ---------------------------------------------------------------- children
+
+fn child(args: &[String]) {
+    let arg = |i: usize| args.get(i).map(String::as_str).expect("child argument");
+    match arg(0) {
+        "build" => build(Path::new(arg(1)), arg(2).parse().expect("size")),
+        "import" => import(arg(1).parse().expect("rows"), Path::new(arg(2))),
+        step => {
+            let db = Path::new(arg(1));
+            match step {
+                "first_frame" => first_frame(db),
+                "keys" => keys(db),
+                "waitlist" => waitlist(db),
+                "stoplight" => stoplight(db),
+                "flow" => flow_report(db),
+                "meeting" => meeting(db),
+                other => panic!("unknown step {other}"),
+            }
+        }
+    }
+    println!("hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
+}
+
+/// Peak resident set size of this process so far (VmHWM), in kB.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report_ms(name: &str, d: Duration) {
+    println!("{name} {:.4}", ms(d));
+}
+
+/// The demo of `size` cases, streamed into a new file, then moved in place.
+fn build(db: &Path, size: usize) {
+    let tmp = db.with_extension("db-building");
+    let _ = std::fs::remove_file(&tmp);
+    let t = Instant::now();
+    let mut store = Store::open(&tmp).expect("open");
+    let cases = stroom::demo::cases_of(SEED, today(), size).map(|(b, _)| b);
+    store
+        .insert_bundle_stream(cases, today(), "bench", &mut |_| {})
+        .expect("insert");
+    store
+        .conn()
+        .pragma_update(None, "journal_mode", "DELETE")
+        .expect("one file");
+    drop(store);
+    let secs = t.elapsed().as_secs_f64();
+    std::fs::rename(&tmp, db).expect("rename");
+    let bytes = std::fs::metadata(db).expect("file").len();
+    println!("build_s {secs:.2}");
+    println!("file_mb {:.1}", bytes as f64 / 1e6);
+}
+
+fn context(db: &Path) -> Context {
+    let dir = db.parent().expect("folder");
+    Context {
+        config: Config::default(),
+        lang: Lang::Nl,
+        today: today(),
+        db_path: db.to_path_buf(),
+        paths: Paths {
+            data_dir: dir.to_path_buf(),
+            config_file: dir.join("no-config.toml"),
+        },
+        actor: "bench".into(),
+    }
+}
+
+struct Ui {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Ui {
+    fn open(db: &Path) -> Ui {
+        let ctx = context(db);
+        let store = Store::open(db).expect("open");
+        let app = App::new(&ctx, store, WIDTH, HEIGHT).expect("app");
+        let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
+        term.draw(|f| views::draw(&app, f)).expect("draw");
+        Ui { app, term }
+    }
+
+    /// One key: step and draw, timed.
+    fn key(&mut self, action: Action) -> Duration {
+        let t = Instant::now();
+        self.app.step(action);
+        self.term.draw(|f| views::draw(&self.app, f)).expect("draw");
+        t.elapsed()
+    }
+}
+
+/// Open the database and draw the first screen (the waiting lists).
+fn first_frame(db: &Path) {
+    let t = Instant::now();
+    let ui = Ui::open(db);
+    report_ms("ms", t.elapsed());
+    drop(ui);
+}
+
+/// Key-to-frame times per kind of key, as p50 / p99 / max.
+fn keys(db: &Path) {
+    let mut ui = Ui::open(db);
+    let mut groups: Vec<(&str, Vec<Duration>)> = Vec::new();
+    ui.key(Action::Show(View::Cases));
+    let mut select = Vec::new();
+    for i in 0..400 {
+        let action = match i % 40 {
+            0 => Action::Bottom,
+            1 => Action::Top,
+            2..=11 => Action::PageDown,
+            12..=15 => Action::PageUp,
+            16..=27 => Action::Down,
+            _ => Action::Up,
+        };
+        select.push(ui.key(action));
+    }
+    groups.push(("select_cases", select));
+    ui.key(Action::Show(View::Waitlist));
+    let mut select = Vec::new();
+    for i in 0..200 {
+        let action = match i % 20 {
+            0 => Action::Bottom,
+            1 => Action::Top,
+            2..=7 => Action::PageDown,
+            _ => Action::Down,
+        };
+        select.push(ui.key(action));
+    }
+    groups.push(("select_waitlist", select));
+    let mut views_ = Vec::new();
+    for i in 0..50 {
+        views_.push(ui.key(Action::Show(View::ALL[i % 5])));
+    }
+    groups.push(("views", views_));
+    ui.key(Action::Show(View::Cases));
+    let mut search = Vec::new();
+    for term in ["2025-03", "anouk", "zzz"] {
+        search.push(ui.key(Action::Search));
+        for c in term.chars() {
+            search.push(ui.key(Action::Input(c)));
+        }
+        for _ in 0..3 {
+            search.push(ui.key(Action::Backspace));
+        }
+        search.push(ui.key(Action::Submit));
+        for _ in 0..5 {
+            search.push(ui.key(Action::PageDown));
+        }
+        search.push(ui.key(Action::Back));
+    }
+    groups.push(("search", search));
+    let mut filter = Vec::new();
+    for n in 1..=6 {
+        filter.push(ui.key(Action::Filter));
+        for _ in 0..n {
+            filter.push(ui.key(Action::ChoiceNext));
+        }
+        filter.push(ui.key(Action::Submit));
+        for _ in 0..5 {
+            filter.push(ui.key(Action::PageDown));
+        }
+        filter.push(ui.key(Action::Bottom));
+        filter.push(ui.key(Action::Back));
+    }
+    groups.push(("filter", filter));
+    for (name, mut d) in groups {
+        d.sort();
+        let at = |p: f64| ms(d[((d.len() as f64 * p).ceil() as usize).clamp(1, d.len()) - 1]);
+        println!("{name}_p50_ms {:.4}", at(0.50));
+        println!("{name}_p99_ms {:.4}", at(0.99));
+        println!("{name}_max_ms {:.4}", ms(*d.last().expect("keys")));
+    }
+}
+
+fn options() -> ExportOptions<'static> {
+    ExportOptions {
+        catalog: stroom::i18n::Catalog::get(Lang::Nl),
+        with_names: false,
+    }
+}
+
+/// `stroom export waitlist --format csv`: load, compute, render.
+fn waitlist(db: &Path) {
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let snap = store.waitlist_snapshot(today(), today()).expect("snapshot");
+    let loaded = t.elapsed();
+    let doc = report::waitlist(&snap, &Config::default().norms, None, &options());
+    let computed = t.elapsed();
+    let csv = doc.render(Format::Csv).expect("csv");
+    let total = t.elapsed();
+    std::hint::black_box(csv);
+    report_ms("load_ms", loaded);
+    report_ms("compute_ms", computed - loaded);
+    report_ms("total_ms", total);
+    println!("rows {}", doc.rows.len());
+}
+
+/// `stroom export stoplight --format csv`.
+fn stoplight(db: &Path) {
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let snap = store
+        .stoplight_snapshot(today(), today())
+        .expect("snapshot");
+    let loaded = t.elapsed();
+    let codes = Config::default().precondition_codes();
+    let doc = report::stoplight(&snap, &codes, &options());
+    let computed = t.elapsed();
+    let csv = doc.render(Format::Csv).expect("csv");
+    let total = t.elapsed();
+    std::hint::black_box(csv);
+    report_ms("load_ms", loaded);
+    report_ms("compute_ms", computed - loaded);
+    report_ms("total_ms", total);
+    println!("rows {}", doc.rows.len());
+}
+
+/// `stroom report flow` over the last twelve months.
+fn flow_report(db: &Path) {
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let episodes = store.episodes(today()).expect("episodes");
+    let loaded = t.elapsed();
+    let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+    let figures = flow::flow(&episodes, from, today()).expect("flow");
+    let bytes = report::flow_document(&figures, stroom::i18n::Catalog::get(Lang::Nl))
+        .render(Format::Csv)
+        .expect("csv");
+    std::hint::black_box(bytes);
+    report_ms("load_ms", loaded);
+    report_ms("total_ms", t.elapsed());
+}
+
+/// `stroom export meeting` for a meeting today.
+fn meeting(db: &Path) {
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let minutes =
+        stroom::minutes::load(&store, &Config::default(), today(), today()).expect("minutes");
+    let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
+    std::hint::black_box(md);
+    report_ms("total_ms", t.elapsed());
+    println!("items {}", minutes.items.len());
+}
+
+/// A CSV of `rows` referrals in every stage, as a team's spreadsheet would
+/// hold them (SPEC 7.1), imported into a fresh database.
+fn import(rows: usize, dir: &Path) {
+    let text = import_csv(rows);
+    let db = dir.join(format!("import-{}.db", std::process::id()));
+    let t = Instant::now();
+    let plan = stroom::import::plan(&text, "bench.csv", today(), None).expect("clean file");
+    let planned = t.elapsed();
+    let mut store = Store::open(&db).expect("open");
+    store
+        .insert_bundles(&plan.bundles, today(), "bench", &mut |_| {})
+        .expect("insert");
+    let total = t.elapsed();
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    report_ms("plan_ms", planned);
+    report_ms("total_ms", total);
+    println!("rows_per_s {:.0}", rows as f64 / total.as_secs_f64());
+}
+
+fn import_csv(rows: usize) -> String {
+    let mut out = String::from(
+        "case_ref;name;birth_date;referred_on;referrer;urgency;worker;route;care_type;provider;\
+         intake_on;triaged_on;care_started_on;planned_end_on;closed_on;outflow_reason\n",
+    );
+    let start = parse_date("2024-01-01").expect("date");
+    let referrers = ["gp", "school", "jgz", "self", "gi"];
+    for i in 0..rows {
+        let on = start + chrono::Days::new((i % 600) as u64);
+        let day = |n: u64| (on + chrono::Days::new(n)).format("%d-%m-%Y").to_string();
+        let birth = (start - chrono::Days::new(2000 + (i % 4000) as u64)).to_string();
+        let none = String::new;
+        let text = |s: &str| s.to_string();
+        // route, care type, provider, intake, triage, care start, planned end, closed, reason
+        let tail: [String; 9] = match i % 5 {
+            0 => std::array::from_fn(|_| none()),
+            1 => [
+                none(),
+                none(),
+                none(),
+                day(7),
+                none(),
+                none(),
+                none(),
+                none(),
+                none(),
+            ],
+            2 => [
+                text("ambulant"),
+                text("ambulant_home"),
+                text("Karakter"),
+                day(7),
+                day(20),
+                none(),
+                none(),
+                none(),
+                none(),
+            ],
+            3 => [
+                text("team"),
+                text("team"),
+                none(),
+                day(7),
+                day(20),
+                day(20),
+                day(200),
+                none(),
+                none(),
+            ],
+            _ => [
+                text("ambulant"),
+                text("ambulant_provider"),
+                text("Levvel"),
+                day(7),
+                day(20),
+                day(60),
+                day(300),
+                day(310),
+                text("goals_met"),
+            ],
+        };
+        let tail = tail.join(";");
+        out.push_str(&format!(
+            "I-{i:07};Kind {i};{birth};{};{};regular;regisseur {};{tail}\n",
+            on.format("%Y-%m-%d"),
+            referrers[i % referrers.len()],
+            i % 12,
+        ));
+    }
+    out
+}
+
+// ------------------------------------------------------------------- floor
+
+/// `sqlite3 -csv` producing the rows of each export straight from the file:
+/// the floor any program reading the same database has to pay.
+fn floor(db: &Path, runs: usize) {
+    for (name, sql) in [
+        ("waitlist", floor_waitlist_sql()),
+        ("stoplight", FLOOR_STOPLIGHT.to_string()),
+    ] {
+        let mut v = Vec::new();
+        let mut rows = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let out = Command::new("/usr/bin/sqlite3")
+                .args(["-csv", "-readonly", db.to_str().expect("utf-8"), &sql])
+                .output()
+                .expect("sqlite3 runs");
+            v.push(ms(t.elapsed()));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            rows = out.stdout.iter().filter(|&&b| b == b'\n').count();
+        }
+        println!(
+            "| floor.sqlite3_{name}_ms ({rows} rows) | {} |",
+            summary(&v, 0.0)
+        );
+    }
+}
+
+/// The waiting-list rows (SPEC 2) in SQL: every queue, with its clock,
+/// wait, norm and signal, in the export's order.
+fn floor_waitlist_sql() -> String {
+    let n = Config::default().norms;
+    format!(
+        "WITH q(queue, stage, regular, urgent) AS (VALUES \
+         ('intake','referred',{ir},{iu}), ('decision','referred',{dr},{du}), \
+         ('decision','intake',{dr},{du}), ('decision','triage',{dr},{du}), \
+         ('care','waiting',{cr},{cu})), \
+         w AS (SELECT c.case_ref, q.queue, c.stage, c.urgency, c.referrer, c.route, c.care_type, \
+           c.provider, c.worker, c.bridging_care, \
+           CASE q.queue WHEN 'care' THEN c.waiting_since ELSE c.referred_on END AS since, \
+           CASE c.urgency WHEN 'urgent' THEN q.urgent ELSE q.regular END AS norm, \
+           c.birth_date FROM cases c JOIN q ON q.stage = c.stage) \
+         SELECT case_ref, queue, stage, urgency, referrer, route, care_type, provider, worker, \
+           bridging_care, since, \
+           CAST(julianday('{TODAY}') - julianday(since) AS INTEGER) AS wait, norm, \
+           CASE WHEN julianday('{TODAY}') - julianday(since) > norm THEN 'red' \
+                WHEN julianday('{TODAY}') - julianday(since) >= 0.75 * norm THEN 'orange' \
+                ELSE 'green' END, \
+           CAST((julianday('{TODAY}') - julianday(birth_date)) / 365.25 AS INTEGER) \
+         FROM w ORDER BY queue, urgency = 'regular', since, case_ref",
+        ir = n.intake.regular,
+        iu = n.intake.urgent,
+        dr = n.decision.regular,
+        du = n.decision.urgent,
+        cr = n.care.regular,
+        cu = n.care.urgent,
+    )
+}
+
+/// The stoplight rows' facts in SQL: every case in care with its latest
+/// review (date, next date, statuses). The rules themselves (SPEC 3.2) are
+/// not in it, so the floor is lower than any real board.
+const FLOOR_STOPLIGHT: &str = "SELECT c.case_ref, c.provider, c.care_type, c.worker, \
+    c.care_started_on, c.planned_end_on, r.on_date, r.next_on, r.statuses, \
+    CAST((julianday('2026-11-22') - julianday(c.birth_date)) / 365.25 AS INTEGER) \
+    FROM cases c LEFT JOIN reviews r ON r.id = (SELECT id FROM reviews \
+      WHERE case_id = c.id AND on_date <= '2026-11-22' ORDER BY on_date DESC, id DESC LIMIT 1) \
+    WHERE c.stage IN ('in_care', 'evaluation') ORDER BY c.case_ref";
