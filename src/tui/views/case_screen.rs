@@ -56,7 +56,7 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
                 .map(|s| cat.label("status", s.code()))
                 .unwrap_or_else(|| cat.label("status", "missing"));
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<label_w$}", p.label(app.lang)), t.muted()),
+                Span::styled(format!("  {} ", fit(p.label(app.lang), 34)), t.muted()),
                 Span::styled(status.to_string(), t.text()),
             ]));
         }
@@ -233,4 +233,16 @@ fn describe_set(cat: &Catalog, f: &FieldChange) -> String {
 /// Stored user text as it may be drawn.
 fn shown(s: &str) -> String {
     crate::export::safe_text(s).into_owned()
+}
+
+/// `text` cut to `width` characters (with "…") or padded to it, so a value
+/// after it never runs into it.
+fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n > width {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        format!("{text}{}", " ".repeat(width - n))
+    }
 }
