@@ -7,7 +7,7 @@ mod history;
 mod row;
 mod table;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -129,7 +129,12 @@ fn check_refs(
     store: Option<&Store>,
     errors: &mut Vec<RowError>,
 ) -> Result<(), Msg> {
-    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    let given: Vec<&str> = rows.iter().filter_map(|r| r.case_ref.as_deref()).collect();
+    let taken = match store {
+        Some(s) => s.taken_refs(&given)?,
+        None => HashSet::new(),
+    };
+    let mut first_line: HashMap<&str, u64> = HashMap::with_capacity(given.len());
     for row in rows {
         let Some(r) = row.case_ref.as_deref() else {
             continue;
@@ -138,7 +143,7 @@ fn check_refs(
             Msg::new("import.duplicate_ref")
                 .arg("case", r)
                 .arg("line", line)
-        } else if store.map(|s| s.has_case(r)).transpose()?.unwrap_or(false) {
+        } else if taken.contains(r) {
             Msg::new("error.case_ref_exists").arg("case", r)
         } else {
             first_line.insert(r, row.line);

@@ -126,7 +126,11 @@ impl Row {
 
 /// A code, whatever its case: spreadsheets capitalise what people type.
 fn code<T: FromStr<Err = UnknownCode>>(value: &str) -> Result<T, Msg> {
-    Ok(value.to_lowercase().parse()?)
+    // Most cells are typed as the code is: no lowercase copy for those.
+    match value.parse() {
+        Ok(code) => Ok(code),
+        Err(_) => Ok(value.to_lowercase().parse()?),
+    }
 }
 
 /// Yes or no, as people and Excel (Dutch: WAAR/ONWAAR) write it.

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{Row, named_params};
+use rusqlite::{Row, params};
 
 use crate::domain::{
     CareType, Case, Change, Event, FieldChange, Move, OutflowReason, Referral, Referrer, Route,
@@ -120,32 +120,35 @@ pub fn upsert_case(
     id: Option<i64>,
     case: &Case,
 ) -> rusqlite::Result<()> {
-    stmt.execute(named_params! {
-        ":id": id,
-        ":case_ref": case.case_ref,
-        ":name": case.name,
-        ":birth_date": case.birth_date,
-        ":referred_on": case.referred_on,
-        ":referrer": Code(case.referrer),
-        ":urgency": Code(case.urgency),
-        ":worker": case.worker,
-        ":stage": Code(case.stage),
-        ":stage_since": case.stage_since,
-        ":route": c(case.route),
-        ":care_type": c(case.care_type),
-        ":provider": case.provider,
-        ":bridging_care": case.bridging_care,
-        ":intake_on": case.intake_on,
-        ":triaged_on": case.triaged_on,
-        ":care_started_on": case.care_started_on,
-        ":waiting_since": case.waiting_since,
-        ":planned_end_on": case.planned_end_on,
-        ":closed_on": case.closed_on,
-        ":outflow_reason": c(case.outflow_reason),
-        ":escalated": case.escalated,
-        ":episode": case.episode,
-        ":version": case.version,
-    })?;
+    // Bound by position (the placeholders are numbered in the order they
+    // first appear in UPSERT_CASE): a lookup by name scans the statement's
+    // names for every value, which shows in a bulk load.
+    stmt.execute(params![
+        id,
+        case.case_ref,
+        case.name,
+        case.birth_date,
+        case.referred_on,
+        Code(case.referrer),
+        Code(case.urgency),
+        case.worker,
+        Code(case.stage),
+        case.stage_since,
+        c(case.route),
+        c(case.care_type),
+        case.provider,
+        case.bridging_care,
+        case.intake_on,
+        case.triaged_on,
+        case.care_started_on,
+        case.waiting_since,
+        case.planned_end_on,
+        case.closed_on,
+        c(case.outflow_reason),
+        case.escalated,
+        case.episode,
+        case.version,
+    ])?;
     Ok(())
 }
 
@@ -177,25 +180,26 @@ pub fn insert_event(
         Change::Reviewed { review_id } => ("reviewed", None, &none_m, None, Some(*review_id)),
         Change::Decided { decision_id } => ("decided", None, &none_m, None, Some(*decision_id)),
     };
-    stmt.insert(named_params! {
-        ":case_id": case_id,
-        ":on_date": on,
-        ":recorded_at": stamp.recorded_at,
-        ":actor": stamp.actor,
-        ":kind": kind,
-        ":referrer": referral.map(|r| Code(r.referrer)),
-        ":urgency": referral.map(|r| Code(r.urgency)),
-        ":worker": referral.and_then(|r| r.worker.as_deref()),
-        ":stage": c(m.to),
-        ":route": c(m.route),
-        ":care_type": c(m.care_type),
-        ":provider": m.provider,
-        ":planned_end_on": m.planned_end_on,
-        ":outflow_reason": c(m.reason),
-        ":field": set.map(|f| f.field()),
-        ":value": set.and_then(|f| f.value()),
-        ":ref_id": ref_id,
-    })
+    // By position, in the order of INSERT_EVENT's placeholders.
+    stmt.insert(params![
+        case_id,
+        on,
+        stamp.recorded_at,
+        stamp.actor,
+        kind,
+        referral.map(|r| Code(r.referrer)),
+        referral.map(|r| Code(r.urgency)),
+        referral.and_then(|r| r.worker.as_deref()),
+        c(m.to),
+        c(m.route),
+        c(m.care_type),
+        m.provider,
+        m.planned_end_on,
+        c(m.reason),
+        set.map(|f| f.field()),
+        set.and_then(|f| f.value()),
+        ref_id,
+    ])
 }
 
 /// Columns of `events` that `event_from_row` reads.
@@ -271,4 +275,41 @@ fn field_change(row: &Row) -> rusqlite::Result<FieldChange> {
         "escalated" => FieldChange::Escalated(flag(&value)?),
         _ => return Err(to_err(bad("field"))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names of a statement's placeholders, in binding order.
+    fn placeholders(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+        let stmt = conn.prepare(sql).unwrap();
+        (1..=stmt.parameter_count())
+            .map(|i| stmt.parameter_name(i).unwrap().to_string())
+            .collect()
+    }
+
+    /// The values are bound by position: each position must be the column
+    /// the binding code means.
+    #[test]
+    fn placeholders_follow_the_column_order_the_writers_bind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("s.db")).unwrap();
+        let prefixed = |cols: &str| -> Vec<String> {
+            cols.split(',').map(|c| format!(":{}", c.trim())).collect()
+        };
+        assert_eq!(
+            placeholders(store.conn(), UPSERT_CASE),
+            prefixed(CASE_COLUMNS)
+        );
+        let event_columns = INSERT_EVENT
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .unwrap()
+            .0;
+        assert_eq!(
+            placeholders(store.conn(), INSERT_EVENT),
+            prefixed(event_columns)
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 mod backup;
+mod bulk;
 mod check;
 mod codec;
 mod episodes;

@@ -4,12 +4,13 @@
 //! case is refused instead of silently overwriting.
 
 use std::borrow::Borrow;
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};
-use super::{Result, Store};
+use super::{Result, Store, bulk};
 use crate::domain::case::{replay, sort_for_replay};
 use crate::domain::lifecycle::{check_fact_date, check_not_future, plan_move};
 use crate::domain::review::plan_review;
@@ -171,6 +172,23 @@ impl Store {
         case_ref_taken(&self.conn, case_ref)
     }
 
+    /// Which of `refs` are taken, in one query: an import checks all of its
+    /// rows' references at once instead of one lookup per row.
+    pub fn taken_refs<'r>(&self, refs: &[&'r str]) -> Result<HashSet<&'r str>> {
+        if refs.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let json = serde_json::to_string(refs).expect("strings serialise");
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key FROM json_each(?1) WHERE value IN (SELECT case_ref FROM cases)")?;
+        let taken = stmt
+            .query_map([json], |r| r.get::<_, i64>(0))?
+            .map(|i| i.map(|i| refs[i as usize]))
+            .collect::<rusqlite::Result<HashSet<_>>>()?;
+        Ok(taken)
+    }
+
     /// The highest number of the generated-style references (`YYYY-NNNN`)
     /// of `year`, 0 if none: a batch numbers its new cases from here.
     pub fn last_case_number(&self, year: i32) -> Result<i64> {
@@ -241,14 +259,11 @@ impl Store {
             reviews: Vec::new(),
         };
         let stamp = now_stamp();
-        let case = insert_bundle(
-            &tx,
-            &bundle,
-            &Stamp {
-                recorded_at: &stamp,
-                actor,
-            },
-        )?;
+        let stamp = Stamp {
+            recorded_at: &stamp,
+            actor,
+        };
+        let case = BundleWriter::new(&tx, &stamp)?.write(&bundle)?;
         tx.commit()?;
         Ok(case)
     }
@@ -460,6 +475,8 @@ impl Store {
         actor: &str,
         progress: &mut dyn FnMut(usize),
     ) -> Result<usize> {
+        let bundles = bundles.into_iter();
+        let expected = bundles.size_hint().0;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -468,18 +485,25 @@ impl Store {
             recorded_at: &stamp,
             actor,
         };
+        let mut writer = BundleWriter::new(&tx, &stamp)?;
+        let mut threshold = bulk::Threshold::new();
+        let mut aside = None;
         let mut done = 0;
         for bundle in bundles {
+            if aside.is_none() && threshold.reached(&tx, done, expected)? {
+                aside = Some(bulk::SetAside::drop_indexes(&tx)?);
+            }
             let bundle = bundle.borrow();
             check_bundle(bundle, today)?;
-            if case_ref_taken(&tx, &bundle.case_ref)? {
-                return Err(Msg::new("error.case_ref_exists").arg("case", &bundle.case_ref));
-            }
-            insert_bundle(&tx, bundle, &stamp)?;
+            writer.write(bundle)?;
             done += 1;
             if done % 1000 == 0 {
                 progress(done);
             }
+        }
+        drop(writer);
+        if let Some(aside) = aside {
+            aside.restore(&tx)?;
         }
         tx.commit()?;
         progress(done);
@@ -560,48 +584,70 @@ fn check_bundle(bundle: &CaseBundle, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
-/// Writes one case and its history; returns the stored state. The state is
-/// replayed first (the events numbered in the order they are stored), so the
-/// case row and its seven indexes are written once, not inserted and then
-/// updated.
-fn insert_bundle(tx: &Transaction, bundle: &CaseBundle, stamp: &Stamp) -> Result<Case> {
-    if !matches!(bundle.events.first(), Some((_, Change::Referred(_)))) {
-        return Err(Msg::new("error.database").arg("reason", "a case must start with its referral"));
-    }
-    let mut events: Vec<Event> = bundle
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, (on, change))| Event {
-            on: *on,
-            seq: i as i64,
-            change: change.clone(),
+/// Writes whole cases with their histories, its statements prepared once
+/// for all the cases of a transaction.
+struct BundleWriter<'t> {
+    tx: &'t Transaction<'t>,
+    stamp: &'t Stamp<'t>,
+    case: rusqlite::CachedStatement<'t>,
+    event: rusqlite::CachedStatement<'t>,
+}
+
+impl<'t> BundleWriter<'t> {
+    fn new(tx: &'t Transaction<'t>, stamp: &'t Stamp<'t>) -> Result<BundleWriter<'t>> {
+        Ok(BundleWriter {
+            tx,
+            stamp,
+            case: tx.prepare_cached(codec::UPSERT_CASE)?,
+            event: tx.prepare_cached(codec::INSERT_EVENT)?,
         })
-        .collect();
-    sort_for_replay(&mut events);
-    let mut state = replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
-    state.name = bundle.name.clone();
-    state.birth_date = bundle.birth_date;
-    codec::upsert_case(&mut *tx.prepare_cached(codec::UPSERT_CASE)?, None, &state)?;
-    state.id = tx.last_insert_rowid();
-    let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
-    for (on, change) in &bundle.events {
-        let stored;
-        let change = match change {
-            Change::Reviewed { review_id } => {
-                let (_, input) = &bundle.reviews[*review_id as usize];
-                let mut input = input.clone();
-                input.next_on = input
-                    .next_on
-                    .or_else(|| Some(crate::domain::dates::plus_one_month(*on)));
-                stored = Change::Reviewed {
-                    review_id: insert_review(tx, state.id, *on, &input)?,
-                };
-                &stored
-            }
-            other => other,
-        };
-        codec::insert_event(&mut insert, state.id, *on, change, stamp)?;
     }
-    Ok(state)
+
+    /// Writes one case and its history; returns the stored state. The state
+    /// is replayed first (the events numbered in the order they are stored),
+    /// so the case row and its indexes are written once, not inserted and
+    /// then updated. A reference already taken (before, or earlier in the
+    /// same load) is refused by the UNIQUE index on case_ref: no lookup of
+    /// our own.
+    fn write(&mut self, bundle: &CaseBundle) -> Result<Case> {
+        if !matches!(bundle.events.first(), Some((_, Change::Referred(_)))) {
+            return Err(
+                Msg::new("error.database").arg("reason", "a case must start with its referral")
+            );
+        }
+        let mut events = bundle.history();
+        sort_for_replay(&mut events);
+        let mut state =
+            replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
+        state.name = bundle.name.clone();
+        state.birth_date = bundle.birth_date;
+        codec::upsert_case(&mut self.case, None, &state).map_err(|e| {
+            match e.sqlite_error().map(|f| f.extended_code) {
+                Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) => {
+                    Msg::new("error.case_ref_exists").arg("case", &bundle.case_ref)
+                }
+                _ => Msg::from(e),
+            }
+        })?;
+        state.id = self.tx.last_insert_rowid();
+        for (on, change) in &bundle.events {
+            let stored;
+            let change = match change {
+                Change::Reviewed { review_id } => {
+                    let (_, input) = &bundle.reviews[*review_id as usize];
+                    let mut input = input.clone();
+                    input.next_on = input
+                        .next_on
+                        .or_else(|| Some(crate::domain::dates::plus_one_month(*on)));
+                    stored = Change::Reviewed {
+                        review_id: insert_review(self.tx, state.id, *on, &input)?,
+                    };
+                    &stored
+                }
+                other => other,
+            };
+            codec::insert_event(&mut self.event, state.id, *on, change, self.stamp)?;
+        }
+        Ok(state)
+    }
 }
