@@ -390,6 +390,7 @@ fn options() -> ExportOptions<'static> {
     ExportOptions {
         catalog: stroom::i18n::Catalog::get(Lang::Nl),
         with_names: false,
+        format: Format::Csv,
     }
 }
 
@@ -407,7 +408,7 @@ fn waitlist(db: &Path) {
     report_ms("load_ms", loaded);
     report_ms("compute_ms", computed - loaded);
     report_ms("total_ms", total);
-    println!("rows {}", doc.rows.len());
+    println!("rows {}", doc.len());
 }
 
 /// `stroom export stoplight --format csv`.
@@ -427,7 +428,7 @@ fn stoplight(db: &Path) {
     report_ms("load_ms", loaded);
     report_ms("compute_ms", computed - loaded);
     report_ms("total_ms", total);
-    println!("rows {}", doc.rows.len());
+    println!("rows {}", doc.len());
 }
 
 /// `stroom report flow` over the last twelve months.

@@ -141,6 +141,7 @@ fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptio
         ExportOptions {
             catalog: ctx.catalog(),
             with_names: out.with_names,
+            format,
         },
     ))
 }

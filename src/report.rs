@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::{self, Queue, Signal, WaitRow};
 use crate::domain::{Case, Snapshot};
-use crate::export::{Document, generated_at};
+use crate::export::{Document, Format, generated_at, neutralise};
 use crate::i18n::Catalog;
 
 mod sections;
@@ -62,6 +62,38 @@ pub use crate::present::{signal_symbol, signal_text};
 pub struct ExportOptions<'a> {
     pub catalog: &'a Catalog,
     pub with_names: bool,
+    /// The format the document will be rendered in: only its form of the
+    /// rows is built (JSON objects, CSV cells or readable Markdown cells).
+    pub format: Format,
+}
+
+/// The rows of a document in the one form `format` renders from.
+struct Forms {
+    rows: Vec<Map<String, Value>>,
+    csv_rows: Vec<Vec<String>>,
+    md_rows: Vec<Vec<String>>,
+}
+
+impl Forms {
+    fn build<R>(
+        rows: &[R],
+        format: Format,
+        json: impl Fn(&R) -> Map<String, Value>,
+        csv: impl Fn(&R) -> Vec<String>,
+        md: impl Fn(&R) -> Vec<String>,
+    ) -> Forms {
+        let mut forms = Forms {
+            rows: Vec::new(),
+            csv_rows: Vec::new(),
+            md_rows: Vec::new(),
+        };
+        match format {
+            Format::Json | Format::Xlsx => forms.rows = rows.iter().map(json).collect(),
+            Format::Csv => forms.csv_rows = rows.iter().map(csv).collect(),
+            Format::Md => forms.md_rows = rows.iter().map(md).collect(),
+        }
+        forms
+    }
 }
 
 fn columns(base: &[&str], with_names: bool) -> Vec<String> {
@@ -146,10 +178,14 @@ pub fn waitlist(
         summary.push((format!("{label} — {}", cat.t("report.net")), counts(&s.net)));
     }
     let cols = columns(WAITLIST_COLUMNS, o.with_names);
-    let md_rows = rows
-        .iter()
-        .map(|r| waitlist_cells(cat, r, cases.get(&r.case_id).copied(), o.with_names))
-        .collect();
+    let case = |r: &WaitRow| cases.get(&r.case_id).copied();
+    let forms = Forms::build(
+        &rows,
+        o.format,
+        |r| row_object(r, case(r), o.with_names),
+        |r| waitlist_csv(r, case(r), o.with_names),
+        |r| waitlist_cells(cat, r, case(r), o.with_names),
+    );
     Document {
         title: cat.fill(
             "report.waitlist_title",
@@ -159,13 +195,11 @@ pub fn waitlist(
         generated_at: generated_at(),
         headers: headers(cat, &cols),
         columns: cols,
-        rows: rows
-            .iter()
-            .map(|r| row_object(r, cases.get(&r.case_id).copied(), o.with_names))
-            .collect(),
+        rows: forms.rows,
         summary,
         as_of_label: cat.t("report.as_of").to_string(),
-        md_rows,
+        md_rows: forms.md_rows,
+        csv_rows: forms.csv_rows,
     }
 }
 
@@ -216,6 +250,77 @@ fn waitlist_cells(
     cells
 }
 
+// CSV cells straight from the rows: the text each JSON value of
+// `row_object` renders as in CSV (codes, ISO dates, lists joined with commas,
+// objects as `key=value`), made formula-safe. A unit test holds them to the
+// JSON route.
+
+fn csv_text(s: &str) -> String {
+    neutralise(s)
+}
+
+fn csv_opt(v: &Option<impl ToString>) -> String {
+    v.as_ref()
+        .map(|x| csv_text(&x.to_string()))
+        .unwrap_or_default()
+}
+
+fn csv_start(case_ref: &str, case: Option<&Case>, with_names: bool, len: usize) -> Vec<String> {
+    let mut cells = Vec::with_capacity(len + 2);
+    cells.push(csv_text(case_ref));
+    if with_names {
+        cells.push(csv_opt(&case.and_then(|c| c.name.as_ref())));
+        cells.push(csv_opt(&case.and_then(|c| c.birth_date)));
+    }
+    cells
+}
+
+fn waitlist_csv(r: &WaitRow, case: Option<&Case>, with_names: bool) -> Vec<String> {
+    let mut cells = csv_start(&r.case_ref, case, with_names, WAITLIST_COLUMNS.len());
+    cells.extend([
+        csv_text(r.queue.code()),
+        csv_text(r.stage.code()),
+        csv_text(r.urgency.code()),
+        csv_text(r.referrer.code()),
+        csv_opt(&r.route.map(|x| x.code())),
+        csv_opt(&r.care_type.map(|x| x.code())),
+        csv_opt(&r.provider),
+        csv_opt(&r.worker),
+        r.bridging_care.to_string(),
+        r.waiting_since.to_string(),
+        r.wait_days.to_string(),
+        r.norm_days.to_string(),
+        csv_text(r.signal.code()),
+        opt(&r.age),
+    ]);
+    cells
+}
+
+fn stoplight_csv(r: &StoplightRow, case: Option<&Case>, with_names: bool) -> Vec<String> {
+    let mut cells = csv_start(&r.case_ref, case, with_names, STOPLIGHT_COLUMNS.len());
+    let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code()).collect();
+    let criteria: Vec<String> = r
+        .criteria
+        .0
+        .iter()
+        .map(|(code, status)| format!("{code}={}", status.code()))
+        .collect();
+    cells.extend([
+        csv_text(r.color.code()),
+        csv_text(&reasons.join(",")),
+        csv_text(&criteria.join(",")),
+        csv_opt(&r.last_review_on),
+        csv_opt(&r.next_review_on),
+        csv_opt(&r.planned_end_on),
+        csv_opt(&r.care_started_on),
+        csv_opt(&r.provider),
+        csv_opt(&r.care_type.map(|x| x.code())),
+        csv_opt(&r.worker),
+        opt(&r.age),
+    ]);
+    cells
+}
+
 /// The stoplight board as of the snapshot date, as machine rows for CSV and
 /// JSON. The report for people (Markdown, XLSX) is [`stoplight_report`].
 pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOptions) -> Document {
@@ -224,6 +329,14 @@ pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOption
     let cases = by_id(snapshot);
     let agg = stoplight::aggregate(&rows);
     let cols = columns(STOPLIGHT_COLUMNS, o.with_names);
+    let case = |r: &StoplightRow| cases.get(&r.case_id).copied();
+    let forms = Forms::build(
+        &rows,
+        o.format,
+        |r| row_object(r, case(r), o.with_names),
+        |r| stoplight_csv(r, case(r), o.with_names),
+        |r| stoplight_cells(cat, r, case(r), o.with_names),
+    );
     Document {
         title: cat.fill(
             "report.stoplight_title",
@@ -233,16 +346,11 @@ pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOption
         generated_at: generated_at(),
         headers: headers(cat, &cols),
         columns: cols,
-        rows: rows
-            .iter()
-            .map(|r| row_object(r, cases.get(&r.case_id).copied(), o.with_names))
-            .collect(),
+        rows: forms.rows,
         summary: stoplight_summary(cat, &agg),
         as_of_label: cat.t("report.as_of").to_string(),
-        md_rows: rows
-            .iter()
-            .map(|r| stoplight_cells(cat, r, cases.get(&r.case_id).copied(), o.with_names))
-            .collect(),
+        md_rows: forms.md_rows,
+        csv_rows: forms.csv_rows,
     }
 }
 
@@ -351,6 +459,7 @@ pub fn flow_document(report: &crate::domain::flow::FlowReport, cat: &Catalog) ->
         summary,
         as_of_label: cat.t("report.as_of").to_string(),
         md_rows: Vec::new(),
+        csv_rows: Vec::new(),
     }
 }
 
@@ -359,4 +468,54 @@ pub fn as_of(given: Option<NaiveDate>, today: NaiveDate) -> Result<NaiveDate, cr
     let d = given.unwrap_or(today);
     crate::domain::lifecycle::check_not_future(d, today)?;
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::domain::dates::parse_date;
+    use crate::store::Store;
+
+    /// The CSV written straight from the rows is byte for byte the CSV of
+    /// the JSON rows, and every format holds the same number of rows.
+    #[test]
+    fn csv_from_the_rows_equals_csv_from_the_json_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = parse_date("2026-11-22").unwrap();
+        let demo = crate::demo::generate(5, today, 500);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        let config = Config::default();
+        let codes = config.precondition_codes();
+        let waiting = store.waitlist_snapshot(today, today).unwrap();
+        let board = store.stoplight_snapshot(today, today).unwrap();
+        for with_names in [false, true] {
+            let build = |format: Format| -> [Document; 2] {
+                let o = ExportOptions {
+                    catalog: Catalog::get(crate::i18n::Lang::Nl),
+                    with_names,
+                    format,
+                };
+                [
+                    waitlist(&waiting, &config.norms, None, &o),
+                    stoplight(&board, &codes, &o),
+                ]
+            };
+            let [direct, md] = [build(Format::Csv), build(Format::Md)];
+            for (i, json) in build(Format::Json).into_iter().enumerate() {
+                assert!(json.len() > 20 && json.csv_rows.is_empty());
+                assert!(direct[i].rows.is_empty() && direct[i].md_rows.is_empty());
+                assert_eq!(direct[i].len(), json.len());
+                assert_eq!(md[i].len(), json.len());
+                assert_eq!(
+                    String::from_utf8(direct[i].render(Format::Csv).unwrap()).unwrap(),
+                    String::from_utf8(json.render(Format::Csv).unwrap()).unwrap(),
+                    "with names: {with_names}"
+                );
+            }
+        }
+    }
 }

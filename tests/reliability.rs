@@ -508,6 +508,7 @@ fn spreadsheets_hold_formulas_as_text_only() {
         summary: vec![("@SUM(1+1)".into(), "-2+3".into())],
         as_of_label: "Peildatum".into(),
         md_rows: Vec::new(),
+        csv_rows: Vec::new(),
     };
     let bytes = doc.render(Format::Xlsx).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();

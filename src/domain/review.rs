@@ -24,6 +24,20 @@ pub struct Review {
     pub statuses: BTreeMap<String, Status>,
 }
 
+impl Review {
+    /// Folds a later review of the same case into this one, so that it
+    /// stands for both: the later review's id, dates and note, and every
+    /// status with the later ones winning. Folding a case's reviews in date
+    /// order gives what [`standing_at`] would find from them, in one review.
+    pub fn fold(&mut self, later: Review) {
+        self.id = later.id;
+        self.on = later.on;
+        self.next_on = later.next_on;
+        self.note = later.note;
+        self.statuses.extend(later.statuses);
+    }
+}
+
 /// What a review records, before it is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReviewInput {
@@ -122,5 +136,30 @@ mod tests {
         let (_, s) = standing_at(&reviews, d("2026-03-10"));
         assert_eq!(s["income"], Status::Missing);
         assert_eq!(s["housing"], Status::Partial);
+    }
+
+    #[test]
+    fn folding_reviews_gives_where_they_stand() {
+        let mut reviews = vec![
+            review(
+                1,
+                "2026-01-10",
+                &[("housing", Status::Missing), ("income", Status::Ok)],
+            ),
+            review(2, "2026-02-10", &[("housing", Status::Partial)]),
+        ];
+        reviews[1].note = Some("woning gevonden".into());
+        let mut folded = reviews[0].clone();
+        folded.fold(reviews[1].clone());
+        let (latest, statuses) = standing_at(&reviews, d("2026-03-01"));
+        assert_eq!(folded.id, 2);
+        assert_eq!(
+            (folded.on, folded.next_on),
+            (d("2026-02-10"), d("2026-03-10"))
+        );
+        assert_eq!(folded.note.as_deref(), Some("woning gevonden"));
+        assert_eq!(folded.statuses, statuses);
+        assert_eq!(standing_at(&[folded.clone()], d("2026-03-01")).1, statuses);
+        assert_eq!(latest.unwrap().id, folded.id);
     }
 }

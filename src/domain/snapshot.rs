@@ -13,7 +13,10 @@ use super::{Case, Review};
 pub struct Snapshot {
     pub as_of: NaiveDate,
     pub cases: Vec<Case>,
-    /// Reviews dated on or before `as_of`, per case id, in date order.
+    /// Reviews dated on or before `as_of`, per case id, in date order. The
+    /// scoped snapshots (board, agenda) hold only the current episode's
+    /// reviews folded into one per case (`Review::fold`): enough for the
+    /// rules, not a case's history.
     pub reviews: HashMap<i64, Vec<Review>>,
 }
 

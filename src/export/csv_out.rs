@@ -14,6 +14,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, Msg> {
             .from_writer(&mut out);
         let io = |e: csv::Error| Msg::new("error.io").arg("path", "csv").arg("reason", e);
         w.write_record(&doc.columns).map_err(io)?;
+        for cells in &doc.csv_rows {
+            w.write_record(cells).map_err(io)?;
+        }
         for row in &doc.rows {
             let cells = doc
                 .columns
@@ -57,6 +60,7 @@ mod tests {
             summary: vec![],
             as_of_label: String::new(),
             md_rows: vec![],
+            csv_rows: vec![],
         };
         let text = String::from_utf8(render(&doc).unwrap()).unwrap();
         assert_eq!(

@@ -27,18 +27,24 @@ pub fn render(doc: &Document) -> String {
             .join(" | ")
     ));
     out.push_str(&format!("|{}\n", "---|".repeat(headers.len())));
-    for (i, row) in doc.rows.iter().enumerate() {
-        let cells: Vec<String> = match doc.md_rows.get(i) {
-            Some(cells) => cells.iter().map(|c| clean(c)).collect(),
-            None => doc
-                .columns
-                .iter()
-                .map(|c| clean(&row.get(c).map(plain).unwrap_or_default()))
-                .collect(),
-        };
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    // Readable cells where the builder made them, raw values otherwise.
+    for cells in &doc.md_rows {
+        table_row(&mut out, cells);
+    }
+    for row in doc.rows.iter().skip(doc.md_rows.len()) {
+        let cells: Vec<String> = doc
+            .columns
+            .iter()
+            .map(|c| row.get(c).map(plain).unwrap_or_default())
+            .collect();
+        table_row(&mut out, &cells);
     }
     out
+}
+
+fn table_row(out: &mut String, cells: &[String]) {
+    let cells: Vec<String> = cells.iter().map(|c| clean(c)).collect();
+    out.push_str(&format!("| {} |\n", cells.join(" | ")));
 }
 
 fn clean(s: &str) -> String {

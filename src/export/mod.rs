@@ -65,6 +65,9 @@ pub struct Document {
     pub generated_at: String,
     pub columns: Vec<String>,
     pub headers: Vec<String>,
+    /// The rows as JSON objects with the spec's keys: what JSON and XLSX
+    /// are written from, and CSV or Markdown when their own cells are empty.
+    /// A builder that knows the format fills only the form it needs.
     pub rows: Vec<Map<String, Value>>,
     /// (label, value) lines shown before the table in Markdown and XLSX.
     pub summary: Vec<(String, String)>,
@@ -73,9 +76,24 @@ pub struct Document {
     /// Human-readable cells for Markdown (same order as `columns`); when
     /// empty, the raw values are shown.
     pub md_rows: Vec<Vec<String>>,
+    /// CSV cells, formula-safe, in the order of `columns`; when empty, CSV
+    /// is written from `rows`.
+    pub csv_rows: Vec<Vec<String>>,
 }
 
 impl Document {
+    /// How many rows the document holds, in whichever form it was built.
+    pub fn len(&self) -> usize {
+        self.rows
+            .len()
+            .max(self.csv_rows.len())
+            .max(self.md_rows.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The JSON form of SPEC 7.2: `{"as_of", "generated_at", "rows"}`.
     pub fn to_json(&self) -> Value {
         let mut top = Map::new();

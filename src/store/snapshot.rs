@@ -1,7 +1,7 @@
 //! Loading every case as it stood at the end of a date (SPEC 5), with the
 //! reviews recorded up to then. Views and exports render these snapshots.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -72,8 +72,9 @@ impl Store {
         })
     }
 
-    /// The open cases only (not closed) as of `as_of`, with their reviews:
-    /// all the waiting lists, the stoplight and the agenda need.
+    /// The open cases only (not closed) as of `as_of`, each with its
+    /// standing review as in [`Store::stoplight_snapshot`]: all the waiting
+    /// lists, the stoplight and the agenda need.
     pub fn open_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         self.scoped_snapshot(Scope::Open, as_of, today)
     }
@@ -85,13 +86,15 @@ impl Store {
         self.scoped_snapshot(Scope::Waiting, as_of, today)
     }
 
-    /// The cases on the stoplight board as of `as_of` (SPEC 3), with their
-    /// reviews up to then.
+    /// The cases on the stoplight board as of `as_of` (SPEC 3), each with at
+    /// most one review: its standing in the current episode (see
+    /// [`Review::fold`]). The full review list is `Store::reviews`.
     pub fn stoplight_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         self.scoped_snapshot(Scope::InCare, as_of, today)
     }
 
-    /// What the case-review agenda of SPEC 9 is built from, with reviews.
+    /// What the case-review agenda of SPEC 9 is built from, each case with
+    /// its standing review as in [`Store::stoplight_snapshot`].
     pub fn agenda_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         self.scoped_snapshot(Scope::Agenda, as_of, today)
     }
@@ -99,7 +102,8 @@ impl Store {
     /// The cases of `scope` as of `as_of`. Today they are read through the
     /// stage index instead of the whole history; for a past date only the
     /// cases touched since are replayed. Reviews are read (and their JSON
-    /// parsed) only for the stoplight's stages.
+    /// parsed) only for the scope's cases and their current episode, and
+    /// folded into one per case.
     fn scoped_snapshot(
         &self,
         scope: Scope,
@@ -138,13 +142,25 @@ impl Store {
              WHERE on_date <= ?1 ORDER BY case_id, on_date, id"
                 .to_string()
         };
-        let ids: HashSet<i64> = cases.iter().map(|c| c.id).collect();
+        // The rules read only the reviews of the current episode, folded
+        // into where the case stands: one review per case is kept, folded as
+        // the rows stream in, instead of the whole review history.
+        let referred: HashMap<i64, NaiveDate> =
+            cases.iter().map(|c| (c.id, c.referred_on)).collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
-            if open_now || ids.contains(&row.get(1)?) {
-                let r = review_from_row(row)?;
-                reviews.entry(r.case_id).or_default().push(r);
+            let case_id: i64 = row.get(1)?;
+            let on: NaiveDate = row.get(2)?;
+            if referred.get(&case_id).is_none_or(|&r| on < r) {
+                continue;
+            }
+            let r = review_from_row(row)?;
+            match reviews.get_mut(&case_id) {
+                Some(standing) => standing[0].fold(r),
+                None => {
+                    reviews.insert(case_id, vec![r]);
+                }
             }
         }
         Ok(Snapshot {
@@ -242,6 +258,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::dates::parse_date;
+    use crate::domain::{agenda, stoplight};
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
@@ -291,9 +308,6 @@ mod tests {
             let want_open: Vec<Case> = want.into_iter().filter(|c| c.stage.is_open()).collect();
             assert!(!want_open.is_empty() && want_open.len() < snap.cases.len());
             assert_eq!(open.cases, want_open, "{as_of}");
-            for c in &open.cases {
-                assert_eq!(open.reviews.get(&c.id), snap.reviews.get(&c.id), "{as_of}");
-            }
             assert!(
                 open.reviews
                     .keys()
@@ -315,9 +329,56 @@ mod tests {
             let board = store.stoplight_snapshot(as_of, today).unwrap();
             let want_board: Vec<&Case> = open.cases.iter().filter(|c| c.stage.in_care()).collect();
             assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
-            for c in &board.cases {
-                assert_eq!(board.reviews.get(&c.id), open.reviews.get(&c.id));
-            }
+            assert!(board.reviews.values().all(|r| r.len() == 1));
         }
+    }
+
+    /// The board and the agenda read one folded review per case; the rules
+    /// must find on it exactly what they find on the full review history,
+    /// earlier episodes and later reviews included.
+    #[test]
+    fn folded_reviews_give_the_board_and_agenda_of_the_full_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = d("2026-11-22");
+        let demo = crate::demo::generate(7, today, 600);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        let config = crate::config::Config::default();
+        let codes = config.precondition_codes();
+        let (mut earlier_episode, mut several) = (false, false);
+        for as_of in ["2025-01-15", "2025-09-30", "2026-06-01", "2026-11-22"] {
+            let as_of = d(as_of);
+            let full = store.snapshot(as_of, today).unwrap();
+            let board = store.stoplight_snapshot(as_of, today).unwrap();
+            for c in full.cases.iter().filter(|c| c.stage.in_care()) {
+                let all = full.reviews_of(c.id);
+                earlier_episode |= all.iter().any(|r| r.on < c.referred_on);
+                several |= all.iter().filter(|r| r.on >= c.referred_on).count() > 1;
+            }
+            let rows = stoplight::stoplight(&full, &codes);
+            assert!(rows.len() > 20, "{as_of}: {}", rows.len());
+            assert!(rows.iter().any(|r| r.last_review_on.is_some()));
+            assert_eq!(stoplight::stoplight(&board, &codes), rows, "{as_of}");
+            let meeting_on = as_of.succ_opt().unwrap();
+            let want = agenda::agenda(
+                &agenda::meeting_snapshot(full.clone(), meeting_on),
+                &config.norms,
+                &codes,
+            );
+            let got = agenda::agenda(
+                &agenda::meeting_snapshot(store.agenda_snapshot(as_of, today).unwrap(), meeting_on),
+                &config.norms,
+                &codes,
+            );
+            assert!(!want.is_empty());
+            assert_eq!(got, want, "{as_of}");
+        }
+        assert!(
+            earlier_episode,
+            "a case in care has reviews of an earlier episode"
+        );
+        assert!(several, "a case in care has several reviews in its episode");
     }
 }

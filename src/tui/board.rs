@@ -392,6 +392,7 @@ impl App {
         let options = ExportOptions {
             catalog: self.cat,
             with_names: false,
+            format,
         };
         let doc = report::stoplight_report(&now, &previous, &self.config.preconditions, &options);
         write_private_file(&doc.render(format)?, path)?;

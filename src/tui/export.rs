@@ -72,13 +72,14 @@ pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Do
         summary: Vec::new(),
         as_of_label: cat.t("report.as_of").to_string(),
         md_rows: Vec::new(),
+        csv_rows: Vec::new(),
     }
 }
 
 /// Writes the document; returns the number of rows written.
 pub fn export_view(doc: &Document, path: &Path) -> Result<usize, Msg> {
     write_private_file(&doc.render(format_for(path))?, path)?;
-    Ok(doc.rows.len())
+    Ok(doc.len())
 }
 
 #[cfg(test)]
@@ -109,6 +110,7 @@ mod tests {
             summary: vec![],
             as_of_label: String::new(),
             md_rows: vec![],
+            csv_rows: vec![],
         };
         assert_eq!(export_view(&doc, &path).unwrap(), 1);
         let text = std::fs::read_to_string(&path).unwrap();

@@ -770,7 +770,7 @@ impl App {
             (View::Stoplight, format @ (Format::Md | Format::Xlsx)) => {
                 self.write_board_report(file, format)?
             }
-            _ => export_view(&self.export_table(view)?, file)?,
+            (_, format) => export_view(&self.export_table(view, format)?, file)?,
         };
         self.form = None;
         let msg = Msg::new("tui.export.done")
@@ -804,10 +804,11 @@ impl App {
     /// What the view shows, without names: the document for `export_view`.
     /// The waiting lists and the stoplight go through the same builders as
     /// `stroom export`; other views export the case list.
-    pub fn export_table(&self, view: View) -> Result<crate::export::Document, Msg> {
+    pub fn export_table(&self, view: View, format: Format) -> Result<crate::export::Document, Msg> {
         let options = crate::report::ExportOptions {
             catalog: self.cat,
             with_names: false,
+            format,
         };
         // A past date's snapshot is loaded already; live, only the cases
         // the export shows are read.
