@@ -154,7 +154,18 @@ impl Store {
         Ok((n.min(cap), n > cap))
     }
 
+    /// Counts up to `limit` (all when None). The full count is a plain
+    /// `count(*)`: wrapped in a LIMITed subquery SQLite would step through
+    /// every row instead of counting the index's entries.
     fn count_upto(&self, filter: &CaseFilter, limit: Option<usize>) -> Result<usize> {
+        if limit.is_none() && filter.indexed_search().is_none() {
+            let (conds, params) = filter.sql(true);
+            let n: i64 = self
+                .conn
+                .prepare_cached(&format!("SELECT count(*) FROM cases WHERE {conds}"))?
+                .query_row(params_of(&params), |r| r.get(0))?;
+            return Ok(n as usize);
+        }
         let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let n: i64 = match filter.indexed_search() {
             // From the index to the cases, so that a capped count stops
