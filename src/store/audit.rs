@@ -153,7 +153,7 @@ mod tests {
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, crate::store::schema::latest_version());
         assert_eq!(store.count_cases().unwrap(), 1);
         store
             .log_access(AccessAction::ViewCase, Some("2025-0007"), None, "anna")

@@ -2,6 +2,7 @@
 //! screen of 100,000 cases only ever reads the rows around the selection, and
 //! a cheap count for the scroll position.
 
+use rusqlite::params;
 use rusqlite::types::ToSql;
 
 use super::codec::{self, CASE_COLUMNS};
@@ -51,36 +52,75 @@ impl CaseFilter {
             && search
     }
 
-    /// `WHERE` conditions (joined with AND, always at least `1`) and their
-    /// parameters.
-    fn sql(&self) -> (String, Vec<Box<dyn ToSql>>) {
+    /// The search text when it is long enough for the trigram index.
+    fn indexed_search(&self) -> Option<&str> {
+        self.search
+            .as_deref()
+            .filter(|s| s.chars().count() >= TRIGRAM)
+    }
+
+    /// `WHERE` conditions on `cases` (joined with AND, always at least `1`)
+    /// and their parameters. `scan` tests the search on each row (`LIKE`)
+    /// instead of looking it up in the trigram index.
+    fn sql(&self, scan: bool) -> (String, Vec<Box<dyn ToSql>>) {
         let mut conds = vec!["1".to_string()];
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(s) = self.stage {
-            conds.push("stage = ?".into());
+            conds.push("cases.stage = ?".into());
             params.push(Box::new(s.code()));
         }
         if let Some(w) = &self.worker {
-            conds.push("worker = ?".into());
+            conds.push("cases.worker = ?".into());
             params.push(Box::new(w.clone()));
         }
         if let Some(p) = &self.provider {
-            conds.push("provider = ?".into());
+            conds.push("cases.provider = ?".into());
             params.push(Box::new(p.clone()));
         }
-        if let Some(s) = &self.search {
-            conds.push(
-                "(case_ref LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' \
-                 OR worker LIKE ? ESCAPE '\\' OR provider LIKE ? ESCAPE '\\')"
-                    .into(),
-            );
-            let pattern = format!("%{}%", escape_like(s));
-            for _ in 0..4 {
-                params.push(Box::new(pattern.clone()));
+        match (&self.search, self.indexed_search()) {
+            (_, Some(s)) if !scan => {
+                conds.push(
+                    "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)"
+                        .into(),
+                );
+                params.push(Box::new(fts_phrase(s)));
             }
+            (Some(s), _) => {
+                conds.push(
+                    "(cases.case_ref LIKE ? ESCAPE '\\' OR cases.name LIKE ? ESCAPE '\\' \
+                     OR cases.worker LIKE ? ESCAPE '\\' OR cases.provider LIKE ? ESCAPE '\\')"
+                        .into(),
+                );
+                let pattern = format!("%{}%", escape_like(s));
+                for _ in 0..4 {
+                    params.push(Box::new(pattern.clone()));
+                }
+            }
+            (None, _) => {}
         }
         (conds.join(" AND "), params)
     }
+}
+
+/// Searches shorter than this cannot use the trigram index: they test each
+/// row, which is quick when they match many (the page fills early) and a
+/// scan of the table when they match few.
+const TRIGRAM: usize = 3;
+
+/// With more index matches than this, a page is found sooner by walking the
+/// cases in reference order and testing each row than by fetching and
+/// sorting every match.
+const DENSE: usize = 10_000;
+
+/// The case list counts a search's matches up to this many; beyond it, it
+/// shows "1000+" until the end of the list is asked for.
+pub const SEARCH_COUNT_CAP: usize = 1_000;
+
+/// The user's text as one FTS5 phrase: inside double quotes every character
+/// stands for itself except the quote, which is doubled. Lower-cased like
+/// the indexed values (ASCII only, as SQLite's `lower()` and `LIKE`).
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.to_ascii_lowercase().replace('"', "\"\""))
 }
 
 /// Makes `%`, `_` and `\` in a search term match themselves.
@@ -95,17 +135,85 @@ fn escape_like(s: &str) -> String {
     out
 }
 
+fn params_of(params: &[Box<dyn ToSql>]) -> impl rusqlite::Params + '_ {
+    rusqlite::params_from_iter(params.iter().map(|p| p.as_ref()))
+}
+
 impl Store {
-    /// How many cases the filter lets through.
+    /// How many cases the filter lets through (all of them: with a common
+    /// search at a million cases this reads many rows; see
+    /// [`Store::count_capped`]).
     pub fn count_filtered(&self, filter: &CaseFilter) -> Result<usize> {
-        let (conds, params) = filter.sql();
-        let sql = format!("SELECT count(*) FROM cases WHERE {conds}");
-        let n: i64 = self.conn.query_row(
-            &sql,
-            rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())),
-            |r| r.get(0),
-        )?;
+        self.count_upto(filter, None)
+    }
+
+    /// How many cases the filter lets through, counting no further than
+    /// `cap`: `(count, true)` when there are more than `cap`.
+    pub fn count_capped(&self, filter: &CaseFilter, cap: usize) -> Result<(usize, bool)> {
+        let n = self.count_upto(filter, Some(cap + 1))?;
+        Ok((n.min(cap), n > cap))
+    }
+
+    /// Counts up to `limit` (all when None). The full count is a plain
+    /// `count(*)`: wrapped in a LIMITed subquery SQLite would step through
+    /// every row instead of counting the index's entries.
+    fn count_upto(&self, filter: &CaseFilter, limit: Option<usize>) -> Result<usize> {
+        if limit.is_none() && filter.indexed_search().is_none() {
+            let (conds, params) = filter.sql(true);
+            let n: i64 = self
+                .conn
+                .prepare_cached(&format!("SELECT count(*) FROM cases WHERE {conds}"))?
+                .query_row(params_of(&params), |r| r.get(0))?;
+            return Ok(n as usize);
+        }
+        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let n: i64 = match filter.indexed_search() {
+            // From the index to the cases, so that a capped count stops
+            // after `limit` matches instead of collecting them all first.
+            Some(s) => {
+                let (conds, mut params) = CaseFilter {
+                    search: None,
+                    ..filter.clone()
+                }
+                .sql(true);
+                params.insert(0, Box::new(fts_phrase(s)));
+                params.push(Box::new(limit));
+                self.conn
+                    .prepare_cached(&format!(
+                        "SELECT count(*) FROM (SELECT 1 FROM cases_search \
+                     JOIN cases ON cases.id = cases_search.rowid \
+                     WHERE cases_search MATCH ? AND {conds} LIMIT ?)"
+                    ))?
+                    .query_row(params_of(&params), |r| r.get(0))?
+            }
+            None => {
+                let (conds, mut params) = filter.sql(true);
+                params.push(Box::new(limit));
+                self.conn
+                    .prepare_cached(&format!(
+                        "SELECT count(*) FROM (SELECT 1 FROM cases WHERE {conds} LIMIT ?)"
+                    ))?
+                    .query_row(params_of(&params), |r| r.get(0))?
+            }
+        };
         Ok(n as usize)
+    }
+
+    /// Whether a page of `filter` is best found by testing rows in
+    /// reference order: a short search (no index), or one matching so many
+    /// cases that fetching and sorting them all costs more.
+    fn scan_for_page(&self, filter: &CaseFilter) -> Result<bool> {
+        let Some(s) = filter.indexed_search() else {
+            return Ok(true);
+        };
+        let matches: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM cases_search \
+                 WHERE cases_search MATCH ? LIMIT ?)",
+            )?
+            .query_row(params![fts_phrase(s), DENSE as i64 + 1], |r| r.get(0))?;
+        Ok(matches as usize > DENSE)
     }
 
     /// Up to `limit` cases after `after` (from the start when None), in
@@ -116,7 +224,7 @@ impl Store {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Case>> {
-        let (conds, mut params) = filter.sql();
+        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
         let key = match after {
             Some(a) => {
                 params.push(Box::new(a.to_string()));
@@ -135,7 +243,7 @@ impl Store {
         before: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Case>> {
-        let (conds, mut params) = filter.sql();
+        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
         let key = match before {
             Some(b) => {
                 params.push(Box::new(b.to_string()));
@@ -173,7 +281,7 @@ impl Store {
     /// The position of `case_ref` in the filtered list (how many come
     /// before it), to keep a selection in place after a reload.
     pub fn position_in(&self, filter: &CaseFilter, case_ref: &str) -> Result<usize> {
-        let (conds, mut params) = filter.sql();
+        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
         params.push(Box::new(case_ref.to_string()));
         let sql = format!("SELECT count(*) FROM cases WHERE {conds} AND case_ref < ?");
         let n: i64 = self.conn.query_row(
@@ -294,5 +402,143 @@ mod tests {
         };
         assert_eq!(store.count_filtered(&pct).unwrap(), 0);
         assert_eq!(store.distinct_workers().unwrap(), ["Anna", "Bram"]);
+    }
+
+    /// What the search found before the trigram index: `LIKE '%text%'` on
+    /// each of the four fields, in reference order.
+    fn like_refs(store: &Store, text: &str) -> Vec<String> {
+        let pattern = format!("%{}%", escape_like(text));
+        let mut stmt = store
+            .conn
+            .prepare(
+                "SELECT case_ref FROM cases WHERE case_ref LIKE ?1 ESCAPE '\\' \
+                 OR name LIKE ?1 ESCAPE '\\' OR worker LIKE ?1 ESCAPE '\\' \
+                 OR provider LIKE ?1 ESCAPE '\\' ORDER BY case_ref",
+            )
+            .unwrap();
+        stmt.query_map([pattern], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn search_refs(store: &Store, text: &str) -> (usize, Vec<String>) {
+        let filter = CaseFilter {
+            search: Some(text.into()),
+            ..CaseFilter::default()
+        };
+        let rows = store.cases_after(&filter, None, usize::MAX).unwrap();
+        let found = rows.iter().map(|c| c.case_ref.clone()).collect();
+        (store.count_filtered(&filter).unwrap(), found)
+    }
+
+    fn name_case(store: &mut Store, name: &str, worker: &str) {
+        let today = parse_date("2026-11-22").unwrap();
+        let new = NewReferral {
+            case_ref: None,
+            name: Some(name.into()),
+            birth_date: None,
+            referred_on: parse_date("2026-10-01").unwrap(),
+            referrer: Referrer::Gp,
+            urgency: Urgency::Regular,
+            worker: Some(worker.into()),
+        };
+        store.add_referral(&new, today, "test").unwrap();
+    }
+
+    const ODD_NAMES: [(&str, &str); 6] = [
+        ("Anouk de Vries", "Anna"),
+        ("Daan \"Dj\" O'Brien", "Bram"),
+        ("Sem AND Noor OR NOT x*", "anna"),
+        ("Émile (NEAR) ^col:1", "Bram"),
+        ("50% _korting_ \\pad", "Anna"),
+        ("ANOUK", "Bram"),
+    ];
+
+    #[test]
+    fn search_finds_what_like_found_on_every_field() {
+        let (_dir, mut store) = store_with(12);
+        for (name, worker) in ODD_NAMES {
+            name_case(&mut store, name, worker);
+        }
+        for text in [
+            "a",
+            "An",
+            "nn",
+            "%",
+            "_",
+            "\\",
+            "\"",
+            "'",
+            "kind 1",
+            "ANOUK",
+            "anouk",
+            "2026-001",
+            "\"Dj\"",
+            "o'b",
+            "AND Noor",
+            "OR NOT",
+            "x*",
+            "(NEAR)",
+            "^col:",
+            "50%",
+            "_korting_",
+            "\\pad",
+            "\"\"",
+            "Émile",
+            "zzz",
+            "rAm",
+        ] {
+            let (count, found) = search_refs(&store, text);
+            let want = like_refs(&store, text);
+            assert_eq!(found, want, "search {text:?}");
+            assert_eq!(count, want.len(), "count of {text:?}");
+        }
+        assert_eq!(search_refs(&store, "anouk").1, ["2026-0013", "2026-0018"]);
+    }
+
+    #[test]
+    fn the_index_follows_changes_and_is_built_for_existing_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = Store::open(&path).unwrap();
+        name_case(&mut store, "Anouk", "Anna");
+        // As if the file were written by a stroom before the index existed.
+        store
+            .conn
+            .execute_batch(
+                "DROP TABLE cases_search; DROP TRIGGER IF EXISTS cases_search_insert; \
+                 DROP TRIGGER IF EXISTS cases_search_update; \
+                 DROP TRIGGER IF EXISTS cases_search_delete; PRAGMA user_version = 3;",
+            )
+            .unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(search_refs(&store, "nouk").1, ["2026-0001"]);
+        store
+            .conn
+            .execute("UPDATE cases SET name = 'Sanne', worker = 'Bram'", [])
+            .unwrap();
+        assert!(search_refs(&store, "nouk").1.is_empty());
+        assert!(search_refs(&store, "Anna").1.is_empty());
+        assert_eq!(search_refs(&store, "sanne").1, ["2026-0001"]);
+        assert_eq!(search_refs(&store, "bram").1, ["2026-0001"]);
+    }
+
+    #[test]
+    fn a_search_count_stops_at_the_cap() {
+        let (_dir, store) = store_with(12);
+        let kind = CaseFilter {
+            search: Some("kind".into()),
+            ..CaseFilter::default()
+        };
+        assert_eq!(store.count_capped(&kind, 5).unwrap(), (5, true));
+        assert_eq!(store.count_capped(&kind, 12).unwrap(), (12, false));
+        let short = CaseFilter {
+            search: Some("k".into()),
+            stage: Some(Stage::Referred),
+            ..CaseFilter::default()
+        };
+        assert_eq!(store.count_capped(&short, 5).unwrap(), (5, true));
     }
 }

@@ -55,6 +55,13 @@ impl Store {
             &format!("UPDATE cases SET name = NULL, birth_date = NULL WHERE id IN (SELECT id {CANDIDATES})"),
             params![closed_before],
         )?;
+        // The search index keeps a purged name's trigrams (marked deleted)
+        // until its segments are merged; merging them all now drops them,
+        // and secure_delete overwrites the pages they were on.
+        tx.execute(
+            "INSERT INTO cases_search (cases_search) VALUES ('optimize')",
+            [],
+        )?;
         let at = now_utc();
         for r in &refs {
             insert_access(&tx, &at, actor, AccessAction::Purge, Some(r), Some(detail))?;

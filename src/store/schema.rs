@@ -166,9 +166,51 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     .to_string()
 }
 
+/// Version 4: search in the case list. A trigram index over the four fields
+/// the search looks in makes a substring of 3+ characters an index lookup
+/// instead of a scan of every case. The values are indexed lower-cased by
+/// SQLite's `lower()` and matched case-sensitively, so the index finds
+/// exactly what `LIKE` finds (ASCII letters fold, nothing else). Contentless:
+/// the text is in `cases`; the index holds only trigrams. Built here for the
+/// rows that exist; triggers keep it in step with every write.
+fn v4_case_search() -> String {
+    let values = |row: &str| {
+        format!(
+            "{row}.id, lower({row}.case_ref), lower({row}.name), lower({row}.worker), lower({row}.provider)"
+        )
+    };
+    format!(
+        r#"
+CREATE VIRTUAL TABLE cases_search USING fts5 (
+    case_ref, name, worker, provider,
+    content = '', contentless_delete = 1, tokenize = 'trigram case_sensitive 1'
+);
+INSERT INTO cases_search (rowid, case_ref, name, worker, provider)
+    SELECT {cases} FROM cases;
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases
+BEGIN
+    INSERT INTO cases_search (rowid, case_ref, name, worker, provider) VALUES ({new});
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE ON cases
+WHEN old.id IS NOT new.id OR old.case_ref IS NOT new.case_ref OR old.name IS NOT new.name
+    OR old.worker IS NOT new.worker OR old.provider IS NOT new.provider
+BEGIN
+    DELETE FROM cases_search WHERE rowid = old.id;
+    INSERT INTO cases_search (rowid, case_ref, name, worker, provider) VALUES ({new});
+END;
+CREATE TRIGGER cases_search_delete AFTER DELETE ON cases
+BEGIN
+    DELETE FROM cases_search WHERE rowid = old.id;
+END;
+"#,
+        cases = values("cases"),
+        new = values("new"),
+    )
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
-    vec![v1(), v2_case_list(), v3_access_log()]
+    vec![v1(), v2_case_list(), v3_access_log(), v4_case_search()]
 }
 
 pub fn latest_version() -> i64 {

@@ -3,7 +3,7 @@
 //! snapshot). Only the window is ever held; drawing only reads it.
 
 use crate::domain::{Case, Msg};
-use crate::store::{CaseFilter, Store};
+use crate::store::{CaseFilter, SEARCH_COUNT_CAP, Store};
 
 /// At most this many rows are held; more are dropped far from the screen.
 const MAX_WINDOW: usize = 1_000;
@@ -42,6 +42,9 @@ impl Scroll {
 pub struct CaseList {
     pub filter: CaseFilter,
     pub total: usize,
+    /// A search counted only up to `total`: there are more. Counted in full
+    /// when the selection reaches the last counted row.
+    pub more: bool,
     pub scroll: Scroll,
     /// Absolute position of `rows[0]`.
     start: usize,
@@ -83,6 +86,7 @@ impl CaseList {
             .collect();
         all.sort_by(|a, b| a.case_ref.cmp(&b.case_ref));
         self.total = all.len();
+        self.more = false;
         let pos = anchor
             .map(|r| all.partition_point(|c| c.case_ref.as_str() < r))
             .unwrap_or(0);
@@ -101,7 +105,13 @@ impl CaseList {
         height: usize,
     ) -> Result<(), Msg> {
         self.memory = None;
-        self.total = store.count_filtered(&self.filter)?;
+        // A search is typed a key at a time: each key counts at most the
+        // cap, so that a common term does not count a million rows.
+        (self.total, self.more) = if self.filter.search.is_some() {
+            store.count_capped(&self.filter, SEARCH_COUNT_CAP)?
+        } else {
+            (store.count_filtered(&self.filter)?, false)
+        };
         if self.total == 0 {
             // Nothing to fetch: a search that matches nothing would
             // otherwise scan the whole table again for an empty page.
@@ -114,6 +124,9 @@ impl CaseList {
             Some(r) => store.position_in(&self.filter, r)?,
             None => 0,
         };
+        if pos >= self.total.saturating_sub(1) {
+            self.count_all(store)?;
+        }
         let above = self.place(pos, height);
         let chunk = chunk(height);
         let before = match anchor {
@@ -143,13 +156,34 @@ impl CaseList {
 
     /// Moves the selection and fetches what comes on screen.
     pub fn step(&mut self, store: &Store, delta: isize, height: usize) -> Result<(), Msg> {
-        self.scroll.step(delta, self.total, height);
-        self.ensure(store, height)
+        let target = self.scroll.selected.saturating_add_signed(delta);
+        self.select(store, target, height)
     }
 
     pub fn select(&mut self, store: &Store, index: usize, height: usize) -> Result<(), Msg> {
+        if index >= self.total.saturating_sub(1) {
+            self.count_all(store)?;
+        }
         self.scroll.select(index, self.total, height);
         self.ensure(store, height)
+    }
+
+    /// Counts a capped search in full, once the end of the list is wanted.
+    fn count_all(&mut self, store: &Store) -> Result<(), Msg> {
+        if self.more && self.memory.is_none() {
+            self.total = store.count_filtered(&self.filter)?;
+            self.more = false;
+        }
+        Ok(())
+    }
+
+    /// The count as shown: "1000+" while a search is counted only so far.
+    pub fn total_label(&self) -> String {
+        if self.more {
+            format!("{}+", self.total)
+        } else {
+            self.total.to_string()
+        }
     }
 
     /// Makes sure the rows on screen are in the window, paging by key.
@@ -286,5 +320,25 @@ mod tests {
         list.load_live(&store, None, 10).unwrap();
         assert_eq!(list.total, 10);
         assert_eq!(refs(&list, 10)[0], "2026-0020");
+    }
+
+    #[test]
+    fn a_common_search_counts_to_the_cap_until_the_end_is_asked_for() {
+        let (_dir, store) = store_with(SEARCH_COUNT_CAP + 5);
+        let mut list = CaseList::default();
+        list.filter.search = Some("2026".into());
+        list.load_live(&store, None, 10).unwrap();
+        assert_eq!(
+            (list.total, list.total_label()),
+            (SEARCH_COUNT_CAP, "1000+".into())
+        );
+        list.step(&store, 20, 10).unwrap();
+        assert!(
+            list.more,
+            "paging within the counted rows counts nothing more"
+        );
+        list.select(&store, usize::MAX, 10).unwrap();
+        assert_eq!(list.total_label(), "1005");
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-1005");
     }
 }

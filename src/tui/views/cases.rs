@@ -56,7 +56,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let list = &app.cases;
     let mut title = vec![Span::styled(
-        cat.fill("tui.cases.title", &[("count", list.total.to_string())]),
+        cat.fill("tui.cases.title", &[("count", list.total_label())]),
         t.title(true),
     )];
     for part in filter_line(app) {
@@ -68,7 +68,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             "tui.position",
             &[
                 ("n", (list.scroll.selected + 1).to_string()),
-                ("total", list.total.to_string()),
+                ("total", list.total_label()),
             ],
         )
     } else {
