@@ -93,6 +93,9 @@ pub struct App {
     pub snapshot: Option<Snapshot>,
     /// Whether `waitlist.rows` hold the live waiting lists as stored now.
     pub(super) waitlist_fresh: bool,
+    /// Views whose data is loaded and current: switching back to one reads
+    /// nothing until something changes (`forget_data`).
+    pub(super) fresh_views: Vec<View>,
     pub case_screen: Option<CaseScreen>,
     pub form: Option<Form>,
     /// Scroll position of the open help popup.
@@ -130,6 +133,7 @@ impl App {
             review_draft: None,
             snapshot: None,
             waitlist_fresh: false,
+            fresh_views: Vec::new(),
             case_screen: None,
             form: None,
             help: None,
@@ -213,6 +217,7 @@ impl App {
     pub fn forget_data(&mut self) {
         self.snapshot = None;
         self.waitlist_fresh = false;
+        self.fresh_views.clear();
     }
 
     /// Loads what the current view shows, keeping the selection.

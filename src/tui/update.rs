@@ -175,14 +175,22 @@ impl App {
 
     fn show(&mut self, view: View) -> Step {
         self.view = view;
+        // A view whose data is current needs nothing read: the flow figures,
+        // the agenda and the board are computed once per change, not per
+        // visit.
+        if self.fresh_views.contains(&view) {
+            return Ok(());
+        }
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
         // Live, the case list pages by itself and the waiting lists stay
-        // loaded until something changes: switching views reads little.
+        // loaded until something changes.
         if self.needs_snapshot() || view == View::Waitlist && !self.waitlist_fresh {
-            self.load_view_data(anchor)
+            self.load_view_data(anchor)?;
         } else {
-            self.load_view_extras()
+            self.load_view_extras()?;
         }
+        self.fresh_views.push(view);
+        Ok(())
     }
 
     fn move_selection(&mut self, delta: isize) -> Step {
