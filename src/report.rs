@@ -186,21 +186,14 @@ pub fn waitlist(
         |r| waitlist_csv(r, case(r), o.with_names),
         |r| waitlist_cells(cat, r, case(r), o.with_names),
     );
-    Document {
-        title: cat.fill(
-            "report.waitlist_title",
-            &[("date", snapshot.as_of.to_string())],
-        ),
-        as_of: snapshot.as_of,
-        generated_at: generated_at(),
-        headers: headers(cat, &cols),
-        columns: cols,
-        rows: forms.rows,
+    snapshot_document(
+        cat,
+        "report.waitlist_title",
+        snapshot.as_of,
+        cols,
+        forms,
         summary,
-        as_of_label: cat.t("report.as_of").to_string(),
-        md_rows: forms.md_rows,
-        csv_rows: forms.csv_rows,
-    }
+    )
 }
 
 fn personal_cells(case: Option<&Case>) -> [String; 2] {
@@ -337,17 +330,35 @@ pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOption
         |r| stoplight_csv(r, case(r), o.with_names),
         |r| stoplight_cells(cat, r, case(r), o.with_names),
     );
+    let summary = stoplight_summary(cat, &agg);
+    snapshot_document(
+        cat,
+        "report.stoplight_title",
+        snapshot.as_of,
+        cols,
+        forms,
+        summary,
+    )
+}
+
+/// A snapshot export's document: its title for the date, the columns and
+/// the rows in the forms the chosen format needs.
+fn snapshot_document(
+    cat: &Catalog,
+    title_key: &str,
+    as_of: NaiveDate,
+    cols: Vec<String>,
+    forms: Forms,
+    summary: Vec<(String, String)>,
+) -> Document {
     Document {
-        title: cat.fill(
-            "report.stoplight_title",
-            &[("date", snapshot.as_of.to_string())],
-        ),
-        as_of: snapshot.as_of,
+        title: cat.fill(title_key, &[("date", as_of.to_string())]),
+        as_of,
         generated_at: generated_at(),
         headers: headers(cat, &cols),
         columns: cols,
         rows: forms.rows,
-        summary: stoplight_summary(cat, &agg),
+        summary,
         as_of_label: cat.t("report.as_of").to_string(),
         md_rows: forms.md_rows,
         csv_rows: forms.csv_rows,
