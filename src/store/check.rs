@@ -43,25 +43,11 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {EVENT_COLUMNS} FROM events ORDER BY case_id, on_date, id"
         ))?;
-        let mut rows = stmt.query([])?;
-        let mut batch: Vec<Event> = Vec::new();
-        let mut current = None;
-        while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get(1)?;
-            if current.is_some_and(|id| id != case_id) {
-                let id = current.expect("some");
-                check_case(cases.get(&id), &batch, today, &mut report.problems);
-                with_events.insert(id);
-                batch.clear();
-            }
-            current = Some(case_id);
-            batch.push(codec::event_from_row(row)?);
-            report.events += 1;
-        }
-        if let Some(id) = current {
-            check_case(cases.get(&id), &batch, today, &mut report.problems);
+        let problems = &mut report.problems;
+        report.events = codec::each_history(&mut stmt, [], |id, events| {
+            check_case(cases.get(&id), events, today, problems);
             with_events.insert(id);
-        }
+        })?;
         for case in cases.values().filter(|c| !with_events.contains(&c.id)) {
             report
                 .problems

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 
 use super::codec::{self, EVENT_COLUMNS};
 use super::{Result, Store};
-use crate::domain::Event;
 use crate::domain::flow::{Episode, episodes};
 
 impl Store {
@@ -18,22 +17,10 @@ impl Store {
              WHERE on_date <= ?1 AND kind IN ('referred', 'moved') \
              ORDER BY case_id, on_date, id"
         ))?;
-        let mut rows = stmt.query([up_to])?;
         let mut out = Vec::new();
-        let mut batch: Vec<Event> = Vec::new();
-        let mut batch_case = None;
-        while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get(1)?; // EVENT_COLUMNS
-            if let Some(id) = batch_case.filter(|&id| id != case_id) {
-                out.extend(episodes(id, &batch));
-                batch.clear();
-            }
-            batch_case = Some(case_id);
-            batch.push(codec::event_from_row(row)?);
-        }
-        if let Some(id) = batch_case {
-            out.extend(episodes(id, &batch));
-        }
+        codec::each_history(&mut stmt, [up_to], |id, events| {
+            out.extend(episodes(id, events));
+        })?;
         Ok(out)
     }
 }

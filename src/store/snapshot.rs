@@ -11,7 +11,7 @@ use super::{Result, Store};
 use crate::domain::case::replay;
 use crate::domain::snapshot::Snapshot;
 use crate::domain::waitlist::Queue;
-use crate::domain::{Case, Event, Review, Stage};
+use crate::domain::{Case, Review, Stage};
 
 /// Which cases a snapshot holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,32 +210,18 @@ impl Store {
             "SELECT {EVENT_COLUMNS} FROM events WHERE on_date <= ?1 AND case_id IN ({TOUCHED}) \
              ORDER BY case_id, on_date, id"
         ))?;
-        let mut rows = stmt.query([as_of])?;
-        let mut batch: Vec<Event> = Vec::new();
-        let mut batch_case = None;
-        let mut flush = |case_id: i64, batch: &mut Vec<Event>| {
-            if let Some((case_ref, name, birth_date)) = current.remove(&case_id) {
-                if let Some(mut c) = replay(case_id, &case_ref, batch, None) {
-                    c.name = name;
-                    c.birth_date = birth_date;
-                    if scope.is_none_or(|s| s.holds(&c)) {
-                        cases.push(c);
-                    }
+        codec::each_history(&mut stmt, [as_of], |case_id, events| {
+            let Some((case_ref, name, birth_date)) = current.remove(&case_id) else {
+                return;
+            };
+            if let Some(mut c) = replay(case_id, &case_ref, events, None) {
+                c.name = name;
+                c.birth_date = birth_date;
+                if scope.is_none_or(|s| s.holds(&c)) {
+                    cases.push(c);
                 }
             }
-            batch.clear();
-        };
-        while let Some(row) = rows.next()? {
-            let case_id: i64 = row.get(1)?; // EVENT_COLUMNS
-            if let Some(id) = batch_case.filter(|&id| id != case_id) {
-                flush(id, &mut batch);
-            }
-            batch_case = Some(case_id);
-            batch.push(codec::event_from_row(row)?);
-        }
-        if let Some(id) = batch_case {
-            flush(id, &mut batch);
-        }
+        })?;
         cases.sort_by_key(|c| c.id);
         Ok(cases)
     }
