@@ -277,6 +277,35 @@ fn field_change(row: &Row) -> rusqlite::Result<FieldChange> {
     })
 }
 
+/// Runs a query over `events` (selecting `EVENT_COLUMNS`, ordered by
+/// `case_id` first) and hands each case's events to `f` in one slice, so a
+/// whole history is replayed without holding every case's events at once.
+/// Returns the number of events read.
+pub fn each_history(
+    stmt: &mut rusqlite::Statement,
+    params: impl rusqlite::Params,
+    mut f: impl FnMut(i64, &[Event]),
+) -> rusqlite::Result<usize> {
+    let mut rows = stmt.query(params)?;
+    let mut batch: Vec<Event> = Vec::new();
+    let mut batch_case = None;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let case_id: i64 = row.get(1)?; // EVENT_COLUMNS: id, case_id, ...
+        if let Some(id) = batch_case.filter(|&id| id != case_id) {
+            f(id, &batch);
+            batch.clear();
+        }
+        batch_case = Some(case_id);
+        batch.push(event_from_row(row)?);
+        count += 1;
+    }
+    if let Some(id) = batch_case {
+        f(id, &batch);
+    }
+    Ok(count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,33 +341,4 @@ mod tests {
             prefixed(event_columns)
         );
     }
-}
-
-/// Runs a query over `events` (selecting `EVENT_COLUMNS`, ordered by
-/// `case_id` first) and hands each case's events to `f` in one slice, so a
-/// whole history is replayed without holding every case's events at once.
-/// Returns the number of events read.
-pub fn each_history(
-    stmt: &mut rusqlite::Statement,
-    params: impl rusqlite::Params,
-    mut f: impl FnMut(i64, &[Event]),
-) -> rusqlite::Result<usize> {
-    let mut rows = stmt.query(params)?;
-    let mut batch: Vec<Event> = Vec::new();
-    let mut batch_case = None;
-    let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let case_id: i64 = row.get(1)?; // EVENT_COLUMNS: id, case_id, ...
-        if let Some(id) = batch_case.filter(|&id| id != case_id) {
-            f(id, &batch);
-            batch.clear();
-        }
-        batch_case = Some(case_id);
-        batch.push(event_from_row(row)?);
-        count += 1;
-    }
-    if let Some(id) = batch_case {
-        f(id, &batch);
-    }
-    Ok(count)
 }
