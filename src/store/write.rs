@@ -99,8 +99,8 @@ pub fn check_case_ref(r: &str) -> Result<()> {
     }
 }
 
-fn load_case(tx: &Transaction, case_ref: &str) -> Result<Case> {
-    tx.query_row(
+fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
+    conn.query_row(
         &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
         [case_ref],
         codec::case_from_row,
@@ -157,14 +157,7 @@ fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput)
 impl Store {
     /// The current state of one case.
     pub fn case(&self, case_ref: &str) -> Result<Case> {
-        self.conn
-            .query_row(
-                &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
-                [case_ref],
-                codec::case_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| Msg::new("error.unknown_case").arg("case", case_ref))
+        load_case(&self.conn, case_ref)
     }
 
     /// Whether a case with this reference exists.
