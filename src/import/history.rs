@@ -393,27 +393,7 @@ mod tests {
     }
 
     fn row() -> Row {
-        Row {
-            line: 2,
-            case_ref: None,
-            name: None,
-            birth_date: None,
-            referred_on: d("2026-01-05"),
-            referrer: None,
-            urgency: None,
-            worker: None,
-            stage: None,
-            route: None,
-            care_type: None,
-            provider: None,
-            bridging_care: false,
-            intake_on: None,
-            triaged_on: None,
-            care_started_on: None,
-            planned_end_on: None,
-            closed_on: None,
-            outflow_reason: None,
-        }
+        Row::empty(2, d("2026-01-05"))
     }
 
     fn decided(route: Route) -> Row {

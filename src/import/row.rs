@@ -39,7 +39,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn empty(line: u64, referred_on: NaiveDate) -> Row {
+    pub(crate) fn empty(line: u64, referred_on: NaiveDate) -> Row {
         Row {
             line,
             case_ref: None,
