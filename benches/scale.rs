@@ -396,31 +396,35 @@ fn options() -> ExportOptions<'static> {
 
 /// `stroom export waitlist --format csv`: load, compute, render.
 fn waitlist(db: &Path) {
-    let t = Instant::now();
-    let store = Store::open(db).expect("open");
-    let snap = store.waitlist_snapshot(today(), today()).expect("snapshot");
-    let loaded = t.elapsed();
-    let doc = report::waitlist(&snap, &Config::default().norms, None, &options());
-    let computed = t.elapsed();
-    let csv = doc.render(Format::Csv).expect("csv");
-    let total = t.elapsed();
-    std::hint::black_box(csv);
-    report_ms("load_ms", loaded);
-    report_ms("compute_ms", computed - loaded);
-    report_ms("total_ms", total);
-    println!("rows {}", doc.len());
+    time_export(
+        db,
+        |store| store.waitlist_snapshot(today(), today()),
+        |snap| report::waitlist(snap, &Config::default().norms, None, &options()),
+    );
 }
 
 /// `stroom export stoplight --format csv`.
 fn stoplight(db: &Path) {
+    let codes = Config::default().precondition_codes();
+    time_export(
+        db,
+        |store| store.stoplight_snapshot(today(), today()),
+        |snap| report::stoplight(snap, &codes, &options()),
+    );
+}
+
+/// Times one export's three phases: loading the snapshot, computing the
+/// document, rendering it as CSV.
+fn time_export(
+    db: &Path,
+    load: impl Fn(&Store) -> Result<stroom::domain::Snapshot, stroom::domain::Msg>,
+    build: impl Fn(&stroom::domain::Snapshot) -> stroom::export::Document,
+) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let snap = store
-        .stoplight_snapshot(today(), today())
-        .expect("snapshot");
+    let snap = load(&store).expect("snapshot");
     let loaded = t.elapsed();
-    let codes = Config::default().precondition_codes();
-    let doc = report::stoplight(&snap, &codes, &options());
+    let doc = build(&snap);
     let computed = t.elapsed();
     let csv = doc.render(Format::Csv).expect("csv");
     let total = t.elapsed();
