@@ -183,26 +183,7 @@ fn as_of_line(cat: &Catalog, as_of: NaiveDate) -> String {
 }
 
 fn detail_headers(cat: &Catalog, with_names: bool) -> Vec<String> {
-    let mut cols = vec!["case_ref"];
-    if with_names {
-        cols.extend(["name", "birth_date"]);
-    }
-    cols.extend([
-        "color",
-        "reasons",
-        "criteria",
-        "last_review_on",
-        "next_review_on",
-        "planned_end_on",
-        "care_started_on",
-        "provider",
-        "care_type",
-        "worker",
-        "age",
-    ]);
-    cols.iter()
-        .map(|c| cat.t(&format!("column.{c}")).to_string())
-        .collect()
+    super::headers(cat, &super::columns(super::STOPLIGHT_COLUMNS, with_names))
 }
 
 fn date_or_none(d: Option<NaiveDate>) -> Cell {
