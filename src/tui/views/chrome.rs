@@ -76,16 +76,38 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
 
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let mut spans = Vec::new();
-    for scope in app.scopes() {
-        for h in help_for(scope, true) {
-            if !spans.is_empty() {
-                spans.push(Span::raw("  "));
-            }
-            spans.push(Span::styled(h.keys, t.hint_key()));
-            spans.push(Span::raw(" "));
-            spans.push(Span::styled(app.cat.t(h.help), t.hint_text()));
+    // The keys of the place the user is in come first; help and quit (the
+    // global scope, last) always stay: when the line is too narrow, the
+    // hints before them give way, from the end.
+    let mut hints: Vec<(String, &str, bool)> = Vec::new();
+    let scopes = app.scopes();
+    for (i, scope) in scopes.iter().enumerate() {
+        let global = i + 1 == scopes.len();
+        for h in help_for(*scope, true) {
+            hints.push((h.keys, app.cat.t(h.help), global));
         }
+    }
+    let width = |hs: &[(String, &str, bool)]| -> usize {
+        hs.iter()
+            .map(|(k, text, _)| k.chars().count() + 1 + text.chars().count() + 2)
+            .sum::<usize>()
+    };
+    while width(&hints) > usize::from(area.width) + 2 {
+        match hints.iter().rposition(|h| !h.2) {
+            Some(i) => {
+                hints.remove(i);
+            }
+            None => break,
+        }
+    }
+    let mut spans = Vec::new();
+    for (keys, text, _) in hints {
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(keys, t.hint_key()));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(text, t.hint_text()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
