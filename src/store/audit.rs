@@ -20,14 +20,35 @@ pub enum AccessAction {
     Purge,
     /// A copy of the whole database was made.
     Backup,
+    /// The whole database was replaced (the demo over a live file).
+    ReplaceDatabase,
+    /// One case's personal data was erased (AVG art. 17).
+    Erase,
+    /// Everything held on one child was exported (AVG art. 15).
+    ExportSubject,
+    /// The team roster changed (a member added, removed or given a role).
+    RosterChange,
+    /// The key of an encrypted database was changed.
+    Rekey,
+    /// An export with names was started but not completed.
+    ExportFailed,
+    /// A login not on the roster, or without the role, was refused.
+    AccessDenied,
 }
 
 impl AccessAction {
-    pub const ALL: [AccessAction; 4] = [
+    pub const ALL: [AccessAction; 11] = [
         AccessAction::ViewCase,
         AccessAction::ExportWithNames,
         AccessAction::Purge,
         AccessAction::Backup,
+        AccessAction::ReplaceDatabase,
+        AccessAction::Erase,
+        AccessAction::ExportSubject,
+        AccessAction::RosterChange,
+        AccessAction::Rekey,
+        AccessAction::ExportFailed,
+        AccessAction::AccessDenied,
     ];
 
     pub fn code(self) -> &'static str {
@@ -36,6 +57,13 @@ impl AccessAction {
             AccessAction::ExportWithNames => "export_with_names",
             AccessAction::Purge => "purge",
             AccessAction::Backup => "backup",
+            AccessAction::ReplaceDatabase => "replace_database",
+            AccessAction::Erase => "erase",
+            AccessAction::ExportSubject => "export_subject",
+            AccessAction::RosterChange => "roster_change",
+            AccessAction::Rekey => "rekey",
+            AccessAction::ExportFailed => "export_failed",
+            AccessAction::AccessDenied => "access_denied",
         }
     }
 }
@@ -162,6 +190,44 @@ mod tests {
     }
 
     #[test]
+    fn a_version_4_log_keeps_its_rows_and_stays_append_only_after_version_5() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &crate::store::schema::migrations()[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.pragma_update(None, "application_id", crate::store::schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO access_log (at, actor, action, case_ref, detail) \
+                 VALUES ('2026-01-02T03:04:05Z', 'anna', 'backup', NULL, 'bk.db')",
+                [],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        store
+            .log_access(AccessAction::Erase, Some("2025-0007"), None, "bram")
+            .unwrap();
+        let rows = store.access_log(&AccessFilter::default()).unwrap();
+        let seen: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.actor.as_str(), r.action.as_str()))
+            .collect();
+        assert_eq!(seen, [("anna", "backup"), ("bram", "erase")]);
+        assert!(store.conn().execute("DELETE FROM access_log", []).is_err());
+        assert!(
+            store
+                .conn()
+                .execute("UPDATE access_log SET actor = 'x'", [])
+                .is_err()
+        );
+    }
+
+    #[test]
     fn every_action_is_accepted_by_the_schema() {
         let (_dir, mut store) = store();
         for a in AccessAction::ALL {
@@ -171,10 +237,9 @@ mod tests {
         }
         let rows = store.access_log(&AccessFilter::default()).unwrap();
         let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
-        assert_eq!(
-            actions,
-            ["view_case", "export_with_names", "purge", "backup"]
-        );
+        let codes: Vec<&str> = AccessAction::ALL.iter().map(|a| a.code()).collect();
+        assert_eq!(actions, codes);
+        assert!(actions.starts_with(&["view_case", "export_with_names", "purge", "backup"]));
         assert!(
             rows.iter()
                 .all(|r| r.actor == "anna" && r.at.ends_with('Z'))

@@ -208,9 +208,46 @@ END;
     )
 }
 
+/// Version 5: the access log learns the actions of a team database and of
+/// the AVG's rights (replacing a database, erasure, a subject-access export,
+/// roster changes, a new key, a failed export, a refused login). SQLite cannot
+/// change a CHECK in place, so the table is rebuilt with its rows, indexes and
+/// append-only triggers. Spelled out for the same reason as in version 3.
+fn v5_access_actions() -> String {
+    r#"
+CREATE TABLE access_log_v5 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*Z'),
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('view_case', 'export_with_names', 'purge', 'backup',
+        'replace_database', 'erase', 'export_subject', 'roster_change', 'rekey',
+        'export_failed', 'access_denied')),
+    case_ref TEXT,
+    detail TEXT
+) STRICT;
+INSERT INTO access_log_v5 (id, at, actor, action, case_ref, detail)
+    SELECT id, at, actor, action, case_ref, detail FROM access_log ORDER BY id;
+DROP TABLE access_log;
+ALTER TABLE access_log_v5 RENAME TO access_log;
+CREATE INDEX access_log_at ON access_log (at);
+CREATE INDEX access_log_case ON access_log (case_ref, at);
+CREATE TRIGGER access_log_append_only_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER access_log_append_only_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+"#
+    .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
-    vec![v1(), v2_case_list(), v3_access_log(), v4_case_search()]
+    vec![
+        v1(),
+        v2_case_list(),
+        v3_access_log(),
+        v4_case_search(),
+        v5_access_actions(),
+    ]
 }
 
 pub fn latest_version() -> i64 {
