@@ -101,6 +101,83 @@ fn sh(script: &str) {
     assert!(st.success(), "{script}");
 }
 
+// ---- 1. `-o` never replaces what stroom did not make ----
+
+#[test]
+fn output_to_devices_pipes_and_links_is_written_through_never_replaced() {
+    let team = Team::new();
+    team.add("Daan de Vries");
+    let export = |path: &Path, format: &str| {
+        team.run(&[
+            "export",
+            "waitlist",
+            "--format",
+            format,
+            "-o",
+            &path.display().to_string(),
+        ])
+    };
+    // /dev/null stays the null device.
+    for format in ["csv", "xlsx"] {
+        let out = export(Path::new("/dev/null"), format);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device(), "/dev/null was replaced");
+    }
+    // A device node of our own (the null device, made with mknod).
+    let node = team.path("null-node");
+    sh(&format!("mknod {} c 1 3", node.display()));
+    let rdev = std::fs::metadata(&node).unwrap().rdev();
+    assert!(export(&node, "csv").status.success());
+    let meta = std::fs::symlink_metadata(&node).unwrap();
+    assert!(meta.file_type().is_char_device() && meta.rdev() == rdev);
+    // /dev/full: written through, so the full disk is one sentence, exit 1.
+    let out = export(Path::new("/dev/full"), "csv");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    // A FIFO: the reader gets the export, the FIFO stays a FIFO.
+    let fifo = team.path("pipe");
+    sh(&format!("mkfifo {}", fifo.display()));
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    assert!(export(&fifo, "csv").status.success());
+    let got = reader.join().unwrap();
+    assert!(contains(&got, "case_ref"), "{}", text(&got));
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    // A symbolic link stays a link; the file it points to gets the export.
+    let real = team.path("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = team.path("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    assert!(export(&link, "csv").status.success());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(contains(&std::fs::read(&real).unwrap(), "case_ref"));
+    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+    // Another user's file is refused, not taken over.
+    let theirs = team.path("theirs.csv");
+    std::fs::write(&theirs, "theirs").unwrap();
+    std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+    let out = export(&theirs, "csv");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("another user"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
+    assert_eq!(std::fs::metadata(&theirs).unwrap().uid(), 65534);
+    // A regular file of ours is still replaced whole and made private.
+    let own = team.path("own.csv");
+    std::fs::write(&own, "old").unwrap();
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(export(&own, "csv").status.success());
+    assert_eq!(std::fs::metadata(&own).unwrap().permissions().mode() & 0o777, 0o600);
+    let leftovers: Vec<_> = std::fs::read_dir(team.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 // ---- 5. values quoted in messages are drawn inert ----
 
 #[test]
@@ -126,3 +203,4 @@ fn messages_quote_hostile_values_inert() {
         }
     }
 }
+
