@@ -204,3 +204,70 @@ fn messages_quote_hostile_values_inert() {
     }
 }
 
+// ---- 4. a closed or full stdout ----
+
+/// Runs stroom with its stdout on `/dev/full` (a full disk).
+fn on_full_stdout(team: &Team, args: &[&str]) -> Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    team.cmd(args).stdout(full).output().unwrap()
+}
+
+/// Runs stroom with its stdout a pipe whose reader has gone (`| head -0`).
+fn on_closed_pipe(team: &Team, args: &[&str]) -> Output {
+    let mut child = team
+        .cmd(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_full_stdout_after_a_change_says_the_change_was_saved() {
+    let team = Team::new();
+    let add = [
+        "add",
+        "--referred-on",
+        "2026-10-01",
+        "--referrer",
+        "gp",
+        "--ref",
+        "F-1",
+    ];
+    let out = on_full_stdout(&team, &add);
+    assert_eq!(out.status.code(), Some(1), "no panic: {}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("The change was saved"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // Saved once; a retry is refused as a duplicate, not made twice.
+    assert!(team.ok(&["show", "F-1"]).contains("F-1"));
+    // A reading command on a full disk: one sentence, exit 1, no panic.
+    for args in [&["show", "F-1"][..], &["audit"], &["export", "waitlist"]] {
+        let out = on_full_stdout(&team, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
+        assert!(!text(&out.stderr).contains("saved"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    let team = Team::new();
+    team.add("Daan de Vries");
+    for args in [
+        &["show", "2026-0001"][..],
+        &["audit"],
+        &["export", "waitlist"],
+        &["check"],
+    ] {
+        let out = on_closed_pipe(&team, args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}

@@ -212,7 +212,7 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
         let backup = backup_path(&ctx.db_path);
         store.backup_to(&backup, &mut |_, _| {})?;
         drop(store);
-        println!(
+        crate::say!(
             "{}",
             cat.fill(
                 "demo.backed_up",
@@ -221,11 +221,11 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
                     ("path", backup.display().to_string()),
                 ]
             )
-        );
+        )?;
         replace(&ctx.db_path, stream, ctx.today, &mut progress)?;
     }
     progress.finish();
-    println!(
+    crate::say!(
         "{}",
         cat.fill(
             "demo.done",
@@ -237,7 +237,7 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
                 ("seconds", seconds(started, ctx.lang)),
             ]
         )
-    );
+    )?;
     Ok(())
 }
 
