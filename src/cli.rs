@@ -541,6 +541,7 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {
     let cat = ctx.catalog();
+    crate::store::check_holds_data(&ctx.db_path)?;
     let report = ctx.open_store()?.check(ctx.today)?;
     for p in &report.problems {
         match &p.case_ref {

@@ -271,3 +271,65 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+// ---- 3. a backup is whole under its name, or not there ----
+
+#[test]
+fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
+    let team = Team::new();
+    team.add("Daan de Vries");
+    // An empty file, and a missing one: not "all well".
+    let empty = team.path("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    let missing = team.path("missing.db");
+    for db in [&empty, &missing] {
+        let out = team.cmd(&["check"]).env("STROOM_DB", db).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+        let err = text(&out.stderr);
+        assert!(err.contains("holds no stroom data"), "{err}");
+        assert!(!text(&out.stdout).contains("All well"));
+    }
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+    assert!(!missing.exists(), "check created a database");
+    // A file left with a rollback journal (a killed backup): named unfinished,
+    // and neither file is rolled back or changed.
+    let bk = team.path("bk.db");
+    let copy = team.path("copy.db");
+    team.ok(&["backup", &copy.display().to_string()]);
+    std::fs::copy(&copy, &bk).unwrap();
+    let journal = team.path("bk.db-journal");
+    std::fs::write(&journal, vec![7u8; 4096]).unwrap();
+    let before = std::fs::read(&bk).unwrap();
+    let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("unfinished"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(&bk).unwrap(), before);
+    assert!(journal.exists());
+}
+
+#[test]
+fn a_backup_is_checked_before_it_gets_its_name() {
+    let team = Team::new();
+    for n in 0..20 {
+        team.add(&format!("Kind {n}"));
+    }
+    let bk = team.path("bk.db");
+    team.ok(&["backup", &bk.display().to_string()]);
+    let names: Vec<String> = std::fs::read_dir(team.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
+    let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    assert!(text(&out.stdout).contains("All well: 20 cases"), "{}", text(&out.stdout));
+    assert_eq!(std::fs::metadata(&bk).unwrap().permissions().mode() & 0o777, 0o600);
+    // An existing name, or a link, is never overwritten.
+    let link = team.path("link.db");
+    std::os::unix::fs::symlink(team.path("nowhere"), &link).unwrap();
+    for taken in [&bk, &link] {
+        let before = std::fs::symlink_metadata(taken).unwrap().ino();
+        team.refused(&["backup", &taken.display().to_string()]);
+        assert_eq!(std::fs::symlink_metadata(taken).unwrap().ino(), before);
+    }
+    assert!(!team.path("nowhere").exists());
+}

@@ -26,6 +26,7 @@ use crate::domain::Msg;
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
+pub use open::check_holds_data;
 pub use stage_counts::StageCounts;
 
 pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
