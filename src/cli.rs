@@ -42,6 +42,10 @@ pub enum Command {
         /// Replace the cases already in the database (after a backup next to it).
         #[arg(long)]
         force: bool,
+        /// With --force: do not ask before replacing cases people worked on
+        /// (for scripts; without a terminal it is required).
+        #[arg(long, requires = "force")]
+        yes: bool,
         /// Number of cases in total, for scale tests (default: three years
         /// of about 600 referrals).
         #[arg(long, value_parser = clap::value_parser!(u32).range(
@@ -350,7 +354,20 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
         return crate::tui::run(ctx).map(|_| ExitCode::SUCCESS);
     };
     match command {
-        Command::Demo { seed, force, cases } => crate::demo::run_command(ctx, seed, force, cases)?,
+        Command::Demo {
+            seed,
+            force,
+            yes,
+            cases,
+        } => {
+            let options = crate::demo::DemoOptions {
+                seed,
+                force,
+                yes,
+                cases,
+            };
+            crate::demo::run_command(ctx, &options)?
+        }
         Command::Import { file, dry_run } => return crate::import::run(ctx, &file, dry_run),
         Command::Add {
             referred_on,

@@ -141,7 +141,7 @@ pub fn purge(
 }
 
 /// The confirmation of a purge: "ja" or "yes", nothing less.
-fn is_yes(answer: &str) -> bool {
+pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "ja" | "yes")
 }
 

@@ -264,6 +264,7 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
         &["audit"],
         &["export", "waitlist"],
         &["check"],
+        &["demo", "--seed", "2", "--cases", "60", "--force", "--yes"],
     ] {
         let out = on_closed_pipe(&team, args);
         let err = text(&out.stderr);
@@ -332,4 +333,92 @@ fn a_backup_is_checked_before_it_gets_its_name() {
         assert_eq!(std::fs::symlink_metadata(taken).unwrap().ino(), before);
     }
     assert!(!team.path("nowhere").exists());
+}
+
+// ---- 2. `demo --force` beside writers and an open UI ----
+
+fn refs_in(db: &Path) -> std::collections::HashSet<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = c.prepare("SELECT case_ref FROM cases").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn demo_backups(team: &Team) -> Vec<PathBuf> {
+    std::fs::read_dir(team.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".before-demo-"))
+        .collect()
+}
+
+#[test]
+fn a_demo_over_a_live_database_loses_no_acknowledged_write_nor_the_access_log() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let team = Arc::new(Team::new());
+    team.add("Daan de Vries");
+    team.ok(&["show", "2026-0001", "--with-names"]);
+    let log_before = team.audit().len();
+    // A UI left open: a connection made before the demo, writing after it.
+    let mut ui = stroom::store::Store::open(&team.db).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let (team, done, acked) = (team.clone(), done.clone(), acked.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                // Writes before, during and after the demo.
+                while !done.load(Ordering::SeqCst) || i < 25 {
+                    i += 1;
+                    let r = format!("W{w}-{i}");
+                    let args = ["add", "--referred-on", "2026-10-01", "--referrer", "gp", "--ref", &r];
+                    if team.run(&args).status.success() {
+                        acked.lock().unwrap().push(r);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let demo = team.run(&["demo", "--seed", "5", "--cases", "400", "--force", "--yes"]);
+    done.store(true, Ordering::SeqCst);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    for w in writers {
+        w.join().unwrap();
+    }
+    let new = stroom::store::NewReferral {
+        case_ref: Some("UI-1".into()),
+        name: None,
+        birth_date: None,
+        referred_on: today,
+        referrer: stroom::domain::Referrer::Gp,
+        urgency: stroom::domain::Urgency::Regular,
+        worker: None,
+    };
+    ui.add_referral(&new, today, "ui").unwrap();
+    drop(ui);
+    let backups = demo_backups(&team);
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let (live, old) = (refs_in(&team.db), refs_in(&backups[0]));
+    let acked = acked.lock().unwrap();
+    let lost: Vec<_> = acked
+        .iter()
+        .filter(|r| !live.contains(*r) && !old.contains(*r))
+        .collect();
+    assert!(acked.len() > 50, "{}", acked.len());
+    assert!(lost.is_empty(), "lost {} of {}: {lost:?}", lost.len(), acked.len());
+    assert!(live.contains("UI-1"), "the open UI wrote to a replaced file");
+    // The access log is carried over, with the replacement in it.
+    let log = team.audit();
+    assert!(log.len() > log_before, "{log:?}");
+    let last = log.iter().rev().find(|r| r["action"] == "replace_database");
+    let last = last.expect("the replacement is logged");
+    assert_ne!(last["actor"], "demo", "the person, not the generator");
+    assert!(last["detail"].as_str().unwrap().contains(".before-demo-"));
+    team.ok(&["check"]);
 }

@@ -22,56 +22,73 @@ impl Store {
     /// Copies the live database to `target` (which must not exist yet), a
     /// batch of pages at a time; `progress` hears (remaining, total) pages.
     pub fn backup_to(&self, target: &Path, progress: &mut dyn FnMut(i32, i32)) -> Result<()> {
-        let shown = target.display().to_string();
-        if std::fs::symlink_metadata(target).is_ok() {
-            return Err(Msg::new("error.backup_exists").arg("path", &shown));
-        }
-        outfile::target(target)?;
-        let partial = outfile::temp_beside(target, "partial");
-        outfile::create_private(&partial)
-            .map_err(|e| Msg::new("error.io").arg("path", &shown).arg("reason", e))?;
-        let result = self
-            .copy_checked(&partial, progress)
-            .and_then(|()| outfile::place_new(&partial, target));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&partial);
-            let mut journal = partial.clone().into_os_string();
-            journal.push("-journal");
-            let _ = std::fs::remove_file(journal);
-        }
-        result
+        backup_from(&self.conn, target, progress)
     }
+}
 
-    /// The copy into `partial`, verified against the source's counts at the
-    /// snapshot it was taken from.
-    fn copy_checked(&self, partial: &Path, progress: &mut dyn FnMut(i32, i32)) -> Result<()> {
-        let mut dst = Connection::open(partial)?;
-        // One read transaction on the source for the counts and every step:
-        // the copy and the counts are of the same moment, while other
-        // coordinators go on writing (WAL).
-        self.conn.execute_batch("BEGIN")?;
-        let copied = (|| -> Result<[i64; 3]> {
-            let counts = counts(&self.conn)?;
-            copy(&self.conn, &mut dst, progress)?;
-            Ok(counts)
-        })();
-        let _ = self.conn.execute_batch("COMMIT");
-        let expected = copied?;
-        // A backup is one self-contained file, not a WAL pair.
-        dst.pragma_update(None, "journal_mode", "DELETE")?;
-        let integrity: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        let found = counts(&dst)?;
-        if integrity != "ok" || found != expected {
-            return Err(Msg::new("error.backup_unverified")
-                .arg("path", partial.display())
-                .arg("expected", format!("{expected:?}"))
-                .arg("found", format!("{found:?} {integrity}")));
-        }
-        dst.close().map_err(|(_, e)| e)?;
-        std::fs::File::open(partial)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Msg::new("error.io").arg("path", partial.display()).arg("reason", e))
+/// `Store::backup_to` from any connection to the database (the demo reads
+/// through a second one while its own holds the write lock).
+pub(super) fn backup_from(
+    src: &Connection,
+    target: &Path,
+    progress: &mut dyn FnMut(i32, i32),
+) -> Result<()> {
+    let shown = target.display().to_string();
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Err(Msg::new("error.backup_exists").arg("path", &shown));
     }
+    outfile::target(target)?;
+    let partial = outfile::temp_beside(target, "partial");
+    outfile::create_private(&partial)
+        .map_err(|e| Msg::new("error.io").arg("path", &shown).arg("reason", e))?;
+    let result =
+        copy_checked(src, &partial, progress).and_then(|()| outfile::place_new(&partial, target));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+        let mut journal = partial.clone().into_os_string();
+        journal.push("-journal");
+        let _ = std::fs::remove_file(journal);
+    }
+    result
+}
+
+/// The copy into `partial`, verified against the source's counts at the
+/// snapshot it was taken from.
+fn copy_checked(
+    src: &Connection,
+    partial: &Path,
+    progress: &mut dyn FnMut(i32, i32),
+) -> Result<()> {
+    let mut dst = Connection::open(partial)?;
+    // One read transaction on the source for the counts and every step:
+    // the copy and the counts are of the same moment, while other
+    // coordinators go on writing (WAL).
+    src.execute_batch("BEGIN")?;
+    let copied = (|| -> Result<[i64; 3]> {
+        let counts = counts(&src)?;
+        copy(&src, &mut dst, progress)?;
+        Ok(counts)
+    })();
+    let _ = src.execute_batch("COMMIT");
+    let expected = copied?;
+    // A backup is one self-contained file, not a WAL pair.
+    dst.pragma_update(None, "journal_mode", "DELETE")?;
+    let integrity: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let found = counts(&dst)?;
+    if integrity != "ok" || found != expected {
+        return Err(Msg::new("error.backup_unverified")
+            .arg("path", partial.display())
+            .arg("expected", format!("{expected:?}"))
+            .arg("found", format!("{found:?} {integrity}")));
+    }
+    dst.close().map_err(|(_, e)| e)?;
+    std::fs::File::open(partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| {
+            Msg::new("error.io")
+                .arg("path", partial.display())
+                .arg("reason", e)
+        })
 }
 
 fn counts(conn: &Connection) -> Result<[i64; 3]> {
