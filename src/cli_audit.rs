@@ -145,32 +145,23 @@ pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "ja" | "yes")
 }
 
-/// Records an export with names in the access log before anything is
-/// written; the reason is asked for when not given and a person is at the
-/// keyboard. An export that cannot be logged is not made.
-pub fn log_named_export(
+/// The access log's detail of an export with names: what, to where, and
+/// why. The reason is required (asked for when a person is at the
+/// keyboard): names never leave without one, on a terminal or not.
+pub fn named_export_detail(
     ctx: &Context,
     what: &str,
     format: &str,
     output: Option<&Path>,
     reason: Option<String>,
-) -> Result<(), Msg> {
+) -> Result<String, Msg> {
     let reason = reason
         .or_else(|| ask_reason(ctx))
         .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| Msg::new("reliability.reason_needed"))?;
     let target = output.map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-    let mut detail = format!("export {what} ({format}) to {target}");
-    if let Some(r) = reason {
-        detail.push_str("; reason: ");
-        detail.push_str(&r);
-    }
-    ctx.open_store()?.log_access(
-        AccessAction::ExportWithNames,
-        None,
-        Some(&detail),
-        &ctx.actor,
-    )
+    Ok(format!("export {what} ({format}) to {target}; reason: {reason}"))
 }
 
 fn ask_reason(ctx: &Context) -> Option<String> {

@@ -422,3 +422,50 @@ fn a_demo_over_a_live_database_loses_no_acknowledged_write_nor_the_access_log() 
     assert!(last["detail"].as_str().unwrap().contains(".before-demo-"));
     team.ok(&["check"]);
 }
+
+// ---- 6. a tampered access log, names without a reason, failed exports ----
+
+#[test]
+fn check_finds_a_dropped_safeguard_of_the_access_log() {
+    let team = Team::new();
+    let r = team.add("Daan de Vries");
+    team.ok(&["show", &r, "--with-names"]);
+    let c = rusqlite::Connection::open(&team.db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER access_log_append_only_delete; DELETE FROM access_log;",
+    )
+    .unwrap();
+    drop(c);
+    let out = team.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("access_log_append_only_delete"), "{shown}");
+    assert!(!shown.contains("All well"), "{shown}");
+}
+
+#[test]
+fn names_never_leave_without_a_reason_and_a_failed_export_is_logged_as_failed() {
+    let team = Team::new();
+    team.add("Daan de Vries");
+    for args in [
+        &["export", "waitlist", "--with-names"][..],
+        &["export", "stoplight", "--with-names", "--format", "md"],
+        &["export", "meeting", "--with-names"],
+        &["export", "waitlist", "--with-names", "--reason", "  "],
+    ] {
+        let out = team.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(text(&out.stderr).contains("needs a reason"), "{args:?}");
+        assert!(!contains(&out.stdout, "Daan"), "{args:?}");
+    }
+    assert!(team.audit().is_empty(), "nothing was exported");
+    // A full disk: the export is logged as attempted and as failed.
+    let out = team.run(&[
+        "export", "waitlist", "--with-names", "--reason", "wethouder", "-o", "/dev/full",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let log = team.audit();
+    let actions: Vec<&str> = log.iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["export_with_names", "export_failed"], "{log:?}");
+    assert!(log[1]["detail"].as_str().unwrap().contains("/dev/full"));
+}
