@@ -469,3 +469,40 @@ fn names_never_leave_without_a_reason_and_a_failed_export_is_logged_as_failed() 
     assert_eq!(actions, ["export_with_names", "export_failed"], "{log:?}");
     assert!(log[1]["detail"].as_str().unwrap().contains("/dev/full"));
 }
+
+// ---- 10. the smaller refusals say what is wrong ----
+
+#[test]
+fn dates_references_and_reviews_are_refused_with_their_reason() {
+    let team = Team::new();
+    let add = |extra: &[&str]| {
+        let mut args = vec!["add", "--referred-on", "2026-10-01", "--referrer", "gp"];
+        args.extend_from_slice(extra);
+        team.run(&args)
+    };
+    let err = team.refused(&["add", "--referred-on", "9999-12-31", "--referrer", "gp"]);
+    assert!(err.contains("outside the years"), "{err}");
+    assert!(!err.contains("not a date"), "{err}");
+    // 40 characters of two bytes each: within the limit of 64 characters.
+    let e40 = "é".repeat(40);
+    assert!(add(&["--ref", &e40]).status.success());
+    let e65 = "é".repeat(65);
+    let out = add(&["--ref", &e65]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("65 characters, at most 64"));
+    for bad in ["a/b", "..", "x..y", "../etc", ".hidden"] {
+        let out = add(&["--ref", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(text(&out.stderr).contains("no '/'"), "{bad}");
+    }
+    let r = team.add("Daan");
+    team.ok(&["move", &r, "intake", "--on", "2026-10-02"]);
+    let out = team.run(&["review", &r, "housing=ok", "housing=missing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("given twice"), "{}", text(&out.stderr));
+    let csv = team.write("far.csv", "case_ref,referred_on,referrer\nF1,9999-12-31,gp\n");
+    let out = team.run(&["import", &csv]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("line 2, column referred_on: '9999-12-31' is outside the years"), "{err}");
+}

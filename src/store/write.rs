@@ -88,16 +88,30 @@ fn now_stamp() -> String {
 
 /// A case reference a person can type and a spreadsheet keeps intact.
 pub fn check_case_ref(r: &str) -> Result<()> {
+    // Characters, as the schema's length() counts them, not bytes.
+    let count = r.chars().count();
+    if count > MAX_CASE_REF {
+        return Err(Msg::new("error.case_ref_too_long")
+            .arg("value", r)
+            .arg("count", count)
+            .arg("max", MAX_CASE_REF));
+    }
+    // A reference ends up in file names (exports of one case): no folder
+    // separators and no `..`.
     let ok = !r.is_empty()
-        && r.len() <= 64
+        && !r.starts_with('.')
+        && !r.contains("..")
         && r.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
     } else {
         Err(Msg::new("error.bad_case_ref").arg("value", r))
     }
 }
+
+/// The longest case reference, in characters.
+const MAX_CASE_REF: usize = 64;
 
 fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
     conn.query_row(
