@@ -506,3 +506,48 @@ fn dates_references_and_reviews_are_refused_with_their_reason() {
     let err = text(&out.stderr);
     assert!(err.contains("line 2, column referred_on: '9999-12-31' is outside the years"), "{err}");
 }
+
+// ---- 7. oversized text: bounded at input, cut in a spreadsheet ----
+
+fn xlsx_text(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().unwrap().ends_with(".xml") {
+            std::io::Read::read_to_string(&mut f, &mut out).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
+    let team = Team::new();
+    let r = team.add("Daan");
+    let long_name = "x".repeat(201);
+    let err = team.refused(&[
+        "add", "--referred-on", "2026-10-01", "--referrer", "gp", "--name", &long_name,
+    ]);
+    assert!(err.contains("Name is too long: 201 characters, at most 200"), "{err}");
+    let worker = format!("worker={}", "w".repeat(40_000));
+    let err = team.refused(&["set", &r, &worker]);
+    assert!(err.contains("too long"), "{err}");
+    let csv = team.write(
+        "big.csv",
+        &format!("case_ref,name,referred_on,referrer\nB1,{},2026-10-01,gp\n", "n".repeat(50_000)),
+    );
+    let out = team.run(&["import", &csv]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("too long"), "{}", text(&out.stderr));
+    // A value stored before the bound (by an older stroom): every export
+    // still works; the spreadsheet cell is cut with a visible mark.
+    let c = rusqlite::Connection::open(&team.db).unwrap();
+    c.execute("UPDATE cases SET worker = ?1", [&"w".repeat(40_000)]).unwrap();
+    drop(c);
+    let xlsx = team.path("wl.xlsx");
+    team.ok(&["export", "waitlist", "--format", "xlsx", "-o", &xlsx.display().to_string()]);
+    let sheet = xlsx_text(&xlsx);
+    assert!(sheet.contains("…[✂]"), "no cut mark");
+    assert!(!sheet.contains(&"w".repeat(32_767)));
+}

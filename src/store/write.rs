@@ -7,6 +7,7 @@ use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use crate::domain::case::{MAX_LONG_TEXT, MAX_SHORT_TEXT, check_length};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};
@@ -161,6 +162,7 @@ pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
 }
 
 fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput) -> Result<i64> {
+    check_length("note", r.note.as_deref(), MAX_LONG_TEXT)?;
     let json = serde_json::to_string(&r.statuses).expect("statuses serialise");
     let mut stmt = tx.prepare_cached(
         "INSERT INTO reviews (case_id, on_date, next_on, note, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -389,6 +391,8 @@ impl Store {
         if text.is_empty() {
             return Err(Msg::new("error.decision_empty"));
         }
+        check_length("text", Some(text), MAX_LONG_TEXT)?;
+        check_length("owner", owner, MAX_SHORT_TEXT)?;
         let mut id = 0;
         self.change_case(case_ref, expected_version, actor, |tx, _, events| {
             check_fact_date(events[0].on, meeting_on, today)?;
@@ -439,6 +443,7 @@ impl Store {
             replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
         new.name = pending.name.unwrap_or(case.name);
         new.birth_date = pending.birth_date.unwrap_or(case.birth_date);
+        new.check_texts()?;
         codec::upsert_case(
             &mut *tx.prepare_cached(codec::UPSERT_CASE)?,
             Some(new.id),
@@ -647,6 +652,7 @@ impl<'t> BundleWriter<'t> {
             replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
         state.name = bundle.name.clone();
         state.birth_date = bundle.birth_date;
+        state.check_texts()?;
         codec::upsert_case(&mut self.case, None, &state).map_err(|e| {
             match e.sqlite_error().map(|f| f.extended_code) {
                 Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) => {
