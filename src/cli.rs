@@ -293,6 +293,10 @@ pub fn main() -> ExitCode {
             let saved = Msg::new("output.saved_not_shown").arg("reason", reason);
             fail(ctx.catalog(), &saved)
         }
+        Err(msg) if msg.key == "error.unreadable_row" => {
+            let named = ctx.open_store().map(|s| s.name_case(msg.clone()));
+            fail(ctx.catalog(), &named.unwrap_or(msg))
+        }
         Err(msg) => fail(ctx.catalog(), &msg),
     }
 }

@@ -551,3 +551,52 @@ fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
     assert!(sheet.contains("…[✂]"), "no cut mark");
     assert!(!sheet.contains(&"w".repeat(32_767)));
 }
+
+// ---- 8. one bad row does not break whole commands ----
+
+#[test]
+fn one_bad_row_is_named_by_check_and_refused_by_exports_by_case() {
+    let team = Team::new();
+    let mut csv = String::from(
+        "case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on\n",
+    );
+    for n in 1..=3 {
+        csv.push_str(&format!(
+            "2026-000{n};Kind {n};2026-08-01;gp;ambulant;ambulant_home;Kompas;2026-08-10;2026-09-01;2026-09-15\n"
+        ));
+    }
+    let f = team.write("team.csv", &csv);
+    team.ok(&["import", &f]);
+    for n in 1..=3 {
+        team.ok(&["review", &format!("2026-000{n}"), "housing=ok", "--on", "2026-11-01"]);
+    }
+    let c = rusqlite::Connection::open(&team.db).unwrap();
+    c.execute_batch(
+        "UPDATE reviews SET statuses = '{\"housing\":\"bogus\"}' \
+             WHERE case_id = (SELECT id FROM cases WHERE case_ref = '2026-0002');
+         INSERT INTO events (case_id, on_date, recorded_at, actor, kind, field, value) \
+             SELECT id, '2026-11-02', '2026-11-02T10:00:00Z', 'x', 'set', 'stage', 'closed' \
+             FROM cases WHERE case_ref = '2026-0003';",
+    )
+    .unwrap();
+    drop(c);
+    let out = team.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("2026-0002") && shown.contains("bogus"), "{shown}");
+    assert!(shown.contains("2026-0003") && shown.contains("stage"), "{shown}");
+    assert!(!shown.contains("2026-0001"), "the good case is fine: {shown}");
+    assert!(shown.contains("2 problems found"), "{shown}");
+    for args in [
+        &["export", "stoplight"][..],
+        &["export", "stoplight", "--format", "md"],
+        &["export", "meeting"],
+    ] {
+        let out = team.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("Case 2026-0002") || err.contains("Case 2026-0003"), "{args:?}: {err}");
+        assert!(err.contains("stroom check"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}

@@ -149,7 +149,10 @@ pub(super) fn load_reviews(conn: &rusqlite::Connection, case_id: i64) -> Result<
 /// position; the statuses are parsed straight from SQLite's text.
 pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
     let statuses = serde_json::from_str(row.get_ref(5)?.as_str()?).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+        let case_id = row.get(1).unwrap_or_default();
+        let e =
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e));
+        codec::unreadable(case_id, e)
     })?;
     Ok(Review {
         id: row.get(0)?,
