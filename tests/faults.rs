@@ -600,3 +600,38 @@ fn one_bad_row_is_named_by_check_and_refused_by_exports_by_case() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+// ---- 9. a purge killed between its commit and its checkpoint ----
+
+fn db_files_contain(db: &Path, needle: &str) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        std::fs::read(PathBuf::from(p)).is_ok_and(|b| contains(&b, needle))
+    })
+}
+
+#[test]
+fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
+    let team = Team::new();
+    let csv = "case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on;closed_on;outflow_reason\n\
+        O1;Fleur Zeldzaamnaam;2023-01-10;jgz;ambulant;day_care;De Linde;2023-01-20;2023-02-01;2023-03-01;2024-02-01;goals_met\n\
+        W1;Daan de Vries;2026-08-01;gp;;;;;;;;\n";
+    let f = team.write("team.csv", csv);
+    team.ok(&["import", &f]);
+    // Killed right after the commit, before the checkpoint.
+    let out = team
+        .cmd(&["purge", "--closed-before", "2025-01-01", "--yes"])
+        .env("STROOM_CRASH_AT", "purge_committed")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the purge was to be killed at its commit");
+    assert!(db_files_contain(&team.db, "Zeldzaamnaam"), "the window to close");
+    // The next open (kept open: no checkpoint at close to help) finishes it.
+    let store = stroom::store::Store::open(&team.db).unwrap();
+    assert!(!db_files_contain(&team.db, "Zeldzaamnaam"), "name still in the file");
+    assert!(db_files_contain(&team.db, "Daan de Vries"), "the open case keeps it");
+    drop(store);
+    let log = team.audit();
+    assert_eq!(log.iter().filter(|r| r["action"] == "purge").count(), 1);
+}

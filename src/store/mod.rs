@@ -28,6 +28,7 @@ pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
 pub use open::check_holds_data;
+pub use purge::Purged;
 pub use replace::Replacement;
 pub use stage_counts::StageCounts;
 
