@@ -369,7 +369,7 @@ impl App {
     fn reopen(&mut self) -> bool {
         self.log
             .line("database file replaced elsewhere: opening it again");
-        match Store::open(&self.store.path().to_path_buf()) {
+        match Store::open(self.store.path()) {
             Ok(store) => {
                 self.store = store;
                 self.data_version = self.store.data_version().unwrap_or_default();
