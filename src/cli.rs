@@ -293,6 +293,10 @@ pub fn main() -> ExitCode {
             let saved = Msg::new("output.saved_not_shown").arg("reason", reason);
             fail(ctx.catalog(), &saved)
         }
+        Err(msg) if msg.key == "error.unreadable_row" => {
+            let named = ctx.open_store().map(|s| s.name_case(msg.clone()));
+            fail(ctx.catalog(), &named.unwrap_or(msg))
+        }
         Err(msg) => fail(ctx.catalog(), &msg),
     }
 }
@@ -553,7 +557,15 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
                 .map_err(|_| Msg::new("error.bad_status").arg("value", status))?;
             Ok((code.trim().to_string(), status))
         })
-        .collect()
+        .try_fold(std::collections::BTreeMap::new(), |mut map, pair: Result<(String, Status), Msg>| {
+            let (code, status) = pair?;
+            // `housing=ok housing=missing`: which one was meant is unknown.
+            if map.contains_key(&code) {
+                return Err(Msg::new("error.status_twice").arg("code", code));
+            }
+            map.insert(code, status);
+            Ok(map)
+        })
 }
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {
