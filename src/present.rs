@@ -606,3 +606,9 @@ mod tests {
         assert_eq!(signal_text(nl(), Signal::Red), "■ Rood");
     }
 }
+
+/// A date as people read it: `DD-MM-YYYY` in Dutch (SPEC 7.2), ISO in
+/// English; machine formats keep ISO.
+pub fn person_date(cat: &Catalog, d: NaiveDate) -> String {
+    d.format(cat.t("format.date")).to_string()
+}

@@ -84,10 +84,13 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(title, t.title(true)))
         .border_style(t.border(true));
-    let p = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((screen.scroll, 0));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Recorded for the scroll keys: they stop where the last line shows.
+    let inner = block.inner(area);
+    let total = p.line_count(inner.width) as u16;
+    let last = total.saturating_sub(inner.height);
+    screen.last_scroll.set(last);
+    let p = p.block(block).scroll((screen.scroll.min(last), 0));
     frame.render_widget(p, area);
 }
 

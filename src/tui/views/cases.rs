@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use crate::domain::{Case, Urgency};
 
 use super::super::app::App;
-use super::{sym, table_rows_area};
+use super::sym;
 
 const COLUMNS: [&str; 7] = [
     "field.case_ref",
@@ -94,7 +94,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let header = Row::new(COLUMNS.map(|k| cat.t(k))).style(t.column_header());
-    let height = table_rows_area(app).height as usize;
+    let height = app.table_height();
     let rows = list.visible(height).into_iter().map(|(i, c)| {
         let style = if i == list.scroll.selected {
             t.selected()
