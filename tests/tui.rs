@@ -171,7 +171,7 @@ fn register_triage_start_care_and_close() {
     let s = ui.screen();
     assert!(s.contains("Referral registered as case 2026-0001."), "{s}");
     assert!(
-        line_with(&s, "2026-0001").contains("2026-0001   Referred        Regular  Anna"),
+        line_with(&s, "2026-0001").contains("2026-0001  Referred       Regular   Anna"),
         "{s}"
     );
 
@@ -315,7 +315,7 @@ fn time_travel_shows_the_past_and_refuses_edits() {
         s.lines()
             .nth(1)
             .unwrap()
-            .starts_with("◷ Peildatum 2026-10-15: zo stond het toen."),
+            .starts_with("◷ Peildatum 15-10-2026: zo stond het toen."),
         "{s}"
     );
     assert!(
@@ -338,8 +338,18 @@ fn time_travel_shows_the_past_and_refuses_edits() {
         .act(&[Action::Save]);
     let s = ui.screen();
     assert!(!s.contains("Peildatum"), "{s}");
-    assert!(s.contains("Terug naar vandaag (2026-11-22)."), "{s}");
+    assert!(s.contains("Terug naar vandaag (22-11-2026)."), "{s}");
     assert!(s.contains("Casussen: 2"), "{s}");
+    // One key brings every view back to today.
+    ui.act(&[Action::TimeTravel])
+        .erase(10)
+        .typ("15-10-2026")
+        .act(&[Action::Save]);
+    assert!(ui.screen().contains("◷ Peildatum 15-10-2026"));
+    ui.act(&[Action::Today]);
+    let s = ui.screen();
+    assert!(!s.contains("Peildatum"), "{s}");
+    assert!(line_with(&s, "2026-0001").contains("Intake"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Intake"), "{s}");
 }
 
@@ -440,12 +450,12 @@ fn waiting_lists_at_80_by_24() {
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
 ┌Wachtlijsten──────────────────────────────────────────────────────────────────┐
 │Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende wachtrij                     │
-│Signaal  Casusnummer ⊕  Urgentie  Wacht      Fase           Regisseur         │
+│Signaal  Casus     ⊕  Urgentie  Wacht      Fase           Regisseur           │
 │Intake · 1 wachtend · netto 1 · 0 boven de norm · langst 12 d                 │
-│▲ Oranje 2026-0002      Regulier  12/14 d    Aangemeld      Bram              │
+│▲ Oranje 2026-0002    Regulier  12/14 d    Aangemeld      Bram                │
 │Besluit · 2 wachtend · netto 2 · 1 boven de norm · langst 82 d                │
-│■ Rood   2026-0001      Regulier  82/56 d    Intake         Anna              │
-│● Groen  2026-0002      Regulier  12/56 d    Aangemeld      Bram              │
+│■ Rood   2026-0001    Regulier  82/56 d    Intake         Anna                │
+│● Groen  2026-0002    Regulier  12/56 d    Aangemeld      Bram                │
 │Hulp · 0 wachtend · netto 0 · 0 boven de norm · langst —                      │
 ";
     let s = ui.screen();
@@ -844,7 +854,13 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
             "{label}\n{s}"
         );
     }
-    assert!(s.contains("• Referrals"), "legend with symbols:\n{s}");
+    // Each series is a bar row of its own, named with its total.
+    assert!(
+        s.contains(&format!("│Referrals: {} (highest month", report.referrals)),
+        "one row per series:\n{s}"
+    );
+    assert!(s.contains("│Inflow into care: "), "{s}");
+    assert!(s.contains("│Outflow after care: "), "{s}");
 
     // The numbers display lists the monthly series.
     ui.act(&[Action::NextDisplay]);

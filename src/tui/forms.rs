@@ -444,15 +444,29 @@ fn codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> Vec<String> 
 /// The fields of the move form for `case` moving to `to` (by `route`, at
 /// triage): only what that move needs, and the date.
 pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDate) -> Vec<Field> {
+    move_fields_chosen(case, to, false, route, today)
+}
+
+/// The move form's fields; `chosen_to`: the target was chosen by the person
+/// (a closed case's form shows it, else "choose").
+pub fn move_fields_chosen(
+    case: &Case,
+    to: Stage,
+    chosen_to: bool,
+    route: Option<Route>,
+    today: NaiveDate,
+) -> Vec<Field> {
     let from = case.stage;
     let targets = codes(allowed_moves(from), Stage::code);
+    // From closed, the only step is a reopen: never pre-selected.
+    let closed = from == Stage::Closed;
     let mut fields = vec![Field::choice(
         FieldId::To,
         "field.stage",
         "stage",
         targets,
-        None,
-        Some(to.code()),
+        closed.then_some("tui.form.choose"),
+        (!closed || chosen_to).then_some(to.code()),
     )];
     let provider = || {
         Field::text(
@@ -581,6 +595,10 @@ pub fn move_request(form: &Form) -> Result<(Move, NaiveDate), Msg> {
     let on = form
         .date(FieldId::On)?
         .ok_or_else(|| Msg::new("tui.form.required"))?;
+    // A closed case's form opens on "choose": a reopen is only ever chosen.
+    if form.code(FieldId::To).is_none() {
+        return Err(Msg::new("tui.form.choose_stage"));
+    }
     let m = Move {
         to: form.parsed(FieldId::To),
         route: form.parsed(FieldId::Route),

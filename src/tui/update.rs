@@ -14,7 +14,9 @@ use crate::store::{AccessAction, NewReferral};
 use super::action::{Action, Edit, View};
 use super::app::{App, Confirm, Mode, OnYes, Overlay, Tone};
 use super::export::{case_list_document, default_file, export_view, format_for};
-use super::forms::{Field, FieldId, Form, Purpose, apply_edit, move_fields, move_request};
+use super::forms::{
+    Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_chosen, move_request,
+};
 use super::keymap::help_len;
 use super::layout::tab_at;
 use crate::export::Format;
@@ -594,8 +596,10 @@ impl App {
             return;
         };
         if let (Purpose::Move { case }, FieldId::To | FieldId::Route) = (&form.purpose, id) {
-            let to = form.parsed(FieldId::To).unwrap_or(next_stage(case.stage));
-            let fields = move_fields(case, to, form.parsed(FieldId::Route), today);
+            let chosen: Option<Stage> = form.parsed(FieldId::To);
+            let to = chosen.unwrap_or(next_stage(case.stage));
+            let route = form.parsed(FieldId::Route);
+            let fields = move_fields_chosen(case, to, chosen.is_some(), route, today);
             form.replace_fields(fields);
         }
         if let (Purpose::Review { .. }, FieldId::On) = (&form.purpose, id) {

@@ -136,6 +136,9 @@ impl WaitlistState {
             let first = s.start;
             if let Some(line) = self.lines.iter().position(|l| *l == Line::Row(first)) {
                 self.select(line, 1, height);
+                // The section's heading goes to the top, its cases under it.
+                let last_top = self.lines.len().saturating_sub(height.max(1));
+                self.scroll.offset = (line - 1).min(last_top);
             }
         }
     }

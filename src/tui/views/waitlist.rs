@@ -33,7 +33,7 @@ fn columns(app: &App, width: u16) -> Vec<Column> {
         .rows
         .iter()
         .map(|r| r.case_ref.chars().count())
-        .chain([cat.t("field.case_ref").chars().count()])
+        .chain([cat.t("column.case_ref").chars().count()])
         .max()
         .unwrap_or(9);
     let mut cols = vec![
@@ -42,7 +42,7 @@ fn columns(app: &App, width: u16) -> Vec<Column> {
             width: 8,
         },
         Column {
-            head: "field.case_ref",
+            head: "column.case_ref",
             width: case_w,
         },
         Column {
