@@ -172,7 +172,7 @@ fn scenarios_hold_on_the_real_stoplight_and_waiting_lists() {
         .unwrap();
     let config = stroom::config::Config::default();
     let snapshot = store.snapshot(today, today).unwrap();
-    let board = stoplight::stoplight(&snapshot, &config.precondition_codes());
+    let board = stoplight::stoplight(&snapshot, &config.precondition_codes(), config.norms.care);
     let waits = waitlist::waiting_list(&snapshot, &config.norms, None);
     for s in &demo.scenarios {
         match &s.expect {

@@ -446,6 +446,7 @@ pub fn move_request(form: &Form) -> Result<(Move, NaiveDate), Msg> {
         provider: form.text(FieldId::Provider),
         planned_end_on: form.date(FieldId::PlannedEnd)?,
         reason: form.parsed(FieldId::Reason),
+        ..Move::default()
     };
     Ok((m, on))
 }

@@ -837,6 +837,7 @@ impl App {
             View::Stoplight => crate::report::stoplight(
                 &*snapshot(crate::store::Store::stoplight_snapshot)?,
                 &self.config.precondition_codes(),
+                self.config.norms.care,
                 &options,
             ),
             _ => case_list_document(&self.cases.all(&self.store)?, self.shown_date(), self.cat),

@@ -462,11 +462,12 @@ fn tally_lines<K: PartialEq>(
 /// word with the reasons, then the precondition marks with their legend.
 pub fn case_lines(app: &App, screen: &CaseScreen) -> Vec<Line<'static>> {
     let c = &screen.case;
-    if !c.stage.in_care() {
+    if !c.on_board() {
         return Vec::new();
     }
     let codes = app.config.precondition_codes();
-    let row = stoplight::evaluate(c, &screen.reviews, app.shown_date(), &codes);
+    let care = app.config.norms.care;
+    let row = stoplight::evaluate(c, &screen.reviews, app.shown_date(), &codes, care);
     let t = &app.theme;
     vec![
         light_line(app, "board_view.case_light", &row),
