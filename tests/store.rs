@@ -670,3 +670,72 @@ fn the_care_process_migration_keeps_every_row_index_and_trigger() {
         .unwrap();
     assert_eq!(fk, 1);
 }
+
+#[test]
+fn the_extension_report_and_destination_live_in_the_moves_events() {
+    use stroom::domain::{Change, Destination, Goals};
+    let (_dir, mut store) = new_store();
+    let c = store
+        .add_referral(&referral("2026-01-10"), d(TODAY), "tester")
+        .unwrap();
+    let r = c.case_ref.as_str();
+    mv(&mut store, r, Move::to(Stage::Intake), "2026-01-15");
+    mv(&mut store, r, Move::to(Stage::Triage), "2026-01-20");
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2026-07-20")),
+        ..Move::default()
+    };
+    mv(&mut store, r, team, "2026-01-27");
+    mv(&mut store, r, Move::to(Stage::Evaluation), "2026-04-20");
+    let extension = Move {
+        to: Some(Stage::InCare),
+        planned_end_on: Some(d("2027-01-20")),
+        goals: Some(Goals::Partly),
+        intended_outflow: Some(Destination::Community),
+        note: Some("Nog nodig: schoolgang".into()),
+        ..Move::default()
+    };
+    mv(&mut store, r, extension.clone(), "2026-04-27");
+    let closing = Move {
+        to: Some(Stage::Closed),
+        reason: Some(OutflowReason::EndedByProvider),
+        destination: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    let closed = mv(&mut store, r, closing, "2026-10-01");
+    assert_eq!(closed.destination, Some(Destination::YouthCareElsewhere));
+    let moves: Vec<Move> = store
+        .history(closed.id)
+        .unwrap()
+        .into_iter()
+        .filter_map(|h| match h.event.change {
+            Change::Moved(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let stored = &moves[4];
+    assert_eq!(
+        (
+            stored.goals,
+            stored.intended_outflow,
+            stored.note.as_deref()
+        ),
+        (
+            Some(Goals::Partly),
+            Some(Destination::Community),
+            Some("Nog nodig: schoolgang")
+        )
+    );
+    assert_eq!(moves[5].destination, Some(Destination::YouthCareElsewhere));
+    // As of a date before the closing, no destination; after, the named one.
+    let before = store.snapshot(d("2026-09-30"), d(TODAY)).unwrap();
+    assert_eq!(before.cases[0].destination, None);
+    assert_eq!(before.cases[0].planned_end_on, Some(d("2027-01-20")));
+    let after = store.snapshot(d("2026-10-01"), d(TODAY)).unwrap();
+    assert_eq!(
+        after.cases[0].destination,
+        Some(Destination::YouthCareElsewhere)
+    );
+    assert!(store.check(d(TODAY)).unwrap().problems.is_empty());
+}
