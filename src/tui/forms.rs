@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::domain::dates::parse_date;
 use crate::domain::lifecycle::{allowed_moves, route_target};
-use crate::domain::{CareType, Case, Move, Msg, OutflowReason, Route, Stage};
+use crate::domain::{CareType, Case, Destination, Goals, Move, Msg, OutflowReason, Route, Stage};
 
 use super::action::View;
 
@@ -24,6 +24,9 @@ pub enum FieldId {
     Provider,
     PlannedEnd,
     Reason,
+    Destination,
+    Goals,
+    IntendedOutflow,
     On,
     Next,
     Note,
@@ -360,6 +363,37 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
             None,
         )
     };
+    // SPEC 1.6: unnamed, the destination follows from the reason.
+    let destination = |id, label| {
+        Field::choice(
+            id,
+            label,
+            "destination",
+            codes(Destination::ALL, Destination::code),
+            Some("tui.form.from_reason"),
+            None,
+        )
+    };
+    // SPEC 1.8: the report an extension must carry (and a step may).
+    let report = |fields: &mut Vec<Field>| {
+        fields.push(Field::choice(
+            FieldId::Goals,
+            "tui.form.goals",
+            "goals",
+            codes(Goals::ALL, Goals::code),
+            Some("tui.form.no_report"),
+            None,
+        ));
+        fields.push(Field::choice(
+            FieldId::IntendedOutflow,
+            "tui.form.intended_outflow",
+            "destination",
+            codes(Destination::ALL, Destination::code),
+            Some("tui.form.no_report"),
+            None,
+        ));
+        fields.push(Field::text(FieldId::Note, "tui.form.still_needed", None));
+    };
     let care_types = |fits: &dyn Fn(CareType) -> bool, none_key, selected: Option<CareType>| {
         let list: Vec<CareType> = CareType::ALL.iter().copied().filter(|t| fits(*t)).collect();
         Field::choice(
@@ -420,11 +454,18 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
             fields.push(care_types(&|_| true, None, case.care_type));
             fields.push(Field::text(FieldId::Provider, "field.provider", None));
             fields.push(planned());
+            report(&mut fields);
         }
         (Stage::Evaluation, Stage::InCare) => {
             fields.push(care_types(&|_| true, Some("tui.form.continue"), None));
+            // A later planned end is an extension: the report comes with it.
+            fields.push(planned());
+            report(&mut fields);
         }
-        (_, Stage::Closed) => fields.push(reasons()),
+        (_, Stage::Closed) => {
+            fields.push(reasons());
+            fields.push(destination(FieldId::Destination, "field.destination"));
+        }
         _ => {}
     }
     fields.push(Field::date(FieldId::On, "tui.form.on", Some(today), true));
@@ -446,7 +487,10 @@ pub fn move_request(form: &Form) -> Result<(Move, NaiveDate), Msg> {
         provider: form.text(FieldId::Provider),
         planned_end_on: form.date(FieldId::PlannedEnd)?,
         reason: form.parsed(FieldId::Reason),
-        ..Move::default()
+        destination: form.parsed(FieldId::Destination),
+        goals: form.parsed(FieldId::Goals),
+        intended_outflow: form.parsed(FieldId::IntendedOutflow),
+        note: form.text(FieldId::Note),
     };
     Ok((m, on))
 }
@@ -484,7 +528,7 @@ mod tests {
         assert_eq!(ids(&move_fields(&c, Stage::Intake, None, today)), [To, On]);
         assert_eq!(
             ids(&move_fields(&c, Stage::Closed, None, today)),
-            [To, Reason, On]
+            [To, Reason, FieldId::Destination, On]
         );
         let t = case_in(Stage::Triage);
         assert_eq!(
