@@ -1368,3 +1368,103 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
     );
     assert!(csv.contains("2026-0002;orange;partial;"), "{csv}");
 }
+
+/// One young person in team care since 1 August (start moment due 1
+/// November, three weeks overdue) and one stepped up to a family home on 1
+/// August, still waiting for the place.
+fn care_process(store: &mut Store) {
+    use stroom::domain::{CareType, Destination, Goals, Route};
+    with_cases(&[("2026-06-01", "Anna"), ("2026-03-01", "Bram")])(store);
+    for r in ["2026-0001", "2026-0002"] {
+        move_to(store, r, Stage::Intake, "2026-06-10");
+        move_to(store, r, Stage::Triage, "2026-06-20");
+    }
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2027-08-01")),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0001", &team, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    store
+        .move_case("2026-0002", &team, d("2026-06-25"), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, "2026-0002", Stage::Evaluation, "2026-07-25");
+    let step = Move {
+        to: Some(Stage::Waiting),
+        care_type: Some(CareType::FamilyHome),
+        provider: Some("Gezinshuis De Hoeve".into()),
+        goals: Some(Goals::NotMet),
+        intended_outflow: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0002", &step, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    // Both discussed in this month's stoplight round, everything in place.
+    let codes = Config::default().precondition_codes();
+    let input = ReviewInput {
+        statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+        next_on: None,
+        note: None,
+    };
+    for r in ["2026-0001", "2026-0002"] {
+        store
+            .record_review(r, d("2026-11-15"), &input, d(TODAY), "seed", &codes, None)
+            .unwrap();
+    }
+}
+
+#[test]
+fn view_one_lists_the_evaluations_and_the_board_the_stepped_case() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, care_process);
+    let expected =
+        " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
+┌Wachtlijsten · Intake 0 · Besluit 0 · Hulp 1──────────────────────────────────┐
+│Signaal   Lijst     Casusnummer Urgentie  Wacht     Fase            Regisseur │
+│■ Rood    Hulp      2026-0002   Regulier  113/70 d  Wacht op hulp   Bram      │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+│                                                                              │
+└──────────────────────────────────────────────────────────────────────────────┘
+┌Evaluaties (1, binnen 4 weken of over tijd)───────────────────────────────────┐
+│Signaal   Casusnummer Moment                 Gepland (d te laat)    Regisseur │
+│■ Rood    2026-0001   3 maanden na start     2026-11-01 (21 d)      Anna      │
+└──────────────────────────────────────────────────────────────────────────────┘
+";
+    let s = ui.screen();
+    assert!(s.starts_with(expected), "{s}");
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
+    let s = ui.screen();
+    assert!(
+        line_with(&s, "2026-0002")
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+        "{s}"
+    );
+    assert!(
+        flat(&s).contains(
+            "2026-0002 · Gezinshuis De Hoeve · Bram: wacht 16 weken op vervolgplek, norm 10 weken"
+        ),
+        "{s}"
+    );
+    // The case screen: the moments with their signal, the step's report.
+    let mut ui = Ui::new(Lang::Nl, 120, 60, care_process);
+    ui.act(&[Action::Open]);
+    let s = ui.screen();
+    assert!(flat(&s).contains("Evaluatiemomenten 3 maanden na start: gepland 2026-09-25, nog niet gehouden — ■ Rood 3 maanden voor einde: gepland 2027-05-01, nog niet gehouden — ● Groen"), "{s}");
+    assert!(
+        flat(&s).contains("verslag: Doelen niet bereikt, beoogd vervolg: Jeugdhulp elders"),
+        "{s}"
+    );
+}

@@ -63,6 +63,8 @@ pub struct CaseScreen {
 #[derive(Debug, Default)]
 pub struct WaitlistState {
     pub rows: Vec<WaitRow>,
+    /// The evaluation list (SPEC 1.7), shown under the queues.
+    pub evaluations: Vec<crate::domain::evaluation::EvaluationRow>,
     pub scroll: Scroll,
 }
 
@@ -226,6 +228,20 @@ impl App {
         self.load_view_data(self.cases.selected_case().map(|c| c.case_ref.clone()))
     }
 
+    /// The evaluation list of the snapshot's cases as of its date.
+    fn evaluation_rows(
+        &self,
+        snap: &crate::domain::Snapshot,
+    ) -> Result<Vec<crate::domain::evaluation::EvaluationRow>, Msg> {
+        let dates = self.store.evaluation_dates(snap.as_of, &snap.cases)?;
+        Ok(crate::domain::evaluation::evaluation_list(
+            &snap.cases,
+            |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            snap.as_of,
+            &self.config.evaluation,
+        ))
+    }
+
     /// Loads the data of the current view that is missing; `anchor` is the
     /// case to keep (or put) under the selection.
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
@@ -254,11 +270,16 @@ impl App {
         };
         if let Some(rows) = past_rows {
             self.set_waitlist_rows(rows);
+            if let Some(snap) = &self.snapshot {
+                self.waitlist.evaluations = self.evaluation_rows(snap)?;
+            }
         } else if self.view == View::Waitlist && !self.waitlist_fresh {
             // Live, the waiting lists need only the waiting cases (a small
             // part of a big history), read once until something changes.
             let snap = self.store.waitlist_snapshot(self.today, self.today)?;
             self.set_waitlist_rows(waitlist_rows(&snap, &self.config));
+            let in_care = self.store.stoplight_snapshot(self.today, self.today)?;
+            self.waitlist.evaluations = self.evaluation_rows(&in_care)?;
             self.waitlist_fresh = true;
         }
         if self.view == View::Stoplight {

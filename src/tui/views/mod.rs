@@ -71,11 +71,13 @@ pub fn body_area(app: &App) -> Rect {
 /// Where the rows of a table go: inside the border, under the header row.
 pub fn table_rows_area(app: &App) -> Rect {
     let b = body_area(app);
+    // View 1 keeps the evaluation list below its queues.
+    let below = waitlist::evaluation_height(app, b.height);
     Rect {
         x: b.x + 1,
         y: b.y + 2,
         width: b.width.saturating_sub(2),
-        height: b.height.saturating_sub(3),
+        height: b.height.saturating_sub(3 + below),
     }
 }
 

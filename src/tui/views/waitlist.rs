@@ -69,7 +69,82 @@ fn summary(app: &App) -> String {
         .join(sym::SEPARATOR)
 }
 
+/// Rows of the evaluation list under the queues: as many as it has, up to a
+/// third of the body; none outside view 1.
+pub fn evaluation_height(app: &App, body_height: u16) -> u16 {
+    let rows = app.waitlist.evaluations.len() as u16;
+    if app.view != super::super::action::View::Waitlist || rows == 0 {
+        return 0;
+    }
+    (rows + 3).min(body_height / 3)
+}
+
+/// The evaluation list (SPEC 1.7): each open moment with its signal, like
+/// the queues' rows.
+fn draw_evaluations(app: &App, frame: &mut Frame, area: Rect) {
+    let (cat, t) = (app.cat, &app.theme);
+    let title = cat.fill(
+        "tui.waitlist.evaluations",
+        &[("count", app.waitlist.evaluations.len().to_string())],
+    );
+    let block = Block::bordered()
+        .title(Span::styled(title, t.title(false)))
+        .border_style(t.border(false));
+    let header = Row::new(
+        [
+            "tui.col.signal",
+            "field.case_ref",
+            "tui.col.moment",
+            "tui.col.due",
+            "field.worker",
+        ]
+        .map(|k| cat.t(k)),
+    )
+    .style(t.column_header());
+    let rows = app.waitlist.evaluations.iter().map(|r| {
+        let signal = format!("{} {}", r.signal.symbol(), cat.t(&r.signal.label_key()));
+        let due = cat.fill(
+            "tui.waitlist.due",
+            &[
+                ("date", r.due_on.to_string()),
+                ("days", r.days_overdue.to_string()),
+            ],
+        );
+        Row::new(vec![
+            Cell::from(Span::styled(signal, t.lamp(r.signal))),
+            Cell::from(r.case_ref.clone()),
+            Cell::from(cat.label("moment", r.moment.code()).to_string()),
+            Cell::from(due),
+            Cell::from(
+                crate::export::safe_text(r.worker.as_deref().unwrap_or_default()).into_owned(),
+            ),
+        ])
+    });
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(11),
+        Constraint::Length(22),
+        Constraint::Length(22),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let below = evaluation_height(app, area.height);
+    let area = if below > 0 {
+        let [top, bottom] =
+            ratatui::layout::Layout::vertical([Constraint::Fill(1), Constraint::Length(below)])
+                .areas(area);
+        draw_evaluations(app, frame, bottom);
+        top
+    } else {
+        area
+    };
     let cat = app.cat;
     let t = &app.theme;
     let title = Line::from(vec![
