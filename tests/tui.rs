@@ -1468,3 +1468,25 @@ fn view_one_lists_the_evaluations_and_the_board_the_stepped_case() {
         "{s}"
     );
 }
+
+#[test]
+fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, |store| {
+        care_process(store);
+        move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
+    });
+    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("Geplande einddatum"), "{s}");
+    assert!(!s.contains("Doelen bereikt"), "{s}");
+    ui.act(&[Action::NextField, Action::NextField])
+        .erase(10)
+        .typ("2027-12-31");
+    let s = ui.screen();
+    assert!(s.contains("Doelen bereikt (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Beoogd vervolg (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Wat is nog nodig"), "{s}");
+    // Back to the planned end as it was: no extension, no report.
+    ui.erase(10).typ("2027-08-01");
+    assert!(!ui.screen().contains("Doelen bereikt"));
+}

@@ -328,6 +328,18 @@ fn codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> Vec<String> 
 /// The fields of the move form for `case` moving to `to` (by `route`, at
 /// triage): only what that move needs, and the date.
 pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDate) -> Vec<Field> {
+    move_fields_for(case, to, route, false, today)
+}
+
+/// As [`move_fields`]; `extension` says the planned end entered so far makes
+/// the move an extension (SPEC 1.8), which asks for the report.
+pub fn move_fields_for(
+    case: &Case,
+    to: Stage,
+    route: Option<Route>,
+    extension: bool,
+    today: NaiveDate,
+) -> Vec<Field> {
     let from = case.stage;
     let targets = codes(allowed_moves(from), Stage::code);
     let mut fields = vec![Field::choice(
@@ -460,7 +472,9 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
             fields.push(care_types(&|_| true, Some("tui.form.continue"), None));
             // A later planned end is an extension: the report comes with it.
             fields.push(planned());
-            report(&mut fields);
+            if extension {
+                report(&mut fields);
+            }
         }
         (_, Stage::Closed) => {
             fields.push(reasons());
@@ -518,6 +532,24 @@ mod tests {
 
     fn ids(fields: &[Field]) -> Vec<FieldId> {
         fields.iter().map(|f| f.id).collect()
+    }
+
+    #[test]
+    fn the_report_is_asked_exactly_when_the_move_is_an_extension() {
+        use FieldId::{CareType as Care, Goals, IntendedOutflow, Note, On, PlannedEnd, To};
+        let today = d("2026-11-22");
+        let mut e = case_in(Stage::Evaluation);
+        e.planned_end_on = Some(d("2027-01-31"));
+        assert_eq!(
+            ids(&move_fields(&e, Stage::InCare, None, today)),
+            [To, Care, PlannedEnd, On]
+        );
+        assert_eq!(
+            ids(&move_fields_for(&e, Stage::InCare, None, true, today)),
+            [To, Care, PlannedEnd, Goals, IntendedOutflow, Note, On]
+        );
+        // A step to a new provider may carry it always.
+        assert!(ids(&move_fields(&e, Stage::Waiting, None, today)).contains(&Goals));
     }
 
     #[test]

@@ -8,13 +8,13 @@ use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
 use crate::domain::lifecycle::{allowed_moves, check_not_future, next_stage, plan_move};
-use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
+use crate::domain::{Assignment, FieldChange, Move, Msg, ReviewInput, Stage, Status};
 use crate::store::{AccessAction, NewReferral};
 
 use super::action::{Action, View};
 use super::app::{App, Mode, Tone};
 use super::export::{case_list_document, default_file, export_view, format_for};
-use super::forms::{Field, FieldId, Form, Purpose, move_fields, move_request};
+use super::forms::{Field, FieldId, Form, Purpose, move_fields, move_fields_for, move_request};
 use super::views;
 use crate::export::Format;
 
@@ -478,9 +478,20 @@ impl App {
     fn field_changed(&mut self, id: FieldId) {
         let today = self.today;
         let form = self.form.as_mut().expect("form open");
-        if let (Purpose::Move { case }, FieldId::To | FieldId::Route) = (&form.purpose, id) {
+        if let (Purpose::Move { case }, FieldId::To | FieldId::Route | FieldId::PlannedEnd) =
+            (&form.purpose, id)
+        {
             let to = form.parsed(FieldId::To).unwrap_or(next_stage(case.stage));
-            let fields = move_fields(case, to, form.parsed(FieldId::Route), today);
+            // The report is asked exactly when the planned end entered makes
+            // the move an extension (SPEC 1.8).
+            let planned = Move {
+                to: Some(to),
+                planned_end_on: form.date(FieldId::PlannedEnd).ok().flatten(),
+                ..Move::default()
+            };
+            let extension = crate::domain::lifecycle::is_extension(case, &planned);
+            let route = form.parsed(FieldId::Route);
+            let fields = move_fields_for(case, to, route, extension, today);
             form.replace_fields(fields);
         }
         if let (Purpose::Review { .. }, FieldId::On) = (&form.purpose, id) {
