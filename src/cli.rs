@@ -42,6 +42,10 @@ pub enum Command {
         /// Replace the cases already in the database (after a backup next to it).
         #[arg(long)]
         force: bool,
+        /// With --force: do not ask before replacing cases people worked on
+        /// (for scripts; without a terminal it is required).
+        #[arg(long, requires = "force")]
+        yes: bool,
         /// Number of cases in total, for scale tests (default: three years
         /// of about 600 referrals).
         #[arg(long, value_parser = clap::value_parser!(u32).range(
@@ -302,15 +306,46 @@ pub fn main() -> ExitCode {
         Ok(ctx) => ctx,
         Err(msg) => return fail(Catalog::get(Default::default()), &msg),
     };
+    let changes = cli.command.as_ref().is_some_and(Command::changes);
     match run(&ctx, cli.command) {
         Ok(code) => code,
+        // A reader that stopped reading (`| head`) got what it wanted.
+        Err(msg) if msg.key == "output.closed" => ExitCode::SUCCESS,
+        // A script that sees a failure retries: it must know the change
+        // itself was made, or it would make it twice.
+        Err(msg) if changes && msg.key == "output.stdout_failed" => {
+            let reason = msg.get("reason").unwrap_or_default().to_string();
+            let saved = Msg::new("output.saved_not_shown").arg("reason", reason);
+            fail(ctx.catalog(), &saved)
+        }
         Err(msg) => fail(ctx.catalog(), &msg),
     }
 }
 
 fn fail(catalog: &Catalog, msg: &Msg) -> ExitCode {
-    eprintln!("stroom: {}", catalog.render(msg));
+    use std::io::Write;
+    // Not eprintln!: a closed stderr must not turn a refusal into a panic.
+    let _ = writeln!(std::io::stderr(), "stroom: {}", catalog.render(msg));
     ExitCode::from(1)
+}
+
+impl Command {
+    /// Whether the command changes the database (so that a failure to
+    /// report on stdout comes after the change was saved).
+    fn changes(&self) -> bool {
+        match self {
+            Command::Import { dry_run, .. } => !dry_run,
+            Command::Purge { dry_run, .. } => !dry_run,
+            Command::Demo { .. }
+            | Command::Add { .. }
+            | Command::Move { .. }
+            | Command::Review { .. }
+            | Command::Set { .. }
+            | Command::Decide { .. }
+            | Command::Backup { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 fn date_or_today(ctx: &Context, d: &Option<String>) -> Result<chrono::NaiveDate, Msg> {
@@ -344,7 +379,20 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
         return crate::tui::run(ctx).map(|_| ExitCode::SUCCESS);
     };
     match command {
-        Command::Demo { seed, force, cases } => crate::demo::run_command(ctx, seed, force, cases)?,
+        Command::Demo {
+            seed,
+            force,
+            yes,
+            cases,
+        } => {
+            let options = crate::demo::DemoOptions {
+                seed,
+                force,
+                yes,
+                cases,
+            };
+            crate::demo::run_command(ctx, &options)?
+        }
         Command::Import { file, dry_run } => return crate::import::run(ctx, &file, dry_run),
         Command::Add {
             referred_on,
@@ -367,7 +415,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let case = ctx
                 .open_store()?
                 .add_referral(&new, ctx.today, &ctx.actor)?;
-            println!("{}", case.case_ref);
+            crate::say!("{}", case.case_ref)?;
             if let Some(birth) = new.birth_date {
                 warn_if_adult(cat, &case.case_ref, birth, new.referred_on);
             }
@@ -403,7 +451,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let case = ctx
                 .open_store()?
                 .move_case(&case_ref, &req, on, ctx.today, &ctx.actor, if_version)?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.moved",
@@ -413,7 +461,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                         ("date", on.to_string()),
                     ]
                 )
-            );
+            )?;
         }
         Command::Review {
             case_ref,
@@ -433,7 +481,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let review = ctx.open_store()?.record_review(
                 &case_ref, on, &input, ctx.today, &ctx.actor, &codes, if_version,
             )?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.reviewed",
@@ -443,7 +491,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                         ("next", review.next_on.to_string()),
                     ]
                 )
-            );
+            )?;
         }
         Command::Set {
             case_ref,
@@ -459,13 +507,13 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let case = ctx
                 .open_store()?
                 .set_fields(&case_ref, &parsed, on, ctx.today, &ctx.actor, if_version)?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.set",
                     &[("case", case.case_ref), ("count", parsed.len().to_string())]
                 )
-            );
+            )?;
         }
         Command::Decide {
             case_ref,
@@ -484,13 +532,13 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 &ctx.actor,
                 if_version,
             )?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.decided",
                     &[("case", case_ref), ("date", on.to_string())]
                 )
-            );
+            )?;
         }
         Command::Backup { file } => {
             let mut store = ctx.open_store()?;
@@ -498,10 +546,10 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let detail = file.display().to_string();
             store.log_access(AccessAction::Backup, None, Some(&detail), &ctx.actor)?;
             store.backup_to(&file, &mut |_, _| {})?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill("cli.backup_done", &[("path", file.display().to_string())])
-            );
+            )?;
         }
         Command::Check => return check(ctx),
         Command::Show {
@@ -546,15 +594,16 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {
     let cat = ctx.catalog();
+    crate::store::check_holds_data(&ctx.db_path)?;
     let report = ctx.open_store()?.check(ctx.today)?;
     for p in &report.problems {
         match &p.case_ref {
-            Some(r) => println!("{} {r}: {}", cat.t("cli.case"), cat.render(&p.msg)),
-            None => println!("{}", cat.render(&p.msg)),
+            Some(r) => crate::say!("{} {r}: {}", cat.t("cli.case"), cat.render(&p.msg))?,
+            None => crate::say!("{}", cat.render(&p.msg))?,
         }
     }
     if report.problems.is_empty() {
-        println!(
+        crate::say!(
             "{}",
             cat.fill(
                 "check.ok",
@@ -563,16 +612,16 @@ fn check(ctx: &Context) -> Result<ExitCode, Msg> {
                     ("events", report.events.to_string())
                 ]
             )
-        );
+        )?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
+        crate::say!(
             "{}",
             cat.fill(
                 "check.found",
                 &[("count", report.problems.len().to_string())]
             )
-        );
+        )?;
         Ok(ExitCode::from(1))
     }
 }

@@ -1,6 +1,15 @@
 //! stroom: a case-flow tracker for Dutch local social teams. The library holds
 //! everything; `main.rs` only hands over to `cli::main`.
 
+/// `println!` that returns a `Msg` instead of panicking when stdout is
+/// closed or full (see `outfile::stdout`).
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {
+        $crate::outfile::line(format_args!($($t)*))
+    };
+}
+
 pub mod cli;
 mod cli_audit;
 mod cli_export;
@@ -12,6 +21,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod minutes;
+pub mod outfile;
 pub mod present;
 pub mod report;
 pub mod store;

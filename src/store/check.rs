@@ -68,6 +68,17 @@ impl Store {
                 });
             }
         }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1")?;
+        for name in super::schema::PROTECTING_TRIGGERS {
+            if !stmt.exists([name])? {
+                report.problems.push(Problem {
+                    case_ref: None,
+                    msg: Msg::new("check.trigger_missing").arg("name", name),
+                });
+            }
+        }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (table, rowid) = row?;

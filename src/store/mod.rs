@@ -12,6 +12,7 @@ mod list;
 mod meeting;
 mod open;
 mod purge;
+mod replace;
 pub mod schema;
 mod snapshot;
 mod stage_counts;
@@ -26,6 +27,8 @@ use crate::domain::Msg;
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
+pub use open::check_holds_data;
+pub use replace::Replacement;
 pub use stage_counts::StageCounts;
 
 pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};

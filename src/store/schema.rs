@@ -383,6 +383,17 @@ BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     )
 }
 
+/// The triggers that protect the record (the append-only history and
+/// access log). `stroom check` reports each one that is missing: dropping
+/// one is how the record would be tampered with. A migration that adds a
+/// protecting trigger adds its name here.
+pub const PROTECTING_TRIGGERS: &[&str] = &[
+    "events_append_only_update",
+    "events_append_only_delete",
+    "access_log_append_only_update",
+    "access_log_append_only_delete",
+];
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![

@@ -154,6 +154,12 @@ fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput)
     Ok(stmt.insert(params![case_id, on, r.next_on, r.note, json])?)
 }
 
+/// What runs at the start and at the end of a bulk insert's transaction.
+pub(super) type Around<'a> = (
+    &'a mut dyn FnMut(&Transaction) -> Result<()>,
+    &'a mut dyn FnMut(&Transaction) -> Result<()>,
+);
+
 impl Store {
     /// The current state of one case.
     pub fn case(&self, case_ref: &str) -> Result<Case> {
@@ -456,23 +462,35 @@ impl Store {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
-        let done = self.insert_in_one_transaction(bundles, today, actor, progress);
+        let mut nothing = |_: &Transaction| Ok(());
+        let done = self.insert_in_one_transaction(
+            bundles,
+            today,
+            actor,
+            progress,
+            (&mut nothing, &mut |_| Ok(())),
+        );
         self.conn.pragma_update(None, "cache_size", cache)?;
         done
     }
 
-    fn insert_in_one_transaction<B: Borrow<CaseBundle>>(
+    /// The bulk insert inside one immediate transaction; `around.0` runs
+    /// first in it (with the write lock held), `around.1` just before the
+    /// commit, so that a replacement of the whole database is one step.
+    pub(super) fn insert_in_one_transaction<B: Borrow<CaseBundle>>(
         &mut self,
         bundles: impl IntoIterator<Item = B>,
         today: NaiveDate,
         actor: &str,
         progress: &mut dyn FnMut(usize),
+        around: Around<'_>,
     ) -> Result<usize> {
         let bundles = bundles.into_iter();
         let expected = bundles.size_hint().0;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        (around.0)(&tx)?;
         let stamp = now_stamp();
         let stamp = Stamp {
             recorded_at: &stamp,
@@ -498,6 +516,7 @@ impl Store {
         if let Some(aside) = aside {
             aside.restore(&tx)?;
         }
+        (around.1)(&tx)?;
         tx.commit()?;
         progress(done);
         Ok(done)
