@@ -208,6 +208,33 @@ pub enum Command {
         #[command(subcommand)]
         what: ReportCommand,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `stroom man > stroom.1`.
+    Man,
+}
+
+/// Writes the completion script or the man page, both generated from the
+/// same clap definitions that parse the command line. Needs no database.
+fn print_generated(command: &Command) -> Option<ExitCode> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout();
+    match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "stroom", &mut out);
+        }
+        Command::Man => {
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                eprintln!("stroom: {e}");
+                return Some(ExitCode::from(1));
+            }
+        }
+        _ => return None,
+    }
+    Some(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand, Debug)]
@@ -297,6 +324,9 @@ pub enum ReportCommand {
 /// Runs the command line; returns the process exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(code) = cli.command.as_ref().and_then(print_generated) {
+        return code;
+    }
     let overrides = Overrides {
         db: cli.db.clone(),
         lang: cli.lang.clone(),
@@ -317,6 +347,10 @@ pub fn main() -> ExitCode {
             let reason = msg.get("reason").unwrap_or_default().to_string();
             let saved = Msg::new("output.saved_not_shown").arg("reason", reason);
             fail(ctx.catalog(), &saved)
+        }
+        Err(msg) if msg.key == "error.unreadable_row" => {
+            let named = ctx.open_store().map(|s| s.name_case(msg.clone()));
+            fail(ctx.catalog(), &named.unwrap_or(msg))
         }
         Err(msg) => fail(ctx.catalog(), &msg),
     }
@@ -378,7 +412,11 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
     let Some(command) = command else {
         return crate::tui::run(ctx).map(|_| ExitCode::SUCCESS);
     };
+    if let Some(code) = print_generated(&command) {
+        return Ok(code);
+    }
     match command {
+        Command::Completions { .. } | Command::Man => {}
         Command::Demo {
             seed,
             force,
@@ -589,7 +627,18 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
                 .map_err(|_| Msg::new("error.bad_status").arg("value", status))?;
             Ok((code.trim().to_string(), status))
         })
-        .collect()
+        .try_fold(
+            std::collections::BTreeMap::new(),
+            |mut map, pair: Result<(String, Status), Msg>| {
+                let (code, status) = pair?;
+                // `housing=ok housing=missing`: which one was meant is unknown.
+                if map.contains_key(&code) {
+                    return Err(Msg::new("error.status_twice").arg("code", code));
+                }
+                map.insert(code, status);
+                Ok(map)
+            },
+        )
 }
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {

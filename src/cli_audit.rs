@@ -132,11 +132,14 @@ pub fn purge(
         cat.fill(
             "reliability.purge_done",
             &[
-                ("count", purged.len().to_string()),
+                ("count", purged.refs.len().to_string()),
                 ("date", date.to_string())
             ]
         )
     )?;
+    if !purged.finished {
+        crate::say!("{}", cat.t("reliability.purge_pending"))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

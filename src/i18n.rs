@@ -108,6 +108,12 @@ impl Catalog {
     }
 
     fn labels(&self, kind: &str, codes: &str) -> String {
+        // `{date|date}`: an ISO date as people of the language read it.
+        if kind == "date" {
+            return chrono::NaiveDate::parse_from_str(codes, "%Y-%m-%d")
+                .map(|d| d.format(self.t("format.date")).to_string())
+                .unwrap_or_else(|_| codes.to_string());
+        }
         codes
             .split(", ")
             .map(|c| self.label(kind, c))

@@ -26,3 +26,16 @@ pub mod present;
 pub mod report;
 pub mod store;
 pub mod tui;
+
+/// A place where a test may kill the process on purpose (debug builds only,
+/// `STROOM_CRASH_AT=name`): the moments between two steps that must both
+/// happen, which a random kill hits too rarely to test. Release builds
+/// compile this to nothing.
+pub fn crash_point(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("STROOM_CRASH_AT").is_ok_and(|at| at == name) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
+}

@@ -631,3 +631,27 @@ fn a_referral_of_an_adult_is_accepted_with_a_warning_naming_the_wmo() {
         .stderr(predicate::str::contains("Wmo"));
     team.ok(&["check"]);
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_clap_definitions() {
+    let team = Team::new();
+    let bash = team.ok(&["completions", "bash"]);
+    assert!(bash.contains("_stroom()"), "{bash}");
+    assert!(
+        bash.contains("waitlist"),
+        "subcommands are completed: {bash}"
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        assert!(
+            team.ok(&["completions", shell]).contains("stroom"),
+            "{shell}"
+        );
+    }
+    let man = team.ok(&["man"]);
+    assert!(man.starts_with(".ie"), "{man}");
+    assert!(man.contains(".TH stroom"), "{man}");
+    assert!(man.contains("completions"), "{man}");
+    // Neither needs a database: none is made.
+    assert!(!team.db.exists());
+    team.stroom().args(["completions", "tcsh"]).assert().code(2);
+}

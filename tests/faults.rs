@@ -543,3 +543,233 @@ fn names_never_leave_without_a_reason_and_a_failed_export_is_logged_as_failed() 
     assert_eq!(actions, ["export_with_names", "export_failed"], "{log:?}");
     assert!(log[1]["detail"].as_str().unwrap().contains("/dev/full"));
 }
+
+// ---- 10. the smaller refusals say what is wrong ----
+
+#[test]
+fn dates_references_and_reviews_are_refused_with_their_reason() {
+    let team = Team::new();
+    let add = |extra: &[&str]| {
+        let mut args = vec!["add", "--referred-on", "2026-10-01", "--referrer", "gp"];
+        args.extend_from_slice(extra);
+        team.run(&args)
+    };
+    let err = team.refused(&["add", "--referred-on", "9999-12-31", "--referrer", "gp"]);
+    assert!(err.contains("outside the years"), "{err}");
+    assert!(!err.contains("not a date"), "{err}");
+    // 40 characters of two bytes each: within the limit of 64 characters.
+    let e40 = "é".repeat(40);
+    assert!(add(&["--ref", &e40]).status.success());
+    let e65 = "é".repeat(65);
+    let out = add(&["--ref", &e65]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("65 characters, at most 64"));
+    for bad in ["a/b", "..", "x..y", "../etc", ".hidden"] {
+        let out = add(&["--ref", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(text(&out.stderr).contains("no '/'"), "{bad}");
+    }
+    let r = team.add("Daan");
+    team.ok(&["move", &r, "intake", "--on", "2026-10-02"]);
+    let out = team.run(&["review", &r, "housing=ok", "housing=missing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("given twice"),
+        "{}",
+        text(&out.stderr)
+    );
+    let csv = team.write(
+        "far.csv",
+        "case_ref,referred_on,referrer\nF1,9999-12-31,gp\n",
+    );
+    let out = team.run(&["import", &csv]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 2, column referred_on: '9999-12-31' is outside the years"),
+        "{err}"
+    );
+}
+
+// ---- 7. oversized text: bounded at input, cut in a spreadsheet ----
+
+fn xlsx_text(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().unwrap().ends_with(".xml") {
+            std::io::Read::read_to_string(&mut f, &mut out).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
+    let team = Team::new();
+    let r = team.add("Daan");
+    let long_name = "x".repeat(201);
+    let err = team.refused(&[
+        "add",
+        "--referred-on",
+        "2026-10-01",
+        "--referrer",
+        "gp",
+        "--name",
+        &long_name,
+    ]);
+    assert!(
+        err.contains("Name is too long: 201 characters, at most 200"),
+        "{err}"
+    );
+    let worker = format!("worker={}", "w".repeat(40_000));
+    let err = team.refused(&["set", &r, &worker]);
+    assert!(err.contains("too long"), "{err}");
+    let csv = team.write(
+        "big.csv",
+        &format!(
+            "case_ref,name,referred_on,referrer\nB1,{},2026-10-01,gp\n",
+            "n".repeat(50_000)
+        ),
+    );
+    let out = team.run(&["import", &csv]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("too long"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A value stored before the bound (by an older stroom): every export
+    // still works; the spreadsheet cell is cut with a visible mark.
+    let c = rusqlite::Connection::open(&team.db).unwrap();
+    c.execute("UPDATE cases SET worker = ?1", [&"w".repeat(40_000)])
+        .unwrap();
+    drop(c);
+    let xlsx = team.path("wl.xlsx");
+    team.ok(&[
+        "export",
+        "waitlist",
+        "--format",
+        "xlsx",
+        "-o",
+        &xlsx.display().to_string(),
+    ]);
+    let sheet = xlsx_text(&xlsx);
+    assert!(sheet.contains("…[✂]"), "no cut mark");
+    assert!(!sheet.contains(&"w".repeat(32_767)));
+}
+
+// ---- 8. one bad row does not break whole commands ----
+
+#[test]
+fn one_bad_row_is_named_by_check_and_refused_by_exports_by_case() {
+    let team = Team::new();
+    let mut csv = String::from(
+        "case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on\n",
+    );
+    for n in 1..=3 {
+        csv.push_str(&format!(
+            "2026-000{n};Kind {n};2026-08-01;gp;ambulant;ambulant_home;Kompas;2026-08-10;2026-09-01;2026-09-15\n"
+        ));
+    }
+    let f = team.write("team.csv", &csv);
+    team.ok(&["import", &f]);
+    for n in 1..=3 {
+        team.ok(&[
+            "review",
+            &format!("2026-000{n}"),
+            "housing=ok",
+            "--on",
+            "2026-11-01",
+        ]);
+    }
+    let c = rusqlite::Connection::open(&team.db).unwrap();
+    c.execute_batch(
+        "UPDATE reviews SET statuses = '{\"housing\":\"bogus\"}' \
+             WHERE case_id = (SELECT id FROM cases WHERE case_ref = '2026-0002');
+         INSERT INTO events (case_id, on_date, recorded_at, actor, kind, field, value) \
+             SELECT id, '2026-11-02', '2026-11-02T10:00:00Z', 'x', 'set', 'stage', 'closed' \
+             FROM cases WHERE case_ref = '2026-0003';",
+    )
+    .unwrap();
+    drop(c);
+    let out = team.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("2026-0002") && shown.contains("bogus"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("2026-0003") && shown.contains("stage"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("2026-0001"),
+        "the good case is fine: {shown}"
+    );
+    assert!(shown.contains("2 problems found"), "{shown}");
+    for args in [
+        &["export", "stoplight"][..],
+        &["export", "stoplight", "--format", "md"],
+        &["export", "meeting"],
+    ] {
+        let out = team.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("Case 2026-0002") || err.contains("Case 2026-0003"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("stroom check"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+// ---- 9. a purge killed between its commit and its checkpoint ----
+
+fn db_files_contain(db: &Path, needle: &str) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        std::fs::read(PathBuf::from(p)).is_ok_and(|b| contains(&b, needle))
+    })
+}
+
+#[test]
+fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
+    let team = Team::new();
+    let csv = "case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on;closed_on;outflow_reason\n\
+        O1;Fleur Zeldzaamnaam;2023-01-10;jgz;ambulant;day_care;De Linde;2023-01-20;2023-02-01;2023-03-01;2024-02-01;goals_met\n\
+        W1;Daan de Vries;2026-08-01;gp;;;;;;;;\n";
+    let f = team.write("team.csv", csv);
+    team.ok(&["import", &f]);
+    // Killed right after the commit, before the checkpoint.
+    let out = team
+        .cmd(&["purge", "--closed-before", "2025-01-01", "--yes"])
+        .env("STROOM_CRASH_AT", "purge_committed")
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the purge was to be killed at its commit"
+    );
+    assert!(
+        db_files_contain(&team.db, "Zeldzaamnaam"),
+        "the window to close"
+    );
+    // The next open (kept open: no checkpoint at close to help) finishes it.
+    let store = stroom::store::Store::open(&team.db).unwrap();
+    assert!(
+        !db_files_contain(&team.db, "Zeldzaamnaam"),
+        "name still in the file"
+    );
+    assert!(
+        db_files_contain(&team.db, "Daan de Vries"),
+        "the open case keeps it"
+    );
+    drop(store);
+    let log = team.audit();
+    assert_eq!(log.iter().filter(|r| r["action"] == "purge").count(), 1);
+}

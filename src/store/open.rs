@@ -45,6 +45,9 @@ pub fn open(path: &Path) -> Result<Connection> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
     )?;
     migrate(&mut conn)?;
+    // A purge killed between its commit and its checkpoint is finished
+    // before anything else happens.
+    super::purge::finish_purge(&conn)?;
     Ok(conn)
 }
 

@@ -239,6 +239,19 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     .to_string()
 }
 
+/// Version 6: work that must be finished even when the process that began
+/// it was killed. A purge is not done when its transaction commits: the
+/// old pages with the names are in the database file until the WAL is
+/// checkpointed. The purge records itself here in its transaction and
+/// removes the row after the checkpoint; every open finishes what it finds.
+fn v6_unfinished_work() -> String {
+    "CREATE TABLE unfinished_work (
+    task TEXT PRIMARY KEY CHECK (task IN ('purge')),
+    since TEXT NOT NULL
+) STRICT;"
+        .to_string()
+}
+
 /// A date column with its ISO shape CHECK, as in version 1.
 fn date_col(col: &str) -> String {
     format!(
@@ -246,14 +259,14 @@ fn date_col(col: &str) -> String {
     )
 }
 
-/// Version 6: the care process in depth (SPEC 1.5–1.8). Two outflow reasons
+/// Version 7: the care process in depth (SPEC 1.5–1.8). Two outflow reasons
 /// (`ended_by_provider`, `unknown`) widen the CHECKs; a closed case gets its
 /// destination (the one its reason implies for the cases closed before); a
 /// move's event carries the destination and the extension report. SQLite
 /// cannot change a CHECK in place, so `cases` and `events` are rebuilt with
 /// their ids, indexes and triggers (the search index's and the append-only
 /// ones). `migrate` runs this with foreign keys off and checks them after.
-fn v6_care_process() -> String {
+fn v7_care_process() -> String {
     let stage = codes_in(&Stage::codes());
     let referrer = codes_in(&Referrer::codes());
     let urgency = codes_in(&Urgency::codes());
@@ -270,7 +283,7 @@ fn v6_care_process() -> String {
         stage, route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
     format!(
         r#"
-CREATE TABLE cases_v6 (
+CREATE TABLE cases_rebuilt (
     id INTEGER PRIMARY KEY,
     case_ref TEXT NOT NULL UNIQUE CHECK (length(case_ref) BETWEEN 1 AND 64),
     name TEXT,
@@ -299,14 +312,14 @@ CREATE TABLE cases_v6 (
     CHECK ((stage = 'closed') = (closed_on IS NOT NULL)),
     CHECK ((stage = 'closed') = (destination IS NOT NULL))
 ) STRICT;
-INSERT INTO cases_v6 ({case_cols}, destination)
+INSERT INTO cases_rebuilt ({case_cols}, destination)
     SELECT {case_cols}, CASE WHEN stage = 'closed' THEN CASE outflow_reason
         WHEN 'to_community' THEN 'community' WHEN 'to_wmo' THEN 'wmo' WHEN 'to_wlz' THEN 'wlz'
         WHEN 'to_adult_mental_health' THEN 'adult_mental_health' WHEN 'withdrawn' THEN 'none'
         ELSE 'unknown' END END
     FROM cases ORDER BY id;
 DROP TABLE cases;
-ALTER TABLE cases_v6 RENAME TO cases;
+ALTER TABLE cases_rebuilt RENAME TO cases;
 CREATE INDEX cases_stage ON cases (stage, referred_on);
 CREATE INDEX cases_closed ON cases (closed_on);
 CREATE INDEX cases_care_started ON cases (care_started_on);
@@ -329,7 +342,7 @@ BEGIN
     DELETE FROM cases_search WHERE rowid = old.id;
 END;
 
-CREATE TABLE events_v6 (
+CREATE TABLE events_rebuilt (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases (id),
     {on_date} NOT NULL,
@@ -358,9 +371,9 @@ CREATE TABLE events_v6 (
     CHECK (kind = 'moved' OR (destination IS NULL AND goals IS NULL
         AND intended_outflow IS NULL AND note IS NULL))
 ) STRICT;
-INSERT INTO events_v6 ({event_cols}) SELECT {event_cols} FROM events ORDER BY id;
+INSERT INTO events_rebuilt ({event_cols}) SELECT {event_cols} FROM events ORDER BY id;
 DROP TABLE events;
-ALTER TABLE events_v6 RENAME TO events;
+ALTER TABLE events_rebuilt RENAME TO events;
 CREATE INDEX events_case ON events (case_id, on_date, id);
 CREATE INDEX events_date ON events (on_date);
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
@@ -402,7 +415,8 @@ pub fn migrations() -> Vec<String> {
         v3_access_log(),
         v4_case_search(),
         v5_access_actions(),
-        v6_care_process(),
+        v6_unfinished_work(),
+        v7_care_process(),
     ]
 }
 
