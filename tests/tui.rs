@@ -464,7 +464,7 @@ fn waiting_lists_at_80_by_24() {
         s.lines()
             .last()
             .unwrap()
-            .starts_with("Enter open  m stap  n nieuw"),
+            .starts_with("/ zoek  Enter open  m stap  n nieuw"),
         "{s}"
     );
 }
@@ -856,7 +856,7 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     }
     // Each series is a bar row of its own, named with its total.
     assert!(
-        s.contains(&format!("│Referrals: {} (highest month", report.referrals)),
+        s.contains(&format!("│Referrals: {} · peak", report.referrals)),
         "one row per series:\n{s}"
     );
     assert!(s.contains("│Inflow into care: "), "{s}");

@@ -155,7 +155,9 @@ impl App {
                 Ok(())
             }
             Action::Back => self.clear_filters(),
-            Action::Search if self.view == View::Cases => {
+            Action::Search
+                if matches!(self.view, View::Cases | View::Waitlist | View::Stoplight) =>
+            {
                 // Each `/` starts a fresh search.
                 self.overlays
                     .push(Overlay::Search(tui_input::Input::default()));
@@ -322,6 +324,9 @@ impl App {
     }
 
     fn clear_filters(&mut self) -> Step {
+        if matches!(self.view, View::Waitlist | View::Stoplight) {
+            return self.set_search(None);
+        }
         if self.view == View::Cases && !self.cases.filter.is_empty() {
             self.cases.filter = Default::default();
             let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
@@ -346,8 +351,7 @@ impl App {
             }
             Action::Back => {
                 self.overlays.pop();
-                self.cases.filter.search = None;
-                return self.load_view_data(None);
+                return self.set_search(None);
             }
             _ => false,
         };
@@ -355,8 +359,29 @@ impl App {
             return Ok(());
         }
         let term = input.value().trim().to_string();
-        self.cases.filter.search = (!term.is_empty()).then_some(term);
-        self.load_view_data(None)
+        self.set_search((!term.is_empty()).then_some(term))
+    }
+
+    /// Narrows the list of the current view to the rows that match `term`
+    /// (reference, coordinator, provider); None shows every row again.
+    fn set_search(&mut self, term: Option<String>) -> Step {
+        match self.view {
+            View::Waitlist => {
+                let h = self.waitlist_height();
+                self.waitlist.search = term;
+                let all = std::mem::take(&mut self.waitlist.all);
+                self.waitlist.load(all, h);
+                Ok(())
+            }
+            View::Stoplight => {
+                self.board.search = term;
+                self.load_board(None)
+            }
+            _ => {
+                self.cases.filter.search = term;
+                self.load_view_data(None)
+            }
+        }
     }
 
     // ---- forms ----
