@@ -235,8 +235,10 @@ mod tests {
 
     #[test]
     fn a_search_keeps_matching_rows_and_names_the_field() {
-        let mut w = WaitlistState::default();
-        w.search = Some("0002".into());
+        let mut w = WaitlistState {
+            search: Some("0002".into()),
+            ..Default::default()
+        };
         w.load(rows(), 10);
         assert_eq!(w.rows.len(), 2);
         assert_eq!(w.all.len(), 4);
