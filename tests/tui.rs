@@ -662,12 +662,19 @@ fn an_empty_database_is_one_key_from_the_demo_team() {
     let mut ui = Ui::new(Lang::Nl, 80, 24, |_| {});
     let s = ui.screen();
     assert!(s.contains("Nieuwe database? D laadt een"), "{s}");
+    // As the event loop runs it: the screen first says the work started.
+    ui.app.defer_slow = true;
     ui.act(&[Action::LoadDemo]);
+    let s = ui.screen();
+    assert!(s.contains("Bezig… (dit duurt een paar seconden)"), "{s}");
+    assert!(s.contains("Nieuwe database?"), "nothing loaded yet:\n{s}");
+    assert!(ui.app.run_pending());
     let s = ui.screen();
     assert!(s.contains("Demoteam geladen: 1800 casussen."), "{s}");
     assert!(s.contains("■ Rood"), "{s}");
     // A second time it refuses: the demo only fills an empty database.
     ui.act(&[Action::LoadDemo]);
+    ui.app.run_pending();
     assert!(ui.screen().contains("alleen in een lege database"));
 }
 

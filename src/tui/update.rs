@@ -40,6 +40,13 @@ impl App {
             }
             _ => {}
         }
+        // Slow work first shows that it started, then runs (event loop);
+        // a still screen would look like a hang.
+        if self.defer_slow && self.pending.is_none() && self.is_slow(action) {
+            self.pending = Some(action);
+            self.notify(Tone::Info, Msg::new("tui.busy"));
+            return true;
+        }
         self.notice = None;
         let result = match self.mode() {
             Mode::Help => self.step_help(action),
@@ -53,6 +60,32 @@ impl App {
             self.notify(Tone::Error, msg);
         }
         true
+    }
+
+    /// Whether `action` starts work that takes seconds: loading the demo
+    /// team, or saving an export.
+    fn is_slow(&self, action: Action) -> bool {
+        match (self.mode(), action) {
+            (Mode::View(_) | Mode::CaseScreen, Action::LoadDemo) => true,
+            (Mode::Form, Action::Save | Action::Submit) => self.form().is_some_and(|f| {
+                matches!(f.purpose, Purpose::Export { .. })
+                    && (action == Action::Save || f.on_last_field())
+            }),
+            _ => false,
+        }
+    }
+
+    /// Runs the slow work the screen announced; returns whether it redraws.
+    pub fn run_pending(&mut self) -> bool {
+        match self.pending.take() {
+            Some(action) => {
+                self.defer_slow = false;
+                let dirty = self.step(action);
+                self.defer_slow = true;
+                dirty
+            }
+            None => false,
+        }
     }
 
     fn after(&mut self, f: impl FnOnce(&mut App) -> Step) {
