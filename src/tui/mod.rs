@@ -47,7 +47,10 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 pub fn run(ctx: &Context) -> Result<(), Msg> {
-    let mut log = log::Log::open(&ctx.paths.log_file());
+    let (mut log, warning) = log::Log::open(&ctx.paths.log_file());
+    if let Some(w) = warning {
+        eprintln!("stroom: {}", ctx.catalog().render(&w));
+    }
     log.line(format_args!("start on {}", ctx.db_path.display()));
     let store = ctx.open_store()?;
     let mut terminal = enter().map_err(terminal_error)?;
