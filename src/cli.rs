@@ -591,15 +591,18 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
                 .map_err(|_| Msg::new("error.bad_status").arg("value", status))?;
             Ok((code.trim().to_string(), status))
         })
-        .try_fold(std::collections::BTreeMap::new(), |mut map, pair: Result<(String, Status), Msg>| {
-            let (code, status) = pair?;
-            // `housing=ok housing=missing`: which one was meant is unknown.
-            if map.contains_key(&code) {
-                return Err(Msg::new("error.status_twice").arg("code", code));
-            }
-            map.insert(code, status);
-            Ok(map)
-        })
+        .try_fold(
+            std::collections::BTreeMap::new(),
+            |mut map, pair: Result<(String, Status), Msg>| {
+                let (code, status) = pair?;
+                // `housing=ok housing=missing`: which one was meant is unknown.
+                if map.contains_key(&code) {
+                    return Err(Msg::new("error.status_twice").arg("code", code));
+                }
+                map.insert(code, status);
+                Ok(map)
+            },
+        )
 }
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {

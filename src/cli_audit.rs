@@ -164,7 +164,9 @@ pub fn named_export_detail(
         .filter(|r| !r.is_empty())
         .ok_or_else(|| Msg::new("reliability.reason_needed"))?;
     let target = output.map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-    Ok(format!("export {what} ({format}) to {target}; reason: {reason}"))
+    Ok(format!(
+        "export {what} ({format}) to {target}; reason: {reason}"
+    ))
 }
 
 fn ask_reason(ctx: &Context) -> Option<String> {

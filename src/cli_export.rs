@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::cli::{ExportCommand, ExportOut, ReportCommand};
 use crate::cli_audit::named_export_detail;
-use crate::store::AccessAction;
 use crate::context::Context;
 use crate::domain::dates::parse_date;
+use crate::store::AccessAction;
 use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
@@ -56,7 +56,13 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .transpose()?
                 .unwrap_or(ctx.today);
             let names = match with_names {
-                true => Some(Names::new(ctx, "meeting", &format, output.as_deref(), reason)?),
+                true => Some(Names::new(
+                    ctx,
+                    "meeting",
+                    &format,
+                    output.as_deref(),
+                    reason,
+                )?),
                 false => None,
             };
             let minutes = crate::minutes::load(&ctx.open_store()?, &ctx.config, on, ctx.today)?;

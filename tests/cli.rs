@@ -410,8 +410,16 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
     );
     assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");
     assert!(
-        team.ok(&["export", "meeting", "--on", "2026-11-20", "--with-names", "--reason", "test"])
-            .contains("Noor")
+        team.ok(&[
+            "export",
+            "meeting",
+            "--on",
+            "2026-11-20",
+            "--with-names",
+            "--reason",
+            "test"
+        ])
+        .contains("Noor")
     );
 }
 

@@ -589,7 +589,11 @@ fn kill_within(db: &Db, args: &[&str], span: Duration, rng: &mut fastrand::Rng) 
     }
     let out = child.wait_with_output().unwrap();
     let killed = out.status.signal() == Some(9);
-    assert!(killed || out.status.success(), "{args:?}: {}", text(&out.stderr));
+    assert!(
+        killed || out.status.success(),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
     (out.status.success(), killed)
 }
 
@@ -622,11 +626,16 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
         db.ok(args);
         t.elapsed()
     };
-    let span_backup = time(&["backup", &db.dir.path().join("first.db").display().to_string()]);
+    let span_backup = time(&[
+        "backup",
+        &db.dir.path().join("first.db").display().to_string(),
+    ]);
     for c in 0..cycles {
         // Purge: closed cases with names, then a purge killed at random.
         let names: Vec<String> = (0..3).map(|k| format!("Zq{c}v{k}naam")).collect();
-        let mut csv = String::from("case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on;closed_on;outflow_reason\n");
+        let mut csv = String::from(
+            "case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on;closed_on;outflow_reason\n",
+        );
         for (k, n) in names.iter().enumerate() {
             csv.push_str(&format!("P{c}-{k};{n};2023-01-10;jgz;ambulant;day_care;Kompas;2023-01-20;2023-02-01;2023-03-01;2024-02-01;goals_met\n"));
         }
@@ -643,7 +652,10 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
         db.assert_sound(); // opens (and so finishes an interrupted purge)
         let purged: Vec<bool> = (0..3)
             .map(|k| {
-                db.count("SELECT count(*) FROM cases WHERE case_ref = ?1 AND name IS NULL", &format!("P{c}-{k}")) == 1
+                db.count(
+                    "SELECT count(*) FROM cases WHERE case_ref = ?1 AND name IS NULL",
+                    &format!("P{c}-{k}"),
+                ) == 1
             })
             .collect();
         if purged.iter().any(|p| *p != purged[0]) {
@@ -657,7 +669,12 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
 
         // Backup killed at random: under its name it is whole.
         let bk = db.dir.path().join(format!("bk-{c}.db"));
-        let (ok, killed) = kill_within(&db, &["backup", &bk.display().to_string()], span_backup, &mut rng);
+        let (ok, killed) = kill_within(
+            &db,
+            &["backup", &bk.display().to_string()],
+            span_backup,
+            &mut rng,
+        );
         let t = &mut tallies[0];
         t.runs += 1;
         t.killed += usize::from(killed);
@@ -682,7 +699,15 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
                 for i in 0..12 {
                     let r = format!("Q{c}-{i}");
                     let out = Command::new(env!("CARGO_BIN_EXE_stroom"))
-                        .args(["add", "--referred-on", "2026-10-01", "--referrer", "gp", "--ref", &r])
+                        .args([
+                            "add",
+                            "--referred-on",
+                            "2026-10-01",
+                            "--referrer",
+                            "gp",
+                            "--ref",
+                            &r,
+                        ])
                         .env("STROOM_DB", &db_path)
                         .env("STROOM_TODAY", TODAY)
                         .env("STROOM_CONFIG", dir.join("no-config.toml"))
@@ -700,7 +725,15 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
         let log_before = db.count("SELECT count(*) FROM access_log WHERE actor <> ?1", "");
         let (_, killed) = kill_within(
             &db,
-            &["demo", "--cases", "200", "--seed", &c.to_string(), "--force", "--yes"],
+            &[
+                "demo",
+                "--cases",
+                "200",
+                "--seed",
+                &c.to_string(),
+                "--force",
+                "--yes",
+            ],
             Duration::from_millis(400),
             &mut rng,
         );

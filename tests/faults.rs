@@ -53,7 +53,12 @@ impl Team {
     /// Fails with exit 1 and one sentence on stderr; returns the sentence.
     fn refused(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         let err = text(&out.stderr);
         assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
         err
@@ -134,7 +139,12 @@ fn output_to_devices_pipes_and_links_is_written_through_never_replaced() {
     // /dev/full: written through, so the full disk is one sentence, exit 1.
     let out = export(Path::new("/dev/full"), "csv");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
     // A FIFO: the reader gets the export, the FIFO stays a FIFO.
     let fifo = team.path("pipe");
     sh(&format!("mkfifo {}", fifo.display()));
@@ -145,23 +155,40 @@ fn output_to_devices_pipes_and_links_is_written_through_never_replaced() {
     assert!(export(&fifo, "csv").status.success());
     let got = reader.join().unwrap();
     assert!(contains(&got, "case_ref"), "{}", text(&got));
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
     // A symbolic link stays a link; the file it points to gets the export.
     let real = team.path("real.csv");
     std::fs::write(&real, "old").unwrap();
     let link = team.path("link.csv");
     std::os::unix::fs::symlink(&real, &link).unwrap();
     assert!(export(&link, "csv").status.success());
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert!(contains(&std::fs::read(&real).unwrap(), "case_ref"));
-    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     // Another user's file is refused, not taken over.
     let theirs = team.path("theirs.csv");
     std::fs::write(&theirs, "theirs").unwrap();
     std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
     let out = export(&theirs, "csv");
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("another user"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("another user"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
     assert_eq!(std::fs::metadata(&theirs).unwrap().uid(), 65534);
     // A regular file of ours is still replaced whole and made private.
@@ -169,7 +196,10 @@ fn output_to_devices_pipes_and_links_is_written_through_never_replaced() {
     std::fs::write(&own, "old").unwrap();
     std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert!(export(&own, "csv").status.success());
-    assert_eq!(std::fs::metadata(&own).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&own).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let leftovers: Vec<_> = std::fs::read_dir(team.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -197,7 +227,10 @@ fn messages_quote_hostile_values_inert() {
         let out = team.run(&args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = text(&out.stderr);
-        assert!(err.contains("52;c;SGVsbG8="), "the value is still shown: {err:?}");
+        assert!(
+            err.contains("52;c;SGVsbG8="),
+            "the value is still shown: {err:?}"
+        );
         for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
             assert!(!err.contains(bad), "{args:?}: {err:?}");
         }
@@ -240,7 +273,12 @@ fn a_full_stdout_after_a_change_says_the_change_was_saved() {
         "F-1",
     ];
     let out = on_full_stdout(&team, &add);
-    assert_eq!(out.status.code(), Some(1), "no panic: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no panic: {}",
+        text(&out.stderr)
+    );
     let err = text(&out.stderr);
     assert!(err.contains("The change was saved"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -249,7 +287,12 @@ fn a_full_stdout_after_a_change_says_the_change_was_saved() {
     // A reading command on a full disk: one sentence, exit 1, no panic.
     for args in [&["show", "F-1"][..], &["audit"], &["export", "waitlist"]] {
         let out = on_full_stdout(&team, args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
         assert!(!text(&out.stderr).contains("saved"), "{args:?}");
     }
@@ -303,7 +346,11 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     let before = std::fs::read(&bk).unwrap();
     let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("unfinished"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unfinished"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(std::fs::read(&bk).unwrap(), before);
     assert!(journal.exists());
 }
@@ -322,8 +369,15 @@ fn a_backup_is_checked_before_it_gets_its_name() {
         .collect();
     assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
     let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
-    assert!(text(&out.stdout).contains("All well: 20 cases"), "{}", text(&out.stdout));
-    assert_eq!(std::fs::metadata(&bk).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(
+        text(&out.stdout).contains("All well: 20 cases"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::metadata(&bk).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     // An existing name, or a link, is never overwritten.
     let link = team.path("link.db");
     std::os::unix::fs::symlink(team.path("nowhere"), &link).unwrap();
@@ -376,7 +430,15 @@ fn a_demo_over_a_live_database_loses_no_acknowledged_write_nor_the_access_log() 
                 while !done.load(Ordering::SeqCst) || i < 25 {
                     i += 1;
                     let r = format!("W{w}-{i}");
-                    let args = ["add", "--referred-on", "2026-10-01", "--referrer", "gp", "--ref", &r];
+                    let args = [
+                        "add",
+                        "--referred-on",
+                        "2026-10-01",
+                        "--referrer",
+                        "gp",
+                        "--ref",
+                        &r,
+                    ];
                     if team.run(&args).status.success() {
                         acked.lock().unwrap().push(r);
                     }
@@ -411,8 +473,16 @@ fn a_demo_over_a_live_database_loses_no_acknowledged_write_nor_the_access_log() 
         .filter(|r| !live.contains(*r) && !old.contains(*r))
         .collect();
     assert!(acked.len() > 50, "{}", acked.len());
-    assert!(lost.is_empty(), "lost {} of {}: {lost:?}", lost.len(), acked.len());
-    assert!(live.contains("UI-1"), "the open UI wrote to a replaced file");
+    assert!(
+        lost.is_empty(),
+        "lost {} of {}: {lost:?}",
+        lost.len(),
+        acked.len()
+    );
+    assert!(
+        live.contains("UI-1"),
+        "the open UI wrote to a replaced file"
+    );
     // The access log is carried over, with the replacement in it.
     let log = team.audit();
     assert!(log.len() > log_before, "{log:?}");
@@ -431,10 +501,8 @@ fn check_finds_a_dropped_safeguard_of_the_access_log() {
     let r = team.add("Daan de Vries");
     team.ok(&["show", &r, "--with-names"]);
     let c = rusqlite::Connection::open(&team.db).unwrap();
-    c.execute_batch(
-        "DROP TRIGGER access_log_append_only_delete; DELETE FROM access_log;",
-    )
-    .unwrap();
+    c.execute_batch("DROP TRIGGER access_log_append_only_delete; DELETE FROM access_log;")
+        .unwrap();
     drop(c);
     let out = team.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
@@ -461,7 +529,13 @@ fn names_never_leave_without_a_reason_and_a_failed_export_is_logged_as_failed() 
     assert!(team.audit().is_empty(), "nothing was exported");
     // A full disk: the export is logged as attempted and as failed.
     let out = team.run(&[
-        "export", "waitlist", "--with-names", "--reason", "wethouder", "-o", "/dev/full",
+        "export",
+        "waitlist",
+        "--with-names",
+        "--reason",
+        "wethouder",
+        "-o",
+        "/dev/full",
     ]);
     assert_eq!(out.status.code(), Some(1));
     let log = team.audit();
@@ -499,12 +573,22 @@ fn dates_references_and_reviews_are_refused_with_their_reason() {
     team.ok(&["move", &r, "intake", "--on", "2026-10-02"]);
     let out = team.run(&["review", &r, "housing=ok", "housing=missing"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("given twice"), "{}", text(&out.stderr));
-    let csv = team.write("far.csv", "case_ref,referred_on,referrer\nF1,9999-12-31,gp\n");
+    assert!(
+        text(&out.stderr).contains("given twice"),
+        "{}",
+        text(&out.stderr)
+    );
+    let csv = team.write(
+        "far.csv",
+        "case_ref,referred_on,referrer\nF1,9999-12-31,gp\n",
+    );
     let out = team.run(&["import", &csv]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("line 2, column referred_on: '9999-12-31' is outside the years"), "{err}");
+    assert!(
+        err.contains("line 2, column referred_on: '9999-12-31' is outside the years"),
+        "{err}"
+    );
 }
 
 // ---- 7. oversized text: bounded at input, cut in a spreadsheet ----
@@ -527,26 +611,50 @@ fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
     let r = team.add("Daan");
     let long_name = "x".repeat(201);
     let err = team.refused(&[
-        "add", "--referred-on", "2026-10-01", "--referrer", "gp", "--name", &long_name,
+        "add",
+        "--referred-on",
+        "2026-10-01",
+        "--referrer",
+        "gp",
+        "--name",
+        &long_name,
     ]);
-    assert!(err.contains("Name is too long: 201 characters, at most 200"), "{err}");
+    assert!(
+        err.contains("Name is too long: 201 characters, at most 200"),
+        "{err}"
+    );
     let worker = format!("worker={}", "w".repeat(40_000));
     let err = team.refused(&["set", &r, &worker]);
     assert!(err.contains("too long"), "{err}");
     let csv = team.write(
         "big.csv",
-        &format!("case_ref,name,referred_on,referrer\nB1,{},2026-10-01,gp\n", "n".repeat(50_000)),
+        &format!(
+            "case_ref,name,referred_on,referrer\nB1,{},2026-10-01,gp\n",
+            "n".repeat(50_000)
+        ),
     );
     let out = team.run(&["import", &csv]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("too long"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("too long"),
+        "{}",
+        text(&out.stderr)
+    );
     // A value stored before the bound (by an older stroom): every export
     // still works; the spreadsheet cell is cut with a visible mark.
     let c = rusqlite::Connection::open(&team.db).unwrap();
-    c.execute("UPDATE cases SET worker = ?1", [&"w".repeat(40_000)]).unwrap();
+    c.execute("UPDATE cases SET worker = ?1", [&"w".repeat(40_000)])
+        .unwrap();
     drop(c);
     let xlsx = team.path("wl.xlsx");
-    team.ok(&["export", "waitlist", "--format", "xlsx", "-o", &xlsx.display().to_string()]);
+    team.ok(&[
+        "export",
+        "waitlist",
+        "--format",
+        "xlsx",
+        "-o",
+        &xlsx.display().to_string(),
+    ]);
     let sheet = xlsx_text(&xlsx);
     assert!(sheet.contains("…[✂]"), "no cut mark");
     assert!(!sheet.contains(&"w".repeat(32_767)));
@@ -568,7 +676,13 @@ fn one_bad_row_is_named_by_check_and_refused_by_exports_by_case() {
     let f = team.write("team.csv", &csv);
     team.ok(&["import", &f]);
     for n in 1..=3 {
-        team.ok(&["review", &format!("2026-000{n}"), "housing=ok", "--on", "2026-11-01"]);
+        team.ok(&[
+            "review",
+            &format!("2026-000{n}"),
+            "housing=ok",
+            "--on",
+            "2026-11-01",
+        ]);
     }
     let c = rusqlite::Connection::open(&team.db).unwrap();
     c.execute_batch(
@@ -583,9 +697,18 @@ fn one_bad_row_is_named_by_check_and_refused_by_exports_by_case() {
     let out = team.run(&["check"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
-    assert!(shown.contains("2026-0002") && shown.contains("bogus"), "{shown}");
-    assert!(shown.contains("2026-0003") && shown.contains("stage"), "{shown}");
-    assert!(!shown.contains("2026-0001"), "the good case is fine: {shown}");
+    assert!(
+        shown.contains("2026-0002") && shown.contains("bogus"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("2026-0003") && shown.contains("stage"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("2026-0001"),
+        "the good case is fine: {shown}"
+    );
     assert!(shown.contains("2 problems found"), "{shown}");
     for args in [
         &["export", "stoplight"][..],
@@ -595,7 +718,10 @@ fn one_bad_row_is_named_by_check_and_refused_by_exports_by_case() {
         let out = team.run(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = text(&out.stderr);
-        assert!(err.contains("Case 2026-0002") || err.contains("Case 2026-0003"), "{args:?}: {err}");
+        assert!(
+            err.contains("Case 2026-0002") || err.contains("Case 2026-0003"),
+            "{args:?}: {err}"
+        );
         assert!(err.contains("stroom check"), "{err}");
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
@@ -625,12 +751,24 @@ fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
         .env("STROOM_CRASH_AT", "purge_committed")
         .output()
         .unwrap();
-    assert!(!out.status.success(), "the purge was to be killed at its commit");
-    assert!(db_files_contain(&team.db, "Zeldzaamnaam"), "the window to close");
+    assert!(
+        !out.status.success(),
+        "the purge was to be killed at its commit"
+    );
+    assert!(
+        db_files_contain(&team.db, "Zeldzaamnaam"),
+        "the window to close"
+    );
     // The next open (kept open: no checkpoint at close to help) finishes it.
     let store = stroom::store::Store::open(&team.db).unwrap();
-    assert!(!db_files_contain(&team.db, "Zeldzaamnaam"), "name still in the file");
-    assert!(db_files_contain(&team.db, "Daan de Vries"), "the open case keeps it");
+    assert!(
+        !db_files_contain(&team.db, "Zeldzaamnaam"),
+        "name still in the file"
+    );
+    assert!(
+        db_files_contain(&team.db, "Daan de Vries"),
+        "the open case keeps it"
+    );
     drop(store);
     let log = team.audit();
     assert_eq!(log.iter().filter(|r| r["action"] == "purge").count(), 1);

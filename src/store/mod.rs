@@ -76,7 +76,9 @@ impl Store {
         let id: i64 = msg.get("case_id").and_then(|v| v.parse().ok()).unwrap_or(0);
         let case_ref: String = self
             .conn
-            .query_row("SELECT case_ref FROM cases WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT case_ref FROM cases WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .unwrap_or_else(|_| format!("#{id}"));
         let detail = msg.get("detail").unwrap_or_default().to_string();
         Msg::new("error.unreadable_row")

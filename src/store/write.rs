@@ -6,8 +6,8 @@
 use std::borrow::Borrow;
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
 use crate::domain::case::{MAX_LONG_TEXT, MAX_SHORT_TEXT, check_length};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};

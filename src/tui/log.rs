@@ -87,7 +87,11 @@ mod tests {
         let (mut log, warning) = Log::open(&path);
         assert_eq!(warning, None);
         log.line("start");
-        assert!(std::fs::read_to_string(&path).unwrap().ends_with(" start\n"));
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .ends_with(" start\n")
+        );
         // A file where the folder should be: no log, and a sentence why.
         let blocked = dir.path().join("file");
         std::fs::write(&blocked, "").unwrap();
