@@ -332,7 +332,6 @@ fn a_full_disk_refuses_the_change_whole_and_says_so() {
     let team = Team::new();
     team.fill();
     let mut store = team.store();
-    let before = store.count_cases().unwrap();
     // The database may not grow by a single page: as good as a full disk.
     let pages: i64 = store
         .conn()
@@ -342,7 +341,25 @@ fn a_full_disk_refuses_the_change_whole_and_says_so() {
         .conn()
         .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
         .unwrap();
-    let big = "x".repeat(20_000);
+    // At the longest a name may be (200), in several referrals: more than
+    // the free room of the last pages.
+    let big = "x".repeat(200);
+    for i in 0..40 {
+        let new = NewReferral {
+            case_ref: Some(format!("G{i}")),
+            name: Some(big.clone()),
+            birth_date: None,
+            referred_on: today(),
+            referrer: Referrer::Gp,
+            urgency: Urgency::Regular,
+            worker: Some(big.clone()),
+        };
+        if let Err(e) = store.add_referral(&new, today(), "sanne") {
+            assert_eq!(e, Msg::new("error.disk_full"));
+            break;
+        }
+    }
+    let before = store.count_cases().unwrap();
     let new = NewReferral {
         case_ref: Some("F1".into()),
         name: Some(big.clone()),
