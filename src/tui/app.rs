@@ -139,6 +139,10 @@ pub struct App {
         String,
     )>,
     pub notice: Option<Notice>,
+    /// Slow work (the demo team, an export) waiting for the screen to say
+    /// "busy" first; only the event loop defers, tests run it at once.
+    pub pending: Option<super::action::Action>,
+    pub defer_slow: bool,
     pub quit: bool,
     /// Where exports go by default.
     pub export_dir: PathBuf,
@@ -182,6 +186,8 @@ impl App {
             overlays: Vec::new(),
             refused_note: None,
             notice: None,
+            pending: None,
+            defer_slow: false,
             quit: false,
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             data_version,
