@@ -11,9 +11,11 @@ use crate::domain::dates::parse_date;
 use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
+use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Document, Format, write_output};
+use crate::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::Store;
 
@@ -46,6 +48,8 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         }
         ExportCommand::Meeting {
             on,
+            kind,
+            provider,
             format,
             with_names,
             reason,
@@ -56,30 +60,58 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .map(parse_date)
                 .transpose()?
                 .unwrap_or(ctx.today);
-            let minutes = crate::minutes::load(&ctx.open_store()?, &ctx.config, on, ctx.today)?;
-            let bytes = match format.parse::<Format>()? {
-                Format::Json => {
-                    let mut b =
-                        serde_json::to_vec_pretty(&minutes.to_json(with_names)).expect("json");
-                    b.push(b'\n');
-                    b
-                }
-                Format::Md => minutes.to_markdown(ctx.catalog(), with_names).into_bytes(),
-                _ => {
-                    return Err(Msg::new("error.unknown_code")
-                        .arg("kind", "format")
-                        .arg("value", format)
-                        .arg("allowed", "md, json"));
-                }
-            };
+            let meeting = meeting(on, &kind, provider.as_deref())?;
+            let format: Format = format.parse()?;
+            if !matches!(format, Format::Md | Format::Json) {
+                return Err(Msg::new("error.unknown_code")
+                    .arg("kind", "format")
+                    .arg("value", format.extension())
+                    .arg("allowed", "md, json"));
+            }
+            let store = ctx.open_store()?;
+            let codes = ctx.config.precondition_codes();
+            // The evaluation list (SPEC 1.7) feeds `evaluation_due` once
+            // the care process provides it; until then it is empty.
+            let evaluations = [];
+            let agenda =
+                store.agenda(meeting, ctx.today, &ctx.config.norms, &codes, &evaluations)?;
+            let records = store.records_on(on, ctx.today, &codes)?;
+            let minutes = Minutes::new(
+                &agenda,
+                &records,
+                &ctx.config.preconditions,
+                &ctx.config.team,
+            );
+            let bytes = minutes.render(format, ctx.catalog(), with_names);
             if with_names {
-                log_named_export(ctx, "meeting", &format, output.as_deref(), reason)?;
+                log_named_export(
+                    ctx,
+                    "meeting",
+                    format.extension(),
+                    output.as_deref(),
+                    reason,
+                )?;
             }
             write_output(&bytes, output.as_deref())?;
             announce(ctx, output.as_deref());
             Ok(())
         }
     }
+}
+
+/// Which meeting the options name: `--provider` narrows the stoplight
+/// round only.
+pub fn meeting(on: NaiveDate, kind: &str, provider: Option<&str>) -> Result<Meeting, Msg> {
+    let kind: Kind = kind.parse()?;
+    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    if provider.is_some() && kind != Kind::Stoplight {
+        return Err(Msg::new("error.provider_needs_round"));
+    }
+    Ok(Meeting {
+        kind,
+        on,
+        provider: provider.map(String::from),
+    })
 }
 
 /// An export with names is logged before it is written.

@@ -28,7 +28,9 @@ pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
 pub use stage_counts::StageCounts;
 
-pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
+pub use write::{
+    CaseBundle, HistoryEntry, NewDecision, NewReferral, check_case_ref, format_case_ref,
+};
 
 pub type Result<T> = std::result::Result<T, Msg>;
 

@@ -239,6 +239,15 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     .to_string()
 }
 
+/// Version 6: a case-review decision may name a follow-up date (SPEC 9.3):
+/// when the team looks at the case again. Adding a nullable column keeps
+/// every decision as it was.
+fn v6_decision_follow_up() -> String {
+    "ALTER TABLE decisions ADD COLUMN follow_up_on TEXT CHECK (follow_up_on IS NULL OR \
+     (follow_up_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'));"
+        .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![
@@ -247,6 +256,7 @@ pub fn migrations() -> Vec<String> {
         v3_access_log(),
         v4_case_search(),
         v5_access_actions(),
+        v6_decision_follow_up(),
     ]
 }
 

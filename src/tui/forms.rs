@@ -202,6 +202,8 @@ pub enum Purpose {
         meeting_on: NaiveDate,
     },
     MeetingDate,
+    /// The provider of the stoplight round.
+    MeetingProvider,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
