@@ -48,8 +48,11 @@ impl<'a> Minutes<'a> {
         preconditions: &'a [Precondition],
         team: &'a str,
     ) -> Minutes<'a> {
+        // Decisions off the agenda belong to the weekly meeting; a round
+        // (perhaps with one provider) holds only its own cases.
         let mut other: Vec<(i64, String)> = Vec::new();
-        for d in &records.decisions {
+        let weekly = agenda.meeting.kind == Kind::Team;
+        for d in records.decisions.iter().filter(|_| weekly) {
             if !agenda.holds(d.case_id) && !other.iter().any(|(id, _)| *id == d.case_id) {
                 other.push((d.case_id, d.case_ref.clone()));
             }
@@ -94,10 +97,17 @@ impl<'a> Minutes<'a> {
             items: self.agenda.items.len(),
             discussed: sections.iter().map(|s| s.2).sum(),
             sections,
-            decisions: self.records.decisions.len(),
+            decisions: self.decisions().count(),
             moves: self.moves().count(),
             reviews: self.reviews().count(),
         }
+    }
+
+    fn decisions(&self) -> impl Iterator<Item = &crate::domain::agenda::Decision> {
+        self.records
+            .decisions
+            .iter()
+            .filter(|d| self.counts(d.case_id))
     }
 
     fn moves(&self) -> impl Iterator<Item = &MoveDone> {
@@ -339,7 +349,7 @@ impl<'a> Minutes<'a> {
     }
 
     fn decisions_markdown(&self, cat: &Catalog, out: &mut String) {
-        let decisions = &self.records.decisions;
+        let decisions: Vec<_> = self.decisions().collect();
         out.push_str(&format!(
             "### {} ({})\n\n",
             cat.t("meeting.decisions"),

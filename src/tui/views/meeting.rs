@@ -19,8 +19,10 @@ use super::super::theme::{Lamp, Theme};
 use super::flow::fit;
 use super::{body_area, sym};
 
-/// Width of the agenda list.
-const LIST_WIDTH: u16 = 33;
+/// Width of the agenda list; on a wide screen the sections read whole.
+fn list_width(app: &App) -> u16 {
+    if body_area(app).width >= 100 { 44 } else { 33 }
+}
 /// Label column of the facts.
 const LABEL_WIDTH: usize = 17;
 /// Beside a case decided on in this meeting.
@@ -33,7 +35,7 @@ pub fn list_rows_area(app: &App) -> Rect {
     Rect {
         x: b.x + 1,
         y: b.y + 2,
-        width: LIST_WIDTH.min(b.width.saturating_sub(2)),
+        width: list_width(app).min(b.width.saturating_sub(2)),
         height: b.height.saturating_sub(3),
     }
 }
@@ -96,7 +98,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let [left, right] =
-        Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Min(0)]).areas(inner);
+        Layout::horizontal([Constraint::Length(list_width(app)), Constraint::Min(0)]).areas(inner);
     draw_list(app, frame, left);
     let right = Rect {
         x: right.x.saturating_add(1).min(right.right()),
