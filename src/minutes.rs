@@ -38,6 +38,7 @@ pub struct Summary {
     pub discussed: usize,
     pub decisions: usize,
     pub moves: usize,
+    /// Cases reviewed (several reviews of one case on the day count once).
     pub reviews: usize,
 }
 
@@ -99,7 +100,11 @@ impl<'a> Minutes<'a> {
             sections,
             decisions: self.decisions().count(),
             moves: self.moves().count(),
-            reviews: self.reviews().count(),
+            reviews: self
+                .reviews()
+                .map(|r| r.case_id)
+                .collect::<HashSet<_>>()
+                .len(),
         }
     }
 
@@ -301,7 +306,9 @@ impl<'a> Minutes<'a> {
             s.items,
             s.discussed
         ));
-        self.decisions_markdown(cat, out);
+        if !self.is_prepared() {
+            self.decisions_markdown(cat, out);
+        }
         let moves: Vec<String> = self
             .moves()
             .map(|m| format!("- **{}**: {}\n", m.case_ref, move_text(cat, m)))
@@ -315,8 +322,11 @@ impl<'a> Minutes<'a> {
             out.push_str(&moves.concat());
             out.push('\n');
         }
+        // One line per case: the light before the day's reviews and after.
+        let mut seen = HashSet::new();
         let reviews: Vec<String> = self
             .reviews()
+            .filter(|r| seen.insert(r.case_id))
             .map(|r| {
                 format!(
                     "- **{}**: {} → {}\n",
@@ -426,14 +436,19 @@ impl<'a> Minutes<'a> {
             }
             out.push_str(&format!("- {s}\n"));
         }
-        for r in self.records.reviews_of(case_id) {
-            let mut s = cat.fill(
-                "meeting.reviewed_line",
-                &[
-                    ("before", light_word(cat, r.before)),
-                    ("after", light_word(cat, r.after)),
-                ],
-            );
+        for (i, r) in self.records.reviews_of(case_id).enumerate() {
+            // The light before and after the day's reviews, said once.
+            let mut s = if i == 0 {
+                cat.fill(
+                    "meeting.reviewed_line",
+                    &[
+                        ("before", light_word(cat, r.before)),
+                        ("after", light_word(cat, r.after)),
+                    ],
+                )
+            } else {
+                cat.t("meeting.reviewed_again").to_string()
+            };
             for status in [Status::Missing, Status::Partial] {
                 let names: Vec<String> = r
                     .review
@@ -465,7 +480,54 @@ impl<'a> Minutes<'a> {
         out.push('\n');
     }
 
+    /// Nothing recorded yet: the agenda as it is sent round before the
+    /// meeting, section by section, each case with why and its facts.
+    fn is_prepared(&self) -> bool {
+        self.discussed.is_empty()
+    }
+
+    fn agenda_markdown(&self, cat: &Catalog, with_names: bool, out: &mut String) {
+        out.push_str(&format!(
+            "## {}
+
+",
+            cat.t("meeting.agenda")
+        ));
+        for (section, n) in self.agenda.counts() {
+            if n == 0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "### {} ({n})
+
+| {} | {} | {} |\n|---|---|---|\n",
+                cat.label(Section::KIND, section.code()),
+                cat.t("meeting.col_case"),
+                cat.t("meeting.col_why"),
+                cat.t("meeting.facts")
+            ));
+            for item in self.agenda.items.iter().filter(|i| i.section == section) {
+                let why = self.reasons_text(cat, item);
+                out.push_str(&format!(
+                    "| {}{} | {} | {} |\n",
+                    item.case_ref,
+                    names(item, with_names),
+                    if why.is_empty() {
+                        "–".to_string()
+                    } else {
+                        cell(&why)
+                    },
+                    cell(&self.facts_text(cat, item))
+                ));
+            }
+            out.push('\n');
+        }
+    }
+
     fn undiscussed_markdown(&self, cat: &Catalog, with_names: bool, out: &mut String) {
+        if self.is_prepared() {
+            return self.agenda_markdown(cat, with_names, out);
+        }
         let open: Vec<&AgendaItem> = self
             .agenda
             .items
@@ -483,12 +545,23 @@ impl<'a> Minutes<'a> {
             cat.t("meeting.col_why")
         ));
         for item in open {
-            let why = self.reasons_text(cat, item);
-            let why = if why.is_empty() {
-                self.facts_text(cat, item)
-            } else {
-                why
-            };
+            let mut why = self.reasons_text(cat, item);
+            // A triage item within the norm: its wait says how urgent.
+            if item.reasons.is_empty() {
+                if let Some(w) = item.waits.first() {
+                    why.push_str(&format!(
+                        "; {}",
+                        cat.fill(
+                            "meeting.fact_wait",
+                            &[
+                                ("queue", w.queue.code().to_string()),
+                                ("days", w.wait_days.to_string()),
+                                ("norm", w.norm_days.to_string()),
+                            ],
+                        )
+                    ));
+                }
+            }
             out.push_str(&format!(
                 "| {}{} | {} | {} |\n",
                 item.case_ref,
@@ -554,6 +627,10 @@ pub fn reasons_text(
             .filter(|code| !Reason::CODES.contains(&code.as_str()))
             .map(|code| reason_label(cat, item, code)),
     );
+    // A case in triage is there for its section: a route is due.
+    if item.section == Section::Triage && !item.reasons.iter().any(|r| r == "decision") {
+        parts.insert(0, cat.t("meeting.route_due").to_string());
+    }
     parts.join("; ")
 }
 

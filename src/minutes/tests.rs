@@ -225,3 +225,25 @@ fn the_json_minutes_have_the_spec_shape() {
     let named = m.to_json(true);
     assert_eq!(named["rows"][0]["name"], "Noor de Vries");
 }
+
+#[test]
+fn an_agenda_sent_round_before_the_meeting_lists_every_section_with_its_facts() {
+    let (agenda, config) = (agenda(), Config::default());
+    let records = Records::default();
+    let m = Minutes::new(&agenda, &records, &config.preconditions, "");
+    let md = m.to_markdown(Catalog::get(Lang::Nl), false);
+    assert!(md.starts_with("# Casusoverleg, 07-12-2026\n"), "{md}");
+    assert!(
+        !md.contains("Besluiten") && !md.contains("Niet besproken"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Agenda\n\n### Triage: route kiezen (2)\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 2026-0002 | route kiezen | Triage sinds 01-10-2026, Wacht op besluit 97 dagen (norm 56), regisseur Fatma |"),
+        "{md}"
+    );
+    assert!(md.contains("### Expertteam / doorbraaktafel (1)"), "{md}");
+}

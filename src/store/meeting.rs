@@ -213,4 +213,104 @@ mod tests {
             Some(d("2026-12-06"))
         );
     }
+
+    /// The agenda of a meeting on today is that of the start of the day:
+    /// whatever is recorded today leaves it as it was, and each kind of
+    /// record makes its case discussed.
+    #[test]
+    fn the_agenda_stays_through_the_day_and_records_make_items_discussed() {
+        use crate::domain::agenda::{Kind, Meeting};
+        use crate::domain::{Assignment, FieldChange, Move, ReviewInput, Stage, Status};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = d("2026-11-22");
+        let demo = crate::demo::generate(4, today, 600);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        let config = crate::config::Config::default();
+        let codes = config.precondition_codes();
+        let agenda_of = |store: &Store, kind| {
+            let meeting = Meeting {
+                kind,
+                on: today,
+                provider: None,
+            };
+            store
+                .agenda(meeting, today, &config.norms, &codes, &[])
+                .unwrap()
+        };
+        let team = agenda_of(&store, Kind::Team);
+        let round = agenda_of(&store, Kind::Stoplight);
+        let discussed_before = store.records_on(today, today, &codes).unwrap().discussed();
+        let open = |section: &str| {
+            team.items
+                .iter()
+                .find(|i| i.section.code() == section && !discussed_before.contains(&i.case_id))
+                .unwrap_or_else(|| panic!("an undiscussed {section} item"))
+                .clone()
+        };
+        let (triage, red) = (open("triage"), open("stoplight_red"));
+        let waiting = open("waiting_over_norm");
+        store
+            .decide(
+                &triage.case_ref,
+                today,
+                &NewDecision {
+                    text: "Route ambulant",
+                    owner: Some("Bram"),
+                    follow_up_on: None,
+                },
+                today,
+                "t",
+                None,
+            )
+            .unwrap();
+        let all_ok = ReviewInput {
+            statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+            next_on: None,
+            note: None,
+        };
+        store
+            .record_review(&red.case_ref, today, &all_ok, today, "t", &codes, None)
+            .unwrap();
+        let close = Move {
+            reason: Some(crate::domain::OutflowReason::Withdrawn),
+            ..Move::to(Stage::Closed)
+        };
+        store
+            .move_case(&waiting.case_ref, &close, today, today, "t", None)
+            .unwrap();
+        store
+            .set_fields(
+                &red.case_ref,
+                &[Assignment::Field(FieldChange::Escalated(true))],
+                today,
+                today,
+                "t",
+                None,
+            )
+            .unwrap();
+        assert_eq!(agenda_of(&store, Kind::Team), team);
+        assert_eq!(agenda_of(&store, Kind::Stoplight), round);
+        let records = store.records_on(today, today, &codes).unwrap();
+        let discussed = records.discussed();
+        for item in [&triage, &red, &waiting] {
+            assert!(discussed.contains(&item.case_id), "{}", item.case_ref);
+        }
+        let review = records.reviews_of(red.case_id).next().unwrap();
+        assert_eq!(review.before, crate::domain::Signal::Red);
+        // Tomorrow's meeting is prepared from today's state: the closed
+        // case is gone.
+        let tomorrow = Meeting {
+            kind: Kind::Team,
+            on: d("2026-11-23"),
+            provider: None,
+        };
+        let next = store
+            .agenda(tomorrow, today, &config.norms, &codes, &[])
+            .unwrap();
+        assert!(!next.holds(waiting.case_id));
+        assert!(next.holds(triage.case_id));
+    }
 }
