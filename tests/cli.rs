@@ -423,8 +423,16 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
     );
     assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");
     assert!(
-        team.ok(&["export", "meeting", "--on", "2026-11-20", "--with-names"])
-            .contains("Noor")
+        team.ok(&[
+            "export",
+            "meeting",
+            "--on",
+            "2026-11-20",
+            "--with-names",
+            "--reason",
+            "test"
+        ])
+        .contains("Noor")
     );
 }
 
@@ -500,4 +508,28 @@ fn a_meeting_is_prepared_ahead_and_a_round_is_narrowed_to_a_provider() {
         .args(["export", "meeting", "--kind", "monthly"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_clap_definitions() {
+    let team = Team::new();
+    let bash = team.ok(&["completions", "bash"]);
+    assert!(bash.contains("_stroom()"), "{bash}");
+    assert!(
+        bash.contains("waitlist"),
+        "subcommands are completed: {bash}"
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        assert!(
+            team.ok(&["completions", shell]).contains("stroom"),
+            "{shell}"
+        );
+    }
+    let man = team.ok(&["man"]);
+    assert!(man.starts_with(".ie"), "{man}");
+    assert!(man.contains(".TH stroom"), "{man}");
+    assert!(man.contains("completions"), "{man}");
+    // Neither needs a database: none is made.
+    assert!(!team.db.exists());
+    team.stroom().args(["completions", "tcsh"]).assert().code(2);
 }

@@ -514,6 +514,7 @@ mod tests {
                 "DROP TABLE cases_search; DROP TRIGGER IF EXISTS cases_search_insert; \
                  DROP TRIGGER IF EXISTS cases_search_update; \
                  DROP TRIGGER IF EXISTS cases_search_delete; \
+                 DROP TABLE IF EXISTS unfinished_work; \
                  ALTER TABLE decisions DROP COLUMN follow_up_on; PRAGMA user_version = 3;",
             )
             .unwrap();

@@ -19,7 +19,6 @@ use crate::store::{DecisionRow, NewDecision};
 use super::app::App;
 use super::case_list::Scroll;
 use super::forms::{Field, FieldId, Form, Purpose};
-use super::views;
 
 /// How many earlier decisions the facts show.
 pub const LAST_DECISIONS: usize = 3;
@@ -40,6 +39,9 @@ pub struct MeetingState {
     pub scroll: Scroll,
     /// The selected case's facts now.
     pub facts: Option<Facts>,
+    /// Set when this screen recorded something for the selected item: once
+    /// it counts as discussed, the selection goes on to the next one.
+    pub advance: bool,
 }
 
 /// The selected case as it stands now (at the end of the meeting date, so
@@ -142,13 +144,15 @@ impl App {
         if let Some((case_ref, was_discussed)) = keep {
             if let Some(i) = state.items().iter().position(|i| i.case_ref == case_ref) {
                 index = i;
-                if !was_discussed && state.discussed(state.items()[i].case_id) {
+                let now = state.discussed(state.items()[i].case_id);
+                if state.advance && !was_discussed && now {
                     index = state.next_open(i).unwrap_or(i);
                 }
             }
         }
         let len = state.items().len();
         let h = self.meeting_list_height();
+        self.meeting.advance = false;
         self.meeting.scroll.select(index, len, h);
         self.load_facts()
     }
@@ -172,7 +176,7 @@ impl App {
     }
 
     pub fn meeting_list_height(&self) -> usize {
-        views::meeting::list_rows_area(self).height as usize
+        self.screen().agenda_rows().height as usize
     }
 
     /// Moves the selection through the agenda and loads the new case's facts.
@@ -185,7 +189,7 @@ impl App {
 
     /// Selects the agenda row under the mouse.
     pub(super) fn click_agenda(&mut self, column: u16, row: u16) -> Result<(), Msg> {
-        let area = views::meeting::list_rows_area(self);
+        let area = self.screen().agenda_rows();
         let inside = (area.y..area.y + area.height).contains(&row)
             && (area.x..area.x + area.width).contains(&column);
         let index = self.meeting.scroll.offset + row.saturating_sub(area.y) as usize;
@@ -297,12 +301,8 @@ impl App {
         ))
     }
 
-    pub(super) fn set_meeting_provider(&mut self) -> Result<Msg, Msg> {
-        let provider = self
-            .form
-            .as_ref()
-            .and_then(|f| f.code(FieldId::Provider))
-            .map(String::from);
+    pub(super) fn set_meeting_provider(&mut self, f: &Form) -> Result<Msg, Msg> {
+        let provider = f.code(FieldId::Provider).map(String::from);
         self.meeting.kind = Some(Kind::Stoplight);
         self.meeting.provider = provider.clone();
         self.switch_meeting()?;
@@ -314,11 +314,11 @@ impl App {
 
     pub(super) fn save_decision(
         &mut self,
+        f: &Form,
         case_ref: &str,
         version: i64,
         meeting_on: NaiveDate,
     ) -> Result<Msg, Msg> {
-        let f = self.form.as_ref().expect("form open");
         let text = f.text(FieldId::Note).unwrap_or_default();
         let owner = f.text(FieldId::Worker);
         let follow_up_on = f.date(FieldId::Next)?;
@@ -342,11 +342,8 @@ impl App {
 
     /// Sets the meeting date from the date form; a later date prepares
     /// that meeting's agenda from today's state.
-    pub(super) fn set_meeting_date(&mut self) -> Result<Msg, Msg> {
-        let on = self
-            .form
-            .as_ref()
-            .expect("form open")
+    pub(super) fn set_meeting_date(&mut self, f: &Form) -> Result<Msg, Msg> {
+        let on = f
             .date(FieldId::On)?
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         self.meeting.chosen = Some(on);
