@@ -3,6 +3,7 @@
 //! moves, reviews) with the light around each review.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
@@ -98,9 +99,8 @@ impl Store {
         let mut cases: HashMap<i64, (Case, Vec<Review>)> = HashMap::new();
         let mut reviews = Vec::new();
         for (review, case_ref) in reviewed {
-            if !cases.contains_key(&review.case_id) {
-                let state = self.case_end_of(&case_ref, on, today)?;
-                cases.insert(review.case_id, state);
+            if let Entry::Vacant(slot) = cases.entry(review.case_id) {
+                slot.insert(self.case_end_of(&case_ref, on, today)?);
             }
             let (case, history) = &cases[&review.case_id];
             let (before, after) = agenda::lights_around(case, history, on, preconditions);
