@@ -409,7 +409,7 @@ fn stoplight(db: &Path) {
     time_export(
         db,
         |store| store.stoplight_snapshot(today(), today()),
-        |snap| report::stoplight(snap, &codes, &options()),
+        |snap| report::stoplight(snap, &codes, Config::default().norms.care, &options()),
     );
 }
 
@@ -462,10 +462,15 @@ fn meeting(db: &Path) {
         on: today(),
         provider: None,
     };
+    let evaluations = store
+        .due_moments(today(), today(), &config.evaluation)
+        .expect("evaluations");
     let agenda = store
-        .agenda(meeting, today(), &config.norms, &codes, &[])
+        .agenda(meeting, today(), &config.norms, &codes, &evaluations)
         .expect("agenda");
-    let records = store.records_on(today(), today(), &codes).expect("records");
+    let records = store
+        .records_on(today(), today(), &codes, config.norms.care)
+        .expect("records");
     let minutes = stroom::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
     let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
     std::hint::black_box(md);

@@ -21,6 +21,9 @@ pub struct Config {
     pub team: String,
     pub theme: String,
     pub norms: Norms,
+    /// Evaluation moments (SPEC 1.7).
+    #[serde(default)]
+    pub evaluation: crate::domain::evaluation::EvaluationRules,
     pub preconditions: Vec<Precondition>,
 }
 

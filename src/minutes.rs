@@ -194,9 +194,10 @@ impl<'a> Minutes<'a> {
                     "provider": c.provider,
                     "planned_end_on": c.planned_end_on,
                     "reason": c.reason.map(|r| r.code()),
-                    // The extension report of SPEC 1.8 joins the move here
-                    // once moves carry it (the care process's issue).
-                    "extension": Value::Null,
+                    // The extension report of SPEC 1.8.
+                    "goals": c.goals.map(|g| g.code()),
+                    "intended_outflow": c.intended_outflow.map(|d| d.code()),
+                    "note": c.note,
                 })
             })
             .collect();
@@ -345,8 +346,7 @@ impl<'a> Minutes<'a> {
             out.push_str(&reviews.concat());
             out.push('\n');
         }
-        // Extensions (SPEC 1.8) are listed here with their report once
-        // moves carry it: see `extension_text`.
+        // Extensions and steps (SPEC 1.8) with their report.
         let extensions: Vec<String> = self
             .moves()
             .filter_map(|m| extension_text(cat, m).map(|t| format!("- **{}**: {t}\n", m.case_ref)))
@@ -731,12 +731,25 @@ fn move_text(cat: &Catalog, m: &MoveDone) -> String {
     parts.join(", ")
 }
 
-/// The extension report of a move (SPEC 1.8) in words. Moves do not carry
-/// the report yet (the care process's issue adds it); when they do, its
-/// goals, intended outflow and note are rendered here, and the summary and
-/// the item list show it without further change.
-fn extension_text(_cat: &Catalog, _m: &MoveDone) -> Option<String> {
-    None
+/// The extension report of a move (SPEC 1.8) in words: goals reached,
+/// intended outflow and what is still needed.
+fn extension_text(cat: &Catalog, m: &MoveDone) -> Option<String> {
+    let c = &m.change;
+    let goals = c.goals?;
+    let mut parts = vec![cat.label("goals", goals.code()).to_string()];
+    if let Some(dest) = c.intended_outflow {
+        parts.push(cat.fill(
+            "meeting.intended_outflow",
+            &[(
+                "destination",
+                cat.label("destination", dest.code()).to_string(),
+            )],
+        ));
+    }
+    if let Some(note) = &c.note {
+        parts.push(cat.fill("meeting.still_needed", &[("note", clean(note))]));
+    }
+    Some(parts.join(", "))
 }
 
 fn light_word(cat: &Catalog, s: Signal) -> String {

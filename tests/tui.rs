@@ -998,18 +998,25 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     let s = ui.screen();
     insta::assert_snapshot!("meeting_team_80x24", s);
     assert!(
-        s.contains("Casusoverleg 22-11-2026 · 0 van 4 besproken"),
+        s.contains("Casusoverleg 22-11-2026 · 0 van 5 besproken"),
         "{s}"
     );
-    // 0002 is orange for a review due: the stoplight round's business.
-    assert!(!s.contains("2026-0002"), "{s}");
-    let order: Vec<usize> = ["2026-0005", "2026-0003", "2026-0004", "2026-0001"]
-        .iter()
-        .map(|r| {
-            s.find(&format!("  {r}  "))
-                .unwrap_or_else(|| panic!("{r}\n{s}"))
-        })
-        .collect();
+    // 0001 and 0002 passed their start evaluation (due 01-06-2026): the
+    // evaluation list fills its section, oldest due first. 0001 is
+    // escalated too, but is listed once, in the first section that applies.
+    let order: Vec<usize> = [
+        "2026-0005",
+        "2026-0003",
+        "2026-0004",
+        "2026-0001",
+        "2026-0002",
+    ]
+    .iter()
+    .map(|r| {
+        s.find(&format!("  {r}  "))
+            .unwrap_or_else(|| panic!("{r}\n{s}"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "agenda order:\n{s}");
     // Why as of the start, and now, labelled apart.
     let f = flat(&s);
@@ -1027,7 +1034,7 @@ fn case_review_walks_the_agenda_and_records_decisions() {
         .typ("2026-12-06")
         .act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("1 van 4 besproken"), "{s}");
+    assert!(s.contains("1 van 5 besproken"), "{s}");
     assert!(s.contains("│✓ 2026-0003  Stoplicht rood"), "{s}");
     // The selection went on to the next item not yet discussed.
     assert!(
@@ -1041,10 +1048,10 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     assert!(ui.screen().contains("Casus 2026-0004"), "move form");
     ui.act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("2 van 4 besproken"), "{s}");
+    assert!(s.contains("2 van 5 besproken"), "{s}");
     assert!(s.contains("│✓ 2026-0004  Wacht langer dan de…"), "{s}");
     let f = flat(&s);
-    assert!(f.contains("2026-0001 · Expertteam / doorbraaktafel"), "{f}");
+    assert!(f.contains("2026-0001 · Evaluatie nodig"), "{f}");
 
     // Back on 0003: as of the start red, now with today's decision.
     ui.act(&[Action::Up, Action::Up]);
@@ -1061,7 +1068,7 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     let file = ui.app.export_dir.join("stroom-meeting-team-2026-11-22.md");
     let md = std::fs::read_to_string(&file).unwrap();
     assert!(md.starts_with("# Casusoverleg, 22-11-2026"), "{md}");
-    assert!(md.contains("4 casussen op de agenda: 2 besproken"), "{md}");
+    assert!(md.contains("5 casussen op de agenda: 2 besproken"), "{md}");
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
@@ -1116,7 +1123,7 @@ fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
     assert!(s.contains("Decide the route next week"), "text kept:\n{s}");
     ui.act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("1 of 4 discussed"), "{s}");
+    assert!(s.contains("1 of 5 discussed"), "{s}");
     // The agenda stays as it was going into the meeting.
     assert!(line_with(&s, "2026-0005").contains("Triage"), "{s}");
     // A click selects a row: the third case, under the header.
@@ -1135,7 +1142,7 @@ fn an_earlier_or_later_meeting_date_and_tiny_windows() {
         .act(&[Action::Save]);
     let s = ui.screen();
     assert!(
-        s.contains("Case review 01-12-2026 · 0 of 4 discussed"),
+        s.contains("Case review 01-12-2026 · 0 of 5 discussed"),
         "{s}"
     );
     ui.act(&[Action::Decide]);
@@ -1460,4 +1467,100 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
         "{csv}"
     );
     assert!(csv.contains("2026-0002;orange;partial;"), "{csv}");
+}
+
+/// One young person in team care since 1 August (start moment due 1
+/// November, three weeks overdue) and one stepped up to a family home on 1
+/// August, still waiting for the place.
+fn care_process(store: &mut Store) {
+    use stroom::domain::{CareType, Destination, Goals, Route};
+    with_cases(&[("2026-06-01", "Anna"), ("2026-03-01", "Bram")])(store);
+    for r in ["2026-0001", "2026-0002"] {
+        move_to(store, r, Stage::Intake, "2026-06-10");
+        move_to(store, r, Stage::Triage, "2026-06-20");
+    }
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2027-08-01")),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0001", &team, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    store
+        .move_case("2026-0002", &team, d("2026-06-25"), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, "2026-0002", Stage::Evaluation, "2026-07-25");
+    let step = Move {
+        to: Some(Stage::Waiting),
+        care_type: Some(CareType::FamilyHome),
+        provider: Some("Gezinshuis De Hoeve".into()),
+        goals: Some(Goals::NotMet),
+        intended_outflow: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0002", &step, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    // Both discussed in this month's stoplight round, everything in place.
+    let codes = Config::default().precondition_codes();
+    let input = ReviewInput {
+        statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+        next_on: None,
+        note: None,
+    };
+    for r in ["2026-0001", "2026-0002"] {
+        store
+            .record_review(r, d("2026-11-15"), &input, d(TODAY), "seed", &codes, None)
+            .unwrap();
+    }
+}
+
+#[test]
+fn the_board_shows_the_stepped_case_and_the_case_screen_its_moments() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, care_process);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
+    let s = ui.screen();
+    assert!(
+        line_with(&s, "2026-0002")
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+        "{s}"
+    );
+    assert!(
+        flat(&s).contains(
+            "2026-0002 · Gezinshuis De Hoeve · Bram: wacht 16 weken op vervolgplek, norm 10 weken"
+        ),
+        "{s}"
+    );
+    // The case screen: the moments with their signal, the step's report.
+    let mut ui = Ui::new(Lang::Nl, 120, 60, care_process);
+    ui.act(&[Action::Open]);
+    let s = ui.screen();
+    assert!(flat(&s).contains("Evaluatiemomenten 3 maanden na start: gepland 25-09-2026, nog niet gehouden — ■ Rood 3 maanden voor einde: gepland 01-05-2027, nog niet gehouden — ● Groen"), "{s}");
+    assert!(
+        flat(&s).contains("verslag: Doelen niet bereikt, beoogd vervolg: Jeugdhulp elders"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, |store| {
+        care_process(store);
+        move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
+    });
+    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("Geplande einddatum"), "{s}");
+    assert!(!s.contains("Doelen bereikt"), "{s}");
+    ui.act(&[Action::NextField, Action::NextField])
+        .erase(10)
+        .typ("2027-12-31");
+    let s = ui.screen();
+    assert!(s.contains("Doelen bereikt (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Beoogd vervolg (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Wat is nog nodig"), "{s}");
+    // Back to the planned end as it was: no extension, no report.
+    ui.erase(10).typ("2027-08-01");
+    assert!(!ui.screen().contains("Doelen bereikt"));
 }

@@ -213,9 +213,15 @@ impl<'a> AgendaBuilder<'a> {
     }
 
     fn light(&self, case: &Case, reviews: &[Review]) -> Option<StoplightRow> {
-        case.stage
-            .in_care()
-            .then(|| stoplight::evaluate(case, reviews, self.meeting.on, self.preconditions))
+        case.on_board().then(|| {
+            stoplight::evaluate(
+                case,
+                reviews,
+                self.meeting.on,
+                self.preconditions,
+                self.norms.care,
+            )
+        })
     }
 
     fn waits(&self, case: &Case) -> Vec<WaitFact> {
@@ -438,9 +444,10 @@ pub fn lights_around(
     reviews: &[Review],
     on: NaiveDate,
     preconditions: &[String],
+    care_norm: waitlist::Norm,
 ) -> (Signal, Signal) {
     let before = reviews.partition_point(|r| r.on < on);
-    let color = |rs: &[Review]| stoplight::evaluate(case, rs, on, preconditions).color;
+    let color = |rs: &[Review]| stoplight::evaluate(case, rs, on, preconditions, care_norm).color;
     (color(&reviews[..before]), color(reviews))
 }
 

@@ -247,3 +247,30 @@ fn an_agenda_sent_round_before_the_meeting_lists_every_section_with_its_facts() 
     );
     assert!(md.contains("### Expertteam / doorbraaktafel (1)"), "{md}");
 }
+
+#[test]
+fn an_extension_shows_its_report() {
+    use crate::domain::{Destination, Goals};
+    let (agenda, config) = (agenda(), Config::default());
+    let records = Records {
+        moves: vec![MoveDone {
+            case_id: 3,
+            case_ref: "2026-0003".into(),
+            change: Move {
+                planned_end_on: Some(d("2027-06-30")),
+                goals: Some(Goals::Partly),
+                intended_outflow: Some(Destination::Community),
+                note: Some("woonplek".into()),
+                ..Move::to(Stage::InCare)
+            },
+        }],
+        ..Records::default()
+    };
+    let m = Minutes::new(&agenda, &records, &config.preconditions, "");
+    let md = m.to_markdown(Catalog::get(Lang::Nl), false);
+    assert!(
+        md.contains("### Verlengingen\n\n- **2026-0003**: Doelen deels bereikt, beoogde uitstroom: Voorliggend veld, nog nodig: woonplek"),
+        "{md}"
+    );
+    assert_eq!(m.to_json(false)["rows"][2]["moves"][0]["goals"], "partly");
+}

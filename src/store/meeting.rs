@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 use super::codec::{self, EVENT_COLUMNS};
 use super::write::review_from_row;
 use super::{Result, Store};
+use crate::domain::Stage;
 use crate::domain::agenda::{
     self, Agenda, AgendaBuilder, Decision, DueMoment, Meeting, MoveDone, Records, ReviewDone,
 };
 use crate::domain::case::replay;
-use crate::domain::waitlist::Norms;
+use crate::domain::evaluation::{self, EvaluationRules};
+use crate::domain::waitlist::{Norm, Norms};
 use crate::domain::{Case, Change, Review};
 
 impl Store {
@@ -37,6 +39,40 @@ impl Store {
             builder.push(case, reviews)
         })?;
         Ok(builder.finish())
+    }
+
+    /// The evaluation list (SPEC 1.7) of a meeting on `on`: the moments of
+    /// the cases in care at the start of the day, counted to `on`. Only the
+    /// cases are kept, not their reviews.
+    pub fn due_moments(
+        &self,
+        on: NaiveDate,
+        today: NaiveDate,
+        rules: &EvaluationRules,
+    ) -> Result<Vec<DueMoment>> {
+        let start = agenda::start_of(on);
+        let mut cases = Vec::new();
+        self.each_agenda_case(agenda::Kind::Stoplight, start, today, |c, _| {
+            if c.stage == Stage::InCare {
+                cases.push(c.clone());
+            }
+        })?;
+        let dates = self.evaluation_dates(start, &cases)?;
+        let rows = evaluation::evaluation_list(
+            &cases,
+            |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            on,
+            rules,
+        );
+        Ok(rows
+            .into_iter()
+            .map(|r| DueMoment {
+                case_id: r.case_id,
+                moment: r.moment.code().to_string(),
+                due_on: r.due_on,
+                signal: r.signal,
+            })
+            .collect())
     }
 
     /// The decisions recorded for the meeting on `meeting_on`, in the order
@@ -69,8 +105,11 @@ impl Store {
         on: NaiveDate,
         today: NaiveDate,
         preconditions: &[String],
+        care_norm: Norm,
     ) -> Result<Records> {
         let mut moves = Vec::new();
+        // The case reference follows the event's own columns.
+        let case_ref_at = EVENT_COLUMNS.split(',').count();
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {EVENT_COLUMNS}, (SELECT case_ref FROM cases c WHERE c.id = events.case_id) \
              FROM events WHERE on_date = ?1 AND kind = 'moved' ORDER BY id"
@@ -81,7 +120,7 @@ impl Store {
             if let Change::Moved(change) = event.change {
                 moves.push(MoveDone {
                     case_id: row.get(1)?,
-                    case_ref: row.get(16)?,
+                    case_ref: row.get(case_ref_at)?,
                     change,
                 });
             }
@@ -103,7 +142,8 @@ impl Store {
                 slot.insert(self.case_end_of(&case_ref, on, today)?);
             }
             let (case, history) = &cases[&review.case_id];
-            let (before, after) = agenda::lights_around(case, history, on, preconditions);
+            let (before, after) =
+                agenda::lights_around(case, history, on, preconditions, care_norm);
             reviews.push(ReviewDone {
                 case_id: review.case_id,
                 case_ref,
@@ -242,7 +282,10 @@ mod tests {
         };
         let team = agenda_of(&store, Kind::Team);
         let round = agenda_of(&store, Kind::Stoplight);
-        let discussed_before = store.records_on(today, today, &codes).unwrap().discussed();
+        let discussed_before = store
+            .records_on(today, today, &codes, config.norms.care)
+            .unwrap()
+            .discussed();
         let open = |section: &str| {
             team.items
                 .iter()
@@ -293,7 +336,9 @@ mod tests {
             .unwrap();
         assert_eq!(agenda_of(&store, Kind::Team), team);
         assert_eq!(agenda_of(&store, Kind::Stoplight), round);
-        let records = store.records_on(today, today, &codes).unwrap();
+        let records = store
+            .records_on(today, today, &codes, config.norms.care)
+            .unwrap();
         let discussed = records.discussed();
         for item in [&triage, &red, &waiting] {
             assert!(discussed.contains(&item.case_id), "{}", item.case_ref);

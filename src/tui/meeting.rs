@@ -125,9 +125,9 @@ impl App {
             .map(|i| (i.case_ref.clone(), self.meeting.discussed(i.case_id)));
         if self.meeting.agenda.as_ref().map(|a| &a.meeting) != Some(&meeting) {
             let codes = self.config.precondition_codes();
-            // The evaluation list (SPEC 1.7) feeds `evaluation_due` once
-            // the care process provides it.
-            let evaluations = [];
+            let evaluations =
+                self.store
+                    .due_moments(meeting.on, self.today, &self.config.evaluation)?;
             let agenda = self.store.agenda(
                 meeting.clone(),
                 self.today,
@@ -138,7 +138,9 @@ impl App {
             self.meeting.agenda = Some(agenda);
         }
         let codes = self.config.precondition_codes();
-        self.meeting.records = self.store.records_on(meeting.on, self.today, &codes)?;
+        self.meeting.records =
+            self.store
+                .records_on(meeting.on, self.today, &codes, self.config.norms.care)?;
         let state = &self.meeting;
         let mut index = state.scroll.selected;
         if let Some((case_ref, was_discussed)) = keep {
@@ -212,10 +214,15 @@ impl App {
         let case = screen.case;
         let mut reviews = screen.reviews;
         reviews.retain(|r| r.on <= on);
-        let light = case
-            .stage
-            .in_care()
-            .then(|| stoplight::evaluate(&case, &reviews, on, &self.config.precondition_codes()));
+        let light = case.on_board().then(|| {
+            stoplight::evaluate(
+                &case,
+                &reviews,
+                on,
+                &self.config.precondition_codes(),
+                self.config.norms.care,
+            )
+        });
         let snapshot = Snapshot {
             as_of: on,
             cases: vec![case.clone()],

@@ -406,7 +406,13 @@ fn the_light_around_a_review_is_before_and_after_it() {
     ];
     let codes = crate::config::Config::default().precondition_codes();
     assert_eq!(
-        lights_around(&c, &reviews, d(ON), &codes),
+        lights_around(
+            &c,
+            &reviews,
+            d(ON),
+            &codes,
+            crate::config::Config::default().norms.care
+        ),
         (Signal::Orange, Signal::Green)
     );
 }
