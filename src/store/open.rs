@@ -58,6 +58,12 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// being made into an empty database that checks out fine.
 pub fn check_holds_data(path: &Path) -> Result<()> {
     let shown = path.display().to_string();
+    // The name a backup has until it is complete and checked: whatever is
+    // in it, it is the leftover of a backup that did not finish.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if name.contains(".partial-") {
+        return Err(Msg::new("check.partial_backup").arg("path", &shown));
+    }
     let mut journal = path.as_os_str().to_owned();
     journal.push("-journal");
     if fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {

@@ -468,6 +468,9 @@ impl App {
     /// Checks whether another coordinator changed the database (a cheap
     /// PRAGMA); only then reloads what is shown. Returns whether it did.
     pub fn poll_external(&mut self) -> bool {
+        if self.store.file_replaced() {
+            return self.reopen();
+        }
         match self.store.data_version() {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
@@ -483,6 +486,25 @@ impl App {
                 false
             }
         }
+    }
+
+    /// The database file was replaced under the UI: open the new one (and
+    /// stop writing to the old), or say why not.
+    fn reopen(&mut self) -> bool {
+        self.log
+            .line("database file replaced elsewhere: opening it again");
+        match Store::open(self.store.path()) {
+            Ok(store) => {
+                self.store = store;
+                self.data_version = self.store.data_version().unwrap_or_default();
+                match self.reload() {
+                    Ok(()) => self.notify(Tone::Info, Msg::new("tui.reopened")),
+                    Err(e) => self.notify(Tone::Error, e),
+                }
+            }
+            Err(e) => self.notify(Tone::Error, e),
+        }
+        true
     }
 
     /// The case the editing keys apply to: the case screen's, else the
