@@ -407,6 +407,15 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
     "access_log_append_only_delete",
 ];
 
+/// Version 8: a case-review decision may name a follow-up date (SPEC 9.3):
+/// when the team looks at the case again. Adding a nullable column keeps
+/// every decision as it was.
+fn v8_decision_follow_up() -> String {
+    "ALTER TABLE decisions ADD COLUMN follow_up_on TEXT CHECK (follow_up_on IS NULL OR \
+     (follow_up_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'));"
+        .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![
@@ -417,6 +426,7 @@ pub fn migrations() -> Vec<String> {
         v5_access_actions(),
         v6_unfinished_work(),
         v7_care_process(),
+        v8_decision_follow_up(),
     ]
 }
 
