@@ -439,9 +439,9 @@ fn time_export(
 fn flow_report(db: &Path) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let episodes = store.episodes(today()).expect("episodes");
-    let loaded = t.elapsed();
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+    let episodes = store.episodes(from, today()).expect("episodes");
+    let loaded = t.elapsed();
     let figures = flow::flow(&episodes, from, today()).expect("flow");
     let bytes = report::flow_document(&figures, stroom::i18n::Catalog::get(Lang::Nl))
         .render(Format::Csv)

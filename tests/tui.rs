@@ -738,7 +738,7 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     );
     let (from, to) = (d("2025-11-01"), d("2026-10-31"));
     let store = Store::open(&ui.db).unwrap();
-    let report = stroom::domain::flow::flow(&store.episodes(to).unwrap(), from, to).unwrap();
+    let report = stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
     // What `stroom report flow` prints for the same period.
     let out = assert_cmd::Command::cargo_bin("stroom")
         .unwrap()

@@ -235,7 +235,7 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
             ("inflow", f.inflow.to_string()),
             ("outflow", f.outflow.to_string()),
             ("open", f.open_at_end.to_string()),
-            ("to", f.to.to_string()),
+            ("to", present::date(f.to)),
         ],
     ));
     if let (Some(median), Some(p90)) = (f.median_wait_to_care_days, f.p90_wait_to_care_days) {
@@ -293,26 +293,6 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         ),
         (col("p90_wait_to_care_days"), days(f.p90_wait_to_care_days)),
     ];
-    let by_care_type = Table {
-        title: cat.t("report.by_care_type").to_string(),
-        sheet: cat.t("report.by_care_type").to_string(),
-        note: None,
-        headers: ["care_type", "inflow", "outflow", "open_at_end"]
-            .map(col)
-            .to_vec(),
-        rows: f
-            .by_care_type
-            .iter()
-            .map(|(t, x)| {
-                vec![
-                    Cell::text(cat.label("care_type", t.code())),
-                    Cell::int(x.inflow),
-                    Cell::int(x.outflow),
-                    Cell::int(x.open_at_end),
-                ]
-            })
-            .collect(),
-    };
     let by_month = Table {
         title: cat.t("report.by_month").to_string(),
         sheet: cat.t("report.by_month").to_string(),
@@ -342,7 +322,11 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         lines,
         summary,
         summary_sheet: cat.t("present.summary").to_string(),
-        tables: vec![by_care_type, by_month],
+        // Then the tables of the newer figures, the care types with their
+        // trajectories among them (the same tables as the council report).
+        tables: std::iter::once(by_month)
+            .chain(super::council::flow_tables(f, cat))
+            .collect(),
     }
 }
 

@@ -122,7 +122,7 @@ impl App {
     /// --from --to` does, and the stage counts when they are drawn.
     pub(super) fn load_flow(&mut self) -> Result<(), Msg> {
         let (from, to) = self.flow_period();
-        let episodes = self.store.episodes(to.min(self.today))?;
+        let episodes = self.store.episodes(from, to.min(self.today))?;
         self.flow.report = Some(flow(&episodes, from, to)?);
         self.flow.stages = if self.flow.display == Display::Stages {
             self.store.stage_counts(&month_ends(from, to))?
