@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 
 use crate::context::Context;
+use crate::domain::Msg;
 use crate::domain::dates::parse_date;
 use crate::domain::flow;
 use crate::domain::forecast::Runs;
 use crate::domain::stoplight;
 use crate::domain::waitlist::{self, Queue};
-use crate::domain::Msg;
 use crate::export::{Format, write_output};
 use crate::report::council::{self, CouncilFacts};
 use crate::report::forecast::{self as fc, Forecast};
@@ -132,7 +132,10 @@ pub fn load_council(
     let mut boards = Vec::new();
     for d in council::six_weekly_dates(from, until) {
         let snapshot = store.stoplight_snapshot(d, ctx.today)?;
-        boards.push((d, stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes))));
+        boards.push((
+            d,
+            stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes)),
+        ));
     }
     let forecast = load_forecast(store, ctx, until.max(from).min(ctx.today), None, runs)?;
     Ok(CouncilFacts {

@@ -4,7 +4,7 @@
 pub mod cli;
 mod cli_audit;
 mod cli_export;
-mod cli_picture;
+pub mod cli_picture;
 pub mod config;
 pub mod context;
 pub mod demo;

@@ -18,7 +18,9 @@ pub mod council;
 pub mod forecast;
 mod sections;
 
-pub use sections::{PREVIOUS_DAYS, flow_report, previous_date, red_change, stoplight_report};
+pub use sections::{
+    PREVIOUS_DAYS, flow_lines, flow_report, previous_date, red_change, stoplight_report,
+};
 
 /// The columns of a waitlist row (SPEC 7.2), in order.
 pub const WAITLIST_COLUMNS: &[&str] = &[
@@ -438,7 +440,11 @@ pub fn flow_document(report: &crate::domain::flow::FlowReport, cat: &Catalog) ->
         match (k.as_str(), v) {
             ("by_care_type" | "monthly", _) => {}
             (
-                "by_destination" | "lead_times" | "by_referrer" | "by_provider" | "turning_18"
+                "by_destination"
+                | "lead_times"
+                | "by_referrer"
+                | "by_provider"
+                | "turning_18"
                 | "trajectories_by_care_type",
                 Value::Object(_),
             ) => flatten(k, v, &mut row),

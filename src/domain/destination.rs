@@ -73,7 +73,10 @@ mod tests {
         for (reason, want) in cases {
             assert_eq!(destination_of(&close(reason)), want, "{reason}");
         }
-        assert_eq!(destination_of(&Move::to(Stage::Closed)), Destination::Unknown);
+        assert_eq!(
+            destination_of(&Move::to(Stage::Closed)),
+            Destination::Unknown
+        );
         assert!(Destination::Wmo.is_follow_up());
         assert!(!Destination::None.is_follow_up() && !Destination::Unknown.is_follow_up());
     }

@@ -125,9 +125,8 @@ pub fn forecast(
         .checked_add_months(Months::new(HORIZON_MONTHS))
         .map_or(1096, |end| days_between(as_of, end) as usize);
     // Day on which a case's norm runs out, counted from as_of (≤ 0: past).
-    let deadline = |r: &WaitRow| {
-        days_between(as_of, r.waiting_since + Days::new(u64::from(r.norm_days)))
-    };
+    let deadline =
+        |r: &WaitRow| days_between(as_of, r.waiting_since + Days::new(u64::from(r.norm_days)));
     let exits: u64 = daily.iter().map(|&x| u64::from(x)).sum();
     let days = if exits == 0 || n == 0 {
         Served::none(n)
@@ -262,4 +261,213 @@ fn simulate(
         out.within_norm[i] = share(count, runs_n);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::Move;
+    use crate::domain::codes::Referrer;
+    use crate::domain::dates::parse_date;
+    use crate::domain::waitlist::Signal;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    const AS_OF: &str = "2026-06-30";
+
+    fn waiting(n: usize, since: &str, norm: u32) -> Vec<WaitRow> {
+        (0..n)
+            .map(|i| WaitRow {
+                case_id: i as i64,
+                case_ref: format!("2026-{i:04}"),
+                queue: Queue::Care,
+                stage: Stage::Waiting,
+                urgency: Urgency::Regular,
+                referrer: Referrer::Gp,
+                route: None,
+                care_type: None,
+                provider: None,
+                worker: None,
+                bridging_care: false,
+                waiting_since: d(since),
+                wait_days: days_between(d(since), d(AS_OF)),
+                norm_days: norm,
+                signal: Signal::Green,
+                age: None,
+            })
+            .collect()
+    }
+
+    fn runs(runs: u32, seed: u64) -> Runs {
+        Runs { runs, seed }
+    }
+
+    #[test]
+    fn a_constant_history_serves_position_p_on_day_p_over_k() {
+        for k in [1u32, 3, 7] {
+            let daily = vec![k; HISTORY_DAYS];
+            let list = waiting(20, "2026-06-01", 70);
+            let (q, rows) = forecast(Queue::Care, &daily, &list, d(AS_OF), runs(500, 9));
+            for r in &rows {
+                let day = (r.position as u64).div_ceil(u64::from(k));
+                let want = d(AS_OF) + Days::new(day);
+                assert_eq!(
+                    (r.p50_on, r.p85_on),
+                    (Some(want), Some(want)),
+                    "k={k} {r:?}"
+                );
+                // Norm ends 10 August, well after every date: always within.
+                assert_eq!(r.within_norm, Some(1.0));
+            }
+            let last = d(AS_OF) + Days::new(20u64.div_ceil(u64::from(k)));
+            assert_eq!(
+                (q.cleared_p50_on, q.cleared_p85_on),
+                (Some(last), Some(last))
+            );
+            assert_eq!(q.waiting, 20);
+            assert_eq!(q.history_days, HISTORY_DAYS);
+        }
+    }
+
+    #[test]
+    fn within_norm_on_both_sides_of_the_deadline() {
+        // One per day. Norm 35 days from 1 June ends 6 July (day 6).
+        let daily = vec![1; HISTORY_DAYS];
+        let list = waiting(8, "2026-06-01", 35);
+        let (_, rows) = forecast(Queue::Care, &daily, &list, d(AS_OF), runs(100, 1));
+        let shares: Vec<_> = rows.iter().map(|r| r.within_norm).collect();
+        assert_eq!(shares[5], Some(1.0)); // served on day 6 = the deadline
+        assert_eq!(shares[6], Some(0.0)); // day 7
+        // Already past the norm: never within it.
+        let late = waiting(1, "2026-01-01", 35);
+        let (_, rows) = forecast(Queue::Care, &daily, &late, d(AS_OF), runs(100, 1));
+        assert_eq!(rows[0].within_norm, Some(0.0));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_forecast_and_another_seed_may_not() {
+        let mut daily = vec![0u32; HISTORY_DAYS];
+        for (i, x) in daily.iter_mut().enumerate() {
+            *x = [0, 1, 0, 4, 2, 0, 0][i % 7];
+        }
+        let list = waiting(60, "2026-05-01", 70);
+        let once = forecast(Queue::Care, &daily, &list, d(AS_OF), runs(2000, 42));
+        let again = forecast(Queue::Care, &daily, &list, d(AS_OF), runs(2000, 42));
+        assert_eq!(once, again);
+        let rows = &once.1;
+        // Dates never go back along the queue, and p85 is never before p50.
+        for w in rows.windows(2) {
+            assert!(w[0].p50_on <= w[1].p50_on && w[0].p85_on <= w[1].p85_on);
+        }
+        for r in rows {
+            assert!(r.p50_on <= r.p85_on);
+        }
+        // About one a day on average: the 60th case around day 60.
+        let days = (rows[59].p50_on.unwrap() - d(AS_OF)).num_days();
+        assert!((45..=80).contains(&days), "{days}");
+    }
+
+    #[test]
+    fn no_throughput_gives_nulls() {
+        let list = waiting(3, "2026-06-01", 70);
+        let (q, rows) = forecast(
+            Queue::Care,
+            &[0; HISTORY_DAYS],
+            &list,
+            d(AS_OF),
+            runs(10, 1),
+        );
+        assert!(q.without_throughput());
+        assert_eq!((q.cleared_p50_on, q.cleared_p85_on), (None, None));
+        assert!(
+            rows.iter()
+                .all(|r| r.p50_on.is_none() && r.within_norm.is_none())
+        );
+        // An empty list is served already.
+        let (q, rows) = forecast(Queue::Care, &[0; HISTORY_DAYS], &[], d(AS_OF), runs(10, 1));
+        assert!(rows.is_empty());
+        assert_eq!(q.cleared_p50_on, Some(d(AS_OF)));
+    }
+
+    #[test]
+    fn beyond_three_years_the_dates_stay_open() {
+        // One case in the whole history: about one every 182 days.
+        let mut daily = vec![0u32; HISTORY_DAYS];
+        daily[0] = 1;
+        let list = waiting(12, "2026-06-01", 70);
+        let (q, rows) = forecast(Queue::Care, &daily, &list, d(AS_OF), runs(200, 3));
+        assert!(rows[0].p50_on.is_some());
+        assert_eq!(rows[11].p50_on, None);
+        assert_eq!(q.cleared_p85_on, None);
+        assert!(rows[0].p50_on.unwrap() <= d("2029-06-30"));
+    }
+
+    #[test]
+    fn ten_thousand_runs_for_a_queue_of_500_are_quick() {
+        let daily: Vec<u32> = (0..HISTORY_DAYS as u32).map(|i| i % 5).collect();
+        let list = waiting(500, "2026-03-01", 70);
+        let start = std::time::Instant::now();
+        let (q, rows) = forecast(Queue::Care, &daily, &list, d(AS_OF), runs(10_000, 7));
+        let took = start.elapsed();
+        assert_eq!(rows.len(), 500);
+        assert!(q.cleared_p85_on.is_some());
+        // Well under a second in a release build; generous in a debug one.
+        let limit = if cfg!(debug_assertions) { 5.0 } else { 0.5 };
+        assert!(took.as_secs_f64() < limit, "took {took:?}");
+        eprintln!("forecast, 10,000 runs, 500 waiting: {took:?}");
+    }
+
+    fn moved(on: &str, to: Stage) -> Event {
+        Event {
+            on: d(on),
+            seq: 0,
+            change: Change::Moved(Move::to(to)),
+        }
+    }
+
+    #[test]
+    fn exits_are_stopped_clocks_and_closes_in_the_queue() {
+        let referral = Event {
+            on: d("2026-01-01"),
+            seq: 0,
+            change: Change::Referred(crate::domain::case::Referral {
+                referrer: Referrer::Gp,
+                urgency: Urgency::Regular,
+                worker: None,
+            }),
+        };
+        let events = [
+            referral,
+            moved("2026-01-05", Stage::Intake),
+            moved("2026-01-10", Stage::Triage),
+            moved("2026-01-20", Stage::Waiting),
+            moved("2026-03-01", Stage::InCare),
+            moved("2026-05-01", Stage::Closed),
+            moved("2026-06-01", Stage::Referred), // reopened: no exit
+            moved("2026-06-02", Stage::Closed),   // withdrawn: leaves two queues
+        ];
+        assert_eq!(
+            queue_exits(&events),
+            [
+                (Queue::Intake, d("2026-01-05")),
+                (Queue::Decision, d("2026-01-20")),
+                (Queue::Care, d("2026-03-01")),
+                (Queue::Intake, d("2026-06-02")),
+                (Queue::Decision, d("2026-06-02")),
+            ]
+        );
+        let dates = [
+            "2026-06-30",
+            "2026-06-30",
+            "2025-12-31",
+            "2025-12-30",
+            "2026-07-01",
+        ];
+        let daily = daily_history(&dates.map(d), d(AS_OF));
+        assert_eq!(daily[HISTORY_DAYS - 1], 2);
+        assert_eq!(daily[0], 1); // 31 December is D − 181; the 30th is outside
+        assert_eq!(daily.iter().sum::<u32>(), 3);
+    }
 }

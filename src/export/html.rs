@@ -281,7 +281,10 @@ fn lines(out: &mut String, c: &Chart, band: f64, y: &dyn Fn(f64) -> f64) {
 /// A marker whose shape tells the series apart.
 fn marker(out: &mut String, series: usize, x: f64, y: f64, colour: &str) {
     let _ = match series % 4 {
-        0 => writeln!(out, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{colour}\"/>"),
+        0 => writeln!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{colour}\"/>"
+        ),
         1 => writeln!(
             out,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"7\" height=\"7\" fill=\"{colour}\"/>",

@@ -40,11 +40,8 @@ pub fn six_weekly_dates(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
 pub fn council(facts: &CouncilFacts, runs: Runs, cat: &Catalog) -> Booklet {
     let f = &facts.flow;
     let col = |k: &str| cat.t(&format!("column.{k}")).to_string();
-    let period = [
-        ("from", present::date(f.from)),
-        ("to", present::date(f.to)),
-    ];
-    let mut lines = super::flow_report(f, cat).lines;
+    let period = [("from", present::date(f.from)), ("to", present::date(f.to))];
+    let mut lines = super::flow_lines(f, cat);
     lines.truncate(2);
     let summary = vec![
         (col("referrals"), Cell::int(f.referrals)),
@@ -61,7 +58,10 @@ pub fn council(facts: &CouncilFacts, runs: Runs, cat: &Catalog) -> Booklet {
             ),
         ),
         (col("open_at_end"), Cell::int(f.open_at_end)),
-        (cat.t("council.re_referrals").to_string(), Cell::int(f.re_referrals)),
+        (
+            cat.t("council.re_referrals").to_string(),
+            Cell::int(f.re_referrals),
+        ),
     ];
     Booklet {
         lang: match cat.lang {
@@ -142,13 +142,24 @@ fn waiting_section(facts: &CouncilFacts, cat: &Catalog) -> Section {
             values: facts
                 .waitlists
                 .iter()
-                .map(|(_, s)| s.iter().find(|x| x.queue == q).map(|x| x.gross.total as f64))
+                .map(|(_, s)| {
+                    s.iter()
+                        .find(|x| x.queue == q)
+                        .map(|x| x.gross.total as f64)
+                })
                 .collect(),
         })
         .collect();
-    let headers = ["date", "queue", "gross", "net", "over_norm", "over_norm_bridging"]
-        .map(|k| cat.t(&format!("council.col_{k}")).to_string())
-        .to_vec();
+    let headers = [
+        "date",
+        "queue",
+        "gross",
+        "net",
+        "over_norm",
+        "over_norm_bridging",
+    ]
+    .map(|k| cat.t(&format!("council.col_{k}")).to_string())
+    .to_vec();
     let rows = facts
         .waitlists
         .iter()
@@ -206,7 +217,9 @@ fn flow_section(f: &FlowReport, cat: &Catalog) -> Section {
         }),
         table: table(
             cat.t("report.by_month").to_string(),
-            ["month", "referrals", "inflow", "outflow"].map(col).to_vec(),
+            ["month", "referrals", "inflow", "outflow"]
+                .map(col)
+                .to_vec(),
             f.monthly
                 .iter()
                 .map(|m| {
@@ -237,7 +250,11 @@ fn flow_section(f: &FlowReport, cat: &Catalog) -> Section {
             f.by_care_type
                 .iter()
                 .map(|(t, x)| {
-                    let tr = f.trajectories_by_care_type.get(t).copied().unwrap_or_default();
+                    let tr = f
+                        .trajectories_by_care_type
+                        .get(t)
+                        .copied()
+                        .unwrap_or_default();
                     vec![
                         Cell::text(care_type(*t)),
                         Cell::int(x.inflow),
@@ -285,7 +302,7 @@ fn flow_section(f: &FlowReport, cat: &Catalog) -> Section {
                 .collect(),
         ),
     };
-    let mut lines = super::flow_report(f, cat).lines;
+    let mut lines = super::flow_lines(f, cat);
     lines.drain(..lines.len().min(2));
     Section {
         title: cat.t("council.flow_title").to_string(),
@@ -306,9 +323,15 @@ fn provider_table(f: &FlowReport, cat: &Catalog) -> Table {
     let col = |k: &str| cat.t(&format!("column.{k}")).to_string();
     table(
         cat.t("council.provider_table").to_string(),
-        ["provider", "inflow", "outflow", "open_at_end", "median_wait_to_care_days"]
-            .map(col)
-            .to_vec(),
+        [
+            "provider",
+            "inflow",
+            "outflow",
+            "open_at_end",
+            "median_wait_to_care_days",
+        ]
+        .map(col)
+        .to_vec(),
         f.by_provider
             .iter()
             .map(|(p, x)| {
@@ -358,12 +381,18 @@ fn lead_time_section(f: &FlowReport, cat: &Catalog) -> Section {
         for k in ["count", "median", "p90"] {
             headers.push(cat.fill(
                 &format!("council.lead_{k}"),
-                &[("group", cat.t(&format!("council.group_{group}")).to_string())],
+                &[(
+                    "group",
+                    cat.t(&format!("council.group_{group}")).to_string(),
+                )],
             ));
         }
     }
     let values = |get: fn(&Percentiles) -> Option<i64>| {
-        f.lead_times.values().map(|t| opt_value(get(&t.all))).collect()
+        f.lead_times
+            .values()
+            .map(|t| opt_value(get(&t.all)))
+            .collect()
     };
     Section {
         title: cat.t("council.lead_title").to_string(),
@@ -455,7 +484,8 @@ fn red_rows<K: Clone + Ord>(
         .collect();
     keys.sort();
     keys.dedup();
-    let find = |a: &StoplightAggregate, k: &Option<K>| groups(a).iter().find(|t| &t.key == k).cloned();
+    let find =
+        |a: &StoplightAggregate, k: &Option<K>| groups(a).iter().find(|t| &t.key == k).cloned();
     let series = keys
         .iter()
         .map(|k| Series {
@@ -497,8 +527,10 @@ fn stoplight_section(boards: &[(NaiveDate, StoplightAggregate)], cat: &Catalog) 
             .unwrap_or_else(|| cat.t("present.no_provider").to_string())
     };
     let care_type = |k: &Option<crate::domain::CareType>| {
-        k.map_or(cat.t("present.no_care_type"), |t| cat.label("care_type", t.code()))
-            .to_string()
+        k.map_or(cat.t("present.no_care_type"), |t| {
+            cat.label("care_type", t.code())
+        })
+        .to_string()
     };
     let (p_series, p_rows) = red_rows(boards, cat, |a| &a.by_provider, &provider);
     let (_, t_rows) = red_rows(boards, cat, |a| &a.by_care_type, &care_type);

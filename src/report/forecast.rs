@@ -50,7 +50,10 @@ pub fn forecast(
         queues: Vec::new(),
         rows: Vec::new(),
     };
-    for (q, daily) in history.iter().filter(|(q, _)| queue.is_none_or(|x| x == *q)) {
+    for (q, daily) in history
+        .iter()
+        .filter(|(q, _)| queue.is_none_or(|x| x == *q))
+    {
         let waiting = waitlist::waiting_list(snapshot, norms, Some(*q));
         let (summary, rows) = forecast::forecast(*q, daily, &waiting, snapshot.as_of, runs);
         out.queues.push(summary);
@@ -90,7 +93,10 @@ pub fn to_json(f: &Forecast, cat: &Catalog) -> Value {
         .map(|q| {
             let mut v = serde_json::to_value(q).expect("queue forecast serialises");
             if let Value::Object(map) = &mut v {
-                map.insert("note".into(), note(cat, q).map_or(Value::Null, Value::String));
+                map.insert(
+                    "note".into(),
+                    note(cat, q).map_or(Value::Null, Value::String),
+                );
             }
             v
         })
@@ -202,7 +208,10 @@ pub fn to_report(f: &Forecast, cat: &Catalog) -> Report {
             ]
         })
         .collect();
-    let mut headers: Vec<String> = FORECAST_COLUMNS[..7].iter().map(|c| header(cat, c)).collect();
+    let mut headers: Vec<String> = FORECAST_COLUMNS[..7]
+        .iter()
+        .map(|c| header(cat, c))
+        .collect();
     headers.push(cat.t("forecast.expected").to_string());
     headers.push(header(cat, "within_norm"));
     Report {

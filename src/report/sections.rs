@@ -227,32 +227,7 @@ fn detail_cells(
 /// counts, waiting and duration in words; then the figures (a missing one
 /// as "–"), per care type and per month.
 pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
-    let mut lines = vec![balance_sentence(f, cat)];
-    lines.push(cat.fill(
-        "present.flow_counts",
-        &[
-            ("referrals", f.referrals.to_string()),
-            ("inflow", f.inflow.to_string()),
-            ("outflow", f.outflow.to_string()),
-            ("open", f.open_at_end.to_string()),
-            ("to", present::date(f.to)),
-        ],
-    ));
-    if let (Some(median), Some(p90)) = (f.median_wait_to_care_days, f.p90_wait_to_care_days) {
-        lines.push(cat.fill(
-            "present.flow_wait",
-            &[
-                ("median", present::span(cat, median)),
-                ("p90", present::span(cat, p90)),
-            ],
-        ));
-    }
-    if let Some(mean) = f.mean_duration_days {
-        lines.push(cat.fill(
-            "present.flow_duration",
-            &[("span", present::span(cat, mean.round() as i64))],
-        ));
-    }
+    let lines = flow_lines(f, cat);
     let none = || Cell::text(present::NONE);
     let figure = |v: Option<f64>, shown: fn(&Catalog, f64) -> String| {
         v.map_or_else(none, |value| Cell::Number {
@@ -328,6 +303,38 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
             .chain(super::council::flow_tables(f, cat))
             .collect(),
     }
+}
+
+/// The flow in sentences: the balance, the counts, the wait and the
+/// duration of care.
+pub fn flow_lines(f: &FlowReport, cat: &Catalog) -> Vec<String> {
+    let mut lines = vec![balance_sentence(f, cat)];
+    lines.push(cat.fill(
+        "present.flow_counts",
+        &[
+            ("referrals", f.referrals.to_string()),
+            ("inflow", f.inflow.to_string()),
+            ("outflow", f.outflow.to_string()),
+            ("open", f.open_at_end.to_string()),
+            ("to", present::date(f.to)),
+        ],
+    ));
+    if let (Some(median), Some(p90)) = (f.median_wait_to_care_days, f.p90_wait_to_care_days) {
+        lines.push(cat.fill(
+            "present.flow_wait",
+            &[
+                ("median", present::span(cat, median)),
+                ("p90", present::span(cat, p90)),
+            ],
+        ));
+    }
+    if let Some(mean) = f.mean_duration_days {
+        lines.push(cat.fill(
+            "present.flow_duration",
+            &[("span", present::span(cat, mean.round() as i64))],
+        ));
+    }
+    lines
 }
 
 /// "Uitstroom blijft 8,3 % achter bij instroom."

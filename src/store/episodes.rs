@@ -224,6 +224,11 @@ mod tests {
         assert_eq!(stages, [("A", Stage::Referred), ("B", Stage::InCare)]);
 
         // Before anything happened there is nothing.
-        assert!(store.episodes(d("2025-01-01"), d("2025-12-31")).unwrap().is_empty());
+        assert!(
+            store
+                .episodes(d("2025-01-01"), d("2025-12-31"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }
