@@ -150,32 +150,43 @@ fn waiting_section(facts: &CouncilFacts, cat: &Catalog) -> Section {
                 .collect(),
         })
         .collect();
-    let headers = [
-        "date",
-        "queue",
-        "gross",
-        "net",
-        "over_norm",
-        "over_norm_bridging",
-    ]
-    .map(|k| cat.t(&format!("council.col_{k}")).to_string())
-    .to_vec();
+    // One row per month end; the care queue also has its net list and
+    // bridging care (which only the care queue knows).
+    let columns: [(Queue, &[&str]); 3] = [
+        (Queue::Intake, &["gross", "over_norm"]),
+        (Queue::Decision, &["gross", "over_norm"]),
+        (Queue::Care, &["gross", "net", "over_norm", "over_norm_bridging"]),
+    ];
+    let mut headers = vec![cat.t("council.col_date").to_string()];
+    for (q, keys) in &columns {
+        for k in keys.iter() {
+            headers.push(format!(
+                "{}: {}",
+                queue_label(cat, *q),
+                cat.t(&format!("council.col_{k}"))
+            ));
+        }
+    }
     let rows = facts
         .waitlists
         .iter()
-        .flat_map(|(d, summaries)| {
-            summaries.iter().map(move |s| {
-                // Red in the gross list, and how many of those get bridging care.
-                let bridged_red = s.gross.red - s.net.red;
-                vec![
-                    Cell::text(present::date(*d)),
-                    Cell::text(queue_label(cat, s.queue)),
-                    Cell::int(s.gross.total),
-                    Cell::int(s.net.total),
-                    Cell::int(s.gross.red),
-                    Cell::int(bridged_red),
-                ]
-            })
+        .map(|(d, summaries)| {
+            let mut row = vec![Cell::text(present::date(*d))];
+            for (q, keys) in &columns {
+                let Some(s) = summaries.iter().find(|s| s.queue == *q) else {
+                    continue;
+                };
+                for k in keys.iter() {
+                    row.push(Cell::int(match *k {
+                        "gross" => s.gross.total,
+                        "net" => s.net.total,
+                        "over_norm" => s.gross.red,
+                        // Red in the gross list that gets bridging care.
+                        _ => s.gross.red - s.net.red,
+                    }));
+                }
+            }
+            row
         })
         .collect();
     Section {

@@ -20,6 +20,12 @@ pub enum Display {
     Months,
     /// Cases per stage at each month end (cumulative flow).
     Stages,
+    /// Lead times per step (SPEC 4 `lead_times`).
+    LeadTimes,
+    /// Referral streams and their routes (`by_referrer`, `re_referrals`).
+    Referrers,
+    /// Young people turning 18 and their follow-up (`turning_18`).
+    Turning18,
 }
 
 impl Display {
@@ -27,7 +33,10 @@ impl Display {
         match self {
             Display::Chart => Display::Months,
             Display::Months => Display::Stages,
-            Display::Stages => Display::Chart,
+            Display::Stages => Display::LeadTimes,
+            Display::LeadTimes => Display::Referrers,
+            Display::Referrers => Display::Turning18,
+            Display::Turning18 => Display::Chart,
         }
     }
 }
