@@ -134,7 +134,11 @@ pub fn load_council(
         let snapshot = store.stoplight_snapshot(d, ctx.today)?;
         boards.push((
             d,
-            stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes)),
+            stoplight::aggregate(&stoplight::stoplight(
+                &snapshot,
+                &codes,
+                ctx.config.norms.care,
+            )),
         ));
     }
     let forecast = load_forecast(store, ctx, until.max(from).min(ctx.today), None, runs)?;

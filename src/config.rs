@@ -18,6 +18,9 @@ pub struct Config {
     pub user: String,
     pub theme: String,
     pub norms: Norms,
+    /// Evaluation moments (SPEC 1.7).
+    #[serde(default)]
+    pub evaluation: crate::domain::evaluation::EvaluationRules,
     pub preconditions: Vec<Precondition>,
 }
 

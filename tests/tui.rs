@@ -156,29 +156,33 @@ fn register_triage_start_care_and_close() {
     ui.act(&[Action::Show(View::Cases), Action::NewReferral]);
     let s = ui.screen();
     assert!(s.contains("│› Referred on   2026-11-22▏"), "{s}");
-    assert!(s.contains("◂ GP / youth practice nurse ▸"), "{s}");
-    ui.act(&[Action::NextField, Action::NextField, Action::NextField])
+    // Who referred and how urgent are asked, never pre-selected.
+    assert!(s.contains("Referrer      ◂ choose… ▸"), "{s}");
+    assert!(s.contains("Urgency       ◂ choose… ▸"), "{s}");
+    ui.act(&[Action::NextField, Action::ChoiceNext, Action::ChoiceNext]);
+    assert!(ui.screen().contains("◂ GP / youth practice nurse ▸"));
+    ui.act(&[Action::NextField, Action::ChoiceNext, Action::NextField])
         .typ("Sem")
         .act(&[Action::NextField])
         .typ("2012-03-04")
         .act(&[Action::NextField])
         .typ("Anna")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Referral registered as case 2026-0001."), "{s}");
     assert!(
-        line_with(&s, "2026-0001").contains("2026-0001   Referred        Regular  Anna"),
+        line_with(&s, "2026-0001").contains("2026-0001  Referred       Regular   Anna"),
         "{s}"
     );
 
     // Intake, then triage: the form offers the usual next stage first.
-    ui.act(&[Action::MoveCase, Action::Submit]);
+    ui.act(&[Action::MoveCase, Action::Save]);
     let s = ui.screen();
     assert!(
         s.contains("Case 2026-0001 is now in 'Intake' (as of 2026-11-22)."),
         "{s}"
     );
-    ui.act(&[Action::MoveCase, Action::Submit]);
+    ui.act(&[Action::MoveCase, Action::Save]);
     assert!(ui.screen().contains("is now in 'Triage'"));
 
     // Triage: the form asks route, care type, provider and planned end.
@@ -189,24 +193,33 @@ fn register_triage_start_care_and_close() {
     assert!(s.contains("◂ choose later ▸"), "{s}");
     ui.act(&[Action::NextField, Action::NextField, Action::NextField])
         .typ("Horizon")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("is now in 'Waiting for care'"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Horizon"), "{s}");
 
     // Care starts: a care type is needed, the provider is already known.
+    // No care type is chosen for the person: saving as opened is refused.
     ui.act(&[Action::MoveCase]);
     let s = ui.screen();
-    assert!(s.contains("◂ Ambulant at provider ▸"), "{s}");
+    assert!(s.contains("Care type   ◂ choose… ▸"), "{s}");
     assert!(s.contains("Horizon"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
+    assert!(ui.screen().contains("(now: Waiting for care)"));
+    ui.act(&[Action::NextField, Action::ChoiceNext]);
+    assert!(ui.screen().contains("◂ Ambulant at provider ▸"));
+    ui.act(&[Action::Save]);
     assert!(ui.screen().contains("is now in 'In care'"));
 
-    // Close: choose the second target and keep the first reason.
+    // Close: choose the second target, then a reason (none is chosen
+    // beforehand); in care, the reasons of ended care come first.
     ui.act(&[Action::MoveCase, Action::ChoiceNext]);
     let s = ui.screen();
+    assert!(s.contains("◂ choose… ▸"), "{s}");
+    ui.act(&[Action::NextField, Action::ChoiceNext]);
+    let s = ui.screen();
     assert!(s.contains("◂ As planned, goals met ▸"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("is now in 'Closed'"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Closed"), "{s}");
@@ -259,7 +272,7 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
         s.contains("⚠ Case 2026-0001: the date 2026-10-15 is before its"),
         "{s}"
     );
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(
         s.contains("Move case 2026-0001 (now: Intake)"),
@@ -296,13 +309,13 @@ fn time_travel_shows_the_past_and_refuses_edits() {
     });
     ui.act(&[Action::Show(View::Cases), Action::TimeTravel])
         .typ("15-10-2026")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(
         s.lines()
             .nth(1)
             .unwrap()
-            .starts_with("◷ Peildatum 2026-10-15: zo stond het toen."),
+            .starts_with("◷ Peildatum 15-10-2026: zo stond het toen."),
         "{s}"
     );
     assert!(
@@ -322,11 +335,21 @@ fn time_travel_shows_the_past_and_refuses_edits() {
     assert!(ui.screen().contains("Casus 2026-0001 — Aangemeld"));
     ui.act(&[Action::Back, Action::TimeTravel])
         .erase(10)
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(!s.contains("Peildatum"), "{s}");
-    assert!(s.contains("Terug naar vandaag (2026-11-22)."), "{s}");
+    assert!(s.contains("Terug naar vandaag (22-11-2026)."), "{s}");
     assert!(s.contains("Casussen: 2"), "{s}");
+    // One key brings every view back to today.
+    ui.act(&[Action::TimeTravel])
+        .erase(10)
+        .typ("15-10-2026")
+        .act(&[Action::Save]);
+    assert!(ui.screen().contains("◷ Peildatum 15-10-2026"));
+    ui.act(&[Action::Today]);
+    let s = ui.screen();
+    assert!(!s.contains("Peildatum"), "{s}");
+    assert!(line_with(&s, "2026-0001").contains("Intake"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Intake"), "{s}");
 }
 
@@ -338,17 +361,25 @@ fn a_conflicting_edit_shows_the_sentence_and_the_new_state() {
     // A colleague moves the case while the form is open.
     let mut other = Store::open(&ui.db).unwrap();
     move_to(&mut other, "2026-0001", Stage::Intake, "2026-11-20");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("(now: Intake)"), "{s}");
+    // Nothing saved, the form closed: the new state is shown, and no
+    // further key can turn the refused edit into another one.
+    assert!(!s.contains("(now:"), "{s}");
     assert!(
-        s.contains("⚠ Case 2026-0001 was changed by someone else in the meantime;"),
+        s.contains("⚠ Case 2026-0001 changed meanwhile: nothing saved, form closed;"),
         "{s}"
     );
     assert!(line_with(&s, "2026-0001  ").contains("Intake"), "{s}");
-    // The form now offers what fits the new state; saving again works.
+    ui.act(&[Action::Save, Action::Submit]);
+    let s = ui.screen();
+    assert!(line_with(&s, "2026-0001  ").contains("Intake"), "{s}");
+    // Starting again from the new state works.
+    ui.act(&[Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("(now: Intake)"), "{s}");
     assert!(s.contains("◂ Triage ▸"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Case 2026-0001 is now in 'Triage'"), "{s}");
 }
@@ -364,11 +395,19 @@ fn help_lists_the_keys_from_the_key_map() {
     assert!(s.contains("1           wachtlijsten"), "{s}");
     assert!(s.contains("Ctrl-C      stoppen, altijd"), "{s}");
     assert!(s.contains("j/↓         omlaag"), "{s}");
-    for _ in 0..30 {
+    for _ in 0..36 {
         ui.act(&[Action::Down]);
     }
     let s = ui.screen();
     assert!(s.contains("m           stap"), "{s}");
+    // The end of help stops at the bottom of the popup; `g` goes back up.
+    ui.act(&[Action::Bottom]);
+    let at_end = ui.screen();
+    ui.act(&[Action::Down, Action::ScrollDown]);
+    assert_eq!(ui.screen(), at_end);
+    assert!(at_end.contains("Esc/?       sluiten"), "{at_end}");
+    ui.act(&[Action::Top]);
+    assert!(ui.screen().contains("1           wachtlijsten"));
     ui.act(&[Action::Back]);
     assert!(!ui.screen().contains("Help: alle toetsen"));
 }
@@ -386,7 +425,7 @@ fn tiny_terminal_says_so_and_nothing_panics() {
         Action::Open,
         Action::Back,
         Action::MoveCase,
-        Action::Submit,
+        Action::Save,
         Action::Click { column: 3, row: 3 },
     ]);
     ui.screen();
@@ -406,13 +445,18 @@ fn waiting_lists_at_80_by_24() {
         with_cases(&[("2026-09-01", "Anna"), ("2026-11-10", "Bram")])(store);
         move_to(store, "2026-0001", Stage::Intake, "2026-09-10");
     });
+    // Three sections with their own counts; bridging care has a column.
     let expected =
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
-┌Wachtlijsten · Intake 1 · Besluit 2 · Hulp 0──────────────────────────────────┐
-│Signaal   Lijst     Casusnummer Urgentie  Wacht     Fase            Regisseur │
-│▲ Oranje  Intake    2026-0002   Regulier  12/14 d   Aangemeld       Bram      │
-│■ Rood    Besluit   2026-0001   Regulier  82/56 d   Intake          Anna      │
-│● Groen   Besluit   2026-0002   Regulier  12/56 d   Aangemeld       Bram      │
+┌Wachtlijsten──────────────────────────────────────────────────────────────────┐
+│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende wachtrij                     │
+│Signaal  Casus     ⊕  Urgentie  Wacht      Fase           Regisseur           │
+│Intake · 1 wachtend · netto 1 · 0 boven de norm · langst 12 d                 │
+│▲ Oranje 2026-0002    Regulier  12/14 d    Aangemeld      Bram                │
+│Besluit · 2 wachtend · netto 2 · 1 boven de norm · langst 82 d                │
+│■ Rood   2026-0001    Regulier  82/56 d    Intake         Anna                │
+│● Groen  2026-0002    Regulier  12/56 d    Aangemeld      Bram                │
+│Hulp · 0 wachtend · netto 0 · 0 boven de norm · langst —                      │
 ";
     let s = ui.screen();
     assert!(s.starts_with(expected), "{s}");
@@ -476,14 +520,14 @@ fn search_filter_and_export_without_names() {
         Action::Filter,
         Action::NextField,
         Action::ChoiceNext,
-        Action::Submit,
+        Action::Save,
     ]);
     let s = ui.screen();
     assert!(s.contains("Cases: 2 · coordinator Anna"), "{s}");
     ui.act(&[Action::Export]);
     let s = ui.screen();
     assert!(s.contains("stroom-cases-2026-11-22.csv"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("2 rows exported to "), "{s}");
     let path = ui.app.export_dir.join("stroom-cases-2026-11-22.csv");
@@ -521,14 +565,14 @@ fn escalation_and_bridging_toggle_and_worker_is_assigned() {
     ui.act(&[Action::Show(View::Cases), Action::ToggleEscalated]);
     let s = ui.screen();
     assert!(
-        s.contains("Case 2026-0001: escalated is now 'true'."),
+        s.contains("Case 2026-0001 is now referred to the expert team."),
         "{s}"
     );
     assert!(s.contains("2026-0001⚑"), "{s}");
     ui.act(&[Action::AssignWorker])
         .erase(4)
         .typ("Bram")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     assert!(line_with(&ui.screen(), "2026-0001").contains("Bram"));
     ui.act(&[Action::Open]);
     let s = ui.screen();
@@ -810,7 +854,13 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
             "{label}\n{s}"
         );
     }
-    assert!(s.contains("• Referrals"), "legend with symbols:\n{s}");
+    // Each series is a bar row of its own, named with its total.
+    assert!(
+        s.contains(&format!("│Referrals: {} (highest month", report.referrals)),
+        "one row per series:\n{s}"
+    );
+    assert!(s.contains("│Inflow into care: "), "{s}");
+    assert!(s.contains("│Outflow after care: "), "{s}");
 
     // The numbers display lists the monthly series.
     ui.act(&[Action::NextDisplay]);
@@ -856,7 +906,11 @@ fn flow_panels_show_lead_times_referrers_and_turning_18() {
         let store = Store::open(&ui.db).unwrap();
         let report =
             stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
-        ui.act(&[Action::NextDisplay, Action::NextDisplay, Action::NextDisplay]);
+        ui.act(&[
+            Action::NextDisplay,
+            Action::NextDisplay,
+            Action::NextDisplay,
+        ]);
         let lead = ui.screen();
         assert!(lead.contains("Doorlooptijden in dagen"), "{lead}");
         let care = &report.lead_times[&stroom::domain::flow::LeadStep::ReferralToCare];
@@ -1038,7 +1092,7 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     );
     assert!(s.contains("Anna"), "owner filled in:\n{s}");
     ui.typ("Einddatum verlengen tot 1 maart")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Overleg 2026-11-22 · 1 van 5 besproken"), "{s}");
     assert!(
@@ -1080,14 +1134,18 @@ fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
         .typ("Decide the route next week");
     let mut other = Store::open(&ui.db).unwrap();
     route_to(&mut other, "2026-0005", Route::Team, None, TODAY);
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
+    assert!(s.contains("⚠ Case 2026-0005 changed meanwhile"), "{s}");
     assert!(
-        s.contains("⚠ Case 2026-0005 was changed by someone else"),
-        "{s}"
+        !s.contains("Decide the route next week"),
+        "form closed:\n{s}"
     );
+    // Asked again explicitly, the form brings back the typed text.
+    ui.act(&[Action::Decide]);
+    let s = ui.screen();
     assert!(s.contains("Decide the route next week"), "text kept:\n{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("1 of 5 discussed"), "{s}");
     // The agenda stays as it was going into the meeting.
@@ -1104,7 +1162,7 @@ fn an_earlier_meeting_date_and_tiny_windows() {
         .erase(10)
         .typ("2026-12-01");
     assert!(ui.screen().contains("The date 2026-12-01 is in the future"));
-    ui.erase(10).typ("2026-09-01").act(&[Action::Submit]);
+    ui.erase(10).typ("2026-09-01").act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Case review 2026-09-01 · 0 of "), "{s}");
     assert!(!s.contains("2026-0005"), "not referred yet then:\n{s}");
@@ -1343,7 +1401,7 @@ fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
     let s = ui.screen();
     assert!(s.contains("│Now:          ■ Red:"), "{s}");
     assert!(s.contains("│After saving: ● Green: all in place"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(!s.contains("Next review   "), "the form closed:\n{s}");
     assert!(
@@ -1373,19 +1431,20 @@ fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
     // A colleague records a review of the same case meanwhile.
     let mut other = Store::open(&ui.db).unwrap();
     review(&mut other, "2026-0001", "2026-11-21", &[]);
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(
-        flat(&s).contains("Case 2026-0001 was changed by someone else in the meantime;"),
+        flat(&s).contains("Case 2026-0001 changed meanwhile: nothing saved"),
         "{s}"
     );
-    // The form stays, now measured against the colleague's review.
+    // The form closed; asked again, it is measured against the
+    // colleague's review.
+    assert!(!s.contains("Stoplight review of case 2026-0001"), "{s}");
+    ui.act(&[Action::Review]);
+    let s = ui.screen();
     assert!(s.contains("Stoplight review of case 2026-0001"), "{s}");
     assert!(s.contains("│Now:          ● Green: all in place"), "{s}");
-    assert!(
-        s.contains("│After saving: ■ Red: 7 preconditions missing"),
-        "{s}"
-    );
+    assert!(s.contains("│After saving: ● Green: all in place"), "{s}");
     assert_eq!(
         Store::open(&ui.db).unwrap().reviews(1).unwrap().len(),
         1,
@@ -1400,14 +1459,14 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
     ui.act(&[Action::Show(View::Stoplight), Action::Export]);
     assert!(ui.screen().contains("stroom-stoplight-2026-11-22.csv"));
-    ui.erase(3).typ("md").act(&[Action::Submit]);
+    ui.erase(3).typ("md").act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("3 rows exported to "), "{s}");
     let md =
         std::fs::read_to_string(ui.app.export_dir.join("stroom-stoplight-2026-11-22.md")).unwrap();
     assert!(md.contains("-66.7 pp"), "{md}");
     assert!(md.contains("housing being arranged"), "{md}");
-    ui.act(&[Action::Export, Action::Submit]);
+    ui.act(&[Action::Export, Action::Save]);
     let csv =
         std::fs::read_to_string(ui.app.export_dir.join("stroom-stoplight-2026-11-22.csv")).unwrap();
     assert!(
@@ -1415,4 +1474,100 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
         "{csv}"
     );
     assert!(csv.contains("2026-0002;orange;partial;"), "{csv}");
+}
+
+/// One young person in team care since 1 August (start moment due 1
+/// November, three weeks overdue) and one stepped up to a family home on 1
+/// August, still waiting for the place.
+fn care_process(store: &mut Store) {
+    use stroom::domain::{CareType, Destination, Goals, Route};
+    with_cases(&[("2026-06-01", "Anna"), ("2026-03-01", "Bram")])(store);
+    for r in ["2026-0001", "2026-0002"] {
+        move_to(store, r, Stage::Intake, "2026-06-10");
+        move_to(store, r, Stage::Triage, "2026-06-20");
+    }
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2027-08-01")),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0001", &team, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    store
+        .move_case("2026-0002", &team, d("2026-06-25"), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, "2026-0002", Stage::Evaluation, "2026-07-25");
+    let step = Move {
+        to: Some(Stage::Waiting),
+        care_type: Some(CareType::FamilyHome),
+        provider: Some("Gezinshuis De Hoeve".into()),
+        goals: Some(Goals::NotMet),
+        intended_outflow: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0002", &step, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    // Both discussed in this month's stoplight round, everything in place.
+    let codes = Config::default().precondition_codes();
+    let input = ReviewInput {
+        statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+        next_on: None,
+        note: None,
+    };
+    for r in ["2026-0001", "2026-0002"] {
+        store
+            .record_review(r, d("2026-11-15"), &input, d(TODAY), "seed", &codes, None)
+            .unwrap();
+    }
+}
+
+#[test]
+fn the_board_shows_the_stepped_case_and_the_case_screen_its_moments() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, care_process);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
+    let s = ui.screen();
+    assert!(
+        line_with(&s, "2026-0002")
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+        "{s}"
+    );
+    assert!(
+        flat(&s).contains(
+            "2026-0002 · Gezinshuis De Hoeve · Bram: wacht 16 weken op vervolgplek, norm 10 weken"
+        ),
+        "{s}"
+    );
+    // The case screen: the moments with their signal, the step's report.
+    let mut ui = Ui::new(Lang::Nl, 120, 60, care_process);
+    ui.act(&[Action::Open]);
+    let s = ui.screen();
+    assert!(flat(&s).contains("Evaluatiemomenten 3 maanden na start: gepland 25-09-2026, nog niet gehouden — ■ Rood 3 maanden voor einde: gepland 01-05-2027, nog niet gehouden — ● Groen"), "{s}");
+    assert!(
+        flat(&s).contains("verslag: Doelen niet bereikt, beoogd vervolg: Jeugdhulp elders"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, |store| {
+        care_process(store);
+        move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
+    });
+    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("Geplande einddatum"), "{s}");
+    assert!(!s.contains("Doelen bereikt"), "{s}");
+    ui.act(&[Action::NextField, Action::NextField])
+        .erase(10)
+        .typ("2027-12-31");
+    let s = ui.screen();
+    assert!(s.contains("Doelen bereikt (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Beoogd vervolg (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Wat is nog nodig"), "{s}");
+    // Back to the planned end as it was: no extension, no report.
+    ui.erase(10).typ("2027-08-01");
+    assert!(!ui.screen().contains("Doelen bereikt"));
 }

@@ -155,7 +155,10 @@ fn waiting_section(facts: &CouncilFacts, cat: &Catalog) -> Section {
     let columns: [(Queue, &[&str]); 3] = [
         (Queue::Intake, &["gross", "over_norm"]),
         (Queue::Decision, &["gross", "over_norm"]),
-        (Queue::Care, &["gross", "net", "over_norm", "over_norm_bridging"]),
+        (
+            Queue::Care,
+            &["gross", "net", "over_norm", "over_norm_bridging"],
+        ),
     ];
     let mut headers = vec![cat.t("council.col_date").to_string()];
     for (q, keys) in &columns {

@@ -43,11 +43,27 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {EVENT_COLUMNS} FROM events ORDER BY case_id, on_date, id"
         ))?;
-        let problems = &mut report.problems;
-        report.events = codec::each_history(&mut stmt, [], |id, events| {
-            check_case(cases.get(&id), events, today, problems);
+        let mut problems = Vec::new();
+        let mut unreadable = Vec::new();
+        report.events = codec::each_history_lenient(
+            &mut stmt,
+            [],
+            |id, events| {
+                check_case(cases.get(&id), events, today, &mut problems);
+                with_events.insert(id);
+            },
+            |id, e| unreadable.push((id, e)),
+        )?;
+        report.problems.append(&mut problems);
+        // Each row stroom cannot read is named; the other cases are checked.
+        for (id, e) in unreadable {
             with_events.insert(id);
-        })?;
+            report.problems.push(Problem {
+                case_ref: cases.get(&id).map(|c| c.case_ref.clone()),
+                msg: Msg::new("check.unreadable").arg("detail", e),
+            });
+        }
+        self.check_reviews(&cases, &mut report)?;
         for case in cases.values().filter(|c| !with_events.contains(&c.id)) {
             report
                 .problems
@@ -68,6 +84,17 @@ impl Store {
                 });
             }
         }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1")?;
+        for name in super::schema::PROTECTING_TRIGGERS {
+            if !stmt.exists([name])? {
+                report.problems.push(Problem {
+                    case_ref: None,
+                    msg: Msg::new("check.trigger_missing").arg("name", name),
+                });
+            }
+        }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (table, rowid) = row?;
@@ -77,6 +104,24 @@ impl Store {
                     .arg("table", table)
                     .arg("row", rowid),
             });
+        }
+        Ok(())
+    }
+
+    /// Every review must be readable (its statuses known codes).
+    fn check_reviews(&self, cases: &HashMap<i64, Case>, report: &mut CheckReport) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, case_id, on_date, next_on, note, statuses FROM reviews")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Err(e) = super::write::review_from_row(row) {
+                let case_id: i64 = row.get(1)?;
+                report.problems.push(Problem {
+                    case_ref: cases.get(&case_id).map(|c| c.case_ref.clone()),
+                    msg: Msg::new("check.unreadable").arg("detail", e),
+                });
+            }
         }
         Ok(())
     }
@@ -146,6 +191,7 @@ fn check_case(case: Option<&Case>, events: &[Event], today: NaiveDate, out: &mut
     if moves.windows(2).any(|w| w[1].seq < w[0].seq) {
         out.push(problem(case, Msg::new("check.moves_out_of_order")));
     }
+    check_care_process(case, events, out);
     let mut replayed = replay(case.id, &case.case_ref, events, None).expect("starts with referral");
     replayed.name = case.name.clone();
     replayed.birth_date = case.birth_date;
@@ -165,6 +211,36 @@ fn check_case(case: Option<&Case>, events: &[Event], today: NaiveDate, out: &mut
     let present: Vec<NaiveDate> = lifecycle.iter().flatten().copied().collect();
     if present.windows(2).any(|w| w[1] < w[0]) || present.iter().any(|d| *d > today) {
         out.push(problem(case, Msg::new("check.dates_out_of_order")));
+    }
+}
+
+/// The facts of SPEC 1.6–1.8 in the history: every extension carries its
+/// report, a report only leaves evaluation, a destination only closes.
+fn check_care_process(case: &Case, events: &[Event], out: &mut Vec<Problem>) {
+    let Some(mut state) = replay(case.id, &case.case_ref, &events[..1], None) else {
+        return;
+    };
+    for e in &events[1..] {
+        if let Change::Moved(m) = &e.change {
+            let out_of_evaluation = state.stage == crate::domain::Stage::Evaluation
+                && matches!(
+                    m.to,
+                    Some(crate::domain::Stage::InCare | crate::domain::Stage::Waiting)
+                );
+            let extension = crate::domain::lifecycle::is_extension(&state, m);
+            if (extension && (m.goals.is_none() || m.intended_outflow.is_none()))
+                || (m.has_report() && !out_of_evaluation)
+            {
+                out.push(problem(case, Msg::new("check.report").arg("date", e.on)));
+            }
+            if m.destination.is_some() && m.to != Some(crate::domain::Stage::Closed) {
+                out.push(problem(
+                    case,
+                    Msg::new("check.destination").arg("date", e.on),
+                ));
+            }
+        }
+        state.apply(e);
     }
 }
 

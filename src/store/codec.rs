@@ -8,8 +8,8 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{Row, params};
 
 use crate::domain::{
-    CareType, Case, Change, Event, FieldChange, Move, OutflowReason, Referral, Referrer, Route,
-    Stage, Status, Urgency,
+    CareType, Case, Change, Destination, Event, FieldChange, Goals, Move, OutflowReason, Referral,
+    Referrer, Route, Stage, Status, Urgency,
 };
 
 /// A code column: stored as its string, read back through `FromStr`.
@@ -37,7 +37,9 @@ sql_code!(
     Route,
     CareType,
     OutflowReason,
-    Status
+    Status,
+    Destination,
+    Goals
 );
 
 pub fn code<T>(row: &Row, col: impl rusqlite::RowIndex) -> rusqlite::Result<T>
@@ -61,7 +63,7 @@ pub fn c<T: Copy>(v: Option<T>) -> Option<Code<T>> {
 /// Columns of `cases`, in the order `case_from_row` reads them.
 pub const CASE_COLUMNS: &str = "id, case_ref, name, birth_date, referred_on, referrer, urgency, \
     worker, stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
-    care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, episode, version";
+    care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, episode, version, destination";
 
 /// Reads a row of `CASE_COLUMNS` by position: a lookup by name scans the
 /// column names for every value, which shows at a million rows.
@@ -91,6 +93,7 @@ pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
         escalated: row.get(21)?,
         episode: row.get(22)?,
         version: row.get(23)?,
+        destination: opt_code(row, 24)?,
     })
 }
 
@@ -99,10 +102,11 @@ pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
 pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date, referred_on, \
     referrer, urgency, worker, stage, stage_since, route, care_type, provider, bridging_care, \
     intake_on, triaged_on, care_started_on, waiting_since, planned_end_on, closed_on, \
-    outflow_reason, escalated, episode, version) VALUES (:id, :case_ref, :name, :birth_date, \
-    :referred_on, :referrer, :urgency, :worker, :stage, :stage_since, :route, :care_type, \
-    :provider, :bridging_care, :intake_on, :triaged_on, :care_started_on, :waiting_since, \
-    :planned_end_on, :closed_on, :outflow_reason, :escalated, :episode, :version) \
+    outflow_reason, escalated, episode, version, destination) VALUES (:id, :case_ref, :name, \
+    :birth_date, :referred_on, :referrer, :urgency, :worker, :stage, :stage_since, :route, \
+    :care_type, :provider, :bridging_care, :intake_on, :triaged_on, :care_started_on, \
+    :waiting_since, :planned_end_on, :closed_on, :outflow_reason, :escalated, :episode, :version, \
+    :destination) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date, \
     referred_on = excluded.referred_on, referrer = excluded.referrer, urgency = excluded.urgency, \
     worker = excluded.worker, stage = excluded.stage, stage_since = excluded.stage_since, \
@@ -111,7 +115,8 @@ pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date
     triaged_on = excluded.triaged_on, care_started_on = excluded.care_started_on, \
     waiting_since = excluded.waiting_since, planned_end_on = excluded.planned_end_on, \
     closed_on = excluded.closed_on, outflow_reason = excluded.outflow_reason, \
-    escalated = excluded.escalated, episode = excluded.episode, version = excluded.version";
+    escalated = excluded.escalated, episode = excluded.episode, version = excluded.version, \
+    destination = excluded.destination";
 
 /// Writes `case` as the row `id`; a new row (its id chosen by SQLite) when
 /// `id` is None.
@@ -148,15 +153,17 @@ pub fn upsert_case(
         case.escalated,
         case.episode,
         case.version,
+        c(case.destination),
     ])?;
     Ok(())
 }
 
 pub const INSERT_EVENT: &str = "INSERT INTO events (case_id, on_date, recorded_at, actor, kind, \
     referrer, urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, \
-    field, value, ref_id) VALUES (:case_id, :on_date, :recorded_at, :actor, :kind, :referrer, \
-    :urgency, :worker, :stage, :route, :care_type, :provider, :planned_end_on, :outflow_reason, \
-    :field, :value, :ref_id)";
+    field, value, ref_id, destination, goals, intended_outflow, note) VALUES (:case_id, :on_date, \
+    :recorded_at, :actor, :kind, :referrer, :urgency, :worker, :stage, :route, :care_type, \
+    :provider, :planned_end_on, :outflow_reason, :field, :value, :ref_id, :destination, :goals, \
+    :intended_outflow, :note)";
 
 /// Who recorded an event, and when (the audit part of an event row).
 pub struct Stamp<'a> {
@@ -199,12 +206,17 @@ pub fn insert_event(
         set.map(|f| f.field()),
         set.and_then(|f| f.value()),
         ref_id,
+        c(m.destination),
+        c(m.goals),
+        c(m.intended_outflow),
+        m.note,
     ])
 }
 
 /// Columns of `events` that `event_from_row` reads.
 pub const EVENT_COLUMNS: &str = "id, case_id, on_date, kind, referrer, urgency, worker, stage, \
-    route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
+    route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id, destination, \
+    goals, intended_outflow, note";
 
 /// Reads a row that starts with `EVENT_COLUMNS`, by position.
 pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
@@ -222,6 +234,10 @@ pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
             provider: row.get(10)?,
             planned_end_on: row.get(11)?,
             reason: opt_code(row, 12)?,
+            destination: opt_code(row, 16)?,
+            goals: opt_code(row, 17)?,
+            intended_outflow: opt_code(row, 18)?,
+            note: row.get(19)?,
         }),
         "set" => Change::Set(field_change(row)?),
         "reviewed" => Change::Reviewed {
@@ -273,34 +289,91 @@ fn field_change(row: &Row) -> rusqlite::Result<FieldChange> {
         ),
         "bridging_care" => FieldChange::BridgingCare(flag(&value)?),
         "escalated" => FieldChange::Escalated(flag(&value)?),
-        _ => return Err(to_err(bad("field"))),
+        other => {
+            let msg = format!("unknown field '{other}' in a set event");
+            return Err(to_err(FromSqlError::Other(msg.into())));
+        }
     })
+}
+
+/// A row stroom cannot read (a value put there by hand, outside stroom):
+/// the error says which case it belongs to, so that a refusal can name it.
+#[derive(Debug)]
+pub struct UnreadableRow {
+    pub case_id: i64,
+    pub detail: String,
+}
+
+impl std::fmt::Display for UnreadableRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for UnreadableRow {}
+
+/// Marks a decoding error as belonging to the case `case_id`.
+pub fn unreadable(case_id: i64, e: rusqlite::Error) -> rusqlite::Error {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(col, ty, inner) => {
+            let detail = inner.to_string();
+            let row = UnreadableRow { case_id, detail };
+            rusqlite::Error::FromSqlConversionFailure(col, ty, Box::new(row))
+        }
+        other => other,
+    }
 }
 
 /// Runs a query over `events` (selecting `EVENT_COLUMNS`, ordered by
 /// `case_id` first) and hands each case's events to `f` in one slice, so a
 /// whole history is replayed without holding every case's events at once.
-/// Returns the number of events read.
+/// Returns the number of events read. An event that cannot be read is an
+/// error naming its case.
 pub fn each_history(
     stmt: &mut rusqlite::Statement,
     params: impl rusqlite::Params,
+    f: impl FnMut(i64, &[Event]),
+) -> rusqlite::Result<usize> {
+    let mut first = None;
+    let count = each_history_lenient(stmt, params, f, |_, e| {
+        first.get_or_insert(e);
+    })?;
+    first.map_or(Ok(count), Err)
+}
+
+/// `each_history` that goes on past an event it cannot read: `bad` hears
+/// the case and the error, and that case's history is not handed to `f`.
+pub fn each_history_lenient(
+    stmt: &mut rusqlite::Statement,
+    params: impl rusqlite::Params,
     mut f: impl FnMut(i64, &[Event]),
+    mut bad: impl FnMut(i64, rusqlite::Error),
 ) -> rusqlite::Result<usize> {
     let mut rows = stmt.query(params)?;
     let mut batch: Vec<Event> = Vec::new();
     let mut batch_case = None;
+    let mut batch_bad = false;
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let case_id: i64 = row.get(1)?; // EVENT_COLUMNS: id, case_id, ...
         if let Some(id) = batch_case.filter(|&id| id != case_id) {
-            f(id, &batch);
+            if !batch_bad {
+                f(id, &batch);
+            }
             batch.clear();
+            batch_bad = false;
         }
         batch_case = Some(case_id);
-        batch.push(event_from_row(row)?);
+        match event_from_row(row) {
+            Ok(event) => batch.push(event),
+            Err(e) => {
+                batch_bad = true;
+                bad(case_id, unreadable(case_id, e));
+            }
+        }
         count += 1;
     }
-    if let Some(id) = batch_case {
+    if let Some(id) = batch_case.filter(|_| !batch_bad) {
         f(id, &batch);
     }
     Ok(count)

@@ -45,7 +45,39 @@ pub fn open(path: &Path) -> Result<Connection> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
     )?;
     migrate(&mut conn)?;
+    // A purge killed between its commit and its checkpoint is finished
+    // before anything else happens.
+    super::purge::finish_purge(&conn)?;
     Ok(conn)
+}
+
+/// Before `stroom check`: whether `path` holds a stroom database at all,
+/// looked at without creating, migrating or recovering anything. A missing
+/// or empty file, another program's file, or one left with a rollback
+/// journal beside it (a killed backup, say) is said to be so, instead of
+/// being made into an empty database that checks out fine.
+pub fn check_holds_data(path: &Path) -> Result<()> {
+    let shown = path.display().to_string();
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {
+        return Err(Msg::new("check.unfinished")
+            .arg("path", &shown)
+            .arg("journal", Path::new(&journal).display()));
+    }
+    let no_data = || Msg::new("check.no_data").arg("path", &shown);
+    if !fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        return Err(no_data());
+    }
+    prepare_file(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|_| no_data())?;
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID || version == 0 {
+        return Err(no_data());
+    }
+    Ok(())
 }
 
 /// Makes sure a file that exists is an SQLite file, and creates a missing
@@ -118,8 +150,22 @@ fn check_identity(conn: &Connection, shown: &str) -> Result<()> {
     Ok(())
 }
 
-/// Brings the schema up to date in one transaction.
+/// Brings the schema up to date in one transaction. A migration that
+/// rebuilds a table others refer to needs foreign keys off while it runs
+/// (SQLite's procedure for changing a table); they are checked before commit
+/// and switched on again.
 fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current >= schema::latest_version() {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = migrate_in_transaction(conn);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
+}
+
+fn migrate_in_transaction(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let migrations = schema::migrations();
@@ -129,6 +175,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     if current == 0 {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    let dangling: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if dangling > 0 {
+        return Err(Msg::new("error.database").arg("reason", "foreign keys broken by a migration"));
     }
     tx.commit()?;
     Ok(())

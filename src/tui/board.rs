@@ -19,10 +19,9 @@ use crate::i18n::Catalog;
 use crate::report::{self, ExportOptions};
 
 use super::action::Action;
-use super::app::App;
+use super::app::{App, form_in};
 use super::case_list::Scroll;
 use super::forms::{Field, FieldId, Form, Label, Purpose};
-use super::views;
 
 /// How the board groups its cases; a key cycles through them in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,6 +85,8 @@ pub struct BoardState {
     pub panel_scroll: u16,
     /// Loaded when the panel opens (it needs a second snapshot).
     pub comparison: Option<Comparison>,
+    /// The whole board's counts for the summary line, computed on load.
+    pub all: Option<stoplight::ColorTally<String>>,
 }
 
 impl BoardState {
@@ -104,6 +105,7 @@ impl BoardState {
             .map(|r| r.case_ref.clone())
             .or_else(|| anchor.map(str::to_string));
         self.rows = rows;
+        self.all = Some(stoplight::aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep
             .and_then(|k| {
@@ -222,9 +224,13 @@ pub struct ReviewDraft {
     /// The next-review date the form filled in itself; it follows the review
     /// date until someone types another.
     pub next_default: Option<NaiveDate>,
+    /// The light before and after the review, recomputed when the form
+    /// changes (never while drawing).
+    pub preview: Option<Preview>,
 }
 
 /// The colour before and after the review in the form, as of `today`.
+#[derive(Debug, Clone)]
 pub struct Preview {
     pub before: StoplightRow,
     /// None while a date in the form is not a date.
@@ -274,15 +280,16 @@ fn with_prospective(
 }
 
 /// The review form's preview; None for other forms.
-pub fn review_preview(app: &App, form: &Form) -> Option<Preview> {
+fn review_preview(app: &App, form: &Form) -> Option<Preview> {
     let Purpose::Review { case } = &form.purpose else {
         return None;
     };
     let draft = app.review_draft.as_ref().filter(|d| d.case_id == case.id)?;
     let codes = codes(app);
-    let before = stoplight::evaluate(case, &draft.reviews, app.today, &codes);
+    let care = app.config.norms.care;
+    let before = stoplight::evaluate(case, &draft.reviews, app.today, &codes, care);
     let after = with_prospective(app, form, case, &draft.reviews)
-        .map(|all| stoplight::evaluate(case, &all, app.today, &codes));
+        .map(|all| stoplight::evaluate(case, &all, app.today, &codes, care));
     Some(Preview { before, after })
 }
 
@@ -292,7 +299,7 @@ impl App {
         let Some(snap) = &self.snapshot else {
             return Ok(());
         };
-        let rows = stoplight::stoplight(snap, &codes(self));
+        let rows = stoplight::stoplight(snap, &codes(self), self.config.norms.care);
         let h = self.board_height();
         self.board.load(rows, self.cat, anchor, h);
         self.board.comparison = None;
@@ -307,7 +314,11 @@ impl App {
         let now = stoplight::aggregate(&self.board.rows);
         let previous_on = report::previous_date(self.shown_date());
         let before = self.store.snapshot(previous_on, self.today)?;
-        let previous = stoplight::aggregate(&stoplight::stoplight(&before, &codes(self)));
+        let previous = stoplight::aggregate(&stoplight::stoplight(
+            &before,
+            &codes(self),
+            self.config.norms.care,
+        ));
         self.board.comparison = Some(Comparison {
             now,
             previous_on,
@@ -317,7 +328,7 @@ impl App {
     }
 
     pub fn board_height(&self) -> usize {
-        views::stoplight::rows_area(self).height as usize
+        self.screen().board_rows().height as usize
     }
 
     /// The board's own keys; None for keys the other views share.
@@ -358,7 +369,7 @@ impl App {
                 }
             }
             Action::Click { column: _, row } => {
-                let area = views::stoplight::rows_area(self);
+                let area = self.screen().board_rows();
                 if row < area.y || row >= area.y + area.height {
                     return None;
                 }
@@ -394,9 +405,15 @@ impl App {
             with_names: false,
             format,
         };
-        let doc = report::stoplight_report(&now, &previous, &self.config.preconditions, &options);
+        let doc = report::stoplight_report(
+            &now,
+            &previous,
+            &self.config.preconditions,
+            self.config.norms.care,
+            &options,
+        );
         write_private_file(&doc.render(format)?, path)?;
-        Ok(stoplight::stoplight(&now, &codes(self)).len())
+        Ok(stoplight::stoplight(&now, &codes(self), self.config.norms.care).len())
     }
 
     /// The review form's fields: the date, every configured precondition
@@ -436,6 +453,7 @@ impl App {
             case_id: case.id,
             reviews,
             next_default: Some(next),
+            preview: None,
         });
         fields
     }
@@ -443,7 +461,8 @@ impl App {
     /// The review date changed: a next-review date the form filled in
     /// itself moves along to one month after it.
     pub(super) fn follow_review_date(&mut self) {
-        let (Some(form), Some(draft)) = (self.form.as_mut(), self.review_draft.as_mut()) else {
+        let (Some(form), Some(draft)) = (form_in(&mut self.overlays), self.review_draft.as_mut())
+        else {
             return;
         };
         let Ok(Some(on)) = form.date(FieldId::On) else {
@@ -455,20 +474,17 @@ impl App {
             form.fields.iter_mut().find(|f| f.id == FieldId::Next),
         ) {
             let next = plus_one_month(on);
-            f.value = next.to_string();
-            f.validate();
+            f.set_value(&next.to_string());
             draft.next_default = Some(next);
         }
     }
 
-    /// After a conflict: the reviews as they are now, for the preview.
-    pub(super) fn refresh_review_draft(&mut self, case: &Case) -> Result<(), Msg> {
-        let reviews = self.store.reviews(case.id)?;
+    /// Recomputes the review form's preview after the form changed.
+    pub(super) fn refresh_preview(&mut self) {
+        let preview = self.form().and_then(|f| review_preview(self, f));
         if let Some(d) = self.review_draft.as_mut() {
-            d.case_id = case.id;
-            d.reviews = reviews;
+            d.preview = preview;
         }
-        Ok(())
     }
 
     /// Whether the form's next review date comes after its review date, as

@@ -266,7 +266,7 @@ impl Turning18 {
         }
         if e.closed_on.is_some_and(|c| c <= horizon) {
             self.ended += 1;
-            if e.destination.is_some_and(Destination::is_follow_up) {
+            if e.destination.is_some_and(Destination::has_follow_up) {
                 self.ended_with_follow_up += 1;
             }
         } else {

@@ -6,9 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::domain::evaluation;
 use crate::domain::review::standing_at;
-use crate::domain::{Case, Change, FieldChange, Move};
+use crate::domain::{Case, Change, FieldChange, Move, Stage};
 use crate::i18n::Catalog;
+use crate::present::signal_text;
 use crate::store::HistoryEntry;
 
 use super::super::app::{App, CaseScreen};
@@ -61,6 +63,7 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
             ]));
         }
     }
+    lines.extend(moment_lines(app, screen));
     lines.push(Line::default());
     lines.push(Line::styled(cat.t("tui.case.history"), t.title(false)));
     for h in &screen.history {
@@ -75,7 +78,10 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
                 "",
                 cat.fill(
                     "tui.case.recorded",
-                    &[("actor", shown(&h.actor)), ("at", h.recorded_at.clone())]
+                    &[
+                        ("actor", shown(&h.actor)),
+                        ("at", local_time(cat, &h.recorded_at))
+                    ]
                 )
             ),
             t.muted(),
@@ -84,11 +90,73 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(title, t.title(true)))
         .border_style(t.border(true));
-    let p = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((screen.scroll, 0));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Recorded for the scroll keys: they stop where the last line shows.
+    let inner = block.inner(area);
+    let total = p.line_count(inner.width) as u16;
+    let last = total.saturating_sub(inner.height);
+    screen.last_scroll.set(last);
+    let p = p.block(block).scroll((screen.scroll.min(last), 0));
     frame.render_widget(p, area);
+}
+
+/// The evaluation moments of the current episode (SPEC 1.7) as of the shown
+/// date: due, held on (and whether on time), or the signal of an open one.
+fn moment_lines(app: &App, screen: &CaseScreen) -> Vec<Line<'static>> {
+    let (cat, t, c) = (app.cat, &app.theme, &screen.case);
+    let as_of = app.shown_date();
+    let held: Vec<chrono::NaiveDate> = screen
+        .history
+        .iter()
+        .filter(|h| matches!(&h.event.change, Change::Moved(m) if m.to == Some(Stage::Evaluation)))
+        .map(|h| h.event.on)
+        .collect();
+    let moments = evaluation::moments(c, &held, as_of, &app.config.evaluation);
+    if moments.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        Line::default(),
+        Line::styled(cat.t("tui.case.moments").to_string(), t.title(false)),
+    ];
+    for m in moments {
+        let moment = cat.label("moment", m.moment.code()).to_string();
+        let due = crate::present::person_date(cat, m.due_on);
+        let text = match (m.held_on, m.signal(as_of)) {
+            (Some(on), _) => {
+                let key = if m.held_on_time() == Some(true) {
+                    "tui.case.moment_held"
+                } else {
+                    "tui.case.moment_held_late"
+                };
+                cat.fill(
+                    key,
+                    &[
+                        ("moment", moment),
+                        ("due", due),
+                        ("held", crate::present::person_date(cat, on)),
+                    ],
+                )
+            }
+            (None, _) if c.stage == Stage::Closed => cat.fill(
+                "tui.case.moment_lapsed",
+                &[("moment", moment), ("due", due)],
+            ),
+            (None, signal) => cat.fill(
+                "tui.case.moment_open",
+                &[
+                    ("moment", moment),
+                    ("due", due),
+                    (
+                        "signal",
+                        signal.map(|s| signal_text(cat, s)).unwrap_or_default(),
+                    ),
+                ],
+            ),
+        };
+        lines.push(Line::styled(format!("  {text}"), t.text()));
+    }
+    lines
 }
 
 /// Every field of SPEC 1.1 with its value in words.
@@ -97,13 +165,16 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
     // User text is drawn through `safe_text`: an escape sequence in a name
     // shows as inert characters instead of steering the terminal.
     let text = |v: &Option<String>| v.as_deref().map(shown).unwrap_or_else(none);
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(none);
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| crate::present::person_date(cat, d))
+            .unwrap_or_else(none)
+    };
     let label = |kind: &str, code: Option<&str>| {
         code.map(|c| cat.label(kind, c).to_string())
             .unwrap_or_else(none)
     };
     let yes_no = |b: bool| cat.t(if b { "tui.yes" } else { "tui.no" }).to_string();
-    vec![
+    let mut fields = vec![
         ("field.case_ref", c.case_ref.clone()),
         ("field.name", text(&c.name)),
         ("field.birth_date", date(c.birth_date)),
@@ -129,7 +200,16 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
             label("outflow_reason", c.outflow_reason.map(|r| r.code())),
         ),
         ("field.escalated", yes_no(c.escalated)),
-    ]
+    ];
+    // Where the young person went next: a fact of closed cases only.
+    if let Some(d) = c.destination {
+        let at = fields.len() - 1;
+        fields.insert(
+            at,
+            ("field.destination", label("destination", Some(d.code()))),
+        );
+    }
+    fields
 }
 
 /// What one event did, in a sentence.
@@ -209,6 +289,23 @@ fn describe_move(cat: &Catalog, m: &Move) -> String {
         "reason",
         m.reason.map(|r| r.code().to_string()),
     );
+    part(
+        "tui.history.destination",
+        "destination",
+        m.destination.map(|d| d.code().to_string()),
+    );
+    // The extension report (SPEC 1.8), in full.
+    part(
+        "tui.history.goals",
+        "goals",
+        m.goals.map(|g| g.code().to_string()),
+    );
+    part(
+        "tui.history.intended_outflow",
+        "destination",
+        m.intended_outflow.map(|d| d.code().to_string()),
+    );
+    part("tui.history.note", "note", m.note.as_deref().map(shown));
     s
 }
 
@@ -244,5 +341,21 @@ fn fit(text: &str, width: usize) -> String {
         format!("{cut}…")
     } else {
         format!("{text}{}", " ".repeat(width - n))
+    }
+}
+
+/// A stored UTC timestamp in the local time people read, with the date in
+/// the language's format ("30-11-2026 14:05"); as stored when unreadable.
+fn local_time(cat: &Catalog, stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(t) => {
+            let local = t.with_timezone(&chrono::Local);
+            format!(
+                "{} {}",
+                local.format(cat.t("format.date")),
+                local.format("%H:%M")
+            )
+        }
+        Err(_) => stored.to_string(),
     }
 }

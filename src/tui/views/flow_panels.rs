@@ -132,7 +132,12 @@ fn turning_18(cat: &Catalog, r: &FlowReport) -> Panel {
         ("ended_with_follow_up", t18.ended_with_follow_up),
     ]
     .iter()
-    .map(|(k, n)| vec![cat.t(&format!("council.t18_{k}")).to_string(), n.to_string()])
+    .map(|(k, n)| {
+        vec![
+            cat.t(&format!("council.t18_{k}")).to_string(),
+            n.to_string(),
+        ]
+    })
     .collect();
     (cat.t("council.t18_title").to_string(), header, rows)
 }
