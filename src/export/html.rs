@@ -180,7 +180,7 @@ fn svg(out: &mut String, id: &str, c: &Chart) {
         let _ = write!(
             out,
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"#ccc\"/>\
-             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>\n",
+             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
             W - RIGHT,
             LEFT - 6.0,
             yy + 4.0,
@@ -198,7 +198,7 @@ fn svg(out: &mut String, id: &str, c: &Chart) {
         let _ = write!(
             out,
             "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" \
-             transform=\"rotate(-35 {x:.1} {:.1})\">{}</text>\n",
+             transform=\"rotate(-35 {x:.1} {:.1})\">{}</text>",
             H - BOTTOM + 14.0,
             H - BOTTOM + 14.0,
             esc(cat)
@@ -231,7 +231,7 @@ fn bars(out: &mut String, id: &str, c: &Chart, band: f64, y: &dyn Fn(f64) -> f64
             let _ = write!(
                 out,
                 "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{width:.1}\" height=\"{:.1}\" \
-                 fill=\"url(#{id}p{})\" stroke=\"{}\" stroke-width=\"1\"><title>{}: {}</title></rect>\n",
+                 fill=\"url(#{id}p{})\" stroke=\"{}\" stroke-width=\"1\"><title>{}: {}</title></rect>",
                 (H - BOTTOM - top).max(0.0),
                 s_i % FILLS.len(),
                 FILLS[s_i % FILLS.len()],
