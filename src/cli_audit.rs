@@ -90,12 +90,11 @@ pub fn audit(
 /// `stroom purge --closed-before D [--dry-run] [--yes]`.
 pub fn purge(
     ctx: &Context,
-    closed_before: &str,
+    date: chrono::NaiveDate,
     dry_run: bool,
     yes: bool,
 ) -> Result<ExitCode, Msg> {
     let cat = ctx.catalog();
-    let date = parse_date(closed_before)?;
     crate::domain::lifecycle::check_not_future(date, ctx.today)?;
     let mut store = ctx.open_store()?;
     let count = store.purge_candidates(date)?.len();
@@ -141,7 +140,7 @@ pub fn purge(
 }
 
 /// The confirmation of a purge: "ja" or "yes", nothing less.
-fn is_yes(answer: &str) -> bool {
+pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "ja" | "yes")
 }
 

@@ -44,6 +44,11 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
             emit(ctx, &doc, format, out.output.as_deref())
         }
+        ExportCommand::Subject {
+            case_ref,
+            format,
+            output,
+        } => crate::cli_rights::export_subject(ctx, &case_ref, &format, output.as_deref()),
         ExportCommand::Meeting {
             on,
             format,

@@ -4,6 +4,8 @@
 pub mod cli;
 mod cli_audit;
 mod cli_export;
+mod cli_rights;
+mod cli_team;
 pub mod config;
 pub mod context;
 pub mod demo;

@@ -197,6 +197,11 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
     if existing > 0 && !force {
         return Err(Msg::new("error.demo_not_empty").arg("count", existing));
     }
+    // The demo replaces a filled database by a new plain, personal file: an
+    // encrypted or team database would lose its key or its roster.
+    if existing > 0 && (store.is_encrypted() || store.team_group()?.is_some()) {
+        return Err(Msg::new("crypt.demo_refused").arg("path", ctx.db_path.display()));
+    }
     let cases = cases.unwrap_or(DEFAULT_CASES) as usize;
     let mut progress = Progress::new(cat, cases);
     let mut counts = Counts::default();

@@ -34,6 +34,10 @@ impl Store {
             .map_err(|e| Msg::new("error.io").arg("path", &shown).arg("reason", e))?;
         let result = (|| -> Result<()> {
             let mut dst = Connection::open(target)?;
+            // A backup of an encrypted database is encrypted with its key.
+            if let Some(key) = &self.key {
+                key.apply(&dst)?;
+            }
             let backup = Backup::new(&self.conn, &mut dst)?;
             loop {
                 let step = backup.step(256)?;

@@ -154,9 +154,11 @@ pub fn upsert_case(
 
 pub const INSERT_EVENT: &str = "INSERT INTO events (case_id, on_date, recorded_at, actor, kind, \
     referrer, urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, \
-    field, value, ref_id) VALUES (:case_id, :on_date, :recorded_at, :actor, :kind, :referrer, \
+    field, value, ref_id, hash) VALUES (:case_id, :on_date, :recorded_at, :actor, :kind, :referrer, \
     :urgency, :worker, :stage, :route, :care_type, :provider, :planned_end_on, :outflow_reason, \
-    :field, :value, :ref_id)";
+    :field, :value, :ref_id, stroom_chain((SELECT hash FROM events ORDER BY id DESC LIMIT 1), \
+    :case_id, :on_date, :recorded_at, :actor, :kind, :referrer, :urgency, :worker, :stage, :route, \
+    :care_type, :provider, :planned_end_on, :outflow_reason, :field, :value, :ref_id))";
 
 /// Who recorded an event, and when (the audit part of an event row).
 pub struct Stamp<'a> {
@@ -335,10 +337,13 @@ mod tests {
             .split_once('(')
             .and_then(|(_, rest)| rest.split_once(')'))
             .unwrap()
-            .0;
+            .0
+            .trim_end_matches(", hash");
         assert_eq!(
             placeholders(store.conn(), INSERT_EVENT),
             prefixed(event_columns)
         );
+        // The chain hashes the same values, in the order `store::chain` reads.
+        assert_eq!(event_columns, crate::store::chain::EVENT_CHAIN_COLUMNS.replace("    ", ""));
     }
 }

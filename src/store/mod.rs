@@ -5,16 +5,21 @@
 pub mod audit;
 mod backup;
 mod bulk;
+pub mod chain;
 mod check;
+pub mod crypt;
 mod codec;
 mod episodes;
+mod erase;
 mod list;
 mod meeting;
 mod open;
+mod fs_kind;
 mod purge;
 pub mod schema;
 mod snapshot;
 mod stage_counts;
+pub mod team;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +30,8 @@ use crate::domain::Msg;
 
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
+pub use erase::{ERASED_TEXT, Erased, SubjectData};
+pub use open::OpenSpec;
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
 pub use stage_counts::StageCounts;
 
@@ -35,16 +42,51 @@ pub type Result<T> = std::result::Result<T, Msg>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// False for a viewer on a team database: every write path refuses.
+    may_write: bool,
+    /// The key of an encrypted database: its backups get the same.
+    key: Option<crypt::Key>,
 }
 
 impl Store {
     /// Opens (creating when missing) the stroom database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = open::open(path)?;
+        Store::open_with(path, &OpenSpec::default())
+    }
+
+    /// Opens with a key (an encrypted database) or creates with a mode (a
+    /// team's database).
+    pub fn open_with(path: &Path, spec: &OpenSpec) -> Result<Store> {
+        let conn = open::open(path, spec)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            may_write: true,
+            key: spec.key.clone(),
         })
+    }
+
+    /// Whether the database is encrypted (opened with a key).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Whether this person may change cases (not a viewer).
+    pub fn may_write(&self) -> bool {
+        self.may_write
+    }
+
+    pub fn set_may_write(&mut self, may: bool) {
+        self.may_write = may;
+    }
+
+    /// Refuses a change when this person may only read.
+    fn require_write(&self) -> Result<()> {
+        if self.may_write {
+            Ok(())
+        } else {
+            Err(Msg::new("team.viewer_cannot_write"))
+        }
     }
 
     pub fn path(&self) -> &Path {

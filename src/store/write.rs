@@ -99,7 +99,7 @@ pub fn check_case_ref(r: &str) -> Result<()> {
     }
 }
 
-fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
+pub(super) fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
     conn.query_row(
         &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
         [case_ref],
@@ -220,6 +220,7 @@ impl Store {
         today: NaiveDate,
         actor: &str,
     ) -> Result<Case> {
+        self.require_write()?;
         check_not_future(new.referred_on, today)?;
         if let Some(b) = new.birth_date {
             check_not_future(b, today)?;
@@ -393,6 +394,7 @@ impl Store {
         actor: &str,
         plan: impl FnOnce(&Transaction, &Case, &[Event]) -> Result<Pending>,
     ) -> Result<Case> {
+        self.require_write()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -468,6 +470,7 @@ impl Store {
         actor: &str,
         progress: &mut dyn FnMut(usize),
     ) -> Result<usize> {
+        self.require_write()?;
         let bundles = bundles.into_iter();
         let expected = bundles.size_hint().0;
         let tx = self
