@@ -528,9 +528,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             case_ref,
             with_names,
         } => crate::cli_audit::show(ctx, &case_ref, with_names)?,
-        Command::Audit {
-            verify: true, ..
-        } => return crate::cli_rights::verify(ctx),
+        Command::Audit { verify: true, .. } => return crate::cli_rights::verify(ctx),
         Command::Audit {
             exports: true,
             since,

@@ -30,7 +30,10 @@ pub fn erase(ctx: &Context, case_ref: &str, reason: &str, yes: bool) -> Result<E
         if !stdin.is_terminal() {
             return Err(Msg::new("erase.needs_yes").arg("case", case_ref));
         }
-        eprint!("{}", cat.fill("erase.confirm", &[("case", case_ref.to_string())]));
+        eprint!(
+            "{}",
+            cat.fill("erase.confirm", &[("case", case_ref.to_string())])
+        );
         let _ = std::io::stderr().flush();
         let mut answer = String::new();
         stdin
@@ -101,7 +104,10 @@ fn subject_markdown(ctx: &Context, case_ref: &str, data: &SubjectData) -> String
     let mut md = format!(
         "# {}\n\n{}\n",
         cat.fill("subject.title", &[("case", case_ref.to_string())]),
-        cat.fill("subject.intro", &[("date", ctx.today.format("%d-%m-%Y").to_string())])
+        cat.fill(
+            "subject.intro",
+            &[("date", ctx.today.format("%d-%m-%Y").to_string())]
+        )
     );
     md.push_str(&format!("\n## {}\n\n", cat.t("subject.case")));
     for (k, v) in &data.case {
@@ -127,7 +133,13 @@ fn table(md: &mut String, rows: &[Map<String, Value>], none: &str) {
         return;
     };
     let keys: Vec<&String> = first.keys().filter(|k| *k != "hash").collect();
-    md.push_str(&format!("| {} |\n", keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" | ")));
+    md.push_str(&format!(
+        "| {} |\n",
+        keys.iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
     md.push_str(&format!("|{}\n", "---|".repeat(keys.len())));
     for row in rows {
         let cells: Vec<String> = keys
@@ -156,7 +168,6 @@ pub fn policy_date(ctx: &Context) -> Result<Option<NaiveDate>, Msg> {
     }
     Ok(crate::domain::access::retention_cutoff(ctx.today, years))
 }
-
 
 /// `stroom audit --verify`: the chains walked, their heads, the first
 /// broken row; exit 1 when one is broken or a protecting trigger is gone.
@@ -194,7 +205,12 @@ pub fn verify(ctx: &Context) -> Result<ExitCode, Msg> {
 }
 
 /// The access-log actions that took personal data out of stroom.
-const EXPORT_ACTIONS: [&str; 4] = ["export_with_names", "export_subject", "backup", "export_failed"];
+const EXPORT_ACTIONS: [&str; 4] = [
+    "export_with_names",
+    "export_subject",
+    "backup",
+    "export_failed",
+];
 
 /// `stroom audit --exports`: every export with names: when, who, what and
 /// where to, why.

@@ -52,7 +52,9 @@ pub fn need(command: &Option<Command>) -> Option<Need> {
         | Command::Team {
             what: TeamCommand::Init { .. },
         } => return None,
-        Command::Check | Command::Report { .. } | Command::Team {
+        Command::Check
+        | Command::Report { .. }
+        | Command::Team {
             what: TeamCommand::List,
         } => Need::Read,
         Command::Show { with_names, .. } => {
@@ -120,11 +122,13 @@ pub fn team(ctx: &Context, what: TeamCommand) -> Result<(), Msg> {
         TeamCommand::Add { login, name, role } => {
             let role: Role = role.parse()?;
             let name = name.map(|n| clean_actor(&n)).filter(|n| !n.is_empty());
-            require_team(ctx)?
-                .put_member(&login, name.as_deref(), role, &ctx.actor)?;
+            require_team(ctx)?.put_member(&login, name.as_deref(), role, &ctx.actor)?;
             println!(
                 "{}",
-                cat.fill("team.added", &[("login", login), ("role", role.code().into())])
+                cat.fill(
+                    "team.added",
+                    &[("login", login), ("role", role.code().into())]
+                )
             );
         }
         TeamCommand::List => {
@@ -172,8 +176,11 @@ fn team_init(ctx: &Context, path: &Path, group: &str, encrypt: bool) -> Result<(
     };
     let mut store = Store::open_with(path, &spec)?;
     // The file takes the folder's group (setgid); say so explicitly too.
-    nix::unistd::chown(path, None, Some(gid))
-        .map_err(|e| Msg::new("error.io").arg("path", path.display()).arg("reason", e))?;
+    nix::unistd::chown(path, None, Some(gid)).map_err(|e| {
+        Msg::new("error.io")
+            .arg("path", path.display())
+            .arg("reason", e)
+    })?;
     let login = os_login();
     let name = Some(ctx.config.user.trim()).filter(|n| !n.is_empty());
     store.make_team(group, &login, name.map(clean_actor).as_deref())?;
@@ -225,10 +232,15 @@ fn refuse_existing(path: &Path) -> Result<(), Msg> {
 }
 
 fn say_created(ctx: &Context, path: &Path, encrypt: bool) {
-    let key = if encrypt { "crypt.created_encrypted" } else { "crypt.created" };
+    let key = if encrypt {
+        "crypt.created_encrypted"
+    } else {
+        "crypt.created"
+    };
     println!(
         "{}",
-        ctx.catalog().fill(key, &[("path", path.display().to_string())])
+        ctx.catalog()
+            .fill(key, &[("path", path.display().to_string())])
     );
 }
 
@@ -265,8 +277,10 @@ pub fn rekey(ctx: &Context) -> Result<(), Msg> {
     store.rekey(&new)?;
     println!(
         "{}",
-        ctx.catalog()
-            .fill("crypt.rekeyed", &[("path", ctx.db_path.display().to_string())])
+        ctx.catalog().fill(
+            "crypt.rekeyed",
+            &[("path", ctx.db_path.display().to_string())]
+        )
     );
     Ok(())
 }

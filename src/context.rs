@@ -152,8 +152,11 @@ impl Context {
         if !std::io::stdin().is_terminal() {
             return Err(Msg::new("crypt.key_needed").arg("path", self.db_path.display()));
         }
-        let text = rpassword::prompt_password(self.catalog().t(prompt))
-            .map_err(|e| Msg::new("error.io").arg("path", "terminal").arg("reason", e))?;
+        let text = rpassword::prompt_password(self.catalog().t(prompt)).map_err(|e| {
+            Msg::new("error.io")
+                .arg("path", "terminal")
+                .arg("reason", e)
+        })?;
         Key::passphrase(&text)
     }
 

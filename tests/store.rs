@@ -367,8 +367,9 @@ fn migrations_build_the_latest_schema_once() {
             |r| r.get(0),
         )
         .unwrap();
-    // cases, events, reviews, decisions and (v3) access_log.
-    assert_eq!(strict, 5);
+    // cases, events, reviews, decisions, (v3) access_log, (v6) settings
+    // and team_members.
+    assert_eq!(strict, 7);
     drop(store);
     // Opening again runs no migration and changes nothing.
     let store = Store::open(&dir.path().join("t.db")).unwrap();

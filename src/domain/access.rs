@@ -103,7 +103,10 @@ mod tests {
             (Role::Lead, [true, true, true]),
         ];
         for (role, allowed) in table {
-            for (need, ok) in [Need::Read, Need::Write, Need::Lead].into_iter().zip(allowed) {
+            for (need, ok) in [Need::Read, Need::Write, Need::Lead]
+                .into_iter()
+                .zip(allowed)
+            {
                 assert_eq!(role.allows(need), ok, "{role:?} {need:?}");
             }
         }
@@ -163,7 +166,10 @@ mod name_tests {
         assert!(names_child("sem de vries belde", "Sem de Vries"));
         assert!(names_child("Vries, S. kwam niet", "Sem de Vries"));
         // "de" is too short to count; "Semester" is another word.
-        assert!(!names_child("Zie de planning voor het semester", "Sem de Vries"));
+        assert!(!names_child(
+            "Zie de planning voor het semester",
+            "Sem de Vries"
+        ));
         assert!(!names_child("Alles op orde", "Sem de Vries"));
         assert!(!names_child("Alles op orde", ""));
     }

@@ -344,6 +344,9 @@ mod tests {
             prefixed(event_columns)
         );
         // The chain hashes the same values, in the order `store::chain` reads.
-        assert_eq!(event_columns, crate::store::chain::EVENT_CHAIN_COLUMNS.replace("    ", ""));
+        assert_eq!(
+            event_columns,
+            crate::store::chain::EVENT_CHAIN_COLUMNS.replace("    ", "")
+        );
     }
 }

@@ -121,7 +121,11 @@ fn rows_as_json(
                 ValueRef::Integer(n) => n.into(),
                 ValueRef::Real(f) => f.into(),
                 ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-                ValueRef::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
+                ValueRef::Blob(b) => b
+                    .iter()
+                    .map(|x| format!("{x:02x}"))
+                    .collect::<String>()
+                    .into(),
             };
             map.insert(name.clone(), value);
         }

@@ -69,7 +69,14 @@ impl Store {
             params![lead, name, at],
         )?;
         let detail = format!("team init, group {group}; {lead} lead");
-        insert_access(&tx, &at, lead, AccessAction::RosterChange, None, Some(&detail))?;
+        insert_access(
+            &tx,
+            &at,
+            lead,
+            AccessAction::RosterChange,
+            None,
+            Some(&detail),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -119,7 +126,14 @@ impl Store {
             params![login, name, role.code(), at, actor],
         )?;
         let detail = format!("add {login} as {}", role.code());
-        insert_access(&tx, &at, actor, AccessAction::RosterChange, None, Some(&detail))?;
+        insert_access(
+            &tx,
+            &at,
+            actor,
+            AccessAction::RosterChange,
+            None,
+            Some(&detail),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -135,7 +149,14 @@ impl Store {
             return Err(Msg::new("team.not_a_member").arg("login", login));
         }
         let detail = format!("remove {login}");
-        insert_access(&tx, &now_utc(), actor, AccessAction::RosterChange, None, Some(&detail))?;
+        insert_access(
+            &tx,
+            &now_utc(),
+            actor,
+            AccessAction::RosterChange,
+            None,
+            Some(&detail),
+        )?;
         tx.commit()?;
         Ok(())
     }
