@@ -194,7 +194,7 @@ pub fn verify(ctx: &Context) -> Result<ExitCode, Msg> {
     }
     for trigger in store.missing_protecting_triggers()? {
         broken = true;
-        let msg = Msg::new("chain.trigger_missing").arg("trigger", trigger);
+        let msg = Msg::new("check.trigger_missing").arg("name", trigger);
         println!("{}", cat.render(&msg));
     }
     Ok(if broken {

@@ -49,6 +49,8 @@ pub fn need(command: &Option<Command>) -> Option<Need> {
     };
     Some(match command {
         Command::Init { .. }
+        | Command::Completions { .. }
+        | Command::Man
         | Command::Team {
             what: TeamCommand::Init { .. },
         } => return None,

@@ -96,7 +96,9 @@ impl Context {
     /// needs. On a team database the login must be on the roster with a
     /// role that allows `need`; a refusal is one sentence, and logged.
     pub fn authorize(&mut self, need: Need) -> Result<(), Msg> {
-        if !self.db_path.exists() {
+        // A missing or empty file is a personal database about to be made
+        // (or, for `check`, no database at all): nothing to look up.
+        if !std::fs::metadata(&self.db_path).is_ok_and(|m| m.len() > 0) {
             return Ok(());
         }
         let mut store = self.open_store()?;
@@ -164,17 +166,21 @@ impl Context {
         Catalog::get(self.lang)
     }
 
-    pub fn open_store(&self) -> Result<Store, Msg> {
+    /// How to open the database: with its key when it is encrypted.
+    pub fn open_spec(&self) -> Result<OpenSpec, Msg> {
         let key = if crypt::needs_key(&self.db_path) {
             Some(self.key()?)
         } else {
             None
         };
-        let spec = OpenSpec {
+        Ok(OpenSpec {
             key,
             ..OpenSpec::default()
-        };
-        let mut store = Store::open_with(&self.db_path, &spec)?;
+        })
+    }
+
+    pub fn open_store(&self) -> Result<Store, Msg> {
+        let mut store = Store::open_with(&self.db_path, &self.open_spec()?)?;
         store.set_may_write(self.role.allows(Need::Write));
         Ok(store)
     }

@@ -406,7 +406,15 @@ fn escape_sequences_are_stored_as_given_and_shown_harmlessly() {
     let reason = format!("reason {HOSTILE}");
     for (args, visible) in [
         (
-            &["export", "waitlist", "--format", "md", "--with-names"][..],
+            &[
+                "export",
+                "waitlist",
+                "--format",
+                "md",
+                "--with-names",
+                "--reason",
+                "t",
+            ][..],
             "Daan",
         ),
         (
@@ -552,8 +560,16 @@ fn exports_with_names_backups_and_views_are_in_the_access_log() {
         "-o",
         out,
     ]);
-    team.ok(&["export", "stoplight", "--with-names", "--format", "json"]);
-    team.ok(&["export", "meeting", "--with-names"]);
+    team.ok(&[
+        "export",
+        "stoplight",
+        "--with-names",
+        "--reason",
+        "r",
+        "--format",
+        "json",
+    ]);
+    team.ok(&["export", "meeting", "--with-names", "--reason", "r"]);
     let shown = team.json(&["show", "W1", "--with-names"]);
     assert_eq!(shown["name"], "Daan de Vries");
     let backup = team.path("backup.db");

@@ -144,7 +144,7 @@ fn a_row_changed_deleted_or_slipped_in_with_sqlite3_is_named_by_check_and_audit_
         "{report}"
     );
     assert!(
-        report.contains("'events_append_only_update' is missing"),
+        report.contains("events_append_only_update is missing"),
         "{report}"
     );
     let out = desk.run(&["audit", "--verify"]);

@@ -30,19 +30,6 @@ pub const EVENT_CHAIN_COLUMNS: &str = "case_id, on_date, recorded_at, actor, kin
 /// The content columns of an access-log row, in the order they are hashed.
 pub const ACCESS_CHAIN_COLUMNS: &str = "at, actor, action, case_ref, detail";
 
-/// The triggers that keep the history append-only (and the free text
-/// changeable by erasure only). `check` reports any that is missing.
-pub const PROTECTING_TRIGGERS: [&str; 8] = [
-    "events_append_only_update",
-    "events_append_only_delete",
-    "access_log_append_only_update",
-    "access_log_append_only_delete",
-    "reviews_erase_only_update",
-    "reviews_append_only_delete",
-    "decisions_erase_only_update",
-    "decisions_append_only_delete",
-];
-
 /// Feeds one value to the hash with a type tag and a length, so that no
 /// two different rows ("ab","c" and "a","bc"; NULL and "") hash alike.
 fn feed(hasher: &mut Sha256, value: ValueRef<'_>) {
@@ -182,12 +169,13 @@ impl Store {
     }
 
     /// The protecting triggers that are missing (dropped with sqlite3).
+    /// (`stroom audit --verify`; `check` reports them with its own checks.)
     pub fn missing_protecting_triggers(&self) -> Result<Vec<&'static str>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1")?;
         let mut missing = Vec::new();
-        for name in PROTECTING_TRIGGERS {
+        for &name in super::schema::PROTECTING_TRIGGERS {
             if !stmt.exists([name])? {
                 missing.push(name);
             }

@@ -52,17 +52,7 @@ pub fn open(path: &Path, spec: &OpenSpec) -> Result<Connection> {
             .arg("reason", e)
     })?;
     if let Some(key) = &spec.key {
-        key.apply(&conn)?;
-        // SQLCipher checks the key on the first read: a wrong one reads as
-        // "not a database", and nothing has been written.
-        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
-            return Err(match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => {
-                    Msg::new("crypt.wrong_key").arg("path", &shown)
-                }
-                _ => Msg::from(e),
-            });
-        }
+        unlock(&conn, key, &shown)?;
     }
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Every insert into the history computes its chain hash in SQLite.
@@ -80,7 +70,23 @@ pub fn open(path: &Path, spec: &OpenSpec) -> Result<Connection> {
     )?;
     migrate(&mut conn)?;
     refuse_wide_team_file(&conn, path)?;
+    // A purge killed between its commit and its checkpoint is finished
+    // before anything else happens.
+    super::purge::finish_purge(&conn)?;
     Ok(conn)
+}
+
+/// Gives the key to an encrypted database. SQLCipher checks it on the first
+/// read: a wrong one reads as "not a database", and nothing is written.
+fn unlock(conn: &Connection, key: &Key, shown: &str) -> Result<()> {
+    key.apply(conn)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
+        Ok(()) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(Msg::new("crypt.wrong_key").arg("path", shown))
+        }
+        Err(e) => Err(Msg::from(e)),
+    }
 }
 
 /// A team database is its group's (0660): stroom keeps that mode and never
@@ -101,6 +107,38 @@ fn refuse_wide_team_file(conn: &Connection, path: &Path) -> Result<()> {
         return Err(Msg::new("team.mode_too_wide")
             .arg("path", path.display())
             .arg("mode", format!("{mode:o}")));
+    }
+    Ok(())
+}
+
+/// Before `stroom check`: whether `path` holds a stroom database at all,
+/// looked at without creating, migrating or recovering anything. A missing
+/// or empty file, another program's file, or one left with a rollback
+/// journal beside it (a killed backup, say) is said to be so, instead of
+/// being made into an empty database that checks out fine.
+pub fn check_holds_data(path: &Path, spec: &OpenSpec) -> Result<()> {
+    let shown = path.display().to_string();
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {
+        return Err(Msg::new("check.unfinished")
+            .arg("path", &shown)
+            .arg("journal", Path::new(&journal).display()));
+    }
+    let no_data = || Msg::new("check.no_data").arg("path", &shown);
+    if !fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        return Err(no_data());
+    }
+    prepare_file(path, spec)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|_| no_data())?;
+    if let Some(key) = &spec.key {
+        unlock(&conn, key, &shown)?;
+    }
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID || version == 0 {
+        return Err(no_data());
     }
     Ok(())
 }

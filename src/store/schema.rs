@@ -239,7 +239,36 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     .to_string()
 }
 
-/// Version 6: a team on one database and the AVG's rights.
+/// Version 6: work that must be finished even when the process that began
+/// it was killed. A purge is not done when its transaction commits: the
+/// old pages with the names are in the database file until the WAL is
+/// checkpointed. The purge records itself here in its transaction and
+/// removes the row after the checkpoint; every open finishes what it finds.
+fn v6_unfinished_work() -> String {
+    "CREATE TABLE unfinished_work (
+    task TEXT PRIMARY KEY CHECK (task IN ('purge')),
+    since TEXT NOT NULL
+) STRICT;"
+        .to_string()
+}
+
+/// The triggers that protect the record (the append-only history and
+/// access log). `stroom check` reports each one that is missing: dropping
+/// one is how the record would be tampered with. A migration that adds a
+/// protecting trigger adds its name here.
+pub const PROTECTING_TRIGGERS: &[&str] = &[
+    "events_append_only_update",
+    "events_append_only_delete",
+    "access_log_append_only_update",
+    "access_log_append_only_delete",
+    // Version 7: reviews and decisions; erasure is their only change.
+    "reviews_erase_only_update",
+    "reviews_append_only_delete",
+    "decisions_erase_only_update",
+    "decisions_append_only_delete",
+];
+
+/// Version 7: a team on one database and the AVG's rights.
 /// - `events` and `access_log` gain `hash`: SHA-256 over the previous row's
 ///   hash and the row's own content (`store::chain`), so a row changed,
 ///   deleted or slipped in with sqlite3 breaks the chain at that row. The
@@ -251,7 +280,7 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 ///   replace a decision's text by the erased marker, and nothing else. The
 ///   hash chain covers the events, never this free text, so an erasure
 ///   keeps the chain whole; the erasure itself is an access-log row.
-fn v6_team_chain_erasure() -> String {
+fn v7_team_chain_erasure() -> String {
     r#"
 ALTER TABLE events ADD COLUMN hash BLOB;
 ALTER TABLE access_log ADD COLUMN hash BLOB;
@@ -320,7 +349,8 @@ pub fn migrations() -> Vec<String> {
         v3_access_log(),
         v4_case_search(),
         v5_access_actions(),
-        v6_team_chain_erasure(),
+        v6_unfinished_work(),
+        v7_team_chain_erasure(),
     ]
 }
 
