@@ -425,7 +425,7 @@ fn stoplight(db: &Path) {
     time_export(
         db,
         |store| store.stoplight_snapshot(today(), today()),
-        |snap| report::stoplight(snap, &codes, &options()),
+        |snap| report::stoplight(snap, &codes, Config::default().norms.care, &options()),
     );
 }
 

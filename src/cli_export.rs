@@ -28,6 +28,31 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
             deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
+        ExportCommand::Evaluations {
+            as_of,
+            format,
+            output,
+        } => {
+            let out = ExportOut {
+                format,
+                with_names: false,
+                reason: None,
+                output,
+            };
+            let (format, options) = prepare(ctx, &out)?;
+            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
+            let dates = ctx
+                .open_store()?
+                .evaluation_dates(snapshot.as_of, &snapshot.cases)?;
+            let rows = crate::domain::evaluation::evaluation_list(
+                &snapshot.cases,
+                |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                snapshot.as_of,
+                &ctx.config.evaluation,
+            );
+            let doc = report::evaluations(&rows, snapshot.as_of, &options);
+            deliver(ctx, None, doc.render(format), out.output.as_deref())
+        }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let names = Names::of(ctx, "stoplight", &out)?;
@@ -37,10 +62,21 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 let earlier = report::previous_date(snapshot.as_of);
                 let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
                 let preconditions = &ctx.config.preconditions;
-                let doc = report::stoplight_report(&snapshot, &previous, preconditions, &options);
+                let doc = report::stoplight_report(
+                    &snapshot,
+                    &previous,
+                    preconditions,
+                    ctx.config.norms.care,
+                    &options,
+                );
                 return deliver(ctx, names, doc.render(format), out.output.as_deref());
             }
-            let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
+            let doc = report::stoplight(
+                &snapshot,
+                &ctx.config.precondition_codes(),
+                ctx.config.norms.care,
+                &options,
+            );
             deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
         ExportCommand::Subject {

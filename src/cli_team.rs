@@ -82,6 +82,7 @@ pub fn need(command: &Option<Command>) -> Option<Need> {
                 }
             }
             ExportCommand::Subject { .. } => Need::Lead,
+            ExportCommand::Evaluations { .. } => Need::Read,
         },
         Command::Add { .. }
         | Command::Move { .. }

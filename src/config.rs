@@ -23,6 +23,9 @@ pub struct Config {
     #[serde(default)]
     pub retention: Retention,
     pub norms: Norms,
+    /// Evaluation moments (SPEC 1.7).
+    #[serde(default)]
+    pub evaluation: crate::domain::evaluation::EvaluationRules,
     pub preconditions: Vec<Precondition>,
 }
 

@@ -185,16 +185,17 @@ fn a_row_changed_deleted_or_slipped_in_with_sqlite3_is_named_by_check_and_audit_
 }
 
 #[test]
-fn a_version_5_file_gets_its_rows_chained_and_loses_nothing() {
+fn a_file_of_the_previous_schema_gets_its_rows_chained_and_loses_nothing() {
     let desk = Desk::new();
     {
         let conn = desk.raw();
         let migrations = stroom::store::schema::migrations();
-        let v5 = migrations.len() - 1;
-        for sql in &migrations[..v5] {
+        let previous = migrations.len() - 1;
+        for sql in &migrations[..previous] {
             conn.execute_batch(sql).unwrap();
         }
-        conn.pragma_update(None, "user_version", v5 as i64).unwrap();
+        conn.pragma_update(None, "user_version", previous as i64)
+            .unwrap();
         conn.pragma_update(
             None,
             "application_id",

@@ -1423,3 +1423,99 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
     );
     assert!(csv.contains("2026-0002;orange;partial;"), "{csv}");
 }
+
+/// One young person in team care since 1 August (start moment due 1
+/// November, three weeks overdue) and one stepped up to a family home on 1
+/// August, still waiting for the place.
+fn care_process(store: &mut Store) {
+    use stroom::domain::{CareType, Destination, Goals, Route};
+    with_cases(&[("2026-06-01", "Anna"), ("2026-03-01", "Bram")])(store);
+    for r in ["2026-0001", "2026-0002"] {
+        move_to(store, r, Stage::Intake, "2026-06-10");
+        move_to(store, r, Stage::Triage, "2026-06-20");
+    }
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2027-08-01")),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0001", &team, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    store
+        .move_case("2026-0002", &team, d("2026-06-25"), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, "2026-0002", Stage::Evaluation, "2026-07-25");
+    let step = Move {
+        to: Some(Stage::Waiting),
+        care_type: Some(CareType::FamilyHome),
+        provider: Some("Gezinshuis De Hoeve".into()),
+        goals: Some(Goals::NotMet),
+        intended_outflow: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0002", &step, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    // Both discussed in this month's stoplight round, everything in place.
+    let codes = Config::default().precondition_codes();
+    let input = ReviewInput {
+        statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+        next_on: None,
+        note: None,
+    };
+    for r in ["2026-0001", "2026-0002"] {
+        store
+            .record_review(r, d("2026-11-15"), &input, d(TODAY), "seed", &codes, None)
+            .unwrap();
+    }
+}
+
+#[test]
+fn the_board_shows_the_stepped_case_and_the_case_screen_its_moments() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, care_process);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
+    let s = ui.screen();
+    assert!(
+        line_with(&s, "2026-0002")
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+        "{s}"
+    );
+    assert!(
+        flat(&s).contains(
+            "2026-0002 · Gezinshuis De Hoeve · Bram: wacht 16 weken op vervolgplek, norm 10 weken"
+        ),
+        "{s}"
+    );
+    // The case screen: the moments with their signal, the step's report.
+    let mut ui = Ui::new(Lang::Nl, 120, 60, care_process);
+    ui.act(&[Action::Open]);
+    let s = ui.screen();
+    assert!(flat(&s).contains("Evaluatiemomenten 3 maanden na start: gepland 25-09-2026, nog niet gehouden — ■ Rood 3 maanden voor einde: gepland 01-05-2027, nog niet gehouden — ● Groen"), "{s}");
+    assert!(
+        flat(&s).contains("verslag: Doelen niet bereikt, beoogd vervolg: Jeugdhulp elders"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, |store| {
+        care_process(store);
+        move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
+    });
+    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("Geplande einddatum"), "{s}");
+    assert!(!s.contains("Doelen bereikt"), "{s}");
+    ui.act(&[Action::NextField, Action::NextField])
+        .erase(10)
+        .typ("2027-12-31");
+    let s = ui.screen();
+    assert!(s.contains("Doelen bereikt (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Beoogd vervolg (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Wat is nog nodig"), "{s}");
+    // Back to the planned end as it was: no extension, no report.
+    ui.erase(10).typ("2027-08-01");
+    assert!(!ui.screen().contains("Doelen bereikt"));
+}

@@ -53,12 +53,13 @@ pub fn agenda(snapshot: &Snapshot, norms: &Norms, preconditions: &[String]) -> V
         .iter()
         .filter_map(|case| {
             let rows = by_case.get(&case.id).map(Vec::as_slice).unwrap_or(&[]);
-            let light = case.stage.in_care().then(|| {
+            let light = case.on_board().then(|| {
                 stoplight::evaluate(
                     case,
                     snapshot.reviews_of(case.id),
                     snapshot.as_of,
                     preconditions,
+                    norms.care,
                 )
             });
             place(case, rows, light)

@@ -72,8 +72,8 @@ fn copy_checked(
     // coordinators go on writing (WAL).
     src.execute_batch("BEGIN")?;
     let copied = (|| -> Result<[i64; 3]> {
-        let counts = counts(&src)?;
-        copy(&src, &mut dst, progress)?;
+        let counts = counts(src)?;
+        copy(src, &mut dst, progress)?;
         Ok(counts)
     })();
     let _ = src.execute_batch("COMMIT");

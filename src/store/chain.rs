@@ -22,10 +22,11 @@ use sha2::{Digest, Sha256};
 
 use super::{Result, Store};
 
-/// The content columns of an event, in the order they are hashed.
+/// The content columns of an event, in the order they are hashed: all but
+/// the free-text `note`, which erasure may blank (schema version 8).
 pub const EVENT_CHAIN_COLUMNS: &str = "case_id, on_date, recorded_at, actor, kind, referrer, \
     urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, field, \
-    value, ref_id";
+    value, ref_id, destination, goals, intended_outflow";
 
 /// The content columns of an access-log row, in the order they are hashed.
 pub const ACCESS_CHAIN_COLUMNS: &str = "at, actor, action, case_ref, detail";

@@ -1,7 +1,7 @@
 //! The AVG's rights on one child: erasure (art. 17) and access (art. 15).
 //!
 //! Erasure removes the name and birth date from the case row, blanks the
-//! free text of its review notes and replaces its decisions' text by
+//! free text of its review notes and move notes and replaces its decisions' text by
 //! `ERASED_TEXT`. The pseudonymised facts stay (reference, dates, codes,
 //! the whole event history), so every figure stays right. Reviews and
 //! decisions are append-only by triggers that allow exactly this change and
@@ -55,6 +55,9 @@ impl Store {
         )?;
         let notes = tx.execute(
             "UPDATE reviews SET note = NULL WHERE case_id = ?1 AND note IS NOT NULL",
+            [case.id],
+        )? + tx.execute(
+            "UPDATE events SET note = NULL WHERE case_id = ?1 AND note IS NOT NULL",
             [case.id],
         )?;
         let decisions = tx.execute(

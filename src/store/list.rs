@@ -511,9 +511,9 @@ mod tests {
             conn.pragma_update(None, "application_id", crate::store::schema::APPLICATION_ID)
                 .unwrap();
             conn.execute(
-                "INSERT INTO cases (case_ref, name, worker, referred_on, referrer, urgency, \
-                 stage, stage_since, version) VALUES ('2026-0001', 'Anouk', 'Anna', \
-                 '2026-10-01', 'gp', 'regular', 'referred', '2026-10-01', 1)",
+                "INSERT INTO cases (case_ref, name, worker, referred_on, referrer, urgency, stage, \
+                 stage_since, version) VALUES ('2026-0001', 'Anouk', 'Anna', '2026-10-01', 'gp', \
+                 'regular', 'referred', '2026-10-01', 1)",
                 [],
             )
             .unwrap();

@@ -2,7 +2,7 @@
 //! `user_version`; `application_id` marks the file as stroom's. Migrations run
 //! at open time, all in one transaction.
 
-use crate::domain::{CareType, OutflowReason, Referrer, Route, Stage, Urgency};
+use crate::domain::{CareType, Destination, Goals, OutflowReason, Referrer, Route, Stage, Urgency};
 
 /// "strm" in ASCII: marks a stroom database.
 pub const APPLICATION_ID: i64 = 0x7374_726d;
@@ -252,6 +252,150 @@ fn v6_unfinished_work() -> String {
         .to_string()
 }
 
+/// A date column with its ISO shape CHECK, as in version 1.
+fn date_col(col: &str) -> String {
+    format!(
+        "{col} TEXT CHECK ({col} IS NULL OR ({col} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'))"
+    )
+}
+
+/// Version 7: the care process in depth (SPEC 1.5–1.8). Two outflow reasons
+/// (`ended_by_provider`, `unknown`) widen the CHECKs; a closed case gets its
+/// destination (the one its reason implies for the cases closed before); a
+/// move's event carries the destination and the extension report. SQLite
+/// cannot change a CHECK in place, so `cases` and `events` are rebuilt with
+/// their ids, indexes and triggers (the search index's and the append-only
+/// ones). `migrate` runs this with foreign keys off and checks them after.
+fn v7_care_process() -> String {
+    let stage = codes_in(&Stage::codes());
+    let referrer = codes_in(&Referrer::codes());
+    let urgency = codes_in(&Urgency::codes());
+    let route = codes_in(&Route::codes());
+    let care = codes_in(&CareType::codes());
+    let reason = codes_in(&OutflowReason::codes());
+    let dest = codes_in(&Destination::codes());
+    let goals = codes_in(&Goals::codes());
+    let case_cols = "id, case_ref, name, birth_date, referred_on, referrer, urgency, worker, \
+        stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
+        care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, \
+        episode, version";
+    let event_cols = "id, case_id, on_date, recorded_at, actor, kind, referrer, urgency, worker, \
+        stage, route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
+    format!(
+        r#"
+CREATE TABLE cases_rebuilt (
+    id INTEGER PRIMARY KEY,
+    case_ref TEXT NOT NULL UNIQUE CHECK (length(case_ref) BETWEEN 1 AND 64),
+    name TEXT,
+    {birth_date},
+    {referred_on} NOT NULL,
+    referrer TEXT NOT NULL CHECK (referrer IN ({referrer})),
+    urgency TEXT NOT NULL CHECK (urgency IN ({urgency})),
+    worker TEXT,
+    stage TEXT NOT NULL CHECK (stage IN ({stage})),
+    {stage_since} NOT NULL,
+    route TEXT CHECK (route IS NULL OR route IN ({route})),
+    care_type TEXT CHECK (care_type IS NULL OR care_type IN ({care})),
+    provider TEXT,
+    bridging_care INTEGER NOT NULL DEFAULT 0 CHECK (bridging_care IN (0, 1)),
+    {intake_on},
+    {triaged_on},
+    {care_started_on},
+    {waiting_since},
+    {planned_end_on},
+    {closed_on},
+    outflow_reason TEXT CHECK (outflow_reason IS NULL OR outflow_reason IN ({reason})),
+    escalated INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),
+    episode INTEGER NOT NULL DEFAULT 1 CHECK (episode >= 1),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    destination TEXT CHECK (destination IS NULL OR destination IN ({dest})),
+    CHECK ((stage = 'closed') = (closed_on IS NOT NULL)),
+    CHECK ((stage = 'closed') = (destination IS NOT NULL))
+) STRICT;
+INSERT INTO cases_rebuilt ({case_cols}, destination)
+    SELECT {case_cols}, CASE WHEN stage = 'closed' THEN CASE outflow_reason
+        WHEN 'to_community' THEN 'community' WHEN 'to_wmo' THEN 'wmo' WHEN 'to_wlz' THEN 'wlz'
+        WHEN 'to_adult_mental_health' THEN 'adult_mental_health' WHEN 'withdrawn' THEN 'none'
+        ELSE 'unknown' END END
+    FROM cases ORDER BY id;
+DROP TABLE cases;
+ALTER TABLE cases_rebuilt RENAME TO cases;
+CREATE INDEX cases_stage ON cases (stage, referred_on);
+CREATE INDEX cases_closed ON cases (closed_on);
+CREATE INDEX cases_care_started ON cases (care_started_on);
+CREATE INDEX cases_stage_ref ON cases (stage, case_ref);
+CREATE INDEX cases_worker_ref ON cases (worker, case_ref);
+CREATE INDEX cases_provider_ref ON cases (provider, case_ref);
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases
+BEGIN
+    INSERT INTO cases_search (rowid, case_ref, name, worker, provider) VALUES ({new});
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE ON cases
+WHEN old.id IS NOT new.id OR old.case_ref IS NOT new.case_ref OR old.name IS NOT new.name
+    OR old.worker IS NOT new.worker OR old.provider IS NOT new.provider
+BEGIN
+    DELETE FROM cases_search WHERE rowid = old.id;
+    INSERT INTO cases_search (rowid, case_ref, name, worker, provider) VALUES ({new});
+END;
+CREATE TRIGGER cases_search_delete AFTER DELETE ON cases
+BEGIN
+    DELETE FROM cases_search WHERE rowid = old.id;
+END;
+
+CREATE TABLE events_rebuilt (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    {on_date} NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('referred', 'moved', 'set', 'reviewed', 'decided')),
+    referrer TEXT CHECK (referrer IS NULL OR referrer IN ({referrer})),
+    urgency TEXT CHECK (urgency IS NULL OR urgency IN ({urgency})),
+    worker TEXT,
+    stage TEXT CHECK (stage IS NULL OR stage IN ({stage})),
+    route TEXT CHECK (route IS NULL OR route IN ({route})),
+    care_type TEXT CHECK (care_type IS NULL OR care_type IN ({care})),
+    provider TEXT,
+    {planned_end_on},
+    outflow_reason TEXT CHECK (outflow_reason IS NULL OR outflow_reason IN ({reason})),
+    field TEXT,
+    value TEXT,
+    ref_id INTEGER,
+    destination TEXT CHECK (destination IS NULL OR destination IN ({dest})),
+    goals TEXT CHECK (goals IS NULL OR goals IN ({goals})),
+    intended_outflow TEXT CHECK (intended_outflow IS NULL OR intended_outflow IN ({dest})),
+    note TEXT,
+    CHECK ((kind = 'moved') = (stage IS NOT NULL)),
+    CHECK ((kind = 'set') = (field IS NOT NULL)),
+    CHECK ((kind = 'referred') = (referrer IS NOT NULL)),
+    CHECK (kind = 'moved' OR (destination IS NULL AND goals IS NULL
+        AND intended_outflow IS NULL AND note IS NULL))
+) STRICT;
+INSERT INTO events_rebuilt ({event_cols}) SELECT {event_cols} FROM events ORDER BY id;
+DROP TABLE events;
+ALTER TABLE events_rebuilt RENAME TO events;
+CREATE INDEX events_case ON events (case_id, on_date, id);
+CREATE INDEX events_date ON events (on_date);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"#,
+        birth_date = date_col("birth_date"),
+        referred_on = date_col("referred_on"),
+        stage_since = date_col("stage_since"),
+        intake_on = date_col("intake_on"),
+        triaged_on = date_col("triaged_on"),
+        care_started_on = date_col("care_started_on"),
+        waiting_since = date_col("waiting_since"),
+        planned_end_on = date_col("planned_end_on"),
+        closed_on = date_col("closed_on"),
+        on_date = date_col("on_date"),
+        new =
+            "new.id, lower(new.case_ref), lower(new.name), lower(new.worker), lower(new.provider)",
+    )
+}
+
 /// The triggers that protect the record (the append-only history and
 /// access log). `stroom check` reports each one that is missing: dropping
 /// one is how the record would be tampered with. A migration that adds a
@@ -268,7 +412,7 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
     "decisions_append_only_delete",
 ];
 
-/// Version 7: a team on one database and the AVG's rights.
+/// Version 8: a team on one database and the AVG's rights.
 /// - `events` and `access_log` gain `hash`: SHA-256 over the previous row's
 ///   hash and the row's own content (`store::chain`), so a row changed,
 ///   deleted or slipped in with sqlite3 breaks the chain at that row. The
@@ -276,11 +420,12 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
 /// - `team_members`: the roster of a team database (login, display name,
 ///   role); `settings`: what kind of database this is (a team's Unix group).
 /// - `reviews` and `decisions` become append-only like the events, with one
-///   narrow exception: erasure (AVG art. 17) may blank a review's note and
-///   replace a decision's text by the erased marker, and nothing else. The
-///   hash chain covers the events, never this free text, so an erasure
-///   keeps the chain whole; the erasure itself is an access-log row.
-fn v7_team_chain_erasure() -> String {
+///   narrow exception: erasure (AVG art. 17) may blank a review's note, a
+///   move's note (events.note) and replace a decision's text by the erased
+///   marker, and nothing else. The hash chain covers every event column but
+///   `note`, never this free text, so an erasure keeps the chain whole; the
+///   erasure itself is an access-log row.
+fn v8_team_chain_erasure() -> String {
     r#"
 ALTER TABLE events ADD COLUMN hash BLOB;
 ALTER TABLE access_log ADD COLUMN hash BLOB;
@@ -292,7 +437,8 @@ WITH RECURSIVE ch (id, h) AS (
     UNION ALL
     SELECT e.id, stroom_chain(ch.h, e.case_id, e.on_date, e.recorded_at, e.actor, e.kind,
         e.referrer, e.urgency, e.worker, e.stage, e.route, e.care_type, e.provider,
-        e.planned_end_on, e.outflow_reason, e.field, e.value, e.ref_id)
+        e.planned_end_on, e.outflow_reason, e.field, e.value, e.ref_id, e.destination, e.goals,
+        e.intended_outflow)
     FROM ch JOIN events e ON e.id = (SELECT min(id) FROM events WHERE id > ch.id)
 )
 SELECT id, h FROM ch WHERE id > 0;
@@ -309,7 +455,17 @@ SELECT id, h FROM ch WHERE id > 0;
 UPDATE access_log SET hash = (SELECT h FROM temp.chain_backfill b WHERE b.id = access_log.id);
 DROP TABLE temp.chain_backfill;
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+WHEN NOT (new.note IS NULL AND new.id IS old.id AND new.case_id IS old.case_id
+    AND new.on_date IS old.on_date AND new.recorded_at IS old.recorded_at
+    AND new.actor IS old.actor AND new.kind IS old.kind AND new.referrer IS old.referrer
+    AND new.urgency IS old.urgency AND new.worker IS old.worker AND new.stage IS old.stage
+    AND new.route IS old.route AND new.care_type IS old.care_type
+    AND new.provider IS old.provider AND new.planned_end_on IS old.planned_end_on
+    AND new.outflow_reason IS old.outflow_reason AND new.field IS old.field
+    AND new.value IS old.value AND new.ref_id IS old.ref_id
+    AND new.destination IS old.destination AND new.goals IS old.goals
+    AND new.intended_outflow IS old.intended_outflow AND new.hash IS old.hash)
+BEGIN SELECT RAISE(ABORT, 'events are append-only; only erasure blanks a note'); END;
 CREATE TRIGGER access_log_append_only_update BEFORE UPDATE ON access_log
 BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 
@@ -350,7 +506,8 @@ pub fn migrations() -> Vec<String> {
         v4_case_search(),
         v5_access_actions(),
         v6_unfinished_work(),
-        v7_team_chain_erasure(),
+        v7_care_process(),
+        v8_team_chain_erasure(),
     ]
 }
 

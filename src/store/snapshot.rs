@@ -31,7 +31,7 @@ impl Scope {
         match self {
             Scope::Open => case.stage.is_open(),
             Scope::Waiting => Queue::ALL.iter().any(|q| q.holds(case.stage)),
-            Scope::InCare => case.stage.in_care(),
+            Scope::InCare => case.on_board(),
             Scope::Agenda => case.stage.is_open() || case.escalated,
         }
     }
@@ -49,7 +49,11 @@ impl Scope {
         match self {
             Scope::Open => stages(Stage::is_open),
             Scope::Waiting => stages(|s| Queue::ALL.iter().any(|q| q.holds(s))),
-            Scope::InCare => stages(Stage::in_care),
+            // Stepped cases waiting for a next provider stay on the board.
+            Scope::InCare => format!(
+                "({} OR (stage = 'waiting' AND care_started_on IS NOT NULL))",
+                stages(Stage::in_care)
+            ),
             Scope::Agenda => format!("({} OR escalated = 1)", stages(Stage::is_open)),
         }
     }
@@ -168,6 +172,33 @@ impl Store {
             cases,
             reviews,
         })
+    }
+
+    /// The dates of the moves into `evaluation` on or before `as_of`, per
+    /// case, of each case's current episode (on or after its start of care):
+    /// what holds its evaluation moments (SPEC 1.7).
+    pub fn evaluation_dates(
+        &self,
+        as_of: NaiveDate,
+        cases: &[Case],
+    ) -> Result<HashMap<i64, Vec<NaiveDate>>> {
+        let started: HashMap<i64, NaiveDate> = cases
+            .iter()
+            .filter_map(|c| c.care_started_on.map(|d| (c.id, d)))
+            .collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_id, on_date FROM events WHERE kind = 'moved' AND stage = 'evaluation' \
+             AND on_date <= ?1 ORDER BY case_id, on_date, id",
+        )?;
+        let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        let mut rows = stmt.query([as_of])?;
+        while let Some(row) = rows.next()? {
+            let (case_id, on): (i64, NaiveDate) = (row.get(0)?, row.get(1)?);
+            if started.get(&case_id).is_some_and(|s| on >= *s) {
+                out.entry(case_id).or_default().push(on);
+            }
+        }
+        Ok(out)
     }
 
     fn current_cases(&self) -> Result<Vec<Case>> {
@@ -313,7 +344,7 @@ mod tests {
                 .collect();
             assert_eq!(agenda.cases.iter().collect::<Vec<_>>(), want_agenda);
             let board = store.stoplight_snapshot(as_of, today).unwrap();
-            let want_board: Vec<&Case> = open.cases.iter().filter(|c| c.stage.in_care()).collect();
+            let want_board: Vec<&Case> = open.cases.iter().filter(|c| c.on_board()).collect();
             assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
             assert!(board.reviews.values().all(|r| r.len() == 1));
         }
@@ -338,15 +369,19 @@ mod tests {
             let as_of = d(as_of);
             let full = store.snapshot(as_of, today).unwrap();
             let board = store.stoplight_snapshot(as_of, today).unwrap();
-            for c in full.cases.iter().filter(|c| c.stage.in_care()) {
+            for c in full.cases.iter().filter(|c| c.on_board()) {
                 let all = full.reviews_of(c.id);
                 earlier_episode |= all.iter().any(|r| r.on < c.referred_on);
                 several |= all.iter().filter(|r| r.on >= c.referred_on).count() > 1;
             }
-            let rows = stoplight::stoplight(&full, &codes);
+            let rows = stoplight::stoplight(&full, &codes, config.norms.care);
             assert!(rows.len() > 20, "{as_of}: {}", rows.len());
             assert!(rows.iter().any(|r| r.last_review_on.is_some()));
-            assert_eq!(stoplight::stoplight(&board, &codes), rows, "{as_of}");
+            assert_eq!(
+                stoplight::stoplight(&board, &codes, config.norms.care),
+                rows,
+                "{as_of}"
+            );
             let meeting_on = as_of.succ_opt().unwrap();
             let want = agenda::agenda(
                 &agenda::meeting_snapshot(full.clone(), meeting_on),

@@ -594,7 +594,7 @@ fn check_bundle(bundle: &CaseBundle, today: NaiveDate) -> Result<()> {
                     .reviews
                     .get(*review_id as usize)
                     .ok_or_else(|| Msg::new("error.database").arg("reason", "review missing"))?;
-                if !case.stage.in_care() {
+                if !case.on_board() {
                     return Err(Msg::new("error.review_not_in_care")
                         .arg("case", &bundle.case_ref)
                         .arg("date", on));

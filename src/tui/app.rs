@@ -471,10 +471,15 @@ impl App {
             }
         };
         let on = as_of.unwrap_or(self.today);
-        let light = case
-            .stage
-            .in_care()
-            .then(|| stoplight::evaluate(&case, &reviews, on, &self.config.precondition_codes()));
+        let light = case.on_board().then(|| {
+            stoplight::evaluate(
+                &case,
+                &reviews,
+                on,
+                &self.config.precondition_codes(),
+                self.config.norms.care,
+            )
+        });
         // A viewer on a team database reads pseudonymised.
         let mut case = case;
         if !self.store.may_write() {

@@ -128,10 +128,15 @@ impl App {
         let case = screen.case;
         let mut reviews = screen.reviews;
         reviews.retain(|r| r.on <= on);
-        let light = case
-            .stage
-            .in_care()
-            .then(|| stoplight::evaluate(&case, &reviews, on, &self.config.precondition_codes()));
+        let light = case.on_board().then(|| {
+            stoplight::evaluate(
+                &case,
+                &reviews,
+                on,
+                &self.config.precondition_codes(),
+                self.config.norms.care,
+            )
+        });
         let snapshot = Snapshot {
             as_of: on,
             cases: vec![case.clone()],

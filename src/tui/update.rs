@@ -8,14 +8,14 @@ use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
 use crate::domain::lifecycle::{check_not_future, next_stage, plan_move};
-use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
+use crate::domain::{Assignment, FieldChange, Move, Msg, ReviewInput, Stage, Status};
 use crate::store::{AccessAction, NewReferral};
 
 use super::action::{Action, Edit, View};
 use super::app::{App, Confirm, Mode, OnYes, Overlay, Tone};
 use super::export::{case_list_document, default_file, export_view, format_for};
 use super::forms::{
-    Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_chosen, move_request,
+    Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_for, move_request,
 };
 use super::keymap::help_len;
 use super::layout::tab_at;
@@ -454,7 +454,7 @@ impl App {
         let case = self.store.case(&self.target()?)?;
         // Said at once, not after a form full of care days that do not
         // exist: only a case in care stands on the stoplight.
-        if !case.stage.in_care() {
+        if !case.on_board() {
             return Err(Msg::new("tui.not_on_board")
                 .arg("case", &case.case_ref)
                 .arg("stage", case.stage.code()));
@@ -595,11 +595,21 @@ impl App {
         let Some(form) = self.form_mut() else {
             return;
         };
-        if let (Purpose::Move { case }, FieldId::To | FieldId::Route) = (&form.purpose, id) {
+        if let (Purpose::Move { case }, FieldId::To | FieldId::Route | FieldId::PlannedEnd) =
+            (&form.purpose, id)
+        {
             let chosen: Option<Stage> = form.parsed(FieldId::To);
             let to = chosen.unwrap_or(next_stage(case.stage));
             let route = form.parsed(FieldId::Route);
-            let fields = move_fields_chosen(case, to, chosen.is_some(), route, today);
+            // The report is asked exactly when the planned end entered makes
+            // the move an extension (SPEC 1.8).
+            let planned = Move {
+                to: Some(to),
+                planned_end_on: form.date(FieldId::PlannedEnd).ok().flatten(),
+                ..Move::default()
+            };
+            let extension = crate::domain::lifecycle::is_extension(case, &planned);
+            let fields = move_fields_for(case, to, chosen.is_some(), route, extension, today);
             form.replace_fields(fields);
         }
         if let (Purpose::Review { .. }, FieldId::On) = (&form.purpose, id) {
@@ -945,6 +955,7 @@ impl App {
             View::Stoplight => crate::report::stoplight(
                 &*snapshot(crate::store::Store::stoplight_snapshot)?,
                 &self.config.precondition_codes(),
+                self.config.norms.care,
                 &options,
             ),
             _ => case_list_document(&self.cases.all(&self.store)?, self.shown_date(), self.cat),
