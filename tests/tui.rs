@@ -464,7 +464,7 @@ fn waiting_lists_at_80_by_24() {
         s.lines()
             .last()
             .unwrap()
-            .starts_with("Enter open  m stap  n nieuw"),
+            .starts_with("/ zoek  Enter open  m stap  n nieuw"),
         "{s}"
     );
 }
@@ -662,12 +662,19 @@ fn an_empty_database_is_one_key_from_the_demo_team() {
     let mut ui = Ui::new(Lang::Nl, 80, 24, |_| {});
     let s = ui.screen();
     assert!(s.contains("Nieuwe database? D laadt een"), "{s}");
+    // As the event loop runs it: the screen first says the work started.
+    ui.app.defer_slow = true;
     ui.act(&[Action::LoadDemo]);
+    let s = ui.screen();
+    assert!(s.contains("Bezig… (dit duurt een paar seconden)"), "{s}");
+    assert!(s.contains("Nieuwe database?"), "nothing loaded yet:\n{s}");
+    assert!(ui.app.run_pending());
     let s = ui.screen();
     assert!(s.contains("Demoteam geladen: 1800 casussen."), "{s}");
     assert!(s.contains("■ Rood"), "{s}");
     // A second time it refuses: the demo only fills an empty database.
     ui.act(&[Action::LoadDemo]);
+    ui.app.run_pending();
     assert!(ui.screen().contains("alleen in een lege database"));
 }
 
@@ -856,7 +863,7 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     }
     // Each series is a bar row of its own, named with its total.
     assert!(
-        s.contains(&format!("│Referrals: {} (highest month", report.referrals)),
+        s.contains(&format!("│Referrals: {} · peak", report.referrals)),
         "one row per series:\n{s}"
     );
     assert!(s.contains("│Inflow into care: "), "{s}");

@@ -50,6 +50,14 @@ pub struct Store {
     may_write: bool,
     /// The key of an encrypted database: its backups get the same.
     key: Option<crypt::Key>,
+    /// The file opened (device, inode): if another program puts a new file
+    /// at `path`, this connection still writes to the old one.
+    file: Option<(u64, u64)>,
+}
+
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 impl Store {
@@ -67,7 +75,20 @@ impl Store {
             path: path.to_path_buf(),
             may_write: true,
             key: spec.key.clone(),
+            file: file_identity(path),
         })
+    }
+
+    /// The same database opened again from its path, with the same key and
+    /// the same right to write (the UI, after the file was replaced).
+    pub fn reopen(&self) -> Result<Store> {
+        let spec = OpenSpec {
+            key: self.key.clone(),
+            ..OpenSpec::default()
+        };
+        let mut store = Store::open_with(&self.path, &spec)?;
+        store.may_write = self.may_write;
+        Ok(store)
     }
 
     /// Whether the database is encrypted (opened with a key).
@@ -91,6 +112,14 @@ impl Store {
         } else {
             Err(Msg::new("team.viewer_cannot_write"))
         }
+    }
+
+    /// Whether the file at the store's path is no longer the one this
+    /// connection has open (replaced or removed by another program): a
+    /// long-lived connection (the UI) must then open the path again rather
+    /// than write to a file no one will read.
+    pub fn file_replaced(&self) -> bool {
+        file_identity(&self.path) != self.file
     }
 
     pub fn path(&self) -> &Path {

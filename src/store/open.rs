@@ -118,6 +118,12 @@ fn refuse_wide_team_file(conn: &Connection, path: &Path) -> Result<()> {
 /// being made into an empty database that checks out fine.
 pub fn check_holds_data(path: &Path, spec: &OpenSpec) -> Result<()> {
     let shown = path.display().to_string();
+    // The name a backup has until it is complete and checked: whatever is
+    // in it, it is the leftover of a backup that did not finish.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if name.contains(".partial-") {
+        return Err(Msg::new("check.partial_backup").arg("path", &shown));
+    }
     let mut journal = path.as_os_str().to_owned();
     journal.push("-journal");
     if fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {

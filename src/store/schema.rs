@@ -245,7 +245,7 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 /// checkpointed. The purge records itself here in its transaction and
 /// removes the row after the checkpoint; every open finishes what it finds.
 fn v6_unfinished_work() -> String {
-    "CREATE TABLE unfinished_work (
+    "CREATE TABLE IF NOT EXISTS unfinished_work (
     task TEXT PRIMARY KEY CHECK (task IN ('purge')),
     since TEXT NOT NULL
 ) STRICT;"

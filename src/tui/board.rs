@@ -85,6 +85,8 @@ pub struct BoardState {
     pub panel_scroll: u16,
     /// Loaded when the panel opens (it needs a second snapshot).
     pub comparison: Option<Comparison>,
+    /// The search typed with `/`: only matching cases are shown.
+    pub search: Option<String>,
     /// The whole board's counts for the summary line, computed on load.
     pub all: Option<stoplight::ColorTally<String>>,
 }
@@ -104,7 +106,20 @@ impl BoardState {
             .selected_row()
             .map(|r| r.case_ref.clone())
             .or_else(|| anchor.map(str::to_string));
-        self.rows = rows;
+        self.rows = match &self.search {
+            Some(term) => {
+                let term = term.to_lowercase();
+                let has = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().contains(&term));
+                rows.into_iter()
+                    .filter(|r| {
+                        has(Some(&r.case_ref))
+                            || has(r.worker.as_deref())
+                            || has(r.provider.as_deref())
+                    })
+                    .collect()
+            }
+            None => rows,
+        };
         self.all = Some(stoplight::aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep

@@ -40,6 +40,13 @@ impl App {
             }
             _ => {}
         }
+        // Slow work first shows that it started, then runs (event loop);
+        // a still screen would look like a hang.
+        if self.defer_slow && self.pending.is_none() && self.is_slow(action) {
+            self.pending = Some(action);
+            self.notify(Tone::Info, Msg::new("tui.busy"));
+            return true;
+        }
         self.notice = None;
         let result = match self.mode() {
             Mode::Help => self.step_help(action),
@@ -53,6 +60,32 @@ impl App {
             self.notify(Tone::Error, msg);
         }
         true
+    }
+
+    /// Whether `action` starts work that takes seconds: loading the demo
+    /// team, or saving an export.
+    fn is_slow(&self, action: Action) -> bool {
+        match (self.mode(), action) {
+            (Mode::View(_) | Mode::CaseScreen, Action::LoadDemo) => true,
+            (Mode::Form, Action::Save | Action::Submit) => self.form().is_some_and(|f| {
+                matches!(f.purpose, Purpose::Export { .. })
+                    && (action == Action::Save || f.on_last_field())
+            }),
+            _ => false,
+        }
+    }
+
+    /// Runs the slow work the screen announced; returns whether it redraws.
+    pub fn run_pending(&mut self) -> bool {
+        match self.pending.take() {
+            Some(action) => {
+                self.defer_slow = false;
+                let dirty = self.step(action);
+                self.defer_slow = true;
+                dirty
+            }
+            None => false,
+        }
     }
 
     fn after(&mut self, f: impl FnOnce(&mut App) -> Step) {
@@ -155,7 +188,9 @@ impl App {
                 Ok(())
             }
             Action::Back => self.clear_filters(),
-            Action::Search if self.view == View::Cases => {
+            Action::Search
+                if matches!(self.view, View::Cases | View::Waitlist | View::Stoplight) =>
+            {
                 // Each `/` starts a fresh search.
                 self.overlays
                     .push(Overlay::Search(tui_input::Input::default()));
@@ -322,6 +357,9 @@ impl App {
     }
 
     fn clear_filters(&mut self) -> Step {
+        if matches!(self.view, View::Waitlist | View::Stoplight) {
+            return self.set_search(None);
+        }
         if self.view == View::Cases && !self.cases.filter.is_empty() {
             self.cases.filter = Default::default();
             let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
@@ -346,8 +384,7 @@ impl App {
             }
             Action::Back => {
                 self.overlays.pop();
-                self.cases.filter.search = None;
-                return self.load_view_data(None);
+                return self.set_search(None);
             }
             _ => false,
         };
@@ -355,8 +392,29 @@ impl App {
             return Ok(());
         }
         let term = input.value().trim().to_string();
-        self.cases.filter.search = (!term.is_empty()).then_some(term);
-        self.load_view_data(None)
+        self.set_search((!term.is_empty()).then_some(term))
+    }
+
+    /// Narrows the list of the current view to the rows that match `term`
+    /// (reference, coordinator, provider); None shows every row again.
+    fn set_search(&mut self, term: Option<String>) -> Step {
+        match self.view {
+            View::Waitlist => {
+                let h = self.waitlist_height();
+                self.waitlist.search = term;
+                let all = std::mem::take(&mut self.waitlist.all);
+                self.waitlist.load(all, h);
+                Ok(())
+            }
+            View::Stoplight => {
+                self.board.search = term;
+                self.load_board(None)
+            }
+            _ => {
+                self.cases.filter.search = term;
+                self.load_view_data(None)
+            }
+        }
     }
 
     // ---- forms ----

@@ -68,7 +68,10 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled(cat.t("tui.case.history"), t.title(false)));
     for h in &screen.history {
         lines.push(Line::from(vec![
-            Span::styled(format!("{}  ", h.event.on), t.hint_key()),
+            Span::styled(
+                format!("{}  ", crate::present::person_date(cat, h.event.on)),
+                t.hint_key(),
+            ),
             Span::styled(describe(cat, screen, h), t.text()),
         ]));
         // Who recorded it and when, on its own line: the audit trail.
