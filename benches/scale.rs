@@ -471,12 +471,27 @@ fn flow_report(db: &Path) {
 fn meeting(db: &Path) {
     let t = Instant::now();
     let store = open_store(db).expect("open");
-    let minutes =
-        stroom::minutes::load(&store, &Config::default(), today(), today()).expect("minutes");
+    let config = Config::default();
+    let codes = config.precondition_codes();
+    let meeting = stroom::domain::agenda::Meeting {
+        kind: stroom::domain::agenda::Kind::Team,
+        on: today(),
+        provider: None,
+    };
+    let evaluations = store
+        .due_moments(today(), today(), &config.evaluation)
+        .expect("evaluations");
+    let agenda = store
+        .agenda(meeting, today(), &config.norms, &codes, &evaluations)
+        .expect("agenda");
+    let records = store
+        .records_on(today(), today(), &codes, config.norms.care)
+        .expect("records");
+    let minutes = stroom::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
     let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
     std::hint::black_box(md);
     report_ms("total_ms", t.elapsed());
-    println!("items {}", minutes.items.len());
+    println!("items {}", agenda.items.len());
 }
 
 /// A CSV of `rows` referrals in every stage, as a team's spreadsheet would

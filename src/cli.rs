@@ -156,6 +156,9 @@ pub enum Command {
         owner: Option<String>,
         #[arg(long)]
         on: Option<String>,
+        /// When the team looks at the case again (after the meeting date).
+        #[arg(long = "follow-up", value_name = "D")]
+        follow_up: Option<String>,
         /// Refuse the change (exit 1, nothing written) unless the case is
         /// still at version N: a script or a second coordinator that read the
         /// case earlier gets a clear refusal instead of silently overwriting a
@@ -316,9 +319,16 @@ pub enum ExportCommand {
     },
     /// Agenda and decisions of a case review (SPEC 9).
     Meeting {
-        /// The meeting date (default: today).
+        /// The meeting date (default: today); a later date prepares that
+        /// meeting's agenda from today's state.
         #[arg(long)]
         on: Option<String>,
+        /// team (the weekly case review) or stoplight (the monthly round).
+        #[arg(long, default_value = "team")]
+        kind: String,
+        /// The stoplight round with one provider.
+        #[arg(long)]
+        provider: Option<String>,
         /// md or json.
         #[arg(long, default_value = "md")]
         format: String,
@@ -627,19 +637,20 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             text: decision,
             owner,
             on,
+            follow_up,
             if_version,
         } => {
             let on = date_or_today(ctx, &on)?;
             crate::cli_rights::warn_own_name(ctx, &case_ref, &decision)?;
-            ctx.open_store()?.record_decision(
-                &case_ref,
-                on,
-                &decision,
-                text(&owner).as_deref(),
-                ctx.today,
-                &ctx.actor,
-                if_version,
-            )?;
+            let follow_up_on = follow_up.as_deref().map(parse_date).transpose()?;
+            let owner = text(&owner);
+            let new = crate::store::NewDecision {
+                text: &decision,
+                owner: owner.as_deref(),
+                follow_up_on,
+            };
+            ctx.open_store()?
+                .decide(&case_ref, on, &new, ctx.today, &ctx.actor, if_version)?;
             crate::say!(
                 "{}",
                 cat.fill(

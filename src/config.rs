@@ -16,6 +16,9 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 pub struct Config {
     pub lang: Lang,
     pub user: String,
+    /// The team's name for the minutes' title; empty: none.
+    #[serde(default)]
+    pub team: String,
     pub theme: String,
     /// A file holding the passphrase of an encrypted database (0600).
     #[serde(default)]

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use super::{Result, Store};
 
 /// The content columns of an event, in the order they are hashed: all but
-/// the free-text `note`, which erasure may blank (schema version 8).
+/// the free-text `note`, which erasure may blank (`v9_team_chain_erasure`).
 pub const EVENT_CHAIN_COLUMNS: &str = "case_id, on_date, recorded_at, actor, kind, referrer, \
     urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, field, \
     value, ref_id, destination, goals, intended_outflow";

@@ -39,7 +39,9 @@ pub use purge::Purged;
 pub use replace::Replacement;
 pub use stage_counts::StageCounts;
 
-pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
+pub use write::{
+    CaseBundle, HistoryEntry, NewDecision, NewReferral, check_case_ref, format_case_ref,
+};
 
 pub type Result<T> = std::result::Result<T, Msg>;
 

@@ -412,7 +412,16 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
     "decisions_append_only_delete",
 ];
 
-/// Version 8: a team on one database and the AVG's rights.
+/// Version 8: a case-review decision may name a follow-up date (SPEC 9.3):
+/// when the team looks at the case again. Adding a nullable column keeps
+/// every decision as it was.
+fn v8_decision_follow_up() -> String {
+    "ALTER TABLE decisions ADD COLUMN follow_up_on TEXT CHECK (follow_up_on IS NULL OR \
+     (follow_up_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'));"
+        .to_string()
+}
+
+/// Version 9: a team on one database and the AVG's rights.
 /// - `events` and `access_log` gain `hash`: SHA-256 over the previous row's
 ///   hash and the row's own content (`store::chain`), so a row changed,
 ///   deleted or slipped in with sqlite3 breaks the chain at that row. The
@@ -425,7 +434,7 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
 ///   marker, and nothing else. The hash chain covers every event column but
 ///   `note`, never this free text, so an erasure keeps the chain whole; the
 ///   erasure itself is an access-log row.
-fn v8_team_chain_erasure() -> String {
+fn v9_team_chain_erasure() -> String {
     r#"
 ALTER TABLE events ADD COLUMN hash BLOB;
 ALTER TABLE access_log ADD COLUMN hash BLOB;
@@ -477,7 +486,8 @@ CREATE TRIGGER reviews_append_only_delete BEFORE DELETE ON reviews
 BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
 CREATE TRIGGER decisions_erase_only_update BEFORE UPDATE ON decisions
 WHEN NOT (new.id IS old.id AND new.case_id IS old.case_id AND new.meeting_on IS old.meeting_on
-    AND new.owner IS old.owner AND new.text = '[gewist]')
+    AND new.owner IS old.owner AND new.follow_up_on IS old.follow_up_on
+    AND new.text = '[gewist]')
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only; only erasure blanks a text'); END;
 CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
@@ -507,7 +517,8 @@ pub fn migrations() -> Vec<String> {
         v5_access_actions(),
         v6_unfinished_work(),
         v7_care_process(),
-        v8_team_chain_erasure(),
+        v8_decision_follow_up(),
+        v9_team_chain_erasure(),
     ]
 }
 
