@@ -47,6 +47,21 @@ const STEPS: [&str; 8] = [
 /// in memory by design: all rows are checked before any is written).
 const IMPORT_MAX_ROWS: usize = 100_000;
 
+/// `STROOM_BENCH_KEY=passphrase`: build and measure encrypted databases
+/// (SQLCipher) instead of plain ones, to compare the two.
+fn bench_key() -> Option<stroom::store::crypt::Key> {
+    let text = std::env::var("STROOM_BENCH_KEY").ok()?;
+    Some(stroom::store::crypt::Key::passphrase(&text).expect("a passphrase of 8+ characters"))
+}
+
+fn open_store(db: &Path) -> Result<Store, stroom::domain::Msg> {
+    let spec = stroom::store::OpenSpec {
+        key: bench_key(),
+        ..Default::default()
+    };
+    Store::open_with(db, &spec)
+}
+
 fn today() -> NaiveDate {
     parse_date(TODAY).expect("fixed date")
 }
@@ -83,7 +98,8 @@ fn main() {
 
 /// One database size: build (or reuse), then every step `runs` times.
 fn bench_size(dir: &Path, size: usize, runs: usize, only: Option<&[String]>) {
-    let db = dir.join(format!("demo-{size}.db"));
+    let encrypted = if bench_key().is_some() { "-enc" } else { "" };
+    let db = dir.join(format!("demo-{size}{encrypted}.db"));
     let build = ensure_database(&db, size);
     println!("\n## {size} cases ({})\n", db.display());
     println!(
@@ -293,7 +309,7 @@ fn build(db: &Path, size: usize) {
     let tmp = db.with_extension("db-building");
     let _ = std::fs::remove_file(&tmp);
     let t = Instant::now();
-    let mut store = Store::open(&tmp).expect("open");
+    let mut store = open_store(&tmp).expect("open");
     let cases = stroom::demo::cases_of(SEED, today(), size).map(|(b, _)| b);
     store
         .insert_bundle_stream(cases, today(), "bench", &mut |_| {})
@@ -312,17 +328,17 @@ fn build(db: &Path, size: usize) {
 
 fn context(db: &Path) -> Context {
     let dir = db.parent().expect("folder");
-    Context {
-        config: Config::default(),
-        lang: Lang::Nl,
-        today: today(),
-        db_path: db.to_path_buf(),
-        paths: Paths {
+    Context::new(
+        Config::default(),
+        Lang::Nl,
+        today(),
+        db.to_path_buf(),
+        Paths {
             data_dir: dir.to_path_buf(),
             config_file: dir.join("no-config.toml"),
         },
-        actor: "bench".into(),
-    }
+        "bench",
+    )
 }
 
 struct Ui {
@@ -333,7 +349,7 @@ struct Ui {
 impl Ui {
     fn open(db: &Path) -> Ui {
         let ctx = context(db);
-        let store = Store::open(db).expect("open");
+        let store = open_store(db).expect("open");
         let app = App::new(&ctx, store, WIDTH, HEIGHT).expect("app");
         let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
         term.draw(|f| views::draw(&app, f)).expect("draw");
@@ -467,7 +483,7 @@ fn time_export(
     build: impl Fn(&stroom::domain::Snapshot) -> stroom::export::Document,
 ) {
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let snap = load(&store).expect("snapshot");
     let loaded = t.elapsed();
     let doc = build(&snap);
@@ -484,7 +500,7 @@ fn time_export(
 /// `stroom report flow` over the last twelve months.
 fn flow_report(db: &Path) {
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
     let episodes = store.episodes(from, today()).expect("episodes");
     let loaded = t.elapsed();
@@ -500,7 +516,7 @@ fn flow_report(db: &Path) {
 /// `stroom export meeting` for a meeting today.
 fn meeting(db: &Path) {
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let config = Config::default();
     let codes = config.precondition_codes();
     let meeting = stroom::domain::agenda::Meeting {
@@ -532,7 +548,7 @@ fn import(rows: usize, dir: &Path) {
     let t = Instant::now();
     let plan = stroom::import::plan(&text, "bench.csv", today(), None).expect("clean file");
     let planned = t.elapsed();
-    let mut store = Store::open(&db).expect("open");
+    let mut store = open_store(&db).expect("open");
     store
         .insert_bundles(&plan.bundles, today(), "bench", &mut |_| {})
         .expect("insert");

@@ -81,6 +81,11 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             );
             deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
+        ExportCommand::Subject {
+            case_ref,
+            format,
+            output,
+        } => crate::cli_rights::export_subject(ctx, &case_ref, &format, output.as_deref()),
         ExportCommand::Meeting {
             on,
             kind,

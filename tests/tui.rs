@@ -25,17 +25,17 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn context(dir: &Path, lang: Lang) -> Context {
-    Context {
-        config: Config::default(),
+    Context::new(
+        Config::default(),
         lang,
-        today: d(TODAY),
-        db_path: dir.join("stroom.db"),
-        paths: Paths {
+        d(TODAY),
+        dir.join("stroom.db"),
+        Paths {
             data_dir: dir.to_path_buf(),
             config_file: dir.join("config.toml"),
         },
-        actor: "coordinator".into(),
-    }
+        "coordinator",
+    )
 }
 
 fn referral(on: &str, worker: &str) -> NewReferral {

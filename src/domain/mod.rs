@@ -1,6 +1,7 @@
 //! The pure rules of stroom: no I/O, no clock. Every function that depends on
 //! the date takes it as a parameter.
 
+pub mod access;
 pub mod agenda;
 pub mod case;
 pub mod codes;

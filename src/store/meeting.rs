@@ -198,36 +198,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         let today = d("2026-11-22");
-        let mut store = Store::open(&path).unwrap();
-        let r = crate::store::NewReferral {
-            case_ref: None,
-            name: None,
-            birth_date: None,
-            referred_on: d("2026-11-01"),
-            referrer: crate::domain::Referrer::Gp,
-            urgency: crate::domain::Urgency::Regular,
-            worker: None,
-        };
-        let case = store.add_referral(&r, today, "t").unwrap();
-        store
-            .record_decision(
-                &case.case_ref,
-                today,
-                "Intake plannen",
-                Some("Bram"),
-                today,
-                "t",
-                None,
+        // A real file of the schema before the follow-up migration (found by
+        // its text: later migrations come after it).
+        let before = schema::migrations()
+            .iter()
+            .position(|m| m.contains("ADD COLUMN follow_up_on"))
+            .unwrap();
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &schema::migrations()[..before] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", before as i64)
+                .unwrap();
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO cases (case_ref, referred_on, referrer, urgency, stage, stage_since, version) \
+                 VALUES ('2026-0001', '2026-11-01', 'gp', 'regular', 'referred', '2026-11-01', 2);
+                 INSERT INTO decisions (case_id, meeting_on, text, owner) \
+                 VALUES (1, '2026-11-22', 'Intake plannen', 'Bram');
+                 INSERT INTO events (case_id, on_date, recorded_at, actor, kind, referrer, urgency) \
+                 VALUES (1, '2026-11-01', '2026-11-01T09:00:00Z', 't', 'referred', 'gp', 'regular');
+                 INSERT INTO events (case_id, on_date, recorded_at, actor, kind, ref_id) \
+                 VALUES (1, '2026-11-22', '2026-11-22T09:00:00Z', 't', 'decided', 1);",
             )
             .unwrap();
-        let before = schema::latest_version() - 1;
-        store
-            .conn()
-            .execute_batch(&format!(
-                "ALTER TABLE decisions DROP COLUMN follow_up_on; PRAGMA user_version = {before};"
-            ))
-            .unwrap();
-        drop(store);
+        }
         let mut store = Store::open(&path).unwrap();
         let kept = store.decisions_on(today).unwrap();
         assert_eq!(kept.len(), 1);
@@ -240,13 +237,13 @@ mod tests {
             follow_up_on: Some(d("2026-12-06")),
         };
         store
-            .decide(&case.case_ref, today, &with_follow_up, today, "t", None)
+            .decide("2026-0001", today, &with_follow_up, today, "t", None)
             .unwrap();
         let same_day = NewDecision {
             follow_up_on: Some(today),
             ..with_follow_up
         };
-        let refused = store.decide(&case.case_ref, today, &same_day, today, "t", None);
+        let refused = store.decide("2026-0001", today, &same_day, today, "t", None);
         assert_eq!(refused.unwrap_err().key, "error.follow_up_not_after");
         assert_eq!(
             store.decisions_on(today).unwrap()[1].follow_up_on,

@@ -114,7 +114,7 @@ pub fn check_case_ref(r: &str) -> Result<()> {
 /// The longest case reference, in characters.
 const MAX_CASE_REF: usize = 64;
 
-fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
+pub(super) fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
     conn.query_row(
         &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
         [case_ref],
@@ -253,6 +253,7 @@ impl Store {
         today: NaiveDate,
         actor: &str,
     ) -> Result<Case> {
+        self.require_write()?;
         check_not_future(new.referred_on, today)?;
         if let Some(b) = new.birth_date {
             check_not_future(b, today)?;
@@ -466,6 +467,7 @@ impl Store {
         actor: &str,
         plan: impl FnOnce(&Transaction, &Case, &[Event]) -> Result<Pending>,
     ) -> Result<Case> {
+        self.require_write()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -553,6 +555,7 @@ impl Store {
         progress: &mut dyn FnMut(usize),
         around: Around<'_>,
     ) -> Result<usize> {
+        self.require_write()?;
         let bundles = bundles.into_iter();
         let expected = bundles.size_hint().0;
         let tx = self

@@ -342,9 +342,10 @@ impl App {
             &self.actor,
             Some(version),
         )?;
-        Ok(Msg::new("meeting_view.done_decided")
+        let done = Msg::new("meeting_view.done_decided")
             .arg("case", case_ref)
-            .arg("date", meeting_on))
+            .arg("date", meeting_on);
+        Ok(self.name_warning(case_ref, &text).unwrap_or(done))
     }
 
     /// Sets the meeting date from the date form; a later date prepares

@@ -877,6 +877,8 @@ impl App {
             .arg("case", case_ref)
             .arg("date", on)
             .arg("next", review.next_on);
+        let note = input.note.as_deref().unwrap_or("");
+        let msg = self.name_warning(case_ref, note).unwrap_or(msg);
         self.saved(case_ref, msg)
     }
 
