@@ -26,6 +26,7 @@ use crate::domain::Msg;
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
+pub use snapshot::STREAM_CASES;
 pub use stage_counts::StageCounts;
 
 pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
@@ -41,6 +42,16 @@ impl Store {
     /// Opens (creating when missing) the stroom database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = open::open(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing database read-only (see `open::open_read_only`):
+    /// every write through this store fails, nothing is migrated.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = open::open_read_only(path)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

@@ -18,6 +18,7 @@ pub mod meeting;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod worker;
 
 use std::io::{self, Stdout};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
