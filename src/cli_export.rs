@@ -15,7 +15,7 @@ use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Document, Format, write_output};
 use crate::report::{self, ExportOptions};
-use crate::store::Store;
+use crate::store::{STREAM_CASES, Store};
 
 pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
     match what {
@@ -29,6 +29,9 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
+            if format == Format::Csv {
+                return stoplight_csv(ctx, &as_of, &out);
+            }
             let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
             log_names(ctx, "stoplight", &out)?;
             if matches!(format, Format::Md | Format::Xlsx) {
@@ -80,6 +83,24 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             Ok(())
         }
     }
+}
+
+/// `stroom export stoplight --format csv`: the board streamed from the
+/// store part by part (`report::StoplightCsv`), so memory holds the records,
+/// not every case with its reviews.
+fn stoplight_csv(ctx: &Context, as_of: &Option<String>, out: &ExportOut) -> Result<(), Msg> {
+    let given = as_of.as_deref().map(parse_date).transpose()?;
+    let as_of = report::as_of(given, ctx.today)?;
+    let store = ctx.open_store()?;
+    let codes = ctx.config.precondition_codes();
+    let mut csv = report::StoplightCsv::new(&codes, out.with_names);
+    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| {
+        csv.add(&part)
+    })?;
+    log_names(ctx, "stoplight", out)?;
+    write_output(&csv.finish()?, out.output.as_deref())?;
+    announce(ctx, out.output.as_deref());
+    Ok(())
 }
 
 /// An export with names is logged before it is written.

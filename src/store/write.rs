@@ -133,15 +133,20 @@ pub(super) fn load_reviews(conn: &rusqlite::Connection, case_id: i64) -> Result<
 /// Reads a row of `id, case_id, on_date, next_on, note, statuses`, by
 /// position; the statuses are parsed straight from SQLite's text.
 pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
-    let statuses = serde_json::from_str(row.get_ref(5)?.as_str()?).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+    review_at(row, 0)
+}
+
+/// `review_from_row` for a row whose review columns start at `at`.
+pub(super) fn review_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Review> {
+    let statuses = serde_json::from_str(row.get_ref(at + 5)?.as_str()?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(at + 5, rusqlite::types::Type::Text, Box::new(e))
     })?;
     Ok(Review {
-        id: row.get(0)?,
-        case_id: row.get(1)?,
-        on: row.get(2)?,
-        next_on: row.get(3)?,
-        note: row.get(4)?,
+        id: row.get(at)?,
+        case_id: row.get(at + 1)?,
+        on: row.get(at + 2)?,
+        next_on: row.get(at + 3)?,
+        note: row.get(at + 4)?,
         statuses,
     })
 }
