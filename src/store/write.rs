@@ -144,8 +144,8 @@ pub(super) fn review_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Revi
     Ok(Review {
         id: row.get(at)?,
         case_id: row.get(at + 1)?,
-        on: row.get(at + 2)?,
-        next_on: row.get(at + 3)?,
+        on: codec::day(row, at + 2)?,
+        next_on: codec::day(row, at + 3)?,
         note: row.get(at + 4)?,
         statuses,
     })
@@ -156,7 +156,8 @@ fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput)
     let mut stmt = tx.prepare_cached(
         "INSERT INTO reviews (case_id, on_date, next_on, note, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    Ok(stmt.insert(params![case_id, on, r.next_on, r.note, json])?)
+    let next_on = codec::d(r.next_on);
+    Ok(stmt.insert(params![case_id, codec::Day(on), next_on, r.note, json])?)
 }
 
 impl Store {
