@@ -123,7 +123,10 @@ fn bench_size(dir: &Path, size: usize, runs: usize, only: Option<&[String]>) {
             let out = run_child(&["import", &rows.to_string(), dir.to_str().expect("utf-8")]);
             hwm = hwm.max(out["hwm_mb"]);
             let ratio = out["total_ms"] / out["floor_ms"];
-            samples.entry("ratio_to_floor".into()).or_default().push(ratio);
+            samples
+                .entry("ratio_to_floor".into())
+                .or_default()
+                .push(ratio);
             for (k, v) in out.into_iter().filter(|(k, _)| k != "hwm_mb") {
                 samples.entry(k).or_default().push(v);
             }
@@ -400,37 +403,58 @@ fn keys(db: &Path) {
 fn view_loads(db: &Path) {
     let mut worker: Worker<&'static str, usize> = Worker::open(db).expect("worker");
     let loads: Vec<(&'static str, Job<usize>)> = vec![
-        ("waitlist", job(|store, _| {
-            let snap = store.waitlist_snapshot(today(), today())?;
-            Ok(stroom::domain::waitlist::waiting_list(&snap, &Config::default().norms, None).len())
-        })),
-        ("cases", job(|store, _| {
-            let all = CaseFilter::default();
-            let n = store.count_filtered(&all)?;
-            Ok(n.min(store.cases_after(&all, None, 2 * HEIGHT as usize)?.len()))
-        })),
-        ("search", job(|store, _| {
-            let f = CaseFilter {
-                search: Some("anouk".into()),
-                ..CaseFilter::default()
-            };
-            let (n, _) = store.count_capped(&f, stroom::store::SEARCH_COUNT_CAP)?;
-            Ok(n.min(store.cases_after(&f, None, 2 * HEIGHT as usize)?.len()))
-        })),
-        ("board", job(|store, _| {
-            let codes = Config::default().precondition_codes();
-            let snap = store.stoplight_snapshot(today(), today())?;
-            Ok(stroom::domain::stoplight::stoplight(&snap, &codes).len())
-        })),
-        ("agenda", job(|store, _| {
-            let m = stroom::minutes::load(store, &Config::default(), today(), today())?;
-            Ok(m.items.len())
-        })),
-        ("flow", job(|store, _| {
-            let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
-            let episodes = store.episodes(today())?;
-            Ok(flow::flow(&episodes, from, today())?.referrals)
-        })),
+        (
+            "waitlist",
+            job(|store, _| {
+                let snap = store.waitlist_snapshot(today(), today())?;
+                Ok(
+                    stroom::domain::waitlist::waiting_list(&snap, &Config::default().norms, None)
+                        .len(),
+                )
+            }),
+        ),
+        (
+            "cases",
+            job(|store, _| {
+                let all = CaseFilter::default();
+                let n = store.count_filtered(&all)?;
+                Ok(n.min(store.cases_after(&all, None, 2 * HEIGHT as usize)?.len()))
+            }),
+        ),
+        (
+            "search",
+            job(|store, _| {
+                let f = CaseFilter {
+                    search: Some("anouk".into()),
+                    ..CaseFilter::default()
+                };
+                let (n, _) = store.count_capped(&f, stroom::store::SEARCH_COUNT_CAP)?;
+                Ok(n.min(store.cases_after(&f, None, 2 * HEIGHT as usize)?.len()))
+            }),
+        ),
+        (
+            "board",
+            job(|store, _| {
+                let codes = Config::default().precondition_codes();
+                let snap = store.stoplight_snapshot(today(), today())?;
+                Ok(stroom::domain::stoplight::stoplight(&snap, &codes).len())
+            }),
+        ),
+        (
+            "agenda",
+            job(|store, _| {
+                let m = stroom::minutes::load(store, &Config::default(), today(), today())?;
+                Ok(m.items.len())
+            }),
+        ),
+        (
+            "flow",
+            job(|store, _| {
+                let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+                let episodes = store.episodes(today())?;
+                Ok(flow::flow(&episodes, from, today())?.referrals)
+            }),
+        ),
     ];
     for (key, load) in loads {
         let t = Instant::now();
@@ -634,7 +658,8 @@ fn import_floor(
             .collect::<rusqlite::Result<_>>()
             .expect("indexes");
         for (name, sql) in found {
-            conn.execute_batch(&format!("DROP INDEX {name}")).expect("drop");
+            conn.execute_batch(&format!("DROP INDEX {name}"))
+                .expect("drop");
             creates.push(sql);
         }
     }

@@ -42,6 +42,10 @@ pub enum Command {
         /// Replace the cases already in the database (after a backup next to it).
         #[arg(long)]
         force: bool,
+        /// With --force: do not ask before replacing cases people worked on
+        /// (for scripts; without a terminal it is required).
+        #[arg(long, requires = "force")]
+        yes: bool,
         /// Number of cases in total, for scale tests (default: three years
         /// of about 600 referrals).
         #[arg(long, value_parser = clap::value_parser!(u32).range(
@@ -190,6 +194,33 @@ pub enum Command {
         #[command(subcommand)]
         what: ReportCommand,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `stroom man > stroom.1`.
+    Man,
+}
+
+/// Writes the completion script or the man page, both generated from the
+/// same clap definitions that parse the command line. Needs no database.
+fn print_generated(command: &Command) -> Option<ExitCode> {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout();
+    match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "stroom", &mut out);
+        }
+        Command::Man => {
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                eprintln!("stroom: {e}");
+                return Some(ExitCode::from(1));
+            }
+        }
+        _ => return None,
+    }
+    Some(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand, Debug)]
@@ -268,6 +299,9 @@ pub enum ReportCommand {
 /// Runs the command line; returns the process exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(code) = cli.command.as_ref().and_then(print_generated) {
+        return code;
+    }
     let overrides = Overrides {
         db: cli.db.clone(),
         lang: cli.lang.clone(),
@@ -277,15 +311,50 @@ pub fn main() -> ExitCode {
         Ok(ctx) => ctx,
         Err(msg) => return fail(Catalog::get(Default::default()), &msg),
     };
+    let changes = cli.command.as_ref().is_some_and(Command::changes);
     match run(&ctx, cli.command) {
         Ok(code) => code,
+        // A reader that stopped reading (`| head`) got what it wanted.
+        Err(msg) if msg.key == "output.closed" => ExitCode::SUCCESS,
+        // A script that sees a failure retries: it must know the change
+        // itself was made, or it would make it twice.
+        Err(msg) if changes && msg.key == "output.stdout_failed" => {
+            let reason = msg.get("reason").unwrap_or_default().to_string();
+            let saved = Msg::new("output.saved_not_shown").arg("reason", reason);
+            fail(ctx.catalog(), &saved)
+        }
+        Err(msg) if msg.key == "error.unreadable_row" => {
+            let named = ctx.open_store().map(|s| s.name_case(msg.clone()));
+            fail(ctx.catalog(), &named.unwrap_or(msg))
+        }
         Err(msg) => fail(ctx.catalog(), &msg),
     }
 }
 
 fn fail(catalog: &Catalog, msg: &Msg) -> ExitCode {
-    eprintln!("stroom: {}", catalog.render(msg));
+    use std::io::Write;
+    // Not eprintln!: a closed stderr must not turn a refusal into a panic.
+    let _ = writeln!(std::io::stderr(), "stroom: {}", catalog.render(msg));
     ExitCode::from(1)
+}
+
+impl Command {
+    /// Whether the command changes the database (so that a failure to
+    /// report on stdout comes after the change was saved).
+    fn changes(&self) -> bool {
+        match self {
+            Command::Import { dry_run, .. } => !dry_run,
+            Command::Purge { dry_run, .. } => !dry_run,
+            Command::Demo { .. }
+            | Command::Add { .. }
+            | Command::Move { .. }
+            | Command::Review { .. }
+            | Command::Set { .. }
+            | Command::Decide { .. }
+            | Command::Backup { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 fn date_or_today(ctx: &Context, d: &Option<String>) -> Result<chrono::NaiveDate, Msg> {
@@ -318,8 +387,25 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
     let Some(command) = command else {
         return crate::tui::run(ctx).map(|_| ExitCode::SUCCESS);
     };
+    if let Some(code) = print_generated(&command) {
+        return Ok(code);
+    }
     match command {
-        Command::Demo { seed, force, cases } => crate::demo::run_command(ctx, seed, force, cases)?,
+        Command::Completions { .. } | Command::Man => {}
+        Command::Demo {
+            seed,
+            force,
+            yes,
+            cases,
+        } => {
+            let options = crate::demo::DemoOptions {
+                seed,
+                force,
+                yes,
+                cases,
+            };
+            crate::demo::run_command(ctx, &options)?
+        }
         Command::Import { file, dry_run } => return crate::import::run(ctx, &file, dry_run),
         Command::Add {
             referred_on,
@@ -342,7 +428,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let case = ctx
                 .open_store()?
                 .add_referral(&new, ctx.today, &ctx.actor)?;
-            println!("{}", case.case_ref);
+            crate::say!("{}", case.case_ref)?;
         }
         Command::Move {
             case_ref,
@@ -367,7 +453,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let case = ctx
                 .open_store()?
                 .move_case(&case_ref, &req, on, ctx.today, &ctx.actor, if_version)?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.moved",
@@ -377,7 +463,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                         ("date", on.to_string()),
                     ]
                 )
-            );
+            )?;
         }
         Command::Review {
             case_ref,
@@ -397,7 +483,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let review = ctx.open_store()?.record_review(
                 &case_ref, on, &input, ctx.today, &ctx.actor, &codes, if_version,
             )?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.reviewed",
@@ -407,7 +493,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                         ("next", review.next_on.to_string()),
                     ]
                 )
-            );
+            )?;
         }
         Command::Set {
             case_ref,
@@ -423,13 +509,13 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let case = ctx
                 .open_store()?
                 .set_fields(&case_ref, &parsed, on, ctx.today, &ctx.actor, if_version)?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.set",
                     &[("case", case.case_ref), ("count", parsed.len().to_string())]
                 )
-            );
+            )?;
         }
         Command::Decide {
             case_ref,
@@ -448,13 +534,13 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 &ctx.actor,
                 if_version,
             )?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill(
                     "cli.decided",
                     &[("case", case_ref), ("date", on.to_string())]
                 )
-            );
+            )?;
         }
         Command::Backup { file } => {
             let mut store = ctx.open_store()?;
@@ -462,10 +548,10 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             let detail = file.display().to_string();
             store.log_access(AccessAction::Backup, None, Some(&detail), &ctx.actor)?;
             store.backup_to(&file, &mut |_, _| {})?;
-            println!(
+            crate::say!(
                 "{}",
                 cat.fill("cli.backup_done", &[("path", file.display().to_string())])
-            );
+            )?;
         }
         Command::Check => return check(ctx),
         Command::Show {
@@ -505,20 +591,32 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
                 .map_err(|_| Msg::new("error.bad_status").arg("value", status))?;
             Ok((code.trim().to_string(), status))
         })
-        .collect()
+        .try_fold(
+            std::collections::BTreeMap::new(),
+            |mut map, pair: Result<(String, Status), Msg>| {
+                let (code, status) = pair?;
+                // `housing=ok housing=missing`: which one was meant is unknown.
+                if map.contains_key(&code) {
+                    return Err(Msg::new("error.status_twice").arg("code", code));
+                }
+                map.insert(code, status);
+                Ok(map)
+            },
+        )
 }
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {
     let cat = ctx.catalog();
+    crate::store::check_holds_data(&ctx.db_path)?;
     let report = ctx.open_store()?.check(ctx.today)?;
     for p in &report.problems {
         match &p.case_ref {
-            Some(r) => println!("{} {r}: {}", cat.t("cli.case"), cat.render(&p.msg)),
-            None => println!("{}", cat.render(&p.msg)),
+            Some(r) => crate::say!("{} {r}: {}", cat.t("cli.case"), cat.render(&p.msg))?,
+            None => crate::say!("{}", cat.render(&p.msg))?,
         }
     }
     if report.problems.is_empty() {
-        println!(
+        crate::say!(
             "{}",
             cat.fill(
                 "check.ok",
@@ -527,16 +625,16 @@ fn check(ctx: &Context) -> Result<ExitCode, Msg> {
                     ("events", report.events.to_string())
                 ]
             )
-        );
+        )?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
+        crate::say!(
             "{}",
             cat.fill(
                 "check.found",
                 &[("count", report.problems.len().to_string())]
             )
-        );
+        )?;
         Ok(ExitCode::from(1))
     }
 }

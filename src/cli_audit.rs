@@ -36,7 +36,7 @@ pub fn show(ctx: &Context, case_ref: &str, with_names: bool) -> Result<(), Msg> 
             map.remove("birth_date");
         }
     }
-    println!("{}", serde_json::to_string_pretty(&json).expect("json"));
+    crate::say!("{}", serde_json::to_string_pretty(&json).expect("json"))?;
     Ok(())
 }
 
@@ -64,25 +64,25 @@ pub fn audit(
     let rows = ctx.open_store()?.access_log(&filter)?;
     if json {
         let doc = serde_json::json!({ "rows": rows });
-        println!("{}", serde_json::to_string_pretty(&doc).expect("json"));
+        crate::say!("{}", serde_json::to_string_pretty(&doc).expect("json"))?;
         return Ok(());
     }
     let cat = ctx.catalog();
     if rows.is_empty() {
-        println!("{}", cat.t("reliability.audit_empty"));
+        crate::say!("{}", cat.t("reliability.audit_empty"))?;
         return Ok(());
     }
-    println!("{}", cat.t("reliability.audit_header"));
+    crate::say!("{}", cat.t("reliability.audit_header"))?;
     for r in rows {
         // Actor and detail are typed by people: shown harmlessly.
-        println!(
+        crate::say!(
             "{}\t{}\t{}\t{}\t{}",
             r.at,
             safe_text(&r.actor),
             cat.t(&format!("reliability.action_{}", r.action)),
             r.case_ref.as_deref().unwrap_or("-"),
             safe_text(r.detail.as_deref().unwrap_or("")),
-        );
+        )?;
     }
     Ok(())
 }
@@ -101,11 +101,11 @@ pub fn purge(
     let count = store.purge_candidates(date)?.len();
     let args = [("count", count.to_string()), ("date", date.to_string())];
     if count == 0 {
-        println!("{}", cat.fill("reliability.purge_none", &args));
+        crate::say!("{}", cat.fill("reliability.purge_none", &args))?;
         return Ok(ExitCode::SUCCESS);
     }
     if dry_run {
-        println!("{}", cat.fill("reliability.purge_dry_run", &args));
+        crate::say!("{}", cat.fill("reliability.purge_dry_run", &args))?;
         return Ok(ExitCode::SUCCESS);
     }
     if !yes {
@@ -121,56 +121,52 @@ pub fn purge(
             .read_line(&mut answer)
             .map_err(|e| Msg::new("error.io").arg("path", "stdin").arg("reason", e))?;
         if !is_yes(&answer) {
-            println!("{}", cat.t("reliability.purge_cancelled"));
+            crate::say!("{}", cat.t("reliability.purge_cancelled"))?;
             return Ok(ExitCode::from(1));
         }
     }
     let detail = format!("closed before {date}");
     let purged = store.purge_personal_data(date, ctx.today, &ctx.actor, &detail)?;
-    println!(
+    crate::say!(
         "{}",
         cat.fill(
             "reliability.purge_done",
             &[
-                ("count", purged.len().to_string()),
+                ("count", purged.refs.len().to_string()),
                 ("date", date.to_string())
             ]
         )
-    );
+    )?;
+    if !purged.finished {
+        crate::say!("{}", cat.t("reliability.purge_pending"))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The confirmation of a purge: "ja" or "yes", nothing less.
-fn is_yes(answer: &str) -> bool {
+pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "ja" | "yes")
 }
 
-/// Records an export with names in the access log before anything is
-/// written; the reason is asked for when not given and a person is at the
-/// keyboard. An export that cannot be logged is not made.
-pub fn log_named_export(
+/// The access log's detail of an export with names: what, to where, and
+/// why. The reason is required (asked for when a person is at the
+/// keyboard): names never leave without one, on a terminal or not.
+pub fn named_export_detail(
     ctx: &Context,
     what: &str,
     format: &str,
     output: Option<&Path>,
     reason: Option<String>,
-) -> Result<(), Msg> {
+) -> Result<String, Msg> {
     let reason = reason
         .or_else(|| ask_reason(ctx))
         .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| Msg::new("reliability.reason_needed"))?;
     let target = output.map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-    let mut detail = format!("export {what} ({format}) to {target}");
-    if let Some(r) = reason {
-        detail.push_str("; reason: ");
-        detail.push_str(&r);
-    }
-    ctx.open_store()?.log_access(
-        AccessAction::ExportWithNames,
-        None,
-        Some(&detail),
-        &ctx.actor,
-    )
+    Ok(format!(
+        "export {what} ({format}) to {target}; reason: {reason}"
+    ))
 }
 
 fn ask_reason(ctx: &Context) -> Option<String> {

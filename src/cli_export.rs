@@ -5,15 +5,16 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::cli::{ExportCommand, ExportOut, ReportCommand};
-use crate::cli_audit::log_named_export;
+use crate::cli_audit::named_export_detail;
 use crate::context::Context;
 use crate::domain::dates::parse_date;
+use crate::store::AccessAction;
 use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
 use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
-use crate::export::{Document, Format, write_output};
+use crate::export::{Format, write_output};
 use crate::report::{self, ExportOptions};
 use crate::store::{STREAM_CASES, Store};
 
@@ -22,30 +23,28 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         ExportCommand::Waitlist { as_of, queue, out } => {
             let queue: Option<Queue> = queue.as_deref().map(str::parse).transpose()?;
             let (format, options) = prepare(ctx, &out)?;
+            let names = Names::of(ctx, "waitlist", &out)?;
             let snapshot = snapshot(ctx, &as_of, Store::waitlist_snapshot)?;
-            log_names(ctx, "waitlist", &out)?;
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
-            emit(ctx, &doc, format, out.output.as_deref())
+            deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
+            let names = Names::of(ctx, "stoplight", &out)?;
             if format == Format::Csv {
-                return stoplight_csv(ctx, &as_of, &out);
+                return stoplight_csv(ctx, &as_of, names, &out);
             }
             let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
-            log_names(ctx, "stoplight", &out)?;
             if matches!(format, Format::Md | Format::Xlsx) {
                 // For people: compared with the previous six-weekly date.
                 let earlier = report::previous_date(snapshot.as_of);
                 let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
                 let preconditions = &ctx.config.preconditions;
                 let doc = report::stoplight_report(&snapshot, &previous, preconditions, &options);
-                write_output(&doc.render(format)?, out.output.as_deref())?;
-                announce(ctx, out.output.as_deref());
-                return Ok(());
+                return deliver(ctx, names, doc.render(format), out.output.as_deref());
             }
             let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
-            emit(ctx, &doc, format, out.output.as_deref())
+            deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
         ExportCommand::Meeting {
             on,
@@ -59,6 +58,16 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .map(parse_date)
                 .transpose()?
                 .unwrap_or(ctx.today);
+            let names = match with_names {
+                true => Some(Names::new(
+                    ctx,
+                    "meeting",
+                    &format,
+                    output.as_deref(),
+                    reason,
+                )?),
+                false => None,
+            };
             let minutes = crate::minutes::load(&ctx.open_store()?, &ctx.config, on, ctx.today)?;
             let bytes = match format.parse::<Format>()? {
                 Format::Json => {
@@ -75,12 +84,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                         .arg("allowed", "md, json"));
                 }
             };
-            if with_names {
-                log_named_export(ctx, "meeting", &format, output.as_deref(), reason)?;
-            }
-            write_output(&bytes, output.as_deref())?;
-            announce(ctx, output.as_deref());
-            Ok(())
+            deliver(ctx, names, Ok(bytes), output.as_deref())
         }
     }
 }
@@ -88,33 +92,83 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
 /// `stroom export stoplight --format csv`: the board streamed from the
 /// store part by part (`report::StoplightCsv`), so memory holds the records,
 /// not every case with its reviews.
-fn stoplight_csv(ctx: &Context, as_of: &Option<String>, out: &ExportOut) -> Result<(), Msg> {
+fn stoplight_csv(
+    ctx: &Context,
+    as_of: &Option<String>,
+    names: Option<Names>,
+    out: &ExportOut,
+) -> Result<(), Msg> {
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
     let store = ctx.open_store()?;
     let codes = ctx.config.precondition_codes();
     let mut csv = report::StoplightCsv::new(&codes, out.with_names);
-    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| {
-        csv.add(&part)
-    })?;
-    log_names(ctx, "stoplight", out)?;
-    write_output(&csv.finish()?, out.output.as_deref())?;
-    announce(ctx, out.output.as_deref());
-    Ok(())
+    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| csv.add(&part))?;
+    drop(store);
+    deliver(ctx, names, csv.finish(), out.output.as_deref())
 }
 
-/// An export with names is logged before it is written.
-fn log_names(ctx: &Context, what: &str, out: &ExportOut) -> Result<(), Msg> {
-    if !out.with_names {
-        return Ok(());
+/// An export with names: what the access log says of it.
+struct Names {
+    detail: String,
+}
+
+impl Names {
+    /// Refuses an export with names without a reason (asked for on a
+    /// terminal), before anything is read.
+    fn new(
+        ctx: &Context,
+        what: &str,
+        format: &str,
+        output: Option<&Path>,
+        reason: Option<String>,
+    ) -> Result<Names, Msg> {
+        Ok(Names {
+            detail: named_export_detail(ctx, what, format, output, reason)?,
+        })
     }
-    log_named_export(
-        ctx,
-        what,
-        &out.format,
-        out.output.as_deref(),
-        out.reason.clone(),
-    )
+
+    fn of(ctx: &Context, what: &str, out: &ExportOut) -> Result<Option<Names>, Msg> {
+        if !out.with_names {
+            return Ok(None);
+        }
+        let output = out.output.as_deref();
+        Names::new(ctx, what, &out.format, output, out.reason.clone()).map(Some)
+    }
+}
+
+/// Writes a rendered export. One with names is logged before it is written
+/// (an export that cannot be logged is not made); when rendering or writing
+/// fails, the log says so with an `export_failed` row.
+fn deliver(
+    ctx: &Context,
+    names: Option<Names>,
+    rendered: Result<Vec<u8>, Msg>,
+    output: Option<&Path>,
+) -> Result<(), Msg> {
+    let failed = |e: Msg| -> Msg {
+        if let Some(n) = &names {
+            let detail = format!("{}; failed: {e}", n.detail);
+            // The failure is what matters to the person; a log that
+            // cannot take this row has already refused the export.
+            let _ = ctx.open_store().and_then(|mut s| {
+                s.log_access(AccessAction::ExportFailed, None, Some(&detail), &ctx.actor)
+            });
+        }
+        e
+    };
+    let bytes = rendered.map_err(failed)?;
+    if let Some(n) = &names {
+        ctx.open_store()?.log_access(
+            AccessAction::ExportWithNames,
+            None,
+            Some(&n.detail),
+            &ctx.actor,
+        )?;
+    }
+    write_output(&bytes, output).map_err(failed)?;
+    announce(ctx, output);
+    Ok(())
 }
 
 pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
@@ -147,9 +201,7 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
         }
         Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
     };
-    write_output(&bytes, output.as_deref())?;
-    announce(ctx, output.as_deref());
-    Ok(())
+    deliver(ctx, None, Ok(bytes), output.as_deref())
 }
 
 fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptions<'a>), Msg> {
@@ -178,12 +230,6 @@ fn snapshot(
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
     load(&ctx.open_store()?, as_of, ctx.today)
-}
-
-fn emit(ctx: &Context, doc: &Document, format: Format, output: Option<&Path>) -> Result<(), Msg> {
-    write_output(&doc.render(format)?, output)?;
-    announce(ctx, output);
-    Ok(())
 }
 
 /// Says on stderr where a file went (stdout stays the document's alone).

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use crate::domain::Msg;
+use crate::export::safe_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +80,11 @@ impl Catalog {
             .unwrap_or(code)
     }
 
-    /// A text with its `{placeholders}` filled.
+    /// A text with its `{placeholders}` filled. Every value is drawn inert
+    /// (`export::safe_text`, as in the UI and Markdown): a value quoted in a
+    /// message may come from a hostile file or argument, and an escape
+    /// sequence in it must not write the clipboard or clear the screen of
+    /// whoever reads the message.
     pub fn fill(&self, key: &str, args: &[(&str, String)]) -> String {
         let template = self.t(key);
         let mut out = String::with_capacity(template.len() + 16);
@@ -92,8 +97,8 @@ impl Catalog {
             let inner = &rest[open + 1..open + close];
             let (name, kind) = inner.split_once('|').unwrap_or((inner, ""));
             match args.iter().find(|(n, _)| *n == name) {
-                Some((_, v)) if kind.is_empty() => out.push_str(v),
-                Some((_, v)) => out.push_str(&self.labels(kind, v)),
+                Some((_, v)) if kind.is_empty() => out.push_str(&safe_text(v)),
+                Some((_, v)) => out.push_str(&safe_text(&self.labels(kind, v))),
                 None => out.push_str(&rest[open..=open + close]),
             }
             rest = &rest[open + close + 1..];
@@ -103,6 +108,12 @@ impl Catalog {
     }
 
     fn labels(&self, kind: &str, codes: &str) -> String {
+        // `{date|date}`: an ISO date as people of the language read it.
+        if kind == "date" {
+            return chrono::NaiveDate::parse_from_str(codes, "%Y-%m-%d")
+                .map(|d| d.format(self.t("format.date")).to_string())
+                .unwrap_or_else(|_| codes.to_string());
+        }
         codes
             .split(", ")
             .map(|c| self.label(kind, c))

@@ -237,7 +237,7 @@ pub fn run(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode, Msg> {
         _ => false,
     };
     for line in summary_lines(cat, written, &shown, &plan) {
-        println!("{line}");
+        crate::say!("{line}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -279,6 +279,12 @@ pub fn signed(cat: &Catalog, x: f64) -> String {
     format!("{sign}{}", decimal(cat, x))
 }
 
+/// A date as people read it: `DD-MM-YYYY` in Dutch (SPEC 7.2), ISO in
+/// English; machine formats keep ISO.
+pub fn person_date(cat: &Catalog, d: NaiveDate) -> String {
+    d.format(cat.t("format.date")).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

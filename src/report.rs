@@ -387,11 +387,16 @@ impl<'a> StoplightCsv<'a> {
     pub fn finish(mut self) -> Result<Vec<u8>, Msg> {
         self.places
             .sort_by(|a, b| (b.0, b.1, &a.2).cmp(&(a.0, a.1, &b.2)));
-        let records = self.records.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+        let records = self
+            .records
+            .into_inner()
+            .map_err(|e| csv_error(e.into_error().into()))?;
         let mut head = csv_writer("\u{feff}".as_bytes().to_vec());
         head.write_record(columns(STOPLIGHT_COLUMNS, self.with_names))
             .map_err(csv_error)?;
-        let mut out = head.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+        let mut out = head
+            .into_inner()
+            .map_err(|e| csv_error(e.into_error().into()))?;
         out.reserve(records.len());
         for (_, _, _, at) in &self.places {
             out.extend_from_slice(&records[at.clone()]);

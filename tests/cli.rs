@@ -410,7 +410,39 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
     );
     assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");
     assert!(
-        team.ok(&["export", "meeting", "--on", "2026-11-20", "--with-names"])
-            .contains("Noor")
+        team.ok(&[
+            "export",
+            "meeting",
+            "--on",
+            "2026-11-20",
+            "--with-names",
+            "--reason",
+            "test"
+        ])
+        .contains("Noor")
     );
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_clap_definitions() {
+    let team = Team::new();
+    let bash = team.ok(&["completions", "bash"]);
+    assert!(bash.contains("_stroom()"), "{bash}");
+    assert!(
+        bash.contains("waitlist"),
+        "subcommands are completed: {bash}"
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        assert!(
+            team.ok(&["completions", shell]).contains("stroom"),
+            "{shell}"
+        );
+    }
+    let man = team.ok(&["man"]);
+    assert!(man.starts_with(".ie"), "{man}");
+    assert!(man.contains(".TH stroom"), "{man}");
+    assert!(man.contains("completions"), "{man}");
+    // Neither needs a database: none is made.
+    assert!(!team.db.exists());
+    team.stroom().args(["completions", "tcsh"]).assert().code(2);
 }

@@ -544,3 +544,227 @@ fn an_export_loop_does_not_hold_up_a_writer() {
     drop(store);
     db.assert_sound();
 }
+
+// ---- backup, demo --force and purge killed at random ----
+
+/// Every file in the test's folder whose name holds `part`.
+fn files_with(db: &Db, part: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(part))
+        .filter(|p| !p.to_string_lossy().ends_with("-journal"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn refs_of(path: &std::path::Path) -> std::collections::HashSet<String> {
+    let c = Connection::open(path).unwrap();
+    let mut stmt = c.prepare("SELECT case_ref FROM cases").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn bytes_contain(path: &std::path::Path, needle: &str) -> bool {
+    ["", "-wal"].iter().any(|s| {
+        std::fs::read(format!("{}{s}", path.display()))
+            .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+/// Runs `args` and kills it after a random part of `span`; returns whether
+/// it was acknowledged (exit 0) and whether it was killed.
+fn kill_within(db: &Db, args: &[&str], span: Duration, rng: &mut fastrand::Rng) -> (bool, bool) {
+    let mut child = db.stroom(args).spawn().unwrap();
+    let at = Duration::from_micros(rng.u64(0..span.as_micros() as u64 * 6 / 5 + 1));
+    let start = Instant::now();
+    while start.elapsed() < at && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_micros(300));
+    }
+    if child.try_wait().unwrap().is_none() {
+        child.kill().unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let killed = out.status.signal() == Some(9);
+    assert!(
+        killed || out.status.success(),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    (out.status.success(), killed)
+}
+
+#[derive(Debug, Default)]
+struct KillTally {
+    runs: usize,
+    killed: usize,
+    losses: usize,
+}
+
+/// `backup`, `demo --force` (beside a writer) and `purge` killed at random
+/// moments: a backup under its name is always whole, a demo is all or
+/// nothing and loses no acknowledged write nor the access log, a purge is
+/// all or nothing and leaves no purged name in the files after the next
+/// open. Soak: `STROOM_KILL_CYCLES=200 cargo test --test crash
+/// backup_demo_and_purge -- --nocapture` (default 3 cycles).
+#[test]
+fn backup_demo_and_purge_killed_at_random_lose_nothing() {
+    let cycles = env_number("STROOM_KILL_CYCLES", 3);
+    let seed = env_number("STROOM_CRASH_SEED", 7);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let db = Db::new();
+    db.ok(&["demo", "--cases", "200", "--seed", "3"]);
+    let mut tallies: [KillTally; 3] = Default::default();
+    let mut acked: Vec<String> = Vec::new();
+    let started = Instant::now();
+    // How long each runs when not killed, to kill within it.
+    let time = |args: &[&str]| {
+        let t = Instant::now();
+        db.ok(args);
+        t.elapsed()
+    };
+    let span_backup = time(&[
+        "backup",
+        &db.dir.path().join("first.db").display().to_string(),
+    ]);
+    for c in 0..cycles {
+        // Purge: closed cases with names, then a purge killed at random.
+        let names: Vec<String> = (0..3).map(|k| format!("Zq{c}v{k}naam")).collect();
+        let mut csv = String::from(
+            "case_ref;name;referred_on;referrer;route;care_type;provider;intake_on;triaged_on;care_started_on;closed_on;outflow_reason\n",
+        );
+        for (k, n) in names.iter().enumerate() {
+            csv.push_str(&format!("P{c}-{k};{n};2023-01-10;jgz;ambulant;day_care;Kompas;2023-01-20;2023-02-01;2023-03-01;2024-02-01;goals_met\n"));
+        }
+        db.ok(&["import", &db.file(&format!("p{c}.csv"), &csv)]);
+        let (_, killed) = kill_within(
+            &db,
+            &["purge", "--closed-before", "2025-01-01", "--yes"],
+            Duration::from_millis(60),
+            &mut rng,
+        );
+        let t = &mut tallies[2];
+        t.runs += 1;
+        t.killed += usize::from(killed);
+        db.assert_sound(); // opens (and so finishes an interrupted purge)
+        let purged: Vec<bool> = (0..3)
+            .map(|k| {
+                db.count(
+                    "SELECT count(*) FROM cases WHERE case_ref = ?1 AND name IS NULL",
+                    &format!("P{c}-{k}"),
+                ) == 1
+            })
+            .collect();
+        if purged.iter().any(|p| *p != purged[0]) {
+            t.losses += 1; // half a purge
+        }
+        for (n, p) in names.iter().zip(&purged) {
+            if *p && bytes_contain(&db.path, n) {
+                t.losses += 1; // a purged name left in the file
+            }
+        }
+
+        // Backup killed at random: under its name it is whole.
+        let bk = db.dir.path().join(format!("bk-{c}.db"));
+        let (ok, killed) = kill_within(
+            &db,
+            &["backup", &bk.display().to_string()],
+            span_backup,
+            &mut rng,
+        );
+        let t = &mut tallies[0];
+        t.runs += 1;
+        t.killed += usize::from(killed);
+        if bk.exists() {
+            let check = db
+                .stroom(&["check"])
+                .env("STROOM_DB", &bk)
+                .output()
+                .unwrap();
+            let whole = check.status.success() && refs_of(&bk) == refs_of(&db.path);
+            t.losses += usize::from(!whole);
+        } else {
+            t.losses += usize::from(ok); // acknowledged but missing
+        }
+
+        // Demo --force --yes killed at random, beside a writer.
+        let writer = {
+            let db_path = db.path.clone();
+            let dir = db.dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut ok = Vec::new();
+                for i in 0..12 {
+                    let r = format!("Q{c}-{i}");
+                    let out = Command::new(env!("CARGO_BIN_EXE_stroom"))
+                        .args([
+                            "add",
+                            "--referred-on",
+                            "2026-10-01",
+                            "--referrer",
+                            "gp",
+                            "--ref",
+                            &r,
+                        ])
+                        .env("STROOM_DB", &db_path)
+                        .env("STROOM_TODAY", TODAY)
+                        .env("STROOM_CONFIG", dir.join("no-config.toml"))
+                        .stdin(Stdio::null())
+                        .output()
+                        .unwrap();
+                    if out.status.success() {
+                        ok.push(r);
+                    }
+                    std::thread::sleep(Duration::from_millis(15));
+                }
+                ok
+            })
+        };
+        let log_before = db.count("SELECT count(*) FROM access_log WHERE actor <> ?1", "");
+        let (_, killed) = kill_within(
+            &db,
+            &[
+                "demo",
+                "--cases",
+                "200",
+                "--seed",
+                &c.to_string(),
+                "--force",
+                "--yes",
+            ],
+            Duration::from_millis(400),
+            &mut rng,
+        );
+        acked.extend(writer.join().unwrap());
+        let t = &mut tallies[1];
+        t.runs += 1;
+        t.killed += usize::from(killed);
+        db.assert_sound();
+        let log_after = db.count("SELECT count(*) FROM access_log WHERE actor <> ?1", "");
+        t.losses += usize::from(log_after < log_before);
+        let mut everywhere = refs_of(&db.path);
+        for b in files_with(&db, ".before-demo-") {
+            if !b.to_string_lossy().contains(".partial-") {
+                everywhere.extend(refs_of(&b));
+            }
+        }
+        t.losses += acked.iter().filter(|r| !everywhere.contains(*r)).count();
+    }
+    let names = ["backup", "demo --force", "purge"];
+    for (name, t) in names.iter().zip(&tallies) {
+        println!(
+            "kill: {name}: {} runs, {} killed, {} losses (seed {seed})",
+            t.runs, t.killed, t.losses
+        );
+    }
+    println!(
+        "kill: {cycles} cycles, {} acknowledged writes beside the demo, {:.1} s",
+        acked.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for (name, t) in names.iter().zip(&tallies) {
+        assert_eq!(t.losses, 0, "{name}: {t:?}");
+    }
+}

@@ -115,8 +115,16 @@ fn cases_are_only_replaced_with_force_and_the_old_ones_are_kept() {
         );
     assert_eq!(count(&db, "SELECT count(*) FROM cases"), 1);
 
-    let out = stroom(&db)
+    // People's work: --force alone is not enough without a terminal.
+    stroom(&db)
         .args(["demo", "--cases", "200", "--force"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--force --yes"));
+    assert_eq!(count(&db, "SELECT count(*) FROM cases"), 1);
+
+    let out = stroom(&db)
+        .args(["demo", "--cases", "200", "--force", "--yes"])
         .assert()
         .success()
         .get_output()

@@ -167,6 +167,8 @@ fn waitlist_json_has_exactly_the_spec_keys() {
         "--queue",
         "intake",
         "--with-names",
+        "--reason",
+        "test",
     ]);
     let row = &named["rows"][0];
     assert_eq!(&keys(row)[..3], ["case_ref", "name", "birth_date"]);
@@ -230,7 +232,7 @@ fn csv_opens_in_dutch_excel_without_names_or_formulas() {
     let csv = team.run(&["export", "waitlist"]);
     assert!(csv.starts_with("\u{feff}case_ref;queue;stage;"), "{csv}");
     assert!(!csv.contains("HYPERLINK") && !csv.contains("Noor"));
-    let named = team.run(&["export", "waitlist", "--with-names"]);
+    let named = team.run(&["export", "waitlist", "--with-names", "--reason", "test"]);
     assert!(named.contains(";\"'=HYPERLINK(\"\"x\"\")\";"), "{named}");
 }
 

@@ -342,17 +342,31 @@ fn a_full_disk_refuses_the_change_whole_and_says_so() {
         .conn()
         .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
         .unwrap();
-    let big = "x".repeat(20_000);
-    let new = NewReferral {
-        case_ref: Some("F1".into()),
-        name: Some(big.clone()),
-        birth_date: None,
-        referred_on: today(),
-        referrer: Referrer::Gp,
-        urgency: Urgency::Regular,
-        worker: Some(big),
+    // Fields as long as they may be (200 characters), added until the file
+    // would have to grow: that referral is refused whole, the earlier stay.
+    let big = "x".repeat(200);
+    let mut added = 0;
+    let err = loop {
+        let new = NewReferral {
+            case_ref: Some(format!("F{added}")),
+            name: Some(big.clone()),
+            birth_date: None,
+            referred_on: today(),
+            referrer: Referrer::Gp,
+            urgency: Urgency::Regular,
+            worker: Some(big.clone()),
+        };
+        match store.add_referral(&new, today(), "sanne") {
+            Ok(_) => added += 1,
+            Err(e) => break e,
+        }
+        assert!(
+            added < 1_000,
+            "the database kept growing past its page limit"
+        );
     };
-    let err = store.add_referral(&new, today(), "sanne").unwrap_err();
+    let before = before + added;
+    assert_eq!(store.count_cases().unwrap(), before);
     assert_eq!(err, Msg::new("error.disk_full"));
     let text = plan_text(400);
     let planned = plan(&text, "big.csv", today(), Some(&store)).unwrap();
@@ -406,7 +420,15 @@ fn escape_sequences_are_stored_as_given_and_shown_harmlessly() {
     let reason = format!("reason {HOSTILE}");
     for (args, visible) in [
         (
-            &["export", "waitlist", "--format", "md", "--with-names"][..],
+            &[
+                "export",
+                "waitlist",
+                "--format",
+                "md",
+                "--with-names",
+                "--reason",
+                "t",
+            ][..],
             "Daan",
         ),
         (
@@ -552,8 +574,16 @@ fn exports_with_names_backups_and_views_are_in_the_access_log() {
         "-o",
         out,
     ]);
-    team.ok(&["export", "stoplight", "--with-names", "--format", "json"]);
-    team.ok(&["export", "meeting", "--with-names"]);
+    team.ok(&[
+        "export",
+        "stoplight",
+        "--with-names",
+        "--reason",
+        "r",
+        "--format",
+        "json",
+    ]);
+    team.ok(&["export", "meeting", "--with-names", "--reason", "r"]);
     let shown = team.json(&["show", "W1", "--with-names"]);
     assert_eq!(shown["name"], "Daan de Vries");
     let backup = team.path("backup.db");

@@ -156,29 +156,33 @@ fn register_triage_start_care_and_close() {
     ui.act(&[Action::Show(View::Cases), Action::NewReferral]);
     let s = ui.screen();
     assert!(s.contains("│› Referred on   2026-11-22▏"), "{s}");
-    assert!(s.contains("◂ GP / youth practice nurse ▸"), "{s}");
-    ui.act(&[Action::NextField, Action::NextField, Action::NextField])
+    // Who referred and how urgent are asked, never pre-selected.
+    assert!(s.contains("Referrer      ◂ choose… ▸"), "{s}");
+    assert!(s.contains("Urgency       ◂ choose… ▸"), "{s}");
+    ui.act(&[Action::NextField, Action::ChoiceNext, Action::ChoiceNext]);
+    assert!(ui.screen().contains("◂ GP / youth practice nurse ▸"));
+    ui.act(&[Action::NextField, Action::ChoiceNext, Action::NextField])
         .typ("Sem")
         .act(&[Action::NextField])
         .typ("2012-03-04")
         .act(&[Action::NextField])
         .typ("Anna")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Referral registered as case 2026-0001."), "{s}");
     assert!(
-        line_with(&s, "2026-0001").contains("2026-0001   Referred        Regular  Anna"),
+        line_with(&s, "2026-0001").contains("2026-0001  Referred       Regular   Anna"),
         "{s}"
     );
 
     // Intake, then triage: the form offers the usual next stage first.
-    ui.act(&[Action::MoveCase, Action::Submit]);
+    ui.act(&[Action::MoveCase, Action::Save]);
     let s = ui.screen();
     assert!(
         s.contains("Case 2026-0001 is now in 'Intake' (as of 2026-11-22)."),
         "{s}"
     );
-    ui.act(&[Action::MoveCase, Action::Submit]);
+    ui.act(&[Action::MoveCase, Action::Save]);
     assert!(ui.screen().contains("is now in 'Triage'"));
 
     // Triage: the form asks route, care type, provider and planned end.
@@ -189,24 +193,33 @@ fn register_triage_start_care_and_close() {
     assert!(s.contains("◂ choose later ▸"), "{s}");
     ui.act(&[Action::NextField, Action::NextField, Action::NextField])
         .typ("Horizon")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("is now in 'Waiting for care'"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Horizon"), "{s}");
 
     // Care starts: a care type is needed, the provider is already known.
+    // No care type is chosen for the person: saving as opened is refused.
     ui.act(&[Action::MoveCase]);
     let s = ui.screen();
-    assert!(s.contains("◂ Ambulant at provider ▸"), "{s}");
+    assert!(s.contains("Care type   ◂ choose… ▸"), "{s}");
     assert!(s.contains("Horizon"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
+    assert!(ui.screen().contains("(now: Waiting for care)"));
+    ui.act(&[Action::NextField, Action::ChoiceNext]);
+    assert!(ui.screen().contains("◂ Ambulant at provider ▸"));
+    ui.act(&[Action::Save]);
     assert!(ui.screen().contains("is now in 'In care'"));
 
-    // Close: choose the second target and keep the first reason.
+    // Close: choose the second target, then a reason (none is chosen
+    // beforehand); in care, the reasons of ended care come first.
     ui.act(&[Action::MoveCase, Action::ChoiceNext]);
     let s = ui.screen();
+    assert!(s.contains("◂ choose… ▸"), "{s}");
+    ui.act(&[Action::NextField, Action::ChoiceNext]);
+    let s = ui.screen();
     assert!(s.contains("◂ As planned, goals met ▸"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("is now in 'Closed'"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Closed"), "{s}");
@@ -259,7 +272,7 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
         s.contains("⚠ Case 2026-0001: the date 2026-10-15 is before its"),
         "{s}"
     );
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(
         s.contains("Move case 2026-0001 (now: Intake)"),
@@ -296,13 +309,13 @@ fn time_travel_shows_the_past_and_refuses_edits() {
     });
     ui.act(&[Action::Show(View::Cases), Action::TimeTravel])
         .typ("15-10-2026")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(
         s.lines()
             .nth(1)
             .unwrap()
-            .starts_with("◷ Peildatum 2026-10-15: zo stond het toen."),
+            .starts_with("◷ Peildatum 15-10-2026: zo stond het toen."),
         "{s}"
     );
     assert!(
@@ -322,11 +335,21 @@ fn time_travel_shows_the_past_and_refuses_edits() {
     assert!(ui.screen().contains("Casus 2026-0001 — Aangemeld"));
     ui.act(&[Action::Back, Action::TimeTravel])
         .erase(10)
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(!s.contains("Peildatum"), "{s}");
-    assert!(s.contains("Terug naar vandaag (2026-11-22)."), "{s}");
+    assert!(s.contains("Terug naar vandaag (22-11-2026)."), "{s}");
     assert!(s.contains("Casussen: 2"), "{s}");
+    // One key brings every view back to today.
+    ui.act(&[Action::TimeTravel])
+        .erase(10)
+        .typ("15-10-2026")
+        .act(&[Action::Save]);
+    assert!(ui.screen().contains("◷ Peildatum 15-10-2026"));
+    ui.act(&[Action::Today]);
+    let s = ui.screen();
+    assert!(!s.contains("Peildatum"), "{s}");
+    assert!(line_with(&s, "2026-0001").contains("Intake"), "{s}");
     assert!(line_with(&s, "2026-0001").contains("Intake"), "{s}");
 }
 
@@ -338,17 +361,25 @@ fn a_conflicting_edit_shows_the_sentence_and_the_new_state() {
     // A colleague moves the case while the form is open.
     let mut other = Store::open(&ui.db).unwrap();
     move_to(&mut other, "2026-0001", Stage::Intake, "2026-11-20");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("(now: Intake)"), "{s}");
+    // Nothing saved, the form closed: the new state is shown, and no
+    // further key can turn the refused edit into another one.
+    assert!(!s.contains("(now:"), "{s}");
     assert!(
-        s.contains("⚠ Case 2026-0001 was changed by someone else in the meantime;"),
+        s.contains("⚠ Case 2026-0001 changed meanwhile: nothing saved, form closed;"),
         "{s}"
     );
     assert!(line_with(&s, "2026-0001  ").contains("Intake"), "{s}");
-    // The form now offers what fits the new state; saving again works.
+    ui.act(&[Action::Save, Action::Submit]);
+    let s = ui.screen();
+    assert!(line_with(&s, "2026-0001  ").contains("Intake"), "{s}");
+    // Starting again from the new state works.
+    ui.act(&[Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("(now: Intake)"), "{s}");
     assert!(s.contains("◂ Triage ▸"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Case 2026-0001 is now in 'Triage'"), "{s}");
 }
@@ -364,11 +395,19 @@ fn help_lists_the_keys_from_the_key_map() {
     assert!(s.contains("1           wachtlijsten"), "{s}");
     assert!(s.contains("Ctrl-C      stoppen, altijd"), "{s}");
     assert!(s.contains("j/↓         omlaag"), "{s}");
-    for _ in 0..30 {
+    for _ in 0..36 {
         ui.act(&[Action::Down]);
     }
     let s = ui.screen();
     assert!(s.contains("m           stap"), "{s}");
+    // The end of help stops at the bottom of the popup; `g` goes back up.
+    ui.act(&[Action::Bottom]);
+    let at_end = ui.screen();
+    ui.act(&[Action::Down, Action::ScrollDown]);
+    assert_eq!(ui.screen(), at_end);
+    assert!(at_end.contains("Esc/?       sluiten"), "{at_end}");
+    ui.act(&[Action::Top]);
+    assert!(ui.screen().contains("1           wachtlijsten"));
     ui.act(&[Action::Back]);
     assert!(!ui.screen().contains("Help: alle toetsen"));
 }
@@ -386,7 +425,7 @@ fn tiny_terminal_says_so_and_nothing_panics() {
         Action::Open,
         Action::Back,
         Action::MoveCase,
-        Action::Submit,
+        Action::Save,
         Action::Click { column: 3, row: 3 },
     ]);
     ui.screen();
@@ -406,13 +445,18 @@ fn waiting_lists_at_80_by_24() {
         with_cases(&[("2026-09-01", "Anna"), ("2026-11-10", "Bram")])(store);
         move_to(store, "2026-0001", Stage::Intake, "2026-09-10");
     });
+    // Three sections with their own counts; bridging care has a column.
     let expected =
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
-┌Wachtlijsten · Intake 1 · Besluit 2 · Hulp 0──────────────────────────────────┐
-│Signaal   Lijst     Casusnummer Urgentie  Wacht     Fase            Regisseur │
-│▲ Oranje  Intake    2026-0002   Regulier  12/14 d   Aangemeld       Bram      │
-│■ Rood    Besluit   2026-0001   Regulier  82/56 d   Intake          Anna      │
-│● Groen   Besluit   2026-0002   Regulier  12/56 d   Aangemeld       Bram      │
+┌Wachtlijsten──────────────────────────────────────────────────────────────────┐
+│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende wachtrij                     │
+│Signaal  Casus     ⊕  Urgentie  Wacht      Fase           Regisseur           │
+│Intake · 1 wachtend · netto 1 · 0 boven de norm · langst 12 d                 │
+│▲ Oranje 2026-0002    Regulier  12/14 d    Aangemeld      Bram                │
+│Besluit · 2 wachtend · netto 2 · 1 boven de norm · langst 82 d                │
+│■ Rood   2026-0001    Regulier  82/56 d    Intake         Anna                │
+│● Groen  2026-0002    Regulier  12/56 d    Aangemeld      Bram                │
+│Hulp · 0 wachtend · netto 0 · 0 boven de norm · langst —                      │
 ";
     let s = ui.screen();
     assert!(s.starts_with(expected), "{s}");
@@ -476,14 +520,14 @@ fn search_filter_and_export_without_names() {
         Action::Filter,
         Action::NextField,
         Action::ChoiceNext,
-        Action::Submit,
+        Action::Save,
     ]);
     let s = ui.screen();
     assert!(s.contains("Cases: 2 · coordinator Anna"), "{s}");
     ui.act(&[Action::Export]);
     let s = ui.screen();
     assert!(s.contains("stroom-cases-2026-11-22.csv"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("2 rows exported to "), "{s}");
     let path = ui.app.export_dir.join("stroom-cases-2026-11-22.csv");
@@ -521,14 +565,14 @@ fn escalation_and_bridging_toggle_and_worker_is_assigned() {
     ui.act(&[Action::Show(View::Cases), Action::ToggleEscalated]);
     let s = ui.screen();
     assert!(
-        s.contains("Case 2026-0001: escalated is now 'true'."),
+        s.contains("Case 2026-0001 is now referred to the expert team."),
         "{s}"
     );
     assert!(s.contains("2026-0001⚑"), "{s}");
     ui.act(&[Action::AssignWorker])
         .erase(4)
         .typ("Bram")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     assert!(line_with(&ui.screen(), "2026-0001").contains("Bram"));
     ui.act(&[Action::Open]);
     let s = ui.screen();
@@ -810,7 +854,13 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
             "{label}\n{s}"
         );
     }
-    assert!(s.contains("• Referrals"), "legend with symbols:\n{s}");
+    // Each series is a bar row of its own, named with its total.
+    assert!(
+        s.contains(&format!("│Referrals: {} (highest month", report.referrals)),
+        "one row per series:\n{s}"
+    );
+    assert!(s.contains("│Inflow into care: "), "{s}");
+    assert!(s.contains("│Outflow after care: "), "{s}");
 
     // The numbers display lists the monthly series.
     ui.act(&[Action::NextDisplay]);
@@ -990,7 +1040,7 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     );
     assert!(s.contains("Anna"), "owner filled in:\n{s}");
     ui.typ("Einddatum verlengen tot 1 maart")
-        .act(&[Action::Submit]);
+        .act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Overleg 2026-11-22 · 1 van 5 besproken"), "{s}");
     assert!(
@@ -1032,14 +1082,18 @@ fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
         .typ("Decide the route next week");
     let mut other = Store::open(&ui.db).unwrap();
     route_to(&mut other, "2026-0005", Route::Team, None, TODAY);
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
+    assert!(s.contains("⚠ Case 2026-0005 changed meanwhile"), "{s}");
     assert!(
-        s.contains("⚠ Case 2026-0005 was changed by someone else"),
-        "{s}"
+        !s.contains("Decide the route next week"),
+        "form closed:\n{s}"
     );
+    // Asked again explicitly, the form brings back the typed text.
+    ui.act(&[Action::Decide]);
+    let s = ui.screen();
     assert!(s.contains("Decide the route next week"), "text kept:\n{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("1 of 5 discussed"), "{s}");
     // The agenda stays as it was going into the meeting.
@@ -1056,7 +1110,7 @@ fn an_earlier_meeting_date_and_tiny_windows() {
         .erase(10)
         .typ("2026-12-01");
     assert!(ui.screen().contains("The date 2026-12-01 is in the future"));
-    ui.erase(10).typ("2026-09-01").act(&[Action::Submit]);
+    ui.erase(10).typ("2026-09-01").act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("Case review 2026-09-01 · 0 of "), "{s}");
     assert!(!s.contains("2026-0005"), "not referred yet then:\n{s}");
@@ -1295,7 +1349,7 @@ fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
     let s = ui.screen();
     assert!(s.contains("│Now:          ■ Red:"), "{s}");
     assert!(s.contains("│After saving: ● Green: all in place"), "{s}");
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(!s.contains("Next review   "), "the form closed:\n{s}");
     assert!(
@@ -1325,19 +1379,20 @@ fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
     // A colleague records a review of the same case meanwhile.
     let mut other = Store::open(&ui.db).unwrap();
     review(&mut other, "2026-0001", "2026-11-21", &[]);
-    ui.act(&[Action::Submit]);
+    ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(
-        flat(&s).contains("Case 2026-0001 was changed by someone else in the meantime;"),
+        flat(&s).contains("Case 2026-0001 changed meanwhile: nothing saved"),
         "{s}"
     );
-    // The form stays, now measured against the colleague's review.
+    // The form closed; asked again, it is measured against the
+    // colleague's review.
+    assert!(!s.contains("Stoplight review of case 2026-0001"), "{s}");
+    ui.act(&[Action::Review]);
+    let s = ui.screen();
     assert!(s.contains("Stoplight review of case 2026-0001"), "{s}");
     assert!(s.contains("│Now:          ● Green: all in place"), "{s}");
-    assert!(
-        s.contains("│After saving: ■ Red: 7 preconditions missing"),
-        "{s}"
-    );
+    assert!(s.contains("│After saving: ● Green: all in place"), "{s}");
     assert_eq!(
         Store::open(&ui.db).unwrap().reviews(1).unwrap().len(),
         1,
@@ -1352,14 +1407,14 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
     ui.act(&[Action::Show(View::Stoplight), Action::Export]);
     assert!(ui.screen().contains("stroom-stoplight-2026-11-22.csv"));
-    ui.erase(3).typ("md").act(&[Action::Submit]);
+    ui.erase(3).typ("md").act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("3 rows exported to "), "{s}");
     let md =
         std::fs::read_to_string(ui.app.export_dir.join("stroom-stoplight-2026-11-22.md")).unwrap();
     assert!(md.contains("-66.7 pp"), "{md}");
     assert!(md.contains("housing being arranged"), "{md}");
-    ui.act(&[Action::Export, Action::Submit]);
+    ui.act(&[Action::Export, Action::Save]);
     let csv =
         std::fs::read_to_string(ui.app.export_dir.join("stroom-stoplight-2026-11-22.csv")).unwrap();
     assert!(

@@ -11,7 +11,7 @@ mod reviews;
 pub mod scenarios;
 mod team;
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ use fastrand::Rng;
 use crate::context::Context;
 use crate::domain::Msg;
 use crate::i18n::{Catalog, Lang};
-use crate::store::{CaseBundle, Store};
+use crate::store::{CaseBundle, Replacement};
 
 pub use scenarios::{Expect, Scenario};
 
@@ -188,31 +188,46 @@ fn referral_dates(rng: &mut Rng, first: NaiveDate, today: NaiveDate, n: usize) -
 }
 
 /// `stroom demo`: fills the database with the demo team. A database that
-/// holds cases is only replaced with `force`, after a backup next to it.
-pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) -> Result<(), Msg> {
+/// holds cases is only replaced with `force`, after a backup next to it, in
+/// one step under the write lock (`Store::replace_cases`); when people's
+/// work is in it, also only after a typed confirmation (or `--yes`).
+pub fn run_command(ctx: &Context, options: &DemoOptions) -> Result<(), Msg> {
     let started = Instant::now();
     let cat = ctx.catalog();
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
     let existing = store.count_cases()?;
-    if existing > 0 && !force {
+    if existing > 0 && !options.force {
         return Err(Msg::new("error.demo_not_empty").arg("count", existing));
     }
-    let cases = cases.unwrap_or(DEFAULT_CASES) as usize;
+    let real = store.count_cases_not_by(ACTOR)?;
+    if real > 0 && !options.yes && !confirm(cat, real, &ctx.db_path)? {
+        return Err(Msg::new("demo.cancelled"));
+    }
+    let cases = options.cases.unwrap_or(DEFAULT_CASES) as usize;
     let mut progress = Progress::new(cat, cases);
     let mut counts = Counts::default();
-    let stream = cases_of(seed, ctx.today, cases).map(|(bundle, _)| {
+    let stream = cases_of(options.seed, ctx.today, cases).map(|(bundle, _)| {
         counts.add(&bundle);
         bundle
     });
     if existing == 0 {
-        fill(store, stream, ctx.today, &mut progress)?;
+        store.insert_bundle_stream(stream, ctx.today, ACTOR, &mut |done| progress.show(done))?;
     } else {
-        // Events are append-only: the demo starts from a fresh file, and
-        // the old data stays safe in a backup.
         let backup = backup_path(&ctx.db_path);
-        store.backup_to(&backup, &mut |_, _| {})?;
-        drop(store);
-        println!(
+        let detail = format!(
+            "demo --seed {} replaced {existing} cases; backup {}",
+            options.seed,
+            backup.display()
+        );
+        let replacement = Replacement {
+            backup: &backup,
+            person: &ctx.actor,
+            detail: &detail,
+        };
+        store.replace_cases(stream, ctx.today, ACTOR, &replacement, &mut |done| {
+            progress.show(done)
+        })?;
+        crate::say!(
             "{}",
             cat.fill(
                 "demo.backed_up",
@@ -221,11 +236,10 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
                     ("path", backup.display().to_string()),
                 ]
             )
-        );
-        replace(&ctx.db_path, stream, ctx.today, &mut progress)?;
+        )?;
     }
     progress.finish();
-    println!(
+    crate::say!(
         "{}",
         cat.fill(
             "demo.done",
@@ -237,8 +251,38 @@ pub fn run_command(ctx: &Context, seed: u64, force: bool, cases: Option<u32>) ->
                 ("seconds", seconds(started, ctx.lang)),
             ]
         )
-    );
+    )?;
     Ok(())
+}
+
+/// What `stroom demo` was asked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DemoOptions {
+    pub seed: u64,
+    pub force: bool,
+    pub yes: bool,
+    pub cases: Option<u32>,
+}
+
+/// On a terminal: the person types yes to replace `real` cases of people's
+/// work. Off a terminal there is no one to ask: `--yes` is needed.
+fn confirm(cat: &Catalog, real: i64, db: &Path) -> Result<bool, Msg> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Msg::new("demo.needs_yes").arg("count", real));
+    }
+    let args = [
+        ("count", real.to_string()),
+        ("path", db.display().to_string()),
+    ];
+    eprint!("{}", cat.fill("demo.confirm", &args));
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Msg::new("error.io").arg("path", "stdin").arg("reason", e))?;
+    Ok(crate::cli_audit::is_yes(&answer))
 }
 
 /// What was written, counted as the stream goes by.
@@ -255,46 +299,6 @@ impl Counts {
         self.events += bundle.events.len();
         self.reviews += bundle.reviews.len();
     }
-}
-
-fn fill(
-    mut store: Store,
-    bundles: impl Iterator<Item = CaseBundle>,
-    today: NaiveDate,
-    progress: &mut Progress,
-) -> Result<(), Msg> {
-    store.insert_bundle_stream(bundles, today, ACTOR, &mut |done| progress.show(done))?;
-    Ok(())
-}
-
-/// Writes the demo into a new file next to `db` and puts it in its place,
-/// so that the old file stays whole until the demo is complete.
-fn replace(
-    db: &Path,
-    bundles: impl Iterator<Item = CaseBundle>,
-    today: NaiveDate,
-    progress: &mut Progress,
-) -> Result<(), Msg> {
-    let fresh = with_suffix(db, ".demo-new");
-    // A leftover of an interrupted demo.
-    remove_database(&fresh)?;
-    let written = (|| -> Result<(), Msg> {
-        let mut store = Store::open(&fresh)?;
-        store.insert_bundle_stream(bundles, today, ACTOR, &mut |done| progress.show(done))?;
-        // One self-contained file to move, not a WAL pair.
-        store.conn().pragma_update(None, "journal_mode", "DELETE")?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = remove_database(&fresh);
-        return Err(e);
-    }
-    // The old file's WAL belongs to the old data (which the backup holds);
-    // left next to the new file, SQLite would read it as the new file's.
-    for journal in ["-wal", "-shm"] {
-        remove_file(&with_suffix(db, journal))?;
-    }
-    std::fs::rename(&fresh, db).map_err(|e| io_error(db, e))
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -314,26 +318,6 @@ fn backup_path(db: &Path) -> PathBuf {
         path = with_suffix(&base, &format!("-{n}"));
     }
     path
-}
-
-fn remove_database(path: &Path) -> Result<(), Msg> {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        remove_file(&with_suffix(path, suffix))?;
-    }
-    Ok(())
-}
-
-fn remove_file(path: &Path) -> Result<(), Msg> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(path, e)),
-        _ => Ok(()),
-    }
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> Msg {
-    Msg::new("error.io")
-        .arg("path", path.display())
-        .arg("reason", e)
 }
 
 /// Seconds since `started`, one decimal, with the language's decimal mark.

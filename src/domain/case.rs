@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Msg;
 use super::codes::{CareType, OutflowReason, Referrer, Route, Stage, Urgency};
 
 /// One referral of one young person, as it stands after some events.
@@ -153,7 +154,32 @@ impl FieldChange {
     }
 }
 
+/// The longest name, coordinator, provider or decision owner, in characters.
+pub const MAX_SHORT_TEXT: usize = 200;
+/// The longest review note or decision text, in characters.
+pub const MAX_LONG_TEXT: usize = 4000;
+
+/// Refuses free text longer than `max` characters: an accepted value must
+/// fit every export (a spreadsheet cell holds 32,767) and every screen.
+pub fn check_length(field: &'static str, value: Option<&str>, max: usize) -> Result<(), Msg> {
+    let count = value.map_or(0, |v| v.chars().count());
+    if count > max {
+        return Err(Msg::new("error.text_too_long")
+            .arg("field", field)
+            .arg("count", count)
+            .arg("max", max));
+    }
+    Ok(())
+}
+
 impl Case {
+    /// The free-text fields of the case within their bounds.
+    pub fn check_texts(&self) -> Result<(), Msg> {
+        check_length("name", self.name.as_deref(), MAX_SHORT_TEXT)?;
+        check_length("worker", self.worker.as_deref(), MAX_SHORT_TEXT)?;
+        check_length("provider", self.provider.as_deref(), MAX_SHORT_TEXT)
+    }
+
     /// A case as it is right after its referral event.
     pub fn referred(id: i64, case_ref: &str, on: NaiveDate, referral: &Referral) -> Case {
         Case {

@@ -15,9 +15,23 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
                 .ok()
                 .filter(|_| s.len() == 10 && s.as_bytes()[2] == b'-')
         })
-        .filter(|d| (1900..=2200).contains(&d.year()))
         .ok_or_else(|| Msg::new("error.bad_date").arg("value", s))
+        .and_then(|d| {
+            if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+                Ok(d)
+            } else {
+                // A real date, but not one a case can have: say which is wrong.
+                Err(Msg::new("error.date_out_of_range")
+                    .arg("value", s)
+                    .arg("first", FIRST_YEAR)
+                    .arg("last", LAST_YEAR))
+            }
+        })
 }
+
+/// The years a date in stroom may fall in.
+const FIRST_YEAR: i32 = 1900;
+const LAST_YEAR: i32 = 2200;
 
 /// The same day one calendar month later, clamped to the month's last day
 /// (31 January → 28 or 29 February), as SPEC 3.1 sets the next review.

@@ -9,9 +9,6 @@ mod xlsx;
 
 pub use layout::{Cell, Report, Table};
 
-use std::fs::OpenOptions;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -133,45 +130,19 @@ pub fn is_date_column(key: &str) -> bool {
     key.ends_with("_on") || key.ends_with("_since") || key == "birth_date" || key == "as_of"
 }
 
-/// Writes to stdout, or to `path` readable by its owner only. A file is
-/// written beside its target and renamed into place, so a reader never sees
-/// half an export and a failure leaves no partial file.
+/// Writes to stdout, or to `path` by the rule of `crate::outfile`.
 pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<(), Msg> {
-    let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|e| Msg::new("error.io").arg("path", "stdout").arg("reason", e));
-    };
-    write_private_file(bytes, path)
+    match path {
+        None => crate::outfile::stdout(bytes),
+        Some(path) => write_private_file(bytes, path),
+    }
 }
 
+/// Writes a file by the one rule of `crate::outfile`: a new or own regular
+/// file atomically and private, a device, FIFO or link through, never
+/// replacing what stroom did not make.
 pub fn write_private_file(bytes: &[u8], path: &Path) -> Result<(), Msg> {
-    let shown = path.display().to_string();
-    let io = |e: std::io::Error| Msg::new("error.io").arg("path", &shown).arg("reason", e);
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            return Err(Msg::new("error.folder_missing").arg("path", parent.display()));
-        }
-    }
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    crate::outfile::write(bytes, path)
 }
 
 /// Text that cannot start a formula in a spreadsheet: a leading `=`, `+`,

@@ -28,15 +28,17 @@ fn summary_sheet(
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     sheet.set_name(truncate(&doc.title, 31))?;
     sheet.write_string_with_format(0, 0, &doc.title, bold)?;
-    sheet.write_string(1, 0, &doc.as_of_label)?;
+    write_text(sheet, 1, 0, &doc.as_of_label)?;
     write_date(sheet, 1, 1, &doc.as_of.to_string(), date)?;
     for (i, (label, value)) in doc.summary.iter().enumerate() {
         let row = 3 + i as u32;
-        sheet.write_string(row, 0, label)?;
+        write_text(sheet, row, 0, label)?;
         match value.parse::<f64>() {
-            Ok(n) => sheet.write_number(row, 1, n)?,
-            Err(_) => sheet.write_string(row, 1, value)?,
-        };
+            Ok(n) => {
+                sheet.write_number(row, 1, n)?;
+            }
+            Err(_) => write_text(sheet, row, 1, value)?,
+        }
     }
     sheet.set_column_width(0, 48)?;
     sheet.set_column_width(1, 14)?;
@@ -71,7 +73,7 @@ fn data_sheet(
                 other => {
                     let text = plain(other);
                     widths[col] = widths[col].max(text.chars().count());
-                    sheet.write_string(r, c, &text)?;
+                    write_text(sheet, r, c, &text)?;
                 }
             }
         }
@@ -103,9 +105,32 @@ fn write_date(
             sheet.write_date_with_format(row, col, &x, date)?;
         }
         Err(_) => {
-            sheet.write_string(row, col, s)?;
+            write_text(sheet, row, col, s)?;
         }
     }
+    Ok(())
+}
+
+/// The most characters Excel holds in one cell.
+const CELL_LIMIT: usize = 32_767;
+/// Ends a cell that was cut to fit: visible, so no one takes it as whole.
+const CUT_MARK: &str = " …[✂]";
+
+/// A text cell; one longer than Excel allows is cut with a visible mark
+/// instead of failing the whole workbook.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if s.chars().count() <= CELL_LIMIT {
+        sheet.write_string(row, col, s)?;
+        return Ok(());
+    }
+    let keep = CELL_LIMIT - CUT_MARK.chars().count();
+    let cut: String = s.chars().take(keep).chain(CUT_MARK.chars()).collect();
+    sheet.write_string(row, col, cut)?;
     Ok(())
 }
 
@@ -159,12 +184,12 @@ fn report_summary(
     sheet.write_string_with_format(0, 0, &r.title, &s.bold)?;
     let mut row = 1;
     for line in r.subtitle.iter().chain(&r.lines) {
-        sheet.write_string(row, 0, line)?;
+        write_text(sheet, row, 0, line)?;
         row += 1;
     }
     row += 1;
     for (label, value) in &r.summary {
-        sheet.write_string(row, 0, label)?;
+        write_text(sheet, row, 0, label)?;
         write_cell(sheet, row, 1, value, s)?;
         row += 1;
     }
@@ -197,7 +222,7 @@ fn table_sheet(
         }
     }
     if let Some(note) = &table.note {
-        sheet.write_string(table.rows.len() as u32 + 2, 0, note)?;
+        write_text(sheet, table.rows.len() as u32 + 2, 0, note)?;
     }
     for (col, w) in widths.iter().enumerate() {
         sheet.set_column_width(col as u16, (w + 2).min(60) as f64)?;
@@ -214,7 +239,7 @@ fn write_cell(
     s: &Styles,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     match cell {
-        super::Cell::Text(t) => sheet.write_string(row, col, t).map(|_| ()),
+        super::Cell::Text(t) => write_text(sheet, row, col, t).map(|_| ()),
         super::Cell::Int(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
         super::Cell::Number { value, .. } => sheet
             .write_number_with_format(row, col, *value, &s.decimal)

@@ -43,11 +43,27 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {EVENT_COLUMNS} FROM events ORDER BY case_id, on_date, id"
         ))?;
-        let problems = &mut report.problems;
-        report.events = codec::each_history(&mut stmt, [], |id, events| {
-            check_case(cases.get(&id), events, today, problems);
+        let mut problems = Vec::new();
+        let mut unreadable = Vec::new();
+        report.events = codec::each_history_lenient(
+            &mut stmt,
+            [],
+            |id, events| {
+                check_case(cases.get(&id), events, today, &mut problems);
+                with_events.insert(id);
+            },
+            |id, e| unreadable.push((id, e)),
+        )?;
+        report.problems.append(&mut problems);
+        // Each row stroom cannot read is named; the other cases are checked.
+        for (id, e) in unreadable {
             with_events.insert(id);
-        })?;
+            report.problems.push(Problem {
+                case_ref: cases.get(&id).map(|c| c.case_ref.clone()),
+                msg: Msg::new("check.unreadable").arg("detail", e),
+            });
+        }
+        self.check_reviews(&cases, &mut report)?;
         for case in cases.values().filter(|c| !with_events.contains(&c.id)) {
             report
                 .problems
@@ -68,6 +84,17 @@ impl Store {
                 });
             }
         }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1")?;
+        for name in super::schema::PROTECTING_TRIGGERS {
+            if !stmt.exists([name])? {
+                report.problems.push(Problem {
+                    case_ref: None,
+                    msg: Msg::new("check.trigger_missing").arg("name", name),
+                });
+            }
+        }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (table, rowid) = row?;
@@ -77,6 +104,24 @@ impl Store {
                     .arg("table", table)
                     .arg("row", rowid),
             });
+        }
+        Ok(())
+    }
+
+    /// Every review must be readable (its statuses known codes).
+    fn check_reviews(&self, cases: &HashMap<i64, Case>, report: &mut CheckReport) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, case_id, on_date, next_on, note, statuses FROM reviews")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Err(e) = super::write::review_from_row(row) {
+                let case_id: i64 = row.get(1)?;
+                report.problems.push(Problem {
+                    case_ref: cases.get(&case_id).map(|c| c.case_ref.clone()),
+                    msg: Msg::new("check.unreadable").arg("detail", e),
+                });
+            }
         }
         Ok(())
     }

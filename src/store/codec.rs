@@ -341,34 +341,91 @@ fn field_change(row: &Row) -> rusqlite::Result<FieldChange> {
         ),
         "bridging_care" => FieldChange::BridgingCare(flag(&value)?),
         "escalated" => FieldChange::Escalated(flag(&value)?),
-        _ => return Err(to_err(bad("field"))),
+        other => {
+            let msg = format!("unknown field '{other}' in a set event");
+            return Err(to_err(FromSqlError::Other(msg.into())));
+        }
     })
+}
+
+/// A row stroom cannot read (a value put there by hand, outside stroom):
+/// the error says which case it belongs to, so that a refusal can name it.
+#[derive(Debug)]
+pub struct UnreadableRow {
+    pub case_id: i64,
+    pub detail: String,
+}
+
+impl std::fmt::Display for UnreadableRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for UnreadableRow {}
+
+/// Marks a decoding error as belonging to the case `case_id`.
+pub fn unreadable(case_id: i64, e: rusqlite::Error) -> rusqlite::Error {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(col, ty, inner) => {
+            let detail = inner.to_string();
+            let row = UnreadableRow { case_id, detail };
+            rusqlite::Error::FromSqlConversionFailure(col, ty, Box::new(row))
+        }
+        other => other,
+    }
 }
 
 /// Runs a query over `events` (selecting `EVENT_COLUMNS`, ordered by
 /// `case_id` first) and hands each case's events to `f` in one slice, so a
 /// whole history is replayed without holding every case's events at once.
-/// Returns the number of events read.
+/// Returns the number of events read. An event that cannot be read is an
+/// error naming its case.
 pub fn each_history(
     stmt: &mut rusqlite::Statement,
     params: impl rusqlite::Params,
+    f: impl FnMut(i64, &[Event]),
+) -> rusqlite::Result<usize> {
+    let mut first = None;
+    let count = each_history_lenient(stmt, params, f, |_, e| {
+        first.get_or_insert(e);
+    })?;
+    first.map_or(Ok(count), Err)
+}
+
+/// `each_history` that goes on past an event it cannot read: `bad` hears
+/// the case and the error, and that case's history is not handed to `f`.
+pub fn each_history_lenient(
+    stmt: &mut rusqlite::Statement,
+    params: impl rusqlite::Params,
     mut f: impl FnMut(i64, &[Event]),
+    mut bad: impl FnMut(i64, rusqlite::Error),
 ) -> rusqlite::Result<usize> {
     let mut rows = stmt.query(params)?;
     let mut batch: Vec<Event> = Vec::new();
     let mut batch_case = None;
+    let mut batch_bad = false;
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let case_id: i64 = row.get(1)?; // EVENT_COLUMNS: id, case_id, ...
         if let Some(id) = batch_case.filter(|&id| id != case_id) {
-            f(id, &batch);
+            if !batch_bad {
+                f(id, &batch);
+            }
             batch.clear();
+            batch_bad = false;
         }
         batch_case = Some(case_id);
-        batch.push(event_from_row(row)?);
+        match event_from_row(row) {
+            Ok(event) => batch.push(event),
+            Err(e) => {
+                batch_bad = true;
+                bad(case_id, unreadable(case_id, e));
+            }
+        }
         count += 1;
     }
-    if let Some(id) = batch_case {
+    if let Some(id) = batch_case.filter(|_| !batch_bad) {
         f(id, &batch);
     }
     Ok(count)
@@ -426,15 +483,26 @@ mod tests {
             assert_eq!(parse_iso(&ours), Some(day));
             day = day.succ_opt().unwrap();
         }
-        for text in ["2026-02-29", "2026-13-01", "2026-1-01", "20260101", "+2026-01-01", "abcd-ef-gh"] {
+        for text in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "20260101",
+            "+2026-01-01",
+            "abcd-ef-gh",
+        ] {
             let ours = conn
                 .query_row("SELECT ?1", [text], |r| r.get::<_, Day>(0).map(|d| d.0))
                 .ok();
-            let theirs = conn.query_row("SELECT ?1", [text], |r| r.get::<_, NaiveDate>(0)).ok();
+            let theirs = conn
+                .query_row("SELECT ?1", [text], |r| r.get::<_, NaiveDate>(0))
+                .ok();
             assert_eq!(ours, theirs, "{text}");
         }
         let far = NaiveDate::from_ymd_opt(12345, 1, 1).unwrap();
-        let text: String = conn.query_row("SELECT ?1", [Day(far)], |r| r.get(0)).unwrap();
+        let text: String = conn
+            .query_row("SELECT ?1", [Day(far)], |r| r.get(0))
+            .unwrap();
         assert_eq!(text, far.format("%F").to_string());
     }
 }

@@ -501,18 +501,23 @@ mod tests {
     fn the_index_follows_changes_and_is_built_for_existing_cases() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let mut store = Store::open(&path).unwrap();
-        name_case(&mut store, "Anouk", "Anna");
-        // As if the file were written by a stroom before the index existed.
-        store
-            .conn
-            .execute_batch(
-                "DROP TABLE cases_search; DROP TRIGGER IF EXISTS cases_search_insert; \
-                 DROP TRIGGER IF EXISTS cases_search_update; \
-                 DROP TRIGGER IF EXISTS cases_search_delete; PRAGMA user_version = 3;",
+        // A file written by a stroom before the index existed (version 3).
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &crate::store::schema::migrations()[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.pragma_update(None, "application_id", crate::store::schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO cases (case_ref, name, worker, referred_on, referrer, urgency, stage, \
+                 stage_since, version) VALUES ('2026-0001', 'Anouk', 'Anna', '2026-10-01', 'gp', \
+                 'regular', 'referred', '2026-10-01', 1)",
+                [],
             )
             .unwrap();
-        drop(store);
+        }
         let store = Store::open(&path).unwrap();
         assert_eq!(search_refs(&store, "nouk").1, ["2026-0001"]);
         store

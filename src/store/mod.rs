@@ -12,6 +12,7 @@ mod list;
 mod meeting;
 mod open;
 mod purge;
+mod replace;
 pub mod schema;
 mod snapshot;
 mod stage_counts;
@@ -26,6 +27,9 @@ use crate::domain::Msg;
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
+pub use open::check_holds_data;
+pub use purge::Purged;
+pub use replace::Replacement;
 pub use snapshot::STREAM_CASES;
 pub use stage_counts::StageCounts;
 
@@ -74,6 +78,25 @@ impl Store {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
+    /// A refusal about an unreadable row names its case by reference (the
+    /// error itself only knows the row's case id).
+    pub fn name_case(&self, msg: Msg) -> Msg {
+        if msg.key != "error.unreadable_row" {
+            return msg;
+        }
+        let id: i64 = msg.get("case_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let case_ref: String = self
+            .conn
+            .query_row("SELECT case_ref FROM cases WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|_| format!("#{id}"));
+        let detail = msg.get("detail").unwrap_or_default().to_string();
+        Msg::new("error.unreadable_row")
+            .arg("case", case_ref)
+            .arg("detail", detail)
+    }
+
     pub fn count_cases(&self) -> Result<i64> {
         Ok(self
             .conn
@@ -85,6 +108,14 @@ impl Store {
 impl From<rusqlite::Error> for Msg {
     fn from(e: rusqlite::Error) -> Msg {
         use rusqlite::ErrorCode;
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(row) = inner.downcast_ref::<codec::UnreadableRow>() {
+                // Named by reference where the store is at hand: `name_case`.
+                return Msg::new("error.unreadable_row")
+                    .arg("case_id", row.case_id)
+                    .arg("detail", &row.detail);
+            }
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Msg::new("error.disk_full"),
             Some(ErrorCode::ReadOnly) => Msg::new("error.read_only").arg("path", "database"),

@@ -45,6 +45,9 @@ pub fn open(path: &Path) -> Result<Connection> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
     )?;
     migrate(&mut conn)?;
+    // A purge killed between its commit and its checkpoint is finished
+    // before anything else happens.
+    super::purge::finish_purge(&conn)?;
     Ok(conn)
 }
 
@@ -77,6 +80,35 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
             .arg("reason", format!("schema {version}, not yet migrated")));
     }
     Ok(conn)
+}
+
+/// Before `stroom check`: whether `path` holds a stroom database at all,
+/// looked at without creating, migrating or recovering anything. A missing
+/// or empty file, another program's file, or one left with a rollback
+/// journal beside it (a killed backup, say) is said to be so, instead of
+/// being made into an empty database that checks out fine.
+pub fn check_holds_data(path: &Path) -> Result<()> {
+    let shown = path.display().to_string();
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {
+        return Err(Msg::new("check.unfinished")
+            .arg("path", &shown)
+            .arg("journal", Path::new(&journal).display()));
+    }
+    let no_data = || Msg::new("check.no_data").arg("path", &shown);
+    if !fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        return Err(no_data());
+    }
+    prepare_file(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|_| no_data())?;
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID || version == 0 {
+        return Err(no_data());
+    }
+    Ok(())
 }
 
 /// Makes sure a file that exists is an SQLite file, and creates a missing

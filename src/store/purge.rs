@@ -39,7 +39,7 @@ impl Store {
         today: NaiveDate,
         actor: &str,
         detail: &str,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Purged> {
         check_not_future(closed_before, today)?;
         self.conn.pragma_update(None, "secure_delete", true)?;
         let tx = self
@@ -66,12 +66,48 @@ impl Store {
         for r in &refs {
             insert_access(&tx, &at, actor, AccessAction::Purge, Some(r), Some(detail))?;
         }
+        // Not done until the checkpoint: if this process is killed before
+        // it, the next open finishes the purge (`finish_purge`).
+        tx.execute(
+            "INSERT OR REPLACE INTO unfinished_work (task, since) VALUES ('purge', ?1)",
+            [&at],
+        )?;
         tx.commit()?;
-        // Old page images stay in the WAL until a checkpoint; a reader still
-        // holding them makes this a partial checkpoint, which is harmless: the
-        // next one finishes the job.
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(refs)
+        crate::crash_point("purge_committed");
+        let finished = finish_purge(&self.conn)?;
+        Ok(Purged { refs, finished })
     }
+}
+
+/// What a purge did: the cases, and whether the names are also gone from
+/// the database file (false while a reader holds old pages; the next open
+/// finishes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purged {
+    pub refs: Vec<String>,
+    pub finished: bool,
+}
+
+/// Finishes a purge whose transaction committed: the new pages (names
+/// overwritten, secure_delete on) are copied over the old ones in the
+/// database file and the WAL is truncated, so the names are in neither.
+/// Returns whether that completed; the marker stays until it has.
+pub(super) fn finish_purge(conn: &rusqlite::Connection) -> Result<bool> {
+    let pending: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM unfinished_work WHERE task = 'purge')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !pending {
+        return Ok(true);
+    }
+    conn.pragma_update(None, "secure_delete", true)?;
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        // A reader still holds old pages: the next open finishes the job.
+        return Ok(false);
+    }
+    conn.execute("DELETE FROM unfinished_work WHERE task = 'purge'", [])?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(true)
 }

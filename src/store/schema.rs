@@ -239,6 +239,30 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     .to_string()
 }
 
+/// Version 6: work that must be finished even when the process that began
+/// it was killed. A purge is not done when its transaction commits: the
+/// old pages with the names are in the database file until the WAL is
+/// checkpointed. The purge records itself here in its transaction and
+/// removes the row after the checkpoint; every open finishes what it finds.
+fn v6_unfinished_work() -> String {
+    "CREATE TABLE unfinished_work (
+    task TEXT PRIMARY KEY CHECK (task IN ('purge')),
+    since TEXT NOT NULL
+) STRICT;"
+        .to_string()
+}
+
+/// The triggers that protect the record (the append-only history and
+/// access log). `stroom check` reports each one that is missing: dropping
+/// one is how the record would be tampered with. A migration that adds a
+/// protecting trigger adds its name here.
+pub const PROTECTING_TRIGGERS: &[&str] = &[
+    "events_append_only_update",
+    "events_append_only_delete",
+    "access_log_append_only_update",
+    "access_log_append_only_delete",
+];
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![
@@ -247,6 +271,7 @@ pub fn migrations() -> Vec<String> {
         v3_access_log(),
         v4_case_search(),
         v5_access_actions(),
+        v6_unfinished_work(),
     ]
 }
 

@@ -6,6 +6,7 @@
 use std::borrow::Borrow;
 use std::collections::HashSet;
 
+use crate::domain::case::{MAX_LONG_TEXT, MAX_SHORT_TEXT, check_length};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -88,16 +89,30 @@ fn now_stamp() -> String {
 
 /// A case reference a person can type and a spreadsheet keeps intact.
 pub fn check_case_ref(r: &str) -> Result<()> {
+    // Characters, as the schema's length() counts them, not bytes.
+    let count = r.chars().count();
+    if count > MAX_CASE_REF {
+        return Err(Msg::new("error.case_ref_too_long")
+            .arg("value", r)
+            .arg("count", count)
+            .arg("max", MAX_CASE_REF));
+    }
+    // A reference ends up in file names (exports of one case): no folder
+    // separators and no `..`.
     let ok = !r.is_empty()
-        && r.len() <= 64
+        && !r.starts_with('.')
+        && !r.contains("..")
         && r.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
     } else {
         Err(Msg::new("error.bad_case_ref").arg("value", r))
     }
 }
+
+/// The longest case reference, in characters.
+const MAX_CASE_REF: usize = 64;
 
 fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
     conn.query_row(
@@ -139,7 +154,13 @@ pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
 /// `review_from_row` for a row whose review columns start at `at`.
 pub(super) fn review_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Review> {
     let statuses = serde_json::from_str(row.get_ref(at + 5)?.as_str()?).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(at + 5, rusqlite::types::Type::Text, Box::new(e))
+        let case_id = row.get(at + 1).unwrap_or_default();
+        let e = rusqlite::Error::FromSqlConversionFailure(
+            at + 5,
+            rusqlite::types::Type::Text,
+            Box::new(e),
+        );
+        codec::unreadable(case_id, e)
     })?;
     Ok(Review {
         id: row.get(at)?,
@@ -152,6 +173,7 @@ pub(super) fn review_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Revi
 }
 
 fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput) -> Result<i64> {
+    check_length("note", r.note.as_deref(), MAX_LONG_TEXT)?;
     let json = serde_json::to_string(&r.statuses).expect("statuses serialise");
     let mut stmt = tx.prepare_cached(
         "INSERT INTO reviews (case_id, on_date, next_on, note, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -159,6 +181,12 @@ fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput)
     let next_on = codec::d(r.next_on);
     Ok(stmt.insert(params![case_id, codec::Day(on), next_on, r.note, json])?)
 }
+
+/// What runs at the start and at the end of a bulk insert's transaction.
+pub(super) type Around<'a> = (
+    &'a mut dyn FnMut(&Transaction) -> Result<()>,
+    &'a mut dyn FnMut(&Transaction) -> Result<()>,
+);
 
 impl Store {
     /// The current state of one case.
@@ -375,6 +403,8 @@ impl Store {
         if text.is_empty() {
             return Err(Msg::new("error.decision_empty"));
         }
+        check_length("text", Some(text), MAX_LONG_TEXT)?;
+        check_length("owner", owner, MAX_SHORT_TEXT)?;
         let mut id = 0;
         self.change_case(case_ref, expected_version, actor, |tx, _, events| {
             check_fact_date(events[0].on, meeting_on, today)?;
@@ -425,6 +455,7 @@ impl Store {
             replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
         new.name = pending.name.unwrap_or(case.name);
         new.birth_date = pending.birth_date.unwrap_or(case.birth_date);
+        new.check_texts()?;
         codec::upsert_case(
             &mut *tx.prepare_cached(codec::UPSERT_CASE)?,
             Some(new.id),
@@ -462,23 +493,35 @@ impl Store {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
-        let done = self.insert_in_one_transaction(bundles, today, actor, progress);
+        let mut nothing = |_: &Transaction| Ok(());
+        let done = self.insert_in_one_transaction(
+            bundles,
+            today,
+            actor,
+            progress,
+            (&mut nothing, &mut |_| Ok(())),
+        );
         self.conn.pragma_update(None, "cache_size", cache)?;
         done
     }
 
-    fn insert_in_one_transaction<B: Borrow<CaseBundle>>(
+    /// The bulk insert inside one immediate transaction; `around.0` runs
+    /// first in it (with the write lock held), `around.1` just before the
+    /// commit, so that a replacement of the whole database is one step.
+    pub(super) fn insert_in_one_transaction<B: Borrow<CaseBundle>>(
         &mut self,
         bundles: impl IntoIterator<Item = B>,
         today: NaiveDate,
         actor: &str,
         progress: &mut dyn FnMut(usize),
+        around: Around<'_>,
     ) -> Result<usize> {
         let bundles = bundles.into_iter();
         let expected = bundles.size_hint().0;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        (around.0)(&tx)?;
         let stamp = now_stamp();
         let stamp = Stamp {
             recorded_at: &stamp,
@@ -504,6 +547,7 @@ impl Store {
         if let Some(aside) = aside {
             aside.restore(&tx)?;
         }
+        (around.1)(&tx)?;
         tx.commit()?;
         progress(done);
         Ok(done)
@@ -620,6 +664,7 @@ impl<'t> BundleWriter<'t> {
             replay(0, &bundle.case_ref, &events, None).expect("starts with its referral");
         state.name = bundle.name.clone();
         state.birth_date = bundle.birth_date;
+        state.check_texts()?;
         codec::upsert_case(&mut self.case, None, &state).map_err(|e| {
             match e.sqlite_error().map(|f| f.extended_code) {
                 Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) => {

@@ -37,6 +37,20 @@ impl View {
     }
 }
 
+/// A cursor movement or edit inside a text field or the search line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Left,
+    Right,
+    WordLeft,
+    WordRight,
+    Home,
+    End,
+    Backspace,
+    Delete,
+    DeleteWord,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -85,6 +99,13 @@ pub enum Action {
     ChoiceNext,
     ChoicePrev,
     Submit,
+    /// Save the form from any field (its own key, shown in the hint bar).
+    Save,
+    /// Back to today from a past date, in one key.
+    Today,
+    /// The waiting lists: jump to the next queue's section.
+    NextSection,
+    Edit(Edit),
     Input(char),
     Backspace,
     // Mouse and terminal.

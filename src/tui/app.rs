@@ -15,25 +15,58 @@ use crate::store::{DecisionRow, HistoryEntry, Store};
 
 use super::action::View;
 use super::board::{BoardState, ReviewDraft};
-use super::case_list::{CaseList, Scroll};
+use super::case_list::CaseList;
 use super::flow::FlowState;
 use super::forms::Form;
 use super::keymap::Scope;
+use super::layout::Screen;
 use super::log::Log;
 use super::meeting::MeetingState;
 use super::theme::Theme;
-use super::views;
-use super::views::waitlist::waitlist_rows;
-use crate::domain::waitlist::WaitRow;
+use super::waitlist::WaitlistState;
+use crate::domain::stoplight::{self, StoplightRow};
+use crate::domain::waitlist::{self, WaitRow};
 
 /// What has the keyboard, from the top layer down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Help,
+    Confirm,
     Form,
     Search,
     CaseScreen,
     View(View),
+}
+
+/// One layer over the view. The open layers form a stack: the top one has
+/// the keyboard (a form over a case screen, help over a form, a question
+/// over a form). No code asks "is a form open?" and then assumes it.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    CaseScreen(CaseScreen),
+    Form(Form),
+    /// The search line being typed, with its cursor.
+    Search(tui_input::Input),
+    Help {
+        scroll: u16,
+    },
+    Confirm(Confirm),
+}
+
+/// A yes/no question over a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: Msg,
+    pub on_yes: OnYes,
+}
+
+/// What a yes does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnYes {
+    /// Close the form under the question, throwing away what was typed.
+    DiscardForm,
+    /// Save the form under the question although a date looks unlikely.
+    SaveAnyway,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,13 +90,12 @@ pub struct CaseScreen {
     pub history: Vec<HistoryEntry>,
     pub reviews: Vec<Review>,
     pub decisions: Vec<DecisionRow>,
+    /// The case's light when it is in care, computed when loaded.
+    pub light: Option<StoplightRow>,
     pub scroll: u16,
-}
-
-#[derive(Debug, Default)]
-pub struct WaitlistState {
-    pub rows: Vec<WaitRow>,
-    pub scroll: Scroll,
+    /// How far the text can scroll, recorded by the draw (it knows the
+    /// wrapped length); the scroll keys stop there.
+    pub last_scroll: std::cell::Cell<u16>,
 }
 
 pub struct App {
@@ -96,18 +128,31 @@ pub struct App {
     /// Views whose data is loaded and current: switching back to one reads
     /// nothing until something changes (`forget_data`).
     pub(super) fresh_views: Vec<View>,
-    pub case_screen: Option<CaseScreen>,
-    pub form: Option<Form>,
-    /// Scroll position of the open help popup.
-    pub help: Option<u16>,
-    /// The search line being typed.
-    pub search: Option<String>,
+    /// The layers over the view, bottom first.
+    pub overlays: Vec<Overlay>,
+    /// The free text of a form refused by a conflict (the case, the form's
+    /// kind, the note typed): brought back when the same form is asked for
+    /// again on the same case, so a decision's wording is never lost.
+    pub refused_note: Option<(
+        String,
+        std::mem::Discriminant<super::forms::Purpose>,
+        String,
+    )>,
     pub notice: Option<Notice>,
     pub quit: bool,
     /// Where exports go by default.
     pub export_dir: PathBuf,
     data_version: i64,
     pub(super) log: Log,
+}
+
+/// The open form among `overlays` (a free function, so that other fields
+/// of the App can be borrowed beside it).
+pub fn form_in(overlays: &mut [Overlay]) -> Option<&mut Form> {
+    overlays.iter_mut().rev().find_map(|o| match o {
+        Overlay::Form(f) => Some(f),
+        _ => None,
+    })
 }
 
 impl App {
@@ -134,10 +179,8 @@ impl App {
             snapshot: None,
             waitlist_fresh: false,
             fresh_views: Vec::new(),
-            case_screen: None,
-            form: None,
-            help: None,
-            search: None,
+            overlays: Vec::new(),
+            refused_note: None,
             notice: None,
             quit: false,
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
@@ -160,23 +203,89 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        if self.help.is_some() {
-            Mode::Help
-        } else if self.form.is_some() {
-            Mode::Form
-        } else if self.search.is_some() {
-            Mode::Search
-        } else if self.case_screen.is_some() {
-            Mode::CaseScreen
-        } else {
-            Mode::View(self.view)
+        match self.overlays.last() {
+            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Confirm(_)) => Mode::Confirm,
+            Some(Overlay::Form(_)) => Mode::Form,
+            Some(Overlay::Search(_)) => Mode::Search,
+            Some(Overlay::CaseScreen(_)) => Mode::CaseScreen,
+            None => Mode::View(self.view),
+        }
+    }
+
+    /// The screen's size as the layout needs it.
+    pub fn screen(&self) -> Screen {
+        Screen {
+            width: self.width,
+            height: self.height,
+            past: self.as_of.is_some(),
+        }
+    }
+
+    /// The open case screen (under any form or help).
+    pub fn case_screen(&self) -> Option<&CaseScreen> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::CaseScreen(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    pub fn case_screen_mut(&mut self) -> Option<&mut CaseScreen> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::CaseScreen(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// The open form (under a question or help).
+    pub fn form(&self) -> Option<&Form> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Form(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        form_in(&mut self.overlays)
+    }
+
+    /// Closes the open form (and any layer over it).
+    pub fn close_form(&mut self) {
+        if let Some(i) = self
+            .overlays
+            .iter()
+            .rposition(|o| matches!(o, Overlay::Form(_)))
+        {
+            self.overlays.truncate(i);
+        }
+        self.review_draft = None;
+    }
+
+    /// Closes the case screen and everything over it.
+    pub fn close_case_screen(&mut self) {
+        if let Some(i) = self
+            .overlays
+            .iter()
+            .rposition(|o| matches!(o, Overlay::CaseScreen(_)))
+        {
+            self.overlays.truncate(i);
         }
     }
 
     /// The key-map scopes that apply now, most specific first.
     pub fn scopes(&self) -> Vec<Scope> {
+        let mut scopes = self.mode_scopes();
+        // Looking back: the key back to today comes first.
+        if self.as_of.is_some() && matches!(self.mode(), Mode::View(_) | Mode::CaseScreen) {
+            scopes.insert(0, Scope::Past);
+        }
+        scopes
+    }
+
+    fn mode_scopes(&self) -> Vec<Scope> {
         match self.mode() {
             Mode::Help => vec![Scope::Help],
+            Mode::Confirm => vec![Scope::Confirm],
             Mode::Form => vec![Scope::Form],
             Mode::Search => vec![Scope::Search],
             Mode::CaseScreen => vec![Scope::CaseScreen, Scope::Edit, Scope::Global],
@@ -190,14 +299,18 @@ impl App {
             Mode::View(View::Stoplight) => {
                 vec![Scope::Table, Scope::Stoplight, Scope::Edit, Scope::Global]
             }
-            Mode::View(v) if v.has_table() => vec![Scope::Table, Scope::Edit, Scope::Global],
-            Mode::View(_) => vec![Scope::Global],
+            Mode::View(View::Waitlist) => {
+                vec![Scope::Waitlist, Scope::Table, Scope::Edit, Scope::Global]
+            }
         }
     }
 
     /// Rows of the table in the current view that fit on screen.
     pub fn table_height(&self) -> usize {
-        views::table_rows_area(self).height as usize
+        match self.view {
+            View::Waitlist => self.waitlist_height(),
+            _ => self.screen().table_rows().height as usize,
+        }
     }
 
     pub fn notify(&mut self, tone: Tone, msg: Msg) {
@@ -249,7 +362,7 @@ impl App {
                 .load_live(&self.store, anchor.as_deref(), height)?,
         }
         let past_rows = match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => Some(waitlist_rows(snap, &self.config)),
+            (Some(snap), Some(_)) => Some(waitlist::waiting_list(snap, &self.config.norms, None)),
             _ => None,
         };
         if let Some(rows) = past_rows {
@@ -258,18 +371,20 @@ impl App {
             // Live, the waiting lists need only the waiting cases (a small
             // part of a big history), read once until something changes.
             let snap = self.store.waitlist_snapshot(self.today, self.today)?;
-            self.set_waitlist_rows(waitlist_rows(&snap, &self.config));
+            self.set_waitlist_rows(waitlist::waiting_list(&snap, &self.config.norms, None));
             self.waitlist_fresh = true;
         }
         if self.view == View::Stoplight {
             self.load_board(anchor.as_deref())?;
         }
-        if let Some(screen) = &self.case_screen {
+        if let Some(screen) = self.case_screen() {
             let case_ref = screen.case.case_ref.clone();
             let scroll = screen.scroll;
             let mut fresh = self.load_case_screen(&case_ref)?;
             fresh.scroll = scroll;
-            self.case_screen = Some(fresh);
+            if let Some(s) = self.case_screen_mut() {
+                *s = fresh;
+            }
         }
         self.load_view_extras()
     }
@@ -285,19 +400,16 @@ impl App {
 
     /// New waiting-list rows, keeping the selected position.
     fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>) {
-        let keep = self.waitlist.scroll.selected;
-        self.waitlist.rows = rows;
         let height = self.waitlist_height();
-        let len = self.waitlist.rows.len();
-        self.waitlist.scroll.select(keep, len, height);
+        self.waitlist.load(rows, height);
     }
 
     fn cases_height(&self) -> usize {
-        views::table_rows_area(self).height as usize
+        self.screen().table_rows().height as usize
     }
 
     pub fn waitlist_height(&self) -> usize {
-        views::table_rows_area(self).height as usize
+        self.screen().waitlist_rows().height as usize
     }
 
     /// One case as of the shown date, with its history up to then.
@@ -332,12 +444,19 @@ impl App {
                 then
             }
         };
+        let on = as_of.unwrap_or(self.today);
+        let light = case
+            .stage
+            .in_care()
+            .then(|| stoplight::evaluate(&case, &reviews, on, &self.config.precondition_codes()));
         Ok(CaseScreen {
             case,
             history,
             reviews,
             decisions,
+            light,
             scroll: 0,
+            last_scroll: std::cell::Cell::new(u16::MAX),
         })
     }
 
@@ -364,16 +483,12 @@ impl App {
     /// The case the editing keys apply to: the case screen's, else the
     /// selected row's.
     pub fn target_case_ref(&self) -> Option<String> {
-        if let Some(s) = &self.case_screen {
+        if let Some(s) = self.case_screen() {
             return Some(s.case.case_ref.clone());
         }
         match self.view {
             View::Cases => self.cases.selected_case().map(|c| c.case_ref.clone()),
-            View::Waitlist => self
-                .waitlist
-                .rows
-                .get(self.waitlist.scroll.selected)
-                .map(|r| r.case_ref.clone()),
+            View::Waitlist => self.waitlist.selected_row().map(|r| r.case_ref.clone()),
             View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
             View::Stoplight => self.board.selected_row().map(|r| r.case_ref.clone()),
             _ => None,
@@ -382,11 +497,7 @@ impl App {
 
     /// The version of the target case as the person sees it on screen.
     pub fn shown_version(&self, case_ref: &str) -> Option<i64> {
-        if let Some(s) = self
-            .case_screen
-            .as_ref()
-            .filter(|s| s.case.case_ref == case_ref)
-        {
+        if let Some(s) = self.case_screen().filter(|s| s.case.case_ref == case_ref) {
             return Some(s.case.version);
         }
         self.cases

@@ -19,10 +19,9 @@ use crate::i18n::Catalog;
 use crate::report::{self, ExportOptions};
 
 use super::action::Action;
-use super::app::App;
+use super::app::{App, form_in};
 use super::case_list::Scroll;
 use super::forms::{Field, FieldId, Form, Label, Purpose};
-use super::views;
 
 /// How the board groups its cases; a key cycles through them in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,6 +85,8 @@ pub struct BoardState {
     pub panel_scroll: u16,
     /// Loaded when the panel opens (it needs a second snapshot).
     pub comparison: Option<Comparison>,
+    /// The whole board's counts for the summary line, computed on load.
+    pub all: Option<stoplight::ColorTally<String>>,
 }
 
 impl BoardState {
@@ -104,6 +105,7 @@ impl BoardState {
             .map(|r| r.case_ref.clone())
             .or_else(|| anchor.map(str::to_string));
         self.rows = rows;
+        self.all = Some(stoplight::aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep
             .and_then(|k| {
@@ -222,9 +224,13 @@ pub struct ReviewDraft {
     /// The next-review date the form filled in itself; it follows the review
     /// date until someone types another.
     pub next_default: Option<NaiveDate>,
+    /// The light before and after the review, recomputed when the form
+    /// changes (never while drawing).
+    pub preview: Option<Preview>,
 }
 
 /// The colour before and after the review in the form, as of `today`.
+#[derive(Debug, Clone)]
 pub struct Preview {
     pub before: StoplightRow,
     /// None while a date in the form is not a date.
@@ -274,7 +280,7 @@ fn with_prospective(
 }
 
 /// The review form's preview; None for other forms.
-pub fn review_preview(app: &App, form: &Form) -> Option<Preview> {
+fn review_preview(app: &App, form: &Form) -> Option<Preview> {
     let Purpose::Review { case } = &form.purpose else {
         return None;
     };
@@ -317,7 +323,7 @@ impl App {
     }
 
     pub fn board_height(&self) -> usize {
-        views::stoplight::rows_area(self).height as usize
+        self.screen().board_rows().height as usize
     }
 
     /// The board's own keys; None for keys the other views share.
@@ -358,7 +364,7 @@ impl App {
                 }
             }
             Action::Click { column: _, row } => {
-                let area = views::stoplight::rows_area(self);
+                let area = self.screen().board_rows();
                 if row < area.y || row >= area.y + area.height {
                     return None;
                 }
@@ -436,6 +442,7 @@ impl App {
             case_id: case.id,
             reviews,
             next_default: Some(next),
+            preview: None,
         });
         fields
     }
@@ -443,7 +450,8 @@ impl App {
     /// The review date changed: a next-review date the form filled in
     /// itself moves along to one month after it.
     pub(super) fn follow_review_date(&mut self) {
-        let (Some(form), Some(draft)) = (self.form.as_mut(), self.review_draft.as_mut()) else {
+        let (Some(form), Some(draft)) = (form_in(&mut self.overlays), self.review_draft.as_mut())
+        else {
             return;
         };
         let Ok(Some(on)) = form.date(FieldId::On) else {
@@ -455,20 +463,17 @@ impl App {
             form.fields.iter_mut().find(|f| f.id == FieldId::Next),
         ) {
             let next = plus_one_month(on);
-            f.value = next.to_string();
-            f.validate();
+            f.set_value(&next.to_string());
             draft.next_default = Some(next);
         }
     }
 
-    /// After a conflict: the reviews as they are now, for the preview.
-    pub(super) fn refresh_review_draft(&mut self, case: &Case) -> Result<(), Msg> {
-        let reviews = self.store.reviews(case.id)?;
+    /// Recomputes the review form's preview after the form changed.
+    pub(super) fn refresh_preview(&mut self) {
+        let preview = self.form().and_then(|f| review_preview(self, f));
         if let Some(d) = self.review_draft.as_mut() {
-            d.case_id = case.id;
-            d.reviews = reviews;
+            d.preview = preview;
         }
-        Ok(())
     }
 
     /// Whether the form's next review date comes after its review date, as

@@ -3,12 +3,13 @@
 //! what the chosen move needs. Texts are translation keys; the view renders.
 
 use chrono::NaiveDate;
+use tui_input::{Input as TextInput, InputRequest};
 
 use crate::domain::dates::parse_date;
 use crate::domain::lifecycle::{allowed_moves, route_target};
 use crate::domain::{CareType, Case, Move, Msg, OutflowReason, Route, Stage};
 
-use super::action::View;
+use super::action::{Edit, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldId {
@@ -57,13 +58,36 @@ pub enum Input {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The text-line request of an edit key.
+fn request(edit: Edit) -> InputRequest {
+    match edit {
+        Edit::Left => InputRequest::GoToPrevChar,
+        Edit::Right => InputRequest::GoToNextChar,
+        Edit::WordLeft => InputRequest::GoToPrevWord,
+        Edit::WordRight => InputRequest::GoToNextWord,
+        Edit::Home => InputRequest::GoToStart,
+        Edit::End => InputRequest::GoToEnd,
+        Edit::Backspace => InputRequest::DeletePrevChar,
+        Edit::Delete => InputRequest::DeleteNextChar,
+        Edit::DeleteWord => InputRequest::DeletePrevWord,
+    }
+}
+
+/// Applies an edit to a text line; returns whether anything changed.
+pub fn apply_edit(input: &mut TextInput, edit: Edit) -> bool {
+    input.handle(request(edit)).is_some()
+}
+
+#[derive(Debug, Clone)]
 pub struct Field {
     pub id: FieldId,
     pub label: Label,
     pub input: Input,
-    /// What was typed (text and date fields).
-    pub value: String,
+    /// What was typed (text and date fields), with its cursor.
+    pub value: TextInput,
+    /// Values known in the database, offered while typing (worker,
+    /// provider): one spelling per person or organisation.
+    pub suggestions: Vec<String>,
     /// Why the value is not usable, shown under the field as it is typed.
     pub error: Option<Msg>,
 }
@@ -74,7 +98,8 @@ impl Field {
             id,
             label: Label::Key(label),
             input: Input::Text,
-            value: value.unwrap_or_default().to_string(),
+            value: TextInput::new(value.unwrap_or_default().to_string()),
+            suggestions: Vec::new(),
             error: None,
         }
     }
@@ -89,7 +114,8 @@ impl Field {
             id,
             label: Label::Key(label),
             input: Input::Date { required },
-            value: value.map(|d| d.to_string()).unwrap_or_default(),
+            value: TextInput::new(value.map(|d| d.to_string()).unwrap_or_default()),
+            suggestions: Vec::new(),
             error: None,
         }
     }
@@ -121,7 +147,8 @@ impl Field {
                 index,
                 none_key: none_key.unwrap_or(""),
             },
-            value: String::new(),
+            value: TextInput::default(),
+            suggestions: Vec::new(),
             error: None,
         }
     }
@@ -129,6 +156,47 @@ impl Field {
     pub fn with_label(mut self, label: Label) -> Field {
         self.label = label;
         self
+    }
+
+    pub fn with_suggestions(mut self, values: Vec<String>) -> Field {
+        self.suggestions = values;
+        self
+    }
+
+    /// The typed text as it stands.
+    pub fn raw(&self) -> &str {
+        self.value.value()
+    }
+
+    /// Replaces the typed text (cursor at its end) and checks it.
+    pub fn set_value(&mut self, text: &str) {
+        self.value = TextInput::new(text.to_string());
+        self.validate();
+    }
+
+    /// The known value that starts with what was typed (case ignored),
+    /// when it is longer: offered greyed after the cursor.
+    pub fn suggestion(&self) -> Option<&str> {
+        let typed = self.raw().trim();
+        if typed.is_empty() || self.value.cursor() < self.raw().chars().count() {
+            return None;
+        }
+        let lower = typed.to_lowercase();
+        self.suggestions
+            .iter()
+            .find(|s| s.to_lowercase().starts_with(&lower) && s.len() > typed.len())
+            .map(String::as_str)
+    }
+
+    /// Takes the offered value; returns whether there was one.
+    pub fn accept_suggestion(&mut self) -> bool {
+        match self.suggestion().map(str::to_string) {
+            Some(s) => {
+                self.set_value(&s);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The chosen code of a choice field.
@@ -141,7 +209,7 @@ impl Field {
 
     /// Trimmed text; None when blank.
     pub fn text_value(&self) -> Option<String> {
-        let t = self.value.trim();
+        let t = self.raw().trim();
         (!t.is_empty()).then(|| t.to_string())
     }
 
@@ -173,7 +241,7 @@ impl Field {
         }
     }
 
-    fn is_choice(&self) -> bool {
+    pub fn is_choice(&self) -> bool {
         matches!(self.input, Input::Choice { .. })
     }
 }
@@ -204,7 +272,20 @@ pub enum Purpose {
     MeetingDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Purpose {
+    /// The case the form changes, for forms on one case.
+    pub fn case(&self) -> Option<&Case> {
+        match self {
+            Purpose::Move { case }
+            | Purpose::Review { case }
+            | Purpose::Worker { case }
+            | Purpose::Decision { case, .. } => Some(case),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Form {
     pub purpose: Purpose,
     pub title: Msg,
@@ -213,6 +294,10 @@ pub struct Form {
     /// Why the whole form cannot be saved (checked as you type, or the
     /// store's refusal after Enter).
     pub problem: Option<Msg>,
+    /// Something was typed or chosen: Esc asks before throwing it away.
+    pub touched: bool,
+    /// The person said yes to saving a date that looks unlikely.
+    pub confirmed: bool,
 }
 
 impl Form {
@@ -223,6 +308,8 @@ impl Form {
             fields,
             focus: 0,
             problem: None,
+            touched: false,
+            confirmed: false,
         };
         form.fields.iter_mut().for_each(Field::validate);
         form
@@ -262,6 +349,11 @@ impl Form {
         self.focus = (self.focus + 1) % self.fields.len().max(1);
     }
 
+    /// Whether the focus is on the last field (Enter saves from there).
+    pub fn on_last_field(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
     pub fn prev_field(&mut self) {
         let n = self.fields.len().max(1);
         self.focus = (self.focus + n - 1) % n;
@@ -271,6 +363,7 @@ impl Form {
     pub fn cycle(&mut self, forward: bool) -> Option<FieldId> {
         let f = self.fields.get_mut(self.focus)?;
         f.cycle(forward);
+        self.touched = true;
         Some(f.id)
     }
 
@@ -280,17 +373,43 @@ impl Form {
             // Space (or any letter) steps through a choice.
             f.cycle(true);
         } else {
-            f.value.push(c);
+            f.value.handle(InputRequest::InsertChar(c));
             f.validate();
         }
+        self.touched = true;
+        Some(f.id)
+    }
+
+    /// A cursor movement or deletion in the focused text field; on a
+    /// choice, Left and Right step through the options. Right at the end
+    /// of a text takes the offered suggestion.
+    pub fn edit(&mut self, edit: Edit) -> Option<FieldId> {
+        let f = self.fields.get_mut(self.focus)?;
+        if f.is_choice() {
+            return match edit {
+                Edit::Left | Edit::Right => self.cycle(edit == Edit::Right),
+                _ => None,
+            };
+        }
+        let accept = matches!(edit, Edit::Right | Edit::End) && f.suggestion().is_some();
+        let changed = if accept {
+            f.accept_suggestion()
+        } else {
+            apply_edit(&mut f.value, edit)
+        };
+        let edits_text =
+            accept || matches!(edit, Edit::Backspace | Edit::Delete | Edit::DeleteWord);
+        // A cursor movement changes nothing to check.
+        if !changed || !edits_text {
+            return None;
+        }
+        f.validate();
+        self.touched = true;
         Some(f.id)
     }
 
     pub fn backspace(&mut self) -> Option<FieldId> {
-        let f = self.fields.get_mut(self.focus)?;
-        f.value.pop();
-        f.validate();
-        Some(f.id)
+        self.edit(Edit::Backspace)
     }
 
     /// Replaces the fields, keeping what was typed or chosen in fields that
@@ -325,15 +444,29 @@ fn codes<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> Vec<String> 
 /// The fields of the move form for `case` moving to `to` (by `route`, at
 /// triage): only what that move needs, and the date.
 pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDate) -> Vec<Field> {
+    move_fields_chosen(case, to, false, route, today)
+}
+
+/// The move form's fields; `chosen_to`: the target was chosen by the person
+/// (a closed case's form shows it, else "choose").
+pub fn move_fields_chosen(
+    case: &Case,
+    to: Stage,
+    chosen_to: bool,
+    route: Option<Route>,
+    today: NaiveDate,
+) -> Vec<Field> {
     let from = case.stage;
     let targets = codes(allowed_moves(from), Stage::code);
+    // From closed, the only step is a reopen: never pre-selected.
+    let closed = from == Stage::Closed;
     let mut fields = vec![Field::choice(
         FieldId::To,
         "field.stage",
         "stage",
         targets,
-        None,
-        Some(to.code()),
+        closed.then_some("tui.form.choose"),
+        (!closed || chosen_to).then_some(to.code()),
     )];
     let provider = || {
         Field::text(
@@ -355,8 +488,8 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
             FieldId::Reason,
             "field.outflow_reason",
             "outflow_reason",
-            codes(OutflowReason::ALL, OutflowReason::code),
-            None,
+            codes(&reasons_for(from), OutflowReason::code),
+            Some("tui.form.choose"),
             None,
         )
     };
@@ -410,14 +543,20 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
         }
         (Stage::Waiting, Stage::InCare) => {
             if case.care_type.is_none() {
+                // No type is chosen for the person (SPEC 1.3): the form
+                // opens on "choose" and cannot be saved so.
                 let route = case.route;
-                fields.push(care_types(&|t| route.is_none_or(|r| r.fits(t)), None, None));
+                fields.push(care_types(
+                    &|t| route.is_none_or(|r| r.fits(t)),
+                    Some("tui.form.choose"),
+                    None,
+                ));
             }
             fields.push(provider());
             fields.push(planned());
         }
         (Stage::Evaluation, Stage::Waiting) => {
-            fields.push(care_types(&|_| true, None, case.care_type));
+            fields.push(care_types(&|_| true, Some("tui.form.choose"), None));
             fields.push(Field::text(FieldId::Provider, "field.provider", None));
             fields.push(planned());
         }
@@ -431,6 +570,23 @@ pub fn move_fields(case: &Case, to: Stage, route: Option<Route>, today: NaiveDat
     fields
 }
 
+/// The outflow reasons in the order that fits the stage a case leaves:
+/// before care starts, a withdrawn referral or a move is likelier than
+/// goals met; in care, the reasons of ended care come first.
+pub fn reasons_for(from: Stage) -> Vec<OutflowReason> {
+    use OutflowReason::*;
+    let first: &[OutflowReason] = match from {
+        Stage::Referred | Stage::Intake | Stage::Triage => {
+            &[Withdrawn, Moved, ToCommunity, EndedByClient, Other]
+        }
+        Stage::Waiting => &[Withdrawn, Moved, EndedByClient, ToCommunity, EndedJointly],
+        _ => &[],
+    };
+    let mut all: Vec<OutflowReason> = first.to_vec();
+    all.extend(OutflowReason::ALL.iter().filter(|r| !first.contains(r)));
+    all
+}
+
 /// The move the form asks for, and its date.
 pub fn move_request(form: &Form) -> Result<(Move, NaiveDate), Msg> {
     if let Some(e) = form.field_error() {
@@ -439,6 +595,10 @@ pub fn move_request(form: &Form) -> Result<(Move, NaiveDate), Msg> {
     let on = form
         .date(FieldId::On)?
         .ok_or_else(|| Msg::new("tui.form.required"))?;
+    // A closed case's form opens on "choose": a reopen is only ever chosen.
+    if form.code(FieldId::To).is_none() {
+        return Err(Msg::new("tui.form.choose_stage"));
+    }
     let m = Move {
         to: form.parsed(FieldId::To),
         route: form.parsed(FieldId::Route),
@@ -499,7 +659,9 @@ mod tests {
         let Input::Choice { options, .. } = &fields[1].input else {
             panic!("care type is a choice")
         };
-        assert!(options.iter().all(|o| {
+        // Nothing chosen beforehand ("choose…"), then only fitting types.
+        assert_eq!(options[0], None);
+        assert!(options[1..].iter().all(|o| {
             o.as_deref()
                 .and_then(|c| c.parse::<CareType>().ok())
                 .is_some_and(CareType::with_accommodation)
@@ -509,6 +671,57 @@ mod tests {
             ids(&move_fields(&w, Stage::InCare, None, today)),
             [To, Provider, PlannedEnd, On]
         );
+    }
+
+    #[test]
+    fn close_reasons_fit_the_stage_and_none_is_chosen_beforehand() {
+        let today = d("2026-11-22");
+        let c = case_in(Stage::Intake);
+        let fields = move_fields(&c, Stage::Closed, None, today);
+        let Input::Choice { options, index, .. } = &fields[1].input else {
+            panic!("reason is a choice")
+        };
+        assert_eq!((options[0].as_deref(), *index), (None, 0));
+        assert_eq!(options[1].as_deref(), Some("withdrawn"));
+        let fields = move_fields(&case_in(Stage::InCare), Stage::Closed, None, today);
+        let Input::Choice { options, .. } = &fields[1].input else {
+            panic!("reason is a choice")
+        };
+        assert_eq!(options[1].as_deref(), Some("goals_met"));
+    }
+
+    #[test]
+    fn text_fields_move_the_cursor_and_offer_known_values() {
+        let c = case_in(Stage::Triage);
+        let mut form = Form::new(
+            Purpose::Move { case: c.clone() },
+            Msg::new("tui.form.move_title"),
+            move_fields(&c, Stage::Waiting, None, d("2026-11-22")),
+        );
+        form.focus = 3;
+        form.fields[3].suggestions = vec!["Horizon Jeugdzorg".into()];
+        for ch in "hor".chars() {
+            form.input(ch);
+        }
+        assert_eq!(form.fields[3].suggestion(), Some("Horizon Jeugdzorg"));
+        form.edit(Edit::Right);
+        assert_eq!(
+            form.text(FieldId::Provider).as_deref(),
+            Some("Horizon Jeugdzorg")
+        );
+        form.edit(Edit::WordLeft);
+        form.edit(Edit::Delete);
+        assert_eq!(
+            form.text(FieldId::Provider).as_deref(),
+            Some("Horizon eugdzorg")
+        );
+        form.edit(Edit::Home);
+        form.input('X');
+        assert_eq!(
+            form.text(FieldId::Provider).as_deref(),
+            Some("XHorizon eugdzorg")
+        );
+        assert!(form.touched);
     }
 
     #[test]

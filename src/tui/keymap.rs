@@ -6,7 +6,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::action::{Action, View};
+use super::action::{Action, Edit, View};
 
 /// Where a binding applies. The app says which scopes are active.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,13 +28,21 @@ pub enum Scope {
     Form,
     Search,
     Help,
+    /// A yes/no question.
+    Confirm,
+    /// Looking at a past date.
+    Past,
+    /// The waiting lists (view 1).
+    Waitlist,
 }
 
 impl Scope {
     /// The order of the sections in the help popup.
-    pub const HELP_ORDER: [Scope; 11] = [
+    pub const HELP_ORDER: [Scope; 14] = [
         Scope::Global,
+        Scope::Past,
         Scope::Table,
+        Scope::Waitlist,
         Scope::Cases,
         Scope::Stoplight,
         Scope::Flow,
@@ -43,6 +51,7 @@ impl Scope {
         Scope::CaseScreen,
         Scope::Form,
         Scope::Search,
+        Scope::Confirm,
         Scope::Help,
     ];
 
@@ -60,6 +69,9 @@ impl Scope {
             Scope::Form => "tui.scope.form",
             Scope::Search => "tui.scope.search",
             Scope::Help => "tui.scope.help",
+            Scope::Confirm => "tui.scope.confirm",
+            Scope::Past => "tui.scope.past",
+            Scope::Waitlist => "tui.scope.waitlist",
         }
     }
 
@@ -73,6 +85,8 @@ impl Scope {
 pub enum Key {
     Char(char),
     Code(KeyCode),
+    /// With Ctrl held.
+    Ctrl(KeyCode),
 }
 
 impl Key {
@@ -94,15 +108,20 @@ impl Key {
                 KeyCode::Tab => "Tab".into(),
                 KeyCode::BackTab => "Shift-Tab".into(),
                 KeyCode::Backspace => "Backspace".into(),
+                KeyCode::Delete => "Del".into(),
                 other => format!("{other:?}"),
             },
+            Key::Ctrl(KeyCode::Char(c)) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Ctrl(code) => format!("Ctrl-{}", Key::Code(code).label()),
         }
     }
 
     fn matches(self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         match self {
-            Key::Char(c) => ev.code == KeyCode::Char(c),
-            Key::Code(code) => ev.code == code,
+            Key::Char(c) => !ctrl && ev.code == KeyCode::Char(c),
+            Key::Code(code) => !ctrl && ev.code == code,
+            Key::Ctrl(code) => ctrl && ev.code == code,
         }
     }
 }
@@ -127,7 +146,7 @@ const fn bind(key: Key, action: Action, help: &'static str, scope: Scope, hint: 
     }
 }
 
-use Key::{Char as C, Code as K};
+use Key::{Char as C, Code as K, Ctrl};
 use Scope::*;
 
 pub const BINDINGS: &[Binding] = &[
@@ -182,6 +201,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(C('e'), Action::Export, "tui.key.export", Global, true),
     bind(C('?'), Action::Help, "tui.key.help", Global, true),
+    bind(C('T'), Action::Today, "tui.key.today", Past, true),
     bind(C('q'), Action::Quit, "tui.key.quit", Global, true),
     bind(K(KeyCode::Esc), Action::Back, "tui.key.back", Global, false),
     bind(C('j'), Action::Down, "tui.key.down", Table, false),
@@ -203,6 +223,13 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(C('g'), Action::Top, "tui.key.top", Table, false),
+    bind(
+        K(KeyCode::Tab),
+        Action::NextSection,
+        "tui.key.next_queue",
+        Waitlist,
+        false,
+    ),
     bind(K(KeyCode::Home), Action::Top, "tui.key.top", Table, false),
     bind(C('G'), Action::Bottom, "tui.key.bottom", Table, false),
     bind(
@@ -339,6 +366,22 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(C('k'), Action::Up, "tui.key.scroll_up", CaseScreen, false),
+    bind(C('g'), Action::Top, "tui.key.top", CaseScreen, false),
+    bind(
+        K(KeyCode::Home),
+        Action::Top,
+        "tui.key.top",
+        CaseScreen,
+        false,
+    ),
+    bind(C('G'), Action::Bottom, "tui.key.bottom", CaseScreen, false),
+    bind(
+        K(KeyCode::End),
+        Action::Bottom,
+        "tui.key.bottom",
+        CaseScreen,
+        false,
+    ),
     bind(
         K(KeyCode::Up),
         Action::Up,
@@ -361,9 +404,16 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
+        Ctrl(KeyCode::Char('s')),
+        Action::Save,
+        "tui.key.save",
+        Form,
+        true,
+    ),
+    bind(
         K(KeyCode::Enter),
         Action::Submit,
-        "tui.key.submit",
+        "tui.key.enter_next",
         Form,
         true,
     ),
@@ -418,6 +468,48 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
+        K(KeyCode::Home),
+        Action::Edit(Edit::Home),
+        "tui.key.line_ends",
+        Form,
+        false,
+    ),
+    bind(
+        K(KeyCode::End),
+        Action::Edit(Edit::End),
+        "tui.key.line_ends",
+        Form,
+        false,
+    ),
+    bind(
+        Ctrl(KeyCode::Left),
+        Action::Edit(Edit::WordLeft),
+        "tui.key.word_jump",
+        Form,
+        false,
+    ),
+    bind(
+        Ctrl(KeyCode::Right),
+        Action::Edit(Edit::WordRight),
+        "tui.key.word_jump",
+        Form,
+        false,
+    ),
+    bind(
+        K(KeyCode::Delete),
+        Action::Edit(Edit::Delete),
+        "tui.key.delete",
+        Form,
+        false,
+    ),
+    bind(
+        Ctrl(KeyCode::Char('w')),
+        Action::Edit(Edit::DeleteWord),
+        "tui.key.delete_word",
+        Form,
+        false,
+    ),
+    bind(
         K(KeyCode::Enter),
         Action::Submit,
         "tui.key.search_keep",
@@ -439,6 +531,52 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
+        K(KeyCode::Left),
+        Action::Edit(Edit::Left),
+        "tui.key.cursor",
+        Search,
+        false,
+    ),
+    bind(
+        K(KeyCode::Right),
+        Action::Edit(Edit::Right),
+        "tui.key.cursor",
+        Search,
+        false,
+    ),
+    bind(
+        K(KeyCode::Home),
+        Action::Edit(Edit::Home),
+        "tui.key.line_ends",
+        Search,
+        false,
+    ),
+    bind(
+        K(KeyCode::End),
+        Action::Edit(Edit::End),
+        "tui.key.line_ends",
+        Search,
+        false,
+    ),
+    bind(
+        K(KeyCode::Delete),
+        Action::Edit(Edit::Delete),
+        "tui.key.delete",
+        Search,
+        false,
+    ),
+    bind(
+        K(KeyCode::Enter),
+        Action::Submit,
+        "tui.key.yes",
+        Confirm,
+        true,
+    ),
+    bind(C('j'), Action::Submit, "tui.key.yes", Confirm, false),
+    bind(C('y'), Action::Submit, "tui.key.yes", Confirm, false),
+    bind(K(KeyCode::Esc), Action::Back, "tui.key.no", Confirm, true),
+    bind(C('n'), Action::Back, "tui.key.no", Confirm, false),
+    bind(
         K(KeyCode::Esc),
         Action::Back,
         "tui.key.close_help",
@@ -456,6 +594,30 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(C('k'), Action::Up, "tui.key.scroll_up", Help, true),
     bind(K(KeyCode::Up), Action::Up, "tui.key.scroll_up", Help, false),
+    bind(
+        K(KeyCode::PageDown),
+        Action::PageDown,
+        "tui.key.page_down",
+        Help,
+        false,
+    ),
+    bind(
+        K(KeyCode::PageUp),
+        Action::PageUp,
+        "tui.key.page_up",
+        Help,
+        false,
+    ),
+    bind(C('g'), Action::Top, "tui.key.top", Help, false),
+    bind(K(KeyCode::Home), Action::Top, "tui.key.top", Help, false),
+    bind(C('G'), Action::Bottom, "tui.key.bottom", Help, false),
+    bind(
+        K(KeyCode::End),
+        Action::Bottom,
+        "tui.key.bottom",
+        Help,
+        false,
+    ),
 ];
 
 /// The key that always quits, whatever is open.
@@ -471,7 +633,7 @@ pub fn action_for_key(scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
     if ctrl && ev.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    if ctrl || ev.modifiers.contains(KeyModifiers::ALT) {
+    if ev.modifiers.contains(KeyModifiers::ALT) {
         return None;
     }
     for scope in scopes {
@@ -481,7 +643,7 @@ pub fn action_for_key(scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
         {
             return Some(b.action);
         }
-        if scope.takes_text() {
+        if scope.takes_text() && !ctrl {
             if let KeyCode::Char(c) = ev.code {
                 return Some(Action::Input(c));
             }
@@ -521,13 +683,67 @@ pub struct KeyHelp {
     pub help: &'static str,
 }
 
+/// Whether an action writes to the database: refused while the screens
+/// show a past date, so the hint bar does not offer it then.
+pub fn writes(action: Action) -> bool {
+    matches!(
+        action,
+        Action::NewReferral
+            | Action::MoveCase
+            | Action::Review
+            | Action::AssignWorker
+            | Action::ToggleEscalated
+            | Action::ToggleBridging
+            | Action::Decide
+            | Action::LoadDemo
+    )
+}
+
+/// The sections of the help popup, in order, with the lines that are not
+/// bindings (Ctrl-C, the mouse).
+pub fn help_sections() -> Vec<(Scope, Vec<KeyHelp>)> {
+    Scope::HELP_ORDER
+        .iter()
+        .map(|scope| {
+            let mut entries = help_for(*scope, false);
+            if *scope == Scope::Global {
+                entries.push(KeyHelp {
+                    keys: QUIT_KEY.to_string(),
+                    help: "tui.key.quit_always",
+                });
+                entries.push(KeyHelp {
+                    keys: MOUSE.to_string(),
+                    help: "tui.key.mouse",
+                });
+            }
+            (*scope, entries)
+        })
+        .collect()
+}
+
+/// How the mouse is named in help.
+pub const MOUSE: &str = "";
+
+/// Lines of the help popup's text: a title per section, its entries, and a
+/// blank line between sections.
+pub fn help_len() -> u16 {
+    let sections = help_sections();
+    let lines: usize = sections.iter().map(|(_, e)| e.len() + 1).sum();
+    (lines + sections.len().saturating_sub(1)) as u16
+}
+
 /// Bindings of one scope, keys of the same action and text joined, in
 /// table order.
 pub fn help_for(scope: Scope, hints_only: bool) -> Vec<KeyHelp> {
+    help_where(scope, hints_only, |_| true)
+}
+
+/// The hint bar's keys of a scope whose actions pass `keep`.
+pub fn help_where(scope: Scope, hints_only: bool, keep: impl Fn(Action) -> bool) -> Vec<KeyHelp> {
     let mut out: Vec<KeyHelp> = Vec::new();
     for b in BINDINGS
         .iter()
-        .filter(|b| b.scope == scope && (b.hint || !hints_only))
+        .filter(|b| b.scope == scope && (b.hint || !hints_only) && keep(b.action))
     {
         // Keys with the same description share one line ("j/↓ down").
         match out.iter_mut().find(|h| h.help == b.help) {

@@ -16,7 +16,6 @@ use crate::store::DecisionRow;
 use super::app::App;
 use super::case_list::Scroll;
 use super::forms::{Field, FieldId, Form, Purpose};
-use super::views;
 
 /// How many earlier decisions the facts show.
 pub const LAST_DECISIONS: usize = 3;
@@ -93,7 +92,7 @@ impl App {
     }
 
     pub fn meeting_list_height(&self) -> usize {
-        views::meeting::list_rows_area(self).height as usize
+        self.screen().agenda_rows().height as usize
     }
 
     /// Moves the selection through the agenda and loads the new case's facts.
@@ -106,7 +105,7 @@ impl App {
 
     /// Selects the agenda row under the mouse.
     pub(super) fn click_agenda(&mut self, column: u16, row: u16) -> Result<(), Msg> {
-        let area = views::meeting::list_rows_area(self);
+        let area = self.screen().agenda_rows();
         let inside = (area.y..area.y + area.height).contains(&row)
             && (area.x..area.x + area.width).contains(&column);
         let index = self.meeting.scroll.offset + row.saturating_sub(area.y) as usize;
@@ -200,11 +199,11 @@ impl App {
 
     pub(super) fn save_decision(
         &mut self,
+        f: &Form,
         case_ref: &str,
         version: i64,
         meeting_on: NaiveDate,
     ) -> Result<Msg, Msg> {
-        let f = self.form.as_ref().expect("form open");
         let text = f.text(FieldId::Note).unwrap_or_default();
         let owner = f.text(FieldId::Worker);
         self.store.record_decision(
@@ -222,11 +221,8 @@ impl App {
     }
 
     /// Sets the meeting date from the date form.
-    pub(super) fn set_meeting_date(&mut self) -> Result<Msg, Msg> {
-        let on = self
-            .form
-            .as_ref()
-            .expect("form open")
+    pub(super) fn set_meeting_date(&mut self, f: &Form) -> Result<Msg, Msg> {
+        let on = f
             .date(FieldId::On)?
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         crate::domain::lifecycle::check_not_future(on, self.today)?;

@@ -13,18 +13,22 @@ pub mod export;
 pub mod flow;
 pub mod forms;
 pub mod keymap;
+pub mod layout;
 pub mod log;
 pub mod meeting;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod waitlist;
 pub mod worker;
 
 use std::io::{self, Stdout};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -44,7 +48,10 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 pub fn run(ctx: &Context) -> Result<(), Msg> {
-    let mut log = log::Log::open(&ctx.paths.log_file());
+    let (mut log, warning) = log::Log::open(&ctx.paths.log_file());
+    if let Some(w) = warning {
+        eprintln!("stroom: {}", ctx.catalog().render(&w));
+    }
     log.line(format_args!("start on {}", ctx.db_path.display()));
     let store = ctx.open_store()?;
     let mut terminal = enter().map_err(terminal_error)?;
@@ -62,7 +69,12 @@ fn terminal_error(e: io::Error) -> Msg {
 fn enter() -> io::Result<Term> {
     install_panic_hook(leave);
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
     Terminal::new(CrosstermBackend::new(io::stdout()))
 }
 
@@ -80,7 +92,12 @@ pub fn install_panic_hook(restore: fn()) {
 fn leave() {
     // Each step is tried even when an earlier one fails: a half-restored
     // terminal is still better than none.
-    let _ = execute!(io::stdout(), DisableMouseCapture, LeaveAlternateScreen);
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen
+    );
     let _ = disable_raw_mode();
     let _ = execute!(io::stdout(), crossterm::cursor::Show);
 }
@@ -119,6 +136,12 @@ fn event_loop(
     loop {
         let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
         let mut dirty = match events.recv_timeout(wait) {
+            // A paste arrives whole; it is typed into the field a
+            // character at a time, through the same checks as typing.
+            Ok(Event::Paste(text)) => text
+                .chars()
+                .filter(|c| !c.is_control())
+                .fold(false, |dirty, c| app.step(Action::Input(c)) | dirty),
             Ok(ev) => keymap::action_for_event(&app.scopes(), &ev).is_some_and(|a| app.step(a)),
             Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => break,

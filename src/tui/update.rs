@@ -7,15 +7,18 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
-use crate::domain::lifecycle::{allowed_moves, check_not_future, next_stage, plan_move};
+use crate::domain::lifecycle::{check_not_future, next_stage, plan_move};
 use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
 use crate::store::{AccessAction, NewReferral};
 
-use super::action::{Action, View};
-use super::app::{App, Mode, Tone};
+use super::action::{Action, Edit, View};
+use super::app::{App, Confirm, Mode, OnYes, Overlay, Tone};
 use super::export::{case_list_document, default_file, export_view, format_for};
-use super::forms::{Field, FieldId, Form, Purpose, move_fields, move_request};
-use super::views;
+use super::forms::{
+    Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_chosen, move_request,
+};
+use super::keymap::help_len;
+use super::layout::tab_at;
 use crate::export::Format;
 
 type Step = Result<(), Msg>;
@@ -40,6 +43,7 @@ impl App {
         self.notice = None;
         let result = match self.mode() {
             Mode::Help => self.step_help(action),
+            Mode::Confirm => self.step_confirm(action),
             Mode::Form => self.step_form(action),
             Mode::Search => self.step_search(action),
             Mode::CaseScreen => self.step_case_screen(action),
@@ -60,9 +64,9 @@ impl App {
     /// After a resize: keep the selections on screen.
     fn fit_to_screen(&mut self) -> Step {
         let h = self.table_height();
-        let len = self.waitlist.rows.len();
         let sel = self.waitlist.scroll.selected;
-        self.waitlist.scroll.select(sel, len, h);
+        let wh = self.waitlist_height();
+        self.waitlist.select(sel, 1, wh);
         let len = self.meeting.items().len();
         let sel = self.meeting.scroll.selected;
         let mh = self.meeting_list_height();
@@ -72,14 +76,63 @@ impl App {
     }
 
     fn step_help(&mut self, action: Action) -> Step {
-        let scroll = self.help.unwrap_or(0);
-        self.help = match action {
-            Action::Back | Action::Help => None,
-            Action::Down | Action::ScrollDown => Some(scroll.saturating_add(1)),
-            Action::Up | Action::ScrollUp => Some(scroll.saturating_sub(1)),
-            _ => Some(scroll),
+        let page = self.screen().help_page();
+        // The last line of help stops at the bottom of the popup.
+        let last = help_len().saturating_sub(page);
+        let Some(Overlay::Help { scroll }) = self.overlays.last_mut() else {
+            return Ok(());
         };
+        let s = *scroll;
+        *scroll = match action {
+            Action::Back | Action::Help => {
+                self.overlays.pop();
+                return Ok(());
+            }
+            Action::Down | Action::ScrollDown => s.saturating_add(1),
+            Action::Up | Action::ScrollUp => s.saturating_sub(1),
+            Action::PageDown => s.saturating_add(page),
+            Action::PageUp => s.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => s,
+        }
+        .min(last);
         Ok(())
+    }
+
+    /// A yes/no question: yes does what it asked, no goes back to the form.
+    fn step_confirm(&mut self, action: Action) -> Step {
+        let Some(Overlay::Confirm(c)) = self.overlays.last() else {
+            return Ok(());
+        };
+        let on_yes = c.on_yes;
+        match action {
+            Action::Submit | Action::Save => {
+                self.overlays.pop();
+                match on_yes {
+                    OnYes::DiscardForm => {
+                        self.close_form();
+                        Ok(())
+                    }
+                    OnYes::SaveAnyway => {
+                        if let Some(f) = self.form_mut() {
+                            f.confirmed = true;
+                        }
+                        self.submit_form()
+                    }
+                }
+            }
+            Action::Back => {
+                self.overlays.pop();
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn ask(&mut self, question: Msg, on_yes: OnYes) {
+        self.overlays
+            .push(Overlay::Confirm(Confirm { question, on_yes }));
     }
 
     fn step_view(&mut self, action: Action) -> Step {
@@ -97,9 +150,15 @@ impl App {
             Action::Top => self.move_selection(isize::MIN / 2),
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::Open => self.open_case(),
+            Action::NextSection if self.view == View::Waitlist => {
+                self.next_queue();
+                Ok(())
+            }
             Action::Back => self.clear_filters(),
             Action::Search if self.view == View::Cases => {
-                self.search = Some(self.cases.filter.search.clone().unwrap_or_default());
+                // Each `/` starts a fresh search.
+                self.overlays
+                    .push(Overlay::Search(tui_input::Input::default()));
                 Ok(())
             }
             Action::Filter if self.view == View::Cases => self.open_filter(),
@@ -134,10 +193,11 @@ impl App {
         match action {
             Action::LoadDemo => self.load_demo(),
             Action::Help => {
-                self.help = Some(0);
+                self.overlays.push(Overlay::Help { scroll: 0 });
                 Ok(())
             }
             Action::TimeTravel => self.open_time_travel(),
+            Action::Today if self.as_of.is_some() => self.go_to(None),
             Action::Export => self.open_export(),
             Action::NewReferral => self.open_new_referral(),
             Action::MoveCase => self.open_move(),
@@ -150,21 +210,29 @@ impl App {
     }
 
     fn step_case_screen(&mut self, action: Action) -> Step {
-        let page = views::body_area(self).height.max(1);
-        let screen = self.case_screen.as_mut().expect("case screen open");
+        let page = self.screen().body().height.saturating_sub(2).max(1);
+        let cat = self.cat;
+        let Some(screen) = self.case_screen_mut() else {
+            return Ok(());
+        };
+        // The draw records how far the text can scroll; keys stop there.
+        let last = screen.last_scroll.get();
+        let s = screen.scroll;
         match action {
-            Action::Back => self.case_screen = None,
-            Action::Down | Action::ScrollDown => screen.scroll = screen.scroll.saturating_add(1),
-            Action::Up | Action::ScrollUp => screen.scroll = screen.scroll.saturating_sub(1),
-            Action::PageDown => screen.scroll = screen.scroll.saturating_add(page),
-            Action::PageUp => screen.scroll = screen.scroll.saturating_sub(page),
+            Action::Back => self.close_case_screen(),
+            Action::Down | Action::ScrollDown => screen.scroll = s.saturating_add(1).min(last),
+            Action::Up | Action::ScrollUp => screen.scroll = s.saturating_sub(1),
+            Action::PageDown => screen.scroll = s.saturating_add(page).min(last),
+            Action::PageUp => screen.scroll = s.saturating_sub(page),
+            Action::Top => screen.scroll = 0,
+            Action::Bottom => screen.scroll = last,
             Action::Show(v) => {
-                self.case_screen = None;
+                self.close_case_screen();
                 return self.show(v);
             }
             Action::Click { column, row: 0 } => {
-                if let Some(v) = views::tab_at(self, column) {
-                    self.case_screen = None;
+                if let Some(v) = tab_at(cat, column) {
+                    self.close_case_screen();
                     return self.show(v);
                 }
             }
@@ -198,8 +266,7 @@ impl App {
         match self.view {
             View::Cases => self.cases.step(&self.store, delta, h),
             View::Waitlist => {
-                let len = self.waitlist.rows.len();
-                self.waitlist.scroll.step(delta, len, h);
+                self.waitlist.step(delta, h);
                 Ok(())
             }
             View::Meeting => self.meeting_step(delta),
@@ -207,14 +274,23 @@ impl App {
         }
     }
 
+    /// Jumps to the first case of the next queue (after the last, the first).
+    fn next_queue(&mut self) {
+        let h = self.waitlist_height();
+        self.waitlist.next_section(h);
+    }
+
     fn click(&mut self, column: u16, row: u16) -> Step {
-        if let Some(v) = views::tab_at(self, column).filter(|_| row == 0) {
+        if let Some(v) = tab_at(self.cat, column).filter(|_| row == 0) {
             return self.show(v);
         }
         if self.view == View::Meeting {
             return self.click_agenda(column, row);
         }
-        let area = views::table_rows_area(self);
+        let area = match self.view {
+            View::Waitlist => self.screen().waitlist_rows(),
+            _ => self.screen().table_rows(),
+        };
         let inside = row >= area.y && row < area.y + area.height;
         if !inside || !self.view.has_table() {
             return Ok(());
@@ -228,13 +304,7 @@ impl App {
                     self.cases.select(&self.store, i, h)?;
                 }
             }
-            _ => {
-                let i = self.waitlist.scroll.offset + index;
-                let len = self.waitlist.rows.len();
-                if i < len {
-                    self.waitlist.scroll.select(i, len, h);
-                }
-            }
+            _ => self.waitlist.click(index, h),
         }
         Ok(())
     }
@@ -246,7 +316,7 @@ impl App {
             // a view that cannot be logged is not shown.
             self.store
                 .log_access(AccessAction::ViewCase, Some(&r), None, &self.actor)?;
-            self.case_screen = Some(screen);
+            self.overlays.push(Overlay::CaseScreen(screen));
         }
         Ok(())
     }
@@ -261,24 +331,30 @@ impl App {
     }
 
     fn step_search(&mut self, action: Action) -> Step {
-        let text = self.search.as_mut().expect("search line open");
-        match action {
-            Action::Input(c) => text.push(c),
-            Action::Backspace => {
-                text.pop();
-            }
-            Action::Submit => {
-                self.search = None;
+        let Some(Overlay::Search(input)) = self.overlays.last_mut() else {
+            return Ok(());
+        };
+        let changed = match action {
+            Action::Input(c) => input
+                .handle(tui_input::InputRequest::InsertChar(c))
+                .is_some(),
+            Action::Edit(e) => apply_edit(input, e) && is_deletion(e),
+            Action::Backspace => apply_edit(input, Edit::Backspace),
+            Action::Submit | Action::Save => {
+                self.overlays.pop();
                 return Ok(());
             }
             Action::Back => {
-                self.search = None;
+                self.overlays.pop();
                 self.cases.filter.search = None;
                 return self.load_view_data(None);
             }
-            _ => return Ok(()),
+            _ => false,
+        };
+        if !changed {
+            return Ok(());
         }
-        let term = text.trim().to_string();
+        let term = input.value().trim().to_string();
         self.cases.filter.search = (!term.is_empty()).then_some(term);
         self.load_view_data(None)
     }
@@ -298,8 +374,28 @@ impl App {
             .ok_or_else(|| Msg::new("tui.no_case_selected"))
     }
 
-    fn open_form(&mut self, form: Form) {
-        self.form = Some(form);
+    fn open_form(&mut self, mut form: Form) {
+        // Known workers and providers are offered while typing, so that
+        // one organisation is not spelled three ways.
+        for f in &mut form.fields {
+            let known = match f.id {
+                FieldId::Worker if !f.is_choice() => self.store.distinct_workers(),
+                FieldId::Provider if !f.is_choice() => self.store.distinct_providers(),
+                _ => continue,
+            };
+            f.suggestions = known.unwrap_or_default();
+        }
+        // Only free text comes back after a conflict, never a choice.
+        if let Some((case, kind, note)) = self.refused_note.take() {
+            let same = form.purpose.case().is_some_and(|c| c.case_ref == case)
+                && std::mem::discriminant(&form.purpose) == kind;
+            if let (true, Some(f)) = (same, form.fields.iter_mut().find(|f| f.id == FieldId::Note))
+            {
+                f.set_value(&note);
+                form.touched = true;
+            }
+        }
+        self.overlays.push(Overlay::Form(form));
         self.check_form();
     }
 
@@ -319,8 +415,8 @@ impl App {
                 crate::domain::Referrer::codes()
                     .into_iter()
                     .map(String::from),
+                Some("tui.form.choose"),
                 None,
-                Some("gp"),
             ),
             Field::choice(
                 FieldId::Urgency,
@@ -329,7 +425,7 @@ impl App {
                 crate::domain::Urgency::codes()
                     .into_iter()
                     .map(String::from),
-                None,
+                Some("tui.form.choose"),
                 None,
             ),
             Field::text(FieldId::Name, "field.name", None),
@@ -356,6 +452,13 @@ impl App {
     fn open_review(&mut self) -> Step {
         self.refuse_in_past()?;
         let case = self.store.case(&self.target()?)?;
+        // Said at once, not after a form full of care days that do not
+        // exist: only a case in care stands on the stoplight.
+        if !case.stage.in_care() {
+            return Err(Msg::new("tui.not_on_board")
+                .arg("case", &case.case_ref)
+                .arg("stage", case.stage.code()));
+        }
         let reviews = self.store.reviews(case.id)?;
         let fields = self.review_fields(&case, reviews);
         let title = Msg::new("tui.form.review_title").arg("case", &case.case_ref);
@@ -446,11 +549,22 @@ impl App {
     }
 
     fn step_form(&mut self, action: Action) -> Step {
-        let form = self.form.as_mut().expect("form open");
+        let Some(form) = self.form_mut() else {
+            return Ok(());
+        };
         let changed = match action {
-            Action::Back => {
-                self.form = None;
+            Action::Back if form.touched => {
+                self.ask(Msg::new("tui.form.discard"), OnYes::DiscardForm);
                 return Ok(());
+            }
+            Action::Back => {
+                self.close_form();
+                return Ok(());
+            }
+            // Enter walks the form; only on the last field does it save.
+            Action::Submit if !form.on_last_field() => {
+                form.next_field();
+                None
             }
             Action::NextField => {
                 form.next_field();
@@ -460,11 +574,12 @@ impl App {
                 form.prev_field();
                 None
             }
-            Action::ChoiceNext => form.cycle(true),
-            Action::ChoicePrev => form.cycle(false),
+            Action::ChoiceNext => form.edit(Edit::Right),
+            Action::ChoicePrev => form.edit(Edit::Left),
+            Action::Edit(e) => form.edit(e),
             Action::Input(c) => form.input(c),
             Action::Backspace => form.backspace(),
-            Action::Submit => return self.submit_form(),
+            Action::Submit | Action::Save => return self.submit_form(),
             _ => None,
         };
         if let Some(id) = changed {
@@ -477,10 +592,14 @@ impl App {
     /// route changes; every form re-checks itself.
     fn field_changed(&mut self, id: FieldId) {
         let today = self.today;
-        let form = self.form.as_mut().expect("form open");
+        let Some(form) = self.form_mut() else {
+            return;
+        };
         if let (Purpose::Move { case }, FieldId::To | FieldId::Route) = (&form.purpose, id) {
-            let to = form.parsed(FieldId::To).unwrap_or(next_stage(case.stage));
-            let fields = move_fields(case, to, form.parsed(FieldId::Route), today);
+            let chosen: Option<Stage> = form.parsed(FieldId::To);
+            let to = chosen.unwrap_or(next_stage(case.stage));
+            let route = form.parsed(FieldId::Route);
+            let fields = move_fields_chosen(case, to, chosen.is_some(), route, today);
             form.replace_fields(fields);
         }
         if let (Purpose::Review { .. }, FieldId::On) = (&form.purpose, id) {
@@ -490,9 +609,10 @@ impl App {
     }
 
     /// Checks the whole form as you type: the same rules the store applies.
+    /// The review form's preview is recomputed here, not while drawing.
     fn check_form(&mut self) {
         let today = self.today;
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return;
         };
         if form.field_error().is_some() {
@@ -506,9 +626,9 @@ impl App {
             }
         };
         let problem = match &form.purpose {
-            Purpose::NewReferral => {
-                not_future(FieldId::ReferredOn).and_then(|_| not_future(FieldId::BirthDate))
-            }
+            Purpose::NewReferral => not_future(FieldId::ReferredOn)
+                .and_then(|_| not_future(FieldId::BirthDate))
+                .and_then(|_| referral_after_birth(form)),
             Purpose::Move { case } => {
                 move_request(form).and_then(|(m, on)| plan_move(case, &m, on, today).map(|_| ()))
             }
@@ -520,51 +640,57 @@ impl App {
             _ => Ok(()),
         };
         form.problem = problem.err();
+        self.refresh_preview();
     }
 
     fn submit_form(&mut self) -> Step {
-        let form = self.form.as_ref().expect("form open");
-        if let Some(e) = form.field_error().cloned() {
-            self.form.as_mut().expect("form open").problem = Some(e);
+        // A copy: saving reads the form while the App changes around it.
+        let Some(form) = self.form().cloned() else {
+            return Ok(());
+        };
+        if let Some(e) = form.field_error().or(form.problem.as_ref()).cloned() {
+            if let Some(f) = self.form_mut() {
+                f.problem = Some(e);
+            }
             return Ok(());
         }
+        if !form.confirmed {
+            if let Some(question) = unlikely_date(&form, self.today) {
+                self.ask(question, OnYes::SaveAnyway);
+                return Ok(());
+            }
+        }
         let result = match form.purpose.clone() {
-            Purpose::NewReferral => self.save_referral(),
-            Purpose::Move { case } => self.save_move(&case.case_ref, case.version),
-            Purpose::Review { case } => self.save_review(&case.case_ref, case.version),
-            Purpose::Worker { case } => self.save_worker(&case.case_ref, case.version),
-            Purpose::TimeTravel => self.travel(),
-            Purpose::Export { view } => self.save_export(view),
-            Purpose::Filter => self.apply_filter(),
+            Purpose::NewReferral => self.save_referral(&form),
+            Purpose::Move { case } => self.save_move(&form, &case.case_ref, case.version),
+            Purpose::Review { case } => self.save_review(&form, &case.case_ref, case.version),
+            Purpose::Worker { case } => self.save_worker(&form, &case.case_ref, case.version),
+            Purpose::TimeTravel => self.travel(&form),
+            Purpose::Export { view } => self.save_export(&form, view),
+            Purpose::Filter => self.apply_filter(&form),
             Purpose::Decision { case, meeting_on } => self
-                .save_decision(&case.case_ref, case.version, meeting_on)
+                .save_decision(&form, &case.case_ref, case.version, meeting_on)
                 .and_then(|msg| self.saved(&case.case_ref, msg)),
-            Purpose::MeetingDate => self.set_meeting_date().map(|msg| {
-                self.form = None;
+            Purpose::MeetingDate => self.set_meeting_date(&form).map(|msg| {
+                self.close_form();
                 self.notify(Tone::Info, msg);
             }),
         };
         match result {
             Ok(()) => Ok(()),
             Err(e) if e.key == "error.conflict" => self.on_conflict(e),
-            Err(e) => {
-                if let Some(form) = self.form.as_mut() {
+            Err(e) => match self.form_mut() {
+                Some(form) => {
+                    form.problem = Some(e.clone());
                     self.log.line(format_args!("refused: {e}"));
-                    form.problem = Some(e);
                     Ok(())
-                } else {
-                    Err(e)
                 }
-            }
+                None => Err(e),
+            },
         }
     }
 
-    fn form(&self) -> &Form {
-        self.form.as_ref().expect("form open")
-    }
-
-    fn save_referral(&mut self) -> Step {
-        let f = self.form();
+    fn save_referral(&mut self, f: &Form) -> Step {
         let new = NewReferral {
             case_ref: None,
             name: f.text(FieldId::Name),
@@ -574,10 +700,10 @@ impl App {
                 .ok_or_else(|| Msg::new("tui.form.required"))?,
             referrer: f
                 .parsed(FieldId::Referrer)
-                .unwrap_or(crate::domain::Referrer::Gp),
+                .ok_or_else(|| Msg::new("tui.form.choose_referrer"))?,
             urgency: f
                 .parsed(FieldId::Urgency)
-                .unwrap_or(crate::domain::Urgency::Regular),
+                .ok_or_else(|| Msg::new("tui.form.choose_urgency"))?,
             worker: f.text(FieldId::Worker),
         };
         let case = self.store.add_referral(&new, self.today, &self.actor)?;
@@ -587,8 +713,8 @@ impl App {
         )
     }
 
-    fn save_move(&mut self, case_ref: &str, version: i64) -> Step {
-        let (m, on) = move_request(self.form())?;
+    fn save_move(&mut self, f: &Form, case_ref: &str, version: i64) -> Step {
+        let (m, on) = move_request(f)?;
         let case =
             self.store
                 .move_case(case_ref, &m, on, self.today, &self.actor, Some(version))?;
@@ -599,8 +725,7 @@ impl App {
         self.saved(case_ref, msg)
     }
 
-    fn save_review(&mut self, case_ref: &str, version: i64) -> Step {
-        let f = self.form();
+    fn save_review(&mut self, f: &Form, case_ref: &str, version: i64) -> Step {
         let mut statuses = std::collections::BTreeMap::new();
         for (i, p) in self.config.preconditions.iter().enumerate() {
             if let Some(s) = f.parsed::<Status>(FieldId::Precondition(i)) {
@@ -635,8 +760,8 @@ impl App {
         self.saved(case_ref, msg)
     }
 
-    fn save_worker(&mut self, case_ref: &str, version: i64) -> Step {
-        let worker = self.form().text(FieldId::Worker);
+    fn save_worker(&mut self, f: &Form, case_ref: &str, version: i64) -> Step {
+        let worker = f.text(FieldId::Worker);
         self.set_field(case_ref, version, FieldChange::Worker(worker))
     }
 
@@ -661,8 +786,7 @@ impl App {
     }
 
     fn set_field(&mut self, case_ref: &str, version: i64, change: FieldChange) -> Step {
-        let field = change.field();
-        let value = change.value().unwrap_or_default();
+        let msg = set_message(case_ref, &change);
         self.store.set_fields(
             case_ref,
             &[Assignment::Field(change)],
@@ -671,17 +795,13 @@ impl App {
             &self.actor,
             Some(version),
         )?;
-        let msg = Msg::new("tui.done.set")
-            .arg("case", case_ref)
-            .arg("field", field)
-            .arg("value", value);
         self.saved(case_ref, msg)
     }
 
     /// After a write: close the form, show the case selected in its new
     /// state, and say what happened.
     fn saved(&mut self, case_ref: &str, msg: Msg) -> Step {
-        self.form = None;
+        self.close_form();
         self.log.line(format_args!("saved: {msg}"));
         self.forget_data();
         self.load_view_data(Some(case_ref.to_string()))?;
@@ -689,61 +809,49 @@ impl App {
         Ok(())
     }
 
-    /// Someone else changed the case since the form opened: show the new
-    /// state and keep the form, now against that state, to redo the edit.
+    /// Someone else changed the case since the form opened. Nothing was
+    /// saved; the form closes (a form against the new state could turn into
+    /// an edit nobody chose, such as a reopen), the screen shows the new
+    /// state, and the person starts again from it if still wanted.
     fn on_conflict(&mut self, e: Msg) -> Step {
         self.log.line(format_args!("conflict: {e}"));
+        self.refused_note = self.form().and_then(|f| {
+            let case = f.purpose.case()?.case_ref.clone();
+            let note = f.text(FieldId::Note)?;
+            Some((case, std::mem::discriminant(&f.purpose), note))
+        });
+        self.close_form();
         self.reload()?;
-        let today = self.today;
-        let form = self.form.as_mut().expect("form open");
-        let case_ref = match &form.purpose {
-            Purpose::Move { case }
-            | Purpose::Review { case }
-            | Purpose::Worker { case }
-            | Purpose::Decision { case, .. } => case.case_ref.clone(),
-            _ => return Err(e),
-        };
-        let fresh = self.store.case(&case_ref)?;
-        let to = form
-            .parsed(FieldId::To)
-            .filter(|t| allowed_moves(fresh.stage).contains(t))
-            .unwrap_or(next_stage(fresh.stage));
-        let route = form.parsed(FieldId::Route);
-        match &mut form.purpose {
-            Purpose::Move { case } => {
-                *case = fresh.clone();
-                form.title = move_title(&fresh);
-                form.replace_fields(move_fields(&fresh, to, route, today));
-            }
-            Purpose::Review { case }
-            | Purpose::Worker { case }
-            | Purpose::Decision { case, .. } => *case = fresh.clone(),
-            _ => {}
-        }
-        if matches!(form.purpose, Purpose::Review { .. }) {
-            self.refresh_review_draft(&fresh)?;
-        }
-        self.check_form();
-        if let Some(form) = self.form.as_mut() {
-            form.problem = Some(e);
-        }
+        let case = e.get("case").unwrap_or_default().to_string();
+        self.notify(
+            Tone::Error,
+            Msg::new("tui.conflict_closed").arg("case", case),
+        );
         Ok(())
     }
 
-    fn travel(&mut self) -> Step {
-        let date = self.form().date(FieldId::AsOf)?;
+    fn travel(&mut self, f: &Form) -> Step {
+        let date = f.date(FieldId::AsOf)?;
         if let Some(d) = date {
             check_not_future(d, self.today)?;
         }
-        self.form = None;
+        self.close_form();
+        self.go_to(date)
+    }
+
+    /// Shows the screens as of `date` (None or today: live).
+    fn go_to(&mut self, date: Option<NaiveDate>) -> Step {
         self.as_of = date.filter(|d| *d < self.today);
         self.forget_data();
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
-        if let Some(s) = &self.case_screen {
-            let r = s.case.case_ref.clone();
+        if let Some(r) = self.case_screen().map(|s| s.case.case_ref.clone()) {
             match self.load_case_screen(&r) {
-                Ok(fresh) => self.case_screen = Some(fresh),
-                Err(_) => self.case_screen = None,
+                Ok(fresh) => {
+                    if let Some(s) = self.case_screen_mut() {
+                        *s = fresh;
+                    }
+                }
+                Err(_) => self.close_case_screen(),
             }
         }
         self.load_view_data(anchor)?;
@@ -755,12 +863,11 @@ impl App {
         Ok(())
     }
 
-    fn apply_filter(&mut self) -> Step {
-        let f = self.form();
+    fn apply_filter(&mut self, f: &Form) -> Step {
         let stage = f.parsed(FieldId::Stage);
         let worker = f.code(FieldId::Worker).map(String::from);
         let provider = f.code(FieldId::Provider).map(String::from);
-        self.form = None;
+        self.close_form();
         self.cases.filter.stage = stage;
         self.cases.filter.worker = worker;
         self.cases.filter.provider = provider;
@@ -768,9 +875,8 @@ impl App {
         self.load_view_data(anchor)
     }
 
-    fn save_export(&mut self, view: View) -> Step {
-        let path = self
-            .form()
+    fn save_export(&mut self, f: &Form, view: View) -> Step {
+        let path = f
             .text(FieldId::File)
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         let file = std::path::Path::new(&path);
@@ -780,7 +886,7 @@ impl App {
             }
             (_, format) => export_view(&self.export_table(view, format)?, file)?,
         };
-        self.form = None;
+        self.close_form();
         let msg = Msg::new("tui.export.done")
             .arg("count", count)
             .arg("path", &path);
@@ -848,4 +954,65 @@ fn move_title(case: &crate::domain::Case) -> Msg {
     Msg::new("tui.form.move_title")
         .arg("case", &case.case_ref)
         .arg("stage", case.stage.code())
+}
+
+/// A cursor movement in a text changes nothing to check.
+fn is_deletion(e: Edit) -> bool {
+    matches!(e, Edit::Backspace | Edit::Delete | Edit::DeleteWord)
+}
+
+/// "Overbruggingszorg staat nu aan": the change in words, never a code.
+fn set_message(case_ref: &str, change: &FieldChange) -> Msg {
+    match change {
+        FieldChange::BridgingCare(on) => Msg::new(if *on {
+            "tui.done.bridging_on"
+        } else {
+            "tui.done.bridging_off"
+        }),
+        FieldChange::Escalated(on) => Msg::new(if *on {
+            "tui.done.escalated_on"
+        } else {
+            "tui.done.escalated_off"
+        }),
+        FieldChange::Worker(Some(w)) => Msg::new("tui.done.worker").arg("worker", w),
+        FieldChange::Worker(None) => Msg::new("tui.done.worker_none"),
+        other => Msg::new("tui.done.set")
+            .arg("field", other.field())
+            .arg("value", other.value().unwrap_or_default()),
+    }
+    .arg("case", case_ref)
+}
+
+/// A referral cannot come before the young person was born.
+fn referral_after_birth(form: &Form) -> Result<(), Msg> {
+    if let (Ok(Some(on)), Ok(Some(born))) = (
+        form.date(FieldId::ReferredOn),
+        form.date(FieldId::BirthDate),
+    ) {
+        if on < born {
+            return Err(Msg::new("tui.form.before_birth")
+                .arg("date", on)
+                .arg("birth", born));
+        }
+    }
+    Ok(())
+}
+
+/// How far back a date may lie before the form asks whether it is meant.
+const UNLIKELY_DAYS: i64 = 2 * 365;
+
+/// A date in the form more than two years back: a typo is likelier than
+/// a referral that old, and such a date tops every queue. Asked once.
+fn unlikely_date(form: &Form, today: NaiveDate) -> Option<Msg> {
+    if matches!(
+        form.purpose,
+        Purpose::TimeTravel | Purpose::Filter | Purpose::Export { .. }
+    ) {
+        return None;
+    }
+    [FieldId::ReferredOn, FieldId::On]
+        .into_iter()
+        .filter_map(|id| form.date(id).ok().flatten())
+        .find(|d| (today - *d).num_days() > UNLIKELY_DAYS)
+        .map(|d| Msg::new("tui.form.unlikely_date").arg("date", d))
 }

@@ -285,7 +285,6 @@ where
         }
         thread.join().is_ok()
     }
-
 }
 
 impl<K, T> Drop for Worker<K, T> {
@@ -613,10 +612,7 @@ mod tests {
         }
         // Throttled: a second report comes no sooner than PROGRESS_EVERY.
         let t = Instant::now();
-        assert!(matches!(
-            worker.wait(BOUND),
-            Some(Update::Progress { .. })
-        ));
+        assert!(matches!(worker.wait(BOUND), Some(Update::Progress { .. })));
         assert!(t.elapsed() >= PROGRESS_EVERY / 2, "{:?}", t.elapsed());
         worker.cancel(&"export");
         let at = stopped.recv_timeout(BOUND).unwrap();

@@ -75,7 +75,10 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
                 "",
                 cat.fill(
                     "tui.case.recorded",
-                    &[("actor", shown(&h.actor)), ("at", h.recorded_at.clone())]
+                    &[
+                        ("actor", shown(&h.actor)),
+                        ("at", local_time(cat, &h.recorded_at))
+                    ]
                 )
             ),
             t.muted(),
@@ -84,10 +87,13 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(title, t.title(true)))
         .border_style(t.border(true));
-    let p = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((screen.scroll, 0));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // Recorded for the scroll keys: they stop where the last line shows.
+    let inner = block.inner(area);
+    let total = p.line_count(inner.width) as u16;
+    let last = total.saturating_sub(inner.height);
+    screen.last_scroll.set(last);
+    let p = p.block(block).scroll((screen.scroll.min(last), 0));
     frame.render_widget(p, area);
 }
 
@@ -97,7 +103,10 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
     // User text is drawn through `safe_text`: an escape sequence in a name
     // shows as inert characters instead of steering the terminal.
     let text = |v: &Option<String>| v.as_deref().map(shown).unwrap_or_else(none);
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(none);
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| crate::present::person_date(cat, d))
+            .unwrap_or_else(none)
+    };
     let label = |kind: &str, code: Option<&str>| {
         code.map(|c| cat.label(kind, c).to_string())
             .unwrap_or_else(none)
@@ -244,5 +253,21 @@ fn fit(text: &str, width: usize) -> String {
         format!("{cut}…")
     } else {
         format!("{text}{}", " ".repeat(width - n))
+    }
+}
+
+/// A stored UTC timestamp in the local time people read, with the date in
+/// the language's format ("30-11-2026 14:05"); as stored when unreadable.
+fn local_time(cat: &Catalog, stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(t) => {
+            let local = t.with_timezone(&chrono::Local);
+            format!(
+                "{} {}",
+                local.format(cat.t("format.date")),
+                local.format("%H:%M")
+            )
+        }
+        Err(_) => stored.to_string(),
     }
 }

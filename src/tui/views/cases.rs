@@ -9,27 +9,31 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use crate::domain::{Case, Urgency};
 
 use super::super::app::App;
-use super::{sym, table_rows_area};
+use super::sym;
 
 const COLUMNS: [&str; 7] = [
-    "field.case_ref",
+    "column.case_ref",
     "field.stage",
     "field.urgency",
     "field.worker",
-    "field.provider",
+    "tui.col.provider",
     "tui.col.referred",
     "tui.col.age",
 ];
 
-const WIDTHS: [Constraint; 7] = [
-    Constraint::Length(11),
-    Constraint::Length(15),
-    Constraint::Length(8),
-    Constraint::Length(12),
-    Constraint::Fill(1),
-    Constraint::Length(10),
-    Constraint::Length(5),
-];
+/// Fixed columns (reference with its mark, stage, urgency, referred on,
+/// age); coordinator and provider share the rest, so neither crowds the
+/// other out, and each is cut with an ellipsis.
+const FIXED: [u16; 5] = [10, 14, 9, 10, 8];
+
+/// The widths of the seven columns at inner width `width`.
+fn widths(width: u16) -> [u16; 7] {
+    let [case, stage, urgency, referred, age] = FIXED;
+    let used = FIXED.iter().sum::<u16>() + 6;
+    let rest = width.saturating_sub(used);
+    let worker = rest - rest / 2;
+    [case, stage, urgency, worker, rest / 2, referred, age]
+}
 
 /// The filters in words, for the title.
 fn filter_line(app: &App) -> Vec<String> {
@@ -93,24 +97,35 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let header = Row::new(COLUMNS.map(|k| cat.t(k))).style(t.column_header());
-    let height = table_rows_area(app).height as usize;
+    let w = widths(area.width.saturating_sub(2));
+    let header = Row::new(COLUMNS.iter().zip(w).map(|(k, w)| {
+        super::stoplight::fit(cat.t(k), w as usize)
+            .trim_end()
+            .to_string()
+    }))
+    .style(t.column_header());
+    let height = app.table_height();
     let rows = list.visible(height).into_iter().map(|(i, c)| {
         let style = if i == list.scroll.selected {
             t.selected()
         } else {
             Style::default()
         };
-        row(app, c).style(style)
+        row(app, c, w).style(style)
     });
-    let table = Table::new(rows, WIDTHS)
+    let table = Table::new(rows, w.map(Constraint::Length))
         .header(header)
         .block(block)
         .column_spacing(1);
     frame.render_widget(table, area);
 }
 
-fn row<'a>(app: &'a App, c: &'a Case) -> Row<'a> {
+fn row<'a>(app: &'a App, c: &'a Case, w: [u16; 7]) -> Row<'a> {
+    let cut = |s: String, i: usize| {
+        super::stoplight::fit(&s, w[i] as usize)
+            .trim_end()
+            .to_string()
+    };
     let cat = app.cat;
     let none = || cat.t("tui.none").to_string();
     let mut case_ref = c.case_ref.clone();
@@ -122,9 +137,12 @@ fn row<'a>(app: &'a App, c: &'a Case) -> Row<'a> {
         Cell::from(cat.label("stage", c.stage.code())),
         urgency_cell(app, c.urgency),
         // User text through `safe_text`: no escape sequence reaches the terminal.
-        Cell::from(c.worker.as_deref().map(shown).unwrap_or_else(none)),
-        Cell::from(c.provider.as_deref().map(shown).unwrap_or_else(none)),
-        Cell::from(c.referred_on.to_string()),
+        Cell::from(cut(c.worker.as_deref().map(shown).unwrap_or_else(none), 3)),
+        Cell::from(cut(
+            c.provider.as_deref().map(shown).unwrap_or_else(none),
+            4,
+        )),
+        Cell::from(crate::present::person_date(cat, c.referred_on)),
         Cell::from(
             c.age_on(app.shown_date())
                 .map(|a| a.to_string())

@@ -6,13 +6,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::app::{App, Mode, Tone};
-use super::super::keymap::help_for;
-use super::{sym, tabs};
+use super::super::app::Overlay;
+use super::super::app::{App, Tone};
+use super::super::keymap::{help_where, writes};
+use super::super::layout::tabs;
+use super::sym;
 
 pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let mut spans: Vec<Span> = tabs(app)
+    let mut spans: Vec<Span> = tabs(app.cat)
         .into_iter()
         .map(|(v, label, ..)| Span::styled(label, t.tab(v == app.view)))
         .collect();
@@ -47,13 +49,13 @@ pub fn draw_banner(app: &App, frame: &mut Frame, area: Rect) {
 
 pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let line = if let (Mode::Search, Some(text)) = (app.mode(), &app.search) {
-        Line::from(vec![
+    let line = if let Some(Overlay::Search(input)) = app.overlays.last() {
+        let mut spans = vec![
             Span::styled(app.cat.t("tui.search.prompt"), t.hint_key()),
             Span::raw(" "),
-            Span::styled(crate::export::safe_text(text), t.text()),
-            Span::styled(sym::CURSOR, t.hint_key()),
-        ])
+        ];
+        spans.extend(super::popup::input_spans(app, input, true, None));
+        Line::from(spans)
     } else if let Some(n) = &app.notice {
         let (style, prefix) = match n.tone {
             Tone::Error => (t.error(), sym::WARNING),
@@ -81,9 +83,11 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     // hints before them give way, from the end.
     let mut hints: Vec<(String, &str, bool)> = Vec::new();
     let scopes = app.scopes();
+    // Looking back, only what can be done is offered.
+    let past = app.as_of.is_some();
     for (i, scope) in scopes.iter().enumerate() {
         let global = i + 1 == scopes.len();
-        for h in help_for(*scope, true) {
+        for h in help_where(*scope, true, |a| !(past && writes(a))) {
             hints.push((h.keys, app.cat.t(h.help), global));
         }
     }

@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::Stage;
 use crate::domain::flow::FlowReport;
@@ -89,85 +89,95 @@ fn pad_left(r: Rect) -> Rect {
     }
 }
 
-/// The monthly series as a line chart, with its legend underneath.
+/// The three monthly series as aligned small multiples: one bar row per
+/// series on the same scale and the same month columns, each with its
+/// name, total and highest month, so no series hides another.
 fn draw_chart(app: &App, report: &FlowReport, frame: &mut Frame, area: Rect) {
     let cat = app.cat;
     let t = &app.theme;
-    // Two lines, so that the legend wraps rather than loses a series.
-    let [chart_area, legend_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
-    let points: Vec<Vec<(f64, f64)>> = (0..SERIES.len())
+    let months = report.monthly.len().max(1);
+    let values: Vec<Vec<u64>> = (0..SERIES.len())
         .map(|s| {
             report
                 .monthly
                 .iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    let v = [m.referrals, m.inflow, m.outflow][s];
-                    (i as f64, v as f64)
-                })
+                .map(|m| [m.referrals, m.inflow, m.outflow][s] as u64)
                 .collect()
         })
         .collect();
-    let datasets: Vec<Dataset> = SERIES
-        .iter()
-        .zip(&points)
-        .enumerate()
-        .map(|(i, ((_, marker, _), data))| {
-            Dataset::default()
-                .marker(*marker)
-                .graph_type(GraphType::Line)
-                .style(t.series(i))
-                .data(data)
-        })
-        .collect();
-    let top = report
-        .monthly
-        .iter()
-        .map(|m| m.referrals.max(m.inflow).max(m.outflow))
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let last = report.monthly.len().saturating_sub(1);
-    let month = |i: usize| {
-        report
-            .monthly
-            .get(i)
-            .map(|m| m.month.clone())
-            .unwrap_or_default()
-    };
-    let x_labels = if last == 0 {
-        vec![month(0)]
-    } else {
-        vec![month(0), month(last)]
-    };
-    let chart = Chart::new(datasets)
-        .x_axis(
-            Axis::default()
-                .bounds([0.0, last.max(1) as f64])
-                .labels(x_labels)
-                .style(t.muted()),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds([0.0, top as f64])
-                .labels(vec!["0".to_string(), top.to_string()])
-                .style(t.muted()),
+    let top = values.iter().flatten().copied().max().unwrap_or(0).max(1);
+    // Each month gets the same whole number of columns, one left as a gap.
+    let per_month = (area.width as usize / months).max(1);
+    let rows = Layout::vertical([
+        Constraint::Ratio(1, 3),
+        Constraint::Ratio(1, 3),
+        Constraint::Ratio(1, 3),
+    ])
+    .split(Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    });
+    for (i, ((key, _, _), data)) in SERIES.iter().zip(&values).enumerate() {
+        let row = rows[i];
+        let total: u64 = data.iter().sum();
+        let high = data.iter().copied().max().unwrap_or(0);
+        let head = cat.fill(
+            "flow_view.series_head",
+            &[
+                ("series", cat.t(key).to_string()),
+                ("total", total.to_string()),
+                ("high", high.to_string()),
+            ],
         );
-    frame.render_widget(chart, chart_area);
-    let mut legend = Vec::new();
-    for (i, (key, _, symbol)) in SERIES.iter().enumerate() {
-        if i > 0 {
-            legend.push(Span::raw("  "));
-        }
-        legend.push(Span::styled(
-            format!("{symbol} {}", cat.t(key)),
-            t.series(i),
-        ));
+        frame.render_widget(
+            Paragraph::new(Line::styled(head, t.series(i).add_modifier(Modifier::BOLD))),
+            Rect { height: 1, ..row },
+        );
+        let widened: Vec<u64> = data
+            .iter()
+            .flat_map(|v| {
+                let gap = usize::from(per_month > 2);
+                std::iter::repeat_n(*v, per_month - gap).chain(std::iter::repeat_n(0, gap))
+            })
+            .collect();
+        let spark = ratatui::widgets::Sparkline::default()
+            .data(&widened)
+            .max(top)
+            .style(t.series(i));
+        frame.render_widget(
+            spark,
+            Rect {
+                y: row.y + 1,
+                height: row.height.saturating_sub(1),
+                ..row
+            },
+        );
+    }
+    // The months under the bars: the first, and the last at its column.
+    let first = report
+        .monthly
+        .first()
+        .map(|m| m.month.clone())
+        .unwrap_or_default();
+    let last = report
+        .monthly
+        .last()
+        .map(|m| m.month.clone())
+        .unwrap_or_default();
+    let end_col = (months * per_month).min(area.width as usize);
+    let mut axis = first;
+    let pad = end_col.saturating_sub(axis.chars().count() + last.chars().count());
+    if months > 1 && pad > 0 {
+        axis.push_str(&" ".repeat(pad));
+        axis.push_str(&last);
     }
     frame.render_widget(
-        Paragraph::new(Line::from(legend)).wrap(Wrap { trim: true }),
-        legend_area,
+        Paragraph::new(Line::styled(axis, t.muted())),
+        Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1,
+            ..area
+        },
     );
 }
 
@@ -208,7 +218,7 @@ fn days(cat: &Catalog, v: Option<i64>) -> String {
 /// One decimal, as `stroom report flow` gives it, in the text of `key`
 /// (which names it `{arg}`).
 fn tenths(cat: &Catalog, v: Option<f64>, key: &str, arg: &str) -> String {
-    v.map(|x| cat.fill(key, &[(arg, format!("{x:.1}"))]))
+    v.map(|x| cat.fill(key, &[(arg, crate::present::decimal(cat, x))]))
         .unwrap_or_else(|| cat.t("tui.none").to_string())
 }
 

@@ -15,26 +15,14 @@ use super::super::app::App;
 use super::super::meeting::Facts;
 use super::super::theme::{Lamp, Theme};
 use super::flow::fit;
-use super::{body_area, sym};
+use super::sym;
 
-/// Width of the agenda list.
-const LIST_WIDTH: u16 = 33;
+use super::super::layout::AGENDA_WIDTH as LIST_WIDTH;
 /// Label column of the facts.
 const LABEL_WIDTH: usize = 17;
 /// Beside a case decided on in this meeting.
 const DECIDED: &str = "✓ ";
 const OPEN: &str = "  ";
-
-/// Where the agenda's rows go: inside the border, left, under the header.
-pub fn list_rows_area(app: &App) -> Rect {
-    let b = body_area(app);
-    Rect {
-        x: b.x + 1,
-        y: b.y + 2,
-        width: LIST_WIDTH.min(b.width.saturating_sub(2)),
-        height: b.height.saturating_sub(3),
-    }
-}
 
 fn lamp(s: Signal) -> Lamp {
     match s {
@@ -111,7 +99,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         ),
         t.column_header(),
     )];
-    let height = list_rows_area(app).height as usize;
+    let height = app.screen().agenda_rows().height as usize;
     for (i, item) in state
         .items()
         .iter()

@@ -11,16 +11,10 @@ pub mod stoplight;
 pub mod waitlist;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Span;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::action::View;
-use super::app::App;
-
-/// Smallest screen that holds the layout; below it one line says so.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 10;
+use super::app::{App, Overlay};
 
 /// Symbols beside text (not words, so not translated).
 pub mod sym {
@@ -33,97 +27,25 @@ pub mod sym {
     pub const PAST: &str = "◷ ";
     pub const URGENT: &str = "! ";
     pub const ESCALATED: &str = "⚑";
+    /// Bridging care while waiting for care.
+    pub const BRIDGING: &str = "⊕";
     pub const SEPARATOR: &str = " · ";
-}
-
-pub struct Areas {
-    pub tabs: Rect,
-    pub banner: Rect,
-    pub body: Rect,
-    pub status: Rect,
-    pub hints: Rect,
-}
-
-pub fn areas(app: &App) -> Areas {
-    let full = Rect::new(0, 0, app.width, app.height);
-    let banner = if app.as_of.is_some() { 1 } else { 0 };
-    let [tabs, banner, body, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(banner),
-        Constraint::Min(0),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(full);
-    Areas {
-        tabs,
-        banner,
-        body,
-        status,
-        hints,
-    }
-}
-
-pub fn body_area(app: &App) -> Rect {
-    areas(app).body
-}
-
-/// Where the rows of a table go: inside the border, under the header row.
-pub fn table_rows_area(app: &App) -> Rect {
-    let b = body_area(app);
-    Rect {
-        x: b.x + 1,
-        y: b.y + 2,
-        width: b.width.saturating_sub(2),
-        height: b.height.saturating_sub(3),
-    }
-}
-
-pub fn too_small(app: &App) -> bool {
-    app.width < MIN_WIDTH || app.height < MIN_HEIGHT
-}
-
-/// The tab labels with their screen columns.
-pub fn tabs(app: &App) -> Vec<(View, String, u16, u16)> {
-    let mut x = 0u16;
-    View::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let label = format!(
-                " {} {} ",
-                i + 1,
-                app.cat.t(&format!("tui.view.{}", v.code()))
-            );
-            let w = Span::raw(label.as_str()).width() as u16;
-            let tab = (*v, label, x, x + w);
-            x += w;
-            tab
-        })
-        .collect()
-}
-
-/// The view whose tab is at `column` of the top row.
-pub fn tab_at(app: &App, column: u16) -> Option<View> {
-    tabs(app)
-        .into_iter()
-        .find(|(_, _, from, to)| (*from..*to).contains(&column))
-        .map(|(v, ..)| v)
 }
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    if too_small(app) || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let screen = app.screen();
+    if screen.too_small() || area.width < screen.width.min(40) || area.height < 10 {
         let p = Paragraph::new(app.cat.t("tui.too_small"))
             .style(app.theme.error())
             .wrap(Wrap { trim: true });
         frame.render_widget(p, area);
         return;
     }
-    let a = areas(app);
+    let a = screen.areas();
     chrome::draw_tabs(app, frame, a.tabs);
     chrome::draw_banner(app, frame, a.banner);
-    match &app.case_screen {
+    match app.case_screen() {
         Some(screen) => case_screen::draw(app, screen, frame, a.body),
         None => match app.view {
             View::Waitlist => waitlist::draw(app, frame, a.body),
@@ -135,10 +57,13 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     chrome::draw_status(app, frame, a.status);
     chrome::draw_hints(app, frame, a.hints);
-    if let Some(form) = &app.form {
-        popup::draw_form(app, form, frame, area);
-    }
-    if let Some(scroll) = app.help {
-        popup::draw_help(app, scroll, frame, area);
+    // The popups in stack order: a question over its form, help over all.
+    for overlay in &app.overlays {
+        match overlay {
+            Overlay::Form(form) => popup::draw_form(app, form, frame, area),
+            Overlay::Help { scroll } => popup::draw_help(app, *scroll, frame, area),
+            Overlay::Confirm(c) => popup::draw_confirm(app, c, frame, area),
+            Overlay::CaseScreen(_) | Overlay::Search(_) => {}
+        }
     }
 }

@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::super::app::App;
-use super::super::forms::{Form, Input, Label};
-use super::super::keymap::{QUIT_KEY, Scope, help_for};
+use super::super::app::{App, Confirm};
+use super::super::forms::{Field, Form, Input, Label};
+use super::super::keymap::help_sections;
 use super::sym;
 
 /// Room a choice needs after its label: focus mark, space and
@@ -71,19 +71,23 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 };
                 format!("{}{shown}{}", sym::CHOICE_LEFT, sym::CHOICE_RIGHT)
             }
-            _ if focused => format!("{}{}", crate::export::safe_text(&f.value), sym::CURSOR),
-            _ => crate::export::safe_text(&f.value).into_owned(),
+            _ => String::new(),
         };
         let value_style = if focused { t.field_focus() } else { t.text() };
         let label = cut(&label_of(&f.label), label_w);
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(
                 if focused { sym::FOCUS } else { sym::NO_FOCUS },
                 t.hint_key(),
             ),
             Span::styled(format!("{label:<label_w$} "), t.muted()),
-            Span::styled(value, value_style),
-        ]));
+        ];
+        if f.is_choice() {
+            spans.push(Span::styled(value, value_style));
+        } else {
+            spans.extend(input_spans(app, &f.value, focused, Some(f)));
+        }
+        lines.push(Line::from(spans));
         if let Some(e) = &f.error {
             lines.push(Line::styled(
                 format!("    {}{}", sym::WARNING, cat.render(e)),
@@ -91,8 +95,19 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
             ));
         }
     }
-    lines.extend(super::stoplight::preview_lines(app, form, inner_w));
+    lines.extend(super::stoplight::preview_lines(app, inner_w));
     let mut extra = 0;
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        cat.fill(
+            "tui.form.where",
+            &[
+                ("field", (form.focus + 1).to_string()),
+                ("fields", form.fields.len().to_string()),
+            ],
+        ),
+        t.muted(),
+    ));
     if let Some(p) = &form.problem {
         let text = format!("{}{}", sym::WARNING, cat.render(p));
         extra = Span::raw(text.as_str()).width() / inner_w + 1;
@@ -113,22 +128,84 @@ pub fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A text line with its cursor (when focused) and, after the cursor, the
+/// offered suggestion greyed.
+pub fn input_spans(
+    app: &App,
+    input: &tui_input::Input,
+    focused: bool,
+    field: Option<&Field>,
+) -> Vec<Span<'static>> {
+    let t = &app.theme;
+    let value = input.value();
+    if !focused {
+        return vec![Span::styled(
+            crate::export::safe_text(value).into_owned(),
+            t.text(),
+        )];
+    }
+    let at = input.cursor();
+    let before: String = value.chars().take(at).collect();
+    let after: String = value.chars().skip(at).collect();
+    let mut spans = vec![
+        Span::styled(
+            crate::export::safe_text(&before).into_owned(),
+            t.field_focus(),
+        ),
+        Span::styled(sym::CURSOR, t.hint_key()),
+        Span::styled(
+            crate::export::safe_text(&after).into_owned(),
+            t.field_focus(),
+        ),
+    ];
+    if let Some(s) = field.and_then(Field::suggestion) {
+        let rest: String = s.chars().skip(value.trim().chars().count()).collect();
+        spans.push(Span::styled(
+            crate::export::safe_text(&rest).into_owned(),
+            t.muted(),
+        ));
+        spans.push(Span::styled(
+            format!("  {}", app.cat.t("tui.form.suggestion")),
+            t.muted(),
+        ));
+    }
+    spans
+}
+
+/// A yes/no question over its form.
+pub fn draw_confirm(app: &App, c: &Confirm, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let text = app.cat.render(&c.question);
+    let width = 60.min(area.width.saturating_sub(4));
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let height = (Span::raw(text.as_str()).width() / inner + 1 + 4) as u16;
+    let rect = centred(area, width, height);
+    let lines = vec![
+        Line::styled(text, t.text()),
+        Line::default(),
+        Line::styled(app.cat.t("tui.confirm.keys"), t.hint_key()),
+    ];
+    let block = Block::bordered()
+        .title(Span::styled(app.cat.t("tui.confirm.title"), t.title(true)))
+        .border_style(t.border(true));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
 pub fn draw_help(app: &App, scroll: u16, frame: &mut Frame, area: Rect) {
     let cat = app.cat;
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
-    for scope in Scope::HELP_ORDER {
+    for (scope, entries) in help_sections() {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
         lines.push(Line::styled(cat.t(scope.title_key()), t.title(false)));
-        let mut entries = help_for(scope, false);
-        if scope == Scope::Global {
-            entries.push(super::super::keymap::KeyHelp {
-                keys: QUIT_KEY.to_string(),
-                help: "tui.key.quit_always",
-            });
-        }
         for h in entries {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<12}", h.keys), t.hint_key()),

@@ -11,41 +11,24 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::domain::stoplight::{self, ColorTally, StoplightRow};
+use crate::domain::stoplight::{ColorTally, StoplightRow};
 use crate::domain::waitlist::{Signal, SignalCounts};
 use crate::i18n::Catalog;
 use crate::present;
 use crate::report;
 
 use super::super::app::{App, CaseScreen};
-use super::super::board::{BoardState, Comparison, Entry, Grouping, review_preview};
-use super::super::forms::Form;
-use super::{body_area, sym};
-
-/// Lines under the list for the selected case's full reasons.
-const DETAIL_LINES: u16 = 2;
-/// Above the rows inside the border: the summary line and the column heads.
-const ABOVE_ROWS: u16 = 2;
+use super::super::board::{BoardState, Comparison, Entry, Grouping};
+use super::super::layout::BOARD_DETAIL_LINES as DETAIL_LINES;
+use super::sym;
 /// From this inner width on, provider and worker get columns of their own.
 const WIDE: u16 = 110;
 const PROVIDER_W: usize = 18;
 const WORKER_W: usize = 14;
 const DATE_W: usize = 10;
 
-/// Where the rows of the board go (inside the border, under the summary
-/// and the column heads, above the detail lines).
-pub fn rows_area(app: &App) -> Rect {
-    let b = body_area(app);
-    Rect {
-        x: b.x + 1,
-        y: b.y + 1 + ABOVE_ROWS,
-        width: b.width.saturating_sub(2),
-        height: b.height.saturating_sub(2 + ABOVE_ROWS + DETAIL_LINES),
-    }
-}
-
 /// `s` cut to `w` characters (an ellipsis marks the cut), padded to `w`.
-fn fit(s: &str, w: usize) -> String {
+pub fn fit(s: &str, w: usize) -> String {
     let n = s.chars().count();
     if n <= w {
         format!("{s}{}", " ".repeat(w - n))
@@ -74,8 +57,10 @@ fn symbol_counts(c: &SignalCounts) -> String {
 }
 
 /// "In care: 4 · ● Green 1 · ▲ Orange 2 · ■ Red 1 · share red 25.0%".
-fn summary(cat: &Catalog, rows: &[StoplightRow]) -> String {
-    let all = stoplight::aggregate(rows).all;
+fn summary(cat: &Catalog, board: &BoardState) -> String {
+    let Some(all) = &board.all else {
+        return String::new();
+    };
     let counts = [
         (Signal::Green, all.green),
         (Signal::Orange, all.orange),
@@ -194,7 +179,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     let cols = Columns::new(cat, board, inner.width);
     let mut lines = vec![
-        Line::styled(summary(cat, &board.rows), t.text()),
+        Line::styled(summary(cat, board), t.text()),
         Line::styled(
             cols.line(
                 cat,
@@ -211,7 +196,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             t.column_header(),
         ),
     ];
-    let height = rows_area(app).height as usize;
+    let height = app.screen().board_rows().height as usize;
     for (i, entry) in board
         .entries
         .iter()
@@ -461,15 +446,12 @@ fn tally_lines<K: PartialEq>(
 /// The light of a case in care for the top of its case screen: symbol and
 /// word with the reasons, then the precondition marks with their legend.
 pub fn case_lines(app: &App, screen: &CaseScreen) -> Vec<Line<'static>> {
-    let c = &screen.case;
-    if !c.stage.in_care() {
+    let Some(row) = &screen.light else {
         return Vec::new();
-    }
-    let codes = app.config.precondition_codes();
-    let row = stoplight::evaluate(c, &screen.reviews, app.shown_date(), &codes);
+    };
     let t = &app.theme;
     vec![
-        light_line(app, "board_view.case_light", &row),
+        light_line(app, "board_view.case_light", row),
         Line::styled(
             app.cat.fill(
                 "board_view.case_marks",
@@ -498,8 +480,8 @@ fn light_line(app: &App, key: &str, row: &StoplightRow) -> Line<'static> {
 
 /// The review form's preview: the light now and after saving, each with
 /// its reasons, wrapped to `width`.
-pub fn preview_lines(app: &App, form: &Form, width: usize) -> Vec<Line<'static>> {
-    let Some(p) = review_preview(app, form) else {
+pub fn preview_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Some(p) = app.review_draft.as_ref().and_then(|d| d.preview.as_ref()) else {
         return Vec::new();
     };
     let mut lines = vec![Line::default()];

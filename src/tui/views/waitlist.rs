@@ -3,81 +3,199 @@
 //! draws them.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::config::Config;
-use crate::domain::Snapshot;
-use crate::domain::waitlist::{self, WaitRow};
+use crate::domain::waitlist::WaitRow;
 
 use super::super::app::App;
-use super::cases::urgency_cell;
-use super::{sym, table_rows_area};
+use super::super::waitlist::{Line as Entry, Section};
+use super::stoplight::fit;
+use super::sym;
 
-/// The rows of every queue, in the order of SPEC 2.
-pub fn waitlist_rows(snapshot: &Snapshot, config: &Config) -> Vec<WaitRow> {
-    waitlist::waiting_list(snapshot, &config.norms, None)
+/// From this inner width on, provider, care type, referrer and waiting-since
+/// get columns of their own.
+const WIDE: u16 = 110;
+
+/// A column: heading key and width (0: takes the rest).
+struct Column {
+    head: &'static str,
+    width: usize,
 }
 
-const COLUMNS: [&str; 7] = [
-    "tui.col.signal",
-    "tui.col.queue",
-    "field.case_ref",
-    "field.urgency",
-    "tui.col.wait",
-    "field.stage",
-    "field.worker",
-];
-
-const WIDTHS: [Constraint; 7] = [
-    Constraint::Length(9),
-    Constraint::Length(9),
-    Constraint::Length(11),
-    Constraint::Length(9),
-    Constraint::Length(9),
-    Constraint::Length(15),
-    Constraint::Fill(1),
-];
-
-/// Per queue: gross count, and the net count without bridging care where
-/// they differ.
-fn summary(app: &App) -> String {
-    waitlist::summarize(&app.waitlist.rows)
+fn columns(app: &App, width: u16) -> Vec<Column> {
+    let cat = app.cat;
+    // A reference is never cut: its column is as wide as the widest.
+    let case_w = app
+        .waitlist
+        .rows
         .iter()
-        .map(|s| {
-            let label = app
-                .cat
-                .t(&format!("tui.queue.{}", s.queue.code()))
-                .to_string();
-            let key = if s.gross.total == s.net.total {
-                "tui.waitlist.count"
-            } else {
-                "tui.waitlist.count_net"
-            };
-            app.cat.fill(
-                key,
-                &[
-                    ("queue", label),
-                    ("gross", s.gross.total.to_string()),
-                    ("net", s.net.total.to_string()),
-                ],
-            )
-        })
+        .map(|r| r.case_ref.chars().count())
+        .chain([cat.t("column.case_ref").chars().count()])
+        .max()
+        .unwrap_or(9);
+    let mut cols = vec![
+        Column {
+            head: "tui.col.signal",
+            width: 8,
+        },
+        Column {
+            head: "column.case_ref",
+            width: case_w,
+        },
+        Column {
+            head: "tui.col.bridging",
+            width: 2,
+        },
+        Column {
+            head: "field.urgency",
+            width: 9,
+        },
+        Column {
+            head: "tui.col.wait",
+            width: 10,
+        },
+        Column {
+            head: "field.stage",
+            width: 14,
+        },
+    ];
+    if width >= WIDE {
+        cols.extend([
+            Column {
+                head: "tui.col.since",
+                width: 10,
+            },
+            Column {
+                head: "field.referrer",
+                width: 12,
+            },
+            Column {
+                head: "field.care_type",
+                width: 16,
+            },
+            Column {
+                head: "field.provider",
+                width: 18,
+            },
+        ]);
+    }
+    cols.push(Column {
+        head: "field.worker",
+        width: 0,
+    });
+    let used: usize = cols.iter().map(|c| c.width + 1).sum();
+    if let Some(last) = cols.last_mut() {
+        last.width = (width as usize).saturating_sub(used).max(4);
+    }
+    cols
+}
+
+fn cells_line(cols: &[Column], cells: &[String]) -> String {
+    cols.iter()
+        .zip(cells)
+        .map(|(c, v)| fit(v, c.width))
         .collect::<Vec<_>>()
-        .join(sym::SEPARATOR)
+        .join(" ")
+}
+
+fn row_cells(app: &App, r: &WaitRow, wide: bool) -> Vec<String> {
+    let cat = app.cat;
+    let none = || cat.t("tui.none").to_string();
+    let shown = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| crate::export::safe_text(s).into_owned())
+            .unwrap_or_else(none)
+    };
+    let urgency = cat.label("urgency", r.urgency.code());
+    let urgency = if r.urgency.is_urgent() {
+        format!("{}{urgency}", sym::URGENT)
+    } else {
+        urgency.to_string()
+    };
+    let mut cells = vec![
+        format!("{} {}", r.signal.symbol(), cat.t(&r.signal.label_key())),
+        r.case_ref.clone(),
+        if r.bridging_care { sym::BRIDGING } else { "" }.to_string(),
+        urgency,
+        cat.fill(
+            "tui.waitlist.days",
+            &[
+                ("days", r.wait_days.to_string()),
+                ("norm", r.norm_days.to_string()),
+            ],
+        ),
+        cat.label("stage", r.stage.code()).to_string(),
+    ];
+    if wide {
+        cells.extend([
+            crate::present::person_date(cat, r.waiting_since),
+            cat.label("referrer", r.referrer.code()).to_string(),
+            r.care_type
+                .map_or_else(none, |t| cat.label("care_type", t.code()).to_string()),
+            shown(&r.provider),
+        ]);
+    }
+    cells.push(shown(&r.worker));
+    cells
+}
+
+/// "Intake · 23 wachtend · netto 23 · 5 boven de norm · langst 61 d".
+fn heading(app: &App, s: &Section) -> String {
+    let cat = app.cat;
+    let oldest = s
+        .summary
+        .longest_wait_days
+        .map_or_else(|| cat.t("tui.none").to_string(), |d| format!("{d} d"));
+    cat.fill(
+        "tui.waitlist.section",
+        &[
+            (
+                "queue",
+                cat.t(&format!("tui.queue.{}", s.queue.code())).to_string(),
+            ),
+            ("gross", s.summary.gross.total.to_string()),
+            ("net", s.summary.net.total.to_string()),
+            ("over", s.over_norm().to_string()),
+            ("oldest", oldest),
+        ],
+    )
+}
+
+/// Where the person is: "Hulp 3/12 · Tab: volgende wachtrij · ⊕ = ...".
+fn position_line(app: &App) -> String {
+    let cat = app.cat;
+    let state = &app.waitlist;
+    let mut parts = Vec::new();
+    if let Some((s, n)) = state.position() {
+        let section = &state.sections[s];
+        parts.push(
+            cat.fill(
+                "tui.waitlist.position",
+                &[
+                    (
+                        "queue",
+                        cat.t(&format!("tui.queue.{}", section.queue.code()))
+                            .to_string(),
+                    ),
+                    ("n", n.to_string()),
+                    ("total", (section.end - section.start).to_string()),
+                ],
+            ),
+        );
+    }
+    parts.push(cat.t("tui.waitlist.legend").to_string());
+    parts.join(sym::SEPARATOR)
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let cat = app.cat;
     let t = &app.theme;
-    let title = Line::from(vec![
-        Span::styled(cat.t("tui.view.waitlist"), t.title(true)),
-        Span::styled(sym::SEPARATOR, t.muted()),
-        Span::styled(summary(app), t.text()),
-    ]);
-    let block = Block::bordered().title(title).border_style(t.border(true));
+    let block = Block::bordered()
+        .title(Span::styled(cat.t("tui.view.waitlist"), t.title(true)))
+        .border_style(t.border(true));
     let state = &app.waitlist;
     if state.rows.is_empty() {
         let p = Paragraph::new(cat.t("tui.waitlist.empty"))
@@ -87,54 +205,57 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(p, area);
         return;
     }
-    let height = table_rows_area(app).height as usize;
-    let header = Row::new(COLUMNS.map(|k| cat.t(k))).style(t.column_header());
-    let rows = state
-        .rows
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let wide = inner.width >= WIDE;
+    let cols = columns(app, inner.width);
+    let heads: Vec<String> = cols.iter().map(|c| cat.t(c.head).to_string()).collect();
+    let mut lines = vec![
+        Line::styled(position_line(app), t.muted()),
+        Line::styled(cells_line(&cols, &heads), t.column_header()),
+    ];
+    let height = app.waitlist_height();
+    for (i, entry) in state
+        .lines
         .iter()
         .enumerate()
         .skip(state.scroll.offset)
         .take(height)
-        .map(|(i, r)| {
-            let style = if i == state.scroll.selected {
-                t.selected()
-            } else {
-                Style::default()
-            };
-            let signal = format!("{} {}", r.signal.symbol(), cat.t(&r.signal.label_key()));
-            let wait = cat.fill(
-                "tui.waitlist.days",
-                &[
-                    ("days", r.wait_days.to_string()),
-                    ("norm", r.norm_days.to_string()),
-                ],
-            );
-            Row::new(vec![
-                Cell::from(Span::styled(signal, t.lamp(r.signal))),
-                Cell::from(cat.t(&format!("tui.queue.{}", r.queue.code())).to_string()),
-                Cell::from(r.case_ref.clone()),
-                urgency_cell(app, r.urgency),
-                Cell::from(wait),
-                Cell::from(cat.label("stage", r.stage.code()).to_string()),
-                // User text through `safe_text`: no escape sequence reaches the terminal.
-                Cell::from(
-                    crate::export::safe_text(r.worker.as_deref().unwrap_or_default()).into_owned(),
-                ),
-            ])
-            .style(style)
+    {
+        lines.push(match entry {
+            Entry::Heading(s) => Line::styled(
+                fit(&heading(app, &state.sections[*s]), inner.width as usize),
+                t.title(false),
+            ),
+            Entry::Row(r) => {
+                let row = &state.rows[*r];
+                let style = if i == state.scroll.selected {
+                    t.selected()
+                } else {
+                    Style::default()
+                };
+                let cells = row_cells(app, row, wide);
+                let signal = fit(&cells[0], cols[0].width);
+                let rest = cells_line(&cols[1..], &cells[1..]);
+                Line::from(vec![
+                    Span::styled(signal, t.lamp(row.signal)),
+                    Span::raw(" "),
+                    Span::raw(rest),
+                ])
+                .style(style)
+            }
         });
-    let table = Table::new(rows, WIDTHS)
-        .header(header)
-        .block(block)
-        .column_spacing(1);
-    frame.render_widget(table, area);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::config::Config;
+    use crate::domain::Snapshot;
     use crate::domain::case::Referral;
     use crate::domain::dates::parse_date;
+    use crate::domain::waitlist;
     use crate::domain::waitlist::Signal as Lamp;
     use crate::domain::{Case, Referrer, Urgency};
     use chrono::NaiveDate;
@@ -158,7 +279,7 @@ mod tests {
             cases: vec![old, new, urgent],
             reviews: Default::default(),
         };
-        let rows = waitlist_rows(&snap, &Config::default());
+        let rows = waitlist::waiting_list(&snap, &Config::default().norms, None);
         let order: Vec<_> = rows
             .iter()
             .map(|r| (r.queue.code(), r.case_ref.as_str()))

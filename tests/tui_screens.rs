@@ -1,0 +1,205 @@
+//! Whole-screen snapshots of the desk on the demo team (seed 4, today
+//! 2026-11-30), at 80×24 and 120×40: every view, the case screen, each
+//! form, help, a past date, a conflict and the questions a form asks. A
+//! reviewer sees each screen in the diff; any change to a screen fails here
+//! until the new snapshot is read and accepted.
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use stroom::config::{Config, Paths};
+use stroom::context::Context;
+use stroom::domain::dates::parse_date;
+use stroom::domain::{Assignment, FieldChange};
+use stroom::i18n::Lang;
+use stroom::store::Store;
+use stroom::tui::{Action, App, View, views};
+
+const TODAY: &str = "2026-11-30";
+/// Fewer cases than the default demo keeps the test quick; the scenario
+/// cases are all there.
+const CASES: usize = 300;
+
+fn d(s: &str) -> NaiveDate {
+    parse_date(s).unwrap()
+}
+
+struct Ui {
+    app: App,
+    term: Terminal<TestBackend>,
+    db: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Ui {
+    fn demo(lang: Lang, width: u16, height: u16) -> Ui {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            config: Config::default(),
+            lang,
+            today: d(TODAY),
+            db_path: dir.path().join("stroom.db"),
+            paths: Paths {
+                data_dir: dir.path().to_path_buf(),
+                config_file: dir.path().join("config.toml"),
+            },
+            actor: "coordinator".into(),
+        };
+        let mut store = Store::open(&ctx.db_path).unwrap();
+        let bundles = stroom::demo::generate(4, d(TODAY), CASES);
+        store
+            .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
+            .unwrap();
+        let mut app = App::new(&ctx, store, width, height).unwrap();
+        app.export_dir = dir.path().to_path_buf();
+        Ui {
+            app,
+            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
+            db: ctx.db_path.clone(),
+            _dir: dir,
+        }
+    }
+
+    fn act(&mut self, actions: &[Action]) -> &mut Ui {
+        for a in actions {
+            self.app.step(*a);
+        }
+        self
+    }
+
+    fn typ(&mut self, text: &str) -> &mut Ui {
+        for c in text.chars() {
+            self.app.step(Action::Input(c));
+        }
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
+        let buf = self.term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The screens of one walk through the desk, named in order.
+fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
+    let mut ui = Ui::demo(lang, width, height);
+    let mut shots = Vec::new();
+    let mut shot = |name: &'static str, ui: &mut Ui| shots.push((name, ui.screen()));
+    shot("1_waitlist", &mut ui);
+    ui.act(&[Action::NextSection, Action::NextSection]);
+    shot("1_waitlist_care_queue", &mut ui);
+    ui.act(&[Action::Show(View::Cases)]);
+    shot("2_cases", &mut ui);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    shot("3_stoplight", &mut ui);
+    ui.act(&[Action::Show(View::Flow)]);
+    shot("4_flow", &mut ui);
+    ui.act(&[Action::Show(View::Meeting)]);
+    shot("5_meeting", &mut ui);
+
+    // The case screen of the board's first case, then its review form.
+    ui.act(&[Action::Show(View::Stoplight), Action::Open]);
+    shot("case_screen", &mut ui);
+    ui.act(&[Action::Review]);
+    shot("form_review", &mut ui);
+    ui.act(&[Action::Back, Action::Back]);
+
+    // Forms: a new referral, a move, a coordinator.
+    ui.act(&[Action::Show(View::Cases), Action::NewReferral]);
+    shot("form_new_referral", &mut ui);
+    ui.act(&[Action::Back, Action::MoveCase]);
+    shot("form_move", &mut ui);
+    ui.act(&[Action::Back, Action::AssignWorker]);
+    shot("form_worker", &mut ui);
+    // Typed input is not thrown away without a question.
+    ui.typ("x").act(&[Action::Back]);
+    shot("confirm_discard", &mut ui);
+    ui.act(&[Action::Submit]);
+
+    // An unlikely date is asked about before anything is saved.
+    ui.act(&[Action::NewReferral]);
+    for _ in 0..10 {
+        ui.act(&[Action::Backspace]);
+    }
+    ui.typ("1990-01-01")
+        .act(&[Action::NextField, Action::ChoiceNext, Action::ChoiceNext])
+        .act(&[Action::NextField, Action::ChoiceNext, Action::Save]);
+    shot("confirm_unlikely_date", &mut ui);
+    ui.act(&[Action::Back, Action::Back, Action::Submit]);
+
+    // `r` on a case not in care says why at once.
+    ui.act(&[Action::Show(View::Waitlist), Action::Top, Action::Review]);
+    shot("review_not_on_board", &mut ui);
+
+    // A conflict: a colleague changes the case while the move form is open.
+    ui.act(&[Action::Show(View::Waitlist), Action::Top, Action::MoveCase]);
+    let case_ref = ui
+        .app
+        .target_case_ref()
+        .expect("a case is selected in the list");
+    let mut colleague = Store::open(&ui.db).unwrap();
+    colleague
+        .set_fields(
+            &case_ref,
+            &[Assignment::Field(FieldChange::Escalated(true))],
+            d(TODAY),
+            d(TODAY),
+            "colleague",
+            None,
+        )
+        .unwrap();
+    ui.act(&[Action::Save]);
+    shot("conflict", &mut ui);
+
+    ui.act(&[Action::Help]);
+    shot("help", &mut ui);
+    ui.act(&[Action::Bottom]);
+    shot("help_end", &mut ui);
+    ui.act(&[Action::Back]);
+
+    // Looking back: every view shows that date, and `T` comes back.
+    ui.act(&[Action::Show(View::Waitlist), Action::TimeTravel]);
+    for _ in 0..10 {
+        ui.act(&[Action::Backspace]);
+    }
+    ui.typ("2026-06-30").act(&[Action::Submit]);
+    shot("past_waitlist", &mut ui);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    shot("past_stoplight", &mut ui);
+    ui.act(&[Action::Today]);
+    shot("back_to_today", &mut ui);
+    shots
+}
+
+fn check(lang: Lang, width: u16, height: u16, suffix: &str) {
+    let mut settings = insta::Settings::clone_current();
+    // When a change was recorded depends on the clock: not on screen.
+    settings.add_filter(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}", "[tijdstip]");
+    settings.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, screen) in walk(lang, width, height) {
+            insta::assert_snapshot!(format!("{name}_{suffix}"), screen);
+        }
+    });
+}
+
+#[test]
+fn the_desk_at_80_by_24() {
+    check(Lang::Nl, 80, 24, "80x24");
+}
+
+#[test]
+fn the_desk_at_120_by_40() {
+    check(Lang::Nl, 120, 40, "120x40");
+}
