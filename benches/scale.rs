@@ -437,14 +437,27 @@ fn view_loads(db: &Path) {
             job(|store, _| {
                 let codes = Config::default().precondition_codes();
                 let snap = store.stoplight_snapshot(today(), today())?;
-                Ok(stroom::domain::stoplight::stoplight(&snap, &codes).len())
+                Ok(stroom::domain::stoplight::stoplight(
+                    &snap,
+                    &codes,
+                    Config::default().norms.care,
+                )
+                .len())
             }),
         ),
         (
             "agenda",
             job(|store, _| {
-                let m = stroom::minutes::load(store, &Config::default(), today(), today())?;
-                Ok(m.items.len())
+                let config = Config::default();
+                let codes = config.precondition_codes();
+                let meeting = stroom::domain::agenda::Meeting {
+                    kind: stroom::domain::agenda::Kind::Team,
+                    on: today(),
+                    provider: None,
+                };
+                let due = store.due_moments(today(), today(), &config.evaluation)?;
+                let agenda = store.agenda(meeting, today(), &config.norms, &codes, &due)?;
+                Ok(agenda.items.len())
             }),
         ),
         (
@@ -495,7 +508,7 @@ fn stoplight(db: &Path) {
     let codes = Config::default().precondition_codes();
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let mut csv = report::StoplightCsv::new(&codes, false);
+    let mut csv = report::StoplightCsv::new(&codes, Config::default().norms.care, false);
     store
         .stoplight_stream(today(), today(), STREAM_CASES, &mut |part| csv.add(&part))
         .expect("stream");
@@ -512,7 +525,7 @@ fn stoplight_doc(db: &Path) {
     time_export(
         db,
         |store| store.stoplight_snapshot(today(), today()),
-        |snap| report::stoplight(snap, &codes, &options()),
+        |snap| report::stoplight(snap, &codes, Config::default().norms.care, &options()),
     );
 }
 
@@ -558,12 +571,27 @@ fn flow_report(db: &Path) {
 fn meeting(db: &Path) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let minutes =
-        stroom::minutes::load(&store, &Config::default(), today(), today()).expect("minutes");
+    let config = Config::default();
+    let codes = config.precondition_codes();
+    let meeting = stroom::domain::agenda::Meeting {
+        kind: stroom::domain::agenda::Kind::Team,
+        on: today(),
+        provider: None,
+    };
+    let evaluations = store
+        .due_moments(today(), today(), &config.evaluation)
+        .expect("evaluations");
+    let agenda = store
+        .agenda(meeting, today(), &config.norms, &codes, &evaluations)
+        .expect("agenda");
+    let records = store
+        .records_on(today(), today(), &codes, config.norms.care)
+        .expect("records");
+    let minutes = stroom::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
     let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
     std::hint::black_box(md);
     report_ms("total_ms", t.elapsed());
-    println!("items {}", minutes.items.len());
+    println!("items {}", agenda.items.len());
 }
 
 /// A CSV of `rows` referrals in every stage, as a team's spreadsheet would

@@ -94,6 +94,20 @@ pub enum Command {
         planned_end: Option<String>,
         #[arg(long)]
         reason: Option<String>,
+        /// Where the young person goes next, when closing (SPEC 1.6): none,
+        /// community, team, wmo, wlz, adult_mental_health,
+        /// youth_care_elsewhere or unknown; default: from the reason.
+        #[arg(long)]
+        destination: Option<String>,
+        /// Extension report: were the goals reached? met, partly or not_met.
+        #[arg(long)]
+        goals: Option<String>,
+        /// Extension report: the intended destination (as --destination).
+        #[arg(long)]
+        intended_outflow: Option<String>,
+        /// Extension report: what is still needed.
+        #[arg(long)]
+        note: Option<String>,
         /// Refuse the change (exit 1, nothing written) unless the case is
         /// still at version N: a script or a second coordinator that read the
         /// case earlier gets a clear refusal instead of silently overwriting a
@@ -142,6 +156,9 @@ pub enum Command {
         owner: Option<String>,
         #[arg(long)]
         on: Option<String>,
+        /// When the team looks at the case again (after the meeting date).
+        #[arg(long = "follow-up", value_name = "D")]
+        follow_up: Option<String>,
         /// Refuse the change (exit 1, nothing written) unless the case is
         /// still at version N: a script or a second coordinator that read the
         /// case earlier gets a clear refusal instead of silently overwriting a
@@ -235,6 +252,17 @@ pub enum ExportCommand {
         #[command(flatten)]
         out: ExportOut,
     },
+    /// The evaluation list (SPEC 1.7), as of a date.
+    Evaluations {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// csv, json, md or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write to this file (readable by you only) instead of stdout.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// The stoplight board (SPEC 3), as of a date.
     Stoplight {
         #[arg(long)]
@@ -244,9 +272,16 @@ pub enum ExportCommand {
     },
     /// Agenda and decisions of a case review (SPEC 9).
     Meeting {
-        /// The meeting date (default: today).
+        /// The meeting date (default: today); a later date prepares that
+        /// meeting's agenda from today's state.
         #[arg(long)]
         on: Option<String>,
+        /// team (the weekly case review) or stoplight (the monthly round).
+        #[arg(long, default_value = "team")]
+        kind: String,
+        /// The stoplight round with one provider.
+        #[arg(long)]
+        provider: Option<String>,
         /// md or json.
         #[arg(long, default_value = "md")]
         format: String,
@@ -429,6 +464,9 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 .open_store()?
                 .add_referral(&new, ctx.today, &ctx.actor)?;
             crate::say!("{}", case.case_ref)?;
+            if let Some(birth) = new.birth_date {
+                warn_if_adult(cat, &case.case_ref, birth, new.referred_on);
+            }
         }
         Command::Move {
             case_ref,
@@ -439,6 +477,10 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             provider,
             planned_end,
             reason,
+            destination,
+            goals,
+            intended_outflow,
+            note,
             if_version,
         } => {
             let req = Move {
@@ -448,6 +490,10 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 provider: text(&provider),
                 planned_end_on: opt_date(&planned_end)?,
                 reason: opt_code(&reason)?,
+                destination: opt_code(&destination)?,
+                goals: opt_code(&goals)?,
+                intended_outflow: opt_code(&intended_outflow)?,
+                note: text(&note),
             };
             let on = date_or_today(ctx, &on)?;
             let case = ctx
@@ -522,18 +568,19 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             text: decision,
             owner,
             on,
+            follow_up,
             if_version,
         } => {
             let on = date_or_today(ctx, &on)?;
-            ctx.open_store()?.record_decision(
-                &case_ref,
-                on,
-                &decision,
-                text(&owner).as_deref(),
-                ctx.today,
-                &ctx.actor,
-                if_version,
-            )?;
+            let follow_up_on = follow_up.as_deref().map(parse_date).transpose()?;
+            let owner = text(&owner);
+            let new = crate::store::NewDecision {
+                text: &decision,
+                owner: owner.as_deref(),
+                follow_up_on,
+            };
+            ctx.open_store()?
+                .decide(&case_ref, on, &new, ctx.today, &ctx.actor, if_version)?;
             crate::say!(
                 "{}",
                 cat.fill(
@@ -636,5 +683,25 @@ fn check(ctx: &Context) -> Result<ExitCode, Msg> {
             )
         )?;
         Ok(ExitCode::from(1))
+    }
+}
+
+/// SPEC 2: the Jeugdwet covers young people under 18; a referral of someone
+/// 18 or older on the referral date is accepted with a warning naming the Wmo.
+pub fn warn_if_adult(
+    cat: &crate::i18n::Catalog,
+    case_ref: &str,
+    birth: chrono::NaiveDate,
+    referred_on: chrono::NaiveDate,
+) {
+    let age = crate::domain::dates::age_on(birth, referred_on);
+    if age >= 18 {
+        eprintln!(
+            "{}",
+            cat.fill(
+                "cli.adult_at_referral",
+                &[("case", case_ref.to_string()), ("age", age.to_string())]
+            )
+        );
     }
 }

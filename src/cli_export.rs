@@ -12,9 +12,11 @@ use crate::store::AccessAction;
 use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
+use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Format, write_output};
+use crate::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::{STREAM_CASES, Store};
 
@@ -28,6 +30,31 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
             deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
+        ExportCommand::Evaluations {
+            as_of,
+            format,
+            output,
+        } => {
+            let out = ExportOut {
+                format,
+                with_names: false,
+                reason: None,
+                output,
+            };
+            let (format, options) = prepare(ctx, &out)?;
+            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
+            let dates = ctx
+                .open_store()?
+                .evaluation_dates(snapshot.as_of, &snapshot.cases)?;
+            let rows = crate::domain::evaluation::evaluation_list(
+                &snapshot.cases,
+                |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                snapshot.as_of,
+                &ctx.config.evaluation,
+            );
+            let doc = report::evaluations(&rows, snapshot.as_of, &options);
+            deliver(ctx, None, doc.render(format), out.output.as_deref())
+        }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let names = Names::of(ctx, "stoplight", &out)?;
@@ -40,14 +67,27 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 let earlier = report::previous_date(snapshot.as_of);
                 let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
                 let preconditions = &ctx.config.preconditions;
-                let doc = report::stoplight_report(&snapshot, &previous, preconditions, &options);
+                let doc = report::stoplight_report(
+                    &snapshot,
+                    &previous,
+                    preconditions,
+                    ctx.config.norms.care,
+                    &options,
+                );
                 return deliver(ctx, names, doc.render(format), out.output.as_deref());
             }
-            let doc = report::stoplight(&snapshot, &ctx.config.precondition_codes(), &options);
+            let doc = report::stoplight(
+                &snapshot,
+                &ctx.config.precondition_codes(),
+                ctx.config.norms.care,
+                &options,
+            );
             deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
         ExportCommand::Meeting {
             on,
+            kind,
+            provider,
             format,
             with_names,
             reason,
@@ -58,32 +98,37 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .map(parse_date)
                 .transpose()?
                 .unwrap_or(ctx.today);
+            let meeting = meeting(on, &kind, provider.as_deref())?;
+            let format: Format = format.parse()?;
+            if !matches!(format, Format::Md | Format::Json) {
+                return Err(Msg::new("error.unknown_code")
+                    .arg("kind", "format")
+                    .arg("value", format.extension())
+                    .arg("allowed", "md, json"));
+            }
             let names = match with_names {
                 true => Some(Names::new(
                     ctx,
                     "meeting",
-                    &format,
+                    format.extension(),
                     output.as_deref(),
                     reason,
                 )?),
                 false => None,
             };
-            let minutes = crate::minutes::load(&ctx.open_store()?, &ctx.config, on, ctx.today)?;
-            let bytes = match format.parse::<Format>()? {
-                Format::Json => {
-                    let mut b =
-                        serde_json::to_vec_pretty(&minutes.to_json(with_names)).expect("json");
-                    b.push(b'\n');
-                    b
-                }
-                Format::Md => minutes.to_markdown(ctx.catalog(), with_names).into_bytes(),
-                _ => {
-                    return Err(Msg::new("error.unknown_code")
-                        .arg("kind", "format")
-                        .arg("value", format)
-                        .arg("allowed", "md, json"));
-                }
-            };
+            let store = ctx.open_store()?;
+            let codes = ctx.config.precondition_codes();
+            let evaluations = store.due_moments(on, ctx.today, &ctx.config.evaluation)?;
+            let agenda =
+                store.agenda(meeting, ctx.today, &ctx.config.norms, &codes, &evaluations)?;
+            let records = store.records_on(on, ctx.today, &codes, ctx.config.norms.care)?;
+            let minutes = Minutes::new(
+                &agenda,
+                &records,
+                &ctx.config.preconditions,
+                &ctx.config.team,
+            );
+            let bytes = minutes.render(format, ctx.catalog(), with_names);
             deliver(ctx, names, Ok(bytes), output.as_deref())
         }
     }
@@ -102,10 +147,25 @@ fn stoplight_csv(
     let as_of = report::as_of(given, ctx.today)?;
     let store = ctx.open_store()?;
     let codes = ctx.config.precondition_codes();
-    let mut csv = report::StoplightCsv::new(&codes, out.with_names);
+    let mut csv = report::StoplightCsv::new(&codes, ctx.config.norms.care, out.with_names);
     store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| csv.add(&part))?;
     drop(store);
     deliver(ctx, names, csv.finish(), out.output.as_deref())
+}
+
+/// Which meeting the options name: `--provider` narrows the stoplight
+/// round only.
+pub fn meeting(on: NaiveDate, kind: &str, provider: Option<&str>) -> Result<Meeting, Msg> {
+    let kind: Kind = kind.parse()?;
+    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    if provider.is_some() && kind != Kind::Stoplight {
+        return Err(Msg::new("error.provider_needs_round"));
+    }
+    Ok(Meeting {
+        kind,
+        on,
+        provider: provider.map(String::from),
+    })
 }
 
 /// An export with names: what the access log says of it.

@@ -16,8 +16,14 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 pub struct Config {
     pub lang: Lang,
     pub user: String,
+    /// The team's name for the minutes' title; empty: none.
+    #[serde(default)]
+    pub team: String,
     pub theme: String,
     pub norms: Norms,
+    /// Evaluation moments (SPEC 1.7).
+    #[serde(default)]
+    pub evaluation: crate::domain::evaluation::EvaluationRules,
     pub preconditions: Vec<Precondition>,
 }
 

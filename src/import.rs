@@ -239,6 +239,11 @@ pub fn run(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode, Msg> {
     for line in summary_lines(cat, written, &shown, &plan) {
         crate::say!("{line}")?;
     }
+    for b in &plan.bundles {
+        if let (Some(birth), Some((on, _))) = (b.birth_date, b.events.first()) {
+            crate::cli::warn_if_adult(cat, &b.case_ref, birth, *on);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -109,6 +109,25 @@ pub fn reason_text(
         Reason::PlanMissing16 { age } => {
             cat.fill("present.plan_missing_16", &[("age", age.to_string())])
         }
+        Reason::FollowUpOverNorm(w) | Reason::FollowUpWaiting(w) => cat.fill(
+            "present.follow_up",
+            &[
+                ("span", wait_span(cat, w.wait_days)),
+                ("norm", wait_span(cat, i64::from(w.norm_days))),
+            ],
+        ),
+    }
+}
+
+/// A wait for care as teams count it: days under three weeks, weeks beyond
+/// (the care norm is 10 weeks), never months.
+fn wait_span(cat: &Catalog, days: i64) -> String {
+    match Span::of(days) {
+        Span::Days(_) => span(cat, days),
+        _ => cat.fill(
+            "present.weeks",
+            &[("n", ((days.abs() + 3) / 7).to_string())],
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::{self, Queue, Signal, WaitRow};
 use crate::domain::{Case, Msg, Snapshot};
@@ -34,6 +35,21 @@ pub const WAITLIST_COLUMNS: &[&str] = &[
     "wait_days",
     "norm_days",
     "signal",
+    "age",
+];
+
+/// The columns of an evaluation row (SPEC 7.2), in order.
+pub const EVALUATION_COLUMNS: &[&str] = &[
+    "case_ref",
+    "moment",
+    "due_on",
+    "days_overdue",
+    "signal",
+    "care_started_on",
+    "planned_end_on",
+    "care_type",
+    "provider",
+    "worker",
     "age",
 ];
 
@@ -144,6 +160,68 @@ fn by_id(snapshot: &Snapshot) -> HashMap<i64, &Case> {
     snapshot.cases.iter().map(|c| (c.id, c)).collect()
 }
 
+/// The evaluation list as of `as_of` (SPEC 1.7): every moment not held of a
+/// case in care, due within 28 days or overdue. Never with names.
+pub fn evaluations(rows: &[EvaluationRow], as_of: NaiveDate, o: &ExportOptions) -> Document {
+    let cat = o.catalog;
+    let mut counts = waitlist::SignalCounts::default();
+    for r in rows {
+        counts.add(r.signal);
+    }
+    let summary = vec![
+        (
+            cat.t("report.evaluations_due").to_string(),
+            counts.total.to_string(),
+        ),
+        (signal_text(cat, Signal::Green), counts.green.to_string()),
+        (signal_text(cat, Signal::Orange), counts.orange.to_string()),
+        (signal_text(cat, Signal::Red), counts.red.to_string()),
+    ];
+    let cols = columns(EVALUATION_COLUMNS, false);
+    let forms = Forms::build(
+        rows,
+        o.format,
+        |r| row_object(r, None, false),
+        evaluation_csv,
+        |r| evaluation_cells(cat, r),
+    );
+    snapshot_document(cat, "report.evaluations_title", as_of, cols, forms, summary)
+}
+
+fn evaluation_csv(r: &EvaluationRow) -> Vec<String> {
+    vec![
+        csv_text(&r.case_ref),
+        csv_text(r.moment.code()),
+        r.due_on.to_string(),
+        r.days_overdue.to_string(),
+        csv_text(r.signal.code()),
+        csv_opt(&r.care_started_on),
+        csv_opt(&r.planned_end_on),
+        csv_opt(&r.care_type.map(|x| x.code())),
+        csv_opt(&r.provider),
+        csv_opt(&r.worker),
+        opt(&r.age),
+    ]
+}
+
+fn evaluation_cells(cat: &Catalog, r: &EvaluationRow) -> Vec<String> {
+    vec![
+        r.case_ref.clone(),
+        cat.label("moment", r.moment.code()).to_string(),
+        r.due_on.to_string(),
+        r.days_overdue.to_string(),
+        signal_text(cat, r.signal),
+        opt(&r.care_started_on),
+        opt(&r.planned_end_on),
+        r.care_type
+            .map(|x| cat.label("care_type", x.code()).to_string())
+            .unwrap_or_default(),
+        opt(&r.provider),
+        opt(&r.worker),
+        opt(&r.age),
+    ]
+}
+
 /// The waiting lists as of the snapshot date, one queue or all.
 pub fn waitlist(
     snapshot: &Snapshot,
@@ -159,23 +237,7 @@ pub fn waitlist(
         .iter()
         .filter(|s| queue.is_none_or(|q| q == s.queue))
     {
-        let counts = |c: &waitlist::SignalCounts| {
-            cat.fill(
-                "report.counts",
-                &[
-                    ("total", c.total.to_string()),
-                    ("green", c.green.to_string()),
-                    ("orange", c.orange.to_string()),
-                    ("red", c.red.to_string()),
-                ],
-            )
-        };
-        let label = cat.label("queue", s.queue.code());
-        summary.push((
-            format!("{label} — {}", cat.t("report.gross")),
-            counts(&s.gross),
-        ));
-        summary.push((format!("{label} — {}", cat.t("report.net")), counts(&s.net)));
+        summary.extend(queue_summary(cat, s));
     }
     let cols = columns(WAITLIST_COLUMNS, o.with_names);
     let case = |r: &WaitRow| cases.get(&r.case_id).copied();
@@ -194,6 +256,46 @@ pub fn waitlist(
         forms,
         summary,
     )
+}
+
+/// One queue's summary lines, each count a plain number in its own line (a
+/// number cell in xlsx): gross and net by signal, red with bridging care,
+/// and the gross list by age group.
+fn queue_summary(cat: &Catalog, s: &waitlist::QueueSummary) -> Vec<(String, String)> {
+    let queue = cat.label("queue", s.queue.code());
+    let mut out = Vec::new();
+    for (list, c) in [("report.gross", &s.gross), ("report.net", &s.net)] {
+        let list = format!("{queue} — {}", cat.t(list));
+        out.push((list.clone(), c.total.to_string()));
+        for (signal, n) in [
+            (Signal::Green, c.green),
+            (Signal::Orange, c.orange),
+            (Signal::Red, c.red),
+        ] {
+            out.push((
+                format!(
+                    "{list}: {}",
+                    cat.label("signal", signal.code()).to_lowercase()
+                ),
+                n.to_string(),
+            ));
+        }
+    }
+    out.push((
+        format!("{queue} — {}", cat.t("report.red_bridging_care")),
+        s.red_bridging_care.to_string(),
+    ));
+    for (group, n) in waitlist::AgeGroup::ALL.iter().zip(s.age_groups) {
+        let group = cat.label("age_group", group.code()).to_string();
+        out.push((
+            format!(
+                "{queue} — {}",
+                cat.fill("report.age_group", &[("group", group)])
+            ),
+            n.to_string(),
+        ));
+    }
+    out
 }
 
 fn personal_cells(case: Option<&Case>) -> [String; 2] {
@@ -316,9 +418,14 @@ fn stoplight_csv(r: &StoplightRow, case: Option<&Case>, with_names: bool) -> Vec
 
 /// The stoplight board as of the snapshot date, as machine rows for CSV and
 /// JSON. The report for people (Markdown, XLSX) is [`stoplight_report`].
-pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOptions) -> Document {
+pub fn stoplight(
+    snapshot: &Snapshot,
+    preconditions: &[String],
+    care_norm: waitlist::Norm,
+    o: &ExportOptions,
+) -> Document {
     let cat = o.catalog;
-    let rows = stoplight::stoplight(snapshot, preconditions);
+    let rows = stoplight::stoplight(snapshot, preconditions, care_norm);
     let cases = by_id(snapshot);
     let agg = stoplight::aggregate(&rows);
     let cols = columns(STOPLIGHT_COLUMNS, o.with_names);
@@ -348,6 +455,7 @@ pub fn stoplight(snapshot: &Snapshot, preconditions: &[String], o: &ExportOption
 /// reviews or the rows. The bytes are those of `stoplight(..).render(Csv)`.
 pub struct StoplightCsv<'a> {
     preconditions: &'a [String],
+    care_norm: waitlist::Norm,
     with_names: bool,
     /// The records, back to back.
     records: csv::Writer<Vec<u8>>,
@@ -357,9 +465,14 @@ pub struct StoplightCsv<'a> {
 }
 
 impl<'a> StoplightCsv<'a> {
-    pub fn new(preconditions: &'a [String], with_names: bool) -> StoplightCsv<'a> {
+    pub fn new(
+        preconditions: &'a [String],
+        care_norm: waitlist::Norm,
+        with_names: bool,
+    ) -> StoplightCsv<'a> {
         StoplightCsv {
             preconditions,
+            care_norm,
             with_names,
             records: csv_writer(Vec::new()),
             places: Vec::new(),
@@ -369,7 +482,7 @@ impl<'a> StoplightCsv<'a> {
     /// Evaluates one part of the board and keeps its records.
     pub fn add(&mut self, part: &Snapshot) -> Result<(), Msg> {
         let cases = by_id(part);
-        for r in stoplight::stoplight(part, self.preconditions) {
+        for r in stoplight::stoplight(part, self.preconditions, self.care_norm) {
             let cells = stoplight_csv(&r, cases.get(&r.case_id).copied(), self.with_names);
             let start = self.records.get_ref().len();
             self.records.write_record(&cells).map_err(csv_error)?;
@@ -585,7 +698,7 @@ mod tests {
                 };
                 [
                     waitlist(&waiting, &config.norms, None, &o),
-                    stoplight(&board, &codes, &o),
+                    stoplight(&board, &codes, config.norms.care, &o),
                 ]
             };
             let [direct, md] = [build(Format::Csv), build(Format::Md)];
@@ -625,8 +738,11 @@ mod tests {
                     with_names,
                     format: Format::Csv,
                 };
-                let expected = stoplight(&board, &codes, &o).render(Format::Csv).unwrap();
-                let mut csv = StoplightCsv::new(&codes, with_names);
+                let norm = Config::default().norms.care;
+                let expected = stoplight(&board, &codes, norm, &o)
+                    .render(Format::Csv)
+                    .unwrap();
+                let mut csv = StoplightCsv::new(&codes, norm, with_names);
                 let mut parts = 0;
                 store
                     .stoplight_stream(as_of, today, part, &mut |p| {

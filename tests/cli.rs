@@ -401,11 +401,24 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
         rows[1]["reasons"],
         serde_json::json!(["intake", "decision"])
     );
+    assert_eq!(rows[0]["discussed"], true);
+    assert_eq!(rows[1]["discussed"], false);
+    assert_eq!(json["kind"], "team");
+    assert_eq!(json["on"], "2026-11-20");
     let md = team.ok(&["export", "meeting", "--on", "2026-11-20"]);
-    assert!(md.starts_with("# Casusoverleg 2026-11-20"), "{md}");
-    assert!(md.contains("Besloten: 1 van 2"), "{md}");
+    assert!(md.starts_with("# Casusoverleg, 20-11-2026"), "{md}");
     assert!(
-        md.contains("Besluit: Route ambulant (eigenaar: Bram)"),
+        md.contains("2 casussen op de agenda: 1 besproken, 1 niet besproken."),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("| {r} | Route ambulant | Bram | – |")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "- **{r}**: naar Wacht op hulp, route Specialistisch zonder verblijf"
+        )),
         "{md}"
     );
     assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");
@@ -421,6 +434,289 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
         ])
         .contains("Noor")
     );
+}
+
+/// A case in evaluation with a planned end, through the binary.
+fn in_evaluation(team: &Team) -> String {
+    let r = team.add();
+    team.ok(&["move", &r, "intake", "--on", "2026-09-02"]);
+    team.ok(&["move", &r, "triage", "--on", "2026-09-03"]);
+    team.ok(&[
+        "move",
+        &r,
+        "in_care",
+        "--route",
+        "team",
+        "--on",
+        "2026-09-04",
+        "--planned-end",
+        "2027-03-04",
+    ]);
+    team.ok(&["move", &r, "evaluation", "--on", "2026-11-20"]);
+    r
+}
+
+#[test]
+fn an_extension_without_its_report_is_refused_naming_both_flags() {
+    let team = Team::new();
+    let r = in_evaluation(&team);
+    for extra in [
+        &[][..],
+        &["--goals", "partly"][..],
+        &["--intended-outflow", "wmo"][..],
+    ] {
+        let mut args = vec!["move", &r, "in_care", "--planned-end", "2027-09-04"];
+        args.extend_from_slice(extra);
+        team.stroom()
+            .args(&args)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(
+                predicate::str::contains("--goals")
+                    .and(predicate::str::contains("--intended-outflow"))
+                    .and(predicate::str::ends_with(".\n"))
+                    .and(predicate::function(|s: &str| s.lines().count() == 1)),
+            );
+    }
+    // Nothing was written: still in evaluation.
+    assert!(team.ok(&["show", &r]).contains("\"stage\": \"evaluation\""));
+    team.ok(&[
+        "move",
+        &r,
+        "in_care",
+        "--planned-end",
+        "2027-09-04",
+        "--goals",
+        "partly",
+        "--intended-outflow",
+        "community",
+        "--on",
+        "2026-11-21",
+        "--note",
+        "Nog nodig: schoolgang",
+    ]);
+    // The same planned end is no extension.
+    team.ok(&["move", &r, "evaluation", "--on", "2026-11-22"]);
+    team.ok(&["move", &r, "in_care", "--on", "2026-11-22"]);
+    team.ok(&["check"]);
+}
+
+#[test]
+fn closing_names_a_destination_or_takes_the_reasons() {
+    let team = Team::new();
+    let a = in_evaluation(&team);
+    team.ok(&[
+        "move",
+        &a,
+        "closed",
+        "--reason",
+        "goals_met",
+        "--destination",
+        "team",
+    ]);
+    assert!(team.ok(&["show", &a]).contains("\"destination\": \"team\""));
+    let b = team.add();
+    team.ok(&[
+        "move",
+        &b,
+        "closed",
+        "--reason",
+        "withdrawn",
+        "--on",
+        "2026-09-05",
+    ]);
+    assert!(team.ok(&["show", &b]).contains("\"destination\": \"none\""));
+    let c = team.add();
+    team.stroom()
+        .args(["move", &c, "intake", "--destination", "wmo"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--destination"));
+    team.stroom()
+        .args([
+            "move",
+            &c,
+            "closed",
+            "--reason",
+            "gone",
+            "--destination",
+            "wmo",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn export_evaluations_lists_the_moments_due_with_their_signal() {
+    let team = Team::new();
+    let r = team.add();
+    team.ok(&["move", &r, "intake", "--on", "2026-09-02"]);
+    team.ok(&["move", &r, "triage", "--on", "2026-09-03"]);
+    // Care from 4 September: the start moment is due 4 December, 12 days
+    // ahead of today (22 November): green, and on the list.
+    team.ok(&[
+        "move",
+        &r,
+        "in_care",
+        "--route",
+        "team",
+        "--on",
+        "2026-09-04",
+    ]);
+    let json = team.ok(&["export", "evaluations", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{json}");
+    let row = &rows[0];
+    assert_eq!(row["case_ref"], r.as_str());
+    assert_eq!(row["moment"], "start");
+    assert_eq!(row["due_on"], "2026-12-04");
+    assert_eq!(row["days_overdue"], -12);
+    assert_eq!(row["signal"], "green");
+    let keys: Vec<&str> = row
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "case_ref",
+            "moment",
+            "due_on",
+            "days_overdue",
+            "signal",
+            "care_started_on",
+            "planned_end_on",
+            "care_type",
+            "provider",
+            "worker",
+            "age"
+        ]
+    );
+    // As of 5 November the moment lies more than 28 days ahead.
+    let json = team.ok(&[
+        "export",
+        "evaluations",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-05",
+    ]);
+    assert!(json.contains("\"rows\": []"), "{json}");
+    let csv = team.ok(&["export", "evaluations"]);
+    assert!(csv.starts_with('\u{feff}') && csv.contains(&r), "{csv}");
+    team.ok(&["export", "evaluations", "--format", "md"]);
+}
+
+#[test]
+fn a_referral_of_an_adult_is_accepted_with_a_warning_naming_the_wmo() {
+    let team = Team::new();
+    let add = |birth: &str| {
+        team.stroom()
+            .args([
+                "add",
+                "--referred-on",
+                "2026-09-01",
+                "--referrer",
+                "gp",
+                "--birth-date",
+                birth,
+            ])
+            .assert()
+            .success()
+    };
+    add("2008-09-01").stderr(predicate::str::contains("Wmo").and(predicate::str::contains("18")));
+    add("2008-09-02").stderr("");
+    let csv = team.dir().join("in.csv");
+    std::fs::write(
+        &csv,
+        "referred_on,birth_date,referrer,closed_on,outflow_reason,destination\n\
+         2026-10-01,2007-01-01,gp,2026-10-05,withdrawn,wmo\n",
+    )
+    .unwrap();
+    team.stroom()
+        .args(["import", csv.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Wmo"));
+    team.ok(&["check"]);
+}
+
+#[test]
+fn a_meeting_is_prepared_ahead_and_a_round_is_narrowed_to_a_provider() {
+    let team = Team::new();
+    let waiting = team.add();
+    // Next week's agenda, from today's state: the wait counted to then.
+    let json: serde_json::Value = serde_json::from_str(&team.ok(&[
+        "export",
+        "meeting",
+        "--on",
+        "2026-11-30",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["on"], "2026-11-30");
+    assert_eq!(json["rows"][0]["case_ref"], waiting.as_str());
+    // Nothing is decided for a meeting not yet held.
+    team.stroom()
+        .args(["decide", &waiting, "--text", "x", "--on", "2026-11-30"])
+        .assert()
+        .code(1);
+    // A follow-up lies after the meeting.
+    team.stroom()
+        .args([
+            "decide",
+            &waiting,
+            "--text",
+            "x",
+            "--follow-up",
+            "2026-11-22",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("vervolgdatum"));
+    team.ok(&[
+        "decide",
+        &waiting,
+        "--text",
+        "Intake plannen",
+        "--follow-up",
+        "2026-11-29",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&team.ok(&["export", "meeting", "--format", "json"])).unwrap();
+    assert_eq!(
+        json["rows"][0]["decisions"][0]["follow_up_on"],
+        "2026-11-29"
+    );
+    // The round: only with --kind stoplight may a provider be named.
+    team.stroom()
+        .args(["export", "meeting", "--provider", "Pactum"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--kind stoplight"));
+    let round: serde_json::Value = serde_json::from_str(&team.ok(&[
+        "export",
+        "meeting",
+        "--kind",
+        "stoplight",
+        "--provider",
+        "Pactum",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(round["kind"], "stoplight");
+    assert_eq!(round["provider"], "Pactum");
+    assert_eq!(round["rows"], serde_json::json!([]));
+    team.stroom()
+        .args(["export", "meeting", "--kind", "monthly"])
+        .assert()
+        .code(1);
 }
 
 #[test]

@@ -180,7 +180,7 @@ fn scenarios_hold_on_the_real_stoplight_and_waiting_lists() {
         .unwrap();
     let config = stroom::config::Config::default();
     let snapshot = store.snapshot(today, today).unwrap();
-    let board = stoplight::stoplight(&snapshot, &config.precondition_codes());
+    let board = stoplight::stoplight(&snapshot, &config.precondition_codes(), config.norms.care);
     let waits = waitlist::waiting_list(&snapshot, &config.norms, None);
     for s in &demo.scenarios {
         match &s.expect {
@@ -207,4 +207,87 @@ fn scenarios_hold_on_the_real_stoplight_and_waiting_lists() {
     for code in stoplight::Reason::CODES {
         assert!(board.iter().any(|r| r.codes().contains(&code)), "{code}");
     }
+}
+
+/// The demo shows the care process in depth (SPEC 1.6–1.8, 3): moments held
+/// on time, late and missed; an evaluation list with every signal;
+/// extensions with their reports; stepped young people on the board, red
+/// once over the care norm; a destination for every closed case; young
+/// people turning 18 closing with and without follow-up.
+#[test]
+fn the_demo_holds_every_rule_of_the_care_process() {
+    use stroom::domain::evaluation::{self, EvaluationRules};
+    use stroom::domain::{Destination, Signal, Stage, stoplight};
+    let today = stroom::domain::dates::parse_date("2026-11-30").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut store = stroom::store::Store::open(&path).unwrap();
+    let demo = stroom::demo::build(4, today, stroom::demo::DEFAULT_CASES as usize);
+    store
+        .insert_bundles(&demo.bundles, today, "demo", &mut |_| {})
+        .unwrap();
+    let rules = EvaluationRules::default();
+    let snapshot = store.snapshot(today, today).unwrap();
+    let dates = store.evaluation_dates(today, &snapshot.cases).unwrap();
+    let none: &[chrono::NaiveDate] = &[];
+    let list = evaluation::evaluation_list(
+        &snapshot.cases,
+        |id| dates.get(&id).map(Vec::as_slice).unwrap_or(none),
+        today,
+        &rules,
+    );
+    for s in [Signal::Green, Signal::Orange, Signal::Red] {
+        assert!(list.iter().any(|r| r.signal == s), "{s} on the list");
+    }
+    let (mut on_time, mut late) = (0, 0);
+    for c in snapshot.cases.iter().filter(|c| c.stage.is_open()) {
+        let held = dates.get(&c.id).map(Vec::as_slice).unwrap_or(none);
+        for m in evaluation::moments(c, held, today, &rules) {
+            match m.held_on_time() {
+                Some(true) => on_time += 1,
+                Some(false) => late += 1,
+                None => {}
+            }
+        }
+    }
+    assert!(
+        on_time > 4 * late && late > 5,
+        "{on_time} on time, {late} late"
+    );
+
+    let config = stroom::config::Config::default();
+    let board = stoplight::stoplight(&snapshot, &config.precondition_codes(), config.norms.care);
+    let stepped: Vec<_> = board.iter().filter(|r| r.stage == Stage::Waiting).collect();
+    assert!(
+        stepped
+            .iter()
+            .any(|r| r.color == Signal::Red && r.codes().contains(&"follow_up_over_norm"))
+    );
+    assert!(
+        stepped
+            .iter()
+            .any(|r| r.codes().contains(&"follow_up_waiting"))
+    );
+
+    let conn = Connection::open(&path).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        one("SELECT count(*) FROM cases WHERE stage = 'closed' AND destination IS NULL"),
+        0
+    );
+    assert!(
+        one("SELECT count(*) FROM events WHERE goals IS NOT NULL AND intended_outflow IS NOT NULL")
+            > 50
+    );
+    assert!(one("SELECT count(*) FROM cases WHERE outflow_reason = 'ended_by_provider'") > 0);
+    // Young adults closing: some with follow-up, some without.
+    let adults = |dests: &str| {
+        one(&format!(
+            "SELECT count(*) FROM cases WHERE stage = 'closed' AND birth_date IS NOT NULL \
+             AND date(birth_date, '+18 years') <= closed_on AND destination IN ({dests})"
+        ))
+    };
+    assert!(adults("'wmo', 'adult_mental_health', 'community'") > 5);
+    assert!(adults("'none', 'unknown'") > 5);
+    let _ = Destination::ALL;
 }

@@ -353,6 +353,21 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     );
     assert_eq!(std::fs::read(&bk).unwrap(), before);
     assert!(journal.exists());
+    // A leftover under the partial name (killed while it was being checked,
+    // so whole inside) is never taken for a backup.
+    let partial = team.path("bk2.db.partial-4242");
+    std::fs::copy(&copy, &partial).unwrap();
+    let out = team
+        .cmd(&["check"])
+        .env("STROOM_DB", &partial)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("did not finish"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -772,4 +787,96 @@ fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
     drop(store);
     let log = team.audit();
     assert_eq!(log.iter().filter(|r| r["action"] == "purge").count(), 1);
+}
+
+#[test]
+fn a_ui_whose_database_file_is_replaced_opens_it_again() {
+    use stroom::store::{NewReferral, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let ctx = stroom::context::Context {
+        config: stroom::config::Config::default(),
+        lang: stroom::i18n::Lang::En,
+        today,
+        db_path: dir.path().join("stroom.db"),
+        paths: stroom::config::Paths {
+            data_dir: dir.path().to_path_buf(),
+            config_file: dir.path().join("config.toml"),
+        },
+        actor: "coordinator".into(),
+    };
+    let new = |r: &str| NewReferral {
+        case_ref: Some(r.into()),
+        name: None,
+        birth_date: None,
+        referred_on: today,
+        referrer: stroom::domain::Referrer::Gp,
+        urgency: stroom::domain::Urgency::Regular,
+        worker: None,
+    };
+    let mut store = Store::open(&ctx.db_path).unwrap();
+    store.add_referral(&new("OLD-1"), today, "x").unwrap();
+    store
+        .conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let mut app = stroom::tui::App::new(&ctx, store, 80, 24).unwrap();
+    // Another program puts a new database at the path (a restore).
+    let other = dir.path().join("restored.db");
+    let mut restored = Store::open(&other).unwrap();
+    restored.add_referral(&new("NEW-1"), today, "x").unwrap();
+    drop(restored);
+    std::fs::rename(&other, &ctx.db_path).unwrap();
+    assert!(app.store.file_replaced());
+    assert!(app.poll_external(), "the UI notices");
+    assert!(!app.store.file_replaced(), "and opens the new file");
+    app.store.add_referral(&new("UI-1"), today, "x").unwrap();
+    let reread = Store::open(&ctx.db_path).unwrap();
+    assert!(
+        reread.case("UI-1").is_ok(),
+        "the UI's write is in the file at the path"
+    );
+    assert!(reread.case("NEW-1").is_ok());
+}
+
+#[test]
+fn on_a_terminal_a_demo_over_peoples_work_asks_for_a_typed_yes() {
+    let team = Team::new();
+    team.add("Daan de Vries");
+    if !Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("script(1) not available: the confirmation is covered off a terminal only");
+        return;
+    }
+    let demo = |answer: &str| {
+        let command = format!("{} demo --cases 60 --force", env!("CARGO_BIN_EXE_stroom"));
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("STROOM_DB", &team.db)
+            .env("STROOM_TODAY", TODAY)
+            .env("STROOM_LANG", "en")
+            .env("STROOM_CONFIG", team.path("no-config.toml"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), text(&out.stdout))
+    };
+    let (code, shown) = demo("y\n");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("holds 1 cases with people's work"),
+        "{shown}"
+    );
+    assert!(shown.contains("Nothing replaced."), "{shown}");
+    assert!(demo_backups(&team).is_empty());
+    let (code, shown) = demo("yes\n");
+    assert_eq!(code, Some(0), "{shown}");
+    assert_eq!(demo_backups(&team).len(), 1);
 }

@@ -557,3 +557,201 @@ proptest! {
         prop_assert!(store.check(today).unwrap().problems.is_empty());
     }
 }
+
+/// The migration of the care process (SPEC 1.5–1.8) rebuilds `cases` and
+/// `events`: found by its text, so that its place in the list may shift.
+fn care_process_migration() -> usize {
+    stroom::store::schema::migrations()
+        .iter()
+        .position(|sql| sql.contains("CREATE TABLE cases_rebuilt"))
+        .expect("the care-process migration")
+}
+
+/// Names of the indexes and triggers on `cases` and `events`.
+fn schema_objects(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT type || ' ' || name FROM sqlite_schema WHERE tbl_name IN ('cases', 'events') \
+             AND type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_autoindex%' ORDER BY 1",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn the_care_process_migration_keeps_every_row_index_and_trigger() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let before = {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        let upto = care_process_migration();
+        for sql in &stroom::store::schema::migrations()[..upto] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", upto as i64)
+            .unwrap();
+        conn.pragma_update(
+            None,
+            "application_id",
+            stroom::store::schema::APPLICATION_ID,
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO cases (id, case_ref, name, referred_on, referrer, urgency, stage, \
+                 stage_since, closed_on, outflow_reason, version) VALUES \
+                 (7, '2026-0007', NULL, '2026-01-05', 'gp', 'regular', 'closed', '2026-01-10', \
+                  '2026-01-10', 'withdrawn', 2), \
+                 (9, '2026-0009', 'Sanne de Vries', '2026-02-01', 'school', 'urgent', 'referred', \
+                  '2026-02-01', NULL, NULL, 2);
+             INSERT INTO events (id, case_id, on_date, recorded_at, actor, kind, referrer, urgency) VALUES \
+                 (11, 7, '2026-01-05', '2026-01-05T09:00:00Z', 'anna', 'referred', 'gp', 'regular'), \
+                 (15, 9, '2026-02-01', '2026-02-01T09:00:00Z', 'anna', 'referred', 'school', 'urgent');
+             INSERT INTO events (id, case_id, on_date, recorded_at, actor, kind, stage, outflow_reason) VALUES \
+                 (12, 7, '2026-01-10', '2026-01-10T09:00:00Z', 'anna', 'moved', 'closed', 'withdrawn');
+             INSERT INTO decisions (id, case_id, meeting_on, text, owner) VALUES \
+                 (3, 9, '2026-02-03', 'Intake plannen', 'Bram');
+             INSERT INTO events (id, case_id, on_date, recorded_at, actor, kind, ref_id) VALUES \
+                 (16, 9, '2026-02-03', '2026-02-03T09:00:00Z', 'anna', 'decided', 3);",
+        )
+        .unwrap();
+        schema_objects(&conn)
+    };
+    let mut store = Store::open(&path).unwrap();
+    let conn = store.conn();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, stroom::store::schema::latest_version());
+    let after = schema_objects(conn);
+    for object in &before {
+        assert!(after.contains(object), "{object} lost; now {after:?}");
+    }
+    let ids: Vec<(i64, String)> = conn
+        .prepare("SELECT id, kind FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        ids,
+        [
+            (11, "referred".to_string()),
+            (12, "moved".into()),
+            (15, "referred".into()),
+            (16, "decided".into())
+        ]
+    );
+    let closed = store.case("2026-0007").unwrap();
+    assert_eq!(closed.id, 7);
+    assert_eq!(
+        closed.destination,
+        Some(stroom::domain::Destination::None),
+        "a withdrawn case had no follow-up to go to"
+    );
+    let report = store.check(d(TODAY)).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!((report.cases, report.events), (2, 4));
+    // The search index still finds the name, and its triggers still work.
+    let found: i64 = store
+        .conn()
+        .query_row(
+            "SELECT rowid FROM cases_search WHERE cases_search MATCH 'vries'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, 9);
+    let moved = mv(
+        &mut store,
+        "2026-0009",
+        Move::to(Stage::Intake),
+        "2026-02-05",
+    );
+    assert_eq!(moved.stage, Stage::Intake);
+    assert!(store.conn().execute("DELETE FROM events", []).is_err());
+    assert!(
+        store
+            .conn()
+            .execute("UPDATE events SET actor = 'x'", [])
+            .is_err()
+    );
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+}
+
+#[test]
+fn the_extension_report_and_destination_live_in_the_moves_events() {
+    use stroom::domain::{Change, Destination, Goals};
+    let (_dir, mut store) = new_store();
+    let c = store
+        .add_referral(&referral("2026-01-10"), d(TODAY), "tester")
+        .unwrap();
+    let r = c.case_ref.as_str();
+    mv(&mut store, r, Move::to(Stage::Intake), "2026-01-15");
+    mv(&mut store, r, Move::to(Stage::Triage), "2026-01-20");
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2026-07-20")),
+        ..Move::default()
+    };
+    mv(&mut store, r, team, "2026-01-27");
+    mv(&mut store, r, Move::to(Stage::Evaluation), "2026-04-20");
+    let extension = Move {
+        to: Some(Stage::InCare),
+        planned_end_on: Some(d("2027-01-20")),
+        goals: Some(Goals::Partly),
+        intended_outflow: Some(Destination::Community),
+        note: Some("Nog nodig: schoolgang".into()),
+        ..Move::default()
+    };
+    mv(&mut store, r, extension.clone(), "2026-04-27");
+    let closing = Move {
+        to: Some(Stage::Closed),
+        reason: Some(OutflowReason::EndedByProvider),
+        destination: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    let closed = mv(&mut store, r, closing, "2026-10-01");
+    assert_eq!(closed.destination, Some(Destination::YouthCareElsewhere));
+    let moves: Vec<Move> = store
+        .history(closed.id)
+        .unwrap()
+        .into_iter()
+        .filter_map(|h| match h.event.change {
+            Change::Moved(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let stored = &moves[4];
+    assert_eq!(
+        (
+            stored.goals,
+            stored.intended_outflow,
+            stored.note.as_deref()
+        ),
+        (
+            Some(Goals::Partly),
+            Some(Destination::Community),
+            Some("Nog nodig: schoolgang")
+        )
+    );
+    assert_eq!(moves[5].destination, Some(Destination::YouthCareElsewhere));
+    // As of a date before the closing, no destination; after, the named one.
+    let before = store.snapshot(d("2026-09-30"), d(TODAY)).unwrap();
+    assert_eq!(before.cases[0].destination, None);
+    assert_eq!(before.cases[0].planned_end_on, Some(d("2027-01-20")));
+    let after = store.snapshot(d("2026-10-01"), d(TODAY)).unwrap();
+    assert_eq!(
+        after.cases[0].destination,
+        Some(Destination::YouthCareElsewhere)
+    );
+    assert!(store.check(d(TODAY)).unwrap().problems.is_empty());
+}

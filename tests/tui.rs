@@ -464,7 +464,7 @@ fn waiting_lists_at_80_by_24() {
         s.lines()
             .last()
             .unwrap()
-            .starts_with("Enter open  m stap  n nieuw"),
+            .starts_with("/ zoek  Enter open  m stap  n nieuw"),
         "{s}"
     );
 }
@@ -662,12 +662,19 @@ fn an_empty_database_is_one_key_from_the_demo_team() {
     let mut ui = Ui::new(Lang::Nl, 80, 24, |_| {});
     let s = ui.screen();
     assert!(s.contains("Nieuwe database? D laadt een"), "{s}");
+    // As the event loop runs it: the screen first says the work started.
+    ui.app.defer_slow = true;
     ui.act(&[Action::LoadDemo]);
+    let s = ui.screen();
+    assert!(s.contains("Bezig… (dit duurt een paar seconden)"), "{s}");
+    assert!(s.contains("Nieuwe database?"), "nothing loaded yet:\n{s}");
+    assert!(ui.app.run_pending());
     let s = ui.screen();
     assert!(s.contains("Demoteam geladen: 1800 casussen."), "{s}");
     assert!(s.contains("■ Rood"), "{s}");
     // A second time it refuses: the demo only fills an empty database.
     ui.act(&[Action::LoadDemo]);
+    ui.app.run_pending();
     assert!(ui.screen().contains("alleen in een lege database"));
 }
 
@@ -856,7 +863,7 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     }
     // Each series is a bar row of its own, named with its total.
     assert!(
-        s.contains(&format!("│Referrals: {} (highest month", report.referrals)),
+        s.contains(&format!("│Referrals: {} · peak", report.referrals)),
         "one row per series:\n{s}"
     );
     assert!(s.contains("│Inflow into care: "), "{s}");
@@ -996,13 +1003,20 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     let mut ui = Ui::new(Lang::Nl, 80, 24, agenda_cases);
     ui.act(&[Action::Show(View::Meeting)]);
     let s = ui.screen();
-    assert!(s.contains("Overleg 2026-11-22 · 0 van 5 besproken"), "{s}");
+    insta::assert_snapshot!("meeting_team_80x24", s);
+    assert!(
+        s.contains("Casusoverleg 22-11-2026 · 0 van 5 besproken"),
+        "{s}"
+    );
+    // 0001 and 0002 passed their start evaluation (due 01-06-2026): the
+    // evaluation list fills its section, oldest due first. 0001 is
+    // escalated too, but is listed once, in the first section that applies.
     let order: Vec<usize> = [
         "2026-0005",
         "2026-0003",
         "2026-0004",
-        "2026-0002",
         "2026-0001",
+        "2026-0002",
     ]
     .iter()
     .map(|r| {
@@ -1011,68 +1025,89 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     })
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "agenda order:\n{s}");
-    assert!(
-        line_with(&s, "2026-0005").contains("Triage: route kiezen"),
-        "{s}"
-    );
-    assert!(line_with(&s, "2026-0003").contains("Stoplicht rood"), "{s}");
-    // The facts of the first case: why, stage, the wait against the norm.
+    // Why as of the start, and now, labelled apart.
     let f = flat(&s);
-    assert!(f.contains("Waarom: Triage: route kiezen"), "{f}");
-    assert!(f.contains("Triage sinds 2026-11-15"), "{f}");
+    assert!(f.contains("Op de agenda (bij aanvang 21-11-2026):"), "{f}");
+    assert!(f.contains("Nu"), "{f}");
     assert!(f.contains("Wacht op besluit ● Groen  21/56 d"), "{f}");
 
-    // The red case: why in words, the light with its shape.
-    ui.act(&[Action::Down]);
+    // The red case: a decision with owner and follow-up date.
+    ui.act(&[Action::Down, Action::Decide]);
     let s = ui.screen();
-    let f = flat(&s);
-    assert!(f.contains("2026-0003 · Stoplicht rood"), "{f}");
-    assert!(f.contains("■ Rood"), "{f}");
-    assert!(f.contains("Einde gepland    2026-10-01"), "{f}");
-    assert!(f.contains("Hulp loopt sinds 2026-03-01"), "{f}");
-
-    // A decision, with the coordinator as owner unless changed.
-    ui.act(&[Action::Decide]);
-    let s = ui.screen();
-    assert!(
-        s.contains("Besluit over casus 2026-0003 (overleg 2026-11-22)"),
-        "{s}"
-    );
+    assert!(s.contains("Besluit over casus 2026-0003"), "{s}");
     assert!(s.contains("Anna"), "owner filled in:\n{s}");
     ui.typ("Einddatum verlengen tot 1 maart")
+        .act(&[Action::NextField, Action::NextField])
+        .typ("2026-12-06")
         .act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("Overleg 2026-11-22 · 1 van 5 besproken"), "{s}");
-    assert!(
-        s.contains("Besluit over casus 2026-0003 vastgelegd (overleg 2026-11-22)."),
-        "{s}"
-    );
+    assert!(s.contains("1 van 5 besproken"), "{s}");
     assert!(s.contains("│✓ 2026-0003  Stoplicht rood"), "{s}");
+    // The selection went on to the next item not yet discussed.
     assert!(
-        flat(&s).contains("2026-11-22  Einddatum verlengen tot 1 maart (uitvoering: Anna)"),
+        flat(&s).contains("2026-0004 · Wacht langer dan de norm"),
         "{s}"
     );
 
-    // The move form opens from the meeting; Esc comes back to it.
-    ui.act(&[Action::Down, Action::MoveCase]);
+    // A move recorded from the item counts as discussed too, and the
+    // agenda does not reshuffle: 0004 stays in its section.
+    ui.act(&[Action::MoveCase]);
     assert!(ui.screen().contains("Casus 2026-0004"), "move form");
-    ui.act(&[Action::Back, Action::Open]);
-    assert!(ui.screen().contains("Casus 2026-0004 — Aangemeld"));
-    ui.act(&[Action::Back]);
-    assert!(ui.screen().contains("1 van 5 besproken"));
+    ui.act(&[Action::Save]);
+    let s = ui.screen();
+    assert!(s.contains("2 van 5 besproken"), "{s}");
+    assert!(s.contains("│✓ 2026-0004  Wacht langer dan de…"), "{s}");
+    let f = flat(&s);
+    assert!(f.contains("2026-0001 · Evaluatie nodig"), "{f}");
 
-    // The minutes hold the decision in agenda order.
-    let store = Store::open(&ui.db).unwrap();
-    let minutes = stroom::minutes::load(&store, &Config::default(), d(TODAY), d(TODAY)).unwrap();
-    let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
+    // Back on 0003: as of the start red, now with today's decision.
+    ui.act(&[Action::Up, Action::Up]);
+    let f = flat(&ui.screen());
     assert!(
-        md.contains("Einddatum verlengen tot 1 maart (uitvoering: Anna)")
-            || md.contains("Einddatum verlengen tot 1 maart"),
-        "{md}"
+        f.contains(
+            "Besluit: Einddatum verlengen tot 1 maart (uitvoering: Anna) (vervolg 06-12-2026)"
+        ),
+        "{f}"
     );
-    let triage = md.find("2026-0005").unwrap();
-    let red = md.find("2026-0003").unwrap();
-    assert!(triage < red, "{md}");
+
+    // `e` writes the minutes, readable by their owner only.
+    ui.act(&[Action::Export, Action::Save]);
+    let file = ui.app.export_dir.join("stroom-meeting-team-2026-11-22.md");
+    let md = std::fs::read_to_string(&file).unwrap();
+    assert!(md.starts_with("# Casusoverleg, 22-11-2026"), "{md}");
+    assert!(md.contains("5 casussen op de agenda: 2 besproken"), "{md}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn the_stoplight_round_reviews_from_the_item() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, agenda_cases);
+    ui.act(&[Action::Show(View::Meeting)]);
+    insta::assert_snapshot!("meeting_team_120x40", ui.screen());
+    ui.act(&[Action::MeetingKind]);
+    let s = ui.screen();
+    insta::assert_snapshot!("meeting_stoplight_120x40", s);
+    assert!(
+        s.contains("Stoplichtronde 22-11-2026 · 0 van 3 besproken"),
+        "{s}"
+    );
+    assert!(line_with(&s, "2026-0003").contains("■ Rood"), "{s}");
+    assert!(line_with(&s, "2026-0002").contains("▲ Oranje"), "{s}");
+    assert!(line_with(&s, "2026-0001").contains("● Groen"), "{s}");
+    // The review form opens with the preconditions as they stand and the
+    // live light now and after saving.
+    ui.act(&[Action::Down, Action::Review]);
+    let s = ui.screen();
+    assert!(s.contains("Na opslaan:") && s.contains("Woonplek"), "{s}");
+    ui.act(&[Action::Save]);
+    let s = ui.screen();
+    assert!(s.contains("1 van 3 besproken"), "{s}");
+    assert!(s.contains("✓ 2026-0002"), "{s}");
+    let mut small = Ui::new(Lang::Nl, 80, 24, agenda_cases);
+    small.act(&[Action::Show(View::Meeting), Action::MeetingKind]);
+    insta::assert_snapshot!("meeting_stoplight_80x24", small.screen());
 }
 
 #[test]
@@ -1104,15 +1139,32 @@ fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
 }
 
 #[test]
-fn an_earlier_meeting_date_and_tiny_windows() {
+fn an_earlier_or_later_meeting_date_and_tiny_windows() {
     let mut ui = Ui::new(Lang::En, 80, 24, agenda_cases);
+    // A later date prepares that meeting from today's state; nothing can
+    // be recorded for it yet.
     ui.act(&[Action::Show(View::Meeting), Action::MeetingDate])
         .erase(10)
-        .typ("2026-12-01");
-    assert!(ui.screen().contains("The date 2026-12-01 is in the future"));
-    ui.erase(10).typ("2026-09-01").act(&[Action::Save]);
+        .typ("2026-12-01")
+        .act(&[Action::Save]);
     let s = ui.screen();
-    assert!(s.contains("Case review 2026-09-01 · 0 of "), "{s}");
+    assert!(
+        s.contains("Case review 01-12-2026 · 0 of 5 discussed"),
+        "{s}"
+    );
+    ui.act(&[Action::Decide]);
+    assert!(
+        ui.screen()
+            .contains("The meeting of 2026-12-01 has not been held yet"),
+        "{}",
+        ui.screen()
+    );
+    ui.act(&[Action::MeetingDate])
+        .erase(10)
+        .typ("2026-09-01")
+        .act(&[Action::Save]);
+    let s = ui.screen();
+    assert!(s.contains("Case review 01-09-2026 · 0 of "), "{s}");
     assert!(!s.contains("2026-0005"), "not referred yet then:\n{s}");
     for (w, h) in [(40, 10), (20, 5), (80, 24)] {
         ui.term.backend_mut().resize(w, h);
@@ -1422,4 +1474,100 @@ fn stoplight_export_writes_the_municipality_report_or_the_rows() {
         "{csv}"
     );
     assert!(csv.contains("2026-0002;orange;partial;"), "{csv}");
+}
+
+/// One young person in team care since 1 August (start moment due 1
+/// November, three weeks overdue) and one stepped up to a family home on 1
+/// August, still waiting for the place.
+fn care_process(store: &mut Store) {
+    use stroom::domain::{CareType, Destination, Goals, Route};
+    with_cases(&[("2026-06-01", "Anna"), ("2026-03-01", "Bram")])(store);
+    for r in ["2026-0001", "2026-0002"] {
+        move_to(store, r, Stage::Intake, "2026-06-10");
+        move_to(store, r, Stage::Triage, "2026-06-20");
+    }
+    let team = Move {
+        route: Some(Route::Team),
+        planned_end_on: Some(d("2027-08-01")),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0001", &team, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    store
+        .move_case("2026-0002", &team, d("2026-06-25"), d(TODAY), "seed", None)
+        .unwrap();
+    move_to(store, "2026-0002", Stage::Evaluation, "2026-07-25");
+    let step = Move {
+        to: Some(Stage::Waiting),
+        care_type: Some(CareType::FamilyHome),
+        provider: Some("Gezinshuis De Hoeve".into()),
+        goals: Some(Goals::NotMet),
+        intended_outflow: Some(Destination::YouthCareElsewhere),
+        ..Move::default()
+    };
+    store
+        .move_case("2026-0002", &step, d("2026-08-01"), d(TODAY), "seed", None)
+        .unwrap();
+    // Both discussed in this month's stoplight round, everything in place.
+    let codes = Config::default().precondition_codes();
+    let input = ReviewInput {
+        statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+        next_on: None,
+        note: None,
+    };
+    for r in ["2026-0001", "2026-0002"] {
+        store
+            .record_review(r, d("2026-11-15"), &input, d(TODAY), "seed", &codes, None)
+            .unwrap();
+    }
+}
+
+#[test]
+fn the_board_shows_the_stepped_case_and_the_case_screen_its_moments() {
+    let mut ui = Ui::new(Lang::Nl, 80, 24, care_process);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
+    let s = ui.screen();
+    assert!(
+        line_with(&s, "2026-0002")
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+        "{s}"
+    );
+    assert!(
+        flat(&s).contains(
+            "2026-0002 · Gezinshuis De Hoeve · Bram: wacht 16 weken op vervolgplek, norm 10 weken"
+        ),
+        "{s}"
+    );
+    // The case screen: the moments with their signal, the step's report.
+    let mut ui = Ui::new(Lang::Nl, 120, 60, care_process);
+    ui.act(&[Action::Open]);
+    let s = ui.screen();
+    assert!(flat(&s).contains("Evaluatiemomenten 3 maanden na start: gepland 25-09-2026, nog niet gehouden — ■ Rood 3 maanden voor einde: gepland 01-05-2027, nog niet gehouden — ● Groen"), "{s}");
+    assert!(
+        flat(&s).contains("verslag: Doelen niet bereikt, beoogd vervolg: Jeugdhulp elders"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, |store| {
+        care_process(store);
+        move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
+    });
+    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    let s = ui.screen();
+    assert!(s.contains("Geplande einddatum"), "{s}");
+    assert!(!s.contains("Doelen bereikt"), "{s}");
+    ui.act(&[Action::NextField, Action::NextField])
+        .erase(10)
+        .typ("2027-12-31");
+    let s = ui.screen();
+    assert!(s.contains("Doelen bereikt (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Beoogd vervolg (verslag bij verlenging)"), "{s}");
+    assert!(s.contains("Wat is nog nodig"), "{s}");
+    // Back to the planned end as it was: no extension, no report.
+    ui.erase(10).typ("2027-08-01");
+    assert!(!ui.screen().contains("Doelen bereikt"));
 }

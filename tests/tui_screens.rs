@@ -161,6 +161,22 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     ui.act(&[Action::Save]);
     shot("conflict", &mut ui);
 
+    // `/` in every list: the matched field is named; a second `/` starts
+    // afresh.
+    ui.act(&[Action::Show(View::Waitlist), Action::Search])
+        .typ("kramer")
+        .act(&[Action::Submit]);
+    shot("search_waitlist", &mut ui);
+    ui.act(&[Action::Search])
+        .typ("horizon")
+        .act(&[Action::Submit]);
+    shot("search_waitlist_again", &mut ui);
+    ui.act(&[Action::Back, Action::Show(View::Stoplight), Action::Search])
+        .typ("horizon")
+        .act(&[Action::Submit]);
+    shot("search_stoplight", &mut ui);
+    ui.act(&[Action::Back]);
+
     ui.act(&[Action::Help]);
     shot("help", &mut ui);
     ui.act(&[Action::Bottom]);

@@ -113,7 +113,7 @@ impl History {
         if !self.admit(on) {
             return false;
         }
-        if self.case.stage.in_care() {
+        if self.case.on_board() {
             let review_id = self.bundle.reviews.len() as i64;
             self.bundle.reviews.push((on, input));
             self.push(on, Change::Reviewed { review_id });

@@ -11,7 +11,9 @@ use super::history::History;
 use super::reviews::ReviewPlan;
 use super::team::{self, Offer, Team, days, pick, pick_offer, plus_days, plus_months};
 use crate::domain::dates::age_on;
-use crate::domain::{CareType, FieldChange, Move, OutflowReason, Referral, Route, Stage, Urgency};
+use crate::domain::{
+    CareType, Destination, FieldChange, Goals, Move, OutflowReason, Referral, Route, Stage, Urgency,
+};
 use crate::store::CaseBundle;
 
 /// The case closed on a date, for a reason.
@@ -186,13 +188,56 @@ impl Life<'_> {
 
     fn close(&mut self, on: NaiveDate, reason: OutflowReason) -> Option<Closed> {
         self.end_care(on)?;
+        let adult = self.adult_on(on);
+        let destination = pick(&mut self.rng, team::destinations(reason, adult));
         let m = Move {
             to: Some(Stage::Closed),
             reason: Some(reason),
+            destination: Some(destination),
             ..Move::default()
         };
         self.go(on, m)?;
         Some(Closed { on, reason })
+    }
+
+    fn adult_on(&self, on: NaiveDate) -> bool {
+        self.birth.is_some_and(|b| age_on(b, on) >= 18)
+    }
+
+    /// The report an extension carries (SPEC 1.8): how far the goals came,
+    /// where the young person should go next, and now and then what is
+    /// still needed.
+    fn extension_report(&mut self, on: NaiveDate, m: &mut Move) {
+        m.goals = Some(pick(
+            &mut self.rng,
+            &[(Goals::Partly, 60), (Goals::NotMet, 25), (Goals::Met, 15)],
+        ));
+        let adult_soon = self.adult_on(plus_days(on, 365));
+        let intended: &[(Destination, u32)] = if adult_soon {
+            &[
+                (Destination::Wmo, 40),
+                (Destination::Community, 25),
+                (Destination::AdultMentalHealth, 20),
+                (Destination::None, 15),
+            ]
+        } else {
+            &[
+                (Destination::Community, 45),
+                (Destination::None, 30),
+                (Destination::Team, 20),
+                (Destination::YouthCareElsewhere, 5),
+            ]
+        };
+        m.intended_outflow = Some(pick(&mut self.rng, intended));
+        if self.rng.f64() < 0.5 {
+            let needs = [
+                "Nog nodig: rust in het gezin en een vaste dagbesteding.",
+                "Nog nodig: schoolgang stabiel krijgen.",
+                "Nog nodig: netwerk rond het gezin versterken.",
+                "Nog nodig: overdracht naar vervolghulp voorbereiden.",
+            ];
+            m.note = Some(needs[self.rng.usize(0..needs.len())].to_string());
+        }
     }
 
     /// The care running now ends on `on`: its reviews stop, what was planned
@@ -412,8 +457,22 @@ impl Life<'_> {
         let mut eval_on = plus_months(start, 3);
         let mut first = true;
         while eval_on < plus_days(end, -45) {
-            self.go(eval_on, Move::to(Stage::Evaluation))?;
-            let back_on = plus_days(eval_on, self.rng.i64(7..=21));
+            // Most evaluations are held on time; some late, a few missed.
+            let timing = self.rng.f64();
+            if timing < 0.05 {
+                eval_on = plus_months(eval_on, 6);
+                continue;
+            }
+            let held_on = if timing < 0.17 {
+                plus_days(eval_on, self.rng.i64(15..=45))
+            } else {
+                eval_on
+            };
+            if held_on >= plus_days(end, -45) {
+                break;
+            }
+            self.go(held_on, Move::to(Stage::Evaluation))?;
+            let back_on = plus_days(held_on, self.rng.i64(7..=21));
             if first && depth == 0 && self.rng.f64() < 0.07 {
                 if let Some(next) = self.step_for(care_type) {
                     return self.step(back_on, next, depth + 1);
@@ -427,11 +486,14 @@ impl Life<'_> {
                 }
                 Some(_) => None,
             };
-            let m = Move {
+            let mut m = Move {
                 to: Some(Stage::InCare),
                 planned_end_on: extend,
                 ..Move::default()
             };
+            if extend.is_some() && self.h.case().planned_end_on.is_some() {
+                self.extension_report(back_on, &mut m);
+            }
             self.go(back_on, m)?;
             first = false;
             eval_on = plus_months(eval_on, 6);
@@ -497,22 +559,25 @@ impl Life<'_> {
         let offer = pick_offer(&mut self.rng, care_type);
         let same_provider = self.h.case().provider.as_deref() == Some(offer.provider);
         self.end_care(on)?;
+        // A step carries the same report as an extension (SPEC 1.8).
         if same_provider {
-            let m = Move {
+            let mut m = Move {
                 to: Some(Stage::InCare),
                 care_type: Some(care_type),
                 planned_end_on: Some(plus_months(on, team::decision_term(care_type))),
                 ..Move::default()
             };
+            self.extension_report(on, &mut m);
             self.go(on, m)?;
             self.care(on, care_type, depth)
         } else {
-            let m = Move {
+            let mut m = Move {
                 to: Some(Stage::Waiting),
                 care_type: Some(care_type),
                 provider: Some(offer.provider.to_string()),
                 ..Move::default()
             };
+            self.extension_report(on, &mut m);
             self.go(on, m)?;
             self.wait_for_care(on, offer, true, depth)
         }

@@ -111,6 +111,16 @@ pub fn build(today: NaiveDate) -> Vec<(CaseBundle, &'static str, Expect)> {
             stoplight(ORANGE, &["missing"]),
         ),
         (
+            s.stepped_within_norm(),
+            "stepped up, waiting for a family home",
+            stoplight(ORANGE, &["follow_up_waiting"]),
+        ),
+        (
+            s.stepped_over_norm(),
+            "stepped up, 16 weeks without a place",
+            stoplight(RED, &["follow_up_over_norm"]),
+        ),
+        (
             s.urgent_referral(),
             "crisis referral yesterday",
             waiting("intake", GREEN),
@@ -556,6 +566,60 @@ impl Script {
         self.referred(&p, self.day(-1), Urgency::Urgent).finish()
     }
 
+    /// In ambulant care since `start`, stepped up at an evaluation
+    /// `waiting_days` ago to a family home with a new provider, which has no
+    /// place yet; the monthly stoplight round goes on meanwhile.
+    fn stepped(&self, p: &Person, waiting_days: i64) -> CaseBundle {
+        let start = self.day(-300);
+        let mut h = self.in_care(
+            p,
+            CareType::AmbulantHome,
+            KOMPAS,
+            start,
+            Some(self.day(200)),
+        );
+        let step_on = self.day(-waiting_days);
+        let eval_on = plus_days(step_on, -10);
+        let child = statuses(CHILD, &[]);
+        self.reviews(&mut h, start, plus_days(eval_on, -1), eval_on, &child);
+        h.move_to(eval_on, Move::to(Stage::Evaluation));
+        h.move_to(
+            step_on,
+            Move {
+                to: Some(Stage::Waiting),
+                care_type: Some(CareType::FamilyHome),
+                provider: Some(DE_HOEVE.to_string()),
+                goals: Some(crate::domain::Goals::NotMet),
+                intended_outflow: Some(crate::domain::Destination::YouthCareElsewhere),
+                note: Some("Thuis lukt het niet meer; gezinshuis nodig.".to_string()),
+                ..Move::default()
+            },
+        );
+        let last = self.day(-10);
+        self.reviews(&mut h, plus_days(last, -21), last, self.day(20), &child);
+        h.finish()
+    }
+
+    fn stepped_within_norm(&self) -> CaseBundle {
+        let p = Person {
+            name: "Sem K.",
+            age: (13, 200),
+            referrer: Referrer::Jgz,
+            worker: "Anouk Verbeek",
+        };
+        self.stepped(&p, 30)
+    }
+
+    fn stepped_over_norm(&self) -> CaseBundle {
+        let p = Person {
+            name: "Lina O.",
+            age: (14, 20),
+            referrer: Referrer::School,
+            worker: "Lotte Kramer",
+        };
+        self.stepped(&p, 114)
+    }
+
     fn urgent_no_place(&self) -> CaseBundle {
         let p = Person {
             name: "Mila J.",
@@ -693,7 +757,11 @@ mod tests {
         let any = |s: Status| PRECONDITIONS.iter().any(|c| status(c) == s);
         let age = case.age_on(today).expect("scenarios know the birth date");
         let turns_18 = birthday(case.birth_date.expect("known"), 18);
-        let plan = status("perspective_plan");
+        // From 16 a perspective plan always applies: na counts as missing.
+        let plan = match status("perspective_plan") {
+            Status::Na if age >= 16 => Status::Missing,
+            s => s,
+        };
         let end = case.planned_end_on;
         let mut out = Vec::new();
         if end.is_some_and(|e| e < today) {
@@ -713,6 +781,12 @@ mod tests {
         if missed {
             out.push("review_missed");
         }
+        let stepped_wait = (case.stage == Stage::Waiting)
+            .then(|| (today - case.waiting_since.expect("waiting")).num_days());
+        let norm = i64::from(Config::default().norms.care.days(case.urgency));
+        if stepped_wait.is_some_and(|w| w > norm) {
+            out.push("follow_up_over_norm");
+        }
         if any(Status::Missing) {
             out.push("missing");
         }
@@ -728,15 +802,19 @@ mod tests {
         if age >= 16 && plan == Status::Missing {
             out.push("plan_missing_16");
         }
+        if stepped_wait.is_some_and(|w| w <= norm) {
+            out.push("follow_up_waiting");
+        }
         out
     }
 
     fn color(reasons: &[&str]) -> &'static str {
-        const RED_RULES: [&str; 4] = [
+        const RED_RULES: [&str; 5] = [
             "end_passed",
             "missing_near_end",
             "turning_18_no_plan",
             "review_missed",
+            "follow_up_over_norm",
         ];
         if reasons.iter().any(|r| RED_RULES.contains(r)) {
             RED
@@ -779,7 +857,7 @@ mod tests {
                     continue;
                 };
                 let (case, reviews) = state(&bundle);
-                assert!(case.stage.in_care(), "{today} {about}: {:?}", case.stage);
+                assert!(case.on_board(), "{today} {about}: {:?}", case.stage);
                 let got = fired(&case, &reviews, today);
                 assert_eq!(got, reasons, "{today} {about}");
                 assert_eq!(color(&got), c, "{today} {about}");
@@ -809,6 +887,8 @@ mod tests {
             "review_due",
             "no_end_date",
             "plan_missing_16",
+            "follow_up_over_norm",
+            "follow_up_waiting",
         ] {
             assert!(all.iter().any(|(_, r)| r.contains(&rule)), "{rule}");
         }

@@ -5,7 +5,7 @@
 use chrono::{Months, NaiveDate};
 use fastrand::Rng;
 
-use crate::domain::{CareType, OutflowReason, Referrer, Route};
+use crate::domain::{CareType, Destination, OutflowReason, Referrer, Route};
 
 /// Picks one item in proportion to its weight.
 pub fn pick<T: Copy>(rng: &mut Rng, items: &[(T, u32)]) -> T {
@@ -225,7 +225,8 @@ pub fn outflow_reasons(adult: bool) -> &'static [(OutflowReason, u32)] {
             (OutflowReason::ToAdultMentalHealth, 45),
             (OutflowReason::ToWlz, 10),
             (OutflowReason::Moved, 5),
-            (OutflowReason::Other, 5),
+            (OutflowReason::EndedByProvider, 3),
+            (OutflowReason::Other, 2),
         ]
     } else {
         &[
@@ -236,8 +237,56 @@ pub fn outflow_reasons(adult: bool) -> &'static [(OutflowReason, u32)] {
             (OutflowReason::ToWlz, 5),
             (OutflowReason::ToWmo, 5),
             (OutflowReason::ToAdultMentalHealth, 5),
-            (OutflowReason::Other, 17),
+            (OutflowReason::EndedByProvider, 7),
+            (OutflowReason::Unknown, 2),
+            (OutflowReason::Other, 8),
         ]
+    }
+}
+
+/// Where a young person went after care ended this way (SPEC 1.6). Of the
+/// young adults fewer have follow-up than need it: outflow at 18 is where it
+/// most often fails.
+pub fn destinations(reason: OutflowReason, adult: bool) -> &'static [(Destination, u32)] {
+    use Destination as D;
+    match (reason, adult) {
+        (OutflowReason::GoalsMet, false) => &[
+            (D::None, 55),
+            (D::Community, 30),
+            (D::Team, 10),
+            (D::Unknown, 5),
+        ],
+        (OutflowReason::GoalsMet, true) => &[
+            (D::None, 35),
+            (D::Wmo, 20),
+            (D::Community, 20),
+            (D::AdultMentalHealth, 10),
+            (D::Unknown, 15),
+        ],
+        (OutflowReason::EndedJointly, false) => &[
+            (D::Community, 40),
+            (D::None, 25),
+            (D::Team, 15),
+            (D::YouthCareElsewhere, 10),
+            (D::Unknown, 10),
+        ],
+        (OutflowReason::EndedJointly, true) => &[
+            (D::Wmo, 25),
+            (D::Community, 20),
+            (D::None, 20),
+            (D::AdultMentalHealth, 10),
+            (D::Unknown, 25),
+        ],
+        (OutflowReason::EndedByClient | OutflowReason::EndedByProvider, _) => {
+            &[(D::Unknown, 60), (D::None, 15), (D::YouthCareElsewhere, 25)]
+        }
+        (OutflowReason::Moved, _) => &[(D::YouthCareElsewhere, 70), (D::Unknown, 30)],
+        (OutflowReason::ToCommunity, _) => &[(D::Community, 1)],
+        (OutflowReason::ToWmo, _) => &[(D::Wmo, 1)],
+        (OutflowReason::ToWlz, _) => &[(D::Wlz, 1)],
+        (OutflowReason::ToAdultMentalHealth, _) => &[(D::AdultMentalHealth, 1)],
+        (OutflowReason::Withdrawn, _) => &[(D::None, 1)],
+        (OutflowReason::Other | OutflowReason::Unknown, _) => &[(D::Unknown, 3), (D::None, 1)],
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Msg;
-use super::codes::{CareType, OutflowReason, Referrer, Route, Stage, Urgency};
+use super::codes::{CareType, Destination, Goals, OutflowReason, Referrer, Route, Stage, Urgency};
 
 /// One referral of one young person, as it stands after some events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,6 +37,9 @@ pub struct Case {
     pub planned_end_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub outflow_reason: Option<OutflowReason>,
+    /// Where the young person went next (SPEC 1.6): set when closed, the
+    /// named destination or the one the reason implies.
+    pub destination: Option<Destination>,
     pub escalated: bool,
     /// 1 for the first referral, +1 at each reopening.
     pub episode: u32,
@@ -87,6 +90,13 @@ pub struct Move {
     pub provider: Option<String>,
     pub planned_end_on: Option<NaiveDate>,
     pub reason: Option<OutflowReason>,
+    /// `--destination`, only when closing (SPEC 1.6); None: from the reason.
+    pub destination: Option<Destination>,
+    /// The extension report (SPEC 1.8), only on a move out of evaluation.
+    pub goals: Option<Goals>,
+    pub intended_outflow: Option<Destination>,
+    /// What is still needed.
+    pub note: Option<String>,
 }
 
 impl Move {
@@ -99,6 +109,11 @@ impl Move {
 
     pub fn target(&self) -> Stage {
         self.to.expect("a planned move names its stage")
+    }
+
+    /// Whether the move carries (part of) an extension report.
+    pub fn has_report(&self) -> bool {
+        self.goals.is_some() || self.intended_outflow.is_some() || self.note.is_some()
     }
 }
 
@@ -204,6 +219,7 @@ impl Case {
             planned_end_on: None,
             closed_on: None,
             outflow_reason: None,
+            destination: None,
             escalated: false,
             episode: 1,
             version: 1,
@@ -262,6 +278,7 @@ impl Case {
             Stage::Closed => {
                 self.closed_on = Some(on);
                 self.outflow_reason = m.reason;
+                self.destination = m.destination.or(m.reason.map(Destination::default_for));
                 self.waiting_since = None;
                 self.bridging_care = false;
             }
@@ -288,6 +305,7 @@ impl Case {
         self.planned_end_on = None;
         self.closed_on = None;
         self.outflow_reason = None;
+        self.destination = None;
         self.escalated = false;
     }
 
@@ -301,6 +319,13 @@ impl Case {
             FieldChange::BridgingCare(b) => self.bridging_care = *b,
             FieldChange::Escalated(b) => self.escalated = *b,
         }
+    }
+
+    /// Whether the case is on the stoplight board (SPEC 3): in care or
+    /// evaluation, or waiting for a next provider after a step in an episode
+    /// whose care has already started (doorplaatsing).
+    pub fn on_board(&self) -> bool {
+        self.stage.in_care() || (self.stage == Stage::Waiting && self.care_started_on.is_some())
     }
 
     /// Age in whole years on `on`, when the birth date is known.

@@ -156,6 +156,7 @@ code_enum!(
         GoalsMet => "goals_met",
         EndedJointly => "ended_jointly",
         EndedByClient => "ended_by_client",
+        EndedByProvider => "ended_by_provider",
         ToCommunity => "to_community",
         ToWmo => "to_wmo",
         ToWlz => "to_wlz",
@@ -163,6 +164,31 @@ code_enum!(
         Moved => "moved",
         Withdrawn => "withdrawn",
         Other => "other",
+        Unknown => "unknown",
+    }
+);
+
+code_enum!(
+    /// Where the young person went next, recorded at closing (SPEC 1.6).
+    Destination, "destination" {
+        None => "none",
+        Community => "community",
+        Team => "team",
+        Wmo => "wmo",
+        Wlz => "wlz",
+        AdultMentalHealth => "adult_mental_health",
+        YouthCareElsewhere => "youth_care_elsewhere",
+        Unknown => "unknown",
+    }
+);
+
+code_enum!(
+    /// Whether the goals of a trajectory were reached, in an extension
+    /// report (SPEC 1.8).
+    Goals, "goals" {
+        Met => "met",
+        Partly => "partly",
+        NotMet => "not_met",
     }
 );
 
@@ -214,6 +240,25 @@ impl Route {
     }
 }
 
+impl Destination {
+    /// The destination a closing implies when none is named (SPEC 1.6).
+    pub fn default_for(reason: OutflowReason) -> Destination {
+        match reason {
+            OutflowReason::ToCommunity => Destination::Community,
+            OutflowReason::ToWmo => Destination::Wmo,
+            OutflowReason::ToWlz => Destination::Wlz,
+            OutflowReason::ToAdultMentalHealth => Destination::AdultMentalHealth,
+            OutflowReason::Withdrawn => Destination::None,
+            _ => Destination::Unknown,
+        }
+    }
+
+    /// "With follow-up": somewhere to go next, and known.
+    pub fn has_follow_up(self) -> bool {
+        !matches!(self, Destination::None | Destination::Unknown)
+    }
+}
+
 impl Urgency {
     pub fn is_urgent(self) -> bool {
         self == Urgency::Urgent
@@ -243,6 +288,31 @@ mod tests {
         }
         let err = "nope".parse::<Referrer>().unwrap_err();
         assert!(err.to_string().contains("gp"), "{err}");
+    }
+
+    #[test]
+    fn destination_follows_the_reason_unless_named() {
+        use OutflowReason as R;
+        let pairs = [
+            (R::ToCommunity, Destination::Community),
+            (R::ToWmo, Destination::Wmo),
+            (R::ToWlz, Destination::Wlz),
+            (R::ToAdultMentalHealth, Destination::AdultMentalHealth),
+            (R::Withdrawn, Destination::None),
+            (R::GoalsMet, Destination::Unknown),
+            (R::EndedByProvider, Destination::Unknown),
+            (R::Moved, Destination::Unknown),
+            (R::Unknown, Destination::Unknown),
+        ];
+        for (reason, dest) in pairs {
+            assert_eq!(Destination::default_for(reason), dest, "{reason}");
+        }
+        assert!(Destination::Wmo.has_follow_up());
+        assert!(Destination::YouthCareElsewhere.has_follow_up());
+        assert!(!Destination::None.has_follow_up());
+        assert!(!Destination::Unknown.has_follow_up());
+        assert_eq!(R::ALL.len(), 12);
+        assert_eq!("not_met".parse::<Goals>().unwrap(), Goals::NotMet);
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub fn plan_move(case: &Case, req: &Move, on: NaiveDate, today: NaiveDate) -> Re
         (Stage::Evaluation, Stage::Waiting | Stage::InCare) => plan_step(case, &mut m)?,
         _ => refuse_route_and_care_type(case, &m)?,
     }
+    check_report(case, &m, from)?;
+    if to != Stage::Closed && m.destination.is_some() {
+        return Err(Msg::new("error.destination_only_when_closing").arg("case", &case.case_ref));
+    }
     if to == Stage::Closed && m.reason.is_none() {
         return Err(Msg::new("error.reason_required").arg("case", &case.case_ref));
     }
@@ -163,6 +167,39 @@ fn plan_step(case: &Case, m: &mut Move) -> Result<(), Msg> {
     let route = m.route.unwrap_or(t.route());
     check_fits(t, route)?;
     m.route = Some(route);
+    Ok(())
+}
+
+/// An extension (SPEC 1.8): from evaluation back to care with a planned end
+/// later than the one set. Setting a first planned end is not one.
+pub fn is_extension(case: &Case, m: &Move) -> bool {
+    case.stage == Stage::Evaluation
+        && m.to == Some(Stage::InCare)
+        && matches!((m.planned_end_on, case.planned_end_on), (Some(new), Some(old)) if new > old)
+}
+
+/// The extension report belongs to moves out of evaluation to care or to a
+/// new provider, and an extension must carry its goals and intended outflow.
+fn check_report(case: &Case, m: &Move, from: Stage) -> Result<(), Msg> {
+    let out_of_evaluation =
+        from == Stage::Evaluation && matches!(m.to, Some(Stage::InCare | Stage::Waiting));
+    if m.has_report() && !out_of_evaluation {
+        return Err(Msg::new("error.report_only_from_evaluation").arg("case", &case.case_ref));
+    }
+    if is_extension(case, m) && (m.goals.is_none() || m.intended_outflow.is_none()) {
+        return Err(Msg::new("error.extension_report_required")
+            .arg("case", &case.case_ref)
+            .arg(
+                "planned_end",
+                m.planned_end_on.map(|d| d.to_string()).unwrap_or_default(),
+            )
+            .arg(
+                "previous",
+                case.planned_end_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ));
+    }
     Ok(())
 }
 
@@ -370,6 +407,75 @@ mod tests {
                 .key,
             "error.move_not_allowed"
         );
+    }
+
+    fn extension(goals: bool, outflow: bool, end: &str) -> Move {
+        use crate::domain::codes::{Destination, Goals};
+        Move {
+            to: Some(Stage::InCare),
+            planned_end_on: Some(d(end)),
+            goals: goals.then_some(Goals::Partly),
+            intended_outflow: outflow.then_some(Destination::Community),
+            ..Move::default()
+        }
+    }
+
+    #[test]
+    fn an_extension_needs_goals_and_intended_outflow() {
+        let mut c = case_in(Stage::Evaluation);
+        c.planned_end_on = Some(d("2026-06-30"));
+        for (goals, outflow) in [(false, false), (true, false), (false, true)] {
+            let err = plan(&c, extension(goals, outflow, "2026-07-01"), "2026-03-01").unwrap_err();
+            assert_eq!(err.key, "error.extension_report_required");
+        }
+        assert!(plan(&c, extension(true, true, "2026-07-01"), "2026-03-01").is_ok());
+        // The same or an earlier end is no extension; neither is a first end.
+        assert!(plan(&c, extension(false, false, "2026-06-30"), "2026-03-01").is_ok());
+        assert!(plan(&c, extension(false, false, "2026-05-01"), "2026-03-01").is_ok());
+        c.planned_end_on = None;
+        assert!(plan(&c, extension(false, false, "2026-07-01"), "2026-03-01").is_ok());
+    }
+
+    #[test]
+    fn report_only_out_of_evaluation_and_destination_only_when_closing() {
+        use crate::domain::codes::{Destination, Goals};
+        let c = case_in(Stage::InCare);
+        let m = Move {
+            to: Some(Stage::Evaluation),
+            goals: Some(Goals::Met),
+            ..Move::default()
+        };
+        assert_eq!(
+            plan(&c, m, "2026-03-01").unwrap_err().key,
+            "error.report_only_from_evaluation"
+        );
+        let m = Move {
+            to: Some(Stage::Evaluation),
+            destination: Some(Destination::Wmo),
+            ..Move::default()
+        };
+        assert_eq!(
+            plan(&c, m, "2026-03-01").unwrap_err().key,
+            "error.destination_only_when_closing"
+        );
+        let m = Move {
+            to: Some(Stage::Closed),
+            reason: Some(OutflowReason::GoalsMet),
+            destination: Some(Destination::Wmo),
+            ..Move::default()
+        };
+        assert!(plan(&c, m, "2026-03-01").is_ok());
+        // A step up may carry the report.
+        let mut e = case_in(Stage::Evaluation);
+        e.care_type = Some(CareType::AmbulantHome);
+        let m = Move {
+            to: Some(Stage::Waiting),
+            care_type: Some(CareType::FamilyHome),
+            goals: Some(Goals::NotMet),
+            intended_outflow: Some(Destination::YouthCareElsewhere),
+            ..Move::default()
+        };
+        assert!(plan(&e, m, "2026-03-01").is_ok());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod case;
 pub mod codes;
 pub mod dates;
+pub mod evaluation;
 pub mod figures;
 pub mod flow;
 pub mod lifecycle;
@@ -15,7 +16,9 @@ pub mod stoplight;
 pub mod waitlist;
 
 pub use case::{Assignment, Case, Change, Event, FieldChange, Move, Referral};
-pub use codes::{CareType, OutflowReason, Referrer, Route, Stage, Status, Urgency};
+pub use codes::{
+    CareType, Destination, Goals, OutflowReason, Referrer, Route, Stage, Status, Urgency,
+};
 pub use msg::Msg;
 pub use review::{Review, ReviewInput};
 pub use snapshot::Snapshot;

@@ -57,7 +57,7 @@ pub fn plan_review(
     preconditions: &[String],
 ) -> Result<ReviewInput, Msg> {
     check_not_future(on, today)?;
-    if !state_on.is_some_and(|c| c.stage.in_care()) {
+    if !state_on.is_some_and(Case::on_board) {
         return Err(Msg::new("error.review_not_in_care")
             .arg("case", case_ref)
             .arg("date", on));

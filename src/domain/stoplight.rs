@@ -5,9 +5,13 @@
 //! Where SPEC 3.2 leaves a case open, these rules decide:
 //! - Without a birth date the age rules (`turning_18_no_plan`,
 //!   `plan_missing_16`) cannot fire: the age is unknown.
-//! - `perspective_plan` marked `na` is ignored like any `na`: neither age rule
-//!   fires. When the team's configuration drops `perspective_plan`, the age
-//!   rules do not fire either (a review could never make them pass).
+//! - Before 16, `perspective_plan` marked `na` is ignored like any `na`;
+//!   from 16 it counts as `missing` for the two age rules (SPEC 3.2). When
+//!   the team's configuration drops `perspective_plan`, the age rules do not
+//!   fire (a review could never make them pass).
+//! - A case waiting for a next provider after a step is on the board; its
+//!   follow-up wait is the care queue's clock against the care norm of its
+//!   urgency.
 //! - Only reviews of the case's current referral episode count: after a
 //!   reopening the board starts afresh, as for a new referral.
 //! - Without a planned end date, `end_passed` and `missing_near_end` cannot
@@ -25,7 +29,7 @@ use super::dates::{birthday, days_between};
 use super::figures::percent;
 use super::review::{Review, standing_at};
 use super::snapshot::Snapshot;
-use super::waitlist::{Signal, SignalCounts};
+use super::waitlist::{Norm, Signal, SignalCounts};
 
 /// The precondition the age rules look at.
 pub const PERSPECTIVE_PLAN: &str = "perspective_plan";
@@ -90,23 +94,39 @@ pub enum Reason {
     ReviewDue(Lateness),
     /// Orange: no planned end date.
     NoEndDate,
+    /// Red: waiting for a next provider after a step, over the care norm.
+    FollowUpOverNorm(FollowUpWait),
     /// Orange: `age` ≥ 16 and the perspective plan is missing.
     PlanMissing16 { age: i32 },
+    /// Orange: waiting for a next provider after a step, within the norm.
+    FollowUpWaiting(FollowUpWait),
+}
+
+/// How long a stepped case has waited for its next provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpWait {
+    pub waiting_since: NaiveDate,
+    pub wait_days: i64,
+    pub norm_days: u32,
 }
 
 impl Reason {
     /// The rule codes in the order of SPEC 3.2 (red ones first).
-    pub const CODES: [&'static str; 9] = [
+    pub const CODES: [&'static str; 11] = [
         "end_passed",
         "missing_near_end",
         "turning_18_no_plan",
         "review_missed",
+        "follow_up_over_norm",
         "missing",
         "partial",
         "review_due",
         "no_end_date",
         "plan_missing_16",
+        "follow_up_waiting",
     ];
+    /// How many of `CODES` are red.
+    const RED: usize = 5;
     /// Kind of the rule codes, for their labels (`stoplight_rule.<code>`).
     pub const KIND: &'static str = "stoplight_rule";
 
@@ -117,11 +137,13 @@ impl Reason {
             Reason::MissingNearEnd { .. } => 1,
             Reason::Turning18NoPlan { .. } => 2,
             Reason::ReviewMissed(_) => 3,
-            Reason::Missing { .. } => 4,
-            Reason::Partial { .. } => 5,
-            Reason::ReviewDue(_) => 6,
-            Reason::NoEndDate => 7,
-            Reason::PlanMissing16 { .. } => 8,
+            Reason::FollowUpOverNorm(_) => 4,
+            Reason::Missing { .. } => 5,
+            Reason::Partial { .. } => 6,
+            Reason::ReviewDue(_) => 7,
+            Reason::NoEndDate => 8,
+            Reason::PlanMissing16 { .. } => 9,
+            Reason::FollowUpWaiting(_) => 10,
         }
     }
 
@@ -135,7 +157,7 @@ impl Reason {
 
     /// The colour this rule gives a case.
     pub fn signal(&self) -> Signal {
-        if self.rank() < 4 {
+        if self.rank() < Self::RED {
             Signal::Red
         } else {
             Signal::Orange
@@ -185,7 +207,7 @@ impl Serialize for Criteria {
 pub struct StoplightRow {
     #[serde(skip)]
     pub case_id: i64,
-    /// `in_care` or `evaluation`.
+    /// `in_care`, `evaluation`, or `waiting` after a step.
     #[serde(skip)]
     pub stage: Stage,
     pub case_ref: String,
@@ -209,15 +231,28 @@ impl StoplightRow {
     }
 }
 
-/// The board as of the snapshot date: every case in `in_care` or
-/// `evaluation`, red first, then orange, then green; within a colour the
-/// most reasons first, then by case reference.
-pub fn stoplight(snapshot: &Snapshot, preconditions: &[String]) -> Vec<StoplightRow> {
+/// The board as of the snapshot date: every case on the board (in care, in
+/// evaluation, or waiting for a next provider after a step), red first, then
+/// orange, then green; within a colour the most reasons first, then by case
+/// reference. `care_norm` is the care queue's norm (SPEC 2).
+pub fn stoplight(
+    snapshot: &Snapshot,
+    preconditions: &[String],
+    care_norm: Norm,
+) -> Vec<StoplightRow> {
     let mut rows: Vec<StoplightRow> = snapshot
         .cases
         .iter()
-        .filter(|c| c.stage.in_care())
-        .map(|c| evaluate(c, snapshot.reviews_of(c.id), snapshot.as_of, preconditions))
+        .filter(|c| c.on_board())
+        .map(|c| {
+            evaluate(
+                c,
+                snapshot.reviews_of(c.id),
+                snapshot.as_of,
+                preconditions,
+                care_norm,
+            )
+        })
         .collect();
     rows.sort_by(|a, b| {
         (b.color, b.reasons.len(), &a.case_ref).cmp(&(a.color, a.reasons.len(), &b.case_ref))
@@ -232,6 +267,7 @@ pub fn evaluate(
     reviews: &[Review],
     as_of: NaiveDate,
     preconditions: &[String],
+    care_norm: Norm,
 ) -> StoplightRow {
     // Reviews of an earlier episode say nothing about this referral.
     let episode = &reviews[reviews.partition_point(|r| r.on < case.referred_on)..];
@@ -253,6 +289,7 @@ pub fn evaluate(
         plan: criteria.get(PERSPECTIVE_PLAN),
         turns_18_on: case.birth_date.map(|b| birthday(b, ADULT_AGE)),
         age: case.age_on(as_of),
+        follow_up: follow_up_wait(case, as_of, care_norm),
     };
     let reasons = facts.reasons(&criteria);
     StoplightRow {
@@ -271,6 +308,19 @@ pub fn evaluate(
         worker: case.worker.clone(),
         age: facts.age,
     }
+}
+
+/// The wait of a case stepped to `waiting` within an episode whose care had
+/// started; None for any other case.
+pub fn follow_up_wait(case: &Case, as_of: NaiveDate, care_norm: Norm) -> Option<FollowUpWait> {
+    (case.stage == Stage::Waiting && case.care_started_on.is_some()).then(|| {
+        let waiting_since = case.waiting_since.unwrap_or(case.stage_since);
+        FollowUpWait {
+            waiting_since,
+            wait_days: days_between(waiting_since, as_of),
+            norm_days: care_norm.days(case.urgency),
+        }
+    })
 }
 
 /// Red when a red rule fired, else orange when any rule fired, else green.
@@ -292,6 +342,7 @@ struct Facts<'a> {
     plan: Option<Status>,
     turns_18_on: Option<NaiveDate>,
     age: Option<i32>,
+    follow_up: Option<FollowUpWait>,
 }
 
 impl Facts<'_> {
@@ -316,8 +367,9 @@ impl Facts<'_> {
                 });
             }
         }
+        let age_plan = self.age_plan();
         if let (Some(turns_18_on), Some(plan @ (Status::Missing | Status::Partial))) =
-            (self.turns_18_on, self.plan)
+            (self.turns_18_on, age_plan)
             && days_between(d, turns_18_on) <= EIGHTEEN_WITHIN_DAYS
         {
             out.push(Reason::Turning18NoPlan { turns_18_on, plan });
@@ -325,6 +377,10 @@ impl Facts<'_> {
         let late = self.lateness();
         if late.is_missed() {
             out.push(Reason::ReviewMissed(late.clone()));
+        }
+        let follow_up = self.follow_up;
+        if let Some(w) = follow_up.filter(|w| w.wait_days > i64::from(w.norm_days)) {
+            out.push(Reason::FollowUpOverNorm(w));
         }
         if !missing.is_empty() {
             out.push(Reason::Missing { codes: missing });
@@ -338,12 +394,24 @@ impl Facts<'_> {
         if self.planned_end_on.is_none() {
             out.push(Reason::NoEndDate);
         }
-        if let (Some(age), Some(Status::Missing)) = (self.age, self.plan)
+        if let (Some(age), Some(Status::Missing)) = (self.age, age_plan)
             && age >= PLAN_AGE
         {
             out.push(Reason::PlanMissing16 { age });
         }
+        if let Some(w) = follow_up.filter(|w| w.wait_days <= i64::from(w.norm_days)) {
+            out.push(Reason::FollowUpWaiting(w));
+        }
         out
+    }
+
+    /// The perspective plan as the age rules see it: from 16 a plan always
+    /// applies, so `na` counts as `missing`.
+    fn age_plan(&self) -> Option<Status> {
+        match (self.plan, self.age) {
+            (Some(Status::Na), Some(age)) if age >= PLAN_AGE => Some(Status::Missing),
+            (plan, _) => plan,
+        }
     }
 
     /// Where the case stands with its reviews: never reviewed, or how many
@@ -453,6 +521,10 @@ mod tests {
     use proptest::prelude::*;
 
     const AS_OF: &str = "2026-06-15";
+    const CARE: Norm = Norm {
+        regular: 70,
+        urgent: 7,
+    };
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
@@ -521,7 +593,7 @@ mod tests {
     }
 
     fn eval_on(case: &Case, reviews: &[Review], as_of: &str) -> StoplightRow {
-        evaluate(case, reviews, d(as_of), &codes())
+        evaluate(case, reviews, d(as_of), &codes(), CARE)
     }
 
     fn eval(case: &Case, reviews: &[Review]) -> StoplightRow {
@@ -687,12 +759,77 @@ mod tests {
     }
 
     #[test]
-    fn na_is_ignored_also_for_the_perspective_plan() {
+    fn na_perspective_plan_counts_as_missing_from_sixteen() {
         let mut c = in_care();
-        c.birth_date = Some(d("2008-07-01"));
-        let row = eval(&c, &[review(1, "2026-06-01", &all(Status::Na))]);
+        let na = [review(1, "2026-06-01", &all(Status::Na))];
+        // 16 on 16 June: the day before, na is ignored like any na.
+        c.birth_date = Some(d("2010-06-16"));
+        let row = eval(&c, &na);
         assert_eq!(row.color, Signal::Green);
         assert_eq!(row.criteria.get("housing"), Some(Status::Na));
+        // 16 on the as-of date: plan_missing_16 fires, the criteria keep na.
+        c.birth_date = Some(d("2010-06-15"));
+        let row = eval(&c, &na);
+        assert_eq!(row.codes(), ["plan_missing_16"]);
+        assert_eq!(row.criteria.get(PERSPECTIVE_PLAN), Some(Status::Na));
+        // Turning 18 within 183 days with na: red.
+        c.birth_date = Some(d("2008-12-15"));
+        let row = eval(&c, &na);
+        assert_eq!(row.codes(), ["turning_18_no_plan", "plan_missing_16"]);
+        assert_eq!(row.color, Signal::Red);
+    }
+
+    fn stepped(wait_from: &str, urgency: Urgency) -> Case {
+        let mut c = in_care();
+        c.stage = Stage::Waiting;
+        c.stage_since = d(wait_from);
+        c.waiting_since = Some(d(wait_from));
+        c.urgency = urgency;
+        c
+    }
+
+    #[test]
+    fn a_stepped_case_is_orange_until_the_care_norm_then_red() {
+        let ok = [all_ok_on("2026-06-01")];
+        // Regular norm 70: 70 days waiting is within, 71 over.
+        let row = eval(&stepped("2026-04-06", Urgency::Regular), &ok);
+        assert_eq!(row.codes(), ["follow_up_waiting"]);
+        assert_eq!(row.color, Signal::Orange);
+        let row = eval(&stepped("2026-04-05", Urgency::Regular), &ok);
+        assert_eq!(row.codes(), ["follow_up_over_norm"]);
+        assert_eq!(row.color, Signal::Red);
+        let Reason::FollowUpOverNorm(w) = &row.reasons[0] else {
+            panic!("{row:?}");
+        };
+        assert_eq!((w.wait_days, w.norm_days), (71, 70));
+        // Urgent norm 7.
+        assert_eq!(
+            eval(&stepped("2026-06-08", Urgency::Urgent), &ok).codes(),
+            ["follow_up_waiting"]
+        );
+        assert_eq!(
+            eval(&stepped("2026-06-07", Urgency::Urgent), &ok).codes(),
+            ["follow_up_over_norm"]
+        );
+    }
+
+    #[test]
+    fn only_stepped_waiting_cases_are_on_the_board() {
+        let stepped = stepped("2026-06-01", Urgency::Regular);
+        let mut first_wait = stepped.clone();
+        first_wait.id = 8;
+        first_wait.case_ref = "2026-0008".into();
+        first_wait.care_started_on = None;
+        assert!(stepped.on_board() && !first_wait.on_board());
+        let snapshot = Snapshot {
+            as_of: d(AS_OF),
+            cases: vec![stepped, first_wait],
+            reviews: HashMap::new(),
+        };
+        let rows = stoplight(&snapshot, &codes(), CARE);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].case_ref, "2026-0007");
+        assert_eq!(rows[0].stage, Stage::Waiting);
     }
 
     #[test]
@@ -705,7 +842,7 @@ mod tests {
         assert_eq!(row.age, None);
         c.birth_date = Some(d("2008-01-01"));
         let without_plan: Vec<String> = codes()[..6].to_vec();
-        let row = evaluate(&c, &[], d(AS_OF), &without_plan);
+        let row = evaluate(&c, &[], d(AS_OF), &without_plan, CARE);
         assert_eq!(row.criteria.get(PERSPECTIVE_PLAN), None);
         assert!(!row.codes().contains(&"turning_18_no_plan"));
     }
@@ -869,6 +1006,7 @@ mod tests {
         let mut waiting = in_care();
         waiting.id = 5;
         waiting.stage = Stage::Waiting;
+        waiting.care_started_on = None;
         let mut evaluation = in_care();
         evaluation.id = 6;
         evaluation.case_ref = "2026-0006".into();
@@ -883,7 +1021,7 @@ mod tests {
             cases: vec![green, orange, red_one, red_many, waiting, evaluation],
             reviews: [1, 2, 3, 6].map(|id| (id, vec![ok(id)])).into(),
         };
-        let rows = stoplight(&snapshot, &codes());
+        let rows = stoplight(&snapshot, &codes(), CARE);
         let order: Vec<_> = rows
             .iter()
             .map(|r| (r.case_ref.as_str(), r.color))
@@ -1056,7 +1194,7 @@ mod tests {
         };
         let start = std::time::Instant::now();
         let waits = waiting_list(&snapshot, &norms, None);
-        let board = stoplight(&snapshot, &codes());
+        let board = stoplight(&snapshot, &codes(), CARE);
         let agg = aggregate(&board);
         let report = flow(&episodes, d("2025-01-01"), d("2025-12-31")).unwrap();
         let took = start.elapsed();
@@ -1106,7 +1244,7 @@ mod tests {
                 })
                 .into_iter()
                 .collect();
-            let row = evaluate(&c, &reviews, as_of, &codes());
+            let row = evaluate(&c, &reviews, as_of, &codes(), CARE);
             let ranks: Vec<usize> = row.reasons.iter().map(Reason::rank).collect();
             prop_assert!(ranks.windows(2).all(|w| w[0] < w[1]), "order {:?}", row.codes());
             let any_red = row.reasons.iter().any(|r| r.signal() == Signal::Red);

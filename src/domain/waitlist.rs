@@ -29,6 +29,25 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Age group at the as-of date (SPEC 2): the Jeugdwet covers under 18.
+    AgeGroup, "age_group" {
+        Under18 => "under_18",
+        Plus18 => "18_plus",
+        Unknown => "unknown",
+    }
+);
+
+impl AgeGroup {
+    pub fn of(age: Option<i32>) -> AgeGroup {
+        match age {
+            None => AgeGroup::Unknown,
+            Some(a) if a >= 18 => AgeGroup::Plus18,
+            Some(_) => AgeGroup::Under18,
+        }
+    }
+}
+
 /// The waiting norms of the three queues, in calendar days.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Norms {
@@ -177,7 +196,8 @@ pub fn waiting_list(snapshot: &Snapshot, norms: &Norms, queue: Option<Queue>) ->
     rows
 }
 
-fn wait_row(case: &Case, queue: Queue, norms: &Norms, as_of: NaiveDate) -> WaitRow {
+/// The row of one case in one queue as of `as_of`.
+pub fn wait_row(case: &Case, queue: Queue, norms: &Norms, as_of: NaiveDate) -> WaitRow {
     let waiting_since = queue.clock_start(case);
     let wait_days = days_between(waiting_since, as_of);
     let norm_days = norms.of(queue).days(case.urgency);
@@ -230,6 +250,10 @@ pub struct QueueSummary {
     pub net: SignalCounts,
     /// Care-queue cases with bridging care (the gross − net difference).
     pub bridging_care: usize,
+    /// Of the gross list's red cases, those with bridging care.
+    pub red_bridging_care: usize,
+    /// The gross list by age group, in the order of `AgeGroup::ALL`.
+    pub age_groups: [usize; 3],
     pub urgent: usize,
     pub longest_wait_days: Option<i64>,
 }
@@ -244,6 +268,8 @@ pub fn summarize(rows: &[WaitRow]) -> Vec<QueueSummary> {
             gross: SignalCounts::default(),
             net: SignalCounts::default(),
             bridging_care: 0,
+            red_bridging_care: 0,
+            age_groups: [0; 3],
             urgent: 0,
             longest_wait_days: None,
         })
@@ -255,7 +281,9 @@ pub fn summarize(rows: &[WaitRow]) -> Vec<QueueSummary> {
             s.net.add(row.signal);
         } else {
             s.bridging_care += 1;
+            s.red_bridging_care += usize::from(row.signal == Signal::Red);
         }
+        s.age_groups[AgeGroup::of(row.age) as usize] += 1;
         s.urgent += usize::from(row.urgency.is_urgent());
         s.longest_wait_days = s.longest_wait_days.max(Some(row.wait_days));
     }
@@ -475,6 +503,7 @@ mod tests {
             }
         );
         assert_eq!(care.bridging_care, 1);
+        assert_eq!(care.red_bridging_care, 1);
         assert_eq!(care.longest_wait_days, Some(74));
         let intake = sums[Queue::Intake as usize];
         assert_eq!((intake.gross.total, intake.net.total), (1, 1));
@@ -482,6 +511,22 @@ mod tests {
         // Urgent decision norm 7: six days is past 0.75 × 7 = 5.25.
         let decision = sums[Queue::Decision as usize];
         assert_eq!(decision.net.orange, 1);
+    }
+
+    #[test]
+    fn summaries_split_by_age_group_at_the_as_of_date() {
+        assert_eq!(AgeGroup::of(None), AgeGroup::Unknown);
+        assert_eq!(AgeGroup::of(Some(17)), AgeGroup::Under18);
+        assert_eq!(AgeGroup::of(Some(18)), AgeGroup::Plus18);
+        let mut young = case(1, "2026-0001", Stage::Referred, "2026-03-01");
+        young.birth_date = Some(d("2008-03-21"));
+        let mut adult = case(2, "2026-0002", Stage::Referred, "2026-03-01");
+        adult.birth_date = Some(d("2008-03-20"));
+        let unknown = case(3, "2026-0003", Stage::Referred, "2026-03-01");
+        let s = snap("2026-03-20", vec![young, adult, unknown]);
+        let sums = summarize(&waiting_list(&s, &norms(), None));
+        assert_eq!(sums[Queue::Intake as usize].age_groups, [1, 1, 1]);
+        assert_eq!(sums[Queue::Care as usize].age_groups, [0, 0, 0]);
     }
 
     #[test]

@@ -21,11 +21,12 @@ pub enum Column {
     PlannedEndOn,
     ClosedOn,
     OutflowReason,
+    Destination,
 }
 
 impl Column {
     /// In the order of SPEC 7.1.
-    pub const ALL: [Column; 18] = [
+    pub const ALL: [Column; 19] = [
         Column::CaseRef,
         Column::Name,
         Column::BirthDate,
@@ -44,6 +45,7 @@ impl Column {
         Column::PlannedEndOn,
         Column::ClosedOn,
         Column::OutflowReason,
+        Column::Destination,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,6 +68,7 @@ impl Column {
             Column::PlannedEndOn => "planned_end_on",
             Column::ClosedOn => "closed_on",
             Column::OutflowReason => "outflow_reason",
+            Column::Destination => "destination",
         }
     }
 

@@ -187,6 +187,9 @@ fn check_dependencies(row: &Row, decision: Option<(Route, NaiveDate)>) -> Result
     if row.closed_on.is_some() && row.outflow_reason.is_none() && !community {
         return Err(needs(Column::OutflowReason, Column::ClosedOn));
     }
+    if row.destination.is_some() && row.closed_on.is_none() && !community {
+        return Err(needs(Column::ClosedOn, Column::Destination));
+    }
     let care_starts = matches!(decision, Some((Route::Ambulant | Route::Residential, _)))
         && row.care_started_on.is_some();
     if care_starts && row.care_type.is_none() {
@@ -277,6 +280,8 @@ fn steps(
             provider: row.provider.clone(),
             planned_end_on: row.planned_end_on.filter(|_| care_start.is_none()),
             reason: row.outflow_reason.filter(|_| route == Route::Community),
+            destination: row.destination.filter(|_| route == Route::Community),
+            ..Move::default()
         },
     ));
     if row.bridging_care {
@@ -316,6 +321,7 @@ fn push_closing(steps: &mut Vec<Step>, row: &Row) {
             Column::ClosedOn,
             Move {
                 reason: row.outflow_reason,
+                destination: row.destination,
                 ..Move::to(Stage::Closed)
             },
         ));

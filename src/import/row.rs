@@ -36,6 +36,7 @@ pub struct Row {
     pub planned_end_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub outflow_reason: Option<OutflowReason>,
+    pub destination: Option<crate::domain::Destination>,
 }
 
 impl Row {
@@ -60,6 +61,7 @@ impl Row {
             planned_end_on: None,
             closed_on: None,
             outflow_reason: None,
+            destination: None,
         }
     }
 
@@ -119,6 +121,7 @@ impl Row {
             Column::PlannedEndOn => self.planned_end_on = Some(parse_date(value)?),
             Column::ClosedOn => self.closed_on = Some(past()?),
             Column::OutflowReason => self.outflow_reason = Some(code(value)?),
+            Column::Destination => self.destination = Some(code(value)?),
         }
         Ok(())
     }

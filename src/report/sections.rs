@@ -32,13 +32,14 @@ pub fn stoplight_report(
     now: &Snapshot,
     previous: &Snapshot,
     preconditions: &[Precondition],
+    care_norm: crate::domain::waitlist::Norm,
     o: &ExportOptions,
 ) -> Report {
     let cat = o.catalog;
     let codes: Vec<String> = preconditions.iter().map(|p| p.code.clone()).collect();
-    let rows = stoplight::stoplight(now, &codes);
+    let rows = stoplight::stoplight(now, &codes, care_norm);
     let agg = stoplight::aggregate(&rows);
-    let before = stoplight::aggregate(&stoplight::stoplight(previous, &codes));
+    let before = stoplight::aggregate(&stoplight::stoplight(previous, &codes, care_norm));
     let date = [("date", previous.as_of.to_string())];
     let change = cat.fill("present.change_since", &date);
     let all = &agg.all;

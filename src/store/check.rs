@@ -191,6 +191,7 @@ fn check_case(case: Option<&Case>, events: &[Event], today: NaiveDate, out: &mut
     if moves.windows(2).any(|w| w[1].seq < w[0].seq) {
         out.push(problem(case, Msg::new("check.moves_out_of_order")));
     }
+    check_care_process(case, events, out);
     let mut replayed = replay(case.id, &case.case_ref, events, None).expect("starts with referral");
     replayed.name = case.name.clone();
     replayed.birth_date = case.birth_date;
@@ -210,6 +211,36 @@ fn check_case(case: Option<&Case>, events: &[Event], today: NaiveDate, out: &mut
     let present: Vec<NaiveDate> = lifecycle.iter().flatten().copied().collect();
     if present.windows(2).any(|w| w[1] < w[0]) || present.iter().any(|d| *d > today) {
         out.push(problem(case, Msg::new("check.dates_out_of_order")));
+    }
+}
+
+/// The facts of SPEC 1.6–1.8 in the history: every extension carries its
+/// report, a report only leaves evaluation, a destination only closes.
+fn check_care_process(case: &Case, events: &[Event], out: &mut Vec<Problem>) {
+    let Some(mut state) = replay(case.id, &case.case_ref, &events[..1], None) else {
+        return;
+    };
+    for e in &events[1..] {
+        if let Change::Moved(m) = &e.change {
+            let out_of_evaluation = state.stage == crate::domain::Stage::Evaluation
+                && matches!(
+                    m.to,
+                    Some(crate::domain::Stage::InCare | crate::domain::Stage::Waiting)
+                );
+            let extension = crate::domain::lifecycle::is_extension(&state, m);
+            if (extension && (m.goals.is_none() || m.intended_outflow.is_none()))
+                || (m.has_report() && !out_of_evaluation)
+            {
+                out.push(problem(case, Msg::new("check.report").arg("date", e.on)));
+            }
+            if m.destination.is_some() && m.to != Some(crate::domain::Stage::Closed) {
+                out.push(problem(
+                    case,
+                    Msg::new("check.destination").arg("date", e.on),
+                ));
+            }
+        }
+        state.apply(e);
     }
 }
 

@@ -8,8 +8,8 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{Row, params};
 
 use crate::domain::{
-    CareType, Case, Change, Event, FieldChange, Move, OutflowReason, Referral, Referrer, Route,
-    Stage, Status, Urgency,
+    CareType, Case, Change, Destination, Event, FieldChange, Goals, Move, OutflowReason, Referral,
+    Referrer, Route, Stage, Status, Urgency,
 };
 
 /// A code column: stored as its string, read back through `FromStr`.
@@ -37,7 +37,9 @@ sql_code!(
     Route,
     CareType,
     OutflowReason,
-    Status
+    Status,
+    Destination,
+    Goals
 );
 
 pub fn code<T>(row: &Row, col: impl rusqlite::RowIndex) -> rusqlite::Result<T>
@@ -129,7 +131,7 @@ pub fn d(v: Option<NaiveDate>) -> Option<Day> {
 /// Columns of `cases`, in the order `case_from_row` reads them.
 pub const CASE_COLUMNS: &str = "id, case_ref, name, birth_date, referred_on, referrer, urgency, \
     worker, stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
-    care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, episode, version";
+    care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, episode, version, destination";
 
 /// Reads a row of `CASE_COLUMNS` by position: a lookup by name scans the
 /// column names for every value, which shows at a million rows.
@@ -159,6 +161,7 @@ pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
         escalated: row.get(21)?,
         episode: row.get(22)?,
         version: row.get(23)?,
+        destination: opt_code(row, 24)?,
     })
 }
 
@@ -167,10 +170,11 @@ pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
 pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date, referred_on, \
     referrer, urgency, worker, stage, stage_since, route, care_type, provider, bridging_care, \
     intake_on, triaged_on, care_started_on, waiting_since, planned_end_on, closed_on, \
-    outflow_reason, escalated, episode, version) VALUES (:id, :case_ref, :name, :birth_date, \
-    :referred_on, :referrer, :urgency, :worker, :stage, :stage_since, :route, :care_type, \
-    :provider, :bridging_care, :intake_on, :triaged_on, :care_started_on, :waiting_since, \
-    :planned_end_on, :closed_on, :outflow_reason, :escalated, :episode, :version) \
+    outflow_reason, escalated, episode, version, destination) VALUES (:id, :case_ref, :name, \
+    :birth_date, :referred_on, :referrer, :urgency, :worker, :stage, :stage_since, :route, \
+    :care_type, :provider, :bridging_care, :intake_on, :triaged_on, :care_started_on, \
+    :waiting_since, :planned_end_on, :closed_on, :outflow_reason, :escalated, :episode, :version, \
+    :destination) \
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date, \
     referred_on = excluded.referred_on, referrer = excluded.referrer, urgency = excluded.urgency, \
     worker = excluded.worker, stage = excluded.stage, stage_since = excluded.stage_since, \
@@ -179,7 +183,8 @@ pub const UPSERT_CASE: &str = "INSERT INTO cases (id, case_ref, name, birth_date
     triaged_on = excluded.triaged_on, care_started_on = excluded.care_started_on, \
     waiting_since = excluded.waiting_since, planned_end_on = excluded.planned_end_on, \
     closed_on = excluded.closed_on, outflow_reason = excluded.outflow_reason, \
-    escalated = excluded.escalated, episode = excluded.episode, version = excluded.version";
+    escalated = excluded.escalated, episode = excluded.episode, version = excluded.version, \
+    destination = excluded.destination";
 
 /// Writes `case` as the row `id`; a new row (its id chosen by SQLite) when
 /// `id` is None.
@@ -216,15 +221,17 @@ pub fn upsert_case(
         case.escalated,
         case.episode,
         case.version,
+        c(case.destination),
     ])?;
     Ok(())
 }
 
 pub const INSERT_EVENT: &str = "INSERT INTO events (case_id, on_date, recorded_at, actor, kind, \
     referrer, urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, \
-    field, value, ref_id) VALUES (:case_id, :on_date, :recorded_at, :actor, :kind, :referrer, \
-    :urgency, :worker, :stage, :route, :care_type, :provider, :planned_end_on, :outflow_reason, \
-    :field, :value, :ref_id)";
+    field, value, ref_id, destination, goals, intended_outflow, note) VALUES (:case_id, :on_date, \
+    :recorded_at, :actor, :kind, :referrer, :urgency, :worker, :stage, :route, :care_type, \
+    :provider, :planned_end_on, :outflow_reason, :field, :value, :ref_id, :destination, :goals, \
+    :intended_outflow, :note)";
 
 /// Who recorded an event, and when (the audit part of an event row).
 pub struct Stamp<'a> {
@@ -267,12 +274,17 @@ pub fn insert_event(
         set.map(|f| f.field()),
         set.and_then(|f| f.value()),
         ref_id,
+        c(m.destination),
+        c(m.goals),
+        c(m.intended_outflow),
+        m.note,
     ])
 }
 
 /// Columns of `events` that `event_from_row` reads.
 pub const EVENT_COLUMNS: &str = "id, case_id, on_date, kind, referrer, urgency, worker, stage, \
-    route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
+    route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id, destination, \
+    goals, intended_outflow, note";
 
 /// Reads a row that starts with `EVENT_COLUMNS`, by position.
 pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
@@ -290,6 +302,10 @@ pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
             provider: row.get(10)?,
             planned_end_on: opt_day(row, 11)?,
             reason: opt_code(row, 12)?,
+            destination: opt_code(row, 16)?,
+            goals: opt_code(row, 17)?,
+            intended_outflow: opt_code(row, 18)?,
+            note: row.get(19)?,
         }),
         "set" => Change::Set(field_change(row)?),
         "reviewed" => Change::Reviewed {

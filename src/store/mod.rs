@@ -33,13 +33,23 @@ pub use replace::Replacement;
 pub use snapshot::STREAM_CASES;
 pub use stage_counts::StageCounts;
 
-pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
+pub use write::{
+    CaseBundle, HistoryEntry, NewDecision, NewReferral, check_case_ref, format_case_ref,
+};
 
 pub type Result<T> = std::result::Result<T, Msg>;
 
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The file opened (device, inode): if another program puts a new file
+    /// at `path`, this connection still writes to the old one.
+    file: Option<(u64, u64)>,
+}
+
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 impl Store {
@@ -49,6 +59,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            file: file_identity(path),
         })
     }
 
@@ -59,7 +70,16 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            file: file_identity(path),
         })
+    }
+
+    /// Whether the file at the store's path is no longer the one this
+    /// connection has open (replaced or removed by another program): a
+    /// long-lived connection (the UI) must then open the path again rather
+    /// than write to a file no one will read.
+    pub fn file_replaced(&self) -> bool {
+        file_identity(&self.path) != self.file
     }
 
     pub fn path(&self) -> &Path {

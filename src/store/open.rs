@@ -89,6 +89,12 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
 /// being made into an empty database that checks out fine.
 pub fn check_holds_data(path: &Path) -> Result<()> {
     let shown = path.display().to_string();
+    // The name a backup has until it is complete and checked: whatever is
+    // in it, it is the leftover of a backup that did not finish.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if name.contains(".partial-") {
+        return Err(Msg::new("check.partial_backup").arg("path", &shown));
+    }
     let mut journal = path.as_os_str().to_owned();
     journal.push("-journal");
     if fs::metadata(&journal).is_ok_and(|m| m.len() > 0) {
@@ -181,8 +187,22 @@ fn check_identity(conn: &Connection, shown: &str) -> Result<()> {
     Ok(())
 }
 
-/// Brings the schema up to date in one transaction.
+/// Brings the schema up to date in one transaction. A migration that
+/// rebuilds a table others refer to needs foreign keys off while it runs
+/// (SQLite's procedure for changing a table); they are checked before commit
+/// and switched on again.
 fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current >= schema::latest_version() {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = migrate_in_transaction(conn);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
+}
+
+fn migrate_in_transaction(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let migrations = schema::migrations();
@@ -192,6 +212,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     if current == 0 {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    let dangling: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if dangling > 0 {
+        return Err(Msg::new("error.database").arg("reason", "foreign keys broken by a migration"));
     }
     tx.commit()?;
     Ok(())

@@ -2,7 +2,7 @@
 //! `user_version`; `application_id` marks the file as stroom's. Migrations run
 //! at open time, all in one transaction.
 
-use crate::domain::{CareType, OutflowReason, Referrer, Route, Stage, Urgency};
+use crate::domain::{CareType, Destination, Goals, OutflowReason, Referrer, Route, Stage, Urgency};
 
 /// "strm" in ASCII: marks a stroom database.
 pub const APPLICATION_ID: i64 = 0x7374_726d;
@@ -245,11 +245,155 @@ BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 /// checkpointed. The purge records itself here in its transaction and
 /// removes the row after the checkpoint; every open finishes what it finds.
 fn v6_unfinished_work() -> String {
-    "CREATE TABLE unfinished_work (
+    "CREATE TABLE IF NOT EXISTS unfinished_work (
     task TEXT PRIMARY KEY CHECK (task IN ('purge')),
     since TEXT NOT NULL
 ) STRICT;"
         .to_string()
+}
+
+/// A date column with its ISO shape CHECK, as in version 1.
+fn date_col(col: &str) -> String {
+    format!(
+        "{col} TEXT CHECK ({col} IS NULL OR ({col} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'))"
+    )
+}
+
+/// Version 7: the care process in depth (SPEC 1.5–1.8). Two outflow reasons
+/// (`ended_by_provider`, `unknown`) widen the CHECKs; a closed case gets its
+/// destination (the one its reason implies for the cases closed before); a
+/// move's event carries the destination and the extension report. SQLite
+/// cannot change a CHECK in place, so `cases` and `events` are rebuilt with
+/// their ids, indexes and triggers (the search index's and the append-only
+/// ones). `migrate` runs this with foreign keys off and checks them after.
+fn v7_care_process() -> String {
+    let stage = codes_in(&Stage::codes());
+    let referrer = codes_in(&Referrer::codes());
+    let urgency = codes_in(&Urgency::codes());
+    let route = codes_in(&Route::codes());
+    let care = codes_in(&CareType::codes());
+    let reason = codes_in(&OutflowReason::codes());
+    let dest = codes_in(&Destination::codes());
+    let goals = codes_in(&Goals::codes());
+    let case_cols = "id, case_ref, name, birth_date, referred_on, referrer, urgency, worker, \
+        stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
+        care_started_on, waiting_since, planned_end_on, closed_on, outflow_reason, escalated, \
+        episode, version";
+    let event_cols = "id, case_id, on_date, recorded_at, actor, kind, referrer, urgency, worker, \
+        stage, route, care_type, provider, planned_end_on, outflow_reason, field, value, ref_id";
+    format!(
+        r#"
+CREATE TABLE cases_rebuilt (
+    id INTEGER PRIMARY KEY,
+    case_ref TEXT NOT NULL UNIQUE CHECK (length(case_ref) BETWEEN 1 AND 64),
+    name TEXT,
+    {birth_date},
+    {referred_on} NOT NULL,
+    referrer TEXT NOT NULL CHECK (referrer IN ({referrer})),
+    urgency TEXT NOT NULL CHECK (urgency IN ({urgency})),
+    worker TEXT,
+    stage TEXT NOT NULL CHECK (stage IN ({stage})),
+    {stage_since} NOT NULL,
+    route TEXT CHECK (route IS NULL OR route IN ({route})),
+    care_type TEXT CHECK (care_type IS NULL OR care_type IN ({care})),
+    provider TEXT,
+    bridging_care INTEGER NOT NULL DEFAULT 0 CHECK (bridging_care IN (0, 1)),
+    {intake_on},
+    {triaged_on},
+    {care_started_on},
+    {waiting_since},
+    {planned_end_on},
+    {closed_on},
+    outflow_reason TEXT CHECK (outflow_reason IS NULL OR outflow_reason IN ({reason})),
+    escalated INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),
+    episode INTEGER NOT NULL DEFAULT 1 CHECK (episode >= 1),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    destination TEXT CHECK (destination IS NULL OR destination IN ({dest})),
+    CHECK ((stage = 'closed') = (closed_on IS NOT NULL)),
+    CHECK ((stage = 'closed') = (destination IS NOT NULL))
+) STRICT;
+INSERT INTO cases_rebuilt ({case_cols}, destination)
+    SELECT {case_cols}, CASE WHEN stage = 'closed' THEN CASE outflow_reason
+        WHEN 'to_community' THEN 'community' WHEN 'to_wmo' THEN 'wmo' WHEN 'to_wlz' THEN 'wlz'
+        WHEN 'to_adult_mental_health' THEN 'adult_mental_health' WHEN 'withdrawn' THEN 'none'
+        ELSE 'unknown' END END
+    FROM cases ORDER BY id;
+DROP TABLE cases;
+ALTER TABLE cases_rebuilt RENAME TO cases;
+CREATE INDEX cases_stage ON cases (stage, referred_on);
+CREATE INDEX cases_closed ON cases (closed_on);
+CREATE INDEX cases_care_started ON cases (care_started_on);
+CREATE INDEX cases_stage_ref ON cases (stage, case_ref);
+CREATE INDEX cases_worker_ref ON cases (worker, case_ref);
+CREATE INDEX cases_provider_ref ON cases (provider, case_ref);
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases
+BEGIN
+    INSERT INTO cases_search (rowid, case_ref, name, worker, provider) VALUES ({new});
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE ON cases
+WHEN old.id IS NOT new.id OR old.case_ref IS NOT new.case_ref OR old.name IS NOT new.name
+    OR old.worker IS NOT new.worker OR old.provider IS NOT new.provider
+BEGIN
+    DELETE FROM cases_search WHERE rowid = old.id;
+    INSERT INTO cases_search (rowid, case_ref, name, worker, provider) VALUES ({new});
+END;
+CREATE TRIGGER cases_search_delete AFTER DELETE ON cases
+BEGIN
+    DELETE FROM cases_search WHERE rowid = old.id;
+END;
+
+CREATE TABLE events_rebuilt (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    {on_date} NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('referred', 'moved', 'set', 'reviewed', 'decided')),
+    referrer TEXT CHECK (referrer IS NULL OR referrer IN ({referrer})),
+    urgency TEXT CHECK (urgency IS NULL OR urgency IN ({urgency})),
+    worker TEXT,
+    stage TEXT CHECK (stage IS NULL OR stage IN ({stage})),
+    route TEXT CHECK (route IS NULL OR route IN ({route})),
+    care_type TEXT CHECK (care_type IS NULL OR care_type IN ({care})),
+    provider TEXT,
+    {planned_end_on},
+    outflow_reason TEXT CHECK (outflow_reason IS NULL OR outflow_reason IN ({reason})),
+    field TEXT,
+    value TEXT,
+    ref_id INTEGER,
+    destination TEXT CHECK (destination IS NULL OR destination IN ({dest})),
+    goals TEXT CHECK (goals IS NULL OR goals IN ({goals})),
+    intended_outflow TEXT CHECK (intended_outflow IS NULL OR intended_outflow IN ({dest})),
+    note TEXT,
+    CHECK ((kind = 'moved') = (stage IS NOT NULL)),
+    CHECK ((kind = 'set') = (field IS NOT NULL)),
+    CHECK ((kind = 'referred') = (referrer IS NOT NULL)),
+    CHECK (kind = 'moved' OR (destination IS NULL AND goals IS NULL
+        AND intended_outflow IS NULL AND note IS NULL))
+) STRICT;
+INSERT INTO events_rebuilt ({event_cols}) SELECT {event_cols} FROM events ORDER BY id;
+DROP TABLE events;
+ALTER TABLE events_rebuilt RENAME TO events;
+CREATE INDEX events_case ON events (case_id, on_date, id);
+CREATE INDEX events_date ON events (on_date);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"#,
+        birth_date = date_col("birth_date"),
+        referred_on = date_col("referred_on"),
+        stage_since = date_col("stage_since"),
+        intake_on = date_col("intake_on"),
+        triaged_on = date_col("triaged_on"),
+        care_started_on = date_col("care_started_on"),
+        waiting_since = date_col("waiting_since"),
+        planned_end_on = date_col("planned_end_on"),
+        closed_on = date_col("closed_on"),
+        on_date = date_col("on_date"),
+        new =
+            "new.id, lower(new.case_ref), lower(new.name), lower(new.worker), lower(new.provider)",
+    )
 }
 
 /// The triggers that protect the record (the append-only history and
@@ -263,6 +407,15 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
     "access_log_append_only_delete",
 ];
 
+/// Version 8: a case-review decision may name a follow-up date (SPEC 9.3):
+/// when the team looks at the case again. Adding a nullable column keeps
+/// every decision as it was.
+fn v8_decision_follow_up() -> String {
+    "ALTER TABLE decisions ADD COLUMN follow_up_on TEXT CHECK (follow_up_on IS NULL OR \
+     (follow_up_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'));"
+        .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![
@@ -272,6 +425,8 @@ pub fn migrations() -> Vec<String> {
         v4_case_search(),
         v5_access_actions(),
         v6_unfinished_work(),
+        v7_care_process(),
+        v8_decision_follow_up(),
     ]
 }
 

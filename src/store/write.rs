@@ -172,6 +172,14 @@ pub(super) fn review_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Revi
     })
 }
 
+/// A case-review decision before it is stored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewDecision<'a> {
+    pub text: &'a str,
+    pub owner: Option<&'a str>,
+    pub follow_up_on: Option<NaiveDate>,
+}
+
 fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput) -> Result<i64> {
     check_length("note", r.note.as_deref(), MAX_LONG_TEXT)?;
     let json = serde_json::to_string(&r.statuses).expect("statuses serialise");
@@ -399,20 +407,58 @@ impl Store {
         actor: &str,
         expected_version: Option<i64>,
     ) -> Result<i64> {
-        let text = text.trim();
+        let decision = NewDecision {
+            text,
+            owner,
+            follow_up_on: None,
+        };
+        self.decide(
+            case_ref,
+            meeting_on,
+            &decision,
+            today,
+            actor,
+            expected_version,
+        )
+    }
+
+    /// Records a case-review decision for the meeting on `meeting_on`, with
+    /// its owner and follow-up date. A follow-up date lies after the meeting.
+    pub fn decide(
+        &mut self,
+        case_ref: &str,
+        meeting_on: NaiveDate,
+        decision: &NewDecision,
+        today: NaiveDate,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        let text = decision.text.trim();
         if text.is_empty() {
             return Err(Msg::new("error.decision_empty"));
         }
+        if let Some(follow_up) = decision.follow_up_on.filter(|d| *d <= meeting_on) {
+            return Err(Msg::new("error.follow_up_not_after")
+                .arg("date", follow_up)
+                .arg("meeting", meeting_on));
+        }
+        let owner = decision.owner.map(str::trim).filter(|o| !o.is_empty());
         check_length("text", Some(text), MAX_LONG_TEXT)?;
         check_length("owner", owner, MAX_SHORT_TEXT)?;
         let mut id = 0;
         self.change_case(case_ref, expected_version, actor, |tx, _, events| {
             check_fact_date(events[0].on, meeting_on, today)?;
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO decisions (case_id, meeting_on, text, owner) \
-                 SELECT id, ?2, ?3, ?4 FROM cases WHERE case_ref = ?1",
+                "INSERT INTO decisions (case_id, meeting_on, text, owner, follow_up_on) \
+                 SELECT id, ?2, ?3, ?4, ?5 FROM cases WHERE case_ref = ?1",
             )?;
-            id = stmt.insert(params![case_ref, meeting_on, text, owner])?;
+            id = stmt.insert(params![
+                case_ref,
+                meeting_on,
+                text,
+                owner,
+                decision.follow_up_on
+            ])?;
             Ok(Pending {
                 events: vec![(meeting_on, Change::Decided { decision_id: id })],
                 ..Pending::default()
@@ -600,7 +646,7 @@ fn check_bundle(bundle: &CaseBundle, today: NaiveDate) -> Result<()> {
                     .reviews
                     .get(*review_id as usize)
                     .ok_or_else(|| Msg::new("error.database").arg("reason", "review missing"))?;
-                if !case.stage.in_care() {
+                if !case.on_board() {
                     return Err(Msg::new("error.review_not_in_care")
                         .arg("case", &bundle.case_ref)
                         .arg("date", on));

@@ -139,6 +139,10 @@ pub struct App {
         String,
     )>,
     pub notice: Option<Notice>,
+    /// Slow work (the demo team, an export) waiting for the screen to say
+    /// "busy" first; only the event loop defers, tests run it at once.
+    pub pending: Option<super::action::Action>,
+    pub defer_slow: bool,
     pub quit: bool,
     /// Where exports go by default.
     pub export_dir: PathBuf,
@@ -182,6 +186,8 @@ impl App {
             overlays: Vec::new(),
             refused_note: None,
             notice: None,
+            pending: None,
+            defer_slow: false,
             quit: false,
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             data_version,
@@ -445,10 +451,15 @@ impl App {
             }
         };
         let on = as_of.unwrap_or(self.today);
-        let light = case
-            .stage
-            .in_care()
-            .then(|| stoplight::evaluate(&case, &reviews, on, &self.config.precondition_codes()));
+        let light = case.on_board().then(|| {
+            stoplight::evaluate(
+                &case,
+                &reviews,
+                on,
+                &self.config.precondition_codes(),
+                self.config.norms.care,
+            )
+        });
         Ok(CaseScreen {
             case,
             history,
@@ -463,6 +474,9 @@ impl App {
     /// Checks whether another coordinator changed the database (a cheap
     /// PRAGMA); only then reloads what is shown. Returns whether it did.
     pub fn poll_external(&mut self) -> bool {
+        if self.store.file_replaced() {
+            return self.reopen();
+        }
         match self.store.data_version() {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
@@ -478,6 +492,25 @@ impl App {
                 false
             }
         }
+    }
+
+    /// The database file was replaced under the UI: open the new one (and
+    /// stop writing to the old), or say why not.
+    fn reopen(&mut self) -> bool {
+        self.log
+            .line("database file replaced elsewhere: opening it again");
+        match Store::open(self.store.path()) {
+            Ok(store) => {
+                self.store = store;
+                self.data_version = self.store.data_version().unwrap_or_default();
+                match self.reload() {
+                    Ok(()) => self.notify(Tone::Info, Msg::new("tui.reopened")),
+                    Err(e) => self.notify(Tone::Error, e),
+                }
+            }
+            Err(e) => self.notify(Tone::Error, e),
+        }
+        true
     }
 
     /// The case the editing keys apply to: the case screen's, else the

@@ -85,6 +85,8 @@ pub struct BoardState {
     pub panel_scroll: u16,
     /// Loaded when the panel opens (it needs a second snapshot).
     pub comparison: Option<Comparison>,
+    /// The search typed with `/`: only matching cases are shown.
+    pub search: Option<String>,
     /// The whole board's counts for the summary line, computed on load.
     pub all: Option<stoplight::ColorTally<String>>,
 }
@@ -104,7 +106,20 @@ impl BoardState {
             .selected_row()
             .map(|r| r.case_ref.clone())
             .or_else(|| anchor.map(str::to_string));
-        self.rows = rows;
+        self.rows = match &self.search {
+            Some(term) => {
+                let term = term.to_lowercase();
+                let has = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().contains(&term));
+                rows.into_iter()
+                    .filter(|r| {
+                        has(Some(&r.case_ref))
+                            || has(r.worker.as_deref())
+                            || has(r.provider.as_deref())
+                    })
+                    .collect()
+            }
+            None => rows,
+        };
         self.all = Some(stoplight::aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep
@@ -286,9 +301,10 @@ fn review_preview(app: &App, form: &Form) -> Option<Preview> {
     };
     let draft = app.review_draft.as_ref().filter(|d| d.case_id == case.id)?;
     let codes = codes(app);
-    let before = stoplight::evaluate(case, &draft.reviews, app.today, &codes);
+    let care = app.config.norms.care;
+    let before = stoplight::evaluate(case, &draft.reviews, app.today, &codes, care);
     let after = with_prospective(app, form, case, &draft.reviews)
-        .map(|all| stoplight::evaluate(case, &all, app.today, &codes));
+        .map(|all| stoplight::evaluate(case, &all, app.today, &codes, care));
     Some(Preview { before, after })
 }
 
@@ -298,7 +314,7 @@ impl App {
         let Some(snap) = &self.snapshot else {
             return Ok(());
         };
-        let rows = stoplight::stoplight(snap, &codes(self));
+        let rows = stoplight::stoplight(snap, &codes(self), self.config.norms.care);
         let h = self.board_height();
         self.board.load(rows, self.cat, anchor, h);
         self.board.comparison = None;
@@ -313,7 +329,11 @@ impl App {
         let now = stoplight::aggregate(&self.board.rows);
         let previous_on = report::previous_date(self.shown_date());
         let before = self.store.snapshot(previous_on, self.today)?;
-        let previous = stoplight::aggregate(&stoplight::stoplight(&before, &codes(self)));
+        let previous = stoplight::aggregate(&stoplight::stoplight(
+            &before,
+            &codes(self),
+            self.config.norms.care,
+        ));
         self.board.comparison = Some(Comparison {
             now,
             previous_on,
@@ -400,9 +420,15 @@ impl App {
             with_names: false,
             format,
         };
-        let doc = report::stoplight_report(&now, &previous, &self.config.preconditions, &options);
+        let doc = report::stoplight_report(
+            &now,
+            &previous,
+            &self.config.preconditions,
+            self.config.norms.care,
+            &options,
+        );
         write_private_file(&doc.render(format)?, path)?;
-        Ok(stoplight::stoplight(&now, &codes(self)).len())
+        Ok(stoplight::stoplight(&now, &codes(self), self.config.norms.care).len())
     }
 
     /// The review form's fields: the date, every configured precondition

@@ -7,7 +7,7 @@ use tui_input::{Input as TextInput, InputRequest};
 
 use crate::domain::dates::parse_date;
 use crate::domain::lifecycle::{allowed_moves, route_target};
-use crate::domain::{CareType, Case, Move, Msg, OutflowReason, Route, Stage};
+use crate::domain::{CareType, Case, Destination, Goals, Move, Msg, OutflowReason, Route, Stage};
 
 use super::action::{Edit, View};
 
@@ -25,6 +25,9 @@ pub enum FieldId {
     Provider,
     PlannedEnd,
     Reason,
+    Destination,
+    Goals,
+    IntendedOutflow,
     On,
     Next,
     Note,
@@ -270,6 +273,8 @@ pub enum Purpose {
         meeting_on: NaiveDate,
     },
     MeetingDate,
+    /// The provider of the stoplight round.
+    MeetingProvider,
 }
 
 impl Purpose {
@@ -456,6 +461,19 @@ pub fn move_fields_chosen(
     route: Option<Route>,
     today: NaiveDate,
 ) -> Vec<Field> {
+    move_fields_for(case, to, chosen_to, route, false, today)
+}
+
+/// As [`move_fields_chosen`]; `extension` says the planned end entered so
+/// far makes the move an extension (SPEC 1.8), which asks for the report.
+pub fn move_fields_for(
+    case: &Case,
+    to: Stage,
+    chosen_to: bool,
+    route: Option<Route>,
+    extension: bool,
+    today: NaiveDate,
+) -> Vec<Field> {
     let from = case.stage;
     let targets = codes(allowed_moves(from), Stage::code);
     // From closed, the only step is a reopen: never pre-selected.
@@ -492,6 +510,37 @@ pub fn move_fields_chosen(
             Some("tui.form.choose"),
             None,
         )
+    };
+    // SPEC 1.6: unnamed, the destination follows from the reason.
+    let destination = |id, label| {
+        Field::choice(
+            id,
+            label,
+            "destination",
+            codes(Destination::ALL, Destination::code),
+            Some("tui.form.from_reason"),
+            None,
+        )
+    };
+    // SPEC 1.8: the report an extension must carry (and a step may).
+    let report = |fields: &mut Vec<Field>| {
+        fields.push(Field::choice(
+            FieldId::Goals,
+            "tui.form.goals",
+            "goals",
+            codes(Goals::ALL, Goals::code),
+            Some("tui.form.no_report"),
+            None,
+        ));
+        fields.push(Field::choice(
+            FieldId::IntendedOutflow,
+            "tui.form.intended_outflow",
+            "destination",
+            codes(Destination::ALL, Destination::code),
+            Some("tui.form.no_report"),
+            None,
+        ));
+        fields.push(Field::text(FieldId::Note, "tui.form.still_needed", None));
     };
     let care_types = |fits: &dyn Fn(CareType) -> bool, none_key, selected: Option<CareType>| {
         let list: Vec<CareType> = CareType::ALL.iter().copied().filter(|t| fits(*t)).collect();
@@ -559,11 +608,20 @@ pub fn move_fields_chosen(
             fields.push(care_types(&|_| true, Some("tui.form.choose"), None));
             fields.push(Field::text(FieldId::Provider, "field.provider", None));
             fields.push(planned());
+            report(&mut fields);
         }
         (Stage::Evaluation, Stage::InCare) => {
             fields.push(care_types(&|_| true, Some("tui.form.continue"), None));
+            // A later planned end is an extension: the report comes with it.
+            fields.push(planned());
+            if extension {
+                report(&mut fields);
+            }
         }
-        (_, Stage::Closed) => fields.push(reasons()),
+        (_, Stage::Closed) => {
+            fields.push(reasons());
+            fields.push(destination(FieldId::Destination, "field.destination"));
+        }
         _ => {}
     }
     fields.push(Field::date(FieldId::On, "tui.form.on", Some(today), true));
@@ -606,6 +664,10 @@ pub fn move_request(form: &Form) -> Result<(Move, NaiveDate), Msg> {
         provider: form.text(FieldId::Provider),
         planned_end_on: form.date(FieldId::PlannedEnd)?,
         reason: form.parsed(FieldId::Reason),
+        destination: form.parsed(FieldId::Destination),
+        goals: form.parsed(FieldId::Goals),
+        intended_outflow: form.parsed(FieldId::IntendedOutflow),
+        note: form.text(FieldId::Note),
     };
     Ok((m, on))
 }
@@ -636,6 +698,31 @@ mod tests {
     }
 
     #[test]
+    fn the_report_is_asked_exactly_when_the_move_is_an_extension() {
+        use FieldId::{CareType as Care, Goals, IntendedOutflow, Note, On, PlannedEnd, To};
+        let today = d("2026-11-22");
+        let mut e = case_in(Stage::Evaluation);
+        e.planned_end_on = Some(d("2027-01-31"));
+        assert_eq!(
+            ids(&move_fields(&e, Stage::InCare, None, today)),
+            [To, Care, PlannedEnd, On]
+        );
+        assert_eq!(
+            ids(&move_fields_for(
+                &e,
+                Stage::InCare,
+                false,
+                None,
+                true,
+                today
+            )),
+            [To, Care, PlannedEnd, Goals, IntendedOutflow, Note, On]
+        );
+        // A step to a new provider may carry it always.
+        assert!(ids(&move_fields(&e, Stage::Waiting, None, today)).contains(&Goals));
+    }
+
+    #[test]
     fn move_form_asks_only_what_the_move_needs() {
         use FieldId::{CareType as Care, On, PlannedEnd, Provider, Reason, Route as Via, To};
         let today = d("2026-11-22");
@@ -643,7 +730,7 @@ mod tests {
         assert_eq!(ids(&move_fields(&c, Stage::Intake, None, today)), [To, On]);
         assert_eq!(
             ids(&move_fields(&c, Stage::Closed, None, today)),
-            [To, Reason, On]
+            [To, Reason, FieldId::Destination, On]
         );
         let t = case_in(Stage::Triage);
         assert_eq!(

@@ -241,6 +241,8 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(K(KeyCode::Enter), Action::Open, "tui.key.open", Table, true),
     bind(C('/'), Action::Search, "tui.key.search", Cases, true),
+    bind(C('/'), Action::Search, "tui.key.search", Waitlist, true),
+    bind(C('/'), Action::Search, "tui.key.search", Stoplight, true),
     bind(C('f'), Action::Filter, "tui.key.filter", Cases, true),
     bind(
         C('h'),
@@ -304,6 +306,20 @@ pub const BINDINGS: &[Binding] = &[
         "meeting_view.key_date",
         Meeting,
         true,
+    ),
+    bind(
+        C('s'),
+        Action::MeetingKind,
+        "meeting_view.key_kind",
+        Meeting,
+        true,
+    ),
+    bind(
+        C('p'),
+        Action::MeetingProvider,
+        "meeting_view.key_provider",
+        Meeting,
+        false,
     ),
     bind(
         C('r'),

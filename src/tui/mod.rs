@@ -124,6 +124,7 @@ fn event_loop(
 ) -> Result<(), Msg> {
     let size = terminal.size().map_err(terminal_error)?;
     let mut app = App::new(ctx, store, size.width, size.height)?.with_log(log);
+    app.defer_slow = true;
     let events = spawn_input();
     let draw = |terminal: &mut Term, app: &App| {
         terminal
@@ -154,6 +155,10 @@ fn event_loop(
             dirty |= app.poll_external();
         }
         if dirty {
+            draw(terminal, &app)?;
+        }
+        // Slow work runs after the screen said it started.
+        if app.run_pending() {
             draw(terminal, &app)?;
         }
     }

@@ -8,14 +8,14 @@ use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
 use crate::domain::lifecycle::{check_not_future, next_stage, plan_move};
-use crate::domain::{Assignment, FieldChange, Msg, ReviewInput, Stage, Status};
+use crate::domain::{Assignment, FieldChange, Move, Msg, ReviewInput, Stage, Status};
 use crate::store::{AccessAction, NewReferral};
 
 use super::action::{Action, Edit, View};
 use super::app::{App, Confirm, Mode, OnYes, Overlay, Tone};
 use super::export::{case_list_document, default_file, export_view, format_for};
 use super::forms::{
-    Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_chosen, move_request,
+    Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_for, move_request,
 };
 use super::keymap::help_len;
 use super::layout::tab_at;
@@ -40,6 +40,13 @@ impl App {
             }
             _ => {}
         }
+        // Slow work first shows that it started, then runs (event loop);
+        // a still screen would look like a hang.
+        if self.defer_slow && self.pending.is_none() && self.is_slow(action) {
+            self.pending = Some(action);
+            self.notify(Tone::Info, Msg::new("tui.busy"));
+            return true;
+        }
         self.notice = None;
         let result = match self.mode() {
             Mode::Help => self.step_help(action),
@@ -53,6 +60,32 @@ impl App {
             self.notify(Tone::Error, msg);
         }
         true
+    }
+
+    /// Whether `action` starts work that takes seconds: loading the demo
+    /// team, or saving an export.
+    fn is_slow(&self, action: Action) -> bool {
+        match (self.mode(), action) {
+            (Mode::View(_) | Mode::CaseScreen, Action::LoadDemo) => true,
+            (Mode::Form, Action::Save | Action::Submit) => self.form().is_some_and(|f| {
+                matches!(f.purpose, Purpose::Export { .. })
+                    && (action == Action::Save || f.on_last_field())
+            }),
+            _ => false,
+        }
+    }
+
+    /// Runs the slow work the screen announced; returns whether it redraws.
+    pub fn run_pending(&mut self) -> bool {
+        match self.pending.take() {
+            Some(action) => {
+                self.defer_slow = false;
+                let dirty = self.step(action);
+                self.defer_slow = true;
+                dirty
+            }
+            None => false,
+        }
     }
 
     fn after(&mut self, f: impl FnOnce(&mut App) -> Step) {
@@ -155,7 +188,9 @@ impl App {
                 Ok(())
             }
             Action::Back => self.clear_filters(),
-            Action::Search if self.view == View::Cases => {
+            Action::Search
+                if matches!(self.view, View::Cases | View::Waitlist | View::Stoplight) =>
+            {
                 // Each `/` starts a fresh search.
                 self.overlays
                     .push(Overlay::Search(tui_input::Input::default()));
@@ -174,6 +209,7 @@ impl App {
             }
             Action::Decide if self.view == View::Meeting => {
                 self.refuse_in_past()?;
+                self.refuse_future_meeting()?;
                 let case = self.store.case(&self.target()?)?;
                 let form = self.decision_form(case);
                 self.open_form(form);
@@ -181,6 +217,16 @@ impl App {
             }
             Action::MeetingDate if self.view == View::Meeting => {
                 let form = self.meeting_date_form();
+                self.open_form(form);
+                Ok(())
+            }
+            Action::MeetingKind if self.view == View::Meeting => {
+                let msg = self.switch_meeting_kind()?;
+                self.notify(Tone::Info, msg);
+                Ok(())
+            }
+            Action::MeetingProvider if self.view == View::Meeting => {
+                let form = self.meeting_provider_form()?;
                 self.open_form(form);
                 Ok(())
             }
@@ -322,6 +368,9 @@ impl App {
     }
 
     fn clear_filters(&mut self) -> Step {
+        if matches!(self.view, View::Waitlist | View::Stoplight) {
+            return self.set_search(None);
+        }
         if self.view == View::Cases && !self.cases.filter.is_empty() {
             self.cases.filter = Default::default();
             let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
@@ -346,8 +395,7 @@ impl App {
             }
             Action::Back => {
                 self.overlays.pop();
-                self.cases.filter.search = None;
-                return self.load_view_data(None);
+                return self.set_search(None);
             }
             _ => false,
         };
@@ -355,8 +403,29 @@ impl App {
             return Ok(());
         }
         let term = input.value().trim().to_string();
-        self.cases.filter.search = (!term.is_empty()).then_some(term);
-        self.load_view_data(None)
+        self.set_search((!term.is_empty()).then_some(term))
+    }
+
+    /// Narrows the list of the current view to the rows that match `term`
+    /// (reference, coordinator, provider); None shows every row again.
+    fn set_search(&mut self, term: Option<String>) -> Step {
+        match self.view {
+            View::Waitlist => {
+                let h = self.waitlist_height();
+                self.waitlist.search = term;
+                let all = std::mem::take(&mut self.waitlist.all);
+                self.waitlist.load(all, h);
+                Ok(())
+            }
+            View::Stoplight => {
+                self.board.search = term;
+                self.load_board(None)
+            }
+            _ => {
+                self.cases.filter.search = term;
+                self.load_view_data(None)
+            }
+        }
     }
 
     // ---- forms ----
@@ -442,19 +511,22 @@ impl App {
 
     fn open_move(&mut self) -> Step {
         self.refuse_in_past()?;
+        self.refuse_future_meeting()?;
         let case = self.store.case(&self.target()?)?;
         let fields = move_fields(&case, next_stage(case.stage), None, self.today);
         let title = move_title(&case);
         self.open_form(Form::new(Purpose::Move { case }, title, fields));
+        self.date_from_meeting();
         Ok(())
     }
 
     fn open_review(&mut self) -> Step {
         self.refuse_in_past()?;
+        self.refuse_future_meeting()?;
         let case = self.store.case(&self.target()?)?;
         // Said at once, not after a form full of care days that do not
         // exist: only a case in care stands on the stoplight.
-        if !case.stage.in_care() {
+        if !case.on_board() {
             return Err(Msg::new("tui.not_on_board")
                 .arg("case", &case.case_ref)
                 .arg("stage", case.stage.code()));
@@ -463,7 +535,36 @@ impl App {
         let fields = self.review_fields(&case, reviews);
         let title = Msg::new("tui.form.review_title").arg("case", &case.case_ref);
         self.open_form(Form::new(Purpose::Review { case }, title, fields));
+        self.date_from_meeting();
         Ok(())
+    }
+
+    /// In view 5 the meeting records on its own date: a meeting that has
+    /// not yet been held records nothing.
+    fn refuse_future_meeting(&self) -> Step {
+        let on = self.meeting_on();
+        if self.view == View::Meeting && on > self.today {
+            return Err(Msg::new("meeting_view.not_yet").arg("date", on));
+        }
+        Ok(())
+    }
+
+    /// A move or review opened from an agenda item is dated on the meeting.
+    fn date_from_meeting(&mut self) {
+        let Some(on) = self
+            .meeting_record_date()
+            .filter(|_| self.view == View::Meeting)
+        else {
+            return;
+        };
+        if let Some(f) = self
+            .form_mut()
+            .and_then(|f| f.fields.iter_mut().find(|f| f.id == FieldId::On))
+        {
+            f.set_value(&on.to_string());
+        }
+        self.follow_review_date();
+        self.check_form();
     }
 
     fn open_worker(&mut self) -> Step {
@@ -495,10 +596,16 @@ impl App {
     }
 
     fn open_export(&mut self) -> Step {
-        if !matches!(self.view, View::Waitlist | View::Cases | View::Stoplight) {
+        if !matches!(
+            self.view,
+            View::Waitlist | View::Cases | View::Stoplight | View::Meeting
+        ) {
             return Err(Msg::new("tui.export.not_here"));
         }
-        let path = default_file(&self.export_dir, self.view, self.shown_date());
+        let path = match self.view {
+            View::Meeting => self.minutes_file(),
+            view => default_file(&self.export_dir, view, self.shown_date()),
+        };
         let fields = vec![Field::text(
             FieldId::File,
             "tui.form.file",
@@ -595,11 +702,21 @@ impl App {
         let Some(form) = self.form_mut() else {
             return;
         };
-        if let (Purpose::Move { case }, FieldId::To | FieldId::Route) = (&form.purpose, id) {
+        if let (Purpose::Move { case }, FieldId::To | FieldId::Route | FieldId::PlannedEnd) =
+            (&form.purpose, id)
+        {
             let chosen: Option<Stage> = form.parsed(FieldId::To);
             let to = chosen.unwrap_or(next_stage(case.stage));
             let route = form.parsed(FieldId::Route);
-            let fields = move_fields_chosen(case, to, chosen.is_some(), route, today);
+            // The report is asked exactly when the planned end entered makes
+            // the move an extension (SPEC 1.8).
+            let planned = Move {
+                to: Some(to),
+                planned_end_on: form.date(FieldId::PlannedEnd).ok().flatten(),
+                ..Move::default()
+            };
+            let extension = crate::domain::lifecycle::is_extension(case, &planned);
+            let fields = move_fields_for(case, to, chosen.is_some(), route, extension, today);
             form.replace_fields(fields);
         }
         if let (Purpose::Review { .. }, FieldId::On) = (&form.purpose, id) {
@@ -636,7 +753,6 @@ impl App {
                 not_future(FieldId::On).and_then(|_| App::check_review_dates(form))
             }
             Purpose::TimeTravel => not_future(FieldId::AsOf),
-            Purpose::MeetingDate => not_future(FieldId::On),
             _ => Ok(()),
         };
         form.problem = problem.err();
@@ -672,6 +788,10 @@ impl App {
                 .save_decision(&form, &case.case_ref, case.version, meeting_on)
                 .and_then(|msg| self.saved(&case.case_ref, msg)),
             Purpose::MeetingDate => self.set_meeting_date(&form).map(|msg| {
+                self.close_form();
+                self.notify(Tone::Info, msg);
+            }),
+            Purpose::MeetingProvider => self.set_meeting_provider(&form).map(|msg| {
                 self.close_form();
                 self.notify(Tone::Info, msg);
             }),
@@ -803,6 +923,8 @@ impl App {
     fn saved(&mut self, case_ref: &str, msg: Msg) -> Step {
         self.close_form();
         self.log.line(format_args!("saved: {msg}"));
+        // In the meeting, what was just recorded moves the selection on.
+        self.meeting.advance = self.view == View::Meeting;
         self.forget_data();
         self.load_view_data(Some(case_ref.to_string()))?;
         self.notify(Tone::Success, msg);
@@ -881,6 +1003,7 @@ impl App {
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         let file = std::path::Path::new(&path);
         let count = match (view, format_for(file)) {
+            (View::Meeting, _) => self.write_minutes(file)?,
             (View::Stoplight, format @ (Format::Md | Format::Xlsx)) => {
                 self.write_board_report(file, format)?
             }
@@ -943,6 +1066,7 @@ impl App {
             View::Stoplight => crate::report::stoplight(
                 &*snapshot(crate::store::Store::stoplight_snapshot)?,
                 &self.config.precondition_codes(),
+                self.config.norms.care,
                 &options,
             ),
             _ => case_list_document(&self.cases.all(&self.store)?, self.shown_date(), self.cat),

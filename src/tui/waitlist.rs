@@ -31,8 +31,29 @@ impl Section {
     }
 }
 
+/// Which field of a row matches a search, as a column heading key; None
+/// when the row does not match.
+pub fn matched_field(r: &WaitRow, term: &str) -> Option<&'static str> {
+    let term = term.to_lowercase();
+    let has = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().contains(&term));
+    if has(Some(&r.case_ref)) {
+        Some("column.case_ref")
+    } else if has(r.worker.as_deref()) {
+        Some("column.worker")
+    } else if has(r.provider.as_deref()) {
+        Some("column.provider")
+    } else {
+        None
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct WaitlistState {
+    /// Every row of the lists, as loaded.
+    pub all: Vec<WaitRow>,
+    /// The search typed with `/`: only matching rows are shown.
+    pub search: Option<String>,
+    /// The rows shown: all, or those matching the search.
     pub rows: Vec<WaitRow>,
     pub sections: Vec<Section>,
     pub lines: Vec<Line>,
@@ -46,7 +67,15 @@ impl WaitlistState {
     pub fn load(&mut self, rows: Vec<WaitRow>, height: usize) {
         let keep = self.selected_row().map(|r| (r.case_ref.clone(), r.queue));
         let at = self.scroll.selected;
-        self.rows = rows;
+        self.rows = match &self.search {
+            Some(term) => rows
+                .iter()
+                .filter(|r| matched_field(r, term).is_some())
+                .cloned()
+                .collect(),
+            None => rows.clone(),
+        };
+        self.all = rows;
         let summaries = waitlist::summarize(&self.rows);
         self.sections.clear();
         self.lines.clear();
@@ -149,5 +178,72 @@ impl WaitlistState {
         if matches!(self.lines.get(i), Some(Line::Row(_))) {
             self.scroll.select(i, self.lines.len(), height);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::domain::case::Referral;
+    use crate::domain::dates::parse_date;
+    use crate::domain::{Case, Referrer, Snapshot, Urgency};
+
+    fn rows() -> Vec<WaitRow> {
+        let d = |s| parse_date(s).unwrap();
+        let r = Referral {
+            referrer: Referrer::Gp,
+            urgency: Urgency::Regular,
+            worker: Some("Lotte Kramer".into()),
+        };
+        let cases = vec![
+            Case::referred(1, "2026-0001", d("2026-10-01"), &r),
+            Case::referred(2, "2026-0002", d("2026-11-12"), &r),
+        ];
+        let snap = Snapshot {
+            as_of: d("2026-11-22"),
+            cases,
+            reviews: Default::default(),
+        };
+        waitlist::waiting_list(&snap, &Config::default().norms, None)
+    }
+
+    #[test]
+    fn sections_have_headings_that_are_never_selected() {
+        let mut w = WaitlistState::default();
+        w.load(rows(), 10);
+        // Intake heading, 2 rows, decision heading, 2 rows, care heading.
+        assert_eq!(w.lines.len(), 7);
+        assert_eq!(w.lines[0], Line::Heading(0));
+        assert_eq!(w.scroll.selected, 1);
+        assert_eq!(w.position(), Some((0, 1)));
+        w.step(1, 10);
+        w.step(1, 10);
+        // Past the heading of the second section onto its first case.
+        assert_eq!(w.scroll.selected, 4);
+        assert_eq!(w.position(), Some((1, 1)));
+        w.step(-1, 10);
+        assert_eq!(w.scroll.selected, 2);
+        // The jump skips the empty care queue and wraps to the first.
+        w.next_section(10);
+        assert_eq!(w.position(), Some((1, 1)));
+        w.next_section(10);
+        assert_eq!(w.position(), Some((0, 1)));
+        w.step(isize::MAX / 2, 10);
+        assert_eq!(w.scroll.selected, 5, "the end stops at the last case");
+    }
+
+    #[test]
+    fn a_search_keeps_matching_rows_and_names_the_field() {
+        let mut w = WaitlistState {
+            search: Some("0002".into()),
+            ..Default::default()
+        };
+        w.load(rows(), 10);
+        assert_eq!(w.rows.len(), 2);
+        assert_eq!(w.all.len(), 4);
+        assert_eq!(matched_field(&w.rows[0], "kramer"), Some("column.worker"));
+        assert_eq!(matched_field(&w.rows[0], "0002"), Some("column.case_ref"));
+        assert_eq!(matched_field(&w.rows[0], "horizon"), None);
     }
 }

@@ -6,9 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::domain::evaluation;
 use crate::domain::review::standing_at;
-use crate::domain::{Case, Change, FieldChange, Move};
+use crate::domain::{Case, Change, FieldChange, Move, Stage};
 use crate::i18n::Catalog;
+use crate::present::signal_text;
 use crate::store::HistoryEntry;
 
 use super::super::app::{App, CaseScreen};
@@ -61,11 +63,15 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
             ]));
         }
     }
+    lines.extend(moment_lines(app, screen));
     lines.push(Line::default());
     lines.push(Line::styled(cat.t("tui.case.history"), t.title(false)));
     for h in &screen.history {
         lines.push(Line::from(vec![
-            Span::styled(format!("{}  ", h.event.on), t.hint_key()),
+            Span::styled(
+                format!("{}  ", crate::present::person_date(cat, h.event.on)),
+                t.hint_key(),
+            ),
             Span::styled(describe(cat, screen, h), t.text()),
         ]));
         // Who recorded it and when, on its own line: the audit trail.
@@ -97,6 +103,65 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     frame.render_widget(p, area);
 }
 
+/// The evaluation moments of the current episode (SPEC 1.7) as of the shown
+/// date: due, held on (and whether on time), or the signal of an open one.
+fn moment_lines(app: &App, screen: &CaseScreen) -> Vec<Line<'static>> {
+    let (cat, t, c) = (app.cat, &app.theme, &screen.case);
+    let as_of = app.shown_date();
+    let held: Vec<chrono::NaiveDate> = screen
+        .history
+        .iter()
+        .filter(|h| matches!(&h.event.change, Change::Moved(m) if m.to == Some(Stage::Evaluation)))
+        .map(|h| h.event.on)
+        .collect();
+    let moments = evaluation::moments(c, &held, as_of, &app.config.evaluation);
+    if moments.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        Line::default(),
+        Line::styled(cat.t("tui.case.moments").to_string(), t.title(false)),
+    ];
+    for m in moments {
+        let moment = cat.label("moment", m.moment.code()).to_string();
+        let due = crate::present::person_date(cat, m.due_on);
+        let text = match (m.held_on, m.signal(as_of)) {
+            (Some(on), _) => {
+                let key = if m.held_on_time() == Some(true) {
+                    "tui.case.moment_held"
+                } else {
+                    "tui.case.moment_held_late"
+                };
+                cat.fill(
+                    key,
+                    &[
+                        ("moment", moment),
+                        ("due", due),
+                        ("held", crate::present::person_date(cat, on)),
+                    ],
+                )
+            }
+            (None, _) if c.stage == Stage::Closed => cat.fill(
+                "tui.case.moment_lapsed",
+                &[("moment", moment), ("due", due)],
+            ),
+            (None, signal) => cat.fill(
+                "tui.case.moment_open",
+                &[
+                    ("moment", moment),
+                    ("due", due),
+                    (
+                        "signal",
+                        signal.map(|s| signal_text(cat, s)).unwrap_or_default(),
+                    ),
+                ],
+            ),
+        };
+        lines.push(Line::styled(format!("  {text}"), t.text()));
+    }
+    lines
+}
+
 /// Every field of SPEC 1.1 with its value in words.
 fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
     let none = || cat.t("tui.none").to_string();
@@ -112,7 +177,7 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
             .unwrap_or_else(none)
     };
     let yes_no = |b: bool| cat.t(if b { "tui.yes" } else { "tui.no" }).to_string();
-    vec![
+    let mut fields = vec![
         ("field.case_ref", c.case_ref.clone()),
         ("field.name", text(&c.name)),
         ("field.birth_date", date(c.birth_date)),
@@ -138,7 +203,16 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
             label("outflow_reason", c.outflow_reason.map(|r| r.code())),
         ),
         ("field.escalated", yes_no(c.escalated)),
-    ]
+    ];
+    // Where the young person went next: a fact of closed cases only.
+    if let Some(d) = c.destination {
+        let at = fields.len() - 1;
+        fields.insert(
+            at,
+            ("field.destination", label("destination", Some(d.code()))),
+        );
+    }
+    fields
 }
 
 /// What one event did, in a sentence.
@@ -218,6 +292,23 @@ fn describe_move(cat: &Catalog, m: &Move) -> String {
         "reason",
         m.reason.map(|r| r.code().to_string()),
     );
+    part(
+        "tui.history.destination",
+        "destination",
+        m.destination.map(|d| d.code().to_string()),
+    );
+    // The extension report (SPEC 1.8), in full.
+    part(
+        "tui.history.goals",
+        "goals",
+        m.goals.map(|g| g.code().to_string()),
+    );
+    part(
+        "tui.history.intended_outflow",
+        "destination",
+        m.intended_outflow.map(|d| d.code().to_string()),
+    );
+    part("tui.history.note", "note", m.note.as_deref().map(shown));
     s
 }
 

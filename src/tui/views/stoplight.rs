@@ -153,11 +153,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         cat.t(board.grouping.label_key()).to_string()
     };
-    let title = Line::from(vec![
+    let mut title = vec![
         Span::styled(cat.t("tui.view.stoplight"), t.title(true)),
         Span::styled(sym::SEPARATOR, t.muted()),
         Span::styled(mode, t.text()),
-    ]);
+    ];
+    if let Some(term) = &board.search {
+        title.push(Span::styled(sym::SEPARATOR, t.muted()));
+        title.push(Span::styled(
+            cat.fill(
+                "tui.filter.search",
+                &[("text", crate::export::safe_text(term).into_owned())],
+            ),
+            t.hint_key(),
+        ));
+    }
+    let title = Line::from(title);
     let block = Block::bordered().title(title).border_style(t.border(true));
     if board.rows.is_empty() {
         let text = cat.fill(

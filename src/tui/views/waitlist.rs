@@ -186,7 +186,24 @@ fn position_line(app: &App) -> String {
             ),
         );
     }
-    parts.push(cat.t("tui.waitlist.legend").to_string());
+    // A search says what it looks for and which field matched the case.
+    if let Some(term) = &state.search {
+        let field = state
+            .selected_row()
+            .and_then(|r| super::super::waitlist::matched_field(r, term))
+            .map(|k| cat.t(k).to_lowercase())
+            .unwrap_or_default();
+        parts.push(cat.fill(
+            "tui.waitlist.search",
+            &[
+                ("text", crate::export::safe_text(term).into_owned()),
+                ("count", state.rows.len().to_string()),
+                ("field", field),
+            ],
+        ));
+    } else {
+        parts.push(cat.t("tui.waitlist.legend").to_string());
+    }
     parts.join(sym::SEPARATOR)
 }
 
@@ -197,7 +214,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .title(Span::styled(cat.t("tui.view.waitlist"), t.title(true)))
         .border_style(t.border(true));
     let state = &app.waitlist;
-    if state.rows.is_empty() {
+    if state.all.is_empty() {
         let p = Paragraph::new(cat.t("tui.waitlist.empty"))
             .style(t.muted())
             .wrap(Wrap { trim: true })
