@@ -43,6 +43,8 @@ const STEPS: [&str; 8] = [
     "stoplight_doc",
     "flow",
     "meeting",
+    "forecast",
+    "council",
 ];
 /// Import is measured on a CSV of this many rows at most (the file is held
 /// in memory by design: all rows are checked before any is written).
@@ -226,11 +228,55 @@ fn child(args: &[String]) {
                 "stoplight_doc" => stoplight_doc(db),
                 "flow" => flow_report(db),
                 "meeting" => meeting(db),
+                "forecast" => forecast(db),
+                "council" => council(db),
                 other => panic!("unknown step {other}"),
             }
         }
     }
     println!("hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
+}
+
+/// `stroom forecast` as of today: the throughput history, the waiting
+/// lists, and 10,000 runs per queue.
+fn forecast(db: &Path) {
+    let ctx = context(db);
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let history = store.queue_history(today()).expect("history");
+    let snapshot = store.waitlist_snapshot(today(), today()).expect("snapshot");
+    let loaded = t.elapsed();
+    let runs = stroom::domain::forecast::Runs {
+        runs: stroom::domain::forecast::DEFAULT_RUNS,
+        seed: 1,
+    };
+    let s = Instant::now();
+    let f = report::forecast::forecast(&snapshot, &history, &ctx.config.norms, None, runs);
+    let simulated = s.elapsed();
+    std::hint::black_box(&f);
+    report_ms("load_ms", loaded);
+    report_ms("simulate_ms", simulated);
+    report_ms("total_ms", t.elapsed());
+    println!("waiting {}", f.rows.len());
+}
+
+/// `stroom report council --format html` over the last twelve months.
+fn council(db: &Path) {
+    let ctx = context(db);
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+    let runs = stroom::domain::forecast::Runs {
+        runs: stroom::domain::forecast::DEFAULT_RUNS,
+        seed: 1,
+    };
+    let facts = stroom::cli_picture::load_council(&store, &ctx, from, today(), runs)
+        .expect("council facts");
+    let loaded = t.elapsed();
+    let html = report::council::council(&facts, runs, stroom::i18n::Catalog::get(Lang::Nl)).html();
+    std::hint::black_box(html);
+    report_ms("load_ms", loaded);
+    report_ms("total_ms", t.elapsed());
 }
 
 /// Peak resident set size of this process so far (VmHWM), in kB.
@@ -555,9 +601,9 @@ fn time_export(
 fn flow_report(db: &Path) {
     let t = Instant::now();
     let store = Store::open(db).expect("open");
-    let episodes = store.episodes(today()).expect("episodes");
-    let loaded = t.elapsed();
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+    let episodes = store.episodes(from, today()).expect("episodes");
+    let loaded = t.elapsed();
     let figures = flow::flow(&episodes, from, today()).expect("flow");
     let bytes = report::flow_document(&figures, stroom::i18n::Catalog::get(Lang::Nl))
         .render(Format::Csv)

@@ -206,7 +206,28 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
-    /// Flow figures over a period.
+    /// When will each waiting case be seen: a Monte Carlo forecast from
+    /// the last 182 days' throughput (SPEC 4.1).
+    Forecast {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// intake, decision or care (default: every queue).
+        #[arg(long)]
+        queue: Option<String>,
+        /// Number of simulated runs.
+        #[arg(long, default_value_t = crate::domain::forecast::DEFAULT_RUNS,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        runs: u32,
+        /// The same seed gives the same forecast.
+        #[arg(long, default_value_t = crate::domain::forecast::DEFAULT_SEED)]
+        seed: u64,
+        /// csv, json or md.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Flow figures over a period; the council report.
     Report {
         #[command(subcommand)]
         what: ReportCommand,
@@ -325,6 +346,18 @@ pub enum ReportCommand {
         to: String,
         /// json, md, csv or xlsx.
         #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// The council's picture of a period (SPEC 10): html or md.
+    Council {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// html (one self-contained file) or md.
+        #[arg(long, default_value = "html")]
         format: String,
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
@@ -616,6 +649,24 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             yes,
         } => return crate::cli_audit::purge(ctx, &closed_before, dry_run, yes),
         Command::Export { what } => crate::cli_export::export(ctx, what)?,
+        Command::Forecast {
+            as_of,
+            queue,
+            runs,
+            seed,
+            format,
+            output,
+        } => crate::cli_picture::forecast(
+            ctx,
+            crate::cli_picture::ForecastArgs {
+                as_of,
+                queue,
+                runs,
+                seed,
+                format,
+                output,
+            },
+        )?,
         Command::Report { what } => crate::cli_export::report(ctx, what)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -232,17 +232,25 @@ fn deliver(
 }
 
 pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
-    let ReportCommand::Flow {
-        from,
-        to,
-        format,
-        output,
-    } = what;
+    let (from, to, format, output) = match what {
+        ReportCommand::Flow {
+            from,
+            to,
+            format,
+            output,
+        } => (from, to, format, output),
+        ReportCommand::Council {
+            from,
+            to,
+            format,
+            output,
+        } => return crate::cli_picture::council(ctx, &from, &to, &format, output),
+    };
     let (from, to) = (parse_date(&from)?, parse_date(&to)?);
     flow::check_period(from, to)?;
     let format: Format = format.parse()?;
     let store = ctx.open_store()?;
-    let episodes = store.episodes(to.min(ctx.today))?;
+    let episodes = store.episodes(from, to.min(ctx.today))?;
     let figures = flow::flow(&episodes, from, to)?;
     let cat = ctx.catalog();
     let bytes = match format {

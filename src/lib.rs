@@ -13,6 +13,7 @@ macro_rules! say {
 pub mod cli;
 mod cli_audit;
 mod cli_export;
+pub mod cli_picture;
 pub mod config;
 pub mod context;
 pub mod demo;

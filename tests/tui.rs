@@ -395,17 +395,16 @@ fn help_lists_the_keys_from_the_key_map() {
     assert!(s.contains("1           wachtlijsten"), "{s}");
     assert!(s.contains("Ctrl-C      stoppen, altijd"), "{s}");
     assert!(s.contains("j/↓         omlaag"), "{s}");
-    // Scrolling down reaches the keys that change the selected case (how
-    // far down depends on how many view sections come before them).
-    let mut s = ui.screen();
-    for _ in 0..80 {
-        if s.contains("m           stap") {
+    // The move key is further down; scrolling reaches it before the end.
+    let mut seen = false;
+    for _ in 0..200 {
+        ui.act(&[Action::Down]);
+        if ui.screen().contains("m           stap") {
+            seen = true;
             break;
         }
-        ui.act(&[Action::Down]);
-        s = ui.screen();
     }
-    assert!(s.contains("m           stap"), "{s}");
+    assert!(seen, "{}", ui.screen());
     // The end of help stops at the bottom of the popup; `g` goes back up.
     ui.act(&[Action::Bottom]);
     let at_end = ui.screen();
@@ -795,7 +794,7 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     );
     let (from, to) = (d("2025-11-01"), d("2026-10-31"));
     let store = Store::open(&ui.db).unwrap();
-    let report = stroom::domain::flow::flow(&store.episodes(to).unwrap(), from, to).unwrap();
+    let report = stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
     // What `stroom report flow` prints for the same period.
     let out = assert_cmd::Command::cargo_bin("stroom")
         .unwrap()
@@ -887,7 +886,11 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     }
 
     // One month later and one longer: the current month up to today.
+    // Through stages and the three panels back to the chart.
     ui.act(&[
+        Action::NextDisplay,
+        Action::NextDisplay,
+        Action::NextDisplay,
         Action::NextDisplay,
         Action::NextDisplay,
         Action::PeriodLater,
@@ -902,6 +905,54 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     assert_eq!(figure(&right_of(&s, 40), "Referrals"), "5", "{s}");
     ui.act(&[Action::PeriodEarlier, Action::PeriodShorter]);
     assert!(ui.screen().contains("Flow 2025-11-01 to 2026-10-31"));
+}
+
+/// The panels after the stages: lead times, referral streams and 18+,
+/// with the figures of the flow report for the same period.
+#[test]
+fn flow_panels_show_lead_times_referrers_and_turning_18() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui = Ui::new(Lang::Nl, w, h, flow_cases);
+        ui.act(&[Action::Show(View::Flow)]);
+        let (from, to) = (d("2025-11-01"), d("2026-10-31"));
+        let store = Store::open(&ui.db).unwrap();
+        let report =
+            stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
+        ui.act(&[
+            Action::NextDisplay,
+            Action::NextDisplay,
+            Action::NextDisplay,
+        ]);
+        let lead = ui.screen();
+        assert!(lead.contains("Doorlooptijden in dagen"), "{lead}");
+        let care = &report.lead_times[&stroom::domain::flow::LeadStep::ReferralToCare];
+        let row = lead
+            .lines()
+            .find(|l| l.contains("Aanmelding → start hulp"))
+            .unwrap();
+        assert!(
+            row.contains(&format!("{:>9}", care.all.count)),
+            "{row} vs {care:?}"
+        );
+        ui.act(&[Action::NextDisplay]);
+        let streams = ui.screen();
+        assert!(
+            streams.contains(&format!("(herhaald beroep: {})", report.re_referrals)),
+            "{streams}"
+        );
+        ui.act(&[Action::NextDisplay]);
+        let eighteen = ui.screen();
+        let count = eighteen
+            .lines()
+            .find(|l| l.contains("18 geworden in zorg"))
+            .unwrap();
+        assert!(count.contains(&format!("{:>9}", report.turning_18.count)));
+        insta::assert_snapshot!(format!("flow_panels_lead_{w}x{h}"), lead);
+        insta::assert_snapshot!(format!("flow_panels_referrers_{w}x{h}"), streams);
+        insta::assert_snapshot!(format!("flow_panels_18_{w}x{h}"), eighteen);
+        ui.act(&[Action::NextDisplay]);
+        assert!(ui.screen().contains("Aanmeldingen"), "back to the chart");
+    }
 }
 
 #[test]
