@@ -34,7 +34,7 @@ const SEED: u64 = 1;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 /// The steps measured per database, each in its own process.
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 10] = [
     "first_frame",
     "keys",
     "views",
@@ -510,7 +510,7 @@ fn view_loads(db: &Path) {
             "flow",
             job(|store, _| {
                 let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
-                let episodes = store.episodes(today())?;
+                let episodes = store.episodes(from, today())?;
                 Ok(flow::flow(&episodes, from, today())?.referrals)
             }),
         ),
