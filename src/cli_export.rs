@@ -18,7 +18,7 @@ use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Format, write_output};
 use crate::minutes::Minutes;
 use crate::report::{self, ExportOptions};
-use crate::store::Store;
+use crate::store::{STREAM_CASES, Store};
 
 pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
     match what {
@@ -58,6 +58,9 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let names = Names::of(ctx, "stoplight", &out)?;
+            if format == Format::Csv {
+                return stoplight_csv(ctx, &as_of, names, &out);
+            }
             let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
             if matches!(format, Format::Md | Format::Xlsx) {
                 // For people: compared with the previous six-weekly date.
@@ -134,6 +137,25 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             deliver(ctx, names, Ok(bytes), output.as_deref())
         }
     }
+}
+
+/// `stroom export stoplight --format csv`: the board streamed from the
+/// store part by part (`report::StoplightCsv`), so memory holds the records,
+/// not every case with its reviews.
+fn stoplight_csv(
+    ctx: &Context,
+    as_of: &Option<String>,
+    names: Option<Names>,
+    out: &ExportOut,
+) -> Result<(), Msg> {
+    let given = as_of.as_deref().map(parse_date).transpose()?;
+    let as_of = report::as_of(given, ctx.today)?;
+    let store = ctx.open_store()?;
+    let codes = ctx.config.precondition_codes();
+    let mut csv = report::StoplightCsv::new(&codes, ctx.config.norms.care, out.with_names);
+    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| csv.add(&part))?;
+    drop(store);
+    deliver(ctx, names, csv.finish(), out.output.as_deref())
 }
 
 /// Which meeting the options name: `--provider` narrows the stoplight

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::{self, Queue, Signal, WaitRow};
-use crate::domain::{Case, Snapshot};
+use crate::domain::{Case, Msg, Snapshot};
 use crate::export::{Document, Format, generated_at, neutralise};
 use crate::i18n::Catalog;
 
@@ -452,6 +452,85 @@ pub fn stoplight(
     )
 }
 
+/// The stoplight export as CSV, built from the board's cases part by part
+/// as the store streams them (`Store::stoplight_stream`): each part's rows
+/// are evaluated by the rules and written as CSV records at once, and only
+/// the records with their place on the board are kept, not the cases, their
+/// reviews or the rows. The bytes are those of `stoplight(..).render(Csv)`.
+pub struct StoplightCsv<'a> {
+    preconditions: &'a [String],
+    care_norm: waitlist::Norm,
+    with_names: bool,
+    /// The records, back to back.
+    records: csv::Writer<Vec<u8>>,
+    /// Per record: its place on the board (colour, number of reasons,
+    /// reference) and where it lies in `records`.
+    places: Vec<(Signal, usize, String, std::ops::Range<usize>)>,
+}
+
+impl<'a> StoplightCsv<'a> {
+    pub fn new(
+        preconditions: &'a [String],
+        care_norm: waitlist::Norm,
+        with_names: bool,
+    ) -> StoplightCsv<'a> {
+        StoplightCsv {
+            preconditions,
+            care_norm,
+            with_names,
+            records: csv_writer(Vec::new()),
+            places: Vec::new(),
+        }
+    }
+
+    /// Evaluates one part of the board and keeps its records.
+    pub fn add(&mut self, part: &Snapshot) -> Result<(), Msg> {
+        let cases = by_id(part);
+        for r in stoplight::stoplight(part, self.preconditions, self.care_norm) {
+            let cells = stoplight_csv(&r, cases.get(&r.case_id).copied(), self.with_names);
+            let start = self.records.get_ref().len();
+            self.records.write_record(&cells).map_err(csv_error)?;
+            self.records.flush().map_err(|e| csv_error(e.into()))?;
+            let end = self.records.get_ref().len();
+            self.places
+                .push((r.color, r.reasons.len(), r.case_ref, start..end));
+        }
+        Ok(())
+    }
+
+    /// The whole file: the header, then the records in the board's order
+    /// (as `stoplight::stoplight` sorts: red first, most reasons first,
+    /// then by reference).
+    pub fn finish(mut self) -> Result<Vec<u8>, Msg> {
+        self.places
+            .sort_by(|a, b| (b.0, b.1, &a.2).cmp(&(a.0, a.1, &b.2)));
+        let records = self
+            .records
+            .into_inner()
+            .map_err(|e| csv_error(e.into_error().into()))?;
+        let mut head = csv_writer("\u{feff}".as_bytes().to_vec());
+        head.write_record(columns(STOPLIGHT_COLUMNS, self.with_names))
+            .map_err(csv_error)?;
+        let mut out = head
+            .into_inner()
+            .map_err(|e| csv_error(e.into_error().into()))?;
+        out.reserve(records.len());
+        for (_, _, _, at) in &self.places {
+            out.extend_from_slice(&records[at.clone()]);
+        }
+        Ok(out)
+    }
+}
+
+/// The CSV writer of every export (see `export::csv_out`).
+fn csv_writer(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().delimiter(b';').from_writer(out)
+}
+
+fn csv_error(e: csv::Error) -> Msg {
+    Msg::new("error.io").arg("path", "csv").arg("reason", e)
+}
+
 /// A snapshot export's document: its title for the date, the columns and
 /// the rows in the forms the chosen format needs.
 fn snapshot_document(
@@ -659,6 +738,51 @@ mod tests {
                     String::from_utf8(direct[i].render(Format::Csv).unwrap()).unwrap(),
                     String::from_utf8(json.render(Format::Csv).unwrap()).unwrap(),
                     "with names: {with_names}"
+                );
+            }
+        }
+    }
+
+    /// The streamed stoplight CSV is byte for byte the CSV of the board's
+    /// document, with and without names, today and on a past date, and
+    /// whatever the size of the parts (one case, a few, all at once).
+    #[test]
+    fn the_streamed_stoplight_csv_is_the_documents_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = parse_date("2026-11-22").unwrap();
+        let demo = crate::demo::generate(7, today, 600);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        let codes = Config::default().precondition_codes();
+        for as_of in [today, parse_date("2026-06-30").unwrap()] {
+            let board = store.stoplight_snapshot(as_of, today).unwrap();
+            assert!(board.cases.len() > 50, "{}", board.cases.len());
+            for (with_names, part) in [(false, 1), (true, 7), (false, crate::store::STREAM_CASES)] {
+                let o = ExportOptions {
+                    catalog: Catalog::get(crate::i18n::Lang::Nl),
+                    with_names,
+                    format: Format::Csv,
+                };
+                let norm = Config::default().norms.care;
+                let expected = stoplight(&board, &codes, norm, &o)
+                    .render(Format::Csv)
+                    .unwrap();
+                let mut csv = StoplightCsv::new(&codes, norm, with_names);
+                let mut parts = 0;
+                store
+                    .stoplight_stream(as_of, today, part, &mut |p| {
+                        parts += 1;
+                        csv.add(&p)
+                    })
+                    .unwrap();
+                let streamed = as_of == today && part < board.cases.len();
+                assert_eq!(parts > 1, streamed, "{as_of}: {parts} parts of {part}");
+                assert_eq!(
+                    String::from_utf8(csv.finish().unwrap()).unwrap(),
+                    String::from_utf8(expected).unwrap(),
+                    "as of {as_of}, with names: {with_names}, parts of {part}"
                 );
             }
         }

@@ -60,6 +60,74 @@ pub fn c<T: Copy>(v: Option<T>) -> Option<Code<T>> {
     v.map(Code)
 }
 
+/// A date column: ISO `YYYY-MM-DD` text, read and written without chrono's
+/// format parser. Through rusqlite's own conversion (`%F` parsed item by
+/// item) dates were a fifth of the instructions of loading the stoplight
+/// board; the schema's CHECK keeps every stored date in this exact shape.
+/// Anything else still goes through chrono, so nothing reads differently.
+pub struct Day(pub NaiveDate);
+
+impl FromSql for Day {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        let s = v.as_str()?;
+        match parse_iso(s) {
+            Some(d) => Ok(Day(d)),
+            None => NaiveDate::column_result(v).map(Day),
+        }
+    }
+}
+
+impl ToSql for Day {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        match format_iso(self.0) {
+            Some(text) => Ok(ToSqlOutput::from(text)),
+            None => self.0.to_sql(),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` with four-digit year; None for any other shape.
+fn parse_iso(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(number(&b[..4])? as i32, number(&b[5..7])?, number(&b[8..])?)
+}
+
+/// The ISO text of a date of the years 0–9999 (what `%F` writes for them).
+fn format_iso(d: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let mut b = *b"0000-00-00";
+    for (at, value, width) in [(0, year, 4), (5, d.month(), 2), (8, d.day(), 2)] {
+        let mut v = value;
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    String::from_utf8(b.to_vec()).ok()
+}
+
+pub fn day(row: &Row, col: usize) -> rusqlite::Result<NaiveDate> {
+    Ok(row.get::<_, Day>(col)?.0)
+}
+
+pub fn opt_day(row: &Row, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    Ok(row.get::<_, Option<Day>>(col)?.map(|d| d.0))
+}
+
+/// A date to bind, as `Day`.
+pub fn d(v: Option<NaiveDate>) -> Option<Day> {
+    v.map(Day)
+}
+
 /// Columns of `cases`, in the order `case_from_row` reads them.
 pub const CASE_COLUMNS: &str = "id, case_ref, name, birth_date, referred_on, referrer, urgency, \
     worker, stage, stage_since, route, care_type, provider, bridging_care, intake_on, triaged_on, \
@@ -72,23 +140,23 @@ pub fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
         id: row.get(0)?,
         case_ref: row.get(1)?,
         name: row.get(2)?,
-        birth_date: row.get::<_, Option<NaiveDate>>(3)?,
-        referred_on: row.get(4)?,
+        birth_date: opt_day(row, 3)?,
+        referred_on: day(row, 4)?,
         referrer: code(row, 5)?,
         urgency: code(row, 6)?,
         worker: row.get(7)?,
         stage: code(row, 8)?,
-        stage_since: row.get(9)?,
+        stage_since: day(row, 9)?,
         route: opt_code(row, 10)?,
         care_type: opt_code(row, 11)?,
         provider: row.get(12)?,
         bridging_care: row.get(13)?,
-        intake_on: row.get(14)?,
-        triaged_on: row.get(15)?,
-        care_started_on: row.get(16)?,
-        waiting_since: row.get(17)?,
-        planned_end_on: row.get(18)?,
-        closed_on: row.get(19)?,
+        intake_on: opt_day(row, 14)?,
+        triaged_on: opt_day(row, 15)?,
+        care_started_on: opt_day(row, 16)?,
+        waiting_since: opt_day(row, 17)?,
+        planned_end_on: opt_day(row, 18)?,
+        closed_on: opt_day(row, 19)?,
         outflow_reason: opt_code(row, 20)?,
         escalated: row.get(21)?,
         episode: row.get(22)?,
@@ -132,23 +200,23 @@ pub fn upsert_case(
         id,
         case.case_ref,
         case.name,
-        case.birth_date,
-        case.referred_on,
+        d(case.birth_date),
+        Day(case.referred_on),
         Code(case.referrer),
         Code(case.urgency),
         case.worker,
         Code(case.stage),
-        case.stage_since,
+        Day(case.stage_since),
         c(case.route),
         c(case.care_type),
         case.provider,
         case.bridging_care,
-        case.intake_on,
-        case.triaged_on,
-        case.care_started_on,
-        case.waiting_since,
-        case.planned_end_on,
-        case.closed_on,
+        d(case.intake_on),
+        d(case.triaged_on),
+        d(case.care_started_on),
+        d(case.waiting_since),
+        d(case.planned_end_on),
+        d(case.closed_on),
         c(case.outflow_reason),
         case.escalated,
         case.episode,
@@ -193,7 +261,7 @@ pub fn insert_event(
     // By position, in the order of INSERT_EVENT's placeholders.
     stmt.insert(params![
         case_id,
-        on,
+        Day(on),
         stamp.recorded_at,
         stamp.actor,
         kind,
@@ -204,7 +272,7 @@ pub fn insert_event(
         c(m.route),
         c(m.care_type),
         m.provider,
-        m.planned_end_on,
+        d(m.planned_end_on),
         c(m.reason),
         set.map(|f| f.field()),
         set.and_then(|f| f.value()),
@@ -235,7 +303,7 @@ pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
             route: opt_code(row, 8)?,
             care_type: opt_code(row, 9)?,
             provider: row.get(10)?,
-            planned_end_on: row.get(11)?,
+            planned_end_on: opt_day(row, 11)?,
             reason: opt_code(row, 12)?,
             destination: opt_code(row, 16)?,
             goals: opt_code(row, 17)?,
@@ -251,7 +319,7 @@ pub fn event_from_row(row: &Row) -> rusqlite::Result<Event> {
         },
     };
     Ok(Event {
-        on: row.get(2)?,
+        on: day(row, 2)?,
         seq: row.get(0)?,
         change,
     })
@@ -423,5 +491,44 @@ mod tests {
             event_columns.trim_end_matches(", note"),
             crate::store::chain::EVENT_CHAIN_COLUMNS
         );
+    }
+
+    /// The fast date codec reads and writes exactly what chrono's `%F` does,
+    /// for every day of several years, leap days and odd shapes included.
+    #[test]
+    fn dates_read_and_write_as_chrono_does() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut day = NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        while day < NaiveDate::from_ymd_opt(2029, 1, 5).unwrap() {
+            let (ours, theirs): (String, String) = conn
+                .query_row("SELECT ?1, ?2", params![Day(day), day], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap();
+            assert_eq!(ours, theirs);
+            assert_eq!(parse_iso(&ours), Some(day));
+            day = day.succ_opt().unwrap();
+        }
+        for text in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "20260101",
+            "+2026-01-01",
+            "abcd-ef-gh",
+        ] {
+            let ours = conn
+                .query_row("SELECT ?1", [text], |r| r.get::<_, Day>(0).map(|d| d.0))
+                .ok();
+            let theirs = conn
+                .query_row("SELECT ?1", [text], |r| r.get::<_, NaiveDate>(0))
+                .ok();
+            assert_eq!(ours, theirs, "{text}");
+        }
+        let far = NaiveDate::from_ymd_opt(12345, 1, 1).unwrap();
+        let text: String = conn
+            .query_row("SELECT ?1", [Day(far)], |r| r.get(0))
+            .unwrap();
+        assert_eq!(text, far.format("%F").to_string());
     }
 }

@@ -37,6 +37,7 @@ pub use open::OpenSpec;
 pub use open::check_holds_data;
 pub use purge::Purged;
 pub use replace::Replacement;
+pub use snapshot::STREAM_CASES;
 pub use stage_counts::StageCounts;
 
 pub use write::{
@@ -114,6 +115,21 @@ impl Store {
         } else {
             Err(Msg::new("team.viewer_cannot_write"))
         }
+    }
+
+    /// Opens an existing database read-only (see `open::open_read_only`):
+    /// every write through this store fails, nothing is migrated.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = open::open_read_only(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            may_write: false,
+            // The worker is not wired into the UI yet; an encrypted file
+            // needs the writer's key here when it is.
+            key: None,
+            file: file_identity(path),
+        })
     }
 
     /// Whether the file at the store's path is no longer the one this

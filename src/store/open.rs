@@ -111,6 +111,37 @@ fn refuse_wide_team_file(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Opens an existing, already migrated database for reading only: the UI's
+/// worker reads on its own connection while the UI's connection writes. The
+/// file is never created or migrated here; a schema other than the latest is
+/// refused (the writer migrates when it opens, so this means another
+/// version of stroom is at work on the file).
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    if !fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        return Err(Msg::new("error.cannot_open")
+            .arg("path", &shown)
+            .arg("reason", "no database"));
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        Msg::new("error.cannot_open")
+            .arg("path", &shown)
+            .arg("reason", e)
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    check_identity(&conn, &shown)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    // A newer schema was refused by check_identity; an older one has not
+    // been migrated yet, and its tables are not what the queries expect.
+    if version < schema::latest_version() {
+        return Err(Msg::new("error.cannot_open")
+            .arg("path", &shown)
+            .arg("reason", format!("schema {version}, not yet migrated")));
+    }
+    Ok(conn)
+}
+
 /// Before `stroom check`: whether `path` holds a stroom database at all,
 /// looked at without creating, migrating or recovering anything. A missing
 /// or empty file, another program's file, or one left with a rollback

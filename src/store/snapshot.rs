@@ -6,13 +6,30 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
-use super::write::review_from_row;
+use super::write::{review_at, review_from_row};
 use super::{Result, Store};
 use crate::domain::agenda::Kind;
 use crate::domain::case::replay;
 use crate::domain::snapshot::Snapshot;
 use crate::domain::waitlist::Queue;
 use crate::domain::{Case, Review, Stage};
+
+/// How many cases `Store::stoplight_stream` hands on at a time.
+pub const STREAM_CASES: usize = 2048;
+
+/// Folds the reviews of the part's last case (in date order) into its one
+/// standing review, as `scoped_snapshot` does while its rows stream in.
+fn fold_into(part: &mut Snapshot, reviews: &mut Vec<Review>) {
+    let Some(case) = part.cases.last() else {
+        return;
+    };
+    reviews.sort_by_key(|r| (r.on, r.id));
+    let mut drained = reviews.drain(..);
+    if let Some(mut standing) = drained.next() {
+        drained.for_each(|r| standing.fold(r));
+        part.reviews.insert(case.id, vec![standing]);
+    }
+}
 
 /// Which cases a snapshot holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +151,62 @@ impl Store {
     /// [`Review::fold`]). The full review list is `Store::reviews`.
     pub fn stoplight_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         self.scoped_snapshot(Scope::InCare, as_of, today)
+    }
+
+    /// The stoplight snapshot of `as_of` handed to `each` in parts of at
+    /// most `part_cases` cases (`STREAM_CASES`), every part a snapshot of
+    /// its own (its cases with their standing review): an export holds one
+    /// part at a time, not the board. The cases and their reviews come in
+    /// one query in the order of the stage index, each case's reviews right
+    /// after it, so SQLite sorts nothing; a case's few reviews are put in
+    /// date order here and folded. For a past date the board is replayed
+    /// whole (see `cases_as_of`) and given as one part.
+    pub fn stoplight_stream(
+        &self,
+        as_of: NaiveDate,
+        today: NaiveDate,
+        part_cases: usize,
+        each: &mut dyn FnMut(Snapshot) -> Result<()>,
+    ) -> Result<()> {
+        if as_of < today {
+            return each(self.stoplight_snapshot(as_of, today)?);
+        }
+        let part = || Snapshot {
+            as_of,
+            cases: Vec::with_capacity(part_cases),
+            reviews: HashMap::new(),
+        };
+        // Reviews of an earlier episode are left out, as in scoped_snapshot.
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT c.*, r.id, r.case_id, r.on_date, r.next_on, r.note, r.statuses \
+             FROM (SELECT {CASE_COLUMNS} FROM cases WHERE {scope}) AS c \
+             LEFT JOIN reviews r ON r.case_id = c.id AND r.on_date <= ?1 \
+               AND r.on_date >= c.referred_on \
+             ORDER BY c.stage, c.case_ref",
+            scope = Scope::InCare.sql()
+        ))?;
+        let case_width = CASE_COLUMNS.split(',').count();
+        let mut rows = stmt.query([as_of])?;
+        let mut current = part();
+        let mut reviews: Vec<Review> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let case_id: i64 = row.get(0)?;
+            if current.cases.last().is_none_or(|c| c.id != case_id) {
+                fold_into(&mut current, &mut reviews);
+                if current.cases.len() >= part_cases.max(1) {
+                    each(std::mem::replace(&mut current, part()))?;
+                }
+                current.cases.push(codec::case_from_row(row)?);
+            }
+            if row.get_ref(case_width)? != rusqlite::types::ValueRef::Null {
+                reviews.push(review_at(row, case_width)?);
+            }
+        }
+        fold_into(&mut current, &mut reviews);
+        if !current.cases.is_empty() {
+            each(current)?;
+        }
+        Ok(())
     }
 
     /// The cases of `scope` as of `as_of`. Today they are read through the

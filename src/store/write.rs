@@ -148,18 +148,26 @@ pub(super) fn load_reviews(conn: &rusqlite::Connection, case_id: i64) -> Result<
 /// Reads a row of `id, case_id, on_date, next_on, note, statuses`, by
 /// position; the statuses are parsed straight from SQLite's text.
 pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
-    let statuses = serde_json::from_str(row.get_ref(5)?.as_str()?).map_err(|e| {
-        let case_id = row.get(1).unwrap_or_default();
-        let e =
-            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e));
+    review_at(row, 0)
+}
+
+/// `review_from_row` for a row whose review columns start at `at`.
+pub(super) fn review_at(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Review> {
+    let statuses = serde_json::from_str(row.get_ref(at + 5)?.as_str()?).map_err(|e| {
+        let case_id = row.get(at + 1).unwrap_or_default();
+        let e = rusqlite::Error::FromSqlConversionFailure(
+            at + 5,
+            rusqlite::types::Type::Text,
+            Box::new(e),
+        );
         codec::unreadable(case_id, e)
     })?;
     Ok(Review {
-        id: row.get(0)?,
-        case_id: row.get(1)?,
-        on: row.get(2)?,
-        next_on: row.get(3)?,
-        note: row.get(4)?,
+        id: row.get(at)?,
+        case_id: row.get(at + 1)?,
+        on: codec::day(row, at + 2)?,
+        next_on: codec::day(row, at + 3)?,
+        note: row.get(at + 4)?,
         statuses,
     })
 }
@@ -178,7 +186,8 @@ fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput)
     let mut stmt = tx.prepare_cached(
         "INSERT INTO reviews (case_id, on_date, next_on, note, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    Ok(stmt.insert(params![case_id, on, r.next_on, r.note, json])?)
+    let next_on = codec::d(r.next_on);
+    Ok(stmt.insert(params![case_id, codec::Day(on), next_on, r.note, json])?)
 }
 
 /// What runs at the start and at the end of a bulk insert's transaction.

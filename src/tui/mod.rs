@@ -20,6 +20,7 @@ pub mod theme;
 pub mod update;
 pub mod views;
 pub mod waitlist;
+pub mod worker;
 
 use std::io::{self, Stdout};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
