@@ -324,18 +324,15 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let heads: Vec<String> = cols.iter().map(|c| cat.t(c.head).to_string()).collect();
         Line::styled(cells_line(cols, &heads), t.column_header())
     };
-    // The heads above the list are those of the section at its top.
-    let top_is_evaluations = state
-        .top_section()
-        .is_some_and(|s| matches!(s.kind, Kind::Evaluations(_)));
-    let mut lines = vec![
-        Line::styled(position_line(app), t.muted()),
-        heads_line(if top_is_evaluations {
-            &moment_cols
-        } else {
-            &cols
-        }),
-    ];
+    // The heads above the list are those of the section at its top; none
+    // when the evaluation list's own heading and heads start the list.
+    let top = state.lines.get(state.scroll.offset).copied();
+    let top_heads = match (top, state.top_section().map(|s| &s.kind)) {
+        (Some(Entry::Heading(_) | Entry::Heads(_)), Some(Kind::Evaluations(_))) => Line::raw(""),
+        (_, Some(Kind::Evaluations(_))) => heads_line(&moment_cols),
+        _ => heads_line(&cols),
+    };
+    let mut lines = vec![Line::styled(position_line(app), t.muted()), top_heads];
     let height = app.waitlist_height();
     for (i, entry) in state
         .lines
