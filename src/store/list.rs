@@ -2,6 +2,7 @@
 //! screen of 100,000 cases only ever reads the rows around the selection, and
 //! a cheap count for the scroll position.
 
+use chrono::NaiveDate;
 use rusqlite::params;
 use rusqlite::types::ToSql;
 
@@ -25,6 +26,7 @@ pub struct DecisionRow {
     pub id: i64,
     pub text: String,
     pub owner: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
 }
 
 impl CaseFilter {
@@ -320,7 +322,8 @@ impl Store {
     /// The case-review decisions recorded for one case.
     pub fn decisions(&self, case_id: i64) -> Result<Vec<DecisionRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, text, owner FROM decisions WHERE case_id = ?1 ORDER BY meeting_on, id",
+            "SELECT id, text, owner, follow_up_on FROM decisions WHERE case_id = ?1 \
+             ORDER BY meeting_on, id",
         )?;
         let rows = stmt
             .query_map([case_id], |r| {
@@ -328,6 +331,7 @@ impl Store {
                     id: r.get(0)?,
                     text: r.get(1)?,
                     owner: r.get(2)?,
+                    follow_up_on: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
