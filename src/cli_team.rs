@@ -56,6 +56,7 @@ pub fn need(command: &Option<Command>) -> Option<Need> {
         } => return None,
         Command::Check
         | Command::Report { .. }
+        | Command::Forecast { .. }
         | Command::Team {
             what: TeamCommand::List,
         } => Need::Read,
