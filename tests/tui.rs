@@ -454,7 +454,7 @@ fn waiting_lists_at_80_by_24() {
     let expected =
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
 ┌Wachtlijsten──────────────────────────────────────────────────────────────────┐
-│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende wachtrij                     │
+│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende lijst                        │
 │Signaal  Casus     ⊕  Urgentie  Wacht      Fase           Regisseur           │
 │Intake · 1 wachtend · netto 1 · 0 boven de norm · langst 12 d                 │
 │▲ Oranje 2026-0002    Regulier  12/14 d    Aangemeld      Bram                │
