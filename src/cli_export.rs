@@ -43,15 +43,9 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             };
             let (format, options) = prepare(ctx, &out)?;
             let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
-            let dates = ctx
+            let rows = ctx
                 .open_store()?
-                .evaluation_dates(snapshot.as_of, &snapshot.cases)?;
-            let rows = crate::domain::evaluation::evaluation_list(
-                &snapshot.cases,
-                |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-                snapshot.as_of,
-                &ctx.config.evaluation,
-            );
+                .evaluation_list(&snapshot, &ctx.config.evaluation)?;
             let doc = report::evaluations(&rows, snapshot.as_of, &options);
             deliver(ctx, None, doc.render(format), out.output.as_deref())
         }

@@ -454,7 +454,7 @@ fn waiting_lists_at_80_by_24() {
     let expected =
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     2026-11-22
 ┌Wachtlijsten──────────────────────────────────────────────────────────────────┐
-│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende wachtrij                     │
+│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende lijst                        │
 │Signaal  Casus     ⊕  Urgentie  Wacht      Fase           Regisseur           │
 │Intake · 1 wachtend · netto 1 · 0 boven de norm · langst 12 d                 │
 │▲ Oranje 2026-0002    Regulier  12/14 d    Aangemeld      Bram                │
@@ -1627,4 +1627,77 @@ fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
     // Back to the planned end as it was: no extension, no report.
     ui.erase(10).typ("2027-08-01");
     assert!(!ui.screen().contains("Doelen bereikt"));
+}
+
+// ---- the evaluation list in view 1 (SPEC 1.7) ----
+
+/// Two cases in care: 2026-0001 since 1 July (start moment due 1 October,
+/// red on 22 November), 2026-0002 since 10 August (due 10 November,
+/// 12 days late: orange).
+fn evaluation_team(store: &mut Store) {
+    with_cases(&[
+        ("2026-07-01", "Lotte Kramer"),
+        ("2026-08-10", "Ahmed Bakker"),
+    ])(store);
+    into_care(store, "2026-0001", "2026-07-01", "Horizon", "2027-12-31");
+    into_care(store, "2026-0002", "2026-08-10", "Horizon", "2027-12-31");
+}
+
+#[test]
+fn the_evaluation_list_is_view_1s_fourth_section_and_a_held_moment_leaves_it() {
+    let mut ui = Ui::new(Lang::Nl, 120, 40, evaluation_team);
+    let screen = ui.screen();
+    assert!(
+        screen.contains("Evaluaties · 2 op de lijst · 1 oranje · 1 rood · oudste 52 d te laat"),
+        "{screen}"
+    );
+    let first = line_with(&screen, "2026-0001");
+    assert!(first.contains("Rood") && first.contains("start"), "{first}");
+    assert!(
+        first.contains("01-10-2026") && first.contains("52 d te laat"),
+        "{first}"
+    );
+    let second = line_with(&screen, "2026-0002");
+    assert!(
+        second.contains("Oranje") && second.contains("12 d te laat"),
+        "{second}"
+    );
+    // No one waits: the selection is on the first moment; Enter opens it.
+    ui.act(&[Action::NextSection]);
+    assert_eq!(ui.app.target_case_ref().as_deref(), Some("2026-0001"));
+    ui.act(&[Action::Open]);
+    assert_eq!(
+        ui.app.case_screen().map(|s| s.case.case_ref.as_str()),
+        Some("2026-0001")
+    );
+    ui.act(&[Action::Back]);
+
+    // A colleague holds the evaluation of 2026-0001 and care continues:
+    // the moment is held, the case leaves the list.
+    let mut other = Store::open(&ui.db).unwrap();
+    move_to(&mut other, "2026-0001", Stage::Evaluation, TODAY);
+    move_to(&mut other, "2026-0001", Stage::InCare, TODAY);
+    ui.app.reload().unwrap();
+    let screen = ui.screen();
+    assert!(!screen.contains("2026-0001"), "{screen}");
+    assert!(
+        screen.contains("Evaluaties · 1 op de lijst · 1 oranje · 0 rood · oudste 12 d te laat"),
+        "{screen}"
+    );
+
+    // As of 1 November the later evaluation does not count: both moments
+    // are listed, 2026-0002 still green, due in 9 days.
+    ui.act(&[Action::TimeTravel])
+        .typ("01-11-2026")
+        .act(&[Action::Save]);
+    let screen = ui.screen();
+    assert!(
+        line_with(&screen, "2026-0001").contains("31 d te laat"),
+        "{screen}"
+    );
+    let second = line_with(&screen, "2026-0002");
+    assert!(
+        second.contains("Groen") && second.contains("nog 9 d"),
+        "{second}"
+    );
 }

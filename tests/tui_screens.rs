@@ -98,6 +98,9 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     shot("1_waitlist", &mut ui);
     ui.act(&[Action::NextSection, Action::NextSection]);
     shot("1_waitlist_care_queue", &mut ui);
+    // The fourth section: the evaluation moments due, each with its signal.
+    ui.act(&[Action::NextSection]);
+    shot("1_waitlist_evaluations", &mut ui);
     ui.act(&[Action::Show(View::Cases)]);
     shot("2_cases", &mut ui);
     ui.act(&[Action::Show(View::Stoplight)]);

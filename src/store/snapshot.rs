@@ -10,6 +10,7 @@ use super::write::{review_at, review_from_row};
 use super::{Result, Store};
 use crate::domain::agenda::Kind;
 use crate::domain::case::replay;
+use crate::domain::evaluation::{self, EvaluationRow, EvaluationRules};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::waitlist::Queue;
 use crate::domain::{Case, Review, Stage};
@@ -305,6 +306,24 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The evaluation list (SPEC 1.7) of a snapshot: the store loads the
+    /// evaluation dates, the domain computes. The one place both
+    /// `export evaluations` and view 1 get their rows from, so the screen
+    /// and the export never disagree.
+    pub fn evaluation_list(
+        &self,
+        snapshot: &Snapshot,
+        rules: &EvaluationRules,
+    ) -> Result<Vec<EvaluationRow>> {
+        let dates = self.evaluation_dates(snapshot.as_of, &snapshot.cases)?;
+        Ok(evaluation::evaluation_list(
+            &snapshot.cases,
+            |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            snapshot.as_of,
+            rules,
+        ))
     }
 
     fn current_cases(&self) -> Result<Vec<Case>> {

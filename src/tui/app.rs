@@ -24,6 +24,7 @@ use super::log::Log;
 use super::meeting::MeetingState;
 use super::theme::Theme;
 use super::waitlist::WaitlistState;
+use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 
@@ -368,16 +369,25 @@ impl App {
                 .load_live(&self.store, anchor.as_deref(), height)?,
         }
         let past_rows = match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => Some(waitlist::waiting_list(snap, &self.config.norms, None)),
+            (Some(snap), Some(_)) => Some((
+                waitlist::waiting_list(snap, &self.config.norms, None),
+                self.store.evaluation_list(snap, &self.config.evaluation)?,
+            )),
             _ => None,
         };
-        if let Some(rows) = past_rows {
-            self.set_waitlist_rows(rows);
+        if let Some((rows, moments)) = past_rows {
+            self.set_waitlist_rows(rows, moments);
         } else if self.view == View::Waitlist && !self.waitlist_fresh {
             // Live, the waiting lists need only the waiting cases (a small
-            // part of a big history), read once until something changes.
+            // part of a big history), and the evaluation list only the
+            // cases in care, read once until something changes.
             let snap = self.store.waitlist_snapshot(self.today, self.today)?;
-            self.set_waitlist_rows(waitlist::waiting_list(&snap, &self.config.norms, None));
+            let rows = waitlist::waiting_list(&snap, &self.config.norms, None);
+            let in_care = self.store.stoplight_snapshot(self.today, self.today)?;
+            let moments = self
+                .store
+                .evaluation_list(&in_care, &self.config.evaluation)?;
+            self.set_waitlist_rows(rows, moments);
             self.waitlist_fresh = true;
         }
         if self.view == View::Stoplight {
@@ -405,9 +415,9 @@ impl App {
     }
 
     /// New waiting-list rows, keeping the selected position.
-    fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>) {
+    fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>) {
         let height = self.waitlist_height();
-        self.waitlist.load(rows, height);
+        self.waitlist.load(rows, moments, height);
     }
 
     fn cases_height(&self) -> usize {
@@ -553,7 +563,7 @@ impl App {
         }
         match self.view {
             View::Cases => self.cases.selected_case().map(|c| c.case_ref.clone()),
-            View::Waitlist => self.waitlist.selected_row().map(|r| r.case_ref.clone()),
+            View::Waitlist => self.waitlist.selected_case_ref().map(str::to_string),
             View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
             View::Stoplight => self.board.selected_row().map(|r| r.case_ref.clone()),
             _ => None,

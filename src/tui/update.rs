@@ -414,7 +414,8 @@ impl App {
                 let h = self.waitlist_height();
                 self.waitlist.search = term;
                 let all = std::mem::take(&mut self.waitlist.all);
-                self.waitlist.load(all, h);
+                let moments = std::mem::take(&mut self.waitlist.all_moments);
+                self.waitlist.load(all, moments, h);
                 Ok(())
             }
             View::Stoplight => {

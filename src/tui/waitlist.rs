@@ -1,71 +1,169 @@
 //! View 1's state: the waiting lists as sections, one per queue, each with
-//! its own counts, and a selection that moves over the cases only (a
-//! section's heading is never selected). A further list (such as the
-//! evaluations due) is one more `Section` in `sections`.
+//! its own counts, and after them the evaluation list (SPEC 1.7) as a fourth
+//! section; a selection that moves over the cases only (a section's heading
+//! is never selected).
 
-use crate::domain::waitlist::{self, Queue, QueueSummary, WaitRow};
+use crate::domain::evaluation::{EvaluationRow, Moment};
+use crate::domain::waitlist::{self, Queue, QueueSummary, Signal, SignalCounts, WaitRow};
 
 use super::case_list::Scroll;
 
-/// One line of view 1: a section's heading or a case (index into `rows`).
+/// One line of view 1: a section's heading, the evaluation list's own
+/// column heads, a waiting case (index into `rows`) or an evaluation
+/// moment (index into `moments`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line {
     Heading(usize),
+    Heads(usize),
     Row(usize),
+    Moment(usize),
 }
 
-/// One section: its queue and its counts, computed when the rows load.
+impl Line {
+    fn is_case(self) -> bool {
+        matches!(self, Line::Row(_) | Line::Moment(_))
+    }
+}
+
+/// The counts of the evaluation list's heading: the moments on the list by
+/// signal, and how far the oldest overdue one is past its due date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EvaluationCounts {
+    pub signals: SignalCounts,
+    /// Days past due of the oldest overdue moment; None when none is due.
+    pub oldest_overdue_days: Option<i64>,
+}
+
+impl EvaluationCounts {
+    /// Counts rows of `Store::evaluation_list` (never computes a signal).
+    pub fn of(rows: &[EvaluationRow]) -> EvaluationCounts {
+        let mut c = EvaluationCounts::default();
+        for r in rows {
+            c.signals.add(r.signal);
+        }
+        c.oldest_overdue_days = rows
+            .iter()
+            .filter(|r| r.signal != Signal::Green)
+            .map(|r| r.days_overdue)
+            .max();
+        c
+    }
+}
+
+/// What a section lists.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Queue(QueueSummary),
+    Evaluations(EvaluationCounts),
+}
+
+/// One section: its kind and its counts, computed when the rows load.
 #[derive(Debug, Clone)]
 pub struct Section {
-    pub queue: Queue,
-    pub summary: QueueSummary,
-    /// The rows of the section: `rows[start..end]`.
+    pub kind: Kind,
+    /// The rows of the section: `rows[start..end]` for a queue,
+    /// `moments[start..end]` for the evaluation list.
     pub start: usize,
     pub end: usize,
 }
 
 impl Section {
-    /// Cases waiting longer than the norm (red).
-    pub fn over_norm(&self) -> usize {
-        self.summary.gross.red
+    /// The line of the section's entry `i` (an index into its rows).
+    fn line(&self, i: usize) -> Line {
+        match self.kind {
+            Kind::Queue(_) => Line::Row(i),
+            Kind::Evaluations(_) => Line::Moment(i),
+        }
+    }
+
+    fn holds(&self, line: Line) -> Option<usize> {
+        let i = match (line, &self.kind) {
+            (Line::Row(i), Kind::Queue(_)) | (Line::Moment(i), Kind::Evaluations(_)) => i,
+            _ => return None,
+        };
+        (self.start..self.end).contains(&i).then_some(i)
+    }
+
+    /// The key of the section's name in the catalogs.
+    pub fn name_key(&self) -> String {
+        match &self.kind {
+            Kind::Queue(q) => format!("tui.queue.{}", q.queue.code()),
+            Kind::Evaluations(_) => "tui.evaluations.name".to_string(),
+        }
     }
 }
 
 /// Which field of a row matches a search, as a column heading key; None
 /// when the row does not match.
 pub fn matched_field(r: &WaitRow, term: &str) -> Option<&'static str> {
+    matched(
+        &r.case_ref,
+        r.worker.as_deref(),
+        r.provider.as_deref(),
+        term,
+    )
+}
+
+/// `matched_field` for an evaluation moment: the same fields.
+pub fn matched_moment(r: &EvaluationRow, term: &str) -> Option<&'static str> {
+    matched(
+        &r.case_ref,
+        r.worker.as_deref(),
+        r.provider.as_deref(),
+        term,
+    )
+}
+
+fn matched(
+    case_ref: &str,
+    worker: Option<&str>,
+    provider: Option<&str>,
+    term: &str,
+) -> Option<&'static str> {
     let term = term.to_lowercase();
     let has = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().contains(&term));
-    if has(Some(&r.case_ref)) {
+    if has(Some(case_ref)) {
         Some("column.case_ref")
-    } else if has(r.worker.as_deref()) {
+    } else if has(worker) {
         Some("column.worker")
-    } else if has(r.provider.as_deref()) {
+    } else if has(provider) {
         Some("column.provider")
     } else {
         None
     }
 }
 
+/// What keeps a selection over a reload: the case and its queue or moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Wait(String, Queue),
+    Moment(String, Moment),
+}
+
 #[derive(Debug, Default)]
 pub struct WaitlistState {
     /// Every row of the lists, as loaded.
     pub all: Vec<WaitRow>,
+    /// Every moment of the evaluation list, as loaded.
+    pub all_moments: Vec<EvaluationRow>,
     /// The search typed with `/`: only matching rows are shown.
     pub search: Option<String>,
     /// The rows shown: all, or those matching the search.
     pub rows: Vec<WaitRow>,
+    /// The evaluation moments shown: all, or those matching the search.
+    pub moments: Vec<EvaluationRow>,
     pub sections: Vec<Section>,
     pub lines: Vec<Line>,
-    /// Selection and scroll over `lines`; the selection is always a row.
+    /// Selection and scroll over `lines`; the selection is always a case.
     pub scroll: Scroll,
 }
 
 impl WaitlistState {
-    /// New rows (in the order of SPEC 2), keeping the selected case when it
-    /// is still there, else the position.
-    pub fn load(&mut self, rows: Vec<WaitRow>, height: usize) {
-        let keep = self.selected_row().map(|r| (r.case_ref.clone(), r.queue));
+    /// New rows (in the order of SPEC 2) and evaluation moments (in the
+    /// order of SPEC 1.7), keeping the selected case when it is still
+    /// there, else the position.
+    pub fn load(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>, height: usize) {
+        let keep = self.selected_key();
         let at = self.scroll.selected;
         self.rows = match &self.search {
             Some(term) => rows
@@ -75,7 +173,26 @@ impl WaitlistState {
                 .collect(),
             None => rows.clone(),
         };
+        self.moments = match &self.search {
+            Some(term) => moments
+                .iter()
+                .filter(|r| matched_moment(r, term).is_some())
+                .cloned()
+                .collect(),
+            None => moments.clone(),
+        };
         self.all = rows;
+        self.all_moments = moments;
+        self.build_sections();
+        let index = keep
+            .and_then(|k| {
+                (0..self.lines.len()).find(|i| self.key_of(self.lines[*i]).as_ref() == Some(&k))
+            })
+            .unwrap_or(at);
+        self.select(index, 1, height);
+    }
+
+    fn build_sections(&mut self) {
         let summaries = waitlist::summarize(&self.rows);
         self.sections.clear();
         self.lines.clear();
@@ -85,20 +202,42 @@ impl WaitlistState {
             self.lines.push(Line::Heading(self.sections.len()));
             self.lines.extend((start..end).map(Line::Row));
             self.sections.push(Section {
-                queue: summary.queue,
-                summary,
+                kind: Kind::Queue(summary),
                 start,
                 end,
             });
         }
-        let index = keep
-            .and_then(|(r, q)| {
-                self.lines.iter().position(|l| {
-                    matches!(l, Line::Row(i) if self.rows[*i].case_ref == r && self.rows[*i].queue == q)
-                })
-            })
-            .unwrap_or(at);
-        self.select(index, 1, height);
+        let s = self.sections.len();
+        self.lines.push(Line::Heading(s));
+        if !self.moments.is_empty() {
+            self.lines.push(Line::Heads(s));
+        }
+        self.lines.extend((0..self.moments.len()).map(Line::Moment));
+        self.sections.push(Section {
+            kind: Kind::Evaluations(EvaluationCounts::of(&self.moments)),
+            start: 0,
+            end: self.moments.len(),
+        });
+    }
+
+    fn key_of(&self, line: Line) -> Option<Key> {
+        match line {
+            Line::Row(i) => self
+                .rows
+                .get(i)
+                .map(|r| Key::Wait(r.case_ref.clone(), r.queue)),
+            Line::Moment(i) => self
+                .moments
+                .get(i)
+                .map(|m| Key::Moment(m.case_ref.clone(), m.moment)),
+            _ => None,
+        }
+    }
+
+    fn selected_key(&self) -> Option<Key> {
+        self.lines
+            .get(self.scroll.selected)
+            .and_then(|l| self.key_of(*l))
     }
 
     pub fn selected_row(&self) -> Option<&WaitRow> {
@@ -108,16 +247,41 @@ impl WaitlistState {
         }
     }
 
+    pub fn selected_moment(&self) -> Option<&EvaluationRow> {
+        match self.lines.get(self.scroll.selected) {
+            Some(Line::Moment(i)) => self.moments.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The case of the selected line, a waiting case or a moment.
+    pub fn selected_case_ref(&self) -> Option<&str> {
+        self.selected_row()
+            .map(|r| r.case_ref.as_str())
+            .or_else(|| self.selected_moment().map(|m| m.case_ref.as_str()))
+    }
+
     /// The section of the selected case, and the case's place in it.
     pub fn position(&self) -> Option<(usize, usize)> {
-        let Some(Line::Row(i)) = self.lines.get(self.scroll.selected) else {
-            return None;
-        };
-        let s = self
-            .sections
+        let line = *self.lines.get(self.scroll.selected)?;
+        self.sections
             .iter()
-            .position(|s| (s.start..s.end).contains(i))?;
-        Some((s, i - self.sections[s].start + 1))
+            .enumerate()
+            .find_map(|(s, section)| section.holds(line).map(|i| (s, i - section.start + 1)))
+    }
+
+    /// The section whose line is at the top of the list (for the column
+    /// heads above it).
+    pub fn top_section(&self) -> Option<&Section> {
+        let line = *self.lines.get(self.scroll.offset)?;
+        let s = match line {
+            Line::Heading(s) | Line::Heads(s) => s,
+            _ => self
+                .sections
+                .iter()
+                .position(|section| section.holds(line).is_some())?,
+        };
+        self.sections.get(s)
     }
 
     /// Selects the case nearest to `index` in direction `dir` (±1), or the
@@ -129,9 +293,9 @@ impl WaitlistState {
             return;
         }
         let index = index.min(len - 1);
-        let is_row = |i: usize| matches!(self.lines[i], Line::Row(_));
-        let forward = |i: usize| (i..len).find(|j| is_row(*j));
-        let backward = |i: usize| (0..=i).rev().find(|j| is_row(*j));
+        let is_case = |i: usize| self.lines[i].is_case();
+        let forward = |i: usize| (i..len).find(|j| is_case(*j));
+        let backward = |i: usize| (0..=i).rev().find(|j| is_case(*j));
         let target = if dir >= 0 {
             forward(index).or_else(|| backward(index))
         } else {
@@ -143,8 +307,10 @@ impl WaitlistState {
             return;
         };
         self.scroll.select(target, len, height);
-        if target > 0 && self.scroll.offset == target && !is_row(target - 1) {
-            self.scroll.offset -= 1;
+        // Above a section's first case, its heading (and column heads).
+        if self.scroll.offset == target {
+            let above = (0..target).rev().take_while(|i| !is_case(*i)).take(2);
+            self.scroll.offset -= above.count().min(height.saturating_sub(1));
         }
     }
 
@@ -158,24 +324,27 @@ impl WaitlistState {
     pub fn next_section(&mut self, height: usize) {
         let now = self.position().map_or(0, |(s, _)| s);
         let n = self.sections.len();
-        let next = (1..=n)
-            .map(|k| &self.sections[(now + k) % n.max(1)])
-            .find(|s| s.end > s.start);
-        if let Some(s) = next {
-            let first = s.start;
-            if let Some(line) = self.lines.iter().position(|l| *l == Line::Row(first)) {
-                self.select(line, 1, height);
-                // The section's heading goes to the top, its cases under it.
-                let last_top = self.lines.len().saturating_sub(height.max(1));
-                self.scroll.offset = (line - 1).min(last_top);
-            }
+        let Some(next) = (1..=n)
+            .map(|k| (now + k) % n.max(1))
+            .find(|s| self.sections[*s].end > self.sections[*s].start)
+        else {
+            return;
+        };
+        let section = &self.sections[next];
+        let first = section.line(section.start);
+        let heading = self.lines.iter().position(|l| *l == Line::Heading(next));
+        if let Some(line) = self.lines.iter().position(|l| *l == first) {
+            self.select(line, 1, height);
+            // The section's heading goes to the top, its cases under it.
+            let last_top = self.lines.len().saturating_sub(height.max(1));
+            self.scroll.offset = heading.unwrap_or(line).min(last_top);
         }
     }
 
     /// Selects the line at screen row `index` (a click), when it is a case.
     pub fn click(&mut self, index: usize, height: usize) {
         let i = self.scroll.offset + index;
-        if matches!(self.lines.get(i), Some(Line::Row(_))) {
+        if self.lines.get(i).is_some_and(|l| l.is_case()) {
             self.scroll.select(i, self.lines.len(), height);
         }
     }
@@ -211,9 +380,10 @@ mod tests {
     #[test]
     fn sections_have_headings_that_are_never_selected() {
         let mut w = WaitlistState::default();
-        w.load(rows(), 10);
-        // Intake heading, 2 rows, decision heading, 2 rows, care heading.
-        assert_eq!(w.lines.len(), 7);
+        w.load(rows(), Vec::new(), 10);
+        // Intake heading, 2 rows, decision heading, 2 rows, care heading,
+        // the evaluation list's heading.
+        assert_eq!(w.lines.len(), 8);
         assert_eq!(w.lines[0], Line::Heading(0));
         assert_eq!(w.scroll.selected, 1);
         assert_eq!(w.position(), Some((0, 1)));
@@ -224,7 +394,8 @@ mod tests {
         assert_eq!(w.position(), Some((1, 1)));
         w.step(-1, 10);
         assert_eq!(w.scroll.selected, 2);
-        // The jump skips the empty care queue and wraps to the first.
+        // The jump skips the empty care queue and evaluation list and wraps
+        // to the first.
         w.next_section(10);
         assert_eq!(w.position(), Some((1, 1)));
         w.next_section(10);
@@ -239,7 +410,7 @@ mod tests {
             search: Some("0002".into()),
             ..Default::default()
         };
-        w.load(rows(), 10);
+        w.load(rows(), Vec::new(), 10);
         assert_eq!(w.rows.len(), 2);
         assert_eq!(w.all.len(), 4);
         assert_eq!(matched_field(&w.rows[0], "kramer"), Some("column.worker"));

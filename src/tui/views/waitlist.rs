@@ -1,6 +1,7 @@
 //! View 1: the waiting lists (SPEC 2), one table of every queue's cases with
-//! their waiting signal. The rows are `domain::waitlist`'s: this view only
-//! draws them.
+//! their waiting signal, and after them the evaluation list (SPEC 1.7) with
+//! each moment's signal. The rows are the domain's: this view only draws
+//! them.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,10 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::domain::evaluation::EvaluationRow;
 use crate::domain::waitlist::WaitRow;
 
 use super::super::app::App;
-use super::super::waitlist::{Line as Entry, Section};
+use super::super::waitlist::{EvaluationCounts, Kind, Line as Entry, Section};
 use super::stoplight::fit;
 use super::sym;
 
@@ -26,16 +28,8 @@ struct Column {
 }
 
 fn columns(app: &App, width: u16) -> Vec<Column> {
-    let cat = app.cat;
     // A reference is never cut: its column is as wide as the widest.
-    let case_w = app
-        .waitlist
-        .rows
-        .iter()
-        .map(|r| r.case_ref.chars().count())
-        .chain([cat.t("column.case_ref").chars().count()])
-        .max()
-        .unwrap_or(9);
+    let case_w = case_width(app);
     let mut cols = vec![
         Column {
             head: "tui.col.signal",
@@ -93,6 +87,85 @@ fn columns(app: &App, width: u16) -> Vec<Column> {
     cols
 }
 
+/// A reference is never cut: its column is as wide as the widest, in the
+/// queues and the evaluation list alike (so the two line up).
+fn case_width(app: &App) -> usize {
+    let state = &app.waitlist;
+    state
+        .rows
+        .iter()
+        .map(|r| r.case_ref.chars().count())
+        .chain(state.moments.iter().map(|m| m.case_ref.chars().count()))
+        .chain([app.cat.t("column.case_ref").chars().count()])
+        .max()
+        .unwrap_or(9)
+}
+
+/// The evaluation list's columns: signal, case, moment, due date, days
+/// over or until due, and (wide) care type, provider and planned end.
+fn moment_columns(app: &App, width: u16) -> Vec<Column> {
+    let col = |head, width| Column { head, width };
+    let mut cols = vec![
+        col("tui.col.signal", 8),
+        col("column.case_ref", case_width(app)),
+        col("tui.col.moment", 6),
+        col("tui.evaluations.due", 10),
+        col("tui.evaluations.term", 14),
+    ];
+    if width >= WIDE {
+        cols.extend([
+            col("field.care_type", 16),
+            col("field.provider", 18),
+            col("tui.evaluations.planned_end", 10),
+        ]);
+    }
+    cols.push(col("field.worker", 0));
+    let used: usize = cols.iter().map(|c| c.width + 1).sum();
+    if let Some(last) = cols.last_mut() {
+        last.width = (width as usize).saturating_sub(used).max(4);
+    }
+    cols
+}
+
+/// "12 d te laat", "vandaag", "nog 5 d".
+fn term(app: &App, days_overdue: i64) -> String {
+    let cat = app.cat;
+    match days_overdue {
+        0 => cat.t("tui.evaluations.today").to_string(),
+        d if d > 0 => cat.fill("tui.evaluations.late", &[("days", d.to_string())]),
+        d => cat.fill("tui.evaluations.until", &[("days", (-d).to_string())]),
+    }
+}
+
+fn moment_cells(app: &App, m: &EvaluationRow, wide: bool) -> Vec<String> {
+    let cat = app.cat;
+    let none = || cat.t("tui.none").to_string();
+    let shown = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| crate::export::safe_text(s).into_owned())
+            .unwrap_or_else(none)
+    };
+    let mut cells = vec![
+        format!("{} {}", m.signal.symbol(), cat.t(&m.signal.label_key())),
+        m.case_ref.clone(),
+        cat.t(&format!("tui.evaluations.moment.{}", m.moment.code()))
+            .to_string(),
+        crate::present::person_date(cat, m.due_on),
+        term(app, m.days_overdue),
+    ];
+    if wide {
+        cells.extend([
+            m.care_type
+                .map_or_else(none, |t| cat.label("care_type", t.code()).to_string()),
+            shown(&m.provider),
+            m.planned_end_on
+                .map_or_else(none, |d| crate::present::person_date(cat, d)),
+        ]);
+    }
+    cells.push(shown(&m.worker));
+    cells
+}
+
 fn cells_line(cols: &[Column], cells: &[String]) -> String {
     cols.iter()
         .zip(cells)
@@ -142,23 +215,41 @@ fn row_cells(app: &App, r: &WaitRow, wide: bool) -> Vec<String> {
     cells
 }
 
-/// "Intake · 23 wachtend · netto 23 · 5 boven de norm · langst 61 d".
+/// "Intake · 23 wachtend · netto 23 · 5 boven de norm · langst 61 d", or
+/// "Evaluaties · 14 op de lijst · 5 oranje · 3 rood · oudste 40 d te laat".
 fn heading(app: &App, s: &Section) -> String {
     let cat = app.cat;
-    let oldest = s
-        .summary
-        .longest_wait_days
-        .map_or_else(|| cat.t("tui.none").to_string(), |d| format!("{d} d"));
+    match &s.kind {
+        Kind::Queue(summary) => {
+            let oldest = summary
+                .longest_wait_days
+                .map_or_else(|| cat.t("tui.none").to_string(), |d| format!("{d} d"));
+            cat.fill(
+                "tui.waitlist.section",
+                &[
+                    ("queue", cat.t(&s.name_key()).to_string()),
+                    ("gross", summary.gross.total.to_string()),
+                    ("net", summary.net.total.to_string()),
+                    ("over", summary.gross.red.to_string()),
+                    ("oldest", oldest),
+                ],
+            )
+        }
+        Kind::Evaluations(counts) => evaluation_heading(app, counts),
+    }
+}
+
+fn evaluation_heading(app: &App, c: &EvaluationCounts) -> String {
+    let cat = app.cat;
+    let oldest = c
+        .oldest_overdue_days
+        .map_or_else(|| cat.t("tui.none").to_string(), |d| term(app, d));
     cat.fill(
-        "tui.waitlist.section",
+        "tui.evaluations.section",
         &[
-            (
-                "queue",
-                cat.t(&format!("tui.queue.{}", s.queue.code())).to_string(),
-            ),
-            ("gross", s.summary.gross.total.to_string()),
-            ("net", s.summary.net.total.to_string()),
-            ("over", s.over_norm().to_string()),
+            ("count", c.signals.total.to_string()),
+            ("orange", c.signals.orange.to_string()),
+            ("red", c.signals.red.to_string()),
             ("oldest", oldest),
         ],
     )
@@ -171,33 +262,35 @@ fn position_line(app: &App) -> String {
     let mut parts = Vec::new();
     if let Some((s, n)) = state.position() {
         let section = &state.sections[s];
-        parts.push(
-            cat.fill(
-                "tui.waitlist.position",
-                &[
-                    (
-                        "queue",
-                        cat.t(&format!("tui.queue.{}", section.queue.code()))
-                            .to_string(),
-                    ),
-                    ("n", n.to_string()),
-                    ("total", (section.end - section.start).to_string()),
-                ],
-            ),
-        );
+        parts.push(cat.fill(
+            "tui.waitlist.position",
+            &[
+                ("queue", cat.t(&section.name_key()).to_string()),
+                ("n", n.to_string()),
+                ("total", (section.end - section.start).to_string()),
+            ],
+        ));
     }
     // A search says what it looks for and which field matched the case.
     if let Some(term) = &state.search {
         let field = state
             .selected_row()
             .and_then(|r| super::super::waitlist::matched_field(r, term))
+            .or_else(|| {
+                state
+                    .selected_moment()
+                    .and_then(|m| super::super::waitlist::matched_moment(m, term))
+            })
             .map(|k| cat.t(k).to_lowercase())
             .unwrap_or_default();
         parts.push(cat.fill(
             "tui.waitlist.search",
             &[
                 ("text", crate::export::safe_text(term).into_owned()),
-                ("count", state.rows.len().to_string()),
+                (
+                    "count",
+                    (state.rows.len() + state.moments.len()).to_string(),
+                ),
                 ("field", field),
             ],
         ));
@@ -214,7 +307,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .title(Span::styled(cat.t("tui.view.waitlist"), t.title(true)))
         .border_style(t.border(true));
     let state = &app.waitlist;
-    if state.all.is_empty() {
+    if state.all.is_empty() && state.all_moments.is_empty() {
         let p = Paragraph::new(cat.t("tui.waitlist.empty"))
             .style(t.muted())
             .wrap(Wrap { trim: true })
@@ -226,11 +319,20 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let wide = inner.width >= WIDE;
     let cols = columns(app, inner.width);
-    let heads: Vec<String> = cols.iter().map(|c| cat.t(c.head).to_string()).collect();
-    let mut lines = vec![
-        Line::styled(position_line(app), t.muted()),
-        Line::styled(cells_line(&cols, &heads), t.column_header()),
-    ];
+    let moment_cols = moment_columns(app, inner.width);
+    let heads_line = |cols: &[Column]| {
+        let heads: Vec<String> = cols.iter().map(|c| cat.t(c.head).to_string()).collect();
+        Line::styled(cells_line(cols, &heads), t.column_header())
+    };
+    // The heads above the list are those of the section at its top; none
+    // when the evaluation list's own heading and heads start the list.
+    let top = state.lines.get(state.scroll.offset).copied();
+    let top_heads = match (top, state.top_section().map(|s| &s.kind)) {
+        (Some(Entry::Heading(_) | Entry::Heads(_)), Some(Kind::Evaluations(_))) => Line::raw(""),
+        (_, Some(Kind::Evaluations(_))) => heads_line(&moment_cols),
+        _ => heads_line(&cols),
+    };
+    let mut lines = vec![Line::styled(position_line(app), t.muted()), top_heads];
     let height = app.waitlist_height();
     for (i, entry) in state
         .lines
@@ -244,6 +346,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 fit(&heading(app, &state.sections[*s]), inner.width as usize),
                 t.title(false),
             ),
+            Entry::Heads(_) => heads_line(&moment_cols),
+            Entry::Moment(m) => {
+                let moment = &state.moments[*m];
+                let style = if i == state.scroll.selected {
+                    t.selected()
+                } else {
+                    Style::default()
+                };
+                let cells = moment_cells(app, moment, wide);
+                Line::from(vec![
+                    Span::styled(fit(&cells[0], moment_cols[0].width), t.lamp(moment.signal)),
+                    Span::raw(" "),
+                    Span::raw(cells_line(&moment_cols[1..], &cells[1..])),
+                ])
+                .style(style)
+            }
             Entry::Row(r) => {
                 let row = &state.rows[*r];
                 let style = if i == state.scroll.selected {
