@@ -222,6 +222,11 @@ fn register_triage_start_care_and_close() {
     ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("is now in 'Closed'"), "{s}");
+    // The list shows open cases: the closed one is found under "Closed".
+    assert!(s.contains("Cases: 0 · Open"), "{s}");
+    assert!(s.contains("No open cases"), "{s}");
+    ui.act(&[Action::Filter, Action::ChoiceNext, Action::Save]);
+    let s = ui.screen();
     assert!(line_with(&s, "2026-0001").contains("Closed"), "{s}");
 
     // The case screen tells the whole history in words.
@@ -487,8 +492,8 @@ fn mouse_selects_tabs_and_rows() {
     ui.act(&[Action::Click { column: 5, row: 5 }]);
     assert_eq!(
         ui.app.cases.selected_case().unwrap().case_ref,
-        "2026-0003",
-        "row 5 is the third case under the header"
+        "2026-0001",
+        "row 5 is the third case under the header, newest first"
     );
     ui.act(&[Action::ScrollUp]);
     assert_eq!(ui.app.cases.selected_case().unwrap().case_ref, "2026-0002");
@@ -511,19 +516,20 @@ fn search_filter_and_export_without_names() {
     ui.act(&[Action::Show(View::Cases), Action::Search])
         .typ("bra");
     let s = ui.screen();
-    assert!(s.contains("Cases: 1 · search 'bra'"), "{s}");
+    assert!(s.contains("Cases: 1 · Open · search 'bra'"), "{s}");
     assert!(s.contains("Search: bra▏"), "{s}");
     ui.act(&[Action::Back]);
-    assert!(ui.screen().contains("Cases: 3"));
+    assert!(ui.screen().contains("Cases: 3 · Open"));
     // Filter on coordinator: all, Anna, Bram.
     ui.act(&[
         Action::Filter,
+        Action::NextField,
         Action::NextField,
         Action::ChoiceNext,
         Action::Save,
     ]);
     let s = ui.screen();
-    assert!(s.contains("Cases: 2 · coordinator Anna"), "{s}");
+    assert!(s.contains("Cases: 2 · Open · coordinator Anna"), "{s}");
     ui.act(&[Action::Export]);
     let s = ui.screen();
     assert!(s.contains("stroom-cases-2026-11-22.csv"), "{s}");
@@ -542,7 +548,7 @@ fn search_filter_and_export_without_names() {
     );
     assert!(!text.contains("Sem"), "no names: {text}");
     ui.act(&[Action::Back]);
-    assert!(ui.screen().contains("Cases: 3"));
+    assert!(ui.screen().contains("Cases: 3 · Open"));
 }
 
 #[test]
@@ -1198,7 +1204,7 @@ fn board_team(store: &mut Store) {
 #[test]
 fn stoplight_board_shows_lights_reasons_and_marks() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
-    ui.act(&[Action::Show(View::Stoplight)]);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
     let s = ui.screen();
     assert!(s.contains("┌Stoplight · by colour─"), "{s}");
     assert!(
@@ -1316,7 +1322,7 @@ fn stoplight_groups_by_provider_and_compares_six_weeks_back() {
 #[test]
 fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
-    ui.act(&[Action::Show(View::Stoplight)]);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
     assert!(line_with(&ui.screen(), "2026-0001").contains("■ Red    2026-0001"));
     ui.act(&[Action::Review]);
     let s = ui.screen();
@@ -1381,7 +1387,7 @@ fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
 #[test]
 fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
-    ui.act(&[Action::Show(View::Stoplight), Action::Review]);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top, Action::Review]);
     assert!(ui.screen().contains("│Now:          ■ Red:"));
     // A colleague records a review of the same case meanwhile.
     let mut other = Store::open(&ui.db).unwrap();
@@ -1511,7 +1517,7 @@ fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
         care_process(store);
         move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
     });
-    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    ui.act(&[Action::Show(View::Cases), Action::Bottom, Action::MoveCase]);
     let s = ui.screen();
     assert!(s.contains("Geplande einddatum"), "{s}");
     assert!(!s.contains("Doelen bereikt"), "{s}");

@@ -86,12 +86,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .title_top(Line::from(Span::styled(position, t.muted())).right_aligned())
         .border_style(t.border(true));
     if list.total == 0 {
-        let key =
-            if list.filter.is_empty() || list.filter == super::super::case_list::opening_filter() {
-                "tui.cases.empty"
-            } else {
-                "tui.cases.none_match"
-            };
+        let key = if list.filter.is_empty() {
+            "tui.cases.empty"
+        } else if list.filter == super::super::case_list::opening_filter() {
+            "tui.cases.none_open"
+        } else {
+            "tui.cases.none_match"
+        };
         frame.render_widget(
             Paragraph::new(cat.t(key))
                 .style(t.muted())
