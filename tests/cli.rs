@@ -405,7 +405,7 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
     assert!(md.starts_with("# Casusoverleg 2026-11-20"), "{md}");
     assert!(md.contains("Besloten: 1 van 2"), "{md}");
     assert!(
-        md.contains("Besluit: Route ambulant (eigenaar: Bram)"),
+        md.contains("Besluit: Route ambulant (uitvoering door Bram)"),
         "{md}"
     );
     assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");

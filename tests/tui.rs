@@ -188,7 +188,7 @@ fn register_triage_start_care_and_close() {
     // Triage: the form asks route, care type, provider and planned end.
     ui.act(&[Action::MoveCase]);
     let s = ui.screen();
-    assert!(s.contains("Move case 2026-0001 (now: Triage)"), "{s}");
+    assert!(s.contains("Next step for case 2026-0001 (now: Triage)"), "{s}");
     assert!(s.contains("◂ Specialist, no accommodation ▸"), "{s}");
     assert!(s.contains("◂ choose later ▸"), "{s}");
     ui.act(&[Action::NextField, Action::NextField, Action::NextField])
@@ -280,7 +280,7 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
     ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(
-        s.contains("Move case 2026-0001 (now: Intake)"),
+        s.contains("Next step for case 2026-0001 (now: Intake)"),
         "form stays open:\n{s}"
     );
     // What the CLI prints for the same refusal.
@@ -334,7 +334,7 @@ fn time_travel_shows_the_past_and_refuses_edits() {
         s.contains("U kijkt naar peildatum 2026-10-15: wijzigen kan alleen"),
         "{s}"
     );
-    assert!(!s.contains("verplaatsen"), "no form opens:\n{s}");
+    assert!(!s.contains("Volgende stap"), "no form opens:\n{s}");
     // The case screen shows the state of then.
     ui.act(&[Action::Open]);
     assert!(ui.screen().contains("Casus 2026-0001 — Aangemeld"));
@@ -1068,7 +1068,7 @@ fn case_review_walks_the_agenda_and_records_decisions() {
 
     // The move form opens from the meeting; Esc comes back to it.
     ui.act(&[Action::Down, Action::MoveCase]);
-    assert!(ui.screen().contains("Casus 2026-0004"), "move form");
+    assert!(ui.screen().contains("casus 2026-0004"), "move form");
     ui.act(&[Action::Back, Action::Open]);
     assert!(ui.screen().contains("Casus 2026-0004 — Aangemeld"));
     ui.act(&[Action::Back]);
@@ -1278,10 +1278,10 @@ fn stoplight_groups_by_provider_and_compares_six_weeks_back() {
         rows,
         [
             "Altra (1) · ● 0  ▲ 1  ■ 0",
-            "▲ Oranje 2026-0002 ✓ ~ ✓ ✓ ✓ ✓ ✓ 2026-12-10 woonplek in gang",
+            "▲ Oranje 2026-0002 ✓ ~ ✓ ✓ ✓ ✓ ✓ 2026-12-10   woonplek in gang",
             "Horizon (2) · ● 1  ▲ 0  ■ 1",
-            "■ Rood   2026-0001 ✗ ✗ ✗ ✗ ✗ ✗ ✗ –          7 randvoorwaarden ontbreken, eind…",
-            "● Groen  2026-0003 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 alles op orde",
+            "■ Rood   2026-0001 ✗ ✗ ✗ ✗ ✗ ✗ ✗ –            7 randvoorwaarden ontbreken, ei…",
+            "● Groen  2026-0003 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15   alles op orde",
         ],
         "{s}"
     );
@@ -1491,7 +1491,7 @@ fn the_board_shows_the_stepped_case_and_the_case_screen_its_moments() {
     let s = ui.screen();
     assert!(
         line_with(&s, "2026-0002")
-            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15   wacht 16 weken"),
         "{s}"
     );
     assert!(
