@@ -188,7 +188,10 @@ fn register_triage_start_care_and_close() {
     // Triage: the form asks route, care type, provider and planned end.
     ui.act(&[Action::MoveCase]);
     let s = ui.screen();
-    assert!(s.contains("Next step for case 2026-0001 (now: Triage)"), "{s}");
+    assert!(
+        s.contains("Next step for case 2026-0001 (now: Triage)"),
+        "{s}"
+    );
     assert!(s.contains("◂ Specialist, no accommodation ▸"), "{s}");
     assert!(s.contains("◂ choose later ▸"), "{s}");
     ui.act(&[Action::NextField, Action::NextField, Action::NextField])
