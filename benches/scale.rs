@@ -33,17 +33,34 @@ const SEED: u64 = 1;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 /// The steps measured per database, each in its own process.
-const STEPS: [&str; 6] = [
+const STEPS: [&str; 8] = [
     "first_frame",
     "keys",
     "waitlist",
     "stoplight",
     "flow",
     "meeting",
+    "forecast",
+    "council",
 ];
 /// Import is measured on a CSV of this many rows at most (the file is held
 /// in memory by design: all rows are checked before any is written).
 const IMPORT_MAX_ROWS: usize = 100_000;
+
+/// `STROOM_BENCH_KEY=passphrase`: build and measure encrypted databases
+/// (SQLCipher) instead of plain ones, to compare the two.
+fn bench_key() -> Option<stroom::store::crypt::Key> {
+    let text = std::env::var("STROOM_BENCH_KEY").ok()?;
+    Some(stroom::store::crypt::Key::passphrase(&text).expect("a passphrase of 8+ characters"))
+}
+
+fn open_store(db: &Path) -> Result<Store, stroom::domain::Msg> {
+    let spec = stroom::store::OpenSpec {
+        key: bench_key(),
+        ..Default::default()
+    };
+    Store::open_with(db, &spec)
+}
 
 fn today() -> NaiveDate {
     parse_date(TODAY).expect("fixed date")
@@ -81,7 +98,8 @@ fn main() {
 
 /// One database size: build (or reuse), then every step `runs` times.
 fn bench_size(dir: &Path, size: usize, runs: usize, only: Option<&[String]>) {
-    let db = dir.join(format!("demo-{size}.db"));
+    let encrypted = if bench_key().is_some() { "-enc" } else { "" };
+    let db = dir.join(format!("demo-{size}{encrypted}.db"));
     let build = ensure_database(&db, size);
     println!("\n## {size} cases ({})\n", db.display());
     println!(
@@ -215,11 +233,55 @@ fn child(args: &[String]) {
                 "stoplight" => stoplight(db),
                 "flow" => flow_report(db),
                 "meeting" => meeting(db),
+                "forecast" => forecast(db),
+                "council" => council(db),
                 other => panic!("unknown step {other}"),
             }
         }
     }
     println!("hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
+}
+
+/// `stroom forecast` as of today: the throughput history, the waiting
+/// lists, and 10,000 runs per queue.
+fn forecast(db: &Path) {
+    let ctx = context(db);
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let history = store.queue_history(today()).expect("history");
+    let snapshot = store.waitlist_snapshot(today(), today()).expect("snapshot");
+    let loaded = t.elapsed();
+    let runs = stroom::domain::forecast::Runs {
+        runs: stroom::domain::forecast::DEFAULT_RUNS,
+        seed: 1,
+    };
+    let s = Instant::now();
+    let f = report::forecast::forecast(&snapshot, &history, &ctx.config.norms, None, runs);
+    let simulated = s.elapsed();
+    std::hint::black_box(&f);
+    report_ms("load_ms", loaded);
+    report_ms("simulate_ms", simulated);
+    report_ms("total_ms", t.elapsed());
+    println!("waiting {}", f.rows.len());
+}
+
+/// `stroom report council --format html` over the last twelve months.
+fn council(db: &Path) {
+    let ctx = context(db);
+    let t = Instant::now();
+    let store = Store::open(db).expect("open");
+    let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+    let runs = stroom::domain::forecast::Runs {
+        runs: stroom::domain::forecast::DEFAULT_RUNS,
+        seed: 1,
+    };
+    let facts = stroom::cli_picture::load_council(&store, &ctx, from, today(), runs)
+        .expect("council facts");
+    let loaded = t.elapsed();
+    let html = report::council::council(&facts, runs, stroom::i18n::Catalog::get(Lang::Nl)).html();
+    std::hint::black_box(html);
+    report_ms("load_ms", loaded);
+    report_ms("total_ms", t.elapsed());
 }
 
 /// Peak resident set size of this process so far (VmHWM), in kB.
@@ -247,7 +309,7 @@ fn build(db: &Path, size: usize) {
     let tmp = db.with_extension("db-building");
     let _ = std::fs::remove_file(&tmp);
     let t = Instant::now();
-    let mut store = Store::open(&tmp).expect("open");
+    let mut store = open_store(&tmp).expect("open");
     let cases = stroom::demo::cases_of(SEED, today(), size).map(|(b, _)| b);
     store
         .insert_bundle_stream(cases, today(), "bench", &mut |_| {})
@@ -266,17 +328,17 @@ fn build(db: &Path, size: usize) {
 
 fn context(db: &Path) -> Context {
     let dir = db.parent().expect("folder");
-    Context {
-        config: Config::default(),
-        lang: Lang::Nl,
-        today: today(),
-        db_path: db.to_path_buf(),
-        paths: Paths {
+    Context::new(
+        Config::default(),
+        Lang::Nl,
+        today(),
+        db.to_path_buf(),
+        Paths {
             data_dir: dir.to_path_buf(),
             config_file: dir.join("no-config.toml"),
         },
-        actor: "bench".into(),
-    }
+        "bench",
+    )
 }
 
 struct Ui {
@@ -287,7 +349,7 @@ struct Ui {
 impl Ui {
     fn open(db: &Path) -> Ui {
         let ctx = context(db);
-        let store = Store::open(db).expect("open");
+        let store = open_store(db).expect("open");
         let app = App::new(&ctx, store, WIDTH, HEIGHT).expect("app");
         let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
         term.draw(|f| views::draw(&app, f)).expect("draw");
@@ -421,7 +483,7 @@ fn time_export(
     build: impl Fn(&stroom::domain::Snapshot) -> stroom::export::Document,
 ) {
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let snap = load(&store).expect("snapshot");
     let loaded = t.elapsed();
     let doc = build(&snap);
@@ -438,10 +500,10 @@ fn time_export(
 /// `stroom report flow` over the last twelve months.
 fn flow_report(db: &Path) {
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
-    let episodes = store.episodes(today()).expect("episodes");
-    let loaded = t.elapsed();
+    let store = open_store(db).expect("open");
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
+    let episodes = store.episodes(from, today()).expect("episodes");
+    let loaded = t.elapsed();
     let figures = flow::flow(&episodes, from, today()).expect("flow");
     let bytes = report::flow_document(&figures, stroom::i18n::Catalog::get(Lang::Nl))
         .render(Format::Csv)
@@ -454,13 +516,28 @@ fn flow_report(db: &Path) {
 /// `stroom export meeting` for a meeting today.
 fn meeting(db: &Path) {
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
-    let minutes =
-        stroom::minutes::load(&store, &Config::default(), today(), today()).expect("minutes");
+    let store = open_store(db).expect("open");
+    let config = Config::default();
+    let codes = config.precondition_codes();
+    let meeting = stroom::domain::agenda::Meeting {
+        kind: stroom::domain::agenda::Kind::Team,
+        on: today(),
+        provider: None,
+    };
+    let evaluations = store
+        .due_moments(today(), today(), &config.evaluation)
+        .expect("evaluations");
+    let agenda = store
+        .agenda(meeting, today(), &config.norms, &codes, &evaluations)
+        .expect("agenda");
+    let records = store
+        .records_on(today(), today(), &codes, config.norms.care)
+        .expect("records");
+    let minutes = stroom::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
     let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
     std::hint::black_box(md);
     report_ms("total_ms", t.elapsed());
-    println!("items {}", minutes.items.len());
+    println!("items {}", agenda.items.len());
 }
 
 /// A CSV of `rows` referrals in every stage, as a team's spreadsheet would
@@ -471,7 +548,7 @@ fn import(rows: usize, dir: &Path) {
     let t = Instant::now();
     let plan = stroom::import::plan(&text, "bench.csv", today(), None).expect("clean file");
     let planned = t.elapsed();
-    let mut store = Store::open(&db).expect("open");
+    let mut store = open_store(&db).expect("open");
     store
         .insert_bundles(&plan.bundles, today(), "bench", &mut |_| {})
         .expect("insert");

@@ -156,6 +156,9 @@ pub enum Command {
         owner: Option<String>,
         #[arg(long)]
         on: Option<String>,
+        /// When the team looks at the case again (after the meeting date).
+        #[arg(long = "follow-up", value_name = "D")]
+        follow_up: Option<String>,
         /// Refuse the change (exit 1, nothing written) unless the case is
         /// still at version N: a script or a second coordinator that read the
         /// case earlier gets a clear refusal instead of silently overwriting a
@@ -185,12 +188,23 @@ pub enum Command {
         /// text or json.
         #[arg(long, default_value = "text")]
         format: String,
+        /// Only the exports with names (and backups): who, when, why, file.
+        #[arg(long)]
+        exports: bool,
+        /// Walk the hash chains of the history and the access log and name
+        /// the first row that was changed, deleted or slipped in.
+        #[arg(long, conflicts_with = "exports")]
+        verify: bool,
     },
     /// Remove for good the name and birth date of cases closed before a
     /// date; the facts (dates, codes, history) stay, so figures stay right.
     Purge {
-        #[arg(long, value_name = "D")]
-        closed_before: String,
+        #[arg(long, value_name = "D", required_unless_present = "policy")]
+        closed_before: Option<String>,
+        /// Apply the retention policy of the config (`[retention]
+        /// closed_years`).
+        #[arg(long, conflicts_with = "closed_before")]
+        policy: bool,
         /// Say how many cases it would touch; change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -203,10 +217,57 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
-    /// Flow figures over a period.
+    /// When will each waiting case be seen: a Monte Carlo forecast from
+    /// the last 182 days' throughput (SPEC 4.1).
+    Forecast {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// intake, decision or care (default: every queue).
+        #[arg(long)]
+        queue: Option<String>,
+        /// Number of simulated runs.
+        #[arg(long, default_value_t = crate::domain::forecast::DEFAULT_RUNS,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        runs: u32,
+        /// The same seed gives the same forecast.
+        #[arg(long, default_value_t = crate::domain::forecast::DEFAULT_SEED)]
+        seed: u64,
+        /// csv, json or md.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Flow figures over a period; the council report.
     Report {
         #[command(subcommand)]
         what: ReportCommand,
+    },
+    /// Create the database (encrypted with SQLCipher on request).
+    Init {
+        /// Encrypt the database; the key comes from STROOM_KEY_FILE, the
+        /// config's key_file, or is asked on the terminal.
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// A team database shared by a Unix group, and its roster.
+    Team {
+        #[command(subcommand)]
+        what: crate::cli_team::TeamCommand,
+    },
+    /// Change the key of an encrypted database (the new one from
+    /// STROOM_NEW_KEY_FILE, or asked on the terminal).
+    Rekey,
+    /// AVG art. 17: remove one case's name, birth date and the free text of
+    /// its notes and decisions for good; the facts stay.
+    Erase {
+        case_ref: String,
+        /// Why (recorded in the access log).
+        #[arg(long)]
+        reason: String,
+        /// Do not ask for confirmation (for scripts).
+        #[arg(long)]
+        yes: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
@@ -267,11 +328,28 @@ pub enum ExportCommand {
         #[command(flatten)]
         out: ExportOut,
     },
+    /// AVG art. 15: everything stroom holds on one child, with its history
+    /// and the access-log rows about it (logged).
+    Subject {
+        case_ref: String,
+        /// md or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Agenda and decisions of a case review (SPEC 9).
     Meeting {
-        /// The meeting date (default: today).
+        /// The meeting date (default: today); a later date prepares that
+        /// meeting's agenda from today's state.
         #[arg(long)]
         on: Option<String>,
+        /// team (the weekly case review) or stoplight (the monthly round).
+        #[arg(long, default_value = "team")]
+        kind: String,
+        /// The stoplight round with one provider.
+        #[arg(long)]
+        provider: Option<String>,
         /// md or json.
         #[arg(long, default_value = "md")]
         format: String,
@@ -319,6 +397,18 @@ pub enum ReportCommand {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// The council's picture of a period (SPEC 10): html or md.
+    Council {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// html (one self-contained file) or md.
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Runs the command line; returns the process exit status.
@@ -332,10 +422,25 @@ pub fn main() -> ExitCode {
         lang: cli.lang.clone(),
         today: cli.today.clone(),
     };
-    let ctx = match Context::resolve(&overrides) {
+    let mut ctx = match Context::resolve(&overrides) {
         Ok(ctx) => ctx,
         Err(msg) => return fail(Catalog::get(Default::default()), &msg),
     };
+    // `check` first looks whether the file holds stroom data at all, before
+    // anything (the roster lookup too) opens it for writing.
+    if matches!(cli.command, Some(Command::Check)) {
+        let holds = ctx
+            .open_spec()
+            .and_then(|spec| crate::store::check_holds_data(&ctx.db_path, &spec));
+        if let Err(msg) = holds {
+            return fail(ctx.catalog(), &msg);
+        }
+    }
+    if let Some(need) = crate::cli_team::need(&cli.command) {
+        if let Err(msg) = ctx.authorize(need) {
+            return fail(ctx.catalog(), &msg);
+        }
+    }
     let changes = cli.command.as_ref().is_some_and(Command::changes);
     match run(&ctx, cli.command) {
         Ok(code) => code,
@@ -376,7 +481,11 @@ impl Command {
             | Command::Review { .. }
             | Command::Set { .. }
             | Command::Decide { .. }
-            | Command::Backup { .. } => true,
+            | Command::Backup { .. }
+            | Command::Init { .. }
+            | Command::Rekey
+            | Command::Erase { .. } => true,
+            Command::Team { what } => !matches!(what, crate::cli_team::TeamCommand::List),
             _ => false,
         }
     }
@@ -515,6 +624,9 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 note: text(&note),
             };
             let on = date_or_today(ctx, &on)?;
+            if let Some(note) = &input.note {
+                crate::cli_rights::warn_own_name(ctx, &case_ref, note)?;
+            }
             let codes = ctx.config.precondition_codes();
             let review = ctx.open_store()?.record_review(
                 &case_ref, on, &input, ctx.today, &ctx.actor, &codes, if_version,
@@ -558,18 +670,20 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             text: decision,
             owner,
             on,
+            follow_up,
             if_version,
         } => {
             let on = date_or_today(ctx, &on)?;
-            ctx.open_store()?.record_decision(
-                &case_ref,
-                on,
-                &decision,
-                text(&owner).as_deref(),
-                ctx.today,
-                &ctx.actor,
-                if_version,
-            )?;
+            crate::cli_rights::warn_own_name(ctx, &case_ref, &decision)?;
+            let follow_up_on = follow_up.as_deref().map(parse_date).transpose()?;
+            let owner = text(&owner);
+            let new = crate::store::NewDecision {
+                text: &decision,
+                owner: owner.as_deref(),
+                follow_up_on,
+            };
+            ctx.open_store()?
+                .decide(&case_ref, on, &new, ctx.today, &ctx.actor, if_version)?;
             crate::say!(
                 "{}",
                 cat.fill(
@@ -594,17 +708,62 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             case_ref,
             with_names,
         } => crate::cli_audit::show(ctx, &case_ref, with_names)?,
+        Command::Audit { verify: true, .. } => return crate::cli_rights::verify(ctx),
+        Command::Audit {
+            exports: true,
+            since,
+            format,
+            ..
+        } => crate::cli_rights::exports(ctx, since.as_deref(), &format)?,
         Command::Audit {
             case_ref,
             since,
             format,
+            ..
         } => crate::cli_audit::audit(ctx, case_ref, since.as_deref(), &format)?,
         Command::Purge {
             closed_before,
+            policy,
             dry_run,
             yes,
-        } => return crate::cli_audit::purge(ctx, &closed_before, dry_run, yes),
+        } => {
+            let date = match closed_before {
+                Some(d) => parse_date(&d)?,
+                None if policy => match crate::cli_rights::policy_date(ctx)? {
+                    Some(d) => d,
+                    None => return Ok(ExitCode::SUCCESS),
+                },
+                None => return Err(Msg::new("retention.needs_date")),
+            };
+            return crate::cli_audit::purge(ctx, date, dry_run, yes);
+        }
+        Command::Init { encrypt } => crate::cli_team::init(ctx, encrypt)?,
+        Command::Team { what } => crate::cli_team::team(ctx, what)?,
+        Command::Rekey => crate::cli_team::rekey(ctx)?,
+        Command::Erase {
+            case_ref,
+            reason,
+            yes,
+        } => return crate::cli_rights::erase(ctx, &case_ref, &reason, yes),
         Command::Export { what } => crate::cli_export::export(ctx, what)?,
+        Command::Forecast {
+            as_of,
+            queue,
+            runs,
+            seed,
+            format,
+            output,
+        } => crate::cli_picture::forecast(
+            ctx,
+            crate::cli_picture::ForecastArgs {
+                as_of,
+                queue,
+                runs,
+                seed,
+                format,
+                output,
+            },
+        )?,
         Command::Report { what } => crate::cli_export::report(ctx, what)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -643,7 +802,7 @@ fn parse_statuses(pairs: &[String]) -> Result<std::collections::BTreeMap<String,
 
 fn check(ctx: &Context) -> Result<ExitCode, Msg> {
     let cat = ctx.catalog();
-    crate::store::check_holds_data(&ctx.db_path)?;
+    crate::store::check_holds_data(&ctx.db_path, &ctx.open_spec()?)?;
     let report = ctx.open_store()?.check(ctx.today)?;
     for p in &report.problems {
         match &p.case_ref {

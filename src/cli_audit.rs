@@ -90,12 +90,11 @@ pub fn audit(
 /// `stroom purge --closed-before D [--dry-run] [--yes]`.
 pub fn purge(
     ctx: &Context,
-    closed_before: &str,
+    date: chrono::NaiveDate,
     dry_run: bool,
     yes: bool,
 ) -> Result<ExitCode, Msg> {
     let cat = ctx.catalog();
-    let date = parse_date(closed_before)?;
     crate::domain::lifecycle::check_not_future(date, ctx.today)?;
     let mut store = ctx.open_store()?;
     let count = store.purge_candidates(date)?.len();

@@ -12,9 +12,11 @@ use crate::store::AccessAction;
 use chrono::NaiveDate;
 
 use crate::domain::Snapshot;
+use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Format, write_output};
+use crate::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::Store;
 
@@ -79,8 +81,15 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             );
             deliver(ctx, names, doc.render(format), out.output.as_deref())
         }
+        ExportCommand::Subject {
+            case_ref,
+            format,
+            output,
+        } => crate::cli_rights::export_subject(ctx, &case_ref, &format, output.as_deref()),
         ExportCommand::Meeting {
             on,
+            kind,
+            provider,
             format,
             with_names,
             reason,
@@ -91,35 +100,55 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .map(parse_date)
                 .transpose()?
                 .unwrap_or(ctx.today);
+            let meeting = meeting(on, &kind, provider.as_deref())?;
+            let format: Format = format.parse()?;
+            if !matches!(format, Format::Md | Format::Json) {
+                return Err(Msg::new("error.unknown_code")
+                    .arg("kind", "format")
+                    .arg("value", format.extension())
+                    .arg("allowed", "md, json"));
+            }
             let names = match with_names {
                 true => Some(Names::new(
                     ctx,
                     "meeting",
-                    &format,
+                    format.extension(),
                     output.as_deref(),
                     reason,
                 )?),
                 false => None,
             };
-            let minutes = crate::minutes::load(&ctx.open_store()?, &ctx.config, on, ctx.today)?;
-            let bytes = match format.parse::<Format>()? {
-                Format::Json => {
-                    let mut b =
-                        serde_json::to_vec_pretty(&minutes.to_json(with_names)).expect("json");
-                    b.push(b'\n');
-                    b
-                }
-                Format::Md => minutes.to_markdown(ctx.catalog(), with_names).into_bytes(),
-                _ => {
-                    return Err(Msg::new("error.unknown_code")
-                        .arg("kind", "format")
-                        .arg("value", format)
-                        .arg("allowed", "md, json"));
-                }
-            };
+            let store = ctx.open_store()?;
+            let codes = ctx.config.precondition_codes();
+            let evaluations = store.due_moments(on, ctx.today, &ctx.config.evaluation)?;
+            let agenda =
+                store.agenda(meeting, ctx.today, &ctx.config.norms, &codes, &evaluations)?;
+            let records = store.records_on(on, ctx.today, &codes, ctx.config.norms.care)?;
+            let minutes = Minutes::new(
+                &agenda,
+                &records,
+                &ctx.config.preconditions,
+                &ctx.config.team,
+            );
+            let bytes = minutes.render(format, ctx.catalog(), with_names);
             deliver(ctx, names, Ok(bytes), output.as_deref())
         }
     }
+}
+
+/// Which meeting the options name: `--provider` narrows the stoplight
+/// round only.
+pub fn meeting(on: NaiveDate, kind: &str, provider: Option<&str>) -> Result<Meeting, Msg> {
+    let kind: Kind = kind.parse()?;
+    let provider = provider.map(str::trim).filter(|p| !p.is_empty());
+    if provider.is_some() && kind != Kind::Stoplight {
+        return Err(Msg::new("error.provider_needs_round"));
+    }
+    Ok(Meeting {
+        kind,
+        on,
+        provider: provider.map(String::from),
+    })
 }
 
 /// An export with names: what the access log says of it.
@@ -186,17 +215,25 @@ fn deliver(
 }
 
 pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
-    let ReportCommand::Flow {
-        from,
-        to,
-        format,
-        output,
-    } = what;
+    let (from, to, format, output) = match what {
+        ReportCommand::Flow {
+            from,
+            to,
+            format,
+            output,
+        } => (from, to, format, output),
+        ReportCommand::Council {
+            from,
+            to,
+            format,
+            output,
+        } => return crate::cli_picture::council(ctx, &from, &to, &format, output),
+    };
     let (from, to) = (parse_date(&from)?, parse_date(&to)?);
     flow::check_period(from, to)?;
     let format: Format = format.parse()?;
     let store = ctx.open_store()?;
-    let episodes = store.episodes(to.min(ctx.today))?;
+    let episodes = store.episodes(from, to.min(ctx.today))?;
     let figures = flow::flow(&episodes, from, to)?;
     let cat = ctx.catalog();
     let bytes = match format {

@@ -16,12 +16,34 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 pub struct Config {
     pub lang: Lang,
     pub user: String,
+    /// The team's name for the minutes' title; empty: none.
+    #[serde(default)]
+    pub team: String,
     pub theme: String,
+    /// A file holding the passphrase of an encrypted database (0600).
+    #[serde(default)]
+    pub key_file: String,
+    #[serde(default)]
+    pub retention: Retention,
     pub norms: Norms,
     /// Evaluation moments (SPEC 1.7).
     #[serde(default)]
     pub evaluation: crate::domain::evaluation::EvaluationRules,
     pub preconditions: Vec<Precondition>,
+}
+
+/// How long names are kept (`[retention]`; `stroom purge --policy`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub struct Retention {
+    /// Years after closing that a case keeps its name and birth date;
+    /// 0 turns the policy off.
+    pub closed_years: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention { closed_years: 2 }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -119,18 +141,6 @@ impl Config {
 
     pub fn precondition_codes(&self) -> Vec<String> {
         self.preconditions.iter().map(|p| p.code.clone()).collect()
-    }
-
-    /// The name recorded as actor of each change: the config's, else the
-    /// login name.
-    pub fn actor(&self) -> String {
-        if !self.user.trim().is_empty() {
-            return self.user.trim().to_string();
-        }
-        ["USER", "LOGNAME", "USERNAME"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| "onbekend".to_string())
     }
 }
 

@@ -174,6 +174,9 @@ mod tests {
         keys.extend(CareType::ALL.iter().map(|c| c.label_key()));
         keys.extend(OutflowReason::ALL.iter().map(|c| c.label_key()));
         keys.extend(Status::ALL.iter().map(|c| c.label_key()));
+        use crate::domain::agenda::{Kind, Section};
+        keys.extend(Section::ALL.iter().map(|c| c.label_key()));
+        keys.extend(Kind::ALL.iter().map(|c| c.label_key()));
         for lang in [Lang::Nl, Lang::En] {
             let cat = Catalog::get(lang);
             for k in &keys {

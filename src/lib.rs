@@ -13,6 +13,9 @@ macro_rules! say {
 pub mod cli;
 mod cli_audit;
 mod cli_export;
+pub mod cli_picture;
+mod cli_rights;
+mod cli_team;
 pub mod config;
 pub mod context;
 pub mod demo;

@@ -1,249 +1,796 @@
-//! The case review as a document: the agenda of SPEC 9 for a meeting date,
-//! with the decisions taken, in agenda order (`stroom export meeting`).
+//! The minutes of a meeting (SPEC 9.3) as a document: the agenda as the
+//! meeting saw it at the start of the day, and what was recorded on the day
+//! (decisions, moves, reviews). The caller loads both; this module only
+//! arranges and renders them: a summary first, then each discussed case with
+//! why it was on the agenda and what was done, then the cases not discussed,
+//! once and compactly (`stroom export meeting`, `e` in view 5).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
-use crate::config::Config;
-use crate::domain::agenda::{self, AgendaItem, Decision, Section};
+use crate::config::Precondition;
+use crate::domain::agenda::{Agenda, AgendaItem, Kind, MoveDone, Records, Section};
 use crate::domain::stoplight::Reason;
-use crate::domain::{Case, Msg, Snapshot};
-use crate::export::{generated_at, strip_controls};
+use crate::domain::{Signal, Status};
+use crate::export::{Format, generated_at, strip_controls};
 use crate::i18n::Catalog;
-use crate::store::Store;
 
-/// The agenda of a meeting and the decisions taken in it.
-pub struct Minutes {
-    pub meeting_on: NaiveDate,
-    pub items: Vec<AgendaItem>,
-    /// Decisions per case id, in the order taken.
-    pub decisions: HashMap<i64, Vec<Decision>>,
+/// The minutes of one meeting.
+pub struct Minutes<'a> {
+    pub agenda: &'a Agenda,
+    pub records: &'a Records,
+    pub preconditions: &'a [Precondition],
+    /// The team's name for the title (config `team`); empty: none.
+    pub team: &'a str,
+    discussed: HashSet<i64>,
     /// Cases decided on that were not on the agenda, in the order decided.
-    pub extra: Vec<(i64, String)>,
-    pub cases: HashMap<i64, Case>,
-    /// The configured preconditions, to name them in words.
-    pub preconditions: Vec<crate::config::Precondition>,
+    other: Vec<(i64, String)>,
 }
 
-/// Builds the minutes of the meeting on `meeting_on` from the store.
-pub fn load(
-    store: &Store,
-    config: &Config,
-    meeting_on: NaiveDate,
-    today: NaiveDate,
-) -> Result<Minutes, Msg> {
-    crate::domain::lifecycle::check_not_future(meeting_on, today)?;
-    let day_before = meeting_on.pred_opt().unwrap_or(meeting_on);
-    let snapshot: Snapshot =
-        agenda::meeting_snapshot(store.agenda_snapshot(day_before, today)?, meeting_on);
-    let items = agenda::agenda(&snapshot, &config.norms, &config.precondition_codes());
-    let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
-    let mut extra = Vec::new();
-    for d in store.decisions_on(meeting_on)? {
-        if !items.iter().any(|i| i.case_id == d.case_id)
-            && !extra.iter().any(|(id, _)| *id == d.case_id)
-        {
-            extra.push((d.case_id, d.case_ref.clone()));
+/// The figures at the top of the minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Per section of the meeting's kind: items, of which discussed.
+    pub sections: Vec<(Section, usize, usize)>,
+    pub items: usize,
+    pub discussed: usize,
+    pub decisions: usize,
+    pub moves: usize,
+    /// Cases reviewed (several reviews of one case on the day count once).
+    pub reviews: usize,
+}
+
+impl<'a> Minutes<'a> {
+    pub fn new(
+        agenda: &'a Agenda,
+        records: &'a Records,
+        preconditions: &'a [Precondition],
+        team: &'a str,
+    ) -> Minutes<'a> {
+        // Decisions off the agenda belong to the weekly meeting; a round
+        // (perhaps with one provider) holds only its own cases.
+        let mut other: Vec<(i64, String)> = Vec::new();
+        let weekly = agenda.meeting.kind == Kind::Team;
+        for d in records.decisions.iter().filter(|_| weekly) {
+            if !agenda.holds(d.case_id) && !other.iter().any(|(id, _)| *id == d.case_id) {
+                other.push((d.case_id, d.case_ref.clone()));
+            }
         }
-        decisions.entry(d.case_id).or_default().push(d);
-    }
-    let cases = snapshot.cases.into_iter().map(|c| (c.id, c)).collect();
-    Ok(Minutes {
-        meeting_on,
-        items,
-        decisions,
-        extra,
-        cases,
-        preconditions: config.preconditions.clone(),
-    })
-}
-
-impl Minutes {
-    fn decided(&self, case_id: i64) -> &[Decision] {
-        self.decisions
-            .get(&case_id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        Minutes {
+            agenda,
+            records,
+            preconditions,
+            team,
+            discussed: records.discussed(),
+            other,
+        }
     }
 
-    fn personal(&self, case_id: i64, row: &mut Map<String, Value>) {
-        let case = self.cases.get(&case_id);
-        row.insert("name".into(), json!(case.and_then(|c| c.name.clone())));
-        row.insert(
-            "birth_date".into(),
-            json!(case.and_then(|c| c.birth_date).map(|d| d.to_string())),
-        );
+    pub fn is_discussed(&self, case_id: i64) -> bool {
+        self.discussed.contains(&case_id)
     }
 
-    /// `{"as_of", "generated_at", "rows"}`; each row: case_ref, section,
-    /// reasons, decisions (text, owner). Cases decided on outside the agenda
-    /// come last with section `other`.
+    /// Moves and reviews of cases off the agenda are the day's ordinary
+    /// work, not the meeting's: only the agenda's and the decided cases'
+    /// count.
+    fn counts(&self, case_id: i64) -> bool {
+        self.agenda.holds(case_id) || self.other.iter().any(|(id, _)| *id == case_id)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let sections: Vec<(Section, usize, usize)> = self
+            .agenda
+            .counts()
+            .into_iter()
+            .map(|(s, n)| {
+                let done = self
+                    .agenda
+                    .items
+                    .iter()
+                    .filter(|i| i.section == s && self.is_discussed(i.case_id))
+                    .count();
+                (s, n, done)
+            })
+            .collect();
+        Summary {
+            items: self.agenda.items.len(),
+            discussed: sections.iter().map(|s| s.2).sum(),
+            sections,
+            decisions: self.decisions().count(),
+            moves: self.moves().count(),
+            reviews: self
+                .reviews()
+                .map(|r| r.case_id)
+                .collect::<HashSet<_>>()
+                .len(),
+        }
+    }
+
+    fn decisions(&self) -> impl Iterator<Item = &crate::domain::agenda::Decision> {
+        self.records
+            .decisions
+            .iter()
+            .filter(|d| self.counts(d.case_id))
+    }
+
+    fn moves(&self) -> impl Iterator<Item = &MoveDone> {
+        self.records.moves.iter().filter(|m| self.counts(m.case_id))
+    }
+
+    fn reviews(&self) -> impl Iterator<Item = &crate::domain::agenda::ReviewDone> {
+        self.records
+            .reviews
+            .iter()
+            .filter(|r| self.counts(r.case_id))
+    }
+
+    /// `{"on", "kind", "provider", "generated_at", "rows"}` (SPEC 9.3).
+    /// Cases decided on off the agenda come last with section `other`.
     pub fn to_json(&self, with_names: bool) -> Value {
-        let mut rows = Vec::new();
-        let items = self
+        let mut rows: Vec<Value> = self
+            .agenda
             .items
             .iter()
-            .map(|i| {
-                (
-                    i.case_id,
-                    i.case_ref.as_str(),
-                    i.section.code(),
-                    i.reasons.clone(),
-                )
+            .map(|item| {
+                let mut row = self.json_row(item.case_id, &item.case_ref, item.section.code());
+                row.insert("reasons".into(), json!(item.reasons));
+                if let Some(light) = item.light.as_ref().filter(|_| self.is_round()) {
+                    row.insert("color".into(), json!(light.color));
+                    let criteria: Map<String, Value> = light
+                        .criteria
+                        .0
+                        .iter()
+                        .map(|(code, s)| (code.clone(), json!(s.code())))
+                        .collect();
+                    row.insert("criteria".into(), Value::Object(criteria));
+                }
+                if with_names {
+                    row.insert("name".into(), json!(item.name));
+                    row.insert("birth_date".into(), json!(item.birth_date));
+                }
+                Value::Object(row)
             })
-            .chain(
-                self.extra
-                    .iter()
-                    .map(|(id, r)| (*id, r.as_str(), "other", Vec::new())),
-            );
-        for (case_id, case_ref, section, reasons) in items {
-            let mut row = Map::new();
-            row.insert("case_ref".into(), json!(case_ref));
-            if with_names {
-                self.personal(case_id, &mut row);
-            }
-            row.insert("section".into(), json!(section));
-            row.insert("reasons".into(), json!(reasons));
-            row.insert("decisions".into(), json!(self.decided(case_id)));
+            .collect();
+        for (case_id, case_ref) in &self.other {
+            let mut row = self.json_row(*case_id, case_ref, "other");
+            row.insert("reasons".into(), json!([]));
             rows.push(Value::Object(row));
         }
+        let m = &self.agenda.meeting;
         json!({
-            "as_of": self.meeting_on.to_string(),
+            "on": m.on.to_string(),
+            "kind": m.kind.code(),
+            "provider": m.provider,
             "generated_at": generated_at(),
             "rows": rows,
         })
     }
 
-    /// Minutes for people: per section the cases, why they are there and
-    /// what was decided.
+    fn is_round(&self) -> bool {
+        self.agenda.meeting.kind == Kind::Stoplight
+    }
+
+    fn json_row(&self, case_id: i64, case_ref: &str, section: &str) -> Map<String, Value> {
+        let mut row = Map::new();
+        row.insert("case_ref".into(), json!(case_ref));
+        row.insert("section".into(), json!(section));
+        row.insert("discussed".into(), json!(self.is_discussed(case_id)));
+        let decisions: Vec<Value> = self
+            .records
+            .decisions_of(case_id)
+            .map(|d| json!({"text": d.text, "owner": d.owner, "follow_up_on": d.follow_up_on}))
+            .collect();
+        let moves: Vec<Value> = self
+            .records
+            .moves_of(case_id)
+            .map(|m| {
+                let c = &m.change;
+                json!({
+                    "to": c.to.map(|s| s.code()),
+                    "route": c.route.map(|r| r.code()),
+                    "care_type": c.care_type.map(|t| t.code()),
+                    "provider": c.provider,
+                    "planned_end_on": c.planned_end_on,
+                    "reason": c.reason.map(|r| r.code()),
+                    // The extension report of SPEC 1.8.
+                    "goals": c.goals.map(|g| g.code()),
+                    "intended_outflow": c.intended_outflow.map(|d| d.code()),
+                    "note": c.note,
+                })
+            })
+            .collect();
+        let reviews: Vec<Value> = self
+            .records
+            .reviews_of(case_id)
+            .map(|r| {
+                json!({
+                    "on": r.review.on,
+                    "statuses": r.review.statuses.iter().map(|(k, s)| (k.clone(), json!(s.code()))).collect::<Map<_, _>>(),
+                    "next_on": r.review.next_on,
+                    "note": r.review.note,
+                    "color_before": r.before,
+                    "color_after": r.after,
+                })
+            })
+            .collect();
+        row.insert("decisions".into(), json!(decisions));
+        row.insert("moves".into(), json!(moves));
+        row.insert("reviews".into(), json!(reviews));
+        row
+    }
+
+    /// The minutes as Markdown or JSON bytes (other formats: Markdown).
+    pub fn render(&self, format: Format, cat: &Catalog, with_names: bool) -> Vec<u8> {
+        match format {
+            Format::Json => {
+                let mut b = serde_json::to_vec_pretty(&self.to_json(with_names)).expect("json");
+                b.push(b'\n');
+                b
+            }
+            _ => self.to_markdown(cat, with_names).into_bytes(),
+        }
+    }
+
+    /// The title: kind, team, provider and date.
+    pub fn title(&self, cat: &Catalog) -> String {
+        let m = &self.agenda.meeting;
+        let mut what = cat.label(Kind::KIND, m.kind.code()).to_string();
+        if !self.team.trim().is_empty() {
+            what.push(' ');
+            what.push_str(&clean(self.team));
+        }
+        if let Some(p) = &m.provider {
+            what.push_str(&cat.fill("meeting.with_provider", &[("provider", clean(p))]));
+        }
+        cat.fill(
+            "meeting.title",
+            &[("what", what), ("date", people_date(m.on))],
+        )
+    }
+
+    /// Minutes for people, to mail round: the summary, the discussed cases
+    /// with what was done, then the others in one table.
     pub fn to_markdown(&self, cat: &Catalog, with_names: bool) -> String {
-        let date = self.meeting_on.to_string();
-        let mut out = format!("# {}\n\n", cat.fill("meeting.title", &[("date", date)]));
-        let decided = self
+        let mut out = format!("# {}\n\n", self.title(cat));
+        self.summary_markdown(cat, &mut out);
+        let discussed: Vec<&AgendaItem> = self
+            .agenda
             .items
             .iter()
-            .filter(|i| !self.decided(i.case_id).is_empty())
-            .count();
-        out.push_str(&format!(
-            "{}\n\n",
-            cat.fill(
-                "meeting.progress",
-                &[
-                    ("decided", decided.to_string()),
-                    ("total", self.items.len().to_string())
-                ]
-            )
-        ));
-        for section in Section::ALL {
-            let items: Vec<&AgendaItem> = self
-                .items
-                .iter()
-                .filter(|i| i.section == *section)
-                .collect();
-            if items.is_empty() {
-                continue;
+            .filter(|i| self.is_discussed(i.case_id))
+            .collect();
+        if !discussed.is_empty() || !self.other.is_empty() {
+            out.push_str(&format!("## {}\n\n", cat.t("meeting.discussed_items")));
+            for item in discussed {
+                self.item_markdown(cat, item, with_names, &mut out);
             }
-            out.push_str(&format!(
-                "## {} ({})\n\n",
-                cat.label("section", section.code()),
-                items.len()
-            ));
-            for item in items {
-                let why = self.reasons_text(cat, item);
-                self.item_markdown(
-                    cat,
-                    item.case_id,
-                    &item.case_ref,
-                    &why,
-                    with_names,
-                    &mut out,
-                );
+            for (case_id, case_ref) in &self.other {
+                out.push_str(&format!("### {case_ref} · {}\n\n", cat.t("meeting.other")));
+                self.done_markdown(cat, *case_id, &mut out);
             }
-            out.push('\n');
         }
-        if !self.extra.is_empty() {
-            out.push_str(&format!("## {}\n\n", cat.t("meeting.other")));
-            for (id, case_ref) in &self.extra {
-                self.item_markdown(cat, *id, case_ref, "", with_names, &mut out);
-            }
-            out.push('\n');
-        }
+        self.undiscussed_markdown(cat, with_names, &mut out);
         out
     }
 
-    /// Why a case is on the agenda, in plain words: its stoplight reasons
-    /// as sentences, then the queues it waits over the norm in, and the
-    /// escalation flag.
-    pub fn reasons_text(&self, cat: &Catalog, item: &AgendaItem) -> String {
-        let mut parts = Vec::new();
-        if let Some(light) = item.light.as_ref().filter(|l| !l.reasons.is_empty()) {
-            parts.push(crate::present::reasons_text(
-                cat,
-                &light.reasons,
-                self.meeting_on,
-                &self.preconditions,
+    fn summary_markdown(&self, cat: &Catalog, out: &mut String) {
+        let s = self.summary();
+        out.push_str(&format!("## {}\n\n", cat.t("meeting.summary")));
+        out.push_str(&format!(
+            "{}\n\n",
+            cat.fill(
+                "meeting.summary_line",
+                &[
+                    ("total", s.items.to_string()),
+                    ("discussed", s.discussed.to_string()),
+                    ("open", (s.items - s.discussed).to_string()),
+                ]
+            )
+        ));
+        out.push_str(&format!(
+            "| {} | {} | {} |\n|---|---:|---:|\n",
+            cat.t("meeting.col_section"),
+            cat.t("meeting.col_items"),
+            cat.t("meeting.col_discussed")
+        ));
+        for (section, n, done) in &s.sections {
+            out.push_str(&format!(
+                "| {} | {n} | {done} |\n",
+                cat.label(Section::KIND, section.code())
             ));
         }
-        parts.extend(
-            item.reasons
-                .iter()
-                .filter(|code| !Reason::CODES.contains(&code.as_str()))
-                .map(|code| reason_label(cat, code)),
-        );
-        parts.join("; ")
+        out.push_str(&format!(
+            "| **{}** | **{}** | **{}** |\n\n",
+            cat.t("meeting.total"),
+            s.items,
+            s.discussed
+        ));
+        if !self.is_prepared() {
+            self.decisions_markdown(cat, out);
+        }
+        let moves: Vec<String> = self
+            .moves()
+            .map(|m| format!("- **{}**: {}\n", m.case_ref, move_text(cat, m)))
+            .collect();
+        if !moves.is_empty() {
+            out.push_str(&format!(
+                "### {} ({})\n\n",
+                cat.t("meeting.moves"),
+                moves.len()
+            ));
+            out.push_str(&moves.concat());
+            out.push('\n');
+        }
+        // One line per case: the light before the day's reviews and after.
+        let mut seen = HashSet::new();
+        let reviews: Vec<String> = self
+            .reviews()
+            .filter(|r| seen.insert(r.case_id))
+            .map(|r| {
+                format!(
+                    "- **{}**: {} → {}\n",
+                    r.case_ref,
+                    light_word(cat, r.before),
+                    light_word(cat, r.after)
+                )
+            })
+            .collect();
+        if !reviews.is_empty() {
+            out.push_str(&format!(
+                "### {} ({})\n\n",
+                cat.t("meeting.reviews"),
+                reviews.len()
+            ));
+            out.push_str(&reviews.concat());
+            out.push('\n');
+        }
+        // Extensions and steps (SPEC 1.8) with their report.
+        let extensions: Vec<String> = self
+            .moves()
+            .filter_map(|m| extension_text(cat, m).map(|t| format!("- **{}**: {t}\n", m.case_ref)))
+            .collect();
+        if !extensions.is_empty() {
+            out.push_str(&format!("### {}\n\n", cat.t("meeting.extensions")));
+            out.push_str(&extensions.concat());
+            out.push('\n');
+        }
     }
 
-    fn item_markdown(
-        &self,
-        cat: &Catalog,
-        case_id: i64,
-        case_ref: &str,
-        why: &str,
-        with_names: bool,
-        out: &mut String,
-    ) {
-        let mut head = format!("- **{case_ref}**");
-        if with_names {
-            if let Some(name) = self.cases.get(&case_id).and_then(|c| c.name.as_deref()) {
-                head.push_str(&format!(" ({})", clean(name)));
-            }
+    fn decisions_markdown(&self, cat: &Catalog, out: &mut String) {
+        let decisions: Vec<_> = self.decisions().collect();
+        out.push_str(&format!(
+            "### {} ({})\n\n",
+            cat.t("meeting.decisions"),
+            decisions.len()
+        ));
+        if decisions.is_empty() {
+            out.push_str(&format!("{}\n\n", cat.t("meeting.none")));
+            return;
         }
-        if !why.is_empty() {
-            head.push_str(&format!(": {}", clean(why)));
-        }
-        out.push_str(&head);
-        out.push('\n');
-        let decided = self.decided(case_id);
-        if decided.is_empty() {
-            out.push_str(&format!("  - {}\n", cat.t("meeting.no_decision")));
-        }
-        for d in decided {
-            let owner = d.owner.as_deref().map(clean).unwrap_or_else(|| "–".into());
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n|---|---|---|---|\n",
+            cat.t("meeting.col_case"),
+            cat.t("meeting.col_decision"),
+            cat.t("meeting.col_owner"),
+            cat.t("meeting.col_follow_up")
+        ));
+        for d in decisions {
             out.push_str(&format!(
-                "  - {}\n",
-                cat.fill(
-                    "meeting.decision",
-                    &[("text", clean(&d.text)), ("owner", owner)]
-                )
+                "| {} | {} | {} | {} |\n",
+                d.case_ref,
+                cell(&d.text),
+                d.owner.as_deref().map(cell).unwrap_or_else(|| "–".into()),
+                d.follow_up_on
+                    .map(people_date)
+                    .unwrap_or_else(|| "–".into()),
             ));
         }
+        out.push('\n');
     }
+
+    fn item_markdown(&self, cat: &Catalog, item: &AgendaItem, with_names: bool, out: &mut String) {
+        out.push_str(&format!(
+            "### {}{} · {}\n\n",
+            item.case_ref,
+            names(item, with_names),
+            cat.label(Section::KIND, item.section.code())
+        ));
+        let why = self.reasons_text(cat, item);
+        if !why.is_empty() {
+            out.push_str(&format!(
+                "- {}: {}\n",
+                cat.t("meeting.why_start"),
+                clean(&why)
+            ));
+        }
+        out.push_str(&format!(
+            "- {}: {}\n",
+            cat.t("meeting.facts"),
+            clean(&self.facts_text(cat, item))
+        ));
+        self.done_markdown(cat, item.case_id, out);
+    }
+
+    /// What was recorded for a case on the day.
+    fn done_markdown(&self, cat: &Catalog, case_id: i64, out: &mut String) {
+        for d in self.records.decisions_of(case_id) {
+            let mut s = cat.fill("meeting.decision", &[("text", clean(&d.text))]);
+            let mut tail = Vec::new();
+            if let Some(o) = &d.owner {
+                tail.push(cat.fill("meeting.owner", &[("owner", clean(o))]));
+            }
+            if let Some(f) = d.follow_up_on {
+                tail.push(cat.fill("meeting.follow_up", &[("date", people_date(f))]));
+            }
+            if !tail.is_empty() {
+                s.push_str(&format!(" ({})", tail.join("; ")));
+            }
+            out.push_str(&format!("- {s}\n"));
+        }
+        for m in self.records.moves_of(case_id) {
+            let mut s = cat.fill("meeting.moved_line", &[("what", move_text(cat, m))]);
+            if let Some(ext) = extension_text(cat, m) {
+                s.push_str(&format!("; {ext}"));
+            }
+            out.push_str(&format!("- {s}\n"));
+        }
+        for (i, r) in self.records.reviews_of(case_id).enumerate() {
+            // The light before and after the day's reviews, said once.
+            let mut s = if i == 0 {
+                cat.fill(
+                    "meeting.reviewed_line",
+                    &[
+                        ("before", light_word(cat, r.before)),
+                        ("after", light_word(cat, r.after)),
+                    ],
+                )
+            } else {
+                cat.t("meeting.reviewed_again").to_string()
+            };
+            for status in [Status::Missing, Status::Partial] {
+                let names: Vec<String> = r
+                    .review
+                    .statuses
+                    .iter()
+                    .filter(|(_, st)| **st == status)
+                    .map(|(code, _)| self.precondition(cat, code))
+                    .collect();
+                if !names.is_empty() {
+                    s.push_str(&format!(
+                        "; {}: {}",
+                        cat.label("status", status.code()).to_lowercase(),
+                        names.join(", ")
+                    ));
+                }
+            }
+            s.push_str(&format!(
+                "; {}",
+                cat.fill(
+                    "meeting.next_review",
+                    &[("date", people_date(r.review.next_on))]
+                )
+            ));
+            if let Some(note) = &r.review.note {
+                s.push_str(&format!(" — {}", clean(note)));
+            }
+            out.push_str(&format!("- {s}\n"));
+        }
+        out.push('\n');
+    }
+
+    /// Nothing recorded yet: the agenda as it is sent round before the
+    /// meeting, section by section, each case with why and its facts.
+    fn is_prepared(&self) -> bool {
+        self.discussed.is_empty()
+    }
+
+    fn agenda_markdown(&self, cat: &Catalog, with_names: bool, out: &mut String) {
+        out.push_str(&format!(
+            "## {}
+
+",
+            cat.t("meeting.agenda")
+        ));
+        for (section, n) in self.agenda.counts() {
+            if n == 0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "### {} ({n})
+
+| {} | {} | {} |\n|---|---|---|\n",
+                cat.label(Section::KIND, section.code()),
+                cat.t("meeting.col_case"),
+                cat.t("meeting.col_why"),
+                cat.t("meeting.facts")
+            ));
+            for item in self.agenda.items.iter().filter(|i| i.section == section) {
+                let why = self.reasons_text(cat, item);
+                out.push_str(&format!(
+                    "| {}{} | {} | {} |\n",
+                    item.case_ref,
+                    names(item, with_names),
+                    if why.is_empty() {
+                        "–".to_string()
+                    } else {
+                        cell(&why)
+                    },
+                    cell(&self.facts_text(cat, item))
+                ));
+            }
+            out.push('\n');
+        }
+    }
+
+    fn undiscussed_markdown(&self, cat: &Catalog, with_names: bool, out: &mut String) {
+        if self.is_prepared() {
+            return self.agenda_markdown(cat, with_names, out);
+        }
+        let open: Vec<&AgendaItem> = self
+            .agenda
+            .items
+            .iter()
+            .filter(|i| !self.is_discussed(i.case_id))
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        out.push_str(&format!(
+            "## {}\n\n| {} | {} | {} |\n|---|---|---|\n",
+            cat.fill("meeting.undiscussed", &[("count", open.len().to_string())]),
+            cat.t("meeting.col_case"),
+            cat.t("meeting.col_section"),
+            cat.t("meeting.col_why")
+        ));
+        for item in open {
+            let mut why = self.reasons_text(cat, item);
+            // A triage item within the norm: its wait says how urgent.
+            if item.reasons.is_empty() {
+                if let Some(w) = item.waits.first() {
+                    why.push_str(&format!(
+                        "; {}",
+                        cat.fill(
+                            "meeting.fact_wait",
+                            &[
+                                ("queue", w.queue.code().to_string()),
+                                ("days", w.wait_days.to_string()),
+                                ("norm", w.norm_days.to_string()),
+                            ],
+                        )
+                    ));
+                }
+            }
+            out.push_str(&format!(
+                "| {}{} | {} | {} |\n",
+                item.case_ref,
+                names(item, with_names),
+                cat.label(Section::KIND, item.section.code()),
+                cell(&why)
+            ));
+        }
+        out.push('\n');
+    }
+
+    /// Why a case is on the agenda, in plain words, as of the start of the
+    /// day: its stoplight rules as sentences, the queues it waits in over
+    /// the norm, an evaluation due, the escalation.
+    pub fn reasons_text(&self, cat: &Catalog, item: &AgendaItem) -> String {
+        reasons_text(cat, item, self.agenda.meeting.on, self.preconditions)
+    }
+
+    /// The facts that explain the item, as they stood at the start.
+    pub fn facts_text(&self, cat: &Catalog, item: &AgendaItem) -> String {
+        facts_text(cat, item)
+    }
+
+    fn precondition(&self, cat: &Catalog, code: &str) -> String {
+        self.preconditions
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.label(cat.lang).to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// Why a case is on the agenda, in plain words (see [`Minutes::reasons_text`]).
+pub fn reasons_text(
+    cat: &Catalog,
+    item: &AgendaItem,
+    on: NaiveDate,
+    preconditions: &[Precondition],
+) -> String {
+    let mut parts = Vec::new();
+    let stoplight: Vec<Reason> = item
+        .light
+        .as_ref()
+        .map(|l| {
+            l.reasons
+                .iter()
+                .filter(|r| item.reasons.iter().any(|c| c == r.code()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    if !stoplight.is_empty() {
+        parts.push(crate::present::reasons_text(
+            cat,
+            &stoplight,
+            on,
+            preconditions,
+        ));
+    }
+    parts.extend(
+        item.reasons
+            .iter()
+            .filter(|code| !Reason::CODES.contains(&code.as_str()))
+            .map(|code| reason_label(cat, item, code)),
+    );
+    // A case in triage is there for its section: a route is due.
+    if item.section == Section::Triage && !item.reasons.iter().any(|r| r == "decision") {
+        parts.insert(0, cat.t("meeting.route_due").to_string());
+    }
+    parts.join("; ")
+}
+
+/// The facts of an item: stage, waits, light, due moment, care, coordinator.
+pub fn facts_text(cat: &Catalog, item: &AgendaItem) -> String {
+    let mut parts = vec![cat.fill(
+        "meeting.fact_stage",
+        &[
+            ("stage", item.stage.code().to_string()),
+            ("date", people_date(item.stage_since)),
+        ],
+    )];
+    for w in &item.waits {
+        parts.push(cat.fill(
+            "meeting.fact_wait",
+            &[
+                ("queue", w.queue.code().to_string()),
+                ("days", w.wait_days.to_string()),
+                ("norm", w.norm_days.to_string()),
+            ],
+        ));
+    }
+    if let Some(light) = &item.light {
+        parts.push(cat.fill(
+            "meeting.fact_light",
+            &[("color", light_word(cat, light.color))],
+        ));
+    }
+    if let Some(due) = &item.due {
+        parts.push(cat.fill(
+            "meeting.fact_due",
+            &[
+                (
+                    "moment",
+                    cat.t(&format!("meeting.moment_{}", due.moment)).to_string(),
+                ),
+                ("date", people_date(due.due_on)),
+            ],
+        ));
+    }
+    if let Some(t) = item.care_type {
+        parts.push(cat.label("care_type", t.code()).to_string());
+    }
+    if let Some(p) = &item.provider {
+        parts.push(p.clone());
+    }
+    if let Some(end) = item.planned_end_on {
+        parts.push(cat.fill("meeting.fact_end", &[("date", people_date(end))]));
+    }
+    if let Some(w) = &item.worker {
+        parts.push(cat.fill("meeting.fact_worker", &[("worker", w.clone())]));
+    }
+    parts.join(", ")
+}
+
+/// The words for an agenda reason code that is not a stoplight rule: a
+/// queue waited in over the norm, an evaluation due, the escalation flag.
+fn reason_label(cat: &Catalog, item: &AgendaItem, code: &str) -> String {
+    match code {
+        "escalated" => cat.label(Section::KIND, code).to_string(),
+        "evaluation_due" => cat.t("meeting.evaluation_due").to_string(),
+        queue => {
+            let wait = item.waits.iter().find(|w| w.queue.code() == queue);
+            cat.fill(
+                "meeting.over_norm",
+                &[
+                    ("queue", queue.to_string()),
+                    ("days", wait.map_or(0, |w| w.wait_days).to_string()),
+                    ("norm", wait.map_or(0, |w| w.norm_days).to_string()),
+                ],
+            )
+        }
+    }
+}
+
+/// A move in words: where to, with route, care type, provider, end, reason.
+fn move_text(cat: &Catalog, m: &MoveDone) -> String {
+    let c = &m.change;
+    let mut parts = Vec::new();
+    if let Some(to) = c.to {
+        parts.push(cat.fill("meeting.moved_to", &[("stage", to.code().to_string())]));
+    }
+    if let Some(r) = c.route {
+        parts.push(cat.fill("meeting.moved_route", &[("route", r.code().to_string())]));
+    }
+    if let Some(t) = c.care_type {
+        parts.push(cat.label("care_type", t.code()).to_string());
+    }
+    if let Some(p) = &c.provider {
+        parts.push(clean(p));
+    }
+    if let Some(end) = c.planned_end_on {
+        parts.push(cat.fill("meeting.fact_end", &[("date", people_date(end))]));
+    }
+    if let Some(r) = c.reason {
+        parts.push(cat.label("outflow_reason", r.code()).to_string());
+    }
+    parts.join(", ")
+}
+
+/// The extension report of a move (SPEC 1.8) in words: goals reached,
+/// intended outflow and what is still needed.
+fn extension_text(cat: &Catalog, m: &MoveDone) -> Option<String> {
+    let c = &m.change;
+    let goals = c.goals?;
+    let mut parts = vec![cat.label("goals", goals.code()).to_string()];
+    if let Some(dest) = c.intended_outflow {
+        parts.push(cat.fill(
+            "meeting.intended_outflow",
+            &[(
+                "destination",
+                cat.label("destination", dest.code()).to_string(),
+            )],
+        ));
+    }
+    if let Some(note) = &c.note {
+        parts.push(cat.fill("meeting.still_needed", &[("note", clean(note))]));
+    }
+    Some(parts.join(", "))
+}
+
+fn light_word(cat: &Catalog, s: Signal) -> String {
+    format!(
+        "{} {}",
+        s.symbol(),
+        cat.label("signal", s.code()).to_lowercase()
+    )
+}
+
+fn names(item: &AgendaItem, with_names: bool) -> String {
+    if !with_names {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if let Some(n) = &item.name {
+        parts.push(clean(n));
+    }
+    if let Some(b) = item.birth_date {
+        parts.push(people_date(b));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// A date for people: DD-MM-YYYY.
+pub fn people_date(d: NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
 }
 
 fn clean(s: &str) -> String {
-    strip_controls(s)
+    strip_controls(s).replace(['\n', '\r'], " ")
 }
 
-/// The words for an agenda reason code: a stoplight rule, a queue waited in
-/// over the norm, or the escalation flag.
-pub fn reason_label(cat: &Catalog, code: &str) -> String {
-    if Reason::CODES.contains(&code) {
-        cat.label(Reason::KIND, code).to_string()
-    } else if code == "escalated" {
-        cat.label("section", code).to_string()
-    } else {
-        cat.fill("meeting.over_norm", &[("queue", code.to_string())])
-    }
+/// Text in a Markdown table cell: one line, no column breaks.
+fn cell(s: &str) -> String {
+    clean(s).replace('|', "\\|")
 }
+
+#[cfg(test)]
+mod tests;

@@ -285,6 +285,11 @@ pub fn signal_text(cat: &Catalog, s: Signal) -> String {
     format!("{} {}", signal_symbol(s), cat.label("signal", s.code()))
 }
 
+/// A date for people: `DD-MM-YYYY` (SPEC 7.2), in both languages.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d-%m-%Y").to_string()
+}
+
 /// One decimal with the language's decimal mark: "8,3" / "8.3".
 pub fn decimal(cat: &Catalog, x: f64) -> String {
     let text = format!("{x:.1}");

@@ -15,9 +15,13 @@ use crate::domain::{Case, Snapshot};
 use crate::export::{Document, Format, generated_at, neutralise};
 use crate::i18n::Catalog;
 
+pub mod council;
+pub mod forecast;
 mod sections;
 
-pub use sections::{PREVIOUS_DAYS, flow_report, previous_date, red_change, stoplight_report};
+pub use sections::{
+    PREVIOUS_DAYS, flow_lines, flow_report, previous_date, red_change, stoplight_report,
+};
 
 /// The columns of a waitlist row (SPEC 7.2), in order.
 pub const WAITLIST_COLUMNS: &[&str] = &[
@@ -542,6 +546,15 @@ pub fn flow_document(report: &crate::domain::flow::FlowReport, cat: &Catalog) ->
     for (k, v) in json.as_object().expect("object") {
         match (k.as_str(), v) {
             ("by_care_type" | "monthly", _) => {}
+            (
+                "by_destination"
+                | "lead_times"
+                | "by_referrer"
+                | "by_provider"
+                | "turning_18"
+                | "trajectories_by_care_type",
+                Value::Object(_),
+            ) => flatten(k, v, &mut row),
             ("duration_bands", Value::Object(bands)) => {
                 for (band, n) in bands {
                     row.insert(format!("duration_{band}"), n.clone());
@@ -578,6 +591,20 @@ pub fn flow_document(report: &crate::domain::flow::FlowReport, cat: &Catalog) ->
         as_of_label: cat.t("report.as_of").to_string(),
         md_rows: Vec::new(),
         csv_rows: Vec::new(),
+    }
+}
+
+/// A nested figure as columns `key.sub.sub` (CSV has one level).
+fn flatten(prefix: &str, v: &Value, row: &mut Map<String, Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, inner) in map {
+                flatten(&format!("{prefix}.{k}"), inner, row);
+            }
+        }
+        other => {
+            row.insert(prefix.to_string(), other.clone());
+        }
     }
 }
 

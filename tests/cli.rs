@@ -401,11 +401,24 @@ fn meeting_minutes_list_the_agenda_and_the_decisions_without_names() {
         rows[1]["reasons"],
         serde_json::json!(["intake", "decision"])
     );
+    assert_eq!(rows[0]["discussed"], true);
+    assert_eq!(rows[1]["discussed"], false);
+    assert_eq!(json["kind"], "team");
+    assert_eq!(json["on"], "2026-11-20");
     let md = team.ok(&["export", "meeting", "--on", "2026-11-20"]);
-    assert!(md.starts_with("# Casusoverleg 2026-11-20"), "{md}");
-    assert!(md.contains("Besloten: 1 van 2"), "{md}");
+    assert!(md.starts_with("# Casusoverleg, 20-11-2026"), "{md}");
     assert!(
-        md.contains("Besluit: Route ambulant (uitvoering door Bram)"),
+        md.contains("2 casussen op de agenda: 1 besproken, 1 niet besproken."),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("| {r} | Route ambulant | Bram | – |")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "- **{r}**: naar Wacht op hulp, route Specialistisch zonder verblijf"
+        )),
         "{md}"
     );
     assert!(!md.contains("Noor") && !md.contains("Daan"), "{md}");
@@ -630,6 +643,80 @@ fn a_referral_of_an_adult_is_accepted_with_a_warning_naming_the_wmo() {
         .success()
         .stderr(predicate::str::contains("Wmo"));
     team.ok(&["check"]);
+}
+
+#[test]
+fn a_meeting_is_prepared_ahead_and_a_round_is_narrowed_to_a_provider() {
+    let team = Team::new();
+    let waiting = team.add();
+    // Next week's agenda, from today's state: the wait counted to then.
+    let json: serde_json::Value = serde_json::from_str(&team.ok(&[
+        "export",
+        "meeting",
+        "--on",
+        "2026-11-30",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["on"], "2026-11-30");
+    assert_eq!(json["rows"][0]["case_ref"], waiting.as_str());
+    // Nothing is decided for a meeting not yet held.
+    team.stroom()
+        .args(["decide", &waiting, "--text", "x", "--on", "2026-11-30"])
+        .assert()
+        .code(1);
+    // A follow-up lies after the meeting.
+    team.stroom()
+        .args([
+            "decide",
+            &waiting,
+            "--text",
+            "x",
+            "--follow-up",
+            "2026-11-22",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("vervolgdatum"));
+    team.ok(&[
+        "decide",
+        &waiting,
+        "--text",
+        "Intake plannen",
+        "--follow-up",
+        "2026-11-29",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&team.ok(&["export", "meeting", "--format", "json"])).unwrap();
+    assert_eq!(
+        json["rows"][0]["decisions"][0]["follow_up_on"],
+        "2026-11-29"
+    );
+    // The round: only with --kind stoplight may a provider be named.
+    team.stroom()
+        .args(["export", "meeting", "--provider", "Pactum"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--kind stoplight"));
+    let round: serde_json::Value = serde_json::from_str(&team.ok(&[
+        "export",
+        "meeting",
+        "--kind",
+        "stoplight",
+        "--provider",
+        "Pactum",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(round["kind"], "stoplight");
+    assert_eq!(round["provider"], "Pactum");
+    assert_eq!(round["rows"], serde_json::json!([]));
+    team.stroom()
+        .args(["export", "meeting", "--kind", "monthly"])
+        .assert()
+        .code(1);
 }
 
 #[test]

@@ -454,17 +454,17 @@ fn the_case_screen_draws_hostile_text_inert_and_logs_the_view() {
     use stroom::tui::{Action, App, View, views};
 
     let team = Team::new();
-    let ctx = stroom::context::Context {
-        config: stroom::config::Config::default(),
-        lang: stroom::i18n::Lang::En,
-        today: today(),
-        db_path: team.db.clone(),
-        paths: stroom::config::Paths {
+    let ctx = stroom::context::Context::new(
+        stroom::config::Config::default(),
+        stroom::i18n::Lang::En,
+        today(),
+        team.db.clone(),
+        stroom::config::Paths {
             data_dir: team.dir.path().to_path_buf(),
             config_file: team.path("config.toml"),
         },
-        actor: "coordinator".into(),
-    };
+        "coordinator",
+    );
     let mut store = Store::open(&team.db).unwrap();
     let new = NewReferral {
         case_ref: Some("H1".into()),

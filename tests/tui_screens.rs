@@ -35,17 +35,17 @@ struct Ui {
 impl Ui {
     fn demo(lang: Lang, width: u16, height: u16) -> Ui {
         let dir = tempfile::tempdir().unwrap();
-        let ctx = Context {
-            config: Config::default(),
+        let ctx = Context::new(
+            Config::default(),
             lang,
-            today: d(TODAY),
-            db_path: dir.path().join("stroom.db"),
-            paths: Paths {
+            d(TODAY),
+            dir.path().join("stroom.db"),
+            Paths {
                 data_dir: dir.path().to_path_buf(),
                 config_file: dir.path().join("config.toml"),
             },
-            actor: "coordinator".into(),
-        };
+            "coordinator",
+        );
         let mut store = Store::open(&ctx.db_path).unwrap();
         let bundles = stroom::demo::generate(4, d(TODAY), CASES);
         store

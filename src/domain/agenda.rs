@@ -1,154 +1,376 @@
-//! The agenda of the weekly case review (SPEC 9): each case once, in the
-//! first section that applies — triage, stoplight red, waiting over the
-//! norm, review due, escalated — each section in its own order.
+//! The agendas of the team's two meetings (SPEC 9): the weekly case review
+//! (each case once, in the first section that applies — triage, stoplight
+//! red, waiting over the norm, evaluation due, escalated) and the monthly
+//! stoplight round (every young person on the board, red first). And what
+//! the meeting recorded: decisions, moves and reviews on the meeting date.
+//!
+//! An agenda for date D is built from the cases as they stood at the start
+//! of D (the end of D − 1), with waits and rules counted to D, so what the
+//! meeting records cannot reshuffle it. The cases are pushed one at a time
+//! ([`AgendaBuilder::push`]): the store can stream them, and only the items
+//! are kept.
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::codes::{Stage, code_enum};
+use super::codes::{CareType, Stage, code_enum};
 use super::snapshot::Snapshot;
-use super::stoplight::{self, Reason, StoplightRow};
-use super::waitlist::{self, Norms, Signal, WaitRow};
+use super::stoplight::{self, StoplightRow};
+use super::waitlist::{self, Norms, Queue, Signal};
+use super::{Case, Move, Review};
 
 code_enum!(
-    /// A section of the agenda, in agenda order.
+    /// Which meeting: the weekly case review or the monthly stoplight round.
+    Kind, "meeting_kind" {
+        Team => "team",
+        Stoplight => "stoplight",
+    }
+);
+
+code_enum!(
+    /// A section of an agenda, in agenda order: the first five are the
+    /// weekly case review's (SPEC 9.1), the colours the stoplight round's
+    /// (SPEC 9.2).
     Section, "section" {
         Triage => "triage",
         StoplightRed => "stoplight_red",
         WaitingOverNorm => "waiting_over_norm",
-        ReviewDue => "review_due",
+        EvaluationDue => "evaluation_due",
         Escalated => "escalated",
+        Red => "red",
+        Orange => "orange",
+        Green => "green",
     }
 );
 
-/// One case on the agenda, with why it is there and the facts to decide on.
+impl Section {
+    /// The sections of one kind of meeting, in agenda order.
+    pub fn of(kind: Kind) -> &'static [Section] {
+        match kind {
+            Kind::Team => &Section::ALL[..5],
+            Kind::Stoplight => &Section::ALL[5..],
+        }
+    }
+
+    fn of_color(color: Signal) -> Section {
+        match color {
+            Signal::Red => Section::Red,
+            Signal::Orange => Section::Orange,
+            Signal::Green => Section::Green,
+        }
+    }
+}
+
+/// Which meeting an agenda is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    pub kind: Kind,
+    pub on: NaiveDate,
+    /// The stoplight round with one provider; None: every provider.
+    pub provider: Option<String>,
+}
+
+/// An evaluation moment (SPEC 1.7) as the agenda needs it. The evaluation
+/// list hands these in ([`AgendaBuilder::new`]); until it exists the list is
+/// empty and the section stays empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AgendaItem {
+pub struct DueMoment {
     #[serde(skip)]
+    pub case_id: i64,
+    /// `start` or `end`.
+    pub moment: String,
+    pub due_on: NaiveDate,
+    pub signal: Signal,
+}
+
+/// One queue a case waits in, at the start of the meeting day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaitFact {
+    pub queue: Queue,
+    pub since: NaiveDate,
+    pub wait_days: i64,
+    pub norm_days: u32,
+    pub signal: Signal,
+}
+
+/// One case on the agenda: why it is there (as of the start of the day)
+/// and the facts that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaItem {
     pub case_id: i64,
     pub case_ref: String,
     pub section: Section,
-    /// Rule codes: the stoplight rules that fired for a case in care, the
-    /// queues it waits over the norm in (`intake`, `decision`, `care`), and
-    /// `escalated` when flagged.
+    /// Rule codes: the stoplight rules (of a red light in the case review,
+    /// of any light in the stoplight round), the queues waited in over the
+    /// norm (`intake`, `decision`, `care`), `evaluation_due`, `escalated`.
     pub reasons: Vec<String>,
-    #[serde(skip)]
     pub stage: Stage,
-    /// The longest wait of the case in any queue (days), for the facts.
-    #[serde(skip)]
-    pub wait_days: Option<i64>,
-    #[serde(skip)]
+    pub stage_since: NaiveDate,
+    pub care_type: Option<CareType>,
+    pub provider: Option<String>,
+    pub worker: Option<String>,
+    pub planned_end_on: Option<NaiveDate>,
+    /// Personal data: only rendered with names.
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub waits: Vec<WaitFact>,
+    /// The light of a case on the board.
     pub light: Option<StoplightRow>,
+    /// The evaluation moment that is due.
+    pub due: Option<DueMoment>,
 }
 
-/// Builds the agenda from a snapshot whose `as_of` is the meeting date.
-pub fn agenda(snapshot: &Snapshot, norms: &Norms, preconditions: &[String]) -> Vec<AgendaItem> {
-    let waits = waitlist::waiting_list(snapshot, norms, None);
-    let mut by_case: std::collections::HashMap<i64, Vec<&WaitRow>> = Default::default();
-    for w in &waits {
-        by_case.entry(w.case_id).or_default().push(w);
+/// An agenda: the meeting and its items in agenda order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agenda {
+    pub meeting: Meeting,
+    pub items: Vec<AgendaItem>,
+}
+
+impl Agenda {
+    /// How many items each section of the meeting's kind has, in order.
+    pub fn counts(&self) -> Vec<(Section, usize)> {
+        Section::of(self.meeting.kind)
+            .iter()
+            .map(|s| (*s, self.items.iter().filter(|i| i.section == *s).count()))
+            .collect()
     }
-    let mut items: Vec<(AgendaItem, SortKey)> = snapshot
-        .cases
-        .iter()
-        .filter_map(|case| {
-            let rows = by_case.get(&case.id).map(Vec::as_slice).unwrap_or(&[]);
-            let light = case.on_board().then(|| {
-                stoplight::evaluate(
-                    case,
-                    snapshot.reviews_of(case.id),
-                    snapshot.as_of,
-                    preconditions,
-                    norms.care,
-                )
-            });
-            place(case, rows, light)
-        })
-        .collect();
-    items.sort_by(|a, b| {
-        (a.0.section, &a.1, &a.0.case_ref).cmp(&(b.0.section, &b.1, &b.0.case_ref))
-    });
-    items.into_iter().map(|(item, _)| item).collect()
+
+    pub fn holds(&self, case_id: i64) -> bool {
+        self.items.iter().any(|i| i.case_id == case_id)
+    }
 }
 
 /// Order within a section: a key compared ascending.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum SortKey {
     /// Longest waiting first.
-    LongestWait(std::cmp::Reverse<i64>),
+    LongestWait(Reverse<i64>),
     /// Most reasons first.
-    MostReasons(std::cmp::Reverse<usize>),
-    /// Oldest review first; never reviewed before everything.
-    OldestReview(Option<NaiveDate>),
+    MostReasons(Reverse<usize>),
+    /// Oldest due date first.
+    OldestDue(NaiveDate),
     /// By case reference only.
     Reference,
 }
 
-fn place(
-    case: &super::Case,
-    waits: &[&WaitRow],
-    light: Option<StoplightRow>,
-) -> Option<(AgendaItem, SortKey)> {
-    let over_norm: Vec<&&WaitRow> = waits.iter().filter(|w| w.signal == Signal::Red).collect();
-    let longest = waits.iter().map(|w| w.wait_days).max();
-    let mut reasons: Vec<String> = light
-        .as_ref()
-        .map(|l| l.reasons.iter().map(|r| r.code().to_string()).collect())
-        .unwrap_or_default();
-    reasons.extend(over_norm.iter().map(|w| w.queue.code().to_string()));
-    if case.escalated {
-        reasons.push("escalated".to_string());
-    }
-    let red_light = light.as_ref().is_some_and(|l| l.color == Signal::Red);
-    let review_due = light
-        .as_ref()
-        .is_some_and(|l| l.reasons.iter().any(|r| matches!(r, Reason::ReviewDue(_))));
-    let (section, key) = if case.stage == Stage::Triage {
-        (
-            Section::Triage,
-            SortKey::LongestWait(std::cmp::Reverse(longest.unwrap_or(0))),
-        )
-    } else if red_light {
-        let n = light.as_ref().map_or(0, |l| l.reasons.len());
-        (
-            Section::StoplightRed,
-            SortKey::MostReasons(std::cmp::Reverse(n)),
-        )
-    } else if !over_norm.is_empty() {
-        let worst = over_norm.iter().map(|w| w.wait_days).max().unwrap_or(0);
-        (
-            Section::WaitingOverNorm,
-            SortKey::LongestWait(std::cmp::Reverse(worst)),
-        )
-    } else if review_due {
-        let last = light.as_ref().and_then(|l| l.last_review_on);
-        (Section::ReviewDue, SortKey::OldestReview(last))
-    } else if case.escalated && case.stage.is_open() {
-        (Section::Escalated, SortKey::Reference)
-    } else {
-        return None;
-    };
-    Some((
-        AgendaItem {
-            case_id: case.id,
-            case_ref: case.case_ref.clone(),
-            section,
-            reasons,
-            stage: case.stage,
-            wait_days: longest,
-            light,
-        },
-        key,
-    ))
+/// Builds an agenda from cases pushed one at a time.
+pub struct AgendaBuilder<'a> {
+    meeting: Meeting,
+    norms: &'a Norms,
+    preconditions: &'a [String],
+    /// Per case, the earliest orange or red moment of the evaluation list.
+    due: HashMap<i64, &'a DueMoment>,
+    items: Vec<(Section, SortKey, AgendaItem)>,
 }
 
-/// The snapshot an agenda for a meeting on `meeting_on` is built from: the
-/// cases as they stood going into the meeting (end of the day before), with
-/// waits and rules counted to the meeting date. So what the team records
-/// during the meeting does not reshuffle the agenda it is walking.
-pub fn meeting_snapshot(mut before: Snapshot, meeting_on: NaiveDate) -> Snapshot {
-    before.as_of = meeting_on;
-    before
+impl<'a> AgendaBuilder<'a> {
+    /// `evaluations`: the evaluation list (SPEC 1.7) as of the meeting date.
+    pub fn new(
+        meeting: Meeting,
+        norms: &'a Norms,
+        preconditions: &'a [String],
+        evaluations: &'a [DueMoment],
+    ) -> Self {
+        let mut due: HashMap<i64, &DueMoment> = HashMap::new();
+        for m in evaluations.iter().filter(|m| m.signal != Signal::Green) {
+            let slot = due.entry(m.case_id).or_insert(m);
+            if m.due_on < slot.due_on {
+                *slot = m;
+            }
+        }
+        AgendaBuilder {
+            meeting,
+            norms,
+            preconditions,
+            due,
+            items: Vec::new(),
+        }
+    }
+
+    /// Adds one case as it stood at the start of the meeting day, with its
+    /// reviews up to then (in date order, or folded into one).
+    pub fn push(&mut self, case: &Case, reviews: &[Review]) {
+        let placed = match self.meeting.kind {
+            Kind::Team => self.place_team(case, reviews),
+            Kind::Stoplight => self.place_round(case, reviews),
+        };
+        if let Some((section, key, item)) = placed {
+            self.items.push((section, key, item));
+        }
+    }
+
+    pub fn finish(mut self) -> Agenda {
+        self.items
+            .sort_by(|a, b| (a.0, &a.1, &a.2.case_ref).cmp(&(b.0, &b.1, &b.2.case_ref)));
+        Agenda {
+            meeting: self.meeting,
+            items: self.items.into_iter().map(|(_, _, item)| item).collect(),
+        }
+    }
+
+    fn light(&self, case: &Case, reviews: &[Review]) -> Option<StoplightRow> {
+        case.on_board().then(|| {
+            stoplight::evaluate(
+                case,
+                reviews,
+                self.meeting.on,
+                self.preconditions,
+                self.norms.care,
+            )
+        })
+    }
+
+    fn waits(&self, case: &Case) -> Vec<WaitFact> {
+        Queue::ALL
+            .iter()
+            .filter(|q| q.holds(case.stage))
+            .map(|&q| {
+                let w = waitlist::wait_row(case, q, self.norms, self.meeting.on);
+                WaitFact {
+                    queue: q,
+                    since: w.waiting_since,
+                    wait_days: w.wait_days,
+                    norm_days: w.norm_days,
+                    signal: w.signal,
+                }
+            })
+            .collect()
+    }
+
+    /// The weekly case review: the first section that applies.
+    fn place_team(
+        &self,
+        case: &Case,
+        reviews: &[Review],
+    ) -> Option<(Section, SortKey, AgendaItem)> {
+        if !case.stage.is_open() {
+            return None;
+        }
+        let light = self.light(case, reviews);
+        let red_light = light.as_ref().filter(|l| l.color == Signal::Red);
+        let waits = self.waits(case);
+        let over_norm: Vec<&WaitFact> = waits.iter().filter(|w| w.signal == Signal::Red).collect();
+        let due = self.due.get(&case.id).copied();
+        // The orange rules are the stoplight round's business: only a red
+        // light brings its reasons to the weekly meeting.
+        let mut reasons: Vec<String> = red_light
+            .map(|l| l.codes().iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default();
+        reasons.extend(over_norm.iter().map(|w| w.queue.code().to_string()));
+        if due.is_some() {
+            reasons.push("evaluation_due".to_string());
+        }
+        if case.escalated {
+            reasons.push("escalated".to_string());
+        }
+        let (section, key) = if case.stage == Stage::Triage {
+            let wait = waits.iter().map(|w| w.wait_days).max().unwrap_or(0);
+            (Section::Triage, SortKey::LongestWait(Reverse(wait)))
+        } else if let Some(l) = red_light {
+            (
+                Section::StoplightRed,
+                SortKey::MostReasons(Reverse(l.reasons.len())),
+            )
+        } else if let Some(worst) = over_norm.iter().map(|w| w.wait_days).max() {
+            (
+                Section::WaitingOverNorm,
+                SortKey::LongestWait(Reverse(worst)),
+            )
+        } else if let Some(m) = due {
+            (Section::EvaluationDue, SortKey::OldestDue(m.due_on))
+        } else if case.escalated {
+            (Section::Escalated, SortKey::Reference)
+        } else {
+            return None;
+        };
+        Some((
+            section,
+            key,
+            item(case, section, reasons, waits, light, due),
+        ))
+    }
+
+    /// The stoplight round: every case on the board (of the provider).
+    fn place_round(
+        &self,
+        case: &Case,
+        reviews: &[Review],
+    ) -> Option<(Section, SortKey, AgendaItem)> {
+        if let Some(p) = &self.meeting.provider {
+            if !same_provider(case.provider.as_deref(), p) {
+                return None;
+            }
+        }
+        let light = self.light(case, reviews)?;
+        let section = Section::of_color(light.color);
+        let key = SortKey::MostReasons(Reverse(light.reasons.len()));
+        let reasons = light.codes().iter().map(|c| c.to_string()).collect();
+        let waits = self.waits(case);
+        let due = self.due.get(&case.id).copied();
+        Some((
+            section,
+            key,
+            item(case, section, reasons, waits, Some(light), due),
+        ))
+    }
+}
+
+/// Providers are typed by people: the same name in other capitals is the
+/// same provider.
+pub fn same_provider(case_provider: Option<&str>, wanted: &str) -> bool {
+    case_provider.is_some_and(|p| p.trim().to_lowercase() == wanted.trim().to_lowercase())
+}
+
+fn item(
+    case: &Case,
+    section: Section,
+    reasons: Vec<String>,
+    waits: Vec<WaitFact>,
+    light: Option<StoplightRow>,
+    due: Option<&DueMoment>,
+) -> AgendaItem {
+    AgendaItem {
+        case_id: case.id,
+        case_ref: case.case_ref.clone(),
+        section,
+        reasons,
+        stage: case.stage,
+        stage_since: case.stage_since,
+        care_type: case.care_type,
+        provider: case.provider.clone(),
+        worker: case.worker.clone(),
+        planned_end_on: case.planned_end_on,
+        name: case.name.clone(),
+        birth_date: case.birth_date,
+        waits,
+        light,
+        due: due.cloned(),
+    }
+}
+
+/// The agenda of `meeting` from a snapshot of the cases at the end of the
+/// day before the meeting (see [`Snapshot`]); its `as_of` is not used.
+pub fn agenda(
+    before: &Snapshot,
+    meeting: Meeting,
+    norms: &Norms,
+    preconditions: &[String],
+    evaluations: &[DueMoment],
+) -> Agenda {
+    let mut builder = AgendaBuilder::new(meeting, norms, preconditions, evaluations);
+    for case in &before.cases {
+        builder.push(case, before.reviews_of(case.id));
+    }
+    builder.finish()
+}
+
+/// The date whose end the agenda of a meeting on `on` is built from.
+pub fn start_of(on: NaiveDate) -> NaiveDate {
+    on.pred_opt().unwrap_or(on)
 }
 
 /// A decision recorded in a case review.
@@ -162,131 +384,72 @@ pub struct Decision {
     pub case_ref: String,
     pub text: String,
     pub owner: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+/// A move recorded on the meeting date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveDone {
+    pub case_id: i64,
+    pub case_ref: String,
+    pub change: Move,
+}
+
+/// A stoplight review recorded on the meeting date, with the light just
+/// before it and just after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewDone {
+    pub case_id: i64,
+    pub case_ref: String,
+    pub review: Review,
+    pub before: Signal,
+    pub after: Signal,
+}
+
+/// What was recorded on a meeting date, in the order recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Records {
+    pub decisions: Vec<Decision>,
+    pub moves: Vec<MoveDone>,
+    pub reviews: Vec<ReviewDone>,
+}
+
+impl Records {
+    /// The cases discussed: a decision, move or review recorded (SPEC 9.3).
+    pub fn discussed(&self) -> HashSet<i64> {
+        let d = self.decisions.iter().map(|d| d.case_id);
+        let m = self.moves.iter().map(|m| m.case_id);
+        let r = self.reviews.iter().map(|r| r.case_id);
+        d.chain(m).chain(r).collect()
+    }
+
+    pub fn decisions_of(&self, case_id: i64) -> impl Iterator<Item = &Decision> {
+        self.decisions.iter().filter(move |d| d.case_id == case_id)
+    }
+
+    pub fn moves_of(&self, case_id: i64) -> impl Iterator<Item = &MoveDone> {
+        self.moves.iter().filter(move |m| m.case_id == case_id)
+    }
+
+    pub fn reviews_of(&self, case_id: i64) -> impl Iterator<Item = &ReviewDone> {
+        self.reviews.iter().filter(move |r| r.case_id == case_id)
+    }
+}
+
+/// The light of a case just before and just after the reviews of `on`:
+/// `case` as it stood at the end of `on`, `reviews` its reviews in date
+/// order up to then.
+pub fn lights_around(
+    case: &Case,
+    reviews: &[Review],
+    on: NaiveDate,
+    preconditions: &[String],
+    care_norm: waitlist::Norm,
+) -> (Signal, Signal) {
+    let before = reviews.partition_point(|r| r.on < on);
+    let color = |rs: &[Review]| stoplight::evaluate(case, rs, on, preconditions, care_norm).color;
+    (color(&reviews[..before]), color(reviews))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::case::Referral;
-    use crate::domain::codes::{CareType, Referrer, Route, Status, Urgency};
-    use crate::domain::review::Review;
-    use crate::domain::{Case, dates::parse_date};
-
-    fn d(s: &str) -> NaiveDate {
-        parse_date(s).unwrap()
-    }
-
-    fn case(id: i64, stage: Stage, referred: &str) -> Case {
-        let r = Referral {
-            referrer: Referrer::Gp,
-            urgency: Urgency::Regular,
-            worker: None,
-        };
-        let mut c = Case::referred(id, &format!("2026-{id:04}"), d(referred), &r);
-        c.stage = stage;
-        c
-    }
-
-    fn in_care(id: i64, started: &str, end: Option<&str>) -> Case {
-        let mut c = case(id, Stage::InCare, "2025-01-01");
-        c.route = Some(Route::Team);
-        c.care_type = Some(CareType::Team);
-        c.care_started_on = Some(d(started));
-        c.stage_since = d(started);
-        c.planned_end_on = end.map(d);
-        c
-    }
-
-    fn all_ok(id: i64, case_id: i64, on: &str) -> Review {
-        let codes = crate::config::Config::default().precondition_codes();
-        Review {
-            id,
-            case_id,
-            on: d(on),
-            next_on: crate::domain::dates::plus_one_month(d(on)),
-            note: None,
-            statuses: codes.into_iter().map(|c| (c, Status::Ok)).collect(),
-        }
-    }
-
-    fn build(cases: Vec<Case>, reviews: Vec<Review>) -> Vec<AgendaItem> {
-        let mut snap = Snapshot {
-            as_of: d("2026-11-22"),
-            cases,
-            reviews: Default::default(),
-        };
-        for r in reviews {
-            snap.reviews.entry(r.case_id).or_default().push(r);
-        }
-        let config = crate::config::Config::default();
-        agenda(&snap, &config.norms, &config.precondition_codes())
-    }
-
-    #[test]
-    fn each_case_once_in_the_first_section_that_applies() {
-        let mut triage_old = case(1, Stage::Triage, "2026-09-01");
-        triage_old.escalated = true;
-        let triage_new = case(2, Stage::Triage, "2026-11-01");
-        let red_many = in_care(3, "2025-06-01", Some("2026-10-01"));
-        let mut red_few = in_care(4, "2026-01-01", Some("2026-11-01"));
-        red_few.escalated = true;
-        let waiting_long = case(5, Stage::Referred, "2026-08-01");
-        let mut waiting_longer = case(6, Stage::Intake, "2026-07-01");
-        waiting_longer.intake_on = Some(d("2026-07-05"));
-        let due_old = in_care(7, "2026-01-01", Some("2027-12-31"));
-        let due_never = in_care(8, "2026-11-01", Some("2027-12-31"));
-        let mut escalated = in_care(9, "2026-01-01", Some("2027-12-31"));
-        escalated.escalated = true;
-        let green = in_care(10, "2026-01-01", Some("2027-12-31"));
-        let items = build(
-            vec![
-                triage_new,
-                triage_old,
-                red_few,
-                red_many,
-                waiting_long,
-                waiting_longer,
-                due_old,
-                due_never,
-                escalated,
-                green,
-            ],
-            vec![
-                all_ok(1, 3, "2026-11-01"),
-                all_ok(2, 4, "2026-11-10"),
-                all_ok(3, 7, "2026-10-10"),
-                all_ok(4, 9, "2026-11-15"),
-                all_ok(5, 10, "2026-11-15"),
-            ],
-        );
-        let got: Vec<(&str, &str)> = items
-            .iter()
-            .map(|i| (i.section.code(), i.case_ref.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("triage", "2026-0001"),
-                ("triage", "2026-0002"),
-                ("stoplight_red", "2026-0003"),
-                ("stoplight_red", "2026-0004"),
-                ("waiting_over_norm", "2026-0006"),
-                ("waiting_over_norm", "2026-0005"),
-                ("review_due", "2026-0008"),
-                ("review_due", "2026-0007"),
-                ("escalated", "2026-0009"),
-            ]
-        );
-        assert_eq!(items[0].reasons, ["decision", "escalated"]);
-        assert_eq!(items[2].reasons, ["end_passed"]);
-        assert_eq!(items[5].reasons, ["intake", "decision"]);
-    }
-
-    #[test]
-    fn an_empty_team_has_an_empty_agenda() {
-        assert!(build(vec![], vec![]).is_empty());
-        let mut closed = case(1, Stage::Closed, "2026-01-01");
-        closed.escalated = true;
-        assert!(build(vec![closed], vec![]).is_empty());
-    }
-}
+mod tests;

@@ -1,13 +1,17 @@
 //! The pure rules of stroom: no I/O, no clock. Every function that depends on
 //! the date takes it as a parameter.
 
+pub mod access;
 pub mod agenda;
 pub mod case;
 pub mod codes;
 pub mod dates;
+pub mod destination;
+pub mod episode;
 pub mod evaluation;
 pub mod figures;
 pub mod flow;
+pub mod forecast;
 pub mod lifecycle;
 pub mod msg;
 pub mod review;

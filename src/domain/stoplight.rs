@@ -1181,6 +1181,7 @@ mod tests {
                 closed_on: (i % 3 == 0).then(|| d("2026-01-01")),
                 started_care_type: Some(CareType::Team),
                 care_type: Some(CareType::Team),
+                ..Episode::default()
             })
             .collect();
         let norm = Norm {

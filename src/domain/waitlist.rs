@@ -196,7 +196,8 @@ pub fn waiting_list(snapshot: &Snapshot, norms: &Norms, queue: Option<Queue>) ->
     rows
 }
 
-fn wait_row(case: &Case, queue: Queue, norms: &Norms, as_of: NaiveDate) -> WaitRow {
+/// The row of one case in one queue as of `as_of`.
+pub fn wait_row(case: &Case, queue: Queue, norms: &Norms, as_of: NaiveDate) -> WaitRow {
     let waiting_since = queue.clock_start(case);
     let wait_days = days_between(waiting_since, as_of);
     let norm_days = norms.of(queue).days(case.urgency);

@@ -2,11 +2,14 @@
 //! summary) as CSV, JSON, Markdown or XLSX. The rules decide the figures;
 //! this module only writes them down, the same way for every report.
 
+mod booklet;
 mod csv_out;
+mod html;
 mod layout;
 mod md;
 mod xlsx;
 
+pub use booklet::{Booklet, Chart, ChartKind, Figure, Section, Series};
 pub use layout::{Cell, Report, Table};
 
 use std::path::Path;

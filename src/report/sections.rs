@@ -228,32 +228,7 @@ fn detail_cells(
 /// counts, waiting and duration in words; then the figures (a missing one
 /// as "–"), per care type and per month.
 pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
-    let mut lines = vec![balance_sentence(f, cat)];
-    lines.push(cat.fill(
-        "present.flow_counts",
-        &[
-            ("referrals", f.referrals.to_string()),
-            ("inflow", f.inflow.to_string()),
-            ("outflow", f.outflow.to_string()),
-            ("open", f.open_at_end.to_string()),
-            ("to", f.to.to_string()),
-        ],
-    ));
-    if let (Some(median), Some(p90)) = (f.median_wait_to_care_days, f.p90_wait_to_care_days) {
-        lines.push(cat.fill(
-            "present.flow_wait",
-            &[
-                ("median", present::span(cat, median)),
-                ("p90", present::span(cat, p90)),
-            ],
-        ));
-    }
-    if let Some(mean) = f.mean_duration_days {
-        lines.push(cat.fill(
-            "present.flow_duration",
-            &[("span", present::span(cat, mean.round() as i64))],
-        ));
-    }
+    let lines = flow_lines(f, cat);
     let none = || Cell::text(present::NONE);
     let figure = |v: Option<f64>, shown: fn(&Catalog, f64) -> String| {
         v.map_or_else(none, |value| Cell::Number {
@@ -294,26 +269,6 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         ),
         (col("p90_wait_to_care_days"), days(f.p90_wait_to_care_days)),
     ];
-    let by_care_type = Table {
-        title: cat.t("report.by_care_type").to_string(),
-        sheet: cat.t("report.by_care_type").to_string(),
-        note: None,
-        headers: ["care_type", "inflow", "outflow", "open_at_end"]
-            .map(col)
-            .to_vec(),
-        rows: f
-            .by_care_type
-            .iter()
-            .map(|(t, x)| {
-                vec![
-                    Cell::text(cat.label("care_type", t.code())),
-                    Cell::int(x.inflow),
-                    Cell::int(x.outflow),
-                    Cell::int(x.open_at_end),
-                ]
-            })
-            .collect(),
-    };
     let by_month = Table {
         title: cat.t("report.by_month").to_string(),
         sheet: cat.t("report.by_month").to_string(),
@@ -343,8 +298,44 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         lines,
         summary,
         summary_sheet: cat.t("present.summary").to_string(),
-        tables: vec![by_care_type, by_month],
+        // Then the tables of the newer figures, the care types with their
+        // trajectories among them (the same tables as the council report).
+        tables: std::iter::once(by_month)
+            .chain(super::council::flow_tables(f, cat))
+            .collect(),
     }
+}
+
+/// The flow in sentences: the balance, the counts, the wait and the
+/// duration of care.
+pub fn flow_lines(f: &FlowReport, cat: &Catalog) -> Vec<String> {
+    let mut lines = vec![balance_sentence(f, cat)];
+    lines.push(cat.fill(
+        "present.flow_counts",
+        &[
+            ("referrals", f.referrals.to_string()),
+            ("inflow", f.inflow.to_string()),
+            ("outflow", f.outflow.to_string()),
+            ("open", f.open_at_end.to_string()),
+            ("to", present::date(f.to)),
+        ],
+    ));
+    if let (Some(median), Some(p90)) = (f.median_wait_to_care_days, f.p90_wait_to_care_days) {
+        lines.push(cat.fill(
+            "present.flow_wait",
+            &[
+                ("median", present::span(cat, median)),
+                ("p90", present::span(cat, p90)),
+            ],
+        ));
+    }
+    if let Some(mean) = f.mean_duration_days {
+        lines.push(cat.fill(
+            "present.flow_duration",
+            &[("span", present::span(cat, mean.round() as i64))],
+        ));
+    }
+    lines
 }
 
 /// "Uitstroom blijft 8,3 % achter bij instroom."

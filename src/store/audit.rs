@@ -101,7 +101,9 @@ pub(super) fn insert_access(
     detail: Option<&str>,
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO access_log (at, actor, action, case_ref, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO access_log (at, actor, action, case_ref, detail, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, stroom_chain((SELECT hash FROM access_log ORDER BY id DESC LIMIT 1), \
+         ?1, ?2, ?3, ?4, ?5))",
     )?
     .execute(params![at, actor, action.code(), case_ref, detail])?;
     Ok(())

@@ -11,6 +11,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
 
+use super::crypt::Key;
 use super::{Result, Store};
 use crate::domain::Msg;
 use crate::outfile;
@@ -22,7 +23,7 @@ impl Store {
     /// Copies the live database to `target` (which must not exist yet), a
     /// batch of pages at a time; `progress` hears (remaining, total) pages.
     pub fn backup_to(&self, target: &Path, progress: &mut dyn FnMut(i32, i32)) -> Result<()> {
-        backup_from(&self.conn, target, progress)
+        backup_from(&self.conn, self.key.as_ref(), target, progress)
     }
 }
 
@@ -30,6 +31,7 @@ impl Store {
 /// through a second one while its own holds the write lock).
 pub(super) fn backup_from(
     src: &Connection,
+    key: Option<&Key>,
     target: &Path,
     progress: &mut dyn FnMut(i32, i32),
 ) -> Result<()> {
@@ -41,8 +43,8 @@ pub(super) fn backup_from(
     let partial = outfile::temp_beside(target, "partial");
     outfile::create_private(&partial)
         .map_err(|e| Msg::new("error.io").arg("path", &shown).arg("reason", e))?;
-    let result =
-        copy_checked(src, &partial, progress).and_then(|()| outfile::place_new(&partial, target));
+    let result = copy_checked(src, key, &partial, progress)
+        .and_then(|()| outfile::place_new(&partial, target));
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
         let mut journal = partial.clone().into_os_string();
@@ -56,10 +58,15 @@ pub(super) fn backup_from(
 /// snapshot it was taken from.
 fn copy_checked(
     src: &Connection,
+    key: Option<&Key>,
     partial: &Path,
     progress: &mut dyn FnMut(i32, i32),
 ) -> Result<()> {
     let mut dst = Connection::open(partial)?;
+    // A backup of an encrypted database is encrypted with its key.
+    if let Some(key) = key {
+        key.apply(&dst)?;
+    }
     // One read transaction on the source for the counts and every step:
     // the copy and the counts are of the same moment, while other
     // coordinators go on writing (WAL).

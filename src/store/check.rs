@@ -70,7 +70,24 @@ impl Store {
                 .push(problem(case, Msg::new("check.no_events")));
         }
         self.check_references(&mut report)?;
+        self.check_tamper_evidence(&mut report)?;
         Ok(report)
+    }
+
+    /// The hash chains of the history and the access log (`store::chain`);
+    /// the triggers that protect them are checked with SQLite's checks.
+    fn check_tamper_evidence(&self, report: &mut CheckReport) -> Result<()> {
+        for chain in self.verify_chains()? {
+            if let Some(row) = chain.first_break {
+                report.problems.push(Problem {
+                    case_ref: None,
+                    msg: Msg::new("chain.broken")
+                        .arg("table", chain.table)
+                        .arg("row", row),
+                });
+            }
+        }
+        Ok(())
     }
 
     fn sqlite_checks(&self, report: &mut CheckReport) -> Result<()> {

@@ -160,10 +160,13 @@ pub fn upsert_case(
 
 pub const INSERT_EVENT: &str = "INSERT INTO events (case_id, on_date, recorded_at, actor, kind, \
     referrer, urgency, worker, stage, route, care_type, provider, planned_end_on, outflow_reason, \
-    field, value, ref_id, destination, goals, intended_outflow, note) VALUES (:case_id, :on_date, \
-    :recorded_at, :actor, :kind, :referrer, :urgency, :worker, :stage, :route, :care_type, \
+    field, value, ref_id, destination, goals, intended_outflow, note, hash) VALUES (:case_id, \
+    :on_date, :recorded_at, :actor, :kind, :referrer, :urgency, :worker, :stage, :route, :care_type, \
     :provider, :planned_end_on, :outflow_reason, :field, :value, :ref_id, :destination, :goals, \
-    :intended_outflow, :note)";
+    :intended_outflow, :note, stroom_chain((SELECT hash FROM events ORDER BY id DESC LIMIT 1), \
+    :case_id, :on_date, :recorded_at, :actor, :kind, :referrer, :urgency, :worker, :stage, :route, \
+    :care_type, :provider, :planned_end_on, :outflow_reason, :field, :value, :ref_id, :destination, \
+    :goals, :intended_outflow))";
 
 /// Who recorded an event, and when (the audit part of an event row).
 pub struct Stamp<'a> {
@@ -408,10 +411,17 @@ mod tests {
             .split_once('(')
             .and_then(|(_, rest)| rest.split_once(')'))
             .unwrap()
-            .0;
+            .0
+            .trim_end_matches(", hash");
         assert_eq!(
             placeholders(store.conn(), INSERT_EVENT),
             prefixed(event_columns)
+        );
+        // The chain hashes the same values but the note, in the order
+        // `store::chain` reads.
+        assert_eq!(
+            event_columns.trim_end_matches(", note"),
+            crate::store::chain::EVENT_CHAIN_COLUMNS
         );
     }
 }

@@ -7,6 +7,7 @@
 //! descending reference order is the order of registration, newest on top,
 //! and it is read backwards from the same unique index as before.
 
+use chrono::NaiveDate;
 use rusqlite::params;
 use rusqlite::types::ToSql;
 
@@ -59,6 +60,7 @@ pub struct DecisionRow {
     pub id: i64,
     pub text: String,
     pub owner: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
 }
 
 impl CaseFilter {
@@ -362,7 +364,8 @@ impl Store {
     /// The case-review decisions recorded for one case.
     pub fn decisions(&self, case_id: i64) -> Result<Vec<DecisionRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, text, owner FROM decisions WHERE case_id = ?1 ORDER BY meeting_on, id",
+            "SELECT id, text, owner, follow_up_on FROM decisions WHERE case_id = ?1 \
+             ORDER BY meeting_on, id",
         )?;
         let rows = stmt
             .query_map([case_id], |r| {
@@ -370,6 +373,7 @@ impl Store {
                     id: r.get(0)?,
                     text: r.get(1)?,
                     owner: r.get(2)?,
+                    follow_up_on: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -1,16 +1,85 @@
-//! Case-review decisions, per meeting date.
+//! What a meeting loads: its agenda, streamed case by case into the
+//! domain's builder, and what was recorded on the meeting date (decisions,
+//! moves, reviews) with the light around each review.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
+use super::codec::{self, EVENT_COLUMNS};
+use super::write::review_from_row;
 use super::{Result, Store};
-use crate::domain::agenda::Decision;
+use crate::domain::Stage;
+use crate::domain::agenda::{
+    self, Agenda, AgendaBuilder, Decision, DueMoment, Meeting, MoveDone, Records, ReviewDone,
+};
+use crate::domain::case::replay;
+use crate::domain::evaluation::{self, EvaluationRules};
+use crate::domain::waitlist::{Norm, Norms};
+use crate::domain::{Case, Change, Review};
 
 impl Store {
+    /// The agenda of `meeting`, from the cases as they stood at the start of
+    /// the meeting day (SPEC 9). A meeting after today is prepared from
+    /// today's state. `evaluations`: the evaluation list as of the meeting
+    /// date (SPEC 1.7).
+    pub fn agenda(
+        &self,
+        meeting: Meeting,
+        today: NaiveDate,
+        norms: &Norms,
+        preconditions: &[String],
+        evaluations: &[DueMoment],
+    ) -> Result<Agenda> {
+        let kind = meeting.kind;
+        let start = agenda::start_of(meeting.on);
+        let mut builder = AgendaBuilder::new(meeting, norms, preconditions, evaluations);
+        self.each_agenda_case(kind, start, today, |case, reviews| {
+            builder.push(case, reviews)
+        })?;
+        Ok(builder.finish())
+    }
+
+    /// The evaluation list (SPEC 1.7) of a meeting on `on`: the moments of
+    /// the cases in care at the start of the day, counted to `on`. Only the
+    /// cases are kept, not their reviews.
+    pub fn due_moments(
+        &self,
+        on: NaiveDate,
+        today: NaiveDate,
+        rules: &EvaluationRules,
+    ) -> Result<Vec<DueMoment>> {
+        let start = agenda::start_of(on);
+        let mut cases = Vec::new();
+        self.each_agenda_case(agenda::Kind::Stoplight, start, today, |c, _| {
+            if c.stage == Stage::InCare {
+                cases.push(c.clone());
+            }
+        })?;
+        let dates = self.evaluation_dates(start, &cases)?;
+        let rows = evaluation::evaluation_list(
+            &cases,
+            |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            on,
+            rules,
+        );
+        Ok(rows
+            .into_iter()
+            .map(|r| DueMoment {
+                case_id: r.case_id,
+                moment: r.moment.code().to_string(),
+                due_on: r.due_on,
+                signal: r.signal,
+            })
+            .collect())
+    }
+
     /// The decisions recorded for the meeting on `meeting_on`, in the order
     /// they were taken.
     pub fn decisions_on(&self, meeting_on: NaiveDate) -> Result<Vec<Decision>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT d.id, d.case_id, c.case_ref, d.text, d.owner FROM decisions d \
+            "SELECT d.id, d.case_id, c.case_ref, d.text, d.owner, d.follow_up_on FROM decisions d \
              JOIN cases c ON c.id = d.case_id WHERE d.meeting_on = ?1 ORDER BY d.id",
         )?;
         let rows = stmt
@@ -21,9 +90,269 @@ impl Store {
                     case_ref: r.get(2)?,
                     text: r.get(3)?,
                     owner: r.get(4)?,
+                    follow_up_on: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// Everything recorded on `on`: decisions of that meeting, moves and
+    /// stoplight reviews dated that day, each review with the light just
+    /// before and after it.
+    pub fn records_on(
+        &self,
+        on: NaiveDate,
+        today: NaiveDate,
+        preconditions: &[String],
+        care_norm: Norm,
+    ) -> Result<Records> {
+        let mut moves = Vec::new();
+        // The case reference follows the event's own columns.
+        let case_ref_at = EVENT_COLUMNS.split(',').count();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS}, (SELECT case_ref FROM cases c WHERE c.id = events.case_id) \
+             FROM events WHERE on_date = ?1 AND kind = 'moved' ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([on])?;
+        while let Some(row) = rows.next()? {
+            let event = codec::event_from_row(row)?;
+            if let Change::Moved(change) = event.change {
+                moves.push(MoveDone {
+                    case_id: row.get(1)?,
+                    case_ref: row.get(case_ref_at)?,
+                    change,
+                });
+            }
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT r.id, r.case_id, r.on_date, r.next_on, r.note, r.statuses, c.case_ref \
+             FROM events e JOIN reviews r ON r.id = e.ref_id JOIN cases c ON c.id = r.case_id \
+             WHERE e.on_date = ?1 AND e.kind = 'reviewed' ORDER BY r.id",
+        )?;
+        let mut reviewed: Vec<(Review, String)> = Vec::new();
+        let mut rows = stmt.query([on])?;
+        while let Some(row) = rows.next()? {
+            reviewed.push((review_from_row(row)?, row.get(6)?));
+        }
+        let mut cases: HashMap<i64, (Case, Vec<Review>)> = HashMap::new();
+        let mut reviews = Vec::new();
+        for (review, case_ref) in reviewed {
+            if let Entry::Vacant(slot) = cases.entry(review.case_id) {
+                slot.insert(self.case_end_of(&case_ref, on, today)?);
+            }
+            let (case, history) = &cases[&review.case_id];
+            let (before, after) =
+                agenda::lights_around(case, history, on, preconditions, care_norm);
+            reviews.push(ReviewDone {
+                case_id: review.case_id,
+                case_ref,
+                review,
+                before,
+                after,
+            });
+        }
+        Ok(Records {
+            decisions: self.decisions_on(on)?,
+            moves,
+            reviews,
+        })
+    }
+
+    /// One case as it stood at the end of `on`, with its reviews up to then.
+    fn case_end_of(
+        &self,
+        case_ref: &str,
+        on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<(Case, Vec<Review>)> {
+        let now = self.case(case_ref)?;
+        let mut reviews = self.reviews(now.id)?;
+        reviews.retain(|r| r.on <= on);
+        if on >= today {
+            return Ok((now, reviews));
+        }
+        let mut events = self.events(now.id)?;
+        events.retain(|e| e.on <= on);
+        let mut then = replay(now.id, &now.case_ref, &events, None).unwrap_or(now.clone());
+        then.name = now.name;
+        then.birth_date = now.birth_date;
+        Ok((then, reviews))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::store::NewDecision;
+    use crate::store::schema;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    /// A file of the schema before follow-up dates keeps its decisions.
+    #[test]
+    fn the_follow_up_migration_keeps_every_decision() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let today = d("2026-11-22");
+        // A real file of the schema before the follow-up migration (found by
+        // its text: later migrations come after it).
+        let before = schema::migrations()
+            .iter()
+            .position(|m| m.contains("ADD COLUMN follow_up_on"))
+            .unwrap();
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &schema::migrations()[..before] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", before as i64)
+                .unwrap();
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO cases (case_ref, referred_on, referrer, urgency, stage, stage_since, version) \
+                 VALUES ('2026-0001', '2026-11-01', 'gp', 'regular', 'referred', '2026-11-01', 2);
+                 INSERT INTO decisions (case_id, meeting_on, text, owner) \
+                 VALUES (1, '2026-11-22', 'Intake plannen', 'Bram');
+                 INSERT INTO events (case_id, on_date, recorded_at, actor, kind, referrer, urgency) \
+                 VALUES (1, '2026-11-01', '2026-11-01T09:00:00Z', 't', 'referred', 'gp', 'regular');
+                 INSERT INTO events (case_id, on_date, recorded_at, actor, kind, ref_id) \
+                 VALUES (1, '2026-11-22', '2026-11-22T09:00:00Z', 't', 'decided', 1);",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        let kept = store.decisions_on(today).unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].text, "Intake plannen");
+        assert_eq!(kept[0].owner.as_deref(), Some("Bram"));
+        assert_eq!(kept[0].follow_up_on, None);
+        let with_follow_up = NewDecision {
+            text: "Terugkoppeling",
+            owner: None,
+            follow_up_on: Some(d("2026-12-06")),
+        };
+        store
+            .decide("2026-0001", today, &with_follow_up, today, "t", None)
+            .unwrap();
+        let same_day = NewDecision {
+            follow_up_on: Some(today),
+            ..with_follow_up
+        };
+        let refused = store.decide("2026-0001", today, &same_day, today, "t", None);
+        assert_eq!(refused.unwrap_err().key, "error.follow_up_not_after");
+        assert_eq!(
+            store.decisions_on(today).unwrap()[1].follow_up_on,
+            Some(d("2026-12-06"))
+        );
+    }
+
+    /// The agenda of a meeting on today is that of the start of the day:
+    /// whatever is recorded today leaves it as it was, and each kind of
+    /// record makes its case discussed.
+    #[test]
+    fn the_agenda_stays_through_the_day_and_records_make_items_discussed() {
+        use crate::domain::agenda::{Kind, Meeting};
+        use crate::domain::{Assignment, FieldChange, Move, ReviewInput, Stage, Status};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = d("2026-11-22");
+        let demo = crate::demo::generate(4, today, 600);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        let config = crate::config::Config::default();
+        let codes = config.precondition_codes();
+        let agenda_of = |store: &Store, kind| {
+            let meeting = Meeting {
+                kind,
+                on: today,
+                provider: None,
+            };
+            store
+                .agenda(meeting, today, &config.norms, &codes, &[])
+                .unwrap()
+        };
+        let team = agenda_of(&store, Kind::Team);
+        let round = agenda_of(&store, Kind::Stoplight);
+        let discussed_before = store
+            .records_on(today, today, &codes, config.norms.care)
+            .unwrap()
+            .discussed();
+        let open = |section: &str| {
+            team.items
+                .iter()
+                .find(|i| i.section.code() == section && !discussed_before.contains(&i.case_id))
+                .unwrap_or_else(|| panic!("an undiscussed {section} item"))
+                .clone()
+        };
+        let (triage, red) = (open("triage"), open("stoplight_red"));
+        let waiting = open("waiting_over_norm");
+        store
+            .decide(
+                &triage.case_ref,
+                today,
+                &NewDecision {
+                    text: "Route ambulant",
+                    owner: Some("Bram"),
+                    follow_up_on: None,
+                },
+                today,
+                "t",
+                None,
+            )
+            .unwrap();
+        let all_ok = ReviewInput {
+            statuses: codes.iter().map(|c| (c.clone(), Status::Ok)).collect(),
+            next_on: None,
+            note: None,
+        };
+        store
+            .record_review(&red.case_ref, today, &all_ok, today, "t", &codes, None)
+            .unwrap();
+        let close = Move {
+            reason: Some(crate::domain::OutflowReason::Withdrawn),
+            ..Move::to(Stage::Closed)
+        };
+        store
+            .move_case(&waiting.case_ref, &close, today, today, "t", None)
+            .unwrap();
+        store
+            .set_fields(
+                &red.case_ref,
+                &[Assignment::Field(FieldChange::Escalated(true))],
+                today,
+                today,
+                "t",
+                None,
+            )
+            .unwrap();
+        assert_eq!(agenda_of(&store, Kind::Team), team);
+        assert_eq!(agenda_of(&store, Kind::Stoplight), round);
+        let records = store
+            .records_on(today, today, &codes, config.norms.care)
+            .unwrap();
+        let discussed = records.discussed();
+        for item in [&triage, &red, &waiting] {
+            assert!(discussed.contains(&item.case_id), "{}", item.case_ref);
+        }
+        let review = records.reviews_of(red.case_id).next().unwrap();
+        assert_eq!(review.before, crate::domain::Signal::Red);
+        // Tomorrow's meeting is prepared from today's state: the closed
+        // case is gone.
+        let tomorrow = Meeting {
+            kind: Kind::Team,
+            on: d("2026-11-23"),
+            provider: None,
+        };
+        let next = store
+            .agenda(tomorrow, today, &config.norms, &codes, &[])
+            .unwrap();
+        assert!(!next.holds(waiting.case_id));
+        assert!(next.holds(triage.case_id));
     }
 }

@@ -5,9 +5,13 @@
 pub mod audit;
 mod backup;
 mod bulk;
+pub mod chain;
 mod check;
 mod codec;
+pub mod crypt;
 mod episodes;
+mod erase;
+mod fs_kind;
 mod list;
 mod meeting;
 mod open;
@@ -16,6 +20,7 @@ mod replace;
 pub mod schema;
 mod snapshot;
 mod stage_counts;
+pub mod team;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -26,19 +31,27 @@ use crate::domain::Msg;
 
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
+pub use erase::{ERASED_TEXT, Erased, SubjectData};
 pub use list::{CaseFilter, CaseState, DecisionRow, SEARCH_COUNT_CAP};
+pub use open::OpenSpec;
 pub use open::check_holds_data;
 pub use purge::Purged;
 pub use replace::Replacement;
 pub use stage_counts::StageCounts;
 
-pub use write::{CaseBundle, HistoryEntry, NewReferral, check_case_ref, format_case_ref};
+pub use write::{
+    CaseBundle, HistoryEntry, NewDecision, NewReferral, check_case_ref, format_case_ref,
+};
 
 pub type Result<T> = std::result::Result<T, Msg>;
 
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// False for a viewer on a team database: every write path refuses.
+    may_write: bool,
+    /// The key of an encrypted database: its backups get the same.
+    key: Option<crypt::Key>,
     /// The file opened (device, inode): if another program puts a new file
     /// at `path`, this connection still writes to the old one.
     file: Option<(u64, u64)>,
@@ -52,12 +65,55 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
 impl Store {
     /// Opens (creating when missing) the stroom database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = open::open(path)?;
+        Store::open_with(path, &OpenSpec::default())
+    }
+
+    /// Opens with a key (an encrypted database) or creates with a mode (a
+    /// team's database).
+    pub fn open_with(path: &Path, spec: &OpenSpec) -> Result<Store> {
+        let conn = open::open(path, spec)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            may_write: true,
+            key: spec.key.clone(),
             file: file_identity(path),
         })
+    }
+
+    /// The same database opened again from its path, with the same key and
+    /// the same right to write (the UI, after the file was replaced).
+    pub fn reopen(&self) -> Result<Store> {
+        let spec = OpenSpec {
+            key: self.key.clone(),
+            ..OpenSpec::default()
+        };
+        let mut store = Store::open_with(&self.path, &spec)?;
+        store.may_write = self.may_write;
+        Ok(store)
+    }
+
+    /// Whether the database is encrypted (opened with a key).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Whether this person may change cases (not a viewer).
+    pub fn may_write(&self) -> bool {
+        self.may_write
+    }
+
+    pub fn set_may_write(&mut self, may: bool) {
+        self.may_write = may;
+    }
+
+    /// Refuses a change when this person may only read.
+    fn require_write(&self) -> Result<()> {
+        if self.may_write {
+            Ok(())
+        } else {
+            Err(Msg::new("team.viewer_cannot_write"))
+        }
     }
 
     /// Whether the file at the store's path is no longer the one this

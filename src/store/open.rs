@@ -10,29 +10,53 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::Result;
+use super::crypt::{Key, SQLITE_MAGIC};
 use super::schema::{self, APPLICATION_ID};
 use crate::domain::Msg;
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// How to open a database: its key when encrypted, and the mode of a file
+/// created new (0600 for one person, 0660 for a team's group).
+#[derive(Debug, Clone)]
+pub struct OpenSpec {
+    pub key: Option<Key>,
+    pub new_mode: u32,
+}
+
+impl Default for OpenSpec {
+    fn default() -> OpenSpec {
+        OpenSpec {
+            key: None,
+            new_mode: 0o600,
+        }
+    }
+}
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn open(path: &Path) -> Result<Connection> {
+pub fn open(path: &Path, spec: &OpenSpec) -> Result<Connection> {
     let shown = path.display().to_string();
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
+    let folder = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) if !parent.is_dir() => {
             return Err(Msg::new("error.folder_missing").arg("path", parent.display()));
         }
-    }
-    let is_new = prepare_file(path)?;
+        Some(parent) => parent,
+        None => Path::new("."),
+    };
+    super::fs_kind::refuse_network(folder)?;
+    let is_new = prepare_file(path, spec)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
         Msg::new("error.cannot_open")
             .arg("path", &shown)
             .arg("reason", e)
     })?;
+    if let Some(key) = &spec.key {
+        unlock(&conn, key, &shown)?;
+    }
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Every insert into the history computes its chain hash in SQLite.
+    super::chain::register(&conn)?;
     if !is_new {
         check_identity(&conn, &shown)?;
     }
@@ -45,10 +69,46 @@ pub fn open(path: &Path) -> Result<Connection> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
     )?;
     migrate(&mut conn)?;
+    refuse_wide_team_file(&conn, path)?;
     // A purge killed between its commit and its checkpoint is finished
     // before anything else happens.
     super::purge::finish_purge(&conn)?;
     Ok(conn)
+}
+
+/// Gives the key to an encrypted database. SQLCipher checks it on the first
+/// read: a wrong one reads as "not a database", and nothing is written.
+fn unlock(conn: &Connection, key: &Key, shown: &str) -> Result<()> {
+    key.apply(conn)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
+        Ok(()) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(Msg::new("crypt.wrong_key").arg("path", shown))
+        }
+        Err(e) => Err(Msg::from(e)),
+    }
+}
+
+/// A team database is its group's (0660): stroom keeps that mode and never
+/// widens it, and refuses one that others than the group can read.
+fn refuse_wide_team_file(conn: &Connection, path: &Path) -> Result<()> {
+    let team: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'team_group')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !team {
+        return Ok(());
+    }
+    let mode = fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0);
+    if mode & 0o007 != 0 {
+        return Err(Msg::new("team.mode_too_wide")
+            .arg("path", path.display())
+            .arg("mode", format!("{mode:o}")));
+    }
+    Ok(())
 }
 
 /// Before `stroom check`: whether `path` holds a stroom database at all,
@@ -56,7 +116,7 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// or empty file, another program's file, or one left with a rollback
 /// journal beside it (a killed backup, say) is said to be so, instead of
 /// being made into an empty database that checks out fine.
-pub fn check_holds_data(path: &Path) -> Result<()> {
+pub fn check_holds_data(path: &Path, spec: &OpenSpec) -> Result<()> {
     let shown = path.display().to_string();
     // The name a backup has until it is complete and checked: whatever is
     // in it, it is the leftover of a backup that did not finish.
@@ -75,9 +135,12 @@ pub fn check_holds_data(path: &Path) -> Result<()> {
     if !fs::metadata(path).is_ok_and(|m| m.len() > 0) {
         return Err(no_data());
     }
-    prepare_file(path)?;
+    prepare_file(path, spec)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|_| no_data())?;
+    if let Some(key) = &spec.key {
+        unlock(&conn, key, &shown)?;
+    }
     let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if app_id != APPLICATION_ID || version == 0 {
@@ -89,7 +152,7 @@ pub fn check_holds_data(path: &Path) -> Result<()> {
 /// Makes sure a file that exists is an SQLite file, and creates a missing
 /// one readable by its owner only (SQLite gives its WAL the same mode).
 /// Returns whether the database is new (no file, or an empty one).
-fn prepare_file(path: &Path) -> Result<bool> {
+fn prepare_file(path: &Path, spec: &OpenSpec) -> Result<bool> {
     let shown = path.display().to_string();
     match fs::metadata(path) {
         Ok(meta) if meta.len() > 0 => {
@@ -101,7 +164,9 @@ fn prepare_file(path: &Path) -> Result<bool> {
                         .arg("path", &shown)
                         .arg("reason", e)
                 });
-            if read.is_err() || &head != SQLITE_MAGIC {
+            // Without its header the file is encrypted or no database;
+            // with a key, SQLCipher tells which.
+            if read.is_err() || (&head != SQLITE_MAGIC && spec.key.is_none()) {
                 return Err(Msg::new("error.not_sqlite").arg("path", &shown));
             }
             // A file its owner made read-only stays untouched, also for a
@@ -115,7 +180,7 @@ fn prepare_file(path: &Path) -> Result<bool> {
             if meta.permissions().readonly() {
                 return Err(Msg::new("error.read_only").arg("path", &shown));
             }
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
+            fs::set_permissions(path, fs::Permissions::from_mode(spec.new_mode)).map_err(|e| {
                 Msg::new("error.cannot_open")
                     .arg("path", &shown)
                     .arg("reason", e)
@@ -123,11 +188,18 @@ fn prepare_file(path: &Path) -> Result<bool> {
             Ok(true)
         }
         Err(_) => {
-            OpenOptions::new()
+            let file = OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .mode(0o600)
+                .mode(spec.new_mode)
                 .open(path)
+                .map_err(|e| {
+                    Msg::new("error.cannot_open")
+                        .arg("path", &shown)
+                        .arg("reason", e)
+                })?;
+            // The umask may have taken the group's bits off a team file.
+            file.set_permissions(fs::Permissions::from_mode(spec.new_mode))
                 .map_err(|e| {
                     Msg::new("error.cannot_open")
                         .arg("path", &shown)

@@ -44,13 +44,17 @@ impl Store {
         progress: &mut dyn FnMut(usize),
     ) -> Result<usize> {
         let path = self.path.clone();
+        let key = self.key.clone();
         let mut first = |tx: &Transaction| -> Result<()> {
             // Read through a second connection: with the write lock held on
             // ours, it sees exactly the data that is about to be replaced.
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             let reader = Connection::open_with_flags(&path, flags)?;
+            if let Some(key) = &key {
+                key.apply(&reader)?;
+            }
             reader.busy_timeout(BUSY_TIMEOUT)?;
-            backup_from(&reader, replacement.backup, &mut |_, _| {})?;
+            backup_from(&reader, key.as_ref(), replacement.backup, &mut |_, _| {})?;
             clear_cases(tx)
         };
         let mut last = |tx: &Transaction| -> Result<()> {

@@ -405,7 +405,107 @@ pub const PROTECTING_TRIGGERS: &[&str] = &[
     "events_append_only_delete",
     "access_log_append_only_update",
     "access_log_append_only_delete",
+    // Version 7: reviews and decisions; erasure is their only change.
+    "reviews_erase_only_update",
+    "reviews_append_only_delete",
+    "decisions_erase_only_update",
+    "decisions_append_only_delete",
 ];
+
+/// Version 8: a case-review decision may name a follow-up date (SPEC 9.3):
+/// when the team looks at the case again. Adding a nullable column keeps
+/// every decision as it was.
+fn v8_decision_follow_up() -> String {
+    "ALTER TABLE decisions ADD COLUMN follow_up_on TEXT CHECK (follow_up_on IS NULL OR \
+     (follow_up_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'));"
+        .to_string()
+}
+
+/// Version 9: a team on one database and the AVG's rights.
+/// - `events` and `access_log` gain `hash`: SHA-256 over the previous row's
+///   hash and the row's own content (`store::chain`), so a row changed,
+///   deleted or slipped in with sqlite3 breaks the chain at that row. The
+///   existing rows are chained here, in id order.
+/// - `team_members`: the roster of a team database (login, display name,
+///   role); `settings`: what kind of database this is (a team's Unix group).
+/// - `reviews` and `decisions` become append-only like the events, with one
+///   narrow exception: erasure (AVG art. 17) may blank a review's note, a
+///   move's note (events.note) and replace a decision's text by the erased
+///   marker, and nothing else. The hash chain covers every event column but
+///   `note`, never this free text, so an erasure keeps the chain whole; the
+///   erasure itself is an access-log row.
+fn v9_team_chain_erasure() -> String {
+    r#"
+ALTER TABLE events ADD COLUMN hash BLOB;
+ALTER TABLE access_log ADD COLUMN hash BLOB;
+DROP TRIGGER events_append_only_update;
+DROP TRIGGER access_log_append_only_update;
+CREATE TEMP TABLE chain_backfill AS
+WITH RECURSIVE ch (id, h) AS (
+    SELECT 0, NULL
+    UNION ALL
+    SELECT e.id, stroom_chain(ch.h, e.case_id, e.on_date, e.recorded_at, e.actor, e.kind,
+        e.referrer, e.urgency, e.worker, e.stage, e.route, e.care_type, e.provider,
+        e.planned_end_on, e.outflow_reason, e.field, e.value, e.ref_id, e.destination, e.goals,
+        e.intended_outflow)
+    FROM ch JOIN events e ON e.id = (SELECT min(id) FROM events WHERE id > ch.id)
+)
+SELECT id, h FROM ch WHERE id > 0;
+UPDATE events SET hash = (SELECT h FROM temp.chain_backfill b WHERE b.id = events.id);
+DROP TABLE temp.chain_backfill;
+CREATE TEMP TABLE chain_backfill AS
+WITH RECURSIVE ch (id, h) AS (
+    SELECT 0, NULL
+    UNION ALL
+    SELECT a.id, stroom_chain(ch.h, a.at, a.actor, a.action, a.case_ref, a.detail)
+    FROM ch JOIN access_log a ON a.id = (SELECT min(id) FROM access_log WHERE id > ch.id)
+)
+SELECT id, h FROM ch WHERE id > 0;
+UPDATE access_log SET hash = (SELECT h FROM temp.chain_backfill b WHERE b.id = access_log.id);
+DROP TABLE temp.chain_backfill;
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+WHEN NOT (new.note IS NULL AND new.id IS old.id AND new.case_id IS old.case_id
+    AND new.on_date IS old.on_date AND new.recorded_at IS old.recorded_at
+    AND new.actor IS old.actor AND new.kind IS old.kind AND new.referrer IS old.referrer
+    AND new.urgency IS old.urgency AND new.worker IS old.worker AND new.stage IS old.stage
+    AND new.route IS old.route AND new.care_type IS old.care_type
+    AND new.provider IS old.provider AND new.planned_end_on IS old.planned_end_on
+    AND new.outflow_reason IS old.outflow_reason AND new.field IS old.field
+    AND new.value IS old.value AND new.ref_id IS old.ref_id
+    AND new.destination IS old.destination AND new.goals IS old.goals
+    AND new.intended_outflow IS old.intended_outflow AND new.hash IS old.hash)
+BEGIN SELECT RAISE(ABORT, 'events are append-only; only erasure blanks a note'); END;
+CREATE TRIGGER access_log_append_only_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TRIGGER reviews_erase_only_update BEFORE UPDATE ON reviews
+WHEN NOT (new.id IS old.id AND new.case_id IS old.case_id AND new.on_date IS old.on_date
+    AND new.next_on IS old.next_on AND new.statuses IS old.statuses AND new.note IS NULL)
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only; only erasure blanks a note'); END;
+CREATE TRIGGER reviews_append_only_delete BEFORE DELETE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER decisions_erase_only_update BEFORE UPDATE ON decisions
+WHEN NOT (new.id IS old.id AND new.case_id IS old.case_id AND new.meeting_on IS old.meeting_on
+    AND new.owner IS old.owner AND new.follow_up_on IS old.follow_up_on
+    AND new.text = '[gewist]')
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only; only erasure blanks a text'); END;
+CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
+BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+CREATE TABLE team_members (
+    login TEXT PRIMARY KEY CHECK (length(login) BETWEEN 1 AND 64),
+    name TEXT,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'coordinator', 'lead')),
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+) STRICT;
+"#
+    .to_string()
+}
 
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
@@ -417,6 +517,8 @@ pub fn migrations() -> Vec<String> {
         v5_access_actions(),
         v6_unfinished_work(),
         v7_care_process(),
+        v8_decision_follow_up(),
+        v9_team_chain_erasure(),
     ]
 }
 

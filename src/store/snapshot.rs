@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
 use super::write::review_from_row;
 use super::{Result, Store};
+use crate::domain::agenda::Kind;
 use crate::domain::case::replay;
 use crate::domain::snapshot::Snapshot;
 use crate::domain::waitlist::Queue;
@@ -21,9 +22,6 @@ enum Scope {
     Waiting,
     /// On the stoplight board (SPEC 3).
     InCare,
-    /// What a case-review agenda can list (SPEC 9): the open cases, and the
-    /// escalated ones whatever their stage.
-    Agenda,
 }
 
 impl Scope {
@@ -32,7 +30,6 @@ impl Scope {
             Scope::Open => case.stage.is_open(),
             Scope::Waiting => Queue::ALL.iter().any(|q| q.holds(case.stage)),
             Scope::InCare => case.on_board(),
-            Scope::Agenda => case.stage.is_open() || case.escalated,
         }
     }
 
@@ -54,8 +51,50 @@ impl Scope {
                 "({} OR (stage = 'waiting' AND care_started_on IS NOT NULL))",
                 stages(Stage::in_care)
             ),
-            Scope::Agenda => format!("({} OR escalated = 1)", stages(Stage::is_open)),
         }
+    }
+}
+
+/// The cases with an event dated after `?1`.
+const TOUCHED: &str = "SELECT case_id FROM events WHERE on_date > ?1";
+
+/// Reviews ordered by case, read alongside cases in id order: each case's
+/// reviews folded into the one it stands on. The statuses JSON of a review
+/// is parsed only when its case is asked for (or is the next one asked).
+struct ReviewCursor<'s> {
+    rows: rusqlite::Rows<'s>,
+    /// The first review of a later case, read while finishing a case.
+    pending: Option<Review>,
+}
+
+impl ReviewCursor<'_> {
+    fn standing_of(&mut self, case_id: i64, referred_on: NaiveDate) -> Result<Vec<Review>> {
+        let mut standing: Option<Review> = None;
+        loop {
+            let review = match self.pending.take() {
+                Some(r) => r,
+                None => {
+                    let Some(row) = self.rows.next()? else { break };
+                    if row.get::<_, i64>(1)? < case_id {
+                        continue;
+                    }
+                    review_from_row(row)?
+                }
+            };
+            if review.case_id > case_id {
+                self.pending = Some(review);
+                break;
+            }
+            // Reviews of an earlier episode say nothing about this one.
+            if review.case_id < case_id || review.on < referred_on {
+                continue;
+            }
+            match standing.as_mut() {
+                Some(s) => s.fold(review),
+                None => standing = Some(review),
+            }
+        }
+        Ok(standing.into_iter().collect())
     }
 }
 
@@ -95,12 +134,6 @@ impl Store {
     /// [`Review::fold`]). The full review list is `Store::reviews`.
     pub fn stoplight_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
         self.scoped_snapshot(Scope::InCare, as_of, today)
-    }
-
-    /// What the case-review agenda of SPEC 9 is built from, each case with
-    /// its standing review as in [`Store::stoplight_snapshot`].
-    pub fn agenda_snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
-        self.scoped_snapshot(Scope::Agenda, as_of, today)
     }
 
     /// The cases of `scope` as of `as_of`. Today they are read through the
@@ -218,7 +251,6 @@ impl Store {
     /// in case order. Names and birth dates are not history: the current
     /// ones are kept.
     fn cases_as_of(&self, as_of: NaiveDate, scope: Option<Scope>) -> Result<Vec<Case>> {
-        const TOUCHED: &str = "SELECT case_id FROM events WHERE on_date > ?1";
         let open = match scope {
             Some(scope) => format!(" AND {}", scope.sql()),
             None => String::new(),
@@ -229,6 +261,15 @@ impl Store {
         let mut cases = stmt
             .query_map([as_of], codec::case_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        cases.extend(self.touched_as_of(as_of, scope)?);
+        cases.sort_by_key(|c| c.id);
+        Ok(cases)
+    }
+
+    /// The cases with an event dated after `as_of`, replayed from their
+    /// events up to then (only those of `scope` when given), in id order.
+    fn touched_as_of(&self, as_of: NaiveDate, scope: Option<Scope>) -> Result<Vec<Case>> {
+        let mut cases = Vec::new();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id, case_ref, name, birth_date FROM cases WHERE id IN ({TOUCHED})"
         ))?;
@@ -253,8 +294,88 @@ impl Store {
                 }
             }
         })?;
-        cases.sort_by_key(|c| c.id);
         Ok(cases)
+    }
+
+    /// Streams the cases of a meeting's agenda as they stood at the end of
+    /// `as_of` into `f`, in id order, each with its standing review folded
+    /// as in [`Store::stoplight_snapshot`]. Nothing is held but the cases
+    /// touched since `as_of` (replayed) and one case's reviews: the agenda
+    /// keeps only its items, so a meeting costs what its agenda holds.
+    pub fn each_agenda_case(
+        &self,
+        kind: Kind,
+        as_of: NaiveDate,
+        today: NaiveDate,
+        mut f: impl FnMut(&Case, &[Review]),
+    ) -> Result<()> {
+        let scope = match kind {
+            Kind::Team => Scope::Open,
+            Kind::Stoplight => Scope::InCare,
+        };
+        let scope_sql = scope.sql();
+        let past = as_of < today;
+        let touched = if past {
+            self.touched_as_of(as_of, Some(scope))?
+        } else {
+            Vec::new()
+        };
+        let mut touched = touched.into_iter().peekable();
+        let not_touched = if past {
+            format!("id NOT IN ({TOUCHED}) AND ")
+        } else {
+            String::new()
+        };
+        let mut cases = self.conn.prepare(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE {not_touched}{scope_sql} ORDER BY id"
+        ))?;
+        let mut stored = if past {
+            cases.query([as_of])?
+        } else {
+            cases.query([])?
+        };
+        // For a past date a case's scope then may differ from now: every
+        // review up to then is read, and only the streamed cases' parsed.
+        let in_scope = if past {
+            String::new()
+        } else {
+            format!("AND case_id IN (SELECT id FROM cases WHERE {scope_sql}) ")
+        };
+        let mut reviews = self.conn.prepare(&format!(
+            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             WHERE on_date <= ?1 {in_scope}ORDER BY case_id, on_date, id"
+        ))?;
+        let mut reviews = ReviewCursor {
+            rows: reviews.query([as_of])?,
+            pending: None,
+        };
+        let mut next_stored = match stored.next()? {
+            Some(row) => Some(codec::case_from_row(row)?),
+            None => None,
+        };
+        loop {
+            let take_touched = match (&next_stored, touched.peek()) {
+                (Some(s), Some(t)) => t.id < s.id,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
+            let case = if take_touched {
+                touched.next()
+            } else {
+                let case = next_stored.take();
+                if case.is_some() {
+                    next_stored = match stored.next()? {
+                        Some(row) => Some(codec::case_from_row(row)?),
+                        None => None,
+                    };
+                }
+                case
+            };
+            let Some(case) = case else { break };
+            let standing = reviews.standing_of(case.id, case.referred_on)?;
+            f(&case, standing.as_slice());
+        }
+        Ok(())
     }
 
     fn reviews_until(&self, as_of: NaiveDate) -> Result<HashMap<i64, Vec<Review>>> {
@@ -336,13 +457,6 @@ mod tests {
             assert!(!want_waiting.is_empty());
             assert_eq!(waiting.cases.iter().collect::<Vec<_>>(), want_waiting);
             assert!(waiting.reviews.is_empty());
-            let agenda = store.agenda_snapshot(as_of, today).unwrap();
-            let want_agenda: Vec<&Case> = snap
-                .cases
-                .iter()
-                .filter(|c| c.stage.is_open() || c.escalated)
-                .collect();
-            assert_eq!(agenda.cases.iter().collect::<Vec<_>>(), want_agenda);
             let board = store.stoplight_snapshot(as_of, today).unwrap();
             let want_board: Vec<&Case> = open.cases.iter().filter(|c| c.on_board()).collect();
             assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
@@ -382,19 +496,22 @@ mod tests {
                 rows,
                 "{as_of}"
             );
-            let meeting_on = as_of.succ_opt().unwrap();
-            let want = agenda::agenda(
-                &agenda::meeting_snapshot(full.clone(), meeting_on),
-                &config.norms,
-                &codes,
-            );
-            let got = agenda::agenda(
-                &agenda::meeting_snapshot(store.agenda_snapshot(as_of, today).unwrap(), meeting_on),
-                &config.norms,
-                &codes,
-            );
-            assert!(!want.is_empty());
-            assert_eq!(got, want, "{as_of}");
+            // The streamed agenda of a meeting the day after (a future
+            // one for today) equals the agenda of the full snapshot.
+            let on = as_of.succ_opt().unwrap();
+            for kind in agenda::Kind::ALL {
+                let meeting = agenda::Meeting {
+                    kind: *kind,
+                    on,
+                    provider: None,
+                };
+                let want = agenda::agenda(&full, meeting.clone(), &config.norms, &codes, &[]);
+                let got = store
+                    .agenda(meeting, today, &config.norms, &codes, &[])
+                    .unwrap();
+                assert!(!want.items.is_empty());
+                assert_eq!(got, want, "{as_of} {kind}");
+            }
         }
         assert!(
             earlier_episode,

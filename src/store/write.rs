@@ -114,7 +114,7 @@ pub fn check_case_ref(r: &str) -> Result<()> {
 /// The longest case reference, in characters.
 const MAX_CASE_REF: usize = 64;
 
-fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
+pub(super) fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
     conn.query_row(
         &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
         [case_ref],
@@ -162,6 +162,14 @@ pub(super) fn review_from_row(row: &rusqlite::Row) -> rusqlite::Result<Review> {
         note: row.get(4)?,
         statuses,
     })
+}
+
+/// A case-review decision before it is stored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewDecision<'a> {
+    pub text: &'a str,
+    pub owner: Option<&'a str>,
+    pub follow_up_on: Option<NaiveDate>,
 }
 
 fn insert_review(tx: &Transaction, case_id: i64, on: NaiveDate, r: &ReviewInput) -> Result<i64> {
@@ -245,6 +253,7 @@ impl Store {
         today: NaiveDate,
         actor: &str,
     ) -> Result<Case> {
+        self.require_write()?;
         check_not_future(new.referred_on, today)?;
         if let Some(b) = new.birth_date {
             check_not_future(b, today)?;
@@ -390,20 +399,58 @@ impl Store {
         actor: &str,
         expected_version: Option<i64>,
     ) -> Result<i64> {
-        let text = text.trim();
+        let decision = NewDecision {
+            text,
+            owner,
+            follow_up_on: None,
+        };
+        self.decide(
+            case_ref,
+            meeting_on,
+            &decision,
+            today,
+            actor,
+            expected_version,
+        )
+    }
+
+    /// Records a case-review decision for the meeting on `meeting_on`, with
+    /// its owner and follow-up date. A follow-up date lies after the meeting.
+    pub fn decide(
+        &mut self,
+        case_ref: &str,
+        meeting_on: NaiveDate,
+        decision: &NewDecision,
+        today: NaiveDate,
+        actor: &str,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        let text = decision.text.trim();
         if text.is_empty() {
             return Err(Msg::new("error.decision_empty"));
         }
+        if let Some(follow_up) = decision.follow_up_on.filter(|d| *d <= meeting_on) {
+            return Err(Msg::new("error.follow_up_not_after")
+                .arg("date", follow_up)
+                .arg("meeting", meeting_on));
+        }
+        let owner = decision.owner.map(str::trim).filter(|o| !o.is_empty());
         check_length("text", Some(text), MAX_LONG_TEXT)?;
         check_length("owner", owner, MAX_SHORT_TEXT)?;
         let mut id = 0;
         self.change_case(case_ref, expected_version, actor, |tx, _, events| {
             check_fact_date(events[0].on, meeting_on, today)?;
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO decisions (case_id, meeting_on, text, owner) \
-                 SELECT id, ?2, ?3, ?4 FROM cases WHERE case_ref = ?1",
+                "INSERT INTO decisions (case_id, meeting_on, text, owner, follow_up_on) \
+                 SELECT id, ?2, ?3, ?4, ?5 FROM cases WHERE case_ref = ?1",
             )?;
-            id = stmt.insert(params![case_ref, meeting_on, text, owner])?;
+            id = stmt.insert(params![
+                case_ref,
+                meeting_on,
+                text,
+                owner,
+                decision.follow_up_on
+            ])?;
             Ok(Pending {
                 events: vec![(meeting_on, Change::Decided { decision_id: id })],
                 ..Pending::default()
@@ -420,6 +467,7 @@ impl Store {
         actor: &str,
         plan: impl FnOnce(&Transaction, &Case, &[Event]) -> Result<Pending>,
     ) -> Result<Case> {
+        self.require_write()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -507,6 +555,7 @@ impl Store {
         progress: &mut dyn FnMut(usize),
         around: Around<'_>,
     ) -> Result<usize> {
+        self.require_write()?;
         let bundles = bundles.into_iter();
         let expected = bundles.size_hint().0;
         let tx = self

@@ -93,6 +93,10 @@ pub enum Action {
     // The Case review view.
     Decide,
     MeetingDate,
+    /// The other kind of meeting: weekly case review or stoplight round.
+    MeetingKind,
+    /// The stoplight round with one provider (or all).
+    MeetingProvider,
     // In a form or the search line.
     NextField,
     PrevField,

@@ -419,6 +419,32 @@ impl App {
     }
 
     /// One case as of the shown date, with its history up to then.
+    /// The warning shown after saving a note or decision that names the
+    /// child of its own case (free text should not hold names).
+    pub fn name_warning(&self, case_ref: &str, text: &str) -> Option<Msg> {
+        let case = self.store.case(case_ref).ok()?;
+        let name = case.name.as_deref()?;
+        crate::domain::access::names_child(text, name)
+            .then(|| Msg::new("names.warning").arg("case", case_ref))
+    }
+
+    /// A line on the status bar when closed cases still hold names past
+    /// the retention period of the config (`stroom purge --policy`).
+    pub fn retention_notice(&mut self) -> Result<(), Msg> {
+        let years = self.config.retention.closed_years;
+        let Some(cutoff) = crate::domain::access::retention_cutoff(self.today, years) else {
+            return Ok(());
+        };
+        if years == 0 {
+            return Ok(());
+        }
+        let count = self.store.purge_candidates(cutoff)?.len();
+        if count > 0 {
+            self.notify(Tone::Info, Msg::new("retention.past").arg("count", count));
+        }
+        Ok(())
+    }
+
     pub fn load_case_screen(&self, case_ref: &str) -> Result<CaseScreen, Msg> {
         self.load_case_at(case_ref, self.as_of)
     }
@@ -460,6 +486,12 @@ impl App {
                 self.config.norms.care,
             )
         });
+        // A viewer on a team database reads pseudonymised.
+        let mut case = case;
+        if !self.store.may_write() {
+            case.name = None;
+            case.birth_date = None;
+        }
         Ok(CaseScreen {
             case,
             history,
@@ -499,7 +531,7 @@ impl App {
     fn reopen(&mut self) -> bool {
         self.log
             .line("database file replaced elsewhere: opening it again");
-        match Store::open(self.store.path()) {
+        match self.store.reopen() {
             Ok(store) => {
                 self.store = store;
                 self.data_version = self.store.data_version().unwrap_or_default();

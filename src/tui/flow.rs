@@ -20,6 +20,12 @@ pub enum Display {
     Months,
     /// Cases per stage at each month end (cumulative flow).
     Stages,
+    /// Lead times per step (SPEC 4 `lead_times`).
+    LeadTimes,
+    /// Referral streams and their routes (`by_referrer`, `re_referrals`).
+    Referrers,
+    /// Young people turning 18 and their follow-up (`turning_18`).
+    Turning18,
 }
 
 impl Display {
@@ -27,7 +33,10 @@ impl Display {
         match self {
             Display::Chart => Display::Months,
             Display::Months => Display::Stages,
-            Display::Stages => Display::Chart,
+            Display::Stages => Display::LeadTimes,
+            Display::LeadTimes => Display::Referrers,
+            Display::Referrers => Display::Turning18,
+            Display::Turning18 => Display::Chart,
         }
     }
 }
@@ -122,7 +131,7 @@ impl App {
     /// --from --to` does, and the stage counts when they are drawn.
     pub(super) fn load_flow(&mut self) -> Result<(), Msg> {
         let (from, to) = self.flow_period();
-        let episodes = self.store.episodes(to.min(self.today))?;
+        let episodes = self.store.episodes(from, to.min(self.today))?;
         self.flow.report = Some(flow(&episodes, from, to)?);
         self.flow.stages = if self.flow.display == Display::Stages {
             self.store.stage_counts(&month_ends(from, to))?

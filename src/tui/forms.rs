@@ -274,6 +274,8 @@ pub enum Purpose {
         meeting_on: NaiveDate,
     },
     MeetingDate,
+    /// The provider of the stoplight round.
+    MeetingProvider,
 }
 
 impl Purpose {

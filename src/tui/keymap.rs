@@ -308,6 +308,20 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(
+        C('s'),
+        Action::MeetingKind,
+        "meeting_view.key_kind",
+        Meeting,
+        true,
+    ),
+    bind(
+        C('p'),
+        Action::MeetingProvider,
+        "meeting_view.key_provider",
+        Meeting,
+        false,
+    ),
+    bind(
         C('r'),
         Action::Review,
         "board_view.key.review",

@@ -1,17 +1,20 @@
-//! The weekly case review (overleg, SPEC 9) in the UI: the agenda of a
-//! meeting date, walked case by case, with the facts of the selected case
-//! loaded as the selection moves, and its decisions recorded in place.
+//! The team's meetings (SPEC 9) in the UI: the weekly case review or the
+//! monthly stoplight round of a date, walked item by item. The agenda is as
+//! the meeting saw it at the start of the day; beside it, the selected
+//! case as it stands now and what the meeting recorded for it. Decisions,
+//! moves and reviews are recorded from the item; after each, the selection
+//! goes on to the next item not yet discussed.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::agenda::AgendaItem;
+use crate::domain::agenda::{Agenda, AgendaItem, Kind, Meeting, Records};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 use crate::domain::{Case, Change, Msg, Snapshot};
-use crate::minutes::{self, Minutes};
-use crate::store::DecisionRow;
+use crate::minutes::Minutes;
+use crate::store::{DecisionRow, NewDecision};
 
 use super::app::App;
 use super::case_list::Scroll;
@@ -24,15 +27,26 @@ pub const LAST_DECISIONS: usize = 3;
 pub struct MeetingState {
     /// The meeting date chosen with the date key; None: the shown date.
     pub chosen: Option<NaiveDate>,
-    pub minutes: Option<Minutes>,
+    /// The weekly case review (default) or the stoplight round.
+    pub kind: Option<Kind>,
+    /// The stoplight round with one provider.
+    pub provider: Option<String>,
+    /// The agenda as of the start of the meeting day: built once per
+    /// meeting, so nothing recorded during it reshuffles the list.
+    pub agenda: Option<Agenda>,
+    /// What was recorded on the meeting date.
+    pub records: Records,
     pub scroll: Scroll,
-    /// The selected case's facts.
+    /// The selected case's facts now.
     pub facts: Option<Facts>,
+    /// Set when this screen recorded something for the selected item: once
+    /// it counts as discussed, the selection goes on to the next one.
+    pub advance: bool,
 }
 
-/// What the team needs to decide on one case: the case as it stands at the
-/// end of the meeting date (so a move made in the meeting shows at once),
-/// its waits, its stoplight, and what was decided before.
+/// The selected case as it stands now (at the end of the meeting date, so
+/// a move made in the meeting shows at once): its waits, its stoplight, and
+/// what was decided before.
 pub struct Facts {
     pub case: Case,
     /// One row per queue the case waits in.
@@ -44,27 +58,39 @@ pub struct Facts {
 }
 
 impl MeetingState {
+    pub fn kind(&self) -> Kind {
+        self.kind.unwrap_or(Kind::Team)
+    }
+
     pub fn items(&self) -> &[AgendaItem] {
-        self.minutes.as_ref().map_or(&[], |m| m.items.as_slice())
+        self.agenda.as_ref().map_or(&[], |a| a.items.as_slice())
     }
 
     pub fn selected(&self) -> Option<&AgendaItem> {
         self.items().get(self.scroll.selected)
     }
 
-    /// How many decisions this meeting took on the case.
-    pub fn decided(&self, case_id: i64) -> usize {
-        self.minutes
-            .as_ref()
-            .and_then(|m| m.decisions.get(&case_id))
-            .map_or(0, Vec::len)
+    /// Whether the meeting recorded a decision, move or review for the case.
+    pub fn discussed(&self, case_id: i64) -> bool {
+        self.records.decisions.iter().any(|d| d.case_id == case_id)
+            || self.records.moves.iter().any(|m| m.case_id == case_id)
+            || self.records.reviews.iter().any(|r| r.case_id == case_id)
     }
 
-    /// (cases on the agenda with a decision, cases on the agenda).
+    /// (items discussed, items on the agenda).
     pub fn progress(&self) -> (usize, usize) {
         let items = self.items();
-        let done = items.iter().filter(|i| self.decided(i.case_id) > 0).count();
+        let done = items.iter().filter(|i| self.discussed(i.case_id)).count();
         (done, items.len())
+    }
+
+    /// The next item after `from` not yet discussed, wrapping round.
+    fn next_open(&self, from: usize) -> Option<usize> {
+        let items = self.items();
+        let n = items.len();
+        (1..=n)
+            .map(|k| (from + k) % n)
+            .find(|&i| !self.discussed(items[i].case_id))
     }
 }
 
@@ -75,20 +101,80 @@ impl App {
         self.meeting.chosen.unwrap_or(self.shown_date())
     }
 
-    /// The agenda and decisions of the meeting, keeping the selected case
-    /// selected.
+    fn meeting(&self) -> Meeting {
+        let kind = self.meeting.kind();
+        Meeting {
+            kind,
+            on: self.meeting_on(),
+            provider: self
+                .meeting
+                .provider
+                .clone()
+                .filter(|_| kind == Kind::Stoplight),
+        }
+    }
+
+    /// The agenda (built once per meeting) and what was recorded on the
+    /// day. When the selected item has just become discussed, the
+    /// selection goes on to the next item not yet discussed.
     pub(super) fn load_meeting(&mut self) -> Result<(), Msg> {
-        let keep = self.meeting.selected().map(|i| i.case_ref.clone());
-        let minutes = minutes::load(&self.store, &self.config, self.meeting_on(), self.today)?;
-        let index = keep
-            .and_then(|r| minutes.items.iter().position(|i| i.case_ref == r))
-            .unwrap_or(self.meeting.scroll.selected);
-        let len = minutes.items.len();
-        self.meeting.minutes = Some(minutes);
-        self.meeting
-            .scroll
-            .select(index, len, self.meeting_list_height());
+        let meeting = self.meeting();
+        let keep = self
+            .meeting
+            .selected()
+            .map(|i| (i.case_ref.clone(), self.meeting.discussed(i.case_id)));
+        if self.meeting.agenda.as_ref().map(|a| &a.meeting) != Some(&meeting) {
+            let codes = self.config.precondition_codes();
+            let evaluations =
+                self.store
+                    .due_moments(meeting.on, self.today, &self.config.evaluation)?;
+            let agenda = self.store.agenda(
+                meeting.clone(),
+                self.today,
+                &self.config.norms,
+                &codes,
+                &evaluations,
+            )?;
+            self.meeting.agenda = Some(agenda);
+        }
+        let codes = self.config.precondition_codes();
+        self.meeting.records =
+            self.store
+                .records_on(meeting.on, self.today, &codes, self.config.norms.care)?;
+        let state = &self.meeting;
+        let mut index = state.scroll.selected;
+        if let Some((case_ref, was_discussed)) = keep {
+            if let Some(i) = state.items().iter().position(|i| i.case_ref == case_ref) {
+                index = i;
+                let now = state.discussed(state.items()[i].case_id);
+                if state.advance && !was_discussed && now {
+                    index = state.next_open(i).unwrap_or(i);
+                }
+            }
+        }
+        let len = state.items().len();
+        let h = self.meeting_list_height();
+        self.meeting.advance = false;
+        self.meeting.scroll.select(index, len, h);
         self.load_facts()
+    }
+
+    /// A new meeting (date, kind or provider): its agenda from the top.
+    fn switch_meeting(&mut self) -> Result<(), Msg> {
+        self.meeting.scroll = Scroll::default();
+        self.meeting.agenda = None;
+        self.load_meeting()
+    }
+
+    /// The other kind of meeting: the weekly review or the stoplight round.
+    pub(super) fn switch_meeting_kind(&mut self) -> Result<Msg, Msg> {
+        let kind = match self.meeting.kind() {
+            Kind::Team => Kind::Stoplight,
+            Kind::Stoplight => Kind::Team,
+        };
+        self.meeting.kind = Some(kind);
+        self.switch_meeting()?;
+        Ok(Msg::new("meeting_view.done_kind").arg("kind", kind.code()))
     }
 
     pub fn meeting_list_height(&self) -> usize {
@@ -168,8 +254,9 @@ impl App {
         Ok(())
     }
 
-    /// The decision form for the selected case: what was decided and who
-    /// carries it out (the case's coordinator unless said otherwise).
+    /// The decision form for the selected case: what was decided, who
+    /// carries it out (the case's coordinator unless said otherwise) and
+    /// when the team looks at it again.
     pub(super) fn decision_form(&self, case: Case) -> Form {
         let meeting_on = self.meeting_on();
         // The decision text is a note and its owner a coordinator: the
@@ -181,6 +268,7 @@ impl App {
                 "meeting_view.form_owner",
                 case.worker.as_deref(),
             ),
+            Field::date(FieldId::Next, "meeting_view.form_follow_up", None, false),
         ];
         let title = Msg::new("meeting_view.form_title")
             .arg("case", &case.case_ref)
@@ -202,6 +290,35 @@ impl App {
         )
     }
 
+    /// The provider of the stoplight round: one of the providers on file,
+    /// or all.
+    pub(super) fn meeting_provider_form(&self) -> Result<Form, Msg> {
+        let fields = vec![Field::choice(
+            FieldId::Provider,
+            "field.provider",
+            "",
+            self.store.distinct_providers()?,
+            Some("tui.form.all"),
+            self.meeting.provider.as_deref(),
+        )];
+        Ok(Form::new(
+            Purpose::MeetingProvider,
+            Msg::new("meeting_view.form_provider_title"),
+            fields,
+        ))
+    }
+
+    pub(super) fn set_meeting_provider(&mut self, f: &Form) -> Result<Msg, Msg> {
+        let provider = f.code(FieldId::Provider).map(String::from);
+        self.meeting.kind = Some(Kind::Stoplight);
+        self.meeting.provider = provider.clone();
+        self.switch_meeting()?;
+        Ok(match provider {
+            Some(p) => Msg::new("meeting_view.done_provider").arg("provider", p),
+            None => Msg::new("meeting_view.done_all_providers"),
+        })
+    }
+
     pub(super) fn save_decision(
         &mut self,
         f: &Form,
@@ -211,30 +328,67 @@ impl App {
     ) -> Result<Msg, Msg> {
         let text = f.text(FieldId::Note).unwrap_or_default();
         let owner = f.text(FieldId::Worker);
-        self.store.record_decision(
+        let follow_up_on = f.date(FieldId::Next)?;
+        let decision = NewDecision {
+            text: &text,
+            owner: owner.as_deref(),
+            follow_up_on,
+        };
+        self.store.decide(
             case_ref,
             meeting_on,
-            &text,
-            owner.as_deref(),
+            &decision,
             self.today,
             &self.actor,
             Some(version),
         )?;
-        Ok(Msg::new("meeting_view.done_decided")
+        let done = Msg::new("meeting_view.done_decided")
             .arg("case", case_ref)
-            .arg("date", meeting_on))
+            .arg("date", meeting_on);
+        Ok(self.name_warning(case_ref, &text).unwrap_or(done))
     }
 
-    /// Sets the meeting date from the date form.
+    /// Sets the meeting date from the date form; a later date prepares
+    /// that meeting's agenda from today's state.
     pub(super) fn set_meeting_date(&mut self, f: &Form) -> Result<Msg, Msg> {
         let on = f
             .date(FieldId::On)?
             .ok_or_else(|| Msg::new("tui.form.required"))?;
-        crate::domain::lifecycle::check_not_future(on, self.today)?;
         self.meeting.chosen = Some(on);
-        self.meeting.scroll = Scroll::default();
-        self.meeting.minutes = None;
-        self.load_meeting()?;
+        self.switch_meeting()?;
         Ok(Msg::new("meeting_view.done_date").arg("date", on))
+    }
+
+    /// The date a move or review recorded from the item carries: the
+    /// meeting's, when it is not after today.
+    pub(super) fn meeting_record_date(&self) -> Option<NaiveDate> {
+        let on = self.meeting_on();
+        (on <= self.today).then_some(on)
+    }
+
+    /// The default file of the minutes: `stroom-meeting-<kind>-<date>.md`.
+    pub fn minutes_file(&self) -> std::path::PathBuf {
+        self.export_dir.join(format!(
+            "stroom-meeting-{}-{}.md",
+            self.meeting.kind().code(),
+            self.meeting_on()
+        ))
+    }
+
+    /// Writes the minutes of the meeting shown (no names), Markdown unless
+    /// the file asks for JSON, readable by its owner only.
+    pub(super) fn write_minutes(&self, file: &std::path::Path) -> Result<usize, Msg> {
+        let Some(agenda) = &self.meeting.agenda else {
+            return Ok(0);
+        };
+        let minutes = Minutes::new(
+            agenda,
+            &self.meeting.records,
+            &self.config.preconditions,
+            &self.config.team,
+        );
+        let bytes = minutes.render(super::export::format_for(file), self.cat, false);
+        crate::export::write_private_file(&bytes, file)?;
+        Ok(agenda.items.len())
     }
 }

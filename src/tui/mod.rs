@@ -123,6 +123,7 @@ fn event_loop(
 ) -> Result<(), Msg> {
     let size = terminal.size().map_err(terminal_error)?;
     let mut app = App::new(ctx, store, size.width, size.height)?.with_log(log);
+    app.retention_notice()?;
     app.defer_slow = true;
     let events = spawn_input();
     let draw = |terminal: &mut Term, app: &App| {

@@ -210,6 +210,7 @@ impl App {
             }
             Action::Decide if self.view == View::Meeting => {
                 self.refuse_in_past()?;
+                self.refuse_future_meeting()?;
                 let case = self.store.case(&self.target()?)?;
                 let form = self.decision_form(case);
                 self.open_form(form);
@@ -217,6 +218,16 @@ impl App {
             }
             Action::MeetingDate if self.view == View::Meeting => {
                 let form = self.meeting_date_form();
+                self.open_form(form);
+                Ok(())
+            }
+            Action::MeetingKind if self.view == View::Meeting => {
+                let msg = self.switch_meeting_kind()?;
+                self.notify(Tone::Info, msg);
+                Ok(())
+            }
+            Action::MeetingProvider if self.view == View::Meeting => {
+                let form = self.meeting_provider_form()?;
                 self.open_form(form);
                 Ok(())
             }
@@ -501,15 +512,18 @@ impl App {
 
     fn open_move(&mut self) -> Step {
         self.refuse_in_past()?;
+        self.refuse_future_meeting()?;
         let case = self.store.case(&self.target()?)?;
         let fields = move_fields(&case, next_stage(case.stage), None, self.today);
         let title = move_title(&case);
         self.open_form(Form::new(Purpose::Move { case }, title, fields));
+        self.date_from_meeting();
         Ok(())
     }
 
     fn open_review(&mut self) -> Step {
         self.refuse_in_past()?;
+        self.refuse_future_meeting()?;
         let case = self.store.case(&self.target()?)?;
         // Said at once, not after a form full of care days that do not
         // exist: only a case in care stands on the stoplight.
@@ -522,7 +536,36 @@ impl App {
         let fields = self.review_fields(&case, reviews);
         let title = Msg::new("tui.form.review_title").arg("case", &case.case_ref);
         self.open_form(Form::new(Purpose::Review { case }, title, fields));
+        self.date_from_meeting();
         Ok(())
+    }
+
+    /// In view 5 the meeting records on its own date: a meeting that has
+    /// not yet been held records nothing.
+    fn refuse_future_meeting(&self) -> Step {
+        let on = self.meeting_on();
+        if self.view == View::Meeting && on > self.today {
+            return Err(Msg::new("meeting_view.not_yet").arg("date", on));
+        }
+        Ok(())
+    }
+
+    /// A move or review opened from an agenda item is dated on the meeting.
+    fn date_from_meeting(&mut self) {
+        let Some(on) = self
+            .meeting_record_date()
+            .filter(|_| self.view == View::Meeting)
+        else {
+            return;
+        };
+        if let Some(f) = self
+            .form_mut()
+            .and_then(|f| f.fields.iter_mut().find(|f| f.id == FieldId::On))
+        {
+            f.set_value(&on.to_string());
+        }
+        self.follow_review_date();
+        self.check_form();
     }
 
     fn open_worker(&mut self) -> Step {
@@ -554,10 +597,16 @@ impl App {
     }
 
     fn open_export(&mut self) -> Step {
-        if !matches!(self.view, View::Waitlist | View::Cases | View::Stoplight) {
+        if !matches!(
+            self.view,
+            View::Waitlist | View::Cases | View::Stoplight | View::Meeting
+        ) {
             return Err(Msg::new("tui.export.not_here"));
         }
-        let path = default_file(&self.export_dir, self.view, self.shown_date());
+        let path = match self.view {
+            View::Meeting => self.minutes_file(),
+            view => default_file(&self.export_dir, view, self.shown_date()),
+        };
         let fields = vec![Field::text(
             FieldId::File,
             "tui.form.file",
@@ -713,7 +762,6 @@ impl App {
                 not_future(FieldId::On).and_then(|_| App::check_review_dates(form))
             }
             Purpose::TimeTravel => not_future(FieldId::AsOf),
-            Purpose::MeetingDate => not_future(FieldId::On),
             _ => Ok(()),
         };
         form.problem = problem.err();
@@ -749,6 +797,10 @@ impl App {
                 .save_decision(&form, &case.case_ref, case.version, meeting_on)
                 .and_then(|msg| self.saved(&case.case_ref, msg)),
             Purpose::MeetingDate => self.set_meeting_date(&form).map(|msg| {
+                self.close_form();
+                self.notify(Tone::Info, msg);
+            }),
+            Purpose::MeetingProvider => self.set_meeting_provider(&form).map(|msg| {
                 self.close_form();
                 self.notify(Tone::Info, msg);
             }),
@@ -834,6 +886,8 @@ impl App {
             .arg("case", case_ref)
             .arg("date", on)
             .arg("next", review.next_on);
+        let note = input.note.as_deref().unwrap_or("");
+        let msg = self.name_warning(case_ref, note).unwrap_or(msg);
         self.saved(case_ref, msg)
     }
 
@@ -880,6 +934,8 @@ impl App {
     fn saved(&mut self, case_ref: &str, msg: Msg) -> Step {
         self.close_form();
         self.log.line(format_args!("saved: {msg}"));
+        // In the meeting, what was just recorded moves the selection on.
+        self.meeting.advance = self.view == View::Meeting;
         self.forget_data();
         self.load_view_data(Some(case_ref.to_string()))?;
         self.notify(Tone::Success, msg);
@@ -960,6 +1016,7 @@ impl App {
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         let file = std::path::Path::new(&path);
         let count = match (view, format_for(file)) {
+            (View::Meeting, _) => self.write_minutes(file)?,
             (View::Stoplight, format @ (Format::Md | Format::Xlsx)) => {
                 self.write_board_report(file, format)?
             }

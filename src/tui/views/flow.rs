@@ -66,9 +66,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(report) = &app.flow.report else {
         return;
     };
-    if app.flow.display == Display::Stages {
-        draw_stages(app, &app.flow.stages, frame, inner);
-        return;
+    match app.flow.display {
+        Display::Stages => return draw_stages(app, &app.flow.stages, frame, inner),
+        Display::LeadTimes | Display::Referrers | Display::Turning18 => {
+            return super::flow_panels::draw(app, report, frame, inner);
+        }
+        Display::Chart | Display::Months => {}
     }
     let [left, right] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(FIGURES_WIDTH)]).areas(inner);

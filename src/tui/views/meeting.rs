@@ -1,6 +1,7 @@
-//! The Case review view (5): the agenda of the weekly meeting on the left,
-//! with a mark beside every case decided on; on the right why the selected
-//! case is on the agenda and the facts the team needs to decide.
+//! The meeting view (5): the agenda of the weekly case review or of the
+//! stoplight round on the left, with a mark beside every case discussed; on
+//! the right, clearly apart, why the selected case is on the agenda (as of
+//! the start of the day), how it stands now, and what the meeting recorded.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,8 +9,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::domain::agenda::AgendaItem;
+use crate::domain::agenda::{AgendaItem, Kind, Section};
 use crate::domain::{Signal, Status};
+use crate::minutes::{self, people_date};
 
 use super::super::app::App;
 use super::super::meeting::Facts;
@@ -46,10 +48,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let state = &app.meeting;
     let (done, total) = state.progress();
+    let mut kind = cat.label(Kind::KIND, state.kind().code()).to_string();
+    if let Some(p) = state
+        .agenda
+        .as_ref()
+        .and_then(|a| a.meeting.provider.as_ref())
+    {
+        kind.push_str(&cat.fill("meeting.with_provider", &[("provider", p.clone())]));
+    }
     let title = cat.fill(
         "meeting_view.title",
         &[
-            ("date", app.meeting_on().to_string()),
+            ("kind", kind),
+            ("date", people_date(app.meeting_on())),
             ("done", done.to_string()),
             ("total", total.to_string()),
         ],
@@ -62,7 +73,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if state.items().is_empty() {
         let text = cat.fill(
             "meeting_view.empty",
-            &[("date", app.meeting_on().to_string())],
+            &[("date", people_date(app.meeting_on()))],
         );
         frame.render_widget(
             Paragraph::new(text)
@@ -107,7 +118,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         .skip(state.scroll.offset)
         .take(height)
     {
-        let mark = if state.decided(item.case_id) > 0 {
+        let mark = if state.discussed(item.case_id) {
             DECIDED
         } else {
             OPEN
@@ -115,7 +126,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         let text = format!(
             "{mark}{:<11}{}",
             item.case_ref,
-            cat.label("section", item.section.code())
+            section_label(app, item.section)
         );
         let text = fit(&text, width);
         let style = if i == state.scroll.selected {
@@ -141,33 +152,79 @@ fn text(t: &Theme, s: impl Into<String>) -> Vec<Span<'static>> {
     vec![Span::styled(s.into(), t.text())]
 }
 
-/// Why the case is on the agenda, then the facts to decide on.
+/// The section in the list: the colour of the stoplight round with its
+/// shape, so colour is never the only signal.
+fn section_label(app: &App, section: Section) -> String {
+    let label = app.cat.label(Section::KIND, section.code());
+    match section {
+        Section::Red => format!("{} {label}", Signal::Red.symbol()),
+        Section::Orange => format!("{} {label}", Signal::Orange.symbol()),
+        Section::Green => format!("{} {label}", Signal::Green.symbol()),
+        _ => label.to_string(),
+    }
+}
+
+fn heading(t: &Theme, text: String) -> Line<'static> {
+    Line::styled(text, t.title(false))
+}
+
+/// Three parts, labelled apart: why the case is on the agenda as of the
+/// start of the day, how it stands now, and what the meeting recorded.
 fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
     let cat = app.cat;
     let t = &app.theme;
-    let c = &f.case;
-    let none = || cat.t("tui.none").to_string();
-    let mut lines = vec![Line::styled(
+    let on = app.meeting_on();
+    let mut lines = vec![heading(
+        t,
         format!(
             "{}{}{}",
             item.case_ref,
             sym::SEPARATOR,
-            cat.label("section", item.section.code())
+            section_label(app, item.section)
         ),
-        t.title(false),
     )];
-    // A case in triage is there for its section alone: a route is due.
-    let why = app
-        .meeting
-        .minutes
-        .as_ref()
-        .map(|m| m.reasons_text(cat, item))
-        .filter(|w| !w.is_empty())
-        .unwrap_or_else(|| cat.label("section", item.section.code()).to_string());
-    lines.push(Line::from(vec![
-        Span::styled(format!("{} ", cat.t("meeting_view.why")), t.hint_key()),
-        Span::styled(why, t.text()),
-    ]));
+    let start = crate::domain::agenda::start_of(on);
+    lines.push(Line::styled(
+        cat.fill("meeting_view.why", &[("date", people_date(start))]),
+        t.hint_key(),
+    ));
+    let why = minutes::reasons_text(cat, item, on, &app.config.preconditions);
+    if !why.is_empty() {
+        lines.push(Line::styled(format!("  {why}"), t.text()));
+    }
+    lines.push(Line::styled(
+        format!("  {}", minutes::facts_text(cat, item)),
+        t.muted(),
+    ));
+    lines.push(heading(t, cat.t("meeting_view.now").to_string()));
+    now_lines(app, f, &mut lines);
+    lines.push(heading(t, cat.t("meeting_view.recorded").to_string()));
+    recorded_lines(app, item.case_id, &mut lines);
+    lines.push(heading(t, cat.t("meeting_view.decisions").to_string()));
+    let none = || cat.t("tui.none").to_string();
+    let earlier: Vec<_> = f.decisions.iter().filter(|(d, _)| *d != on).collect();
+    if earlier.is_empty() {
+        lines.push(Line::styled(format!("  {}", none()), t.muted()));
+    }
+    for (d_on, d) in earlier {
+        let mut s = format!("  {}  {}", people_date(*d_on), d.text);
+        if let Some(o) = &d.owner {
+            s.push_str(&cat.fill("meeting_view.owner", &[("owner", o.clone())]));
+        }
+        if let Some(fu) = d.follow_up_on {
+            s.push_str(&cat.fill("meeting_view.follow_up", &[("date", people_date(fu))]));
+        }
+        lines.push(Line::styled(s, Style::default()));
+    }
+    lines
+}
+
+/// The case as it stands now: stage, waits, light, preconditions, care.
+fn now_lines(app: &App, f: &Facts, lines: &mut Vec<Line<'static>>) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let c = &f.case;
+    let none = || cat.t("tui.none").to_string();
     lines.push(row(
         t,
         cat.t("field.stage"),
@@ -177,7 +234,7 @@ fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
                 "meeting_view.stage_since",
                 &[
                     ("stage", c.stage.code().to_string()),
-                    ("date", c.stage_since.to_string()),
+                    ("date", people_date(c.stage_since)),
                 ],
             ),
         ),
@@ -217,14 +274,11 @@ fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
                 ));
             }
         }
-        let next = light
-            .next_review_on
-            .map(|d| d.to_string())
-            .unwrap_or_else(none);
+        let next = light.next_review_on.map(people_date).unwrap_or_else(none);
         lines.push(row(t, cat.t("meeting_view.next_review"), text(t, next)));
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(none);
-    let end = c.planned_end_on.map(|d| d.to_string()).unwrap_or_else(none);
+    let end = c.planned_end_on.map(people_date).unwrap_or_else(none);
     let care_type = c
         .care_type
         .map(|x| cat.label("care_type", x.code()).to_string())
@@ -233,26 +287,55 @@ fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
     lines.push(row(t, cat.t("field.care_type"), text(t, care_type)));
     lines.push(row(t, cat.t("field.provider"), text(t, opt(&c.provider))));
     lines.push(row(t, cat.t("field.worker"), text(t, opt(&c.worker))));
-    lines.push(Line::styled(
-        cat.t("meeting_view.decisions").to_string(),
-        t.title(false),
-    ));
-    if f.decisions.is_empty() {
-        lines.push(Line::styled(format!("  {}", none()), t.muted()));
-    }
-    for (on, d) in &f.decisions {
-        let mut s = format!("  {on}  {}", d.text);
+}
+
+/// What the meeting recorded for the case on its date.
+fn recorded_lines(app: &App, case_id: i64, lines: &mut Vec<Line<'static>>) {
+    let cat = app.cat;
+    let t = &app.theme;
+    let records = &app.meeting.records;
+    let before = lines.len();
+    for d in records.decisions_of(case_id) {
+        let mut s = format!(
+            "  {}",
+            cat.fill("meeting.decision", &[("text", d.text.clone())])
+        );
         if let Some(o) = &d.owner {
             s.push_str(&cat.fill("meeting_view.owner", &[("owner", o.clone())]));
         }
-        let style = if *on == app.meeting_on() {
-            t.success()
-        } else {
-            Style::default()
-        };
-        lines.push(Line::styled(s, style));
+        if let Some(fu) = d.follow_up_on {
+            s.push_str(&cat.fill("meeting_view.follow_up", &[("date", people_date(fu))]));
+        }
+        lines.push(Line::styled(s, t.success()));
     }
-    lines
+    for m in records.moves_of(case_id) {
+        if let Some(to) = m.change.to {
+            let what = cat.fill("meeting.moved_to", &[("stage", to.code().to_string())]);
+            lines.push(Line::styled(
+                format!("  {}", cat.fill("meeting.moved_line", &[("what", what)])),
+                t.success(),
+            ));
+        }
+    }
+    for r in records.reviews_of(case_id) {
+        let word = |s: Signal| format!("{} {}", s.symbol(), cat.label("signal", s.code()));
+        lines.push(Line::styled(
+            format!(
+                "  {}",
+                cat.fill(
+                    "meeting.reviewed_line",
+                    &[("before", word(r.before)), ("after", word(r.after))]
+                )
+            ),
+            t.success(),
+        ));
+    }
+    if lines.len() == before {
+        lines.push(Line::styled(
+            format!("  {}", cat.t("meeting_view.recorded_none")),
+            t.muted(),
+        ));
+    }
 }
 
 fn precondition_label(app: &App, code: &str) -> String {

@@ -5,6 +5,7 @@ pub mod case_screen;
 pub mod cases;
 pub mod chrome;
 pub mod flow;
+mod flow_panels;
 pub mod meeting;
 pub mod popup;
 pub mod stoplight;

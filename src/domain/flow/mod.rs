@@ -1,9 +1,8 @@
 //! Flow figures (SPEC 4): referrals, inflow into care, outflow, the balance
 //! between them, durations and waits, for a period of inclusive dates.
 //!
-//! Flow counts referral episodes, not cases: a reopened case is a new
-//! referral, and its state after the reopening has lost the old episode's
-//! dates. `episodes` recovers every episode from the events.
+//! Flow counts referral episodes (`super::episode`), not cases: a reopened
+//! case is a new referral.
 //!
 //! Choices where SPEC 4 is silent:
 //! - `by_care_type` counts inflow under the care type with which care
@@ -20,77 +19,20 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::case::{Case, Change, Event};
-use super::codes::{CareType, Stage};
+use super::codes::CareType;
 use super::dates::days_between;
 use super::figures::{percent, tenths};
 use super::msg::Msg;
 
-/// One referral episode of a case: from a referral (or reopening) to its
-/// close, as it stood at the last event given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Episode {
-    pub case_id: i64,
-    /// 1 for the first referral, +1 at each reopening.
-    pub number: u32,
-    pub referred_on: NaiveDate,
-    pub care_started_on: Option<NaiveDate>,
-    pub closed_on: Option<NaiveDate>,
-    /// The care type with which care started.
-    pub started_care_type: Option<CareType>,
-    /// The care type at the close, or at the last event given.
-    pub care_type: Option<CareType>,
-}
+pub use super::episode::{Episode, Trajectory, episodes};
 
-impl Episode {
-    fn of(case: &Case, started_care_type: Option<CareType>) -> Episode {
-        Episode {
-            case_id: case.id,
-            number: case.episode,
-            referred_on: case.referred_on,
-            care_started_on: case.care_started_on,
-            closed_on: case.closed_on,
-            started_care_type,
-            care_type: case.care_type,
-        }
-    }
+pub mod streams;
 
-    /// Whether care had started and was still running at the end of `on`.
-    pub fn open_in_care_at(&self, on: NaiveDate) -> bool {
-        self.care_started_on.is_some_and(|s| s <= on) && self.closed_on.is_none_or(|c| c > on)
-    }
-}
-
-/// Every referral episode in a case's events (in replay order). The events
-/// are replayed through `Case`, so an episode's dates are exactly those the
-/// case had before it was reopened.
-pub fn episodes(case_id: i64, events: &[Event]) -> Vec<Episode> {
-    let mut iter = events.iter();
-    let Some(Event {
-        on,
-        change: Change::Referred(referral),
-        ..
-    }) = iter.next()
-    else {
-        return Vec::new();
-    };
-    let mut case = Case::referred(case_id, "", *on, referral);
-    let mut started_care_type = None;
-    let mut out = Vec::new();
-    for event in iter {
-        let reopens = matches!(&event.change, Change::Moved(m)
-            if case.stage == Stage::Closed && m.to == Some(Stage::Referred));
-        if reopens {
-            out.push(Episode::of(&case, started_care_type.take()));
-        }
-        case.apply(event);
-        if started_care_type.is_none() && case.care_started_on.is_some() {
-            started_care_type = case.care_type;
-        }
-    }
-    out.push(Episode::of(&case, started_care_type));
-    out
-}
+use super::codes::Referrer;
+use super::destination::Destination;
+pub use streams::{
+    LeadStep, LeadTime, Percentiles, Period, ProviderFlow, ReferrerFlow, TrajectoryFlow, Turning18,
+};
 
 /// `<1y`, `1-2y`, `2y+`: the outflow by duration of care.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -159,6 +101,14 @@ pub struct FlowReport {
     pub p90_wait_to_care_days: Option<i64>,
     /// Every care type, in code order.
     pub by_care_type: BTreeMap<CareType, CareTypeFlow>,
+    /// The outflow per destination (SPEC 1.6), every code listed.
+    pub by_destination: BTreeMap<Destination, usize>,
+    pub lead_times: BTreeMap<LeadStep, LeadTime>,
+    pub by_referrer: BTreeMap<Referrer, ReferrerFlow>,
+    pub re_referrals: usize,
+    pub by_provider: BTreeMap<String, ProviderFlow>,
+    pub turning_18: Turning18,
+    pub trajectories_by_care_type: BTreeMap<CareType, TrajectoryFlow>,
     pub monthly: Vec<MonthFlow>,
 }
 
@@ -189,7 +139,10 @@ pub fn flow(episodes: &[Episode], from: NaiveDate, to: NaiveDate) -> Result<Flow
     let mut duration_sum = 0;
     let mut duration_bands = DurationBands::default();
     let mut open_at_end = 0;
+    let period = Period { from, to };
+    let mut more = More::default();
     for e in episodes {
+        more.add(e, period);
         if within(e.referred_on) {
             referrals += 1;
             months.at(e.referred_on).referrals += 1;
@@ -197,14 +150,17 @@ pub fn flow(episodes: &[Episode], from: NaiveDate, to: NaiveDate) -> Result<Flow
         let Some(started) = e.care_started_on else {
             continue;
         };
-        if within(started) {
+        let (starts, open) = (within(started), e.open_in_care_at(to));
+        let closes = e.closed_on.filter(|&c| within(c));
+        more.providers.add(e, starts, closes.is_some(), open);
+        if starts {
             waits.push(days_between(e.referred_on, started));
             months.at(started).inflow += 1;
             if let Some(t) = e.started_care_type {
                 by_care_type.entry(t).or_default().inflow += 1;
             }
         }
-        if let Some(closed) = e.closed_on.filter(|&c| within(c)) {
+        if let Some(closed) = closes {
             outflow += 1;
             let days = days_between(started, closed);
             duration_sum += days;
@@ -213,8 +169,10 @@ pub fn flow(episodes: &[Episode], from: NaiveDate, to: NaiveDate) -> Result<Flow
             if let Some(t) = e.care_type {
                 by_care_type.entry(t).or_default().outflow += 1;
             }
+            let destination = e.destination.unwrap_or(Destination::Unknown);
+            *more.by_destination.entry(destination).or_default() += 1;
         }
-        if e.open_in_care_at(to) {
+        if open {
             open_at_end += 1;
             if let Some(t) = e.care_type {
                 by_care_type.entry(t).or_default().open_at_end += 1;
@@ -236,8 +194,52 @@ pub fn flow(episodes: &[Episode], from: NaiveDate, to: NaiveDate) -> Result<Flow
         median_wait_to_care_days: nearest_rank(&waits, 50),
         p90_wait_to_care_days: nearest_rank(&waits, 90),
         by_care_type,
+        by_destination: more.by_destination,
+        lead_times: more.lead_times.finish(),
+        by_referrer: more.by_referrer,
+        re_referrals: more.re_referrals,
+        by_provider: more.providers.finish(),
+        turning_18: more.turning_18,
+        trajectories_by_care_type: more.trajectories.finish(),
         monthly: months.into_rows(),
     })
+}
+
+/// The tallies of the newer figures (`streams`), filled in the same pass.
+struct More {
+    by_destination: BTreeMap<Destination, usize>,
+    lead_times: streams::LeadTimes,
+    by_referrer: BTreeMap<Referrer, ReferrerFlow>,
+    re_referrals: usize,
+    providers: streams::Providers,
+    turning_18: Turning18,
+    trajectories: streams::Trajectories,
+}
+
+impl Default for More {
+    fn default() -> More {
+        More {
+            by_destination: streams::destinations(),
+            lead_times: Default::default(),
+            by_referrer: streams::referrers(),
+            re_referrals: 0,
+            providers: Default::default(),
+            turning_18: Default::default(),
+            trajectories: Default::default(),
+        }
+    }
+}
+
+impl More {
+    fn add(&mut self, e: &Episode, period: Period) {
+        self.lead_times.add(e, period);
+        streams::add_referrer(&mut self.by_referrer, e, period);
+        if streams::is_re_referral(e, period) {
+            self.re_referrals += 1;
+        }
+        self.turning_18.add(e, period);
+        self.trajectories.add(e, period);
+    }
 }
 
 /// The nearest-rank `p`th percentile of sorted values: the value at rank
@@ -291,8 +293,8 @@ impl Months {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::case::{Move, Referral};
-    use crate::domain::codes::{OutflowReason, Referrer, Route, Urgency};
+    use crate::domain::case::{Change, Event, Move, Referral};
+    use crate::domain::codes::{OutflowReason, Route, Stage, Urgency};
     use crate::domain::dates::parse_date;
     use proptest::prelude::*;
 
@@ -309,6 +311,7 @@ mod tests {
             closed_on: closed.map(d),
             started_care_type: started.map(|_| t),
             care_type: started.map(|_| t),
+            ..Episode::default()
         }
     }
 
@@ -389,27 +392,68 @@ mod tests {
     #[test]
     fn a_reopened_case_has_two_episodes_with_their_own_dates() {
         let eps = episodes(9, &reopened_history());
+        let facts: Vec<_> = eps
+            .iter()
+            .map(|e| {
+                (
+                    e.case_id,
+                    e.number,
+                    e.referred_on,
+                    e.care_started_on,
+                    e.closed_on,
+                    e.started_care_type,
+                    e.care_type,
+                    e.previous_closed_on,
+                )
+            })
+            .collect();
         assert_eq!(
-            eps,
+            facts,
             [
-                Episode {
-                    case_id: 9,
-                    number: 1,
-                    referred_on: d("2025-02-03"),
-                    care_started_on: Some(d("2025-03-01")),
-                    closed_on: Some(d("2025-11-30")),
-                    started_care_type: Some(CareType::Team),
-                    care_type: Some(CareType::Team),
-                },
-                Episode {
-                    case_id: 9,
-                    number: 2,
-                    referred_on: d("2026-03-02"),
-                    care_started_on: Some(d("2026-05-01")),
-                    closed_on: None,
-                    started_care_type: Some(CareType::Residential),
-                    care_type: Some(CareType::FamilyHome),
-                },
+                (
+                    9,
+                    1,
+                    d("2025-02-03"),
+                    Some(d("2025-03-01")),
+                    Some(d("2025-11-30")),
+                    Some(CareType::Team),
+                    Some(CareType::Team),
+                    None,
+                ),
+                (
+                    9,
+                    2,
+                    d("2026-03-02"),
+                    Some(d("2026-05-01")),
+                    None,
+                    Some(CareType::Residential),
+                    Some(CareType::FamilyHome),
+                    Some(d("2025-11-30")),
+                ),
+            ]
+        );
+        assert_eq!(eps[0].triaged_on, Some(d("2025-03-01")));
+        assert_eq!(eps[0].decided_route, Some(Route::Team));
+        assert_eq!(eps[0].destination, Some(Destination::Unknown));
+        assert_eq!(eps[1].decided_route, Some(Route::Residential));
+        assert_eq!(eps[1].intake_on, Some(d("2026-03-05")));
+        assert_eq!(eps[1].destination, None);
+        // Team care in episode 1; residential, then a family home after the
+        // step straight back into care, in episode 2.
+        let trajectory = |t, from: &str, to: Option<&str>| Trajectory {
+            care_type: t,
+            started_on: d(from),
+            ended_on: to.map(d),
+        };
+        assert_eq!(
+            eps[0].trajectories,
+            [trajectory(CareType::Team, "2025-03-01", Some("2025-11-30"))]
+        );
+        assert_eq!(
+            eps[1].trajectories,
+            [
+                trajectory(CareType::Residential, "2026-05-01", Some("2026-08-03")),
+                trajectory(CareType::FamilyHome, "2026-08-03", None),
             ]
         );
         assert!(episodes(9, &[]).is_empty());
@@ -711,6 +755,7 @@ mod tests {
                         closed_on: closed,
                         started_care_type: started.map(|_| CareType::Team),
                         care_type: started.map(|_| CareType::Team),
+                        ..Episode::default()
                     }
                 })
                 .collect();

@@ -1,0 +1,457 @@
+//! The municipality's picture as a user meets it: the newer flow figures in
+//! every format, the forecast, and the council report (Markdown and one
+//! self-contained HTML file, opened in a real browser when one is there).
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-22";
+const FROM: &str = "2025-11-01";
+const TO: &str = "2026-10-31";
+
+struct Team {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Team {
+    /// A demo team of 400 cases: three years of history.
+    fn demo() -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("team.db");
+        let team = Team { dir, db };
+        team.run(&["demo", "--seed", "4", "--cases", "400"]);
+        team
+    }
+
+    fn stroom(&self) -> Command {
+        let mut cmd = Command::cargo_bin("stroom").unwrap();
+        cmd.env("STROOM_DB", &self.db)
+            .env("STROOM_TODAY", TODAY)
+            .env("STROOM_CONFIG", self.dir.path().join("none.toml"))
+            .env_remove("STROOM_LANG");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = self.stroom().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.run(args)).unwrap()
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn flow_json(team: &Team) -> Value {
+    team.json(&["report", "flow", "--from", FROM, "--to", TO])
+}
+
+#[test]
+fn flow_report_carries_the_newer_figures_in_every_format() {
+    let team = Team::demo();
+    let doc = flow_json(&team);
+    for key in [
+        "by_destination",
+        "lead_times",
+        "by_referrer",
+        "re_referrals",
+        "by_provider",
+        "turning_18",
+        "trajectories_by_care_type",
+    ] {
+        assert!(doc.get(key).is_some(), "{key} missing");
+    }
+    let referrals: i64 = doc["by_referrer"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| r["referrals"].as_i64().unwrap())
+        .sum();
+    assert_eq!(referrals, doc["referrals"].as_i64().unwrap());
+    let destinations: i64 = doc["by_destination"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(destinations, doc["outflow"].as_i64().unwrap());
+    assert_eq!(
+        doc["lead_times"]["referral_to_care"]["count"], doc["inflow"],
+        "every start of care in the period is a referral-to-care lead time"
+    );
+    let csv = team.run(&[
+        "report", "flow", "--from", FROM, "--to", TO, "--format", "csv",
+    ]);
+    let header = csv.lines().next().unwrap();
+    for col in [
+        "by_destination.wmo",
+        "lead_times.referral_to_intake.median",
+        "lead_times.decision_to_care.urgent.p90",
+        "by_referrer.gp.ambulant",
+        "re_referrals",
+        "turning_18.ended_with_follow_up",
+        "trajectories_by_care_type.foster_care.mean_length_days",
+    ] {
+        assert!(header.split(';').any(|c| c == col), "{col} not in {header}");
+    }
+    let md = team.run(&[
+        "report", "flow", "--from", FROM, "--to", TO, "--format", "md",
+    ]);
+    for title in [
+        "## Doorlooptijden per stap (dagen)",
+        "## 18 jaar en vervolg",
+        "## Uitstroom per vervolg",
+        "## Per zorgaanbieder",
+    ] {
+        assert!(md.contains(title), "{title}");
+    }
+    let xlsx = team.path("flow.xlsx");
+    team.run(&[
+        "report",
+        "flow",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--format",
+        "xlsx",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 5_000);
+}
+
+#[test]
+fn the_forecast_is_repeatable_and_has_the_spec_shape() {
+    let team = Team::demo();
+    let args = [
+        "forecast", "--runs", "500", "--seed", "7", "--format", "json",
+    ];
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("generated_at");
+        v
+    };
+    let doc = strip(team.json(&args));
+    assert_eq!(doc, strip(team.json(&args)), "same seed, same forecast");
+    assert_eq!(
+        (doc["runs"].as_i64(), doc["seed"].as_i64()),
+        (Some(500), Some(7))
+    );
+    let queues = doc["queues"].as_array().unwrap();
+    assert_eq!(queues.len(), 3);
+    let keys: Vec<&str> = queues[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "queue",
+            "waiting",
+            "history_days",
+            "cleared_p50_on",
+            "cleared_p85_on",
+            "note"
+        ]
+    );
+    let rows = doc["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let keys: Vec<&str> = rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "case_ref",
+            "queue",
+            "urgency",
+            "waiting_since",
+            "wait_days",
+            "norm_days",
+            "position",
+            "p50_on",
+            "p85_on",
+            "within_norm"
+        ]
+    );
+    assert_eq!(rows[0]["position"], 1);
+    // One queue alone equals that queue in the forecast of all three.
+    let care = strip(team.json(&[
+        "forecast", "--runs", "500", "--seed", "7", "--format", "json", "--queue", "care",
+    ]));
+    let care_rows: Vec<&Value> = rows.iter().filter(|r| r["queue"] == "care").collect();
+    assert_eq!(
+        care["rows"].as_array().unwrap().iter().collect::<Vec<_>>(),
+        care_rows
+    );
+    let md = team.run(&["forecast", "--runs", "200", "--format", "md"]);
+    assert!(md.contains("Verwacht aan de beurt"), "{md}");
+    assert!(
+        md.contains("Nieuwe aanmeldingen zijn niet meegerekend"),
+        "{md}"
+    );
+    let csv = team.run(&["forecast", "--runs", "200"]);
+    assert!(csv.starts_with("\u{feff}case_ref;queue;urgency;waiting_since"));
+    team.stroom()
+        .args(["forecast", "--queue", "nope"])
+        .assert()
+        .code(1);
+    team.stroom()
+        .args(["forecast", "--runs", "0"])
+        .assert()
+        .code(2);
+}
+
+/// The figures of the council report are those of `report flow` for the
+/// same dates.
+#[test]
+fn the_council_report_agrees_with_the_flow_report() {
+    let team = Team::demo();
+    let flow = flow_json(&team);
+    let md = team.run(&[
+        "report", "council", "--from", FROM, "--to", TO, "--format", "md",
+    ]);
+    assert!(
+        md.starts_with("# Het beeld van de jeugdhulp, 01-11-2025 t/m 31-10-2026\n"),
+        "{md}"
+    );
+    let line = |label: &str| {
+        md.lines()
+            .find_map(|l| l.strip_prefix(&format!("- {label}: ")))
+            .unwrap_or_else(|| panic!("{label} in {md}"))
+            .to_string()
+    };
+    assert_eq!(line("Aanmeldingen"), flow["referrals"].to_string());
+    assert_eq!(line("Herhaald beroep"), flow["re_referrals"].to_string());
+    let t18 = md
+        .lines()
+        .find(|l| l.starts_with("| 18 geworden in zorg |"))
+        .unwrap();
+    assert_eq!(
+        t18,
+        format!("| 18 geworden in zorg | {} |", flow["turning_18"]["count"])
+    );
+    let gp = md.lines().find(|l| l.starts_with("| Huisarts")).unwrap();
+    let g = &flow["by_referrer"]["gp"];
+    let want: Vec<String> = [
+        "referrals",
+        "community",
+        "team",
+        "ambulant",
+        "residential",
+        "closed_before_decision",
+    ]
+    .iter()
+    .map(|k| g[k].to_string())
+    .collect();
+    assert!(
+        gp.ends_with(&format!("| {} |", want.join(" | "))),
+        "{gp} vs {want:?}"
+    );
+    // Dutch dates and decimal commas; no ISO date shown to people.
+    assert!(!md.contains("2026-10-31"), "ISO date in the Dutch report");
+    // Built again: the same figures (only the moment of making differs).
+    let again = team.run(&[
+        "report", "council", "--from", FROM, "--to", TO, "--format", "md",
+    ]);
+    let body = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("Gemaakt met"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&md), body(&again));
+    team.stroom()
+        .args(["report", "council", "--from", TO, "--to", FROM])
+        .assert()
+        .code(1);
+    team.stroom()
+        .args([
+            "report", "council", "--from", FROM, "--to", TO, "--format", "pdf",
+        ])
+        .assert()
+        .code(1);
+}
+
+fn council_html(team: &Team, lang: Option<&str>) -> PathBuf {
+    let path = team.path(&format!("raad-{}.html", lang.unwrap_or("nl")));
+    let mut args = vec![
+        "report",
+        "council",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "-o",
+        path.to_str().unwrap(),
+    ];
+    if let Some(l) = lang {
+        args.extend(["--lang", l]);
+    }
+    team.run(&args);
+    path
+}
+
+#[test]
+fn the_council_html_is_one_self_contained_file() {
+    let team = Team::demo();
+    let html = std::fs::read_to_string(council_html(&team, None)).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nl\">"));
+    assert!(
+        html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"")
+    );
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("@import"));
+    let no_ns = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !no_ns.contains("http://") && !no_ns.contains("https://") && !no_ns.contains("url(http")
+    );
+    // Eight charts, each followed by its table.
+    assert_eq!(html.matches("<svg ").count(), 8);
+    for chunk in html.split("<svg ").skip(1) {
+        let end = chunk.find("</svg>").unwrap();
+        assert!(
+            chunk[end..]
+                .trim_start_matches("</svg>\n")
+                .starts_with("<table>")
+        );
+    }
+    assert!(html.contains("@page { size: A4"));
+    assert!(html.contains("break-inside: avoid"));
+    let en = std::fs::read_to_string(council_html(&team, Some("en"))).unwrap();
+    assert!(
+        en.contains("<html lang=\"en\">")
+            && en.contains("The picture of youth care, 01-11-2025 to 31-10-2026")
+    );
+}
+
+/// The browser, when there is one (`.ci/run` installs Debian's chromium).
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .map(|name| Path::new("/usr/bin").join(name))
+        .find(|p| p.exists())
+}
+
+fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
+    Process::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn the_council_html_opens_and_prints_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "SKIPPED: no chromium in /usr/bin; `.ci/run` installs it (apt-get install chromium)"
+        );
+        return;
+    };
+    let team = Team::demo();
+    let html = council_html(&team, None);
+    let url = format!("file://{}", html.display());
+    let profile = team.path("profile");
+    let dom = headless(&browser, &profile, &["--dump-dom", &url]);
+    let stderr = String::from_utf8_lossy(&dom.stderr);
+    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.status.success(), "{stderr}");
+    assert!(
+        dom_text.contains("Het beeld van de jeugdhulp"),
+        "{dom_text}"
+    );
+    assert_eq!(dom_text.matches("<svg").count(), 8);
+    // No console message (errors, refused requests) from the page.
+    for line in stderr.lines() {
+        assert!(
+            !line.contains("CONSOLE") && !line.contains("Refused to"),
+            "browser said: {line}"
+        );
+    }
+    // A 1280-px screenshot that is not blank: much bigger than the
+    // screenshot of an empty page of the same size.
+    let shot = team.path("raad.png");
+    let blank_html = team.path("blank.html");
+    std::fs::write(&blank_html, "<!DOCTYPE html><html><body></body></html>").unwrap();
+    let blank = team.path("blank.png");
+    for (out, page) in [(&shot, &html), (&blank, &blank_html)] {
+        let r = headless(
+            &browser,
+            &profile,
+            &[
+                "--window-size=1280,2000",
+                "--hide-scrollbars",
+                &format!("--screenshot={}", out.display()),
+                &format!("file://{}", page.display()),
+            ],
+        );
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    let (shot_len, blank_len) = (file_len(&shot), file_len(&blank));
+    assert!(
+        shot_len > 10 * blank_len,
+        "screenshot {shot_len} bytes, blank {blank_len}"
+    );
+    if let Ok(keep) = std::env::var("STROOM_KEEP_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+    // Printed: every page A4 (595 × 842 points).
+    let pdf = team.path("raad.pdf");
+    let r = headless(
+        &browser,
+        &profile,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+            &url,
+        ],
+    );
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page\n").count()
+        + text.matches("/Type /Page/").count()
+        + text.matches("/Type /Page ").count()
+        + text.matches("/Type/Page/").count()
+        + text.matches("/Type/Page\n").count();
+    let boxes: Vec<&str> = text
+        .match_indices("/MediaBox [")
+        .map(|(i, _)| &text[i..i + 40])
+        .collect();
+    assert!(!boxes.is_empty(), "no page boxes in the PDF");
+    for b in &boxes {
+        assert!(
+            b.starts_with("/MediaBox [0 0 594.") || b.starts_with("/MediaBox [0 0 595"),
+            "{b}"
+        );
+        assert!(b.contains(" 841.") || b.contains(" 842"), "{b}");
+    }
+    assert!(pages >= 3 || boxes.len() >= 3, "{pages} pages");
+}
+
+fn file_len(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
