@@ -179,7 +179,7 @@ fn lateness(cat: &Catalog, late: &Lateness) -> String {
 /// The preconditions a rule names: one or two by name, more as a count (the
 /// mark row shows which).
 fn what(cat: &Catalog, codes: &[String], preconditions: &[Precondition]) -> String {
-    let name = |code: &String| in_sentence(&precondition_label(code, preconditions, cat.lang));
+    let name = |code: &String| in_sentence(&precondition_short(code, preconditions, cat.lang));
     match codes {
         [one] => name(one),
         [a, b] => cat.fill("present.pair", &[("a", name(a)), ("b", name(b))]),
@@ -196,6 +196,19 @@ pub fn precondition_label(code: &str, preconditions: &[Precondition], lang: Lang
         .find(|p| p.code == code)
         .map_or(code, |p| p.label(lang));
     full.split(" (").next().unwrap_or(full).trim().to_string()
+}
+
+/// The short label of a precondition for inside a sentence (config
+/// `short`); else its label without examples.
+pub fn precondition_short(code: &str, preconditions: &[Precondition], lang: Lang) -> String {
+    preconditions
+        .iter()
+        .find(|p| p.code == code)
+        .and_then(|p| p.short_label(lang))
+        .map_or_else(
+            || precondition_label(code, preconditions, lang),
+            String::from,
+        )
 }
 
 /// A label inside a sentence: "Woonplek" → "woonplek", but "WMO-indicatie"
@@ -418,8 +431,8 @@ mod tests {
         assert_eq!(
             both(&near(&["housing", "income"], 0), "2026-06-15"),
             (
-                "woonplek en inkomen en schulden ontbreken, einde vandaag".into(),
-                "housing and income and debts missing, end today".into()
+                "woonplek en inkomen ontbreken, einde vandaag".into(),
+                "housing and income missing, end today".into()
             )
         );
         assert_eq!(
@@ -507,8 +520,8 @@ mod tests {
         assert_eq!(
             both(&missing, "2026-06-15"),
             (
-                "vervolghulp / vervolgplek beschikbaar ontbreekt".into(),
-                "follow-up care / next placement available missing".into()
+                "vervolgplek ontbreekt".into(),
+                "next placement missing".into()
             )
         );
         let missing = Reason::Missing {
@@ -516,7 +529,17 @@ mod tests {
         };
         assert_eq!(
             both(&missing, "2026-06-15").0,
-            "woonplek en netwerk en informele steun ontbreken"
+            "woonplek en netwerk ontbreken"
+        );
+        let missing = Reason::Missing {
+            codes: codes(&["follow_up_care", "perspective_plan"]),
+        };
+        assert_eq!(
+            both(&missing, "2026-06-15"),
+            (
+                "vervolgplek en perspectiefplan ontbreken".into(),
+                "next placement and future plan missing".into()
+            )
         );
         let partial = Reason::Partial {
             codes: codes(&["perspective_plan"]),
@@ -524,8 +547,8 @@ mod tests {
         assert_eq!(
             both(&partial, "2026-06-15"),
             (
-                "perspectiefplan / toekomstplan, van de jongere zelf in gang".into(),
-                "perspective / future plan, the young person's own being arranged".into()
+                "perspectiefplan in gang".into(),
+                "future plan being arranged".into()
             )
         );
         assert_eq!(
@@ -547,6 +570,7 @@ mod tests {
             code: "wmo".into(),
             nl: "WMO-indicatie".into(),
             en: "WMO assessment".into(),
+            short: None,
         }];
         let r = Reason::Missing {
             codes: codes(&["wmo", "own_code"]),

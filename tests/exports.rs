@@ -502,7 +502,7 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
         md.contains(
             "| 2026-0003 | ■ Rood | 5 randvoorwaarden ontbreken, einde over 10 weken; \
              wordt over 7 weken 18, perspectiefplan nog in gang; \
-             perspectiefplan / toekomstplan, van de jongere zelf in gang; \
+             perspectiefplan in gang; \
              bespreking 3 weken te laat | ✗ ✓ ✗ ✗ ✗ ✗ ~ |"
         ),
         "{md}"

@@ -188,7 +188,10 @@ fn register_triage_start_care_and_close() {
     // Triage: the form asks route, care type, provider and planned end.
     ui.act(&[Action::MoveCase]);
     let s = ui.screen();
-    assert!(s.contains("Move case 2026-0001 (now: Triage)"), "{s}");
+    assert!(
+        s.contains("Next step for case 2026-0001 (now: Triage)"),
+        "{s}"
+    );
     assert!(s.contains("◂ Specialist, no accommodation ▸"), "{s}");
     assert!(s.contains("◂ choose later ▸"), "{s}");
     ui.act(&[Action::NextField, Action::NextField, Action::NextField])
@@ -222,6 +225,11 @@ fn register_triage_start_care_and_close() {
     ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("is now in 'Closed'"), "{s}");
+    // The list shows open cases: the closed one is found under "Closed".
+    assert!(s.contains("Cases: 0 · Open"), "{s}");
+    assert!(s.contains("No open cases"), "{s}");
+    ui.act(&[Action::Filter, Action::ChoiceNext, Action::Save]);
+    let s = ui.screen();
     assert!(line_with(&s, "2026-0001").contains("Closed"), "{s}");
 
     // The case screen tells the whole history in words.
@@ -275,7 +283,7 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
     ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(
-        s.contains("Move case 2026-0001 (now: Intake)"),
+        s.contains("Next step for case 2026-0001 (now: Intake)"),
         "form stays open:\n{s}"
     );
     // What the CLI prints for the same refusal.
@@ -329,7 +337,7 @@ fn time_travel_shows_the_past_and_refuses_edits() {
         s.contains("U kijkt naar peildatum 2026-10-15: wijzigen kan alleen"),
         "{s}"
     );
-    assert!(!s.contains("verplaatsen"), "no form opens:\n{s}");
+    assert!(!s.contains("Volgende stap"), "no form opens:\n{s}");
     // The case screen shows the state of then.
     ui.act(&[Action::Open]);
     assert!(ui.screen().contains("Casus 2026-0001 — Aangemeld"));
@@ -492,8 +500,8 @@ fn mouse_selects_tabs_and_rows() {
     ui.act(&[Action::Click { column: 5, row: 5 }]);
     assert_eq!(
         ui.app.cases.selected_case().unwrap().case_ref,
-        "2026-0003",
-        "row 5 is the third case under the header"
+        "2026-0001",
+        "row 5 is the third case under the header, newest first"
     );
     ui.act(&[Action::ScrollUp]);
     assert_eq!(ui.app.cases.selected_case().unwrap().case_ref, "2026-0002");
@@ -516,19 +524,20 @@ fn search_filter_and_export_without_names() {
     ui.act(&[Action::Show(View::Cases), Action::Search])
         .typ("bra");
     let s = ui.screen();
-    assert!(s.contains("Cases: 1 · search 'bra'"), "{s}");
+    assert!(s.contains("Cases: 1 · Open · search 'bra'"), "{s}");
     assert!(s.contains("Search: bra▏"), "{s}");
     ui.act(&[Action::Back]);
-    assert!(ui.screen().contains("Cases: 3"));
+    assert!(ui.screen().contains("Cases: 3 · Open"));
     // Filter on coordinator: all, Anna, Bram.
     ui.act(&[
         Action::Filter,
+        Action::NextField,
         Action::NextField,
         Action::ChoiceNext,
         Action::Save,
     ]);
     let s = ui.screen();
-    assert!(s.contains("Cases: 2 · coordinator Anna"), "{s}");
+    assert!(s.contains("Cases: 2 · Open · coordinator Anna"), "{s}");
     ui.act(&[Action::Export]);
     let s = ui.screen();
     assert!(s.contains("stroom-cases-2026-11-22.csv"), "{s}");
@@ -547,7 +556,7 @@ fn search_filter_and_export_without_names() {
     );
     assert!(!text.contains("Sem"), "no names: {text}");
     ui.act(&[Action::Back]);
-    assert!(ui.screen().contains("Cases: 3"));
+    assert!(ui.screen().contains("Cases: 3 · Open"));
 }
 
 #[test]
@@ -1109,7 +1118,7 @@ fn case_review_walks_the_agenda_and_records_decisions() {
     // A move recorded from the item counts as discussed too, and the
     // agenda does not reshuffle: 0004 stays in its section.
     ui.act(&[Action::MoveCase]);
-    assert!(ui.screen().contains("Casus 2026-0004"), "move form");
+    assert!(ui.screen().contains("casus 2026-0004"), "move form");
     ui.act(&[Action::Save]);
     let s = ui.screen();
     assert!(s.contains("2 van 5 besproken"), "{s}");
@@ -1300,7 +1309,7 @@ fn board_team(store: &mut Store) {
 #[test]
 fn stoplight_board_shows_lights_reasons_and_marks() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
-    ui.act(&[Action::Show(View::Stoplight)]);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
     let s = ui.screen();
     assert!(s.contains("┌Stoplight · by colour─"), "{s}");
     assert!(
@@ -1374,10 +1383,10 @@ fn stoplight_groups_by_provider_and_compares_six_weeks_back() {
         rows,
         [
             "Altra (1) · ● 0  ▲ 1  ■ 0",
-            "▲ Oranje 2026-0002 ✓ ~ ✓ ✓ ✓ ✓ ✓ 2026-12-10 woonplek in gang",
+            "▲ Oranje 2026-0002 ✓ ~ ✓ ✓ ✓ ✓ ✓ 2026-12-10   woonplek in gang",
             "Horizon (2) · ● 1  ▲ 0  ■ 1",
-            "■ Rood   2026-0001 ✗ ✗ ✗ ✗ ✗ ✗ ✗ –          7 randvoorwaarden ontbreken, eind…",
-            "● Groen  2026-0003 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 alles op orde",
+            "■ Rood   2026-0001 ✗ ✗ ✗ ✗ ✗ ✗ ✗ –            7 randvoorwaarden ontbreken, ei…",
+            "● Groen  2026-0003 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15   alles op orde",
         ],
         "{s}"
     );
@@ -1418,7 +1427,7 @@ fn stoplight_groups_by_provider_and_compares_six_weeks_back() {
 #[test]
 fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
-    ui.act(&[Action::Show(View::Stoplight)]);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top]);
     assert!(line_with(&ui.screen(), "2026-0001").contains("■ Red    2026-0001"));
     ui.act(&[Action::Review]);
     let s = ui.screen();
@@ -1483,7 +1492,7 @@ fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
 #[test]
 fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
     let mut ui = Ui::new(Lang::En, 80, 24, board_team);
-    ui.act(&[Action::Show(View::Stoplight), Action::Review]);
+    ui.act(&[Action::Show(View::Stoplight), Action::Top, Action::Review]);
     assert!(ui.screen().contains("│Now:          ■ Red:"));
     // A colleague records a review of the same case meanwhile.
     let mut other = Store::open(&ui.db).unwrap();
@@ -1587,7 +1596,7 @@ fn the_board_shows_the_stepped_case_and_the_case_screen_its_moments() {
     let s = ui.screen();
     assert!(
         line_with(&s, "2026-0002")
-            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15 wacht 16 weken"),
+            .starts_with("│■ Rood   2026-0002 ✓ ✓ ✓ ✓ ✓ ✓ ✓ 2026-12-15   wacht 16 weken"),
         "{s}"
     );
     assert!(
@@ -1613,7 +1622,7 @@ fn the_move_form_asks_the_report_when_the_planned_end_moves_later() {
         care_process(store);
         move_to(store, "2026-0001", Stage::Evaluation, "2026-11-20");
     });
-    ui.act(&[Action::Show(View::Cases), Action::Top, Action::MoveCase]);
+    ui.act(&[Action::Show(View::Cases), Action::Bottom, Action::MoveCase]);
     let s = ui.screen();
     assert!(s.contains("Geplande einddatum"), "{s}");
     assert!(!s.contains("Doelen bereikt"), "{s}");

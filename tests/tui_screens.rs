@@ -197,6 +197,13 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     shot("past_stoplight", &mut ui);
     ui.act(&[Action::Today]);
     shot("back_to_today", &mut ui);
+
+    // The Cases view opens on open cases, newest first; the filter offers
+    // open and closed.
+    ui.act(&[Action::Show(View::Cases), Action::Filter]);
+    shot("2_cases_filter_form", &mut ui);
+    ui.act(&[Action::ChoiceNext, Action::Save]);
+    shot("2_cases_closed", &mut ui);
     shots
 }
 

@@ -1,6 +1,11 @@
 //! The case list of the terminal UI: keyset paging on `case_ref`, so that a
 //! screen of 100,000 cases only ever reads the rows around the selection, and
 //! a cheap count for the scroll position.
+//!
+//! The list runs newest first: references are numbered per year in the
+//! order cases are registered (`2026-0412` after `2026-0411`), so the
+//! descending reference order is the order of registration, newest on top,
+//! and it is read backwards from the same unique index as before.
 
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -10,9 +15,38 @@ use super::codec::{self, CASE_COLUMNS};
 use super::{Result, Store};
 use crate::domain::{Case, Stage};
 
+/// Open or closed cases, for the list's filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseState {
+    Open,
+    Closed,
+}
+
+impl CaseState {
+    pub const ALL: [CaseState; 2] = [CaseState::Open, CaseState::Closed];
+
+    /// The code for choices and labels (`case_state.open`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseState::Open => "open",
+            CaseState::Closed => "closed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CaseState> {
+        CaseState::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    fn holds(self, stage: Stage) -> bool {
+        stage.is_open() == (self == CaseState::Open)
+    }
+}
+
 /// Which cases the list shows. Empty fields filter nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFilter {
+    /// Open or closed cases only (the Cases view opens on open ones).
+    pub state: Option<CaseState>,
     pub stage: Option<Stage>,
     pub worker: Option<String>,
     pub provider: Option<String>,
@@ -48,7 +82,8 @@ impl CaseFilter {
                 || has(case.worker.as_deref())
                 || has(case.provider.as_deref())
         });
-        self.stage.is_none_or(|s| s == case.stage)
+        self.state.is_none_or(|s| s.holds(case.stage))
+            && self.stage.is_none_or(|s| s == case.stage)
             && same(&self.worker, &case.worker)
             && same(&self.provider, &case.provider)
             && search
@@ -67,6 +102,13 @@ impl CaseFilter {
     fn sql(&self, scan: bool) -> (String, Vec<Box<dyn ToSql>>) {
         let mut conds = vec!["1".to_string()];
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(s) = self.state {
+            conds.push(match s {
+                CaseState::Open => "cases.stage <> ?".into(),
+                CaseState::Closed => "cases.stage = ?".into(),
+            });
+            params.push(Box::new(Stage::Closed.code()));
+        }
         if let Some(s) = self.stage {
             conds.push("cases.stage = ?".into());
             params.push(Box::new(s.code()));
@@ -218,8 +260,8 @@ impl Store {
         Ok(matches as usize > DENSE)
     }
 
-    /// Up to `limit` cases after `after` (from the start when None), in
-    /// `case_ref` order.
+    /// Up to `limit` cases after `after` in list order (from the top when
+    /// None): newest first, by descending `case_ref`.
     pub fn cases_after(
         &self,
         filter: &CaseFilter,
@@ -230,15 +272,15 @@ impl Store {
         let key = match after {
             Some(a) => {
                 params.push(Box::new(a.to_string()));
-                " AND case_ref > ?"
+                " AND case_ref < ?"
             }
             None => "",
         };
-        self.page(&conds, key, "ASC", params, limit)
+        self.page(&conds, key, "DESC", params, limit)
     }
 
-    /// Up to `limit` cases just before `before` (the last ones when None),
-    /// returned in `case_ref` order.
+    /// Up to `limit` cases just before `before` in list order (the last
+    /// ones when None), returned in list order.
     pub fn cases_before(
         &self,
         filter: &CaseFilter,
@@ -249,11 +291,11 @@ impl Store {
         let key = match before {
             Some(b) => {
                 params.push(Box::new(b.to_string()));
-                " AND case_ref < ?"
+                " AND case_ref > ?"
             }
             None => "",
         };
-        let mut rows = self.page(&conds, key, "DESC", params, limit)?;
+        let mut rows = self.page(&conds, key, "ASC", params, limit)?;
         rows.reverse();
         Ok(rows)
     }
@@ -285,7 +327,7 @@ impl Store {
     pub fn position_in(&self, filter: &CaseFilter, case_ref: &str) -> Result<usize> {
         let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
         params.push(Box::new(case_ref.to_string()));
-        let sql = format!("SELECT count(*) FROM cases WHERE {conds} AND case_ref < ?");
+        let sql = format!("SELECT count(*) FROM cases WHERE {conds} AND case_ref > ?");
         let n: i64 = self.conn.query_row(
             &sql,
             rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())),
@@ -370,19 +412,67 @@ mod tests {
     }
 
     #[test]
-    fn pages_forward_and_backward_by_reference() {
+    fn pages_forward_and_backward_newest_first() {
         let (_dir, store) = store_with(7);
         let all = CaseFilter::default();
         assert_eq!(store.count_filtered(&all).unwrap(), 7);
         let first = store.cases_after(&all, None, 3).unwrap();
-        assert_eq!(refs(&first), ["2026-0001", "2026-0002", "2026-0003"]);
-        let next = store.cases_after(&all, Some("2026-0003"), 3).unwrap();
-        assert_eq!(refs(&next), ["2026-0004", "2026-0005", "2026-0006"]);
+        assert_eq!(refs(&first), ["2026-0007", "2026-0006", "2026-0005"]);
+        let next = store.cases_after(&all, Some("2026-0005"), 3).unwrap();
+        assert_eq!(refs(&next), ["2026-0004", "2026-0003", "2026-0002"]);
         let before = store.cases_before(&all, Some("2026-0004"), 2).unwrap();
-        assert_eq!(refs(&before), ["2026-0002", "2026-0003"]);
+        assert_eq!(refs(&before), ["2026-0006", "2026-0005"]);
         let last = store.cases_before(&all, None, 2).unwrap();
-        assert_eq!(refs(&last), ["2026-0006", "2026-0007"]);
-        assert_eq!(store.position_in(&all, "2026-0005").unwrap(), 4);
+        assert_eq!(refs(&last), ["2026-0002", "2026-0001"]);
+        assert_eq!(store.position_in(&all, "2026-0005").unwrap(), 2);
+    }
+
+    #[test]
+    fn open_and_closed_cases_filter_apart() {
+        let (_dir, store) = store_with(5);
+        store
+            .conn
+            .execute(
+                "UPDATE cases SET stage = 'closed', closed_on = '2026-11-22', \
+                 outflow_reason = 'withdrawn', destination = 'none' WHERE case_ref IN ('2026-0002', '2026-0005')",
+                [],
+            )
+            .unwrap();
+        for (state, want) in [
+            (CaseState::Open, vec!["2026-0004", "2026-0003", "2026-0001"]),
+            (CaseState::Closed, vec!["2026-0005", "2026-0002"]),
+        ] {
+            let f = CaseFilter {
+                state: Some(state),
+                ..CaseFilter::default()
+            };
+            let rows = store.cases_after(&f, None, 100).unwrap();
+            assert_eq!(refs(&rows), want, "{state:?}");
+            assert_eq!(store.count_filtered(&f).unwrap(), want.len());
+            assert!(rows.iter().all(|c| f.matches(c)));
+            let all = store
+                .cases_after(&CaseFilter::default(), None, 100)
+                .unwrap();
+            let held = all.iter().filter(|c| f.matches(c)).count();
+            assert_eq!(held, want.len(), "memory matching agrees with SQL");
+        }
+    }
+
+    #[test]
+    fn the_newest_first_page_is_read_from_the_reference_index() {
+        let (_dir, store) = store_with(3);
+        let plan: Vec<String> = store
+            .conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT case_ref FROM cases WHERE stage <> 'closed'                  AND case_ref < '2026-0003' ORDER BY case_ref DESC LIMIT 10",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join(" | ");
+        assert!(!plan.contains("TEMP B-TREE"), "no sort step: {plan}");
     }
 
     #[test]
@@ -393,7 +483,7 @@ mod tests {
             ..CaseFilter::default()
         };
         let rows = store.cases_after(&bram, None, 100).unwrap();
-        assert_eq!(refs(&rows), ["2026-0002", "2026-0004", "2026-0006"]);
+        assert_eq!(refs(&rows), ["2026-0006", "2026-0004", "2026-0002"]);
         assert!(rows.iter().all(|c| bram.matches(c)));
         let search = CaseFilter {
             search: Some("kind 3".into()),
@@ -432,7 +522,8 @@ mod tests {
             ..CaseFilter::default()
         };
         let rows = store.cases_after(&filter, None, usize::MAX).unwrap();
-        let found = rows.iter().map(|c| c.case_ref.clone()).collect();
+        // The list runs newest first; LIKE's reference lists oldest first.
+        let found = rows.iter().rev().map(|c| c.case_ref.clone()).collect();
         (store.count_filtered(&filter).unwrap(), found)
     }
 

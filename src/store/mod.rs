@@ -32,7 +32,7 @@ use crate::domain::Msg;
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
 pub use erase::{ERASED_TEXT, Erased, SubjectData};
-pub use list::{CaseFilter, DecisionRow, SEARCH_COUNT_CAP};
+pub use list::{CaseFilter, CaseState, DecisionRow, SEARCH_COUNT_CAP};
 pub use open::OpenSpec;
 pub use open::check_holds_data;
 pub use purge::Purged;

@@ -175,7 +175,7 @@ impl App {
             view: View::Waitlist,
             width,
             height,
-            cases: CaseList::default(),
+            cases: CaseList::opening(),
             waitlist: WaitlistState::default(),
             flow: FlowState::default(),
             meeting: MeetingState::default(),

@@ -3,7 +3,7 @@
 //! snapshot). Only the window is ever held; drawing only reads it.
 
 use crate::domain::{Case, Msg};
-use crate::store::{CaseFilter, SEARCH_COUNT_CAP, Store};
+use crate::store::{CaseFilter, CaseState, SEARCH_COUNT_CAP, Store};
 
 /// At most this many rows are held; more are dropped far from the screen.
 const MAX_WINDOW: usize = 1_000;
@@ -49,12 +49,29 @@ pub struct CaseList {
     /// Absolute position of `rows[0]`.
     start: usize,
     rows: Vec<Case>,
-    /// A past snapshot's cases, filtered and in `case_ref` order; None when
+    /// A past snapshot's cases, filtered, newest first; None when
     /// the list pages through the database.
     memory: Option<Vec<Case>>,
 }
 
+/// The filter the Cases view opens on, and returns to on Esc: the open
+/// cases (the closed ones are one choice away in the filter).
+pub fn opening_filter() -> CaseFilter {
+    CaseFilter {
+        state: Some(CaseState::Open),
+        ..CaseFilter::default()
+    }
+}
+
 impl CaseList {
+    /// An empty list that will show the open cases.
+    pub fn opening() -> CaseList {
+        CaseList {
+            filter: opening_filter(),
+            ..CaseList::default()
+        }
+    }
+
     pub fn in_memory(&self) -> bool {
         self.memory.is_some()
     }
@@ -84,11 +101,12 @@ impl CaseList {
             .filter(|c| self.filter.matches(c))
             .cloned()
             .collect();
-        all.sort_by(|a, b| a.case_ref.cmp(&b.case_ref));
+        // Newest first, as the database pages it.
+        all.sort_by(|a, b| b.case_ref.cmp(&a.case_ref));
         self.total = all.len();
         self.more = false;
         let pos = anchor
-            .map(|r| all.partition_point(|c| c.case_ref.as_str() < r))
+            .map(|r| all.partition_point(|c| c.case_ref.as_str() > r))
             .unwrap_or(0);
         self.memory = Some(all);
         self.rows.clear();
@@ -289,15 +307,15 @@ mod tests {
         let mut list = CaseList::default();
         list.load_live(&store, None, 10).unwrap();
         assert_eq!(list.total, 300);
-        assert_eq!(refs(&list, 10)[0], "2026-0001");
+        assert_eq!(refs(&list, 10)[0], "2026-0300", "newest first");
         list.step(&store, 250, 10).unwrap();
-        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0251");
-        assert_eq!(refs(&list, 10).last().unwrap(), "2026-0251");
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0050");
+        assert_eq!(refs(&list, 10).last().unwrap(), "2026-0050");
         list.scroll.select(299, list.total, 10);
         list.ensure(&store, 10).unwrap();
-        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0300");
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0001");
         list.step(&store, -295, 10).unwrap();
-        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0005");
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0296");
         assert_eq!(refs(&list, 10).len(), 10);
         list.load_live(&store, Some("2026-0150"), 10).unwrap();
         assert_eq!(list.selected_case().unwrap().case_ref, "2026-0150");
@@ -319,7 +337,7 @@ mod tests {
         list.filter.search = Some("2026-002".into());
         list.load_live(&store, None, 10).unwrap();
         assert_eq!(list.total, 10);
-        assert_eq!(refs(&list, 10)[0], "2026-0020");
+        assert_eq!(refs(&list, 10)[0], "2026-0029");
     }
 
     #[test]
@@ -339,6 +357,6 @@ mod tests {
         );
         list.select(&store, usize::MAX, 10).unwrap();
         assert_eq!(list.total_label(), "1005");
-        assert_eq!(list.selected_case().unwrap().case_ref, "2026-1005");
+        assert_eq!(list.selected_case().unwrap().case_ref, "2026-0001");
     }
 }

@@ -33,6 +33,7 @@ pub enum FieldId {
     Note,
     Precondition(usize),
     Stage,
+    CaseState,
     File,
     AsOf,
 }

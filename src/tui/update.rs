@@ -6,10 +6,11 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
+use super::case_list::opening_filter;
 use crate::domain::Snapshot;
 use crate::domain::lifecycle::{check_not_future, next_stage, plan_move};
 use crate::domain::{Assignment, FieldChange, Move, Msg, ReviewInput, Stage, Status};
-use crate::store::{AccessAction, NewReferral};
+use crate::store::{AccessAction, CaseState, NewReferral};
 
 use super::action::{Action, Edit, View};
 use super::app::{App, Confirm, Mode, OnYes, Overlay, Tone};
@@ -371,8 +372,8 @@ impl App {
         if matches!(self.view, View::Waitlist | View::Stoplight) {
             return self.set_search(None);
         }
-        if self.view == View::Cases && !self.cases.filter.is_empty() {
-            self.cases.filter = Default::default();
+        if self.view == View::Cases && self.cases.filter != opening_filter() {
+            self.cases.filter = opening_filter();
             let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
             self.load_view_data(anchor)?;
         }
@@ -623,6 +624,14 @@ impl App {
     fn open_filter(&mut self) -> Step {
         let f = self.cases.filter.clone();
         let fields = vec![
+            Field::choice(
+                FieldId::CaseState,
+                "field.case_state",
+                "case_state",
+                CaseState::ALL.iter().map(|s| s.code().to_string()),
+                Some("tui.form.all"),
+                f.state.map(CaseState::code),
+            ),
             Field::choice(
                 FieldId::Stage,
                 "field.stage",
@@ -989,10 +998,12 @@ impl App {
     }
 
     fn apply_filter(&mut self, f: &Form) -> Step {
+        let state = f.code(FieldId::CaseState).and_then(CaseState::from_code);
         let stage = f.parsed(FieldId::Stage);
         let worker = f.code(FieldId::Worker).map(String::from);
         let provider = f.code(FieldId::Provider).map(String::from);
         self.close_form();
+        self.cases.filter.state = state;
         self.cases.filter.stage = stage;
         self.cases.filter.worker = worker;
         self.cases.filter.provider = provider;

@@ -40,6 +40,9 @@ fn filter_line(app: &App) -> Vec<String> {
     let cat = app.cat;
     let f = &app.cases.filter;
     let mut parts = Vec::new();
+    if let Some(s) = f.state {
+        parts.push(cat.label("case_state", s.code()).to_string());
+    }
     if let Some(s) = f.stage {
         parts.push(cat.fill("tui.filter.stage", &[("stage", s.code().to_string())]));
     }
@@ -85,6 +88,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if list.total == 0 {
         let key = if list.filter.is_empty() {
             "tui.cases.empty"
+        } else if list.filter == super::super::case_list::opening_filter() {
+            "tui.cases.none_open"
         } else {
             "tui.cases.none_match"
         };
