@@ -49,6 +49,12 @@ pub fn target(path: &Path) -> Result<Target, Msg> {
             if to.is_dir() {
                 return Err(Msg::new("output.is_folder").arg("path", &shown));
             }
+            // As root every file is "ours": a link to /etc/passwd must not
+            // carry an export there. A link is followed to a regular file
+            // only beside it, or when it is a stream such as /dev/stdout.
+            if to.is_file() && !is_stream_link(path) && !points_beside(path) {
+                return Err(Msg::new("output.link_elsewhere").arg("path", &shown));
+            }
         }
         return Ok(Target::Through);
     }
@@ -59,6 +65,23 @@ pub fn target(path: &Path) -> Result<Target, Msg> {
         return Err(Msg::new("output.not_yours").arg("path", &shown));
     }
     Ok(Target::Replace)
+}
+
+/// `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`: the shell's redirection.
+fn is_stream_link(path: &Path) -> bool {
+    path.starts_with("/dev") || path.starts_with("/proc")
+}
+
+/// Whether a link resolves to a file in the link's own folder.
+fn points_beside(path: &Path) -> bool {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(path), std::fs::canonicalize(folder)) {
+        (Ok(to), Ok(folder)) => to.parent() == Some(folder.as_path()),
+        _ => false,
+    }
 }
 
 fn is_ours(meta: &std::fs::Metadata) -> bool {
@@ -203,6 +226,19 @@ mod tests {
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink(&new, &link).unwrap();
         assert_eq!(target(&link), Ok(Target::Through));
+        // A link to a file elsewhere (as root, /etc/passwd is "ours" too)
+        // is refused, never written through.
+        let other = tempfile::tempdir().unwrap();
+        let far = other.path().join("far.txt");
+        std::fs::write(&far, "keep").unwrap();
+        let far_link = dir.path().join("far.csv");
+        std::os::unix::fs::symlink(&far, &far_link).unwrap();
+        assert_eq!(target(&far_link).unwrap_err().key, "output.link_elsewhere");
+        assert_eq!(
+            write(b"x", &far_link).unwrap_err().key,
+            "output.link_elsewhere"
+        );
+        assert_eq!(std::fs::read_to_string(&far).unwrap(), "keep");
         assert_eq!(target(Path::new("/dev/null")), Ok(Target::Through));
         assert_eq!(target(dir.path()).unwrap_err().key, "output.is_folder");
         let missing = dir.path().join("no/such.csv");

@@ -108,6 +108,34 @@ fn sh(script: &str) {
 
 // ---- 1. `-o` never replaces what stroom did not make ----
 
+/// Met by trying `-o` on a link to a system file as root: the export went
+/// through the link into the file and made it 0600. A link to a file in
+/// another folder is refused; the file keeps its bytes and its mode.
+#[test]
+fn a_link_to_a_file_in_another_folder_is_refused_and_the_file_kept() {
+    let team = Team::new();
+    team.add("Daan de Vries");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let system = elsewhere.path().join("passwd");
+    std::fs::write(&system, "root:x:0:0\n").unwrap();
+    std::fs::set_permissions(&system, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = team.path("out.csv");
+    std::os::unix::fs::symlink(&system, &link).unwrap();
+    let out = team.run(&["export", "waitlist", "-o", &link.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&system).unwrap(), "root:x:0:0\n");
+    assert_eq!(
+        std::fs::metadata(&system).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+}
+
 #[test]
 fn output_to_devices_pipes_and_links_is_written_through_never_replaced() {
     let team = Team::new();
