@@ -118,18 +118,23 @@ impl Store {
     }
 
     /// Opens an existing database read-only (see `open::open_read_only`):
-    /// every write through this store fails, nothing is migrated.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = open::open_read_only(path)?;
+    /// every write through this store fails, nothing is migrated. An
+    /// encrypted database needs its key here as it does for `open_with`.
+    pub fn open_read_only(path: &Path, key: Option<crypt::Key>) -> Result<Store> {
+        let conn = open::open_read_only(path, key.as_ref())?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             may_write: false,
-            // The worker is not wired into the UI yet; an encrypted file
-            // needs the writer's key here when it is.
-            key: None,
+            key,
             file: file_identity(path),
         })
+    }
+
+    /// A second, read-only connection to this store's file with this
+    /// store's key: what the UI's worker reads on.
+    pub fn read_only_twin(&self) -> Result<Store> {
+        Store::open_read_only(&self.path, self.key.clone())
     }
 
     /// Whether the file at the store's path is no longer the one this
