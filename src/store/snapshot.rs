@@ -454,9 +454,14 @@ impl Store {
             "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
              WHERE on_date <= ?1 {in_scope}ORDER BY case_id, on_date, id"
         ))?;
-        let mut reviews = ReviewCursor {
-            rows: reviews.query([as_of])?,
-            pending: None,
+        // A narrowed agenda reads its few cases' reviews one case at a time
+        // through the reviews index; the whole scope reads them in one pass.
+        let mut reviews = match only {
+            Some(_) => None,
+            None => Some(ReviewCursor {
+                rows: reviews.query([as_of])?,
+                pending: None,
+            }),
         };
         let mut next_stored = match stored.next()? {
             Some(row) => Some(codec::case_from_row(row)?),
@@ -482,10 +487,37 @@ impl Store {
             };
             let Some(case) = case else { break };
             let case = self.shown(case);
-            let standing = reviews.standing_of(case.id, case.referred_on)?;
+            let standing = match reviews.as_mut() {
+                Some(cursor) => cursor.standing_of(case.id, case.referred_on)?,
+                None => self.standing_review(case.id, case.referred_on, as_of)?,
+            };
             f(&case, standing.as_slice());
         }
         Ok(())
+    }
+
+    /// One case's reviews of its current episode up to `as_of`, folded into
+    /// where it stands (none: never reviewed).
+    fn standing_review(
+        &self,
+        case_id: i64,
+        referred_on: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Review>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             WHERE case_id = ?1 AND on_date >= ?2 AND on_date <= ?3 ORDER BY on_date, id",
+        )?;
+        let mut standing: Option<Review> = None;
+        let mut rows = stmt.query(rusqlite::params![case_id, referred_on, as_of])?;
+        while let Some(row) = rows.next()? {
+            let review = review_from_row(row)?;
+            match standing.as_mut() {
+                Some(s) => s.fold(review),
+                None => standing = Some(review),
+            }
+        }
+        Ok(standing.into_iter().collect())
     }
 
     fn reviews_until(&self, as_of: NaiveDate) -> Result<HashMap<i64, Vec<Review>>> {
