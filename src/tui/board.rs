@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::domain::dates::plus_one_month;
 use crate::domain::review::standing_at;
+use crate::domain::six_weekly;
 use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::SignalCounts;
 use crate::domain::{Case, Msg, Review, Snapshot, Status};
@@ -327,7 +328,7 @@ impl App {
     /// The aggregate now and at the previous six-weekly date.
     fn load_comparison(&mut self) -> Result<(), Msg> {
         let now = stoplight::aggregate(&self.board.rows);
-        let previous_on = report::previous_date(self.shown_date());
+        let previous_on = six_weekly::previous_date(self.shown_date());
         let before = self.store.snapshot(previous_on, self.today)?;
         let previous = stoplight::aggregate(&stoplight::stoplight(
             &before,
@@ -414,7 +415,7 @@ impl App {
         };
         let previous: Snapshot = self
             .store
-            .snapshot(report::previous_date(now.as_of), self.today)?;
+            .snapshot(six_weekly::previous_date(now.as_of), self.today)?;
         let options = ExportOptions {
             catalog: self.cat,
             with_names: false,

@@ -11,11 +11,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::domain::six_weekly;
 use crate::domain::stoplight::{ColorTally, StoplightRow};
 use crate::domain::waitlist::{Signal, SignalCounts};
 use crate::present;
 use crate::present::i18n::Catalog;
-use crate::report;
 
 use super::super::app::{App, CaseScreen};
 use super::super::board::{BoardState, Comparison, Entry, Grouping};
@@ -345,7 +345,7 @@ fn draw_panel(app: &App, frame: &mut Frame, area: Rect) {
         t.text(),
     )];
     let all = &c.now.all;
-    let change = report::red_change(all, Some(&c.previous.all))
+    let change = six_weekly::red_change(all, Some(&c.previous.all))
         .map_or(cat.t("present.not_applicable").to_string(), |x| {
             present::points(cat, x)
         });
@@ -420,7 +420,7 @@ fn tally_lines<K: PartialEq>(
     .concat();
     let mut lines = vec![Line::styled(head, t.column_header())];
     let row = |label: String, now: &ColorTally<K>, before: Option<&ColorTally<K>>| {
-        let change = report::red_change(now, before)
+        let change = six_weekly::red_change(now, before)
             .map_or(cat.t("present.not_applicable").to_string(), |x| {
                 present::points(cat, x)
             });
