@@ -258,7 +258,7 @@ fn child(args: &[String]) {
 fn forecast(db: &Path) {
     let ctx = context(db);
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let history = store.queue_history(today()).expect("history");
     let snapshot = store.waitlist_snapshot(today(), today()).expect("snapshot");
     let loaded = t.elapsed();
@@ -280,7 +280,7 @@ fn forecast(db: &Path) {
 fn council(db: &Path) {
     let ctx = context(db);
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
     let runs = stroom::domain::forecast::Runs {
         runs: stroom::domain::forecast::DEFAULT_RUNS,
@@ -465,7 +465,7 @@ fn keys(db: &Path) {
 /// on the UI side, run on the worker's read-only connection, received by
 /// polling. Each load is what the view reads and computes today.
 fn view_loads(db: &Path) {
-    let mut worker: Worker<&'static str, usize> = Worker::open(db).expect("worker");
+    let mut worker: Worker<&'static str, usize> = Worker::open(db, bench_key()).expect("worker");
     let loads: Vec<(&'static str, Job<usize>)> = vec![
         (
             "waitlist",
@@ -571,7 +571,7 @@ fn waitlist(db: &Path) {
 fn stoplight(db: &Path) {
     let codes = Config::default().precondition_codes();
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let mut csv = report::StoplightCsv::new(&codes, Config::default().norms.care, false);
     store
         .stoplight_stream(today(), today(), STREAM_CASES, &mut |part| csv.add(&part))
@@ -729,7 +729,7 @@ fn import_floor(
     tables: &[(String, Vec<Vec<rusqlite::types::Value>>)],
     aside: bool,
 ) -> Duration {
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let conn = store.conn();
     // The page cache of stroom's bulk load (48 MB): with SQLite's default
     // 2 MB the floor spends most of its time spilling index pages.

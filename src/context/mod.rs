@@ -186,6 +186,7 @@ impl Context {
     pub fn open_store(&self) -> Result<Store, Msg> {
         let mut store = Store::open_with(&self.db_path, &self.open_spec()?)?;
         store.set_may_write(self.role.allows(Need::Write));
+        store.set_hides_names(!self.role.sees_names());
         Ok(store)
     }
 }
