@@ -226,7 +226,11 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     ui.act(&[Action::Review, Action::NextField, Action::ChoiceNext])
         .act(&[Action::Save]);
     shot("3_stoplight_after_review", &mut ui);
-    assert_eq!(ui.app.target_case_ref(), before, "the reviewed case stays selected");
+    assert_eq!(
+        ui.app.target_case_ref(),
+        before,
+        "the reviewed case stays selected"
+    );
 
     // The overview hides the list: Enter opens nothing.
     ui.act(&[Action::TogglePanel, Action::Open]);
@@ -236,7 +240,11 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
 
     // `e` on the evaluation section writes the evaluation list.
     ui.act(&[Action::Show(View::Waitlist), Action::Top]);
-    ui.act(&[Action::NextSection, Action::NextSection, Action::NextSection]);
+    ui.act(&[
+        Action::NextSection,
+        Action::NextSection,
+        Action::NextSection,
+    ]);
     ui.act(&[Action::Export]);
     shot("1_waitlist_export_evaluations", &mut ui);
     ui.act(&[Action::Save]);

@@ -18,9 +18,9 @@ use crate::store::{DecisionRow, NewDecision};
 
 use super::app::App;
 use super::case_list::Scroll;
+use super::forms::{Field, FieldId, Form, Purpose};
 use super::row_filter::RowFilter;
 use super::waitlist::matched;
-use super::forms::{Field, FieldId, Form, Purpose};
 
 /// How many earlier decisions the facts show.
 pub const LAST_DECISIONS: usize = 3;
@@ -95,11 +95,13 @@ impl MeetingState {
             .iter()
             .filter(|i| {
                 search.is_none_or(|t| {
-                    matched(&i.case_ref, i.worker.as_deref(), i.provider.as_deref(), t)
-                        .is_some()
+                    matched(&i.case_ref, i.worker.as_deref(), i.provider.as_deref(), t).is_some()
                 })
             })
-            .filter(|i| self.filter.keeps(i.worker.as_deref(), i.provider.as_deref()))
+            .filter(|i| {
+                self.filter
+                    .keeps(i.worker.as_deref(), i.provider.as_deref())
+            })
             .cloned()
             .collect();
         self.shown = Some(items);

@@ -1163,11 +1163,9 @@ impl App {
         Ok(match view {
             // The evaluation section exports the same document as `stroom
             // export evaluations`, from the moments already loaded.
-            View::Waitlist if self.evaluations_focused() => crate::report::evaluations(
-                &self.waitlist.all_moments,
-                self.shown_date(),
-                &options,
-            ),
+            View::Waitlist if self.evaluations_focused() => {
+                crate::report::evaluations(&self.waitlist.all_moments, self.shown_date(), &options)
+            }
             View::Waitlist => crate::report::waitlist(
                 &*snapshot(crate::store::Store::waitlist_snapshot)?,
                 &self.config.norms,

@@ -102,9 +102,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(agenda_width(area.width)), Constraint::Min(0)])
-            .areas(inner);
+    let [left, right] = Layout::horizontal([
+        Constraint::Length(agenda_width(area.width)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
     draw_list(app, frame, left);
     let right = Rect {
         x: right.x.saturating_add(1).min(right.right()),

@@ -356,8 +356,7 @@ fn marks_by_name(app: &App, r: &StoplightRow) -> String {
         })
         .collect::<Vec<_>>()
         .join(sym::SEPARATOR);
-    app.cat
-        .fill("board_view.detail_marks", &[("marks", marks)])
+    app.cat.fill("board_view.detail_marks", &[("marks", marks)])
 }
 
 // ---- the aggregate panel ----
