@@ -286,9 +286,12 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
     ));
     // Three "open" counts exist (this one, the board's, the stage table's):
     // say which cases this one counts, so they never seem to contradict.
-    for part in wrap_words(cat.t("flow_view.open_note"), LABEL_WIDTH + VALUE_WIDTH - 2) {
-        lines.push(Line::styled(format!("  {part}"), t.muted()));
-    }
+    let note_at = lines.len();
+    let note: Vec<Line<'static>> =
+        wrap_words(cat.t("flow_view.open_note"), LABEL_WIDTH + VALUE_WIDTH - 2)
+            .into_iter()
+            .map(|part| Line::styled(format!("  {part}"), t.muted()))
+            .collect();
     lines.push(row(
         cat.t("flow_view.mean_duration").into(),
         tenths(cat, r.mean_duration_days, "flow_view.days", "days"),
@@ -329,12 +332,16 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
         ),
         t.column_header(),
     ));
-    let room = height.saturating_sub(lines.len());
     let all: Vec<_> = r.by_care_type.iter().collect();
     let busy = all
         .iter()
         .filter(|(_, f)| f.inflow + f.outflow + f.open_at_end > 0)
         .count();
+    // The note gives way to the care types with figures when room is short.
+    if lines.len() + note.len() + busy <= height {
+        lines.splice(note_at..note_at, note);
+    }
+    let room = height.saturating_sub(lines.len());
     let show_zero = all.len() <= room || busy >= room;
     for (care_type, f) in all {
         if !show_zero && f.inflow + f.outflow + f.open_at_end == 0 {
