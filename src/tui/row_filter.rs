@@ -2,7 +2,7 @@
 //! rows of one coordinator and/or one provider. Shared by both views so
 //! they narrow the same way; the case list has its own store-side filter.
 
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowFilter {
