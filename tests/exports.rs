@@ -332,7 +332,7 @@ fn flow_report_carries_the_figures_as_keys() {
     // Words first, then the figures; a figure that does not exist is "–".
     assert!(
         md.starts_with(
-            "# Instroom en uitstroom 2026-01-01 t/m 2026-11-22\n\n\
+            "# Instroom en uitstroom 01-01-2026 t/m 22-11-2026\n\n\
              Uitstroom blijft 100,0 % achter bij instroom.\n"
         ),
         "{md}"
@@ -438,7 +438,7 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
     assert!(md.contains("- ■ Rood: 1\n"), "{md}");
     assert!(md.contains("- Aandeel rood: 33,3 %\n"), "{md}");
     assert!(
-        md.contains("- Verandering aandeel rood sinds 2026-10-11: -66,7 procentpunt\n"),
+        md.contains("- Verandering aandeel rood sinds 11-10-2026: -66,7 procentpunt\n"),
         "{md}"
     );
     // Per provider and per care type; Kompas had no cases then.
@@ -489,12 +489,12 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
     let as_of = |d: &str| team.run(&["export", "stoplight", "--format", "md", "--as-of", d]);
     let early = as_of("2026-10-11");
     assert!(
-        early.contains("- Verandering aandeel rood sinds 2026-08-30: +50,0 procentpunt\n"),
+        early.contains("- Verandering aandeel rood sinds 30-08-2026: +50,0 procentpunt\n"),
         "{early}"
     );
     let first = as_of("2026-07-01");
     assert!(
-        first.contains("- Verandering aandeel rood sinds 2026-05-20: n.v.t.\n"),
+        first.contains("- Verandering aandeel rood sinds 20-05-2026: n.v.t.\n"),
         "{first}"
     );
 }
@@ -540,7 +540,7 @@ fn stoplight_report_in_xlsx_has_a_sheet_per_table_with_typed_changes() {
         "Horizon",
         "Kompas",
         "n.v.t.",
-        "Sinds 2026-10-11 (procentpunt)",
+        "Sinds 11-10-2026 (procentpunt)",
     ] {
         assert!(strings.contains(s), "{s} in {strings}");
     }

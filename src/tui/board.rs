@@ -88,6 +88,8 @@ pub struct BoardState {
     pub comparison: Option<Comparison>,
     /// The search typed with `/`: only matching cases are shown.
     pub search: Option<String>,
+    /// The filter set with `f`: one coordinator and/or provider.
+    pub filter: super::row_filter::RowFilter,
     /// The whole board's counts for the summary line, computed on load.
     pub all: Option<stoplight::ColorTally<String>>,
 }
@@ -107,20 +109,23 @@ impl BoardState {
             .selected_row()
             .map(|r| r.case_ref.clone())
             .or_else(|| anchor.map(str::to_string));
-        self.rows = match &self.search {
-            Some(term) => {
-                let term = term.to_lowercase();
-                let has = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().contains(&term));
-                rows.into_iter()
-                    .filter(|r| {
-                        has(Some(&r.case_ref))
-                            || has(r.worker.as_deref())
-                            || has(r.provider.as_deref())
-                    })
-                    .collect()
-            }
-            None => rows,
-        };
+        let search = self.search.as_deref();
+        let filter = &self.filter;
+        self.rows = rows
+            .into_iter()
+            .filter(|r| {
+                search.is_none_or(|t| {
+                    super::waitlist::matched(
+                        &r.case_ref,
+                        r.worker.as_deref(),
+                        r.provider.as_deref(),
+                        t,
+                    )
+                    .is_some()
+                })
+            })
+            .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
+            .collect();
         self.all = Some(stoplight::aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep
