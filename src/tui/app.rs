@@ -496,9 +496,10 @@ impl App {
                 self.config.norms.care,
             )
         });
-        // A viewer on a team database reads pseudonymised.
+        // A viewer on a team database reads pseudonymised: the store gave
+        // the case without name; the one of `then` came from `now`.
         let mut case = case;
-        if !self.store.may_write() {
+        if self.store.hides_names() {
             case.name = None;
             case.birth_date = None;
         }
