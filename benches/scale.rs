@@ -18,12 +18,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use stroom::config::{Config, Paths};
 use stroom::context::Context;
+use stroom::context::config::{Config, Paths};
 use stroom::domain::dates::parse_date;
 use stroom::domain::flow;
 use stroom::export::Format;
-use stroom::i18n::Lang;
+use stroom::present::i18n::Lang;
 use stroom::report::{self, ExportOptions};
 use stroom::store::{CaseFilter, STREAM_CASES, Store};
 use stroom::tui::worker::{Job, Update, Worker, job};
@@ -286,10 +286,12 @@ fn council(db: &Path) {
         runs: stroom::domain::forecast::DEFAULT_RUNS,
         seed: 1,
     };
-    let facts = stroom::cli_picture::load_council(&store, &ctx, from, today(), runs)
+    let facts = stroom::cli::picture::load_council(&store, &ctx, from, today(), runs)
         .expect("council facts");
     let loaded = t.elapsed();
-    let html = report::council::council(&facts, runs, stroom::i18n::Catalog::get(Lang::Nl)).html();
+    let html =
+        report::council::council(&facts, runs, stroom::present::i18n::Catalog::get(Lang::Nl))
+            .html();
     std::hint::black_box(html);
     report_ms("load_ms", loaded);
     report_ms("total_ms", t.elapsed());
@@ -549,7 +551,7 @@ fn view_loads(db: &Path) {
 
 fn options() -> ExportOptions<'static> {
     ExportOptions {
-        catalog: stroom::i18n::Catalog::get(Lang::Nl),
+        catalog: stroom::present::i18n::Catalog::get(Lang::Nl),
         with_names: false,
         format: Format::Csv,
     }
@@ -621,7 +623,7 @@ fn flow_report(db: &Path) {
     let episodes = store.episodes(from, today()).expect("episodes");
     let loaded = t.elapsed();
     let figures = flow::flow(&episodes, from, today()).expect("flow");
-    let bytes = report::flow_document(&figures, stroom::i18n::Catalog::get(Lang::Nl))
+    let bytes = report::flow_document(&figures, stroom::present::i18n::Catalog::get(Lang::Nl))
         .render(Format::Csv)
         .expect("csv");
     std::hint::black_box(bytes);
@@ -649,8 +651,9 @@ fn meeting(db: &Path) {
     let records = store
         .records_on(today(), today(), &codes, config.norms.care)
         .expect("records");
-    let minutes = stroom::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
-    let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
+    let minutes =
+        stroom::report::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
+    let md = minutes.to_markdown(stroom::present::i18n::Catalog::get(Lang::Nl), false);
     std::hint::black_box(md);
     report_ms("total_ms", t.elapsed());
     println!("items {}", agenda.items.len());

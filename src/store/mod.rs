@@ -1,6 +1,7 @@
 //! The SQLite store. It loads facts and writes changes; every change is one
 //! immediate transaction that appends its event row and updates the case's
-//! state, which is always the replay of its events.
+//! state, which is always the replay of its events. A new query or change
+//! goes here; the rules it needs come from `domain`.
 
 pub mod audit;
 mod backup;

@@ -571,7 +571,7 @@ mod tests {
         store
             .insert_bundles(&demo, today, "test", &mut |_| {})
             .unwrap();
-        let config = crate::config::Config::default();
+        let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
         let (mut earlier_episode, mut several) = (false, false);
         for as_of in ["2025-01-15", "2025-09-30", "2026-06-01", "2026-11-22"] {
