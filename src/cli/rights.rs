@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::context::Context;
 use crate::domain::Msg;
 use crate::domain::dates::parse_date;
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 use crate::export::{safe_text, write_output};
 use crate::store::{AccessAction, AccessFilter, SubjectData};
 
