@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use crate::context::Context;
 use crate::domain::Msg;
 use crate::domain::dates::parse_date;
-use crate::present::i18n::Catalog;
 use crate::export::{safe_text, write_output};
+use crate::present::i18n::Catalog;
 use crate::store::{AccessAction, AccessFilter, SubjectData};
 
 /// `stroom erase REF --reason TEXT [--yes]`.
@@ -112,11 +112,7 @@ fn subject_markdown(ctx: &Context, case_ref: &str, data: &SubjectData) -> String
     );
     md.push_str(&format!("\n## {}\n\n", cat.t("subject.case")));
     for (k, v) in &data.case {
-        md.push_str(&format!(
-            "- {}: {}\n",
-            heading(cat, k),
-            readable(cat, k, v)
-        ));
+        md.push_str(&format!("- {}: {}\n", heading(cat, k), readable(cat, k, v)));
     }
     let sections = [
         ("subject.history", &data.history),
@@ -190,7 +186,10 @@ fn readable(cat: &Catalog, col: &str, v: &Value) -> String {
     } else if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         day.format(cat.t("format.date")).to_string()
     } else if let Ok(at) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ") {
-        format!("{} UTC", at.format(&format!("{} %H:%M", cat.t("format.date"))))
+        format!(
+            "{} UTC",
+            at.format(&format!("{} %H:%M", cat.t("format.date")))
+        )
     } else {
         text.to_string()
     };

@@ -450,7 +450,12 @@ impl App {
         }
         let count = self.store.purge_candidates(cutoff)?.len();
         if count > 0 {
-            self.notify(Tone::Info, Msg::new("retention.past").arg("count", count));
+            let key = if count == 1 {
+                "retention.past_one"
+            } else {
+                "retention.past"
+            };
+            self.notify(Tone::Info, Msg::new(key).arg("count", count));
         }
         Ok(())
     }
