@@ -26,6 +26,7 @@ use stroom::export::Format;
 use stroom::i18n::Lang;
 use stroom::report::{self, ExportOptions};
 use stroom::store::{CaseFilter, STREAM_CASES, Store};
+use stroom::tui::worker::loads::{self, Loaded};
 use stroom::tui::worker::{Job, Update, Worker, job};
 use stroom::tui::{Action, App, View, views};
 
@@ -459,22 +460,31 @@ fn keys(db: &Path) {
     }
 }
 
+/// A view's load as the UI runs it, counted in rows.
+fn rows_of(load: Job<Loaded>) -> Job<usize> {
+    job(move |store, progress| {
+        Ok(match load(store, progress)? {
+            Loaded::Waitlist { rows, .. } => rows.len(),
+            Loaded::Board { rows, .. } => rows.len(),
+            Loaded::Agenda { agenda, .. } => agenda.map_or(0, |a| a.items.len()),
+            Loaded::Flow { report, .. } => report.referrals,
+        })
+    })
+}
+
 /// Time to result of each view's load as the UI's worker runs it: submitted
 /// on the UI side, run on the worker's read-only connection, received by
 /// polling. Each load is what the view reads and computes today.
 fn view_loads(db: &Path) {
     let mut worker: Worker<&'static str, usize> = Worker::open(db).expect("worker");
+    let config = Config::default();
+    let meeting = stroom::domain::agenda::Meeting {
+        kind: stroom::domain::agenda::Kind::Team,
+        on: today(),
+        provider: None,
+    };
     let loads: Vec<(&'static str, Job<usize>)> = vec![
-        (
-            "waitlist",
-            job(|store, _| {
-                let snap = store.waitlist_snapshot(today(), today())?;
-                Ok(
-                    stroom::domain::waitlist::waiting_list(&snap, &Config::default().norms, None)
-                        .len(),
-                )
-            }),
-        ),
+        ("waitlist", rows_of(loads::waitlist_job(&config, today()))),
         (
             "cases",
             job(|store, _| {
@@ -494,41 +504,16 @@ fn view_loads(db: &Path) {
                 Ok(n.min(store.cases_after(&f, None, 2 * HEIGHT as usize)?.len()))
             }),
         ),
-        (
-            "board",
-            job(|store, _| {
-                let codes = Config::default().precondition_codes();
-                let snap = store.stoplight_snapshot(today(), today())?;
-                Ok(stroom::domain::stoplight::stoplight(
-                    &snap,
-                    &codes,
-                    Config::default().norms.care,
-                )
-                .len())
-            }),
-        ),
-        (
-            "agenda",
-            job(|store, _| {
-                let config = Config::default();
-                let codes = config.precondition_codes();
-                let meeting = stroom::domain::agenda::Meeting {
-                    kind: stroom::domain::agenda::Kind::Team,
-                    on: today(),
-                    provider: None,
-                };
-                let due = store.due_moments(today(), today(), &config.evaluation)?;
-                let agenda = store.agenda(meeting, today(), &config.norms, &codes, &due)?;
-                Ok(agenda.items.len())
-            }),
-        ),
+        ("board", rows_of(loads::board_job(&config, today()))),
+        ("agenda", rows_of(loads::agenda_job(&config, meeting, today(), false))),
         (
             "flow",
-            job(|store, _| {
-                let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
-                let episodes = store.episodes(from, today())?;
-                Ok(flow::flow(&episodes, from, today())?.referrals)
-            }),
+            rows_of(loads::flow_job(
+                today() - chrono::Months::new(12) + chrono::Days::new(1),
+                today(),
+                today(),
+                None,
+            )),
         ),
     ];
     for (key, load) in loads {
