@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use crate::config::Config;
+use crate::context::config::Config;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
@@ -279,7 +279,7 @@ mod tests {
 
     fn worker(path: &std::path::Path) -> Loader {
         Loader::Worker {
-            worker: Worker::open(path).unwrap(),
+            worker: Worker::open(path, None).unwrap(),
             busy: Vec::new(),
         }
     }
