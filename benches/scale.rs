@@ -511,7 +511,10 @@ fn view_loads(db: &Path) {
             }),
         ),
         ("board", rows_of(loads::board_job(&config, today()))),
-        ("agenda", rows_of(loads::agenda_job(&config, meeting, today(), false))),
+        (
+            "agenda",
+            rows_of(loads::agenda_job(&config, meeting, today(), false)),
+        ),
         (
             "flow",
             rows_of(loads::flow_job(

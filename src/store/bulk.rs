@@ -173,10 +173,9 @@ mod tests {
         let aside = SetAside::drop_indexes(conn).unwrap();
         let during: Vec<String> = index_sql(conn).into_iter().map(|(n, _)| n).collect();
         assert!(
-            !during
-                .iter()
-                .any(|n| n.starts_with("cases_") && n != "cases_search_update"
-                    && n != "cases_search_delete"),
+            !during.iter().any(|n| n.starts_with("cases_")
+                && n != "cases_search_update"
+                && n != "cases_search_delete"),
             "{during:?}"
         );
         // Other tables keep theirs.

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
+use crate::domain::Snapshot;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
-use crate::domain::Snapshot;
 use crate::store::{Result, StageCounts, Store};
 
 use super::{Generation, Job, Update, Worker, job, run_here};
