@@ -15,6 +15,7 @@ pub mod forecast;
 pub mod lifecycle;
 pub mod msg;
 pub mod review;
+pub mod six_weekly;
 pub mod snapshot;
 pub mod stoplight;
 pub mod waitlist;
