@@ -35,9 +35,10 @@ const SEED: u64 = 1;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 /// The steps measured per database, each in its own process.
-const STEPS: [&str; 10] = [
+const STEPS: [&str; 11] = [
     "first_frame",
     "keys",
+    "results",
     "views",
     "waitlist",
     "stoplight",
@@ -243,6 +244,7 @@ fn child(args: &[String]) {
             match step {
                 "first_frame" => first_frame(db),
                 "keys" => keys(db),
+                "results" => view_results(db),
                 "waitlist" => waitlist(db),
                 "views" => view_loads(db),
                 "stoplight" => stoplight(db),
@@ -365,35 +367,102 @@ struct Ui {
 }
 
 impl Ui {
+    /// The App as the terminal runs it: its loads on the worker.
     fn open(db: &Path) -> Ui {
         let ctx = context(db);
         let store = open_store(db).expect("open");
-        let app = App::new(&ctx, store, WIDTH, HEIGHT).expect("app");
+        let app = App::with_worker(&ctx, store, WIDTH, HEIGHT).expect("app");
         let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
         term.draw(|f| views::draw(&app, f)).expect("draw");
         Ui { app, term }
     }
 
-    /// One key: step and draw, timed.
+    /// One key as the event loop handles it: step, take in what the
+    /// worker finished, draw; timed to the frame.
     fn key(&mut self, action: Action) -> Duration {
         let t = Instant::now();
         self.app.step(action);
-        self.term.draw(|f| views::draw(&self.app, f)).expect("draw");
+        self.app.poll_loads();
+        self.draw();
         t.elapsed()
+    }
+
+    fn draw(&mut self) {
+        self.term.draw(|f| views::draw(&self.app, f)).expect("draw");
+    }
+
+    /// Until the shown view's load arrived (a frame every 16 ms meanwhile,
+    /// as the event loop does); returns the frames drawn and the time.
+    fn until_loaded(&mut self) -> (usize, Duration) {
+        let t = Instant::now();
+        let mut frames = 0;
+        while self.app.busy().is_some() {
+            std::thread::sleep(Duration::from_millis(16));
+            if self.app.poll_loads() {
+                self.draw();
+                frames += 1;
+            }
+        }
+        self.draw();
+        (frames, t.elapsed())
+    }
+
+    /// Every load asked for has arrived (between key groups, so that one
+    /// group's loads do not run under the next group's keys).
+    fn settle(&mut self) {
+        while self.app.loader.is_busy() {
+            std::thread::sleep(Duration::from_millis(5));
+            self.app.poll_loads();
+        }
+        self.draw();
     }
 }
 
-/// Open the database and draw the first screen (the waiting lists).
+/// Open the database and draw the first screen (the waiting lists, or
+/// "bezig…" while the worker reads them); then the time until the lists
+/// are there.
 fn first_frame(db: &Path) {
     let t = Instant::now();
-    let ui = Ui::open(db);
+    let mut ui = Ui::open(db);
     report_ms("ms", t.elapsed());
+    let (_, loaded) = ui.until_loaded();
+    report_ms("waitlist_result_ms", t.elapsed());
+    let _ = loaded;
     drop(ui);
+}
+
+/// Time to result per view, as a person meets it: the key, the frame
+/// ("bezig…" or the last result), and the frame with the view's data.
+/// Every view is visited from the waiting lists, each for the first time;
+/// at the end the UI's peak memory after all of them.
+fn view_results(db: &Path) {
+    let mut ui = Ui::open(db);
+    ui.settle();
+    for view in [
+        View::Cases,
+        View::Stoplight,
+        View::Flow,
+        View::Meeting,
+        View::Waitlist,
+    ] {
+        let key = ui.key(Action::Show(view));
+        let (_, loaded) = ui.until_loaded();
+        let name = format!("{view:?}").to_lowercase();
+        report_ms(&format!("{name}_key_ms"), key);
+        report_ms(&format!("{name}_result_ms"), key + loaded);
+    }
+    // `4` then `1` at once: view 1 is drawn in the next frame.
+    ui.key(Action::Show(View::Flow));
+    let t = Instant::now();
+    ui.key(Action::Show(View::Waitlist));
+    report_ms("flow_then_waitlist_ms", t.elapsed());
+    println!("ui_hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
 }
 
 /// Key-to-frame times per kind of key, as p50 / p99 / max.
 fn keys(db: &Path) {
     let mut ui = Ui::open(db);
+    ui.settle();
     let mut groups: Vec<(&str, Vec<Duration>)> = Vec::new();
     ui.key(Action::Show(View::Cases));
     let mut select = Vec::new();
@@ -410,6 +479,7 @@ fn keys(db: &Path) {
     }
     groups.push(("select_cases", select));
     ui.key(Action::Show(View::Waitlist));
+    ui.settle();
     let mut select = Vec::new();
     for i in 0..200 {
         let action = match i % 20 {
@@ -427,6 +497,7 @@ fn keys(db: &Path) {
     }
     groups.push(("views", views_));
     ui.key(Action::Show(View::Cases));
+    ui.settle();
     let mut search = Vec::new();
     for term in ["2025-03", "anouk", "zzz"] {
         search.push(ui.key(Action::Search));
@@ -474,6 +545,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Board { rows, .. } => rows.len(),
             Loaded::Agenda { agenda, .. } => agenda.map_or(0, |a| a.items.len()),
             Loaded::Flow { report, .. } => report.referrals,
+            Loaded::Forecast(f) => f.rows.len(),
         })
     })
 }
@@ -491,6 +563,7 @@ fn view_loads(db: &Path) {
     };
     let loads: Vec<(&'static str, Job<usize>)> = vec![
         ("waitlist", rows_of(loads::waitlist_job(&config, today()))),
+        ("forecast", rows_of(loads::forecast_job(&config, today()))),
         (
             "cases",
             job(|store, _| {
@@ -777,6 +850,23 @@ fn import_floor(
                 .execute(rusqlite::params_from_iter(row.iter()))
                 .expect("row");
         }
+        // The search index filled once after the rows, as stroom's bulk
+        // load does, instead of by its trigger per case row.
+        let trigger: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'cases_search_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search trigger");
+        conn.execute_batch("DROP TRIGGER cases_search_insert")
+            .expect("drop");
+        creates.push(
+            "INSERT INTO cases_search (rowid, case_ref, name, worker, provider) \
+             SELECT id, lower(case_ref), lower(name), lower(worker), lower(provider) FROM cases"
+                .into(),
+        );
+        creates.push(trigger);
     }
     for sql in creates {
         conn.execute_batch(&sql).expect("create");

@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
-use crate::domain::Snapshot;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
+use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
+use crate::report::forecast::{self, Forecast};
 use crate::store::{Result, StageCounts, Store};
 
 use super::{Generation, Job, Update, Worker, job, run_here};
@@ -30,19 +31,21 @@ pub enum LoadKey {
     Board,
     Agenda,
     Flow,
+    Forecast,
 }
 
-/// A view's data as a job returns it.
+/// A view's data as a job returns it. Moved once per load, from the
+/// worker to the view that keeps it: the variants' sizes do not matter.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Loaded {
     Waitlist {
         rows: Vec<WaitRow>,
         moments: Vec<EvaluationRow>,
     },
-    Board {
-        snapshot: Snapshot,
-        rows: Vec<StoplightRow>,
-    },
+    /// The board's rows; its snapshot stays on the worker (the UI holds
+    /// what it shows).
+    Board { rows: Vec<StoplightRow> },
     Agenda {
         /// None: the agenda of the meeting was already loaded and is kept.
         agenda: Option<Agenda>,
@@ -52,13 +55,16 @@ pub enum Loaded {
         report: FlowReport,
         stages: Vec<StageCounts>,
     },
+    /// When each waiting case is expected to be next, and each queue
+    /// cleared (`stroom forecast`'s simulation, its default runs and seed).
+    Forecast(Forecast),
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
 /// cases and the cases in care are read.
 pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
-    let norms = config.norms.clone();
-    let rules = config.evaluation.clone();
+    let norms = config.norms;
+    let rules = config.evaluation;
     job(move |store: &Store, progress| {
         let snap = store.waitlist_snapshot(today, today)?;
         progress.report(1, Some(3))?;
@@ -79,7 +85,7 @@ pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         let snapshot = store.stoplight_snapshot(today, today)?;
         progress.report(1, Some(2))?;
         let rows = stoplight::stoplight(&snapshot, &codes, care);
-        Ok(Loaded::Board { snapshot, rows })
+        Ok(Loaded::Board { rows })
     })
 }
 
@@ -113,8 +119,8 @@ pub fn agenda_job(
     keep_agenda: bool,
 ) -> Job<Loaded> {
     let codes = config.precondition_codes();
-    let norms = config.norms.clone();
-    let rules = config.evaluation.clone();
+    let norms = config.norms;
+    let rules = config.evaluation;
     job(move |store: &Store, progress| {
         let on = meeting.on;
         let agenda = if keep_agenda {
@@ -127,6 +133,26 @@ pub fn agenda_job(
         progress.report(2, Some(3))?;
         let records = store.records_on(on, today, &codes, norms.care)?;
         Ok(Loaded::Agenda { agenda, records })
+    })
+}
+
+/// The forecast of every queue of `today`: the throughput history of the
+/// last half year and the waiting lists, simulated as `stroom forecast`
+/// does (same runs, same seed, so the same dates).
+pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
+    let norms = config.norms;
+    job(move |store: &Store, progress| {
+        let history = store.queue_history(today)?;
+        progress.report(1, Some(3))?;
+        let snapshot = store.waitlist_snapshot(today, today)?;
+        progress.report(2, Some(3))?;
+        let runs = Runs {
+            runs: DEFAULT_RUNS,
+            seed: DEFAULT_SEED,
+        };
+        Ok(Loaded::Forecast(forecast::forecast(
+            &snapshot, &history, &norms, None, runs,
+        )))
     })
 }
 
@@ -192,6 +218,20 @@ impl Loader {
         match self {
             Loader::Here => None,
             Loader::Worker { busy, .. } => busy.iter().find(|(k, ..)| *k == key).map(|b| b.2),
+        }
+    }
+
+    /// Whether any load asked for has not arrived.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Loader::Worker { busy, .. } if !busy.is_empty())
+    }
+
+    /// Forgets every request: nothing asked for so far is delivered.
+    pub fn cancel_all(&mut self) {
+        if let Loader::Worker { worker, busy } = self {
+            for (key, ..) in busy.drain(..) {
+                worker.cancel(&key);
+            }
         }
     }
 
@@ -310,13 +350,33 @@ mod tests {
         }
     }
 
-    /// What a view draws of a load (the board's snapshot keeps its reviews
-    /// in a hash map, whose order is its own).
+    /// A load as text, to compare.
     fn shown(loaded: &Loaded) -> String {
-        match loaded {
-            Loaded::Board { rows, snapshot } => format!("{rows:?} {}", snapshot.cases.len()),
-            other => format!("{other:?}"),
-        }
+        format!("{loaded:?}")
+    }
+
+    /// The worker's forecast is the command's: same dates for every case.
+    #[test]
+    fn the_forecast_on_the_worker_is_the_commands() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let config = Config::default();
+        let mut there = worker(&path);
+        there.request(&store, LoadKey::Forecast, forecast_job(&config, today));
+        let got = there.settle(Duration::from_secs(60));
+        let Some((LoadKey::Forecast, Ok(Loaded::Forecast(f)))) = got.into_iter().next() else {
+            panic!("no forecast");
+        };
+        let runs = Runs {
+            runs: DEFAULT_RUNS,
+            seed: DEFAULT_SEED,
+        };
+        let snapshot = store.waitlist_snapshot(today, today).unwrap();
+        let history = store.queue_history(today).unwrap();
+        let expected = forecast::forecast(&snapshot, &history, &config.norms, None, runs);
+        assert_eq!(f.rows, expected.rows);
+        assert_eq!(f.queues, expected.queues);
+        assert!(f.rows.iter().any(|r| r.p50_on.is_some()));
     }
 
     /// A newer request of the same key supersedes the older one: only the
