@@ -26,6 +26,7 @@ use stroom::export::Format;
 use stroom::present::i18n::Lang;
 use stroom::report::{self, ExportOptions};
 use stroom::store::{CaseFilter, STREAM_CASES, Store};
+use stroom::tui::worker::loads::{self, Loaded};
 use stroom::tui::worker::{Job, Update, Worker, job};
 use stroom::tui::{Action, App, View, views};
 
@@ -34,9 +35,10 @@ const SEED: u64 = 1;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 /// The steps measured per database, each in its own process.
-const STEPS: [&str; 10] = [
+const STEPS: [&str; 11] = [
     "first_frame",
     "keys",
+    "results",
     "views",
     "waitlist",
     "stoplight",
@@ -145,6 +147,10 @@ fn bench_size(dir: &Path, size: usize, runs: usize, only: Option<&[String]>) {
                 .entry("ratio_to_floor".into())
                 .or_default()
                 .push(ratio);
+            samples
+                .entry("ratio_to_floor_aside".into())
+                .or_default()
+                .push(out["total_ms"] / out["floor_aside_ms"]);
             for (k, v) in out.into_iter().filter(|(k, _)| k != "hwm_mb") {
                 samples.entry(k).or_default().push(v);
             }
@@ -238,6 +244,7 @@ fn child(args: &[String]) {
             match step {
                 "first_frame" => first_frame(db),
                 "keys" => keys(db),
+                "results" => view_results(db),
                 "waitlist" => waitlist(db),
                 "views" => view_loads(db),
                 "stoplight" => stoplight(db),
@@ -360,35 +367,102 @@ struct Ui {
 }
 
 impl Ui {
+    /// The App as the terminal runs it: its loads on the worker.
     fn open(db: &Path) -> Ui {
         let ctx = context(db);
         let store = open_store(db).expect("open");
-        let app = App::new(&ctx, store, WIDTH, HEIGHT).expect("app");
+        let app = App::with_worker(&ctx, store, WIDTH, HEIGHT).expect("app");
         let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
         term.draw(|f| views::draw(&app, f)).expect("draw");
         Ui { app, term }
     }
 
-    /// One key: step and draw, timed.
+    /// One key as the event loop handles it: step, take in what the
+    /// worker finished, draw; timed to the frame.
     fn key(&mut self, action: Action) -> Duration {
         let t = Instant::now();
         self.app.step(action);
-        self.term.draw(|f| views::draw(&self.app, f)).expect("draw");
+        self.app.poll_loads();
+        self.draw();
         t.elapsed()
+    }
+
+    fn draw(&mut self) {
+        self.term.draw(|f| views::draw(&self.app, f)).expect("draw");
+    }
+
+    /// Until the shown view's load arrived (a frame every 16 ms meanwhile,
+    /// as the event loop does); returns the frames drawn and the time.
+    fn until_loaded(&mut self) -> (usize, Duration) {
+        let t = Instant::now();
+        let mut frames = 0;
+        while self.app.busy().is_some() {
+            std::thread::sleep(Duration::from_millis(16));
+            if self.app.poll_loads() {
+                self.draw();
+                frames += 1;
+            }
+        }
+        self.draw();
+        (frames, t.elapsed())
+    }
+
+    /// Every load asked for has arrived (between key groups, so that one
+    /// group's loads do not run under the next group's keys).
+    fn settle(&mut self) {
+        while self.app.loader.is_busy() {
+            std::thread::sleep(Duration::from_millis(5));
+            self.app.poll_loads();
+        }
+        self.draw();
     }
 }
 
-/// Open the database and draw the first screen (the waiting lists).
+/// Open the database and draw the first screen (the waiting lists, or
+/// "bezig…" while the worker reads them); then the time until the lists
+/// are there.
 fn first_frame(db: &Path) {
     let t = Instant::now();
-    let ui = Ui::open(db);
+    let mut ui = Ui::open(db);
     report_ms("ms", t.elapsed());
+    let (_, loaded) = ui.until_loaded();
+    report_ms("waitlist_result_ms", t.elapsed());
+    let _ = loaded;
     drop(ui);
+}
+
+/// Time to result per view, as a person meets it: the key, the frame
+/// ("bezig…" or the last result), and the frame with the view's data.
+/// Every view is visited from the waiting lists, each for the first time;
+/// at the end the UI's peak memory after all of them.
+fn view_results(db: &Path) {
+    let mut ui = Ui::open(db);
+    ui.settle();
+    for view in [
+        View::Cases,
+        View::Stoplight,
+        View::Flow,
+        View::Meeting,
+        View::Waitlist,
+    ] {
+        let key = ui.key(Action::Show(view));
+        let (_, loaded) = ui.until_loaded();
+        let name = format!("{view:?}").to_lowercase();
+        report_ms(&format!("{name}_key_ms"), key);
+        report_ms(&format!("{name}_result_ms"), key + loaded);
+    }
+    // `4` then `1` at once: view 1 is drawn in the next frame.
+    ui.key(Action::Show(View::Flow));
+    let t = Instant::now();
+    ui.key(Action::Show(View::Waitlist));
+    report_ms("flow_then_waitlist_ms", t.elapsed());
+    println!("ui_hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
 }
 
 /// Key-to-frame times per kind of key, as p50 / p99 / max.
 fn keys(db: &Path) {
     let mut ui = Ui::open(db);
+    ui.settle();
     let mut groups: Vec<(&str, Vec<Duration>)> = Vec::new();
     ui.key(Action::Show(View::Cases));
     let mut select = Vec::new();
@@ -405,6 +479,7 @@ fn keys(db: &Path) {
     }
     groups.push(("select_cases", select));
     ui.key(Action::Show(View::Waitlist));
+    ui.settle();
     let mut select = Vec::new();
     for i in 0..200 {
         let action = match i % 20 {
@@ -422,6 +497,7 @@ fn keys(db: &Path) {
     }
     groups.push(("views", views_));
     ui.key(Action::Show(View::Cases));
+    ui.settle();
     let mut search = Vec::new();
     for term in ["2025-03", "anouk", "zzz"] {
         search.push(ui.key(Action::Search));
@@ -461,22 +537,33 @@ fn keys(db: &Path) {
     }
 }
 
+/// A view's load as the UI runs it, counted in rows.
+fn rows_of(load: Job<Loaded>) -> Job<usize> {
+    job(move |store, progress| {
+        Ok(match load(store, progress)? {
+            Loaded::Waitlist { rows, .. } => rows.len(),
+            Loaded::Board { rows, .. } => rows.len(),
+            Loaded::Agenda { agenda, .. } => agenda.map_or(0, |a| a.items.len()),
+            Loaded::Flow { report, .. } => report.referrals,
+            Loaded::Forecast(f) => f.rows.len(),
+        })
+    })
+}
+
 /// Time to result of each view's load as the UI's worker runs it: submitted
 /// on the UI side, run on the worker's read-only connection, received by
 /// polling. Each load is what the view reads and computes today.
 fn view_loads(db: &Path) {
     let mut worker: Worker<&'static str, usize> = Worker::open(db, bench_key()).expect("worker");
+    let config = Config::default();
+    let meeting = stroom::domain::agenda::Meeting {
+        kind: stroom::domain::agenda::Kind::Team,
+        on: today(),
+        provider: None,
+    };
     let loads: Vec<(&'static str, Job<usize>)> = vec![
-        (
-            "waitlist",
-            job(|store, _| {
-                let snap = store.waitlist_snapshot(today(), today())?;
-                Ok(
-                    stroom::domain::waitlist::waiting_list(&snap, &Config::default().norms, None)
-                        .len(),
-                )
-            }),
-        ),
+        ("waitlist", rows_of(loads::waitlist_job(&config, today()))),
+        ("forecast", rows_of(loads::forecast_job(&config, today()))),
         (
             "cases",
             job(|store, _| {
@@ -496,41 +583,19 @@ fn view_loads(db: &Path) {
                 Ok(n.min(store.cases_after(&f, None, 2 * HEIGHT as usize)?.len()))
             }),
         ),
-        (
-            "board",
-            job(|store, _| {
-                let codes = Config::default().precondition_codes();
-                let snap = store.stoplight_snapshot(today(), today())?;
-                Ok(stroom::domain::stoplight::stoplight(
-                    &snap,
-                    &codes,
-                    Config::default().norms.care,
-                )
-                .len())
-            }),
-        ),
+        ("board", rows_of(loads::board_job(&config, today()))),
         (
             "agenda",
-            job(|store, _| {
-                let config = Config::default();
-                let codes = config.precondition_codes();
-                let meeting = stroom::domain::agenda::Meeting {
-                    kind: stroom::domain::agenda::Kind::Team,
-                    on: today(),
-                    provider: None,
-                };
-                let due = store.due_moments(today(), today(), &config.evaluation)?;
-                let agenda = store.agenda(meeting, today(), &config.norms, &codes, &due)?;
-                Ok(agenda.items.len())
-            }),
+            rows_of(loads::agenda_job(&config, meeting, today(), false)),
         ),
         (
             "flow",
-            job(|store, _| {
-                let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
-                let episodes = store.episodes(from, today())?;
-                Ok(flow::flow(&episodes, from, today())?.referrals)
-            }),
+            rows_of(loads::flow_job(
+                today() - chrono::Months::new(12) + chrono::Days::new(1),
+                today(),
+                today(),
+                None,
+            )),
         ),
     ];
     for (key, load) in loads {
@@ -722,8 +787,9 @@ fn stored_rows(store: &Store) -> Vec<(String, Vec<Vec<rusqlite::types::Value>>)>
 /// The floor of an import: the same rows written into the same tables of a
 /// new database (same schema, triggers, pragmas) by one prepared statement
 /// per table in one transaction, nothing checked or computed. With `aside`,
-/// the secondary indexes are dropped first and created again before the
-/// commit, as stroom's bulk load does.
+/// the secondary indexes and the search trigger are dropped first, and the
+/// indexes created again and the search index filled before the commit, as
+/// stroom's bulk load does.
 fn import_floor(
     db: &Path,
     tables: &[(String, Vec<Vec<rusqlite::types::Value>>)],
@@ -755,6 +821,23 @@ fn import_floor(
                 .expect("drop");
             creates.push(sql);
         }
+        // The search index filled once after the rows, as stroom's bulk
+        // load does, instead of by its trigger per case row.
+        let trigger: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'cases_search_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search trigger");
+        conn.execute_batch("DROP TRIGGER cases_search_insert")
+            .expect("drop");
+        creates.push(
+            "INSERT INTO cases_search (rowid, case_ref, name, worker, provider) \
+             SELECT id, lower(case_ref), lower(name), lower(worker), lower(provider) FROM cases"
+                .into(),
+        );
+        creates.push(trigger);
     }
     for (table, rows) in tables {
         let Some(first) = rows.first() else { continue };
@@ -767,6 +850,23 @@ fn import_floor(
                 .execute(rusqlite::params_from_iter(row.iter()))
                 .expect("row");
         }
+        // The search index filled once after the rows, as stroom's bulk
+        // load does, instead of by its trigger per case row.
+        let trigger: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'cases_search_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search trigger");
+        conn.execute_batch("DROP TRIGGER cases_search_insert")
+            .expect("drop");
+        creates.push(
+            "INSERT INTO cases_search (rowid, case_ref, name, worker, provider) \
+             SELECT id, lower(case_ref), lower(name), lower(worker), lower(provider) FROM cases"
+                .into(),
+        );
+        creates.push(trigger);
     }
     for sql in creates {
         conn.execute_batch(&sql).expect("create");

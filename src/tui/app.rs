@@ -24,6 +24,8 @@ use super::log::Log;
 use super::meeting::MeetingState;
 use super::theme::Theme;
 use super::waitlist::WaitlistState;
+use super::worker::loads::{self, Busy, LoadKey, Loaded, Loader};
+use super::worker::{Job, Worker};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
@@ -149,6 +151,14 @@ pub struct App {
     pub export_dir: PathBuf,
     data_version: i64,
     pub(super) log: Log,
+    /// Where the views' loads run: on the worker in the terminal (the
+    /// screen never waits), here and now in tests.
+    pub loader: Loader,
+    /// When each waiting case is expected to be next (view 1), once the
+    /// worker computed it.
+    pub forecast: Option<crate::report::forecast::Forecast>,
+    /// The case to keep selected when the board asked for arrives.
+    pub(super) board_anchor: Option<String>,
 }
 
 /// The open form among `overlays` (a free function, so that other fields
@@ -162,8 +172,14 @@ pub fn form_in(overlays: &mut [Overlay]) -> Option<&mut Form> {
 
 impl App {
     pub fn new(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
+        let mut app = App::new_unloaded(ctx, store, width, height)?;
+        app.reload()?;
+        Ok(app)
+    }
+
+    fn new_unloaded(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
         let data_version = store.data_version()?;
-        let mut app = App {
+        Ok(App {
             store,
             cat: ctx.catalog(),
             theme: Theme::named(&ctx.config.theme),
@@ -193,6 +209,21 @@ impl App {
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             data_version,
             log: Log::default(),
+            loader: Loader::Here,
+            forecast: None,
+            board_anchor: None,
+        })
+    }
+
+    /// The App of the terminal: every view's load runs on a worker with
+    /// its own read-only connection (with the store's key), so the first
+    /// frame and every key draw at once with what is there.
+    pub fn with_worker(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
+        let worker = Worker::start(store.read_only_twin()?)?;
+        let mut app = App::new_unloaded(ctx, store, width, height)?;
+        app.loader = Loader::Worker {
+            worker,
+            busy: Vec::new(),
         };
         app.reload()?;
         Ok(app)
@@ -335,6 +366,8 @@ impl App {
 
     /// Forgets the loaded data after a change; the next load reads it anew.
     pub fn forget_data(&mut self) {
+        // Loads asked for before the change would bring old data.
+        self.loader.cancel_all();
         self.snapshot = None;
         self.waitlist_fresh = false;
         self.fresh_views.clear();
@@ -349,15 +382,11 @@ impl App {
     /// Loads the data of the current view that is missing; `anchor` is the
     /// case to keep (or put) under the selection.
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
-        if self.needs_snapshot() && self.snapshot.is_none() {
+        if let (Some(d), None) = (self.as_of, &self.snapshot) {
             // Looking back, every view shows the cases of that date; live,
-            // the board needs only the cases in care.
-            self.snapshot = Some(match self.as_of {
-                Some(d) => self.store.snapshot(d, self.today)?,
-                None => self.store.stoplight_snapshot(self.today, self.today)?,
-            });
-            self.log
-                .line(format_args!("loaded snapshot as of {}", self.shown_date()));
+            // the board reads its cases in care on the worker (load_board).
+            self.snapshot = Some(self.store.snapshot(d, self.today)?);
+            self.log.line(format_args!("loaded snapshot as of {d}"));
         }
         let height = self.cases_height();
         match (&self.snapshot, self.as_of) {
@@ -381,14 +410,10 @@ impl App {
             // Live, the waiting lists need only the waiting cases (a small
             // part of a big history), and the evaluation list only the
             // cases in care, read once until something changes.
-            let snap = self.store.waitlist_snapshot(self.today, self.today)?;
-            let rows = waitlist::waiting_list(&snap, &self.config.norms, None);
-            let in_care = self.store.stoplight_snapshot(self.today, self.today)?;
-            let moments = self
-                .store
-                .evaluation_list(&in_care, &self.config.evaluation)?;
-            self.set_waitlist_rows(rows, moments);
-            self.waitlist_fresh = true;
+            self.request(
+                LoadKey::Waitlist,
+                loads::waitlist_job(&self.config, self.today),
+            )?;
         }
         if self.view == View::Stoplight {
             self.load_board(anchor.as_deref())?;
@@ -412,6 +437,87 @@ impl App {
             View::Meeting => self.load_meeting(),
             _ => Ok(()),
         }
+    }
+
+    /// Asks for a view's data: here it is applied at once, on the worker
+    /// when it arrives (`poll_loads`).
+    pub(super) fn request(&mut self, key: LoadKey, load: Job<Loaded>) -> Result<(), Msg> {
+        match self.loader.request(&self.store, key, load) {
+            Some(result) => self.apply(result?),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes in the loads that arrived (never waits); returns whether the
+    /// screen changed. A result for a view the person left is kept for
+    /// when they come back, not drawn.
+    pub fn poll_loads(&mut self) -> bool {
+        let (done, moved) = self.loader.poll();
+        let changed = moved || !done.is_empty();
+        for (key, result) in done {
+            self.log.line(format_args!("loaded {key:?}"));
+            if let Err(e) = result.and_then(|loaded| self.apply(loaded)) {
+                self.notify(Tone::Error, e);
+            }
+        }
+        changed
+    }
+
+    /// Swaps a view's data in.
+    fn apply(&mut self, loaded: Loaded) -> Result<(), Msg> {
+        match loaded {
+            Loaded::Waitlist { rows, moments } => {
+                // Looking back, the lists come from the past snapshot.
+                if self.as_of.is_none() {
+                    self.set_waitlist_rows(rows, moments);
+                    self.waitlist_fresh = true;
+                }
+                Ok(())
+            }
+            Loaded::Board { rows } => {
+                if self.as_of.is_some() {
+                    return Ok(());
+                }
+                let anchor = self.board_anchor.take();
+                self.show_board(rows, anchor.as_deref())
+            }
+            Loaded::Forecast(forecast) => {
+                self.forecast = Some(forecast);
+                Ok(())
+            }
+            Loaded::Agenda { agenda, records } => self.apply_agenda(agenda, records),
+            Loaded::Flow { report, stages } => {
+                self.flow.report = Some(report);
+                self.flow.stages = stages;
+                Ok(())
+            }
+        }
+    }
+
+    /// The load of the current view that has not arrived yet, if any.
+    pub fn busy(&self) -> Option<Busy> {
+        let key = match self.view {
+            View::Waitlist => LoadKey::Waitlist,
+            View::Stoplight => LoadKey::Board,
+            View::Meeting => LoadKey::Agenda,
+            View::Flow => LoadKey::Flow,
+            View::Cases => return None,
+        };
+        self.loader.busy(key)
+    }
+
+    /// Whether the current view has nothing to show until its load
+    /// arrives (the first visit): it says "bezig…" instead of "empty".
+    pub fn waiting_for_data(&self) -> Option<Busy> {
+        let busy = self.busy()?;
+        let empty = match self.view {
+            View::Waitlist => !self.waitlist_fresh && self.as_of.is_none(),
+            View::Stoplight => self.board.all.is_none(),
+            View::Meeting => self.meeting.agenda.is_none(),
+            View::Flow => self.flow.report.is_none(),
+            View::Cases => false,
+        };
+        empty.then_some(busy)
     }
 
     /// New waiting-list rows, keeping the selected position.

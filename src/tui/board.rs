@@ -315,12 +315,30 @@ fn review_preview(app: &App, form: &Form) -> Option<Preview> {
 }
 
 impl App {
-    /// Rebuilds the board from the loaded snapshot (view 3 only).
+    /// The board of view 3: live, read and judged on the worker; a past
+    /// date, from its snapshot.
     pub(super) fn load_board(&mut self, anchor: Option<&str>) -> Result<(), Msg> {
-        let Some(snap) = &self.snapshot else {
-            return Ok(());
+        let snap = match (&self.snapshot, self.as_of) {
+            (Some(snap), Some(_)) => snap,
+            // Live, the board's cases are read and judged on the worker
+            // (also for a search: it is applied to the rows there come).
+            (_, None) => {
+                self.board_anchor = anchor.map(str::to_string);
+                let load = super::worker::loads::board_job(&self.config, self.today);
+                return self.request(super::worker::loads::LoadKey::Board, load);
+            }
+            (None, Some(_)) => return Ok(()),
         };
         let rows = stoplight::stoplight(snap, &codes(self), self.config.norms.care);
+        self.show_board(rows, anchor)
+    }
+
+    /// The board's rows in view 3, keeping the selection.
+    pub(super) fn show_board(
+        &mut self,
+        rows: Vec<StoplightRow>,
+        anchor: Option<&str>,
+    ) -> Result<(), Msg> {
         let h = self.board_height();
         self.board.load(rows, self.cat, anchor, h);
         self.board.comparison = None;

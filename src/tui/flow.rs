@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::domain::Msg;
-use crate::domain::flow::{FlowReport, flow};
+use crate::domain::flow::FlowReport;
 use crate::store::StageCounts;
 
 use super::action::Action;
@@ -131,16 +131,13 @@ impl App {
     /// --from --to` does, and the stage counts when they are drawn.
     pub(super) fn load_flow(&mut self) -> Result<(), Msg> {
         let (from, to) = self.flow_period();
-        let episodes = self.store.episodes(from, to.min(self.today))?;
-        self.flow.report = Some(flow(&episodes, from, to)?);
-        self.flow.stages = if self.flow.display == Display::Stages {
-            self.store.stage_counts(&month_ends(from, to))?
-        } else {
-            Vec::new()
-        };
+        // The period is checked here, so that a wrong one is said at once.
+        crate::domain::flow::check_period(from, to)?;
+        let ends = (self.flow.display == Display::Stages).then(|| month_ends(from, to));
         self.log
-            .line(format_args!("loaded flow figures {from} to {to}"));
-        Ok(())
+            .line(format_args!("asked for flow figures {from} to {to}"));
+        let load = super::worker::loads::flow_job(from, to, to.min(self.today), ends);
+        self.request(super::worker::loads::LoadKey::Flow, load)
     }
 
     /// The period and display keys of the Flow view.

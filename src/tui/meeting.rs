@@ -160,29 +160,28 @@ impl App {
     /// selection goes on to the next item not yet discussed.
     pub(super) fn load_meeting(&mut self) -> Result<(), Msg> {
         let meeting = self.meeting();
+        let keep_agenda = self.meeting.agenda.as_ref().map(|a| &a.meeting) == Some(&meeting);
+        let load = super::worker::loads::agenda_job(&self.config, meeting, self.today, keep_agenda);
+        self.request(super::worker::loads::LoadKey::Agenda, load)
+    }
+
+    /// Swaps in the agenda (None: the one shown stands) and the day's
+    /// records, keeping the selected case; once the selected case counts
+    /// as discussed after a record of this screen, on to the next one.
+    pub(super) fn apply_agenda(
+        &mut self,
+        agenda: Option<Agenda>,
+        records: Records,
+    ) -> Result<(), Msg> {
         let keep = self
             .meeting
             .selected()
             .map(|i| (i.case_ref.clone(), self.meeting.discussed(i.case_id)));
-        if self.meeting.agenda.as_ref().map(|a| &a.meeting) != Some(&meeting) {
-            let codes = self.config.precondition_codes();
-            let evaluations =
-                self.store
-                    .due_moments(meeting.on, self.today, &self.config.evaluation)?;
-            let agenda = self.store.agenda(
-                meeting.clone(),
-                self.today,
-                &self.config.norms,
-                &codes,
-                &evaluations,
-            )?;
+        if let Some(agenda) = agenda {
             self.meeting.agenda = Some(agenda);
         }
         self.meeting.narrow();
-        let codes = self.config.precondition_codes();
-        self.meeting.records =
-            self.store
-                .records_on(meeting.on, self.today, &codes, self.config.norms.care)?;
+        self.meeting.records = records;
         let state = &self.meeting;
         let mut index = state.scroll.selected;
         if let Some((case_ref, was_discussed)) = keep {

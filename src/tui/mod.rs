@@ -47,6 +47,9 @@ pub use app::App;
 /// How often the loop asks whether another connection wrote.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
+/// How often the loop looks for a load's result while one runs.
+const FRAME: Duration = Duration::from_millis(16);
+
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 pub fn run(ctx: &Context) -> Result<(), Msg> {
@@ -80,11 +83,17 @@ fn enter() -> io::Result<Term> {
     Terminal::new(CrosstermBackend::new(io::stdout()))
 }
 
-/// Makes a panic anywhere (any thread) first run `restore`, then report
-/// as before: the person never sees a garbled, raw-mode terminal.
+/// Makes a panic anywhere (any thread but the worker's) first run
+/// `restore`, then report as before: the person never sees a garbled,
+/// raw-mode terminal.
 pub fn install_panic_hook(restore: fn()) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // The worker turns a job's panic into an error on the status line
+        // and goes on: the screen stays, and nothing is printed over it.
+        if std::thread::current().name() == Some(worker::THREAD_NAME) {
+            return;
+        }
         restore();
         previous(info);
     }));
@@ -125,7 +134,7 @@ fn event_loop(
     log: log::Log,
 ) -> Result<(), Msg> {
     let size = terminal.size().map_err(terminal_error)?;
-    let mut app = App::new(ctx, store, size.width, size.height)?.with_log(log);
+    let mut app = App::with_worker(ctx, store, size.width, size.height)?.with_log(log);
     app.retention_notice()?;
     app.defer_slow = true;
     let events = spawn_input();
@@ -138,7 +147,11 @@ fn event_loop(
     draw(terminal, &app)?;
     let mut last_poll = Instant::now();
     loop {
-        let wait = POLL_EVERY.saturating_sub(last_poll.elapsed());
+        // While a view's load runs, look for its result every frame.
+        let wait = match app.loader.is_busy() {
+            true => FRAME,
+            false => POLL_EVERY.saturating_sub(last_poll.elapsed()),
+        };
         let mut dirty = match events.recv_timeout(wait) {
             // A paste arrives whole; it is typed into the field a
             // character at a time, through the same checks as typing.
@@ -153,6 +166,7 @@ fn event_loop(
         if app.quit {
             break;
         }
+        dirty |= app.poll_loads();
         if last_poll.elapsed() >= POLL_EVERY {
             last_poll = Instant::now();
             dirty |= app.poll_external();
@@ -182,6 +196,14 @@ mod tests {
     #[test]
     fn a_panic_restores_the_terminal_before_it_is_reported() {
         super::install_panic_hook(restore);
+        // A job's panic on the worker leaves the terminal alone.
+        let worker = std::thread::Builder::new()
+            .name(super::worker::THREAD_NAME.into())
+            .spawn(|| panic!("boom in a job"))
+            .unwrap()
+            .join();
+        assert!(worker.is_err());
+        assert!(!RESTORED.load(Ordering::SeqCst));
         let result = std::thread::spawn(|| panic!("boom in a view")).join();
         // Put the default hook back for the other tests.
         let _ = std::panic::take_hook();

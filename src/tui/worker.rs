@@ -14,6 +14,8 @@
 //! anything. Dropping the worker (or `shutdown`) stops it without waiting
 //! for the running job, so `q` quits at once.
 
+pub mod loads;
+
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -372,6 +374,18 @@ fn next_request<K: Clone, T>(shared: &Shared<K, T>) -> Option<Request<K, T>> {
             .wait(queue)
             .unwrap_or_else(PoisonError::into_inner);
     }
+}
+
+/// Runs `job` here and now on `store` (no thread, never cancelled): where
+/// nothing waits on a screen, the same jobs give the same data.
+pub fn run_here<T>(store: &Store, job: Job<T>) -> Result<T> {
+    let never = AtomicBool::new(false);
+    let progress = Progress {
+        cancelled: &never,
+        send: &|_, _| {},
+        last_sent: Cell::new(None),
+    };
+    job(store, &progress)
 }
 
 /// Runs one job; a panic in it becomes an error result and the worker goes

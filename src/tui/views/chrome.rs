@@ -71,10 +71,42 @@ pub fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             ),
             style,
         ))
+    } else if let Some(busy) = app.busy() {
+        Line::from(Span::styled(busy_text(app, busy), t.muted()))
     } else {
         Line::default()
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// "bezig…", with how far when the load says so.
+fn busy_text(app: &App, busy: crate::tui::worker::loads::Busy) -> String {
+    match busy.total {
+        Some(total) if total > 0 => app.cat.fill(
+            "tui.worker.progress",
+            &[
+                ("done", busy.done.to_string()),
+                ("total", total.to_string()),
+            ],
+        ),
+        _ => app.cat.t("tui.worker.busy").to_string(),
+    }
+}
+
+/// The body of a view whose first load has not arrived: "bezig…" where
+/// the rows will be, instead of an empty list that would say "none".
+pub fn draw_busy(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(busy) = app.waiting_for_data() else {
+        return;
+    };
+    let inner = Rect {
+        x: area.x + 2,
+        y: area.y + 1,
+        width: area.width.saturating_sub(4),
+        height: area.height.saturating_sub(1),
+    };
+    let line = Line::from(Span::styled(busy_text(app, busy), app.theme.muted()));
+    frame.render_widget(Paragraph::new(line), inner);
 }
 
 pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {

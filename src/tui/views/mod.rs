@@ -48,6 +48,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     chrome::draw_banner(app, frame, a.banner);
     match app.case_screen() {
         Some(screen) => case_screen::draw(app, screen, frame, a.body),
+        None if app.waiting_for_data().is_some() => chrome::draw_busy(app, frame, a.body),
         None => match app.view {
             View::Waitlist => waitlist::draw(app, frame, a.body),
             View::Cases => cases::draw(app, frame, a.body),

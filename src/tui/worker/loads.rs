@@ -1,0 +1,430 @@
+//! What each view reads and computes, as jobs for the UI's worker (issue
+//! 17): the waiting lists, the board, the agenda and the flow figures. A
+//! job owns copies of what it needs (dates, norms, codes) and returns the
+//! view's data whole; the App swaps it in when it arrives, so the screen
+//! never waits on the store.
+//!
+//! The same jobs run in place (`Loader::Here`) where nothing waits on a
+//! screen: the tests, and a caller that wants the data now.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::context::config::Config;
+use crate::domain::agenda::{Agenda, Meeting, Records};
+use crate::domain::evaluation::EvaluationRow;
+use crate::domain::flow::{FlowReport, flow};
+use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
+use crate::domain::stoplight::{self, StoplightRow};
+use crate::domain::waitlist::{self, WaitRow};
+use crate::report::forecast::{self, Forecast};
+use crate::store::{Result, StageCounts, Store};
+
+use super::{Generation, Job, Update, Worker, job, run_here};
+
+/// Which load a request is: one per view, so that a newer request for the
+/// same view supersedes the older one and the others go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadKey {
+    Waitlist,
+    Board,
+    Agenda,
+    Flow,
+    Forecast,
+}
+
+/// A view's data as a job returns it. Moved once per load, from the
+/// worker to the view that keeps it: the variants' sizes do not matter.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Loaded {
+    Waitlist {
+        rows: Vec<WaitRow>,
+        moments: Vec<EvaluationRow>,
+    },
+    /// The board's rows; its snapshot stays on the worker (the UI holds
+    /// what it shows).
+    Board { rows: Vec<StoplightRow> },
+    Agenda {
+        /// None: the agenda of the meeting was already loaded and is kept.
+        agenda: Option<Agenda>,
+        records: Records,
+    },
+    Flow {
+        report: FlowReport,
+        stages: Vec<StageCounts>,
+    },
+    /// When each waiting case is expected to be next, and each queue
+    /// cleared (`stroom forecast`'s simulation, its default runs and seed).
+    Forecast(Forecast),
+}
+
+/// The live waiting lists and evaluation list of `today`: only the waiting
+/// cases and the cases in care are read.
+pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
+    let norms = config.norms;
+    let rules = config.evaluation;
+    job(move |store: &Store, progress| {
+        let snap = store.waitlist_snapshot(today, today)?;
+        progress.report(1, Some(3))?;
+        let rows = waitlist::waiting_list(&snap, &norms, None);
+        drop(snap);
+        let in_care = store.stoplight_snapshot(today, today)?;
+        progress.report(2, Some(3))?;
+        let moments = store.evaluation_list(&in_care, &rules)?;
+        Ok(Loaded::Waitlist { rows, moments })
+    })
+}
+
+/// The live stoplight board of `today`.
+pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
+    let codes = config.precondition_codes();
+    let care = config.norms.care;
+    job(move |store: &Store, progress| {
+        let snapshot = store.stoplight_snapshot(today, today)?;
+        progress.report(1, Some(2))?;
+        let rows = stoplight::stoplight(&snapshot, &codes, care);
+        Ok(Loaded::Board { rows })
+    })
+}
+
+/// The flow figures of `from`..`to` (events read up to `up_to`), with the
+/// month-end stage counts when the stages display asks for them.
+pub fn flow_job(
+    from: NaiveDate,
+    to: NaiveDate,
+    up_to: NaiveDate,
+    month_ends: Option<Vec<NaiveDate>>,
+) -> Job<Loaded> {
+    job(move |store: &Store, progress| {
+        let episodes = store.episodes(from, up_to)?;
+        progress.report(1, Some(2))?;
+        let report = flow(&episodes, from, to)?;
+        drop(episodes);
+        let stages = match month_ends {
+            Some(ends) => store.stage_counts(&ends)?,
+            None => Vec::new(),
+        };
+        Ok(Loaded::Flow { report, stages })
+    })
+}
+
+/// The agenda of `meeting` (unless `keep_agenda`: the one loaded stands)
+/// and what was recorded on its day.
+pub fn agenda_job(
+    config: &Config,
+    meeting: Meeting,
+    today: NaiveDate,
+    keep_agenda: bool,
+) -> Job<Loaded> {
+    let codes = config.precondition_codes();
+    let norms = config.norms;
+    let rules = config.evaluation;
+    job(move |store: &Store, progress| {
+        let on = meeting.on;
+        let agenda = if keep_agenda {
+            None
+        } else {
+            let due = store.due_moments(on, today, &rules)?;
+            progress.report(1, Some(3))?;
+            Some(store.agenda(meeting, today, &norms, &codes, &due)?)
+        };
+        progress.report(2, Some(3))?;
+        let records = store.records_on(on, today, &codes, norms.care)?;
+        Ok(Loaded::Agenda { agenda, records })
+    })
+}
+
+/// The forecast of every queue of `today`: the throughput history of the
+/// last half year and the waiting lists, simulated as `stroom forecast`
+/// does (same runs, same seed, so the same dates).
+pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
+    let norms = config.norms;
+    job(move |store: &Store, progress| {
+        let history = store.queue_history(today)?;
+        progress.report(1, Some(3))?;
+        let snapshot = store.waitlist_snapshot(today, today)?;
+        progress.report(2, Some(3))?;
+        let runs = Runs {
+            runs: DEFAULT_RUNS,
+            seed: DEFAULT_SEED,
+        };
+        Ok(Loaded::Forecast(forecast::forecast(
+            &snapshot, &history, &norms, None, runs,
+        )))
+    })
+}
+
+/// A load that was asked for and has not arrived: what the view says
+/// meanwhile ("bezig…", with how far it is).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Busy {
+    pub since: Instant,
+    pub done: u64,
+    pub total: Option<u64>,
+}
+
+impl Busy {
+    /// The share done, 0–100, when the job says how far it is.
+    pub fn percent(&self) -> Option<u64> {
+        self.total
+            .filter(|&t| t > 0)
+            .map(|t| (self.done * 100 / t).min(100))
+    }
+}
+
+/// Where the loads run: on the worker (the terminal), or here and now.
+pub enum Loader {
+    Here,
+    Worker {
+        worker: Worker<LoadKey, Loaded>,
+        /// The loads asked for and not yet arrived, with their progress.
+        busy: Vec<(LoadKey, Generation, Busy)>,
+    },
+}
+
+impl Loader {
+    /// Asks for `load`. Here, it runs at once and its result is returned;
+    /// on the worker it supersedes an older request of the same key and
+    /// the result comes later through `poll`.
+    pub fn request(
+        &mut self,
+        store: &Store,
+        key: LoadKey,
+        load: Job<Loaded>,
+    ) -> Option<Result<Loaded>> {
+        match self {
+            Loader::Here => Some(run_here(store, load)),
+            Loader::Worker { worker, busy } => {
+                let generation = worker.submit(key, load);
+                busy.retain(|(k, ..)| *k != key);
+                busy.push((
+                    key,
+                    generation,
+                    Busy {
+                        since: Instant::now(),
+                        done: 0,
+                        total: None,
+                    },
+                ));
+                None
+            }
+        }
+    }
+
+    /// Whether `key` was asked for and has not arrived.
+    pub fn busy(&self, key: LoadKey) -> Option<Busy> {
+        match self {
+            Loader::Here => None,
+            Loader::Worker { busy, .. } => busy.iter().find(|(k, ..)| *k == key).map(|b| b.2),
+        }
+    }
+
+    /// Whether any load asked for has not arrived.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Loader::Worker { busy, .. } if !busy.is_empty())
+    }
+
+    /// Forgets every request: nothing asked for so far is delivered.
+    pub fn cancel_all(&mut self) {
+        if let Loader::Worker { worker, busy } = self {
+            for (key, ..) in busy.drain(..) {
+                worker.cancel(&key);
+            }
+        }
+    }
+
+    /// Forgets a request: its result will not be delivered.
+    pub fn cancel(&mut self, key: LoadKey) {
+        if let Loader::Worker { worker, busy } = self {
+            worker.cancel(&key);
+            busy.retain(|(k, ..)| *k != key);
+        }
+    }
+
+    /// The results that arrived since the last call (never waits), and
+    /// whether any progress changed.
+    pub fn poll(&mut self) -> (Vec<(LoadKey, Result<Loaded>)>, bool) {
+        let mut done = Vec::new();
+        let mut moved = false;
+        let Loader::Worker { worker, busy } = self else {
+            return (done, moved);
+        };
+        while let Some(update) = worker.poll() {
+            match update {
+                Update::Progress {
+                    key,
+                    generation,
+                    done: d,
+                    total,
+                } => {
+                    if let Some(b) = busy
+                        .iter_mut()
+                        .find(|(k, g, _)| *k == key && *g == generation)
+                    {
+                        b.2.done = d;
+                        b.2.total = total;
+                        moved = true;
+                    }
+                }
+                Update::Done {
+                    key,
+                    generation,
+                    result,
+                } => {
+                    busy.retain(|(k, g, _)| !(*k == key && *g == generation));
+                    done.push((key, result));
+                }
+            }
+        }
+        (done, moved)
+    }
+
+    /// Waits up to `within` until nothing is busy, applying nothing: the
+    /// results are returned in the order they came (tests, the bench).
+    pub fn settle(&mut self, within: Duration) -> Vec<(LoadKey, Result<Loaded>)> {
+        let until = Instant::now() + within;
+        let mut out = Vec::new();
+        loop {
+            out.extend(self.poll().0);
+            let idle = match self {
+                Loader::Here => true,
+                Loader::Worker { busy, .. } => busy.is_empty(),
+            };
+            if idle || Instant::now() >= until {
+                return out;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+
+    fn demo() -> (tempfile::TempDir, std::path::PathBuf, NaiveDate) {
+        let today = parse_date("2026-11-22").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.db");
+        let mut store = Store::open(&path).unwrap();
+        let cases = crate::demo::cases_of(1, today, 200).map(|(bundle, _)| bundle);
+        store
+            .insert_bundle_stream(cases, today, "test", &mut |_| {})
+            .unwrap();
+        (dir, path, today)
+    }
+
+    fn worker(path: &std::path::Path) -> Loader {
+        Loader::Worker {
+            worker: Worker::open(path, None).unwrap(),
+            busy: Vec::new(),
+        }
+    }
+
+    /// The worker returns exactly what the same job returns here.
+    #[test]
+    fn a_load_on_the_worker_is_the_load_here() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let config = Config::default();
+        let mut here = Loader::Here;
+        let mut there = worker(&path);
+        for key in [LoadKey::Waitlist, LoadKey::Board, LoadKey::Flow] {
+            let load = || match key {
+                LoadKey::Waitlist => waitlist_job(&config, today),
+                LoadKey::Board => board_job(&config, today),
+                _ => flow_job(parse_date("2025-12-01").unwrap(), today, today, None),
+            };
+            let now = here.request(&store, key, load()).unwrap().unwrap();
+            assert!(there.request(&store, key, load()).is_none());
+            assert!(there.busy(key).is_some());
+            let later = there.settle(Duration::from_secs(20));
+            assert!(there.busy(key).is_none());
+            assert_eq!(later.len(), 1);
+            assert_eq!(later[0].0, key);
+            let later = later.into_iter().next().unwrap().1.unwrap();
+            assert_eq!(shown(&now), shown(&later));
+        }
+    }
+
+    /// A load as text, to compare.
+    fn shown(loaded: &Loaded) -> String {
+        format!("{loaded:?}")
+    }
+
+    /// The worker's forecast is the command's: same dates for every case.
+    #[test]
+    fn the_forecast_on_the_worker_is_the_commands() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let config = Config::default();
+        let mut there = worker(&path);
+        there.request(&store, LoadKey::Forecast, forecast_job(&config, today));
+        let got = there.settle(Duration::from_secs(60));
+        let Some((LoadKey::Forecast, Ok(Loaded::Forecast(f)))) = got.into_iter().next() else {
+            panic!("no forecast");
+        };
+        let runs = Runs {
+            runs: DEFAULT_RUNS,
+            seed: DEFAULT_SEED,
+        };
+        let snapshot = store.waitlist_snapshot(today, today).unwrap();
+        let history = store.queue_history(today).unwrap();
+        let expected = forecast::forecast(&snapshot, &history, &config.norms, None, runs);
+        assert_eq!(f.rows, expected.rows);
+        assert_eq!(f.queues, expected.queues);
+        assert!(f.rows.iter().any(|r| r.p50_on.is_some()));
+    }
+
+    /// A newer request of the same key supersedes the older one: only the
+    /// newest result arrives. Another key's result still arrives.
+    #[test]
+    fn only_the_newest_request_of_a_key_arrives() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let config = Config::default();
+        let mut there = worker(&path);
+        let early = parse_date("2026-01-01").unwrap();
+        there.request(&store, LoadKey::Flow, flow_job(early, today, today, None));
+        there.request(&store, LoadKey::Board, board_job(&config, today));
+        let from = parse_date("2026-06-01").unwrap();
+        there.request(&store, LoadKey::Flow, flow_job(from, today, today, None));
+        let got = there.settle(Duration::from_secs(20));
+        let flows: Vec<_> = got.iter().filter(|(k, _)| *k == LoadKey::Flow).collect();
+        assert_eq!(flows.len(), 1);
+        match &flows[0].1 {
+            Ok(Loaded::Flow { report, .. }) => assert_eq!(report.from, from),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(got.iter().filter(|(k, _)| *k == LoadKey::Board).count(), 1);
+    }
+
+    #[test]
+    fn a_cancelled_request_never_arrives() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let mut there = worker(&path);
+        there.request(&store, LoadKey::Board, board_job(&Config::default(), today));
+        there.cancel(LoadKey::Board);
+        assert!(there.busy(LoadKey::Board).is_none());
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(there.settle(Duration::from_millis(500)).is_empty());
+    }
+
+    #[test]
+    fn busy_says_how_far_when_it_knows() {
+        let mut b = Busy {
+            since: Instant::now(),
+            done: 1,
+            total: Some(3),
+        };
+        assert_eq!(b.percent(), Some(33));
+        b.total = None;
+        assert_eq!(b.percent(), None);
+        b.total = Some(0);
+        assert_eq!(b.percent(), None);
+    }
+}
