@@ -14,6 +14,7 @@ pub mod flow;
 pub mod forecast;
 pub mod lifecycle;
 pub mod msg;
+pub mod picture;
 pub mod review;
 pub mod snapshot;
 pub mod stoplight;
