@@ -18,12 +18,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use stroom::config::{Config, Paths};
 use stroom::context::Context;
+use stroom::context::config::{Config, Paths};
 use stroom::domain::dates::parse_date;
 use stroom::domain::flow;
 use stroom::export::Format;
-use stroom::i18n::Lang;
+use stroom::present::i18n::Lang;
 use stroom::report::{self, ExportOptions};
 use stroom::store::{CaseFilter, STREAM_CASES, Store};
 use stroom::tui::worker::{Job, Update, Worker, job};
@@ -258,7 +258,7 @@ fn child(args: &[String]) {
 fn forecast(db: &Path) {
     let ctx = context(db);
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let history = store.queue_history(today()).expect("history");
     let snapshot = store.waitlist_snapshot(today(), today()).expect("snapshot");
     let loaded = t.elapsed();
@@ -280,16 +280,18 @@ fn forecast(db: &Path) {
 fn council(db: &Path) {
     let ctx = context(db);
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
     let runs = stroom::domain::forecast::Runs {
         runs: stroom::domain::forecast::DEFAULT_RUNS,
         seed: 1,
     };
-    let facts = stroom::cli_picture::load_council(&store, &ctx, from, today(), runs)
+    let facts = stroom::cli::picture::load_council(&store, &ctx, from, today(), runs)
         .expect("council facts");
     let loaded = t.elapsed();
-    let html = report::council::council(&facts, runs, stroom::i18n::Catalog::get(Lang::Nl)).html();
+    let html =
+        report::council::council(&facts, runs, stroom::present::i18n::Catalog::get(Lang::Nl))
+            .html();
     std::hint::black_box(html);
     report_ms("load_ms", loaded);
     report_ms("total_ms", t.elapsed());
@@ -463,7 +465,7 @@ fn keys(db: &Path) {
 /// on the UI side, run on the worker's read-only connection, received by
 /// polling. Each load is what the view reads and computes today.
 fn view_loads(db: &Path) {
-    let mut worker: Worker<&'static str, usize> = Worker::open(db).expect("worker");
+    let mut worker: Worker<&'static str, usize> = Worker::open(db, bench_key()).expect("worker");
     let loads: Vec<(&'static str, Job<usize>)> = vec![
         (
             "waitlist",
@@ -549,7 +551,7 @@ fn view_loads(db: &Path) {
 
 fn options() -> ExportOptions<'static> {
     ExportOptions {
-        catalog: stroom::i18n::Catalog::get(Lang::Nl),
+        catalog: stroom::present::i18n::Catalog::get(Lang::Nl),
         with_names: false,
         format: Format::Csv,
     }
@@ -569,7 +571,7 @@ fn waitlist(db: &Path) {
 fn stoplight(db: &Path) {
     let codes = Config::default().precondition_codes();
     let t = Instant::now();
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let mut csv = report::StoplightCsv::new(&codes, Config::default().norms.care, false);
     store
         .stoplight_stream(today(), today(), STREAM_CASES, &mut |part| csv.add(&part))
@@ -621,7 +623,7 @@ fn flow_report(db: &Path) {
     let episodes = store.episodes(from, today()).expect("episodes");
     let loaded = t.elapsed();
     let figures = flow::flow(&episodes, from, today()).expect("flow");
-    let bytes = report::flow_document(&figures, stroom::i18n::Catalog::get(Lang::Nl))
+    let bytes = report::flow_document(&figures, stroom::present::i18n::Catalog::get(Lang::Nl))
         .render(Format::Csv)
         .expect("csv");
     std::hint::black_box(bytes);
@@ -649,8 +651,9 @@ fn meeting(db: &Path) {
     let records = store
         .records_on(today(), today(), &codes, config.norms.care)
         .expect("records");
-    let minutes = stroom::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
-    let md = minutes.to_markdown(stroom::i18n::Catalog::get(Lang::Nl), false);
+    let minutes =
+        stroom::report::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
+    let md = minutes.to_markdown(stroom::present::i18n::Catalog::get(Lang::Nl), false);
     std::hint::black_box(md);
     report_ms("total_ms", t.elapsed());
     println!("items {}", agenda.items.len());
@@ -726,7 +729,7 @@ fn import_floor(
     tables: &[(String, Vec<Vec<rusqlite::types::Value>>)],
     aside: bool,
 ) -> Duration {
-    let store = Store::open(db).expect("open");
+    let store = open_store(db).expect("open");
     let conn = store.conn();
     // The page cache of stroom's bulk load (48 MB): with SQLite's default
     // 2 MB the floor spends most of its time spilling index pages.

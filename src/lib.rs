@@ -1,5 +1,20 @@
 //! stroom: a case-flow tracker for Dutch local social teams. The library holds
 //! everything; `main.rs` only hands over to `cli::main`.
+//!
+//! The parts, from the inside out:
+//! - `domain`: the pure rules (no I/O, no clock; "today" is a parameter).
+//! - `store`: SQLite; loads facts into snapshots and writes every change as
+//!   one transaction with its event row.
+//! - `import`: a team's spreadsheet turned into cases (`stroom import`).
+//! - `demo`: a realistic demo team (`stroom demo`).
+//! - `report`: documents built from snapshots (waiting list, stoplight,
+//!   flow, council report, forecast, minutes).
+//! - `export`: the file formats that render a document (CSV, JSON,
+//!   Markdown, XLSX, HTML); `outfile`: where every output file is written.
+//! - `present`: words and figures for people, and the translations.
+//! - `context`: the settings and what a run needs (language, today,
+//!   database, actor).
+//! - `cli`: the commands; `tui`: the screens.
 
 /// `println!` that returns a `Msg` instead of panicking when stdout is
 /// closed or full (see `outfile::stdout`).
@@ -11,19 +26,11 @@ macro_rules! say {
 }
 
 pub mod cli;
-mod cli_audit;
-mod cli_export;
-pub mod cli_picture;
-mod cli_rights;
-mod cli_team;
-pub mod config;
 pub mod context;
 pub mod demo;
 pub mod domain;
 pub mod export;
-pub mod i18n;
 pub mod import;
-pub mod minutes;
 pub mod outfile;
 pub mod present;
 pub mod report;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use stroom::i18n::{Catalog, Lang};
+use stroom::present::i18n::{Catalog, Lang};
 
 /// The calls whose first argument is a catalog key.
 const CALLS: [&str; 3] = ["Msg::new(", ".t(", ".fill("];

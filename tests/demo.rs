@@ -179,7 +179,7 @@ fn scenarios_hold_on_the_real_stoplight_and_waiting_lists() {
     store
         .insert_bundles(&demo.bundles, today, "demo", &mut |_| {})
         .unwrap();
-    let config = stroom::config::Config::default();
+    let config = stroom::context::config::Config::default();
     let snapshot = store.snapshot(today, today).unwrap();
     let board = stoplight::stoplight(&snapshot, &config.precondition_codes(), config.norms.care);
     let waits = waitlist::waiting_list(&snapshot, &config.norms, None);
@@ -256,7 +256,7 @@ fn the_demo_holds_every_rule_of_the_care_process() {
         "{on_time} on time, {late} late"
     );
 
-    let config = stroom::config::Config::default();
+    let config = stroom::context::config::Config::default();
     let board = stoplight::stoplight(&snapshot, &config.precondition_codes(), config.norms.care);
     let stepped: Vec<_> = board.iter().filter(|r| r.stage == Stage::Waiting).collect();
     assert!(

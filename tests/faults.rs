@@ -835,11 +835,11 @@ fn a_ui_whose_database_file_is_replaced_opens_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let ctx = stroom::context::Context::new(
-        stroom::config::Config::default(),
-        stroom::i18n::Lang::En,
+        stroom::context::config::Config::default(),
+        stroom::present::i18n::Lang::En,
         today,
         dir.path().join("stroom.db"),
-        stroom::config::Paths {
+        stroom::context::config::Paths {
             data_dir: dir.path().to_path_buf(),
             config_file: dir.path().join("config.toml"),
         },

@@ -376,7 +376,7 @@ fn a_full_disk_refuses_the_change_whole_and_says_so() {
     assert_eq!(err, Msg::new("error.disk_full"));
     assert_eq!(store.count_cases().unwrap(), before);
     assert!(store.check(today()).unwrap().problems.is_empty());
-    let en = stroom::i18n::Catalog::get(stroom::i18n::Lang::En);
+    let en = stroom::present::i18n::Catalog::get(stroom::present::i18n::Lang::En);
     assert_eq!(
         en.render(&err),
         "The disk is full: the change was not saved."
@@ -455,11 +455,11 @@ fn the_case_screen_draws_hostile_text_inert_and_logs_the_view() {
 
     let team = Team::new();
     let ctx = stroom::context::Context::new(
-        stroom::config::Config::default(),
-        stroom::i18n::Lang::En,
+        stroom::context::config::Config::default(),
+        stroom::present::i18n::Lang::En,
         today(),
         team.db.clone(),
-        stroom::config::Paths {
+        stroom::context::config::Paths {
             data_dir: team.dir.path().to_path_buf(),
             config_file: team.path("config.toml"),
         },

@@ -266,7 +266,7 @@ fn reviews_need_a_date_in_care_and_known_preconditions() {
         },
         "2026-02-01",
     );
-    let codes: Vec<String> = stroom::config::Config::default().precondition_codes();
+    let codes: Vec<String> = stroom::context::config::Config::default().precondition_codes();
     let input = stroom::domain::ReviewInput {
         statuses: [("housing".to_string(), Status::Missing)].into(),
         ..Default::default()

@@ -704,7 +704,16 @@ fn two_coordinators_on_one_host_each_are_themselves_and_do_only_what_their_role_
     assert_eq!(out.status.code(), Some(1));
     // A viewer reads, without names, and cannot write.
     ok(anouk, &["team", "add", bram, "--role", "viewer"]);
-    assert!(ok(bram, &["export", "waitlist", "--format", "json"]).contains("2026-0001"));
+    let listed = ok(bram, &["export", "waitlist", "--format", "json"]);
+    assert!(
+        listed.contains("2026-0001") && !listed.contains("Sem"),
+        "{listed}"
+    );
+    let shown = ok(bram, &["show", "2026-0001"]);
+    assert!(
+        shown.contains("2026-0001") && !shown.contains("Sem"),
+        "{shown}"
+    );
     refused(bram, &["show", "2026-0001", "--with-names"]);
     refused(bram, &["move", "2026-0001", "triage", "--on", "2026-01-12"]);
     let roster = ok(bram, &["team", "list"]);

@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use stroom::config::{Config, Paths};
 use stroom::context::Context;
+use stroom::context::config::{Config, Paths};
 use stroom::domain::dates::parse_date;
 use stroom::domain::{
     Assignment, CareType, FieldChange, Move, OutflowReason, Referrer, ReviewInput, Route, Stage,
     Status, Urgency,
 };
-use stroom::i18n::Lang;
+use stroom::present::i18n::Lang;
 use stroom::store::{NewReferral, Store};
 use stroom::tui::{Action, App, View, views};
 
@@ -298,7 +298,7 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
             None,
         )
         .unwrap_err();
-    let cli = stroom::i18n::Catalog::get(Lang::En).render(&err);
+    let cli = stroom::present::i18n::Catalog::get(Lang::En).render(&err);
     assert_eq!(cli, sentence);
     assert!(flat(&s).contains(sentence), "{s}");
     // A date in the future is refused as you type, too.
@@ -859,7 +859,8 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     assert!(s.contains("outflow lags behind inflow"), "{s}");
     // Per care type, every row the report has.
     for (care_type, f) in &report.by_care_type {
-        let label = stroom::i18n::Catalog::get(Lang::En).label("care_type", care_type.code());
+        let label =
+            stroom::present::i18n::Catalog::get(Lang::En).label("care_type", care_type.code());
         // Long names are cut short on screen.
         let label: String = label.chars().take(20).collect();
         let row = figure(&panel, &label);

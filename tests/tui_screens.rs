@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use stroom::config::{Config, Paths};
 use stroom::context::Context;
+use stroom::context::config::{Config, Paths};
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Assignment, FieldChange};
-use stroom::i18n::Lang;
+use stroom::present::i18n::Lang;
 use stroom::store::Store;
 use stroom::tui::{Action, App, View, views};
 

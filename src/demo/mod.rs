@@ -20,7 +20,7 @@ use fastrand::Rng;
 
 use crate::context::Context;
 use crate::domain::Msg;
-use crate::i18n::{Catalog, Lang};
+use crate::present::i18n::{Catalog, Lang};
 use crate::store::{CaseBundle, Replacement};
 
 pub use scenarios::{Expect, Scenario};
@@ -282,7 +282,7 @@ fn confirm(cat: &Catalog, real: i64, db: &Path) -> Result<bool, Msg> {
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Msg::new("error.io").arg("path", "stdin").arg("reason", e))?;
-    Ok(crate::cli_audit::is_yes(&answer))
+    Ok(crate::cli::audit::is_yes(&answer))
 }
 
 /// What was written, counted as the stream goes by.

@@ -728,7 +728,7 @@ impl Script {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::context::config::Config;
     use crate::domain::dates::{age_on, birthday};
     use crate::domain::review::standing_at;
     use crate::domain::{Case, Review};

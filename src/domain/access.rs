@@ -32,6 +32,12 @@ impl Role {
     pub fn allows(self, need: Need) -> bool {
         self >= need.role()
     }
+
+    /// Whether this role sees children's names and birth dates, and may
+    /// find a case by name. A viewer reads pseudonymised, everywhere.
+    pub fn sees_names(self) -> bool {
+        self.allows(Need::Write)
+    }
 }
 
 impl FromStr for Role {
@@ -112,6 +118,8 @@ mod tests {
         }
         assert_eq!("lead".parse::<Role>().unwrap(), Role::Lead);
         assert!("admin".parse::<Role>().is_err());
+        let seeing: Vec<bool> = Role::ALL.iter().map(|r| r.sees_names()).collect();
+        assert_eq!(seeing, [false, true, true]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The pure rules of stroom: no I/O, no clock. Every function that depends on
-//! the date takes it as a parameter.
+//! the date takes it as a parameter. A new rule goes here.
 
 pub mod access;
 pub mod agenda;

@@ -1159,7 +1159,7 @@ mod tests {
 
     #[test]
     fn every_rule_code_has_a_label() {
-        use crate::i18n::{Catalog, Lang};
+        use crate::present::i18n::{Catalog, Lang};
         for code in Reason::CODES {
             let key = format!("{}.{code}", Reason::KIND);
             for lang in [Lang::Nl, Lang::En] {

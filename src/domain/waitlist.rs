@@ -611,7 +611,7 @@ mod tests {
 
     #[test]
     fn queues_and_signals_have_labels() {
-        use crate::i18n::{Catalog, Lang};
+        use crate::present::i18n::{Catalog, Lang};
         let keys = Queue::ALL
             .iter()
             .map(|q| q.label_key())

@@ -1,6 +1,7 @@
 //! Exports render a `Document` (rows keyed by the spec's names, plus a short
 //! summary) as CSV, JSON, Markdown or XLSX. The rules decide the figures;
-//! this module only writes them down, the same way for every report.
+//! this module only writes them down, the same way for every report. A new
+//! file format goes here; the documents themselves are built in `report`.
 
 mod booklet;
 mod csv_out;

@@ -11,8 +11,8 @@ use crate::domain::picture::{EvaluationMoments, MomentCounts};
 use crate::domain::stoplight::{ColorTally, StoplightAggregate};
 use crate::domain::waitlist::{Queue, QueueSummary};
 use crate::export::{Booklet, Cell, Chart, ChartKind, Figure, Section, Series, Table};
-use crate::i18n::{Catalog, Lang};
 use crate::present;
+use crate::present::i18n::{Catalog, Lang};
 
 use super::forecast::{Forecast, expected_span, note, queue_sentence};
 

@@ -9,8 +9,8 @@ use crate::domain::Snapshot;
 use crate::domain::forecast::{self, ForecastRow, QueueForecast, Runs};
 use crate::domain::waitlist::{self, Norms, Queue};
 use crate::export::{Cell, Document, Report, Table, generated_at};
-use crate::i18n::Catalog;
 use crate::present;
+use crate::present::i18n::Catalog;
 
 /// The columns of a forecast row (SPEC 7.2), in order.
 pub const FORECAST_COLUMNS: &[&str] = &[

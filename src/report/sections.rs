@@ -5,14 +5,14 @@
 use chrono::{Days, NaiveDate};
 
 use super::{ExportOptions, by_id};
-use crate::config::Precondition;
+use crate::context::config::Precondition;
 use crate::domain::flow::FlowReport;
 use crate::domain::stoplight::{self, ColorTally, StoplightRow};
 use crate::domain::waitlist::Signal;
 use crate::domain::{Case, Snapshot};
 use crate::export::{Cell, Report, Table};
-use crate::i18n::Catalog;
 use crate::present;
+use crate::present::i18n::Catalog;
 
 /// The team discusses the board with the municipality every six weeks
 /// (SPEC 3.3): the stoplight report compares with the board this many days

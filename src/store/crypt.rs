@@ -100,3 +100,86 @@ impl super::Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{NewReferral, OpenSpec, Store};
+
+    /// An encrypted database with one case, and its key.
+    fn encrypted() -> (tempfile::TempDir, std::path::PathBuf, Key) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("enc.db");
+        let key = Key::passphrase("correct horse battery").unwrap();
+        let spec = OpenSpec {
+            key: Some(key.clone()),
+            ..OpenSpec::default()
+        };
+        let mut store = Store::open_with(&path, &spec).unwrap();
+        let today = crate::domain::dates::parse_date("2026-11-22").unwrap();
+        store
+            .add_referral(
+                &NewReferral {
+                    case_ref: Some("2026-0001".into()),
+                    name: Some("Sanne de Vries".into()),
+                    birth_date: None,
+                    referred_on: today,
+                    referrer: crate::domain::Referrer::Gp,
+                    urgency: crate::domain::Urgency::Regular,
+                    worker: None,
+                },
+                today,
+                "test",
+            )
+            .unwrap();
+        (dir, path, key)
+    }
+
+    #[test]
+    fn a_read_only_open_of_an_encrypted_file_reads_with_its_key() {
+        let (_dir, path, key) = encrypted();
+        assert!(needs_key(&path));
+        let reader = Store::open_read_only(&path, Some(key)).unwrap();
+        assert_eq!(reader.count_cases().unwrap(), 1);
+        assert!(reader.is_encrypted());
+        assert!(!reader.may_write());
+    }
+
+    #[test]
+    fn the_read_only_twin_of_an_encrypted_store_carries_its_key() {
+        let (_dir, path, key) = encrypted();
+        let spec = OpenSpec {
+            key: Some(key),
+            ..OpenSpec::default()
+        };
+        let writer = Store::open_with(&path, &spec).unwrap();
+        let twin = writer.read_only_twin().unwrap();
+        assert_eq!(twin.count_cases().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_read_only_open_without_the_key_is_one_plain_refusal() {
+        let (_dir, path, _key) = encrypted();
+        let err = Store::open_read_only(&path, None).err().unwrap();
+        assert_eq!(err.key, "crypt.key_needed");
+        assert_eq!(err.get("path"), Some(path.display().to_string().as_str()));
+    }
+
+    #[test]
+    fn a_read_only_open_with_another_key_is_refused_as_a_wrong_key() {
+        let (_dir, path, _key) = encrypted();
+        let other = Key::passphrase("not the right one").unwrap();
+        let err = Store::open_read_only(&path, Some(other)).err().unwrap();
+        assert_eq!(err.key, "crypt.wrong_key");
+    }
+
+    #[test]
+    fn a_plain_file_still_opens_read_only_without_a_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plain.db");
+        drop(Store::open(&path).unwrap());
+        let reader = Store::open_read_only(&path, None).unwrap();
+        assert_eq!(reader.count_cases().unwrap(), 0);
+        assert!(!reader.is_encrypted());
+    }
+}

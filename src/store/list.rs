@@ -98,8 +98,9 @@ impl CaseFilter {
 
     /// `WHERE` conditions on `cases` (joined with AND, always at least `1`)
     /// and their parameters. `scan` tests the search on each row (`LIKE`)
-    /// instead of looking it up in the trigram index.
-    fn sql(&self, scan: bool) -> (String, Vec<Box<dyn ToSql>>) {
+    /// instead of looking it up in the trigram index; without `names` the
+    /// search does not look at names.
+    fn sql(&self, scan: bool, names: bool) -> (String, Vec<Box<dyn ToSql>>) {
         let mut conds = vec!["1".to_string()];
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(s) = self.state {
@@ -127,16 +128,20 @@ impl CaseFilter {
                     "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)"
                         .into(),
                 );
-                params.push(Box::new(fts_phrase(s)));
+                params.push(Box::new(fts_phrase(s, names)));
             }
             (Some(s), _) => {
-                conds.push(
-                    "(cases.case_ref LIKE ? ESCAPE '\\' OR cases.name LIKE ? ESCAPE '\\' \
+                let name = if names {
+                    " OR cases.name LIKE ? ESCAPE '\\'"
+                } else {
+                    ""
+                };
+                conds.push(format!(
+                    "(cases.case_ref LIKE ? ESCAPE '\\'{name} \
                      OR cases.worker LIKE ? ESCAPE '\\' OR cases.provider LIKE ? ESCAPE '\\')"
-                        .into(),
-                );
+                ));
                 let pattern = format!("%{}%", escape_like(s));
-                for _ in 0..4 {
+                for _ in 0..if names { 4 } else { 3 } {
                     params.push(Box::new(pattern.clone()));
                 }
             }
@@ -163,8 +168,14 @@ pub const SEARCH_COUNT_CAP: usize = 1_000;
 /// The user's text as one FTS5 phrase: inside double quotes every character
 /// stands for itself except the quote, which is doubled. Lower-cased like
 /// the indexed values (ASCII only, as SQLite's `lower()` and `LIKE`).
-fn fts_phrase(s: &str) -> String {
-    format!("\"{}\"", s.to_ascii_lowercase().replace('"', "\"\""))
+fn fts_phrase(s: &str, names: bool) -> String {
+    let phrase = format!("\"{}\"", s.to_ascii_lowercase().replace('"', "\"\""));
+    if names {
+        phrase
+    } else {
+        // An FTS5 column filter: every column of `cases_search` but `name`.
+        format!("{{case_ref worker provider}} : {phrase}")
+    }
 }
 
 /// Makes `%`, `_` and `\` in a search term match themselves.
@@ -203,7 +214,7 @@ impl Store {
     /// every row instead of counting the index's entries.
     fn count_upto(&self, filter: &CaseFilter, limit: Option<usize>) -> Result<usize> {
         if limit.is_none() && filter.indexed_search().is_none() {
-            let (conds, params) = filter.sql(true);
+            let (conds, params) = filter.sql(true, !self.hides_names);
             let n: i64 = self
                 .conn
                 .prepare_cached(&format!("SELECT count(*) FROM cases WHERE {conds}"))?
@@ -219,8 +230,8 @@ impl Store {
                     search: None,
                     ..filter.clone()
                 }
-                .sql(true);
-                params.insert(0, Box::new(fts_phrase(s)));
+                .sql(true, !self.hides_names);
+                params.insert(0, Box::new(fts_phrase(s, !self.hides_names)));
                 params.push(Box::new(limit));
                 self.conn
                     .prepare_cached(&format!(
@@ -231,7 +242,7 @@ impl Store {
                     .query_row(params_of(&params), |r| r.get(0))?
             }
             None => {
-                let (conds, mut params) = filter.sql(true);
+                let (conds, mut params) = filter.sql(true, !self.hides_names);
                 params.push(Box::new(limit));
                 self.conn
                     .prepare_cached(&format!(
@@ -256,7 +267,10 @@ impl Store {
                 "SELECT count(*) FROM (SELECT 1 FROM cases_search \
                  WHERE cases_search MATCH ? LIMIT ?)",
             )?
-            .query_row(params![fts_phrase(s), DENSE as i64 + 1], |r| r.get(0))?;
+            .query_row(
+                params![fts_phrase(s, !self.hides_names), DENSE as i64 + 1],
+                |r| r.get(0),
+            )?;
         Ok(matches as usize > DENSE)
     }
 
@@ -268,7 +282,7 @@ impl Store {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Case>> {
-        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
+        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?, !self.hides_names);
         let key = match after {
             Some(a) => {
                 params.push(Box::new(a.to_string()));
@@ -287,7 +301,7 @@ impl Store {
         before: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Case>> {
-        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
+        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?, !self.hides_names);
         let key = match before {
             Some(b) => {
                 params.push(Box::new(b.to_string()));
@@ -313,19 +327,20 @@ impl Store {
         );
         params.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt
+        let mut rows = stmt
             .query_map(
                 rusqlite::params_from_iter(params.iter().map(|p| p.as_ref())),
                 codec::case_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.shown_all(&mut rows);
         Ok(rows)
     }
 
     /// The position of `case_ref` in the filtered list (how many come
     /// before it), to keep a selection in place after a reload.
     pub fn position_in(&self, filter: &CaseFilter, case_ref: &str) -> Result<usize> {
-        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?);
+        let (conds, mut params) = filter.sql(self.scan_for_page(filter)?, !self.hides_names);
         params.push(Box::new(case_ref.to_string()));
         let sql = format!("SELECT count(*) FROM cases WHERE {conds} AND case_ref > ?");
         let n: i64 = self.conn.query_row(
@@ -501,14 +516,24 @@ mod tests {
     /// What the search found before the trigram index: `LIKE '%text%'` on
     /// each of the four fields, in reference order.
     fn like_refs(store: &Store, text: &str) -> Vec<String> {
+        like_refs_on(store, text, true)
+    }
+
+    /// `like_refs`, on every field but the name when `names` is false.
+    fn like_refs_on(store: &Store, text: &str, names: bool) -> Vec<String> {
         let pattern = format!("%{}%", escape_like(text));
+        let name = if names {
+            "OR name LIKE ?1 ESCAPE '\\'"
+        } else {
+            ""
+        };
         let mut stmt = store
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT case_ref FROM cases WHERE case_ref LIKE ?1 ESCAPE '\\' \
-                 OR name LIKE ?1 ESCAPE '\\' OR worker LIKE ?1 ESCAPE '\\' \
-                 OR provider LIKE ?1 ESCAPE '\\' ORDER BY case_ref",
-            )
+                 {name} OR worker LIKE ?1 ESCAPE '\\' \
+                 OR provider LIKE ?1 ESCAPE '\\' ORDER BY case_ref"
+            ))
             .unwrap();
         stmt.query_map([pattern], |r| r.get(0))
             .unwrap()
@@ -590,6 +615,71 @@ mod tests {
             assert_eq!(count, want.len(), "count of {text:?}");
         }
         assert_eq!(search_refs(&store, "anouk").1, ["2026-0013", "2026-0018"]);
+    }
+
+    /// A viewer cannot find a child by name: neither a short search (rows
+    /// tested with LIKE) nor a long one (the trigram index) looks at the
+    /// name, and no row, page or count gives it away. Everything else is
+    /// found as for a coordinator.
+    #[test]
+    fn a_viewer_finds_no_case_by_name_and_reads_none() {
+        let (dir, mut store) = store_with(12);
+        for (name, worker) in ODD_NAMES {
+            name_case(&mut store, name, worker);
+        }
+        store.set_hides_names(true);
+        for text in [
+            "a", "An", "nn", "%", "\"", "kind 1", "Kind", "ANOUK", "anouk", "2026-001", "o'b",
+            "Émile", "rAm", "Anna", "de Vries",
+        ] {
+            let (count, found) = search_refs(&store, text);
+            let want = like_refs_on(&store, text, false);
+            assert_eq!(found, want, "search {text:?}");
+            assert_eq!(count, want.len(), "count of {text:?}");
+        }
+        // Found by name for a coordinator, not at all for a viewer.
+        for name in ["anouk", "de Vries", "Kind 1", "Émile"] {
+            assert_eq!(search_refs(&store, name), (0, vec![]), "{name}");
+            let filter = CaseFilter {
+                search: Some(name.into()),
+                ..CaseFilter::default()
+            };
+            assert_eq!(store.count_capped(&filter, 2).unwrap(), (0, false));
+        }
+        store.set_hides_names(false);
+        assert_eq!(search_refs(&store, "de Vries").0, 1);
+        store.set_hides_names(true);
+        // The rows of a page, one case, and the worker's twin: no names.
+        let page = store
+            .cases_after(&CaseFilter::default(), None, 100)
+            .unwrap();
+        assert_eq!(page.len(), 18);
+        assert!(
+            page.iter()
+                .all(|c| c.name.is_none() && c.birth_date.is_none())
+        );
+        assert_eq!(store.case("2026-0013").unwrap().name, None);
+        let twin = store.read_only_twin().unwrap();
+        assert!(twin.hides_names());
+        assert_eq!(search_refs(&twin, "anouk"), (0, vec![]));
+        assert_eq!(search_refs(&twin, "Anna").0, 9);
+        // And every snapshot the views and exports read.
+        let today = parse_date("2026-11-22").unwrap();
+        let earlier = parse_date("2026-10-15").unwrap();
+        for snap in [
+            store.snapshot(today, today).unwrap(),
+            store.snapshot(earlier, today).unwrap(),
+            store.open_snapshot(today, today).unwrap(),
+            store.waitlist_snapshot(earlier, today).unwrap(),
+        ] {
+            assert!(!snap.cases.is_empty());
+            assert!(
+                snap.cases.iter().all(|c| c.name.is_none()),
+                "{}",
+                snap.as_of
+            );
+        }
+        drop(dir);
     }
 
     #[test]

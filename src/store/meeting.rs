@@ -265,7 +265,7 @@ mod tests {
         store
             .insert_bundles(&demo, today, "test", &mut |_| {})
             .unwrap();
-        let config = crate::config::Config::default();
+        let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
         let agenda_of = |store: &Store, kind| {
             let meeting = Meeting {

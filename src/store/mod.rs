@@ -1,6 +1,7 @@
 //! The SQLite store. It loads facts and writes changes; every change is one
 //! immediate transaction that appends its event row and updates the case's
-//! state, which is always the replay of its events.
+//! state, which is always the replay of its events. A new query or change
+//! goes here; the rules it needs come from `domain`.
 
 pub mod audit;
 mod backup;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use crate::domain::Msg;
+use crate::domain::{Case, Msg};
 
 pub use audit::{AccessAction, AccessEntry, AccessFilter};
 pub use check::{CheckReport, Problem};
@@ -51,6 +52,10 @@ pub struct Store {
     path: PathBuf,
     /// False for a viewer on a team database: every write path refuses.
     may_write: bool,
+    /// True for a viewer on a team database: every case read through this
+    /// store comes without name and birth date, and a search never matches
+    /// a name (a viewer cannot find a child by name either).
+    hides_names: bool,
     /// The key of an encrypted database: its backups get the same.
     key: Option<crypt::Key>,
     /// The file opened (device, inode): if another program puts a new file
@@ -77,6 +82,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             may_write: true,
+            hides_names: false,
             key: spec.key.clone(),
             file: file_identity(path),
         })
@@ -91,6 +97,7 @@ impl Store {
         };
         let mut store = Store::open_with(&self.path, &spec)?;
         store.may_write = self.may_write;
+        store.hides_names = self.hides_names;
         Ok(store)
     }
 
@@ -108,6 +115,35 @@ impl Store {
         self.may_write = may;
     }
 
+    /// Whether cases are read pseudonymised (a viewer on a team database).
+    pub fn hides_names(&self) -> bool {
+        self.hides_names
+    }
+
+    pub fn set_hides_names(&mut self, hide: bool) {
+        self.hides_names = hide;
+    }
+
+    /// A case as this reader may see it: without name and birth date when
+    /// names are hidden.
+    pub(crate) fn shown(&self, mut case: Case) -> Case {
+        if self.hides_names {
+            case.name = None;
+            case.birth_date = None;
+        }
+        case
+    }
+
+    /// `shown` for each case of a list.
+    pub(crate) fn shown_all(&self, cases: &mut [Case]) {
+        if self.hides_names {
+            for case in cases {
+                case.name = None;
+                case.birth_date = None;
+            }
+        }
+    }
+
     /// Refuses a change when this person may only read.
     fn require_write(&self) -> Result<()> {
         if self.may_write {
@@ -118,18 +154,26 @@ impl Store {
     }
 
     /// Opens an existing database read-only (see `open::open_read_only`):
-    /// every write through this store fails, nothing is migrated.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = open::open_read_only(path)?;
+    /// every write through this store fails, nothing is migrated. An
+    /// encrypted database needs its key here as it does for `open_with`.
+    pub fn open_read_only(path: &Path, key: Option<crypt::Key>) -> Result<Store> {
+        let conn = open::open_read_only(path, key.as_ref())?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             may_write: false,
-            // The worker is not wired into the UI yet; an encrypted file
-            // needs the writer's key here when it is.
-            key: None,
+            hides_names: false,
+            key,
             file: file_identity(path),
         })
+    }
+
+    /// A second, read-only connection to this store's file with this
+    /// store's key: what the UI's worker reads on.
+    pub fn read_only_twin(&self) -> Result<Store> {
+        let mut twin = Store::open_read_only(&self.path, self.key.clone())?;
+        twin.hides_names = self.hides_names;
+        Ok(twin)
     }
 
     /// Whether the file at the store's path is no longer the one this

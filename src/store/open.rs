@@ -115,13 +115,18 @@ fn refuse_wide_team_file(conn: &Connection, path: &Path) -> Result<()> {
 /// worker reads on its own connection while the UI's connection writes. The
 /// file is never created or migrated here; a schema other than the latest is
 /// refused (the writer migrates when it opens, so this means another
-/// version of stroom is at work on the file).
-pub fn open_read_only(path: &Path) -> Result<Connection> {
+/// version of stroom is at work on the file). An encrypted file needs the
+/// same key as the writer's; without it, or with another, it is refused in
+/// one sentence.
+pub fn open_read_only(path: &Path, key: Option<&Key>) -> Result<Connection> {
     let shown = path.display().to_string();
     if !fs::metadata(path).is_ok_and(|m| m.len() > 0) {
         return Err(Msg::new("error.cannot_open")
             .arg("path", &shown)
             .arg("reason", "no database"));
+    }
+    if key.is_none() && super::crypt::needs_key(path) {
+        return Err(Msg::new("crypt.key_needed").arg("path", &shown));
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| {
@@ -129,6 +134,9 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
             .arg("path", &shown)
             .arg("reason", e)
     })?;
+    if let Some(key) = key {
+        unlock(&conn, key, &shown)?;
+    }
     conn.busy_timeout(BUSY_TIMEOUT)?;
     check_identity(&conn, &shown)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

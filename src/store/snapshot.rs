@@ -121,11 +121,12 @@ impl Store {
     /// be dated later, so the stored state is the answer; for a past date
     /// the cases touched since are replayed (see `cases_as_of`).
     pub fn snapshot(&self, as_of: NaiveDate, today: NaiveDate) -> Result<Snapshot> {
-        let cases = if as_of >= today {
+        let mut cases = if as_of >= today {
             self.current_cases()?
         } else {
             self.cases_as_of(as_of, None)?
         };
+        self.shown_all(&mut cases);
         Ok(Snapshot {
             as_of,
             cases,
@@ -197,7 +198,7 @@ impl Store {
                 if current.cases.len() >= part_cases.max(1) {
                     each(std::mem::replace(&mut current, part()))?;
                 }
-                current.cases.push(codec::case_from_row(row)?);
+                current.cases.push(self.shown(codec::case_from_row(row)?));
             }
             if row.get_ref(case_width)? != rusqlite::types::ValueRef::Null {
                 reviews.push(review_at(row, case_width)?);
@@ -222,7 +223,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Snapshot> {
         let scope_sql = scope.sql();
-        let cases = if as_of >= today {
+        let mut cases = if as_of >= today {
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT {CASE_COLUMNS} FROM cases WHERE {scope_sql} ORDER BY id"
             ))?;
@@ -231,6 +232,7 @@ impl Store {
         } else {
             self.cases_as_of(as_of, Some(scope))?
         };
+        self.shown_all(&mut cases);
         let mut reviews: HashMap<i64, Vec<Review>> = HashMap::new();
         if scope == Scope::Waiting {
             return Ok(Snapshot {
@@ -464,6 +466,7 @@ impl Store {
                 case
             };
             let Some(case) = case else { break };
+            let case = self.shown(case);
             let standing = reviews.standing_of(case.id, case.referred_on)?;
             f(&case, standing.as_slice());
         }
@@ -568,7 +571,7 @@ mod tests {
         store
             .insert_bundles(&demo, today, "test", &mut |_| {})
             .unwrap();
-        let config = crate::config::Config::default();
+        let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
         let (mut earlier_episode, mut several) = (false, false);
         for as_of in ["2025-01-15", "2025-09-30", "2026-06-01", "2026-11-22"] {

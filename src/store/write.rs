@@ -198,8 +198,9 @@ pub(super) type Around<'a> = (
 
 impl Store {
     /// The current state of one case.
+    /// The current state of one case (pseudonymised for a viewer).
     pub fn case(&self, case_ref: &str) -> Result<Case> {
-        load_case(&self.conn, case_ref)
+        Ok(self.shown(load_case(&self.conn, case_ref)?))
     }
 
     /// Whether a case with this reference exists.

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::config::Config;
 use crate::context::Context;
+use crate::context::config::Config;
 use crate::domain::case::replay;
 use crate::domain::{Case, Msg, Review, Snapshot};
-use crate::i18n::{Catalog, Lang};
+use crate::present::i18n::{Catalog, Lang};
 use crate::store::{DecisionRow, HistoryEntry, Store};
 
 use super::action::View;

@@ -15,7 +15,7 @@ use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::SignalCounts;
 use crate::domain::{Case, Msg, Review, Snapshot, Status};
 use crate::export::{Format, write_private_file};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 use crate::report::{self, ExportOptions};
 
 use super::action::Action;
@@ -522,7 +522,7 @@ mod tests {
     use crate::domain::stoplight::Criteria;
     use crate::domain::waitlist::Signal;
     use crate::domain::{CareType, Stage};
-    use crate::i18n::Lang;
+    use crate::present::i18n::Lang;
 
     fn row(case_ref: &str, color: Signal, provider: Option<&str>) -> StoplightRow {
         StoplightRow {

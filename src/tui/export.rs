@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::domain::{Case, Msg};
 use crate::export::{Document, Format, generated_at, write_private_file};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 
 use super::action::View;
 

@@ -6,7 +6,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 
 use super::action::View;
 

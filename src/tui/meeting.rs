@@ -13,7 +13,7 @@ use crate::domain::agenda::{Agenda, AgendaItem, Kind, Meeting, Records};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 use crate::domain::{Case, Change, Msg, Snapshot};
-use crate::minutes::Minutes;
+use crate::report::minutes::Minutes;
 use crate::store::{DecisionRow, NewDecision};
 
 use super::app::App;

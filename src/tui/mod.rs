@@ -1,4 +1,5 @@
-//! The terminal UI: a coordinator's day at the desk (SPEC 8).
+//! The terminal UI: a coordinator's day at the desk (SPEC 8). A new screen
+//! goes in `views` (drawing) with its state and keys beside `app`/`update`.
 //!
 //! One thread reads terminal events and sends them over a channel; the main
 //! loop turns each into an `Action`, lets `App::step` apply it, and redraws

@@ -353,7 +353,7 @@ impl WaitlistState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::context::config::Config;
     use crate::domain::case::Referral;
     use crate::domain::dates::parse_date;
     use crate::domain::{Case, Referrer, Snapshot, Urgency};

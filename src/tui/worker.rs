@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use rusqlite::InterruptHandle;
 
 use crate::domain::Msg;
+use crate::store::crypt::Key;
 use crate::store::{Result, Store};
 
 /// The thread's name: a panic hook can tell a job's panic (caught, the
@@ -154,9 +155,11 @@ where
     K: Eq + Hash + Clone + Send + 'static,
     T: Send + 'static,
 {
-    /// Opens the database at `path` read-only and starts the worker on it.
-    pub fn open(path: &Path) -> Result<Worker<K, T>> {
-        Worker::start(Store::open_read_only(path)?)
+    /// Opens the database at `path` read-only, with its key when it is
+    /// encrypted, and starts the worker on it. Beside an open store,
+    /// `Worker::start(store.read_only_twin()?)` does the same.
+    pub fn open(path: &Path, key: Option<Key>) -> Result<Worker<K, T>> {
+        Worker::start(Store::open_read_only(path, key)?)
     }
 
     /// Starts the worker on `store` (which it owns from now on).
@@ -448,9 +451,30 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_reads_an_encrypted_database_with_the_stores_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("enc.db");
+        let key = Key::passphrase("correct horse battery").unwrap();
+        let spec = crate::store::OpenSpec {
+            key: Some(key.clone()),
+            ..crate::store::OpenSpec::default()
+        };
+        let store = Store::open_with(&path, &spec).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::start(store.read_only_twin().unwrap()).unwrap();
+        worker.submit("cases", count_cases());
+        let (_, _, result) = done(worker.wait(BOUND));
+        assert_eq!(result.unwrap(), 0);
+        let mut by_path: Worker<&str, i64> = Worker::open(&path, Some(key)).unwrap();
+        by_path.submit("cases", count_cases());
+        assert_eq!(done(by_path.wait(BOUND)).2.unwrap(), 0);
+        let refused = Worker::<&str, i64>::open(&path, None).err().unwrap();
+        assert_eq!(refused.key, "crypt.key_needed");
+    }
+
+    #[test]
     fn a_result_comes_back_and_poll_never_waits() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let t = Instant::now();
         assert!(worker.poll().is_none());
         assert!(t.elapsed() < Duration::from_millis(50));
@@ -464,7 +488,7 @@ mod tests {
     #[test]
     fn a_newer_request_interrupts_the_running_query_within_the_bound() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (ended_tx, ended) = mpsc::channel();
         worker.submit("search", endless(ended_tx));
         // Let it start: the query is running once the worker is busy with it.
@@ -484,7 +508,7 @@ mod tests {
     #[test]
     fn a_queued_request_that_was_superseded_never_runs() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (gate_tx, gate) = mpsc::channel::<()>();
         worker.submit(
             "flow",
@@ -518,7 +542,7 @@ mod tests {
     #[test]
     fn the_newest_pending_request_runs_first() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (gate_tx, gate) = mpsc::channel::<()>();
         worker.submit(
             "board",
@@ -538,7 +562,7 @@ mod tests {
     #[test]
     fn shutdown_while_a_query_runs_ends_the_thread_at_once() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (ended_tx, _ended) = mpsc::channel();
         worker.submit("flow", endless(ended_tx));
         thread::sleep(Duration::from_millis(100));
@@ -551,7 +575,7 @@ mod tests {
     #[test]
     fn dropping_the_worker_does_not_wait_for_its_job() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (gate_tx, gate) = mpsc::channel::<()>();
         worker.submit(
             "flow",
@@ -570,7 +594,7 @@ mod tests {
     #[test]
     fn a_panicking_job_is_an_error_and_the_worker_goes_on() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         worker.submit(
             "board",
             job(|store, _| {
@@ -589,7 +613,7 @@ mod tests {
     #[test]
     fn progress_arrives_and_a_cancelled_job_stops_at_its_next_check() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (stopped_tx, stopped) = mpsc::channel();
         worker.submit(
             "export",
@@ -623,7 +647,7 @@ mod tests {
     #[test]
     fn the_worker_reads_but_cannot_write() {
         let (_dir, path) = database();
-        let mut worker: Worker<&str, i64> = Worker::open(&path).unwrap();
+        let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         worker.submit(
             "write",
             job(|store, _| {
@@ -662,7 +686,7 @@ mod tests {
     fn a_missing_or_unmigrated_database_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("none.db");
-        assert!(Worker::<&str, i64>::open(&missing).is_err());
+        assert!(Worker::<&str, i64>::open(&missing, None).is_err());
         assert!(!missing.exists(), "nothing was created");
         let old = dir.path().join("old.db");
         rusqlite::Connection::open(&old)
@@ -672,7 +696,7 @@ mod tests {
                 crate::store::schema::APPLICATION_ID
             ))
             .unwrap();
-        let err = Worker::<&str, i64>::open(&old).err().unwrap();
+        let err = Worker::<&str, i64>::open(&old, None).err().unwrap();
         assert_eq!(err.key, "error.cannot_open");
     }
 }

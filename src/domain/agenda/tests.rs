@@ -34,7 +34,7 @@ fn in_care(id: i64, started: &str, end: Option<&str>) -> Case {
 }
 
 fn review(id: i64, case_id: i64, on: &str, status: Status) -> Review {
-    let codes = crate::config::Config::default().precondition_codes();
+    let codes = crate::context::config::Config::default().precondition_codes();
     Review {
         id,
         case_id,
@@ -73,7 +73,7 @@ fn build_for(
     for r in reviews {
         snap.reviews.entry(r.case_id).or_default().push(r.clone());
     }
-    let config = crate::config::Config::default();
+    let config = crate::context::config::Config::default();
     let meeting = Meeting {
         kind,
         on: d(ON),
@@ -404,14 +404,14 @@ fn the_light_around_a_review_is_before_and_after_it() {
         review(1, 1, "2026-10-20", Status::Missing),
         all_ok(2, 1, ON),
     ];
-    let codes = crate::config::Config::default().precondition_codes();
+    let codes = crate::context::config::Config::default().precondition_codes();
     assert_eq!(
         lights_around(
             &c,
             &reviews,
             d(ON),
             &codes,
-            crate::config::Config::default().norms.care
+            crate::context::config::Config::default().norms.care
         ),
         (Signal::Orange, Signal::Green)
     );

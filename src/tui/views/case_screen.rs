@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::domain::evaluation;
 use crate::domain::review::standing_at;
 use crate::domain::{Case, Change, FieldChange, Move, Stage};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 use crate::present::signal_text;
 use crate::store::HistoryEntry;
 

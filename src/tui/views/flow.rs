@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::Stage;
 use crate::domain::flow::FlowReport;
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 use crate::store::StageCounts;
 
 use super::super::app::App;

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::domain::flow::{FlowReport, Percentiles};
-use crate::i18n::Catalog;
 use crate::present;
+use crate::present::i18n::Catalog;
 
 use super::super::app::App;
 use super::super::flow::Display;

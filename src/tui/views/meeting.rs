@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::agenda::{AgendaItem, Kind, Section};
 use crate::domain::{Signal, Status};
-use crate::minutes::{self, people_date};
+use crate::report::minutes::{self, people_date};
 
 use super::super::app::App;
 use super::super::meeting::Facts;

@@ -13,8 +13,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::stoplight::{ColorTally, StoplightRow};
 use crate::domain::waitlist::{Signal, SignalCounts};
-use crate::i18n::Catalog;
 use crate::present;
+use crate::present::i18n::Catalog;
 use crate::report;
 
 use super::super::app::{App, CaseScreen};

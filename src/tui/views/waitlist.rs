@@ -386,7 +386,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Config;
+    use crate::context::config::Config;
     use crate::domain::Snapshot;
     use crate::domain::case::Referral;
     use crate::domain::dates::parse_date;

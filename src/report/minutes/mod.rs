@@ -10,12 +10,12 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
-use crate::config::Precondition;
+use crate::context::config::Precondition;
 use crate::domain::agenda::{Agenda, AgendaItem, Kind, MoveDone, Records, Section};
 use crate::domain::stoplight::Reason;
 use crate::domain::{Signal, Status};
 use crate::export::{Format, generated_at, strip_controls};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 
 /// The minutes of one meeting.
 pub struct Minutes<'a> {

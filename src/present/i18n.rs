@@ -39,8 +39,8 @@ impl fmt::Display for Lang {
     }
 }
 
-const NL: &str = include_str!("../assets/i18n/nl.toml");
-const EN: &str = include_str!("../assets/i18n/en.toml");
+const NL: &str = include_str!("../../assets/i18n/nl.toml");
+const EN: &str = include_str!("../../assets/i18n/en.toml");
 
 pub struct Catalog {
     pub lang: Lang,

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use crate::domain::Msg;
 // The norms are domain rules (SPEC 2); the config only supplies their values.
 pub use crate::domain::waitlist::{Norm, Norms};
-use crate::i18n::Lang;
+use crate::present::i18n::Lang;
 
-pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
+pub const DEFAULT_CONFIG: &str = include_str!("../../assets/config.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {

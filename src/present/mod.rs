@@ -1,5 +1,5 @@
-//! Presentation helpers shared by the terminal UI and the reports: the
-//! stoplight's reasons in plain words, spans of time as people say them,
+//! Presentation shared by the terminal UI, the commands and the reports: the
+//! translations ([`i18n`]) and these helpers: the stoplight's reasons in plain words, spans of time as people say them,
 //! figures with the language's decimal mark, and a compact row of marks for
 //! the preconditions. All text comes from the `[present]` translations.
 //!
@@ -11,14 +11,16 @@
 //! - [`signal_symbol`], [`signal_text`]: a colour never stands alone.
 //! - [`decimal`], [`signed`], [`percent`], [`points`]: figures for people.
 
+pub mod i18n;
+
 use chrono::NaiveDate;
 
-use crate::config::Precondition;
+use crate::context::config::Precondition;
 use crate::domain::Status;
 use crate::domain::dates::days_between;
 use crate::domain::stoplight::{Criteria, Lateness, Reason};
 use crate::domain::waitlist::Signal;
-use crate::i18n::{Catalog, Lang};
+use crate::present::i18n::{Catalog, Lang};
 
 /// Shown where a figure does not exist (no inflow, no outflow).
 pub const NONE: &str = "–";
@@ -325,7 +327,7 @@ pub fn person_date(cat: &Catalog, d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::context::config::Config;
     use crate::domain::dates::parse_date;
 
     fn d(s: &str) -> NaiveDate {

@@ -1,5 +1,9 @@
 //! What every command needs: the config, the language, "today", the database
 //! path and the actor, resolved once from options, environment and config.
+//! The settings themselves (the embedded defaults and the user's file) are
+//! in [`config`].
+
+pub mod config;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -7,11 +11,11 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use crate::config::{Config, Paths};
+use crate::context::config::{Config, Paths};
 use crate::domain::Msg;
 use crate::domain::access::{Need, Role, clean_actor};
 use crate::domain::dates::parse_date;
-use crate::i18n::{Catalog, Lang};
+use crate::present::i18n::{Catalog, Lang};
 use crate::store::crypt::{self, Key};
 use crate::store::{AccessAction, OpenSpec, Store};
 
@@ -182,6 +186,7 @@ impl Context {
     pub fn open_store(&self) -> Result<Store, Msg> {
         let mut store = Store::open_with(&self.db_path, &self.open_spec()?)?;
         store.set_may_write(self.role.allows(Need::Write));
+        store.set_hides_names(!self.role.sees_names());
         Ok(store)
     }
 }

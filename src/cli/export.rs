@@ -4,8 +4,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
+use crate::cli::audit::named_export_detail;
 use crate::cli::{ExportCommand, ExportOut, ReportCommand};
-use crate::cli_audit::named_export_detail;
 use crate::context::Context;
 use crate::domain::dates::parse_date;
 use crate::store::AccessAction;
@@ -16,7 +16,7 @@ use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Format, write_output};
-use crate::minutes::Minutes;
+use crate::report::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::{STREAM_CASES, Store};
 
@@ -82,7 +82,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             case_ref,
             format,
             output,
-        } => crate::cli_rights::export_subject(ctx, &case_ref, &format, output.as_deref()),
+        } => crate::cli::rights::export_subject(ctx, &case_ref, &format, output.as_deref()),
         ExportCommand::Meeting {
             on,
             kind,
@@ -243,7 +243,7 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
             to,
             format,
             output,
-        } => return crate::cli_picture::council(ctx, &from, &to, &format, output),
+        } => return crate::cli::picture::council(ctx, &from, &to, &format, output),
     };
     let (from, to) = (parse_date(&from)?, parse_date(&to)?);
     flow::check_period(from, to)?;

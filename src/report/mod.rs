@@ -1,6 +1,11 @@
 //! Builds the export documents of SPEC 7.2 from the rules' results: JSON rows
 //! with exactly the spec's keys, and for people a title, a summary and
 //! readable cells. Names and birth dates go in only when asked.
+//!
+//! Everything that builds a document from snapshots lives here: the waiting
+//! list, the stoplight and the flow (this file and `sections`), the council
+//! report (`council`), the forecast (`forecast`) and the minutes of a meeting
+//! (`minutes`). A new document goes here; it never queries the store.
 
 use std::collections::HashMap;
 
@@ -13,10 +18,11 @@ use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::{self, Queue, Signal, WaitRow};
 use crate::domain::{Case, Msg, Snapshot};
 use crate::export::{Document, Format, generated_at, neutralise};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 
 pub mod council;
 pub mod forecast;
+pub mod minutes;
 mod sections;
 
 pub use sections::{
@@ -697,7 +703,7 @@ pub fn as_of(given: Option<NaiveDate>, today: NaiveDate) -> Result<NaiveDate, cr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::context::config::Config;
     use crate::domain::dates::parse_date;
     use crate::store::Store;
 
@@ -719,7 +725,7 @@ mod tests {
         for with_names in [false, true] {
             let build = |format: Format| -> [Document; 2] {
                 let o = ExportOptions {
-                    catalog: Catalog::get(crate::i18n::Lang::Nl),
+                    catalog: Catalog::get(crate::present::i18n::Lang::Nl),
                     with_names,
                     format,
                 };
@@ -761,7 +767,7 @@ mod tests {
             assert!(board.cases.len() > 50, "{}", board.cases.len());
             for (with_names, part) in [(false, 1), (true, 7), (false, crate::store::STREAM_CASES)] {
                 let o = ExportOptions {
-                    catalog: Catalog::get(crate::i18n::Lang::Nl),
+                    catalog: Catalog::get(crate::present::i18n::Lang::Nl),
                     with_names,
                     format: Format::Csv,
                 };

@@ -1,6 +1,16 @@
-//! The command line of SPEC 6. Parsing is clap's (usage errors exit 2); every
-//! value a person types is checked by the domain and refused with one
-//! sentence (exit 1).
+//! The command line of SPEC 6, one file per command group: this file parses
+//! (clap; usage errors exit 2) and runs the case commands, the others hold
+//! the export and report commands (`export`), the audit log and purge
+//! (`audit`), the municipality's picture and forecast (`picture`), the
+//! rights of the people in the files (`rights`) and the team database
+//! (`team`). Every value a person types is checked by the domain and refused
+//! with one sentence (exit 1). A new command goes here.
+
+pub(crate) mod audit;
+pub(crate) mod export;
+pub mod picture;
+pub(crate) mod rights;
+pub(crate) mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +20,7 @@ use clap::{Parser, Subcommand};
 use crate::context::{Context, Overrides};
 use crate::domain::dates::parse_date;
 use crate::domain::{Assignment, Move, Msg, ReviewInput, Status};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 use crate::store::{AccessAction, NewReferral};
 
 #[derive(Parser, Debug)]
@@ -253,7 +263,7 @@ pub enum Command {
     /// A team database shared by a Unix group, and its roster.
     Team {
         #[command(subcommand)]
-        what: crate::cli_team::TeamCommand,
+        what: crate::cli::team::TeamCommand,
     },
     /// Change the key of an encrypted database (the new one from
     /// STROOM_NEW_KEY_FILE, or asked on the terminal).
@@ -436,7 +446,7 @@ pub fn main() -> ExitCode {
             return fail(ctx.catalog(), &msg);
         }
     }
-    if let Some(need) = crate::cli_team::need(&cli.command) {
+    if let Some(need) = crate::cli::team::need(&cli.command) {
         if let Err(msg) = ctx.authorize(need) {
             return fail(ctx.catalog(), &msg);
         }
@@ -485,7 +495,7 @@ impl Command {
             | Command::Init { .. }
             | Command::Rekey
             | Command::Erase { .. } => true,
-            Command::Team { what } => !matches!(what, crate::cli_team::TeamCommand::List),
+            Command::Team { what } => !matches!(what, crate::cli::team::TeamCommand::List),
             _ => false,
         }
     }
@@ -625,7 +635,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             };
             let on = date_or_today(ctx, &on)?;
             if let Some(note) = &input.note {
-                crate::cli_rights::warn_own_name(ctx, &case_ref, note)?;
+                crate::cli::rights::warn_own_name(ctx, &case_ref, note)?;
             }
             let codes = ctx.config.precondition_codes();
             let review = ctx.open_store()?.record_review(
@@ -674,7 +684,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             if_version,
         } => {
             let on = date_or_today(ctx, &on)?;
-            crate::cli_rights::warn_own_name(ctx, &case_ref, &decision)?;
+            crate::cli::rights::warn_own_name(ctx, &case_ref, &decision)?;
             let follow_up_on = follow_up.as_deref().map(parse_date).transpose()?;
             let owner = text(&owner);
             let new = crate::store::NewDecision {
@@ -707,20 +717,20 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
         Command::Show {
             case_ref,
             with_names,
-        } => crate::cli_audit::show(ctx, &case_ref, with_names)?,
-        Command::Audit { verify: true, .. } => return crate::cli_rights::verify(ctx),
+        } => crate::cli::audit::show(ctx, &case_ref, with_names)?,
+        Command::Audit { verify: true, .. } => return crate::cli::rights::verify(ctx),
         Command::Audit {
             exports: true,
             since,
             format,
             ..
-        } => crate::cli_rights::exports(ctx, since.as_deref(), &format)?,
+        } => crate::cli::rights::exports(ctx, since.as_deref(), &format)?,
         Command::Audit {
             case_ref,
             since,
             format,
             ..
-        } => crate::cli_audit::audit(ctx, case_ref, since.as_deref(), &format)?,
+        } => crate::cli::audit::audit(ctx, case_ref, since.as_deref(), &format)?,
         Command::Purge {
             closed_before,
             policy,
@@ -729,23 +739,23 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
         } => {
             let date = match closed_before {
                 Some(d) => parse_date(&d)?,
-                None if policy => match crate::cli_rights::policy_date(ctx)? {
+                None if policy => match crate::cli::rights::policy_date(ctx)? {
                     Some(d) => d,
                     None => return Ok(ExitCode::SUCCESS),
                 },
                 None => return Err(Msg::new("retention.needs_date")),
             };
-            return crate::cli_audit::purge(ctx, date, dry_run, yes);
+            return crate::cli::audit::purge(ctx, date, dry_run, yes);
         }
-        Command::Init { encrypt } => crate::cli_team::init(ctx, encrypt)?,
-        Command::Team { what } => crate::cli_team::team(ctx, what)?,
-        Command::Rekey => crate::cli_team::rekey(ctx)?,
+        Command::Init { encrypt } => crate::cli::team::init(ctx, encrypt)?,
+        Command::Team { what } => crate::cli::team::team(ctx, what)?,
+        Command::Rekey => crate::cli::team::rekey(ctx)?,
         Command::Erase {
             case_ref,
             reason,
             yes,
-        } => return crate::cli_rights::erase(ctx, &case_ref, &reason, yes),
-        Command::Export { what } => crate::cli_export::export(ctx, what)?,
+        } => return crate::cli::rights::erase(ctx, &case_ref, &reason, yes),
+        Command::Export { what } => crate::cli::export::export(ctx, what)?,
         Command::Forecast {
             as_of,
             queue,
@@ -753,9 +763,9 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
             seed,
             format,
             output,
-        } => crate::cli_picture::forecast(
+        } => crate::cli::picture::forecast(
             ctx,
-            crate::cli_picture::ForecastArgs {
+            crate::cli::picture::ForecastArgs {
                 as_of,
                 queue,
                 runs,
@@ -764,7 +774,7 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 output,
             },
         )?,
-        Command::Report { what } => crate::cli_export::report(ctx, what)?,
+        Command::Report { what } => crate::cli::export::report(ctx, what)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -837,7 +847,7 @@ fn check(ctx: &Context) -> Result<ExitCode, Msg> {
 /// SPEC 2: the Jeugdwet covers young people under 18; a referral of someone
 /// 18 or older on the referral date is accepted with a warning naming the Wmo.
 pub fn warn_if_adult(
-    cat: &crate::i18n::Catalog,
+    cat: &crate::present::i18n::Catalog,
     case_ref: &str,
     birth: chrono::NaiveDate,
     referred_on: chrono::NaiveDate,

@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::context::Context;
 use crate::domain::{Msg, Stage};
-use crate::i18n::Catalog;
+use crate::present::i18n::Catalog;
 use crate::store::{CaseBundle, Store, format_case_ref};
 
 pub use column::Column;
@@ -340,7 +340,7 @@ pub fn summary_lines(cat: &Catalog, written: bool, shown_path: &str, plan: &Plan
 mod tests {
     use super::*;
     use crate::domain::dates::parse_date;
-    use crate::i18n::Lang;
+    use crate::present::i18n::Lang;
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn the_team_spreadsheet_plans_cleanly() {
-        let text = include_str!("../tests/data/cases-small.csv");
+        let text = include_str!("../../tests/data/cases-small.csv");
         let p = plan(text, "cases-small.csv", d(TODAY), None).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(p.bundles.len(), 40);
         assert_eq!(p.generated_refs, 0);

@@ -1,9 +1,9 @@
 use super::*;
-use crate::config::Config;
+use crate::context::config::Config;
 use crate::domain::agenda::{Decision, Meeting, MoveDone, ReviewDone, WaitFact};
 use crate::domain::dates::parse_date;
 use crate::domain::{Move, Queue, Review, Route, Stage};
-use crate::i18n::{Catalog, Lang};
+use crate::present::i18n::{Catalog, Lang};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
