@@ -357,7 +357,7 @@ mod tests {
         mv(store, "E5", Move::to(Stage::InCare), "2026-04-30");
     }
 
-    use crate::config::Config;
+    use crate::context::config::Config;
 
     /// The one pass over the history gives exactly the figures of a
     /// snapshot per date: on a demo team with edges on the dates
@@ -376,10 +376,10 @@ mod tests {
         edges(&mut store, today);
         let ctx = Context::new(
             Config::default(),
-            crate::i18n::Lang::Nl,
+            crate::present::i18n::Lang::Nl,
             today,
             db.clone(),
-            crate::config::Paths {
+            crate::context::config::Paths {
                 data_dir: dir.path().to_path_buf(),
                 config_file: dir.path().join("none.toml"),
             },

@@ -375,7 +375,7 @@ mod tests {
             until: d(until),
             month_ends: Vec::new(),
             board_dates: Vec::new(),
-            norms: crate::config::Config::default().norms,
+            norms: crate::context::config::Config::default().norms,
             preconditions: Vec::new(),
             evaluation: EvaluationRules::default(),
         }
