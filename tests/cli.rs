@@ -1,34 +1,36 @@
 //! The command line as a process: names, output and exit codes of SPEC 6.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-struct Team {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
+mod common;
+
+use common::Sandbox;
+
+struct Team(Sandbox);
+
+impl std::ops::Deref for Team {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Team {
     fn new() -> Team {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("team.db");
-        Team { _dir: dir, db }
+        Team(Sandbox::new())
     }
 
     fn dir(&self) -> &Path {
-        self.db.parent().unwrap()
+        self.0.dir.path()
     }
 
     fn stroom(&self) -> Command {
-        let mut cmd = Command::cargo_bin("stroom").unwrap();
-        cmd.env("STROOM_DB", &self.db)
-            .env("STROOM_TODAY", "2026-11-22")
-            .env("STROOM_CONFIG", self.dir().join("no-config.toml"))
-            .env_remove("STROOM_LANG")
-            .env("USER", "sanne");
+        let mut cmd = Command::from_std(self.stroom_on(&self.db, "no-config.toml"));
+        cmd.env("USER", "sanne");
         cmd
     }
 
@@ -580,22 +582,7 @@ fn export_evaluations_lists_the_moments_due_with_their_signal() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(
-        keys,
-        [
-            "case_ref",
-            "moment",
-            "due_on",
-            "days_overdue",
-            "signal",
-            "care_started_on",
-            "planned_end_on",
-            "care_type",
-            "provider",
-            "worker",
-            "age"
-        ]
-    );
+    assert_eq!(keys, common::spec::EVALUATIONS);
     // As of 5 November the moment lies more than 28 days ahead.
     let json = team.ok(&[
         "export",

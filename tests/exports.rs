@@ -2,21 +2,26 @@
 //! unless asked, private files, and as-of exports that later moves leave alone.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-struct Team {
-    dir: tempfile::TempDir,
-    db: PathBuf,
+mod common;
+
+use common::Sandbox;
+
+struct Team(Sandbox);
+
+impl std::ops::Deref for Team {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Team {
     fn new() -> Team {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("team.db");
-        let team = Team { dir, db };
+        let team = Team(Sandbox::new());
         // One case waiting for intake, one in the decision queue, one in care.
         team.run(&[
             "add",
@@ -75,12 +80,7 @@ impl Team {
     }
 
     fn stroom(&self) -> Command {
-        let mut cmd = Command::cargo_bin("stroom").unwrap();
-        cmd.env("STROOM_DB", &self.db)
-            .env("STROOM_TODAY", "2026-11-22")
-            .env("STROOM_CONFIG", self.dir.path().join("none.toml"))
-            .env_remove("STROOM_LANG");
-        cmd
+        Command::from_std(self.stroom_on(&self.db, "none.toml"))
     }
 
     fn run(&self, args: &[&str]) -> String {
@@ -108,26 +108,7 @@ fn waitlist_json_has_exactly_the_spec_keys() {
     assert_eq!(keys(&doc), ["as_of", "generated_at", "rows"]);
     assert_eq!(doc["as_of"], "2026-11-22");
     let rows = doc["rows"].as_array().unwrap();
-    assert_eq!(
-        keys(&rows[0]),
-        [
-            "case_ref",
-            "queue",
-            "stage",
-            "urgency",
-            "referrer",
-            "route",
-            "care_type",
-            "provider",
-            "worker",
-            "bridging_care",
-            "waiting_since",
-            "wait_days",
-            "norm_days",
-            "signal",
-            "age"
-        ]
-    );
+    assert_eq!(keys(&rows[0]), common::spec::WAITLIST);
     // 2026-0001 stands in intake and decision; 2026-0002 in decision.
     let refs: Vec<(&str, &str)> = rows
         .iter()
@@ -181,23 +162,7 @@ fn stoplight_json_has_exactly_the_spec_keys() {
     let doc = team.json(&["export", "stoplight", "--format", "json"]);
     let rows = doc["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1);
-    assert_eq!(
-        keys(&rows[0]),
-        [
-            "case_ref",
-            "color",
-            "reasons",
-            "criteria",
-            "last_review_on",
-            "next_review_on",
-            "planned_end_on",
-            "care_started_on",
-            "provider",
-            "care_type",
-            "worker",
-            "age"
-        ]
-    );
+    assert_eq!(keys(&rows[0]), common::spec::STOPLIGHT);
     let row = &rows[0];
     assert_eq!(row["criteria"]["housing"], "ok");
     assert_eq!(
@@ -367,7 +332,7 @@ fn flow_report_carries_the_figures_as_keys() {
     // Words first, then the figures; a figure that does not exist is "–".
     assert!(
         md.starts_with(
-            "# Instroom en uitstroom 2026-01-01 t/m 2026-11-22\n\n\
+            "# Instroom en uitstroom 01-01-2026 t/m 22-11-2026\n\n\
              Uitstroom blijft 100,0 % achter bij instroom.\n"
         ),
         "{md}"
@@ -473,7 +438,7 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
     assert!(md.contains("- ■ Rood: 1\n"), "{md}");
     assert!(md.contains("- Aandeel rood: 33,3 %\n"), "{md}");
     assert!(
-        md.contains("- Verandering aandeel rood sinds 2026-10-11: -66,7 procentpunt\n"),
+        md.contains("- Verandering aandeel rood sinds 11-10-2026: -66,7 procentpunt\n"),
         "{md}"
     );
     // Per provider and per care type; Kompas had no cases then.
@@ -524,12 +489,12 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
     let as_of = |d: &str| team.run(&["export", "stoplight", "--format", "md", "--as-of", d]);
     let early = as_of("2026-10-11");
     assert!(
-        early.contains("- Verandering aandeel rood sinds 2026-08-30: +50,0 procentpunt\n"),
+        early.contains("- Verandering aandeel rood sinds 30-08-2026: +50,0 procentpunt\n"),
         "{early}"
     );
     let first = as_of("2026-07-01");
     assert!(
-        first.contains("- Verandering aandeel rood sinds 2026-05-20: n.v.t.\n"),
+        first.contains("- Verandering aandeel rood sinds 20-05-2026: n.v.t.\n"),
         "{first}"
     );
 }
@@ -575,7 +540,7 @@ fn stoplight_report_in_xlsx_has_a_sheet_per_table_with_typed_changes() {
         "Horizon",
         "Kompas",
         "n.v.t.",
-        "Sinds 2026-10-11 (procentpunt)",
+        "Sinds 11-10-2026 (procentpunt)",
     ] {
         assert!(strings.contains(s), "{s} in {strings}");
     }

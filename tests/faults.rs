@@ -10,31 +10,28 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const TODAY: &str = "2026-11-22";
+mod common;
 
-struct Team {
-    dir: tempfile::TempDir,
-    db: PathBuf,
+use common::{Sandbox, TODAY, contains, text};
+
+struct Team(Sandbox);
+
+impl std::ops::Deref for Team {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Team {
     fn new() -> Team {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("team.db");
-        Team { dir, db }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        Team(Sandbox::new())
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stroom"));
+        let mut cmd = self.stroom_on(&self.db, "no-config.toml");
         cmd.args(args)
-            .env("STROOM_DB", &self.db)
-            .env("STROOM_TODAY", TODAY)
             .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.path("no-config.toml"))
             .env("USER", "sanne")
             .stdin(Stdio::null());
         cmd
@@ -89,16 +86,6 @@ impl Team {
         let doc: Value = serde_json::from_str(&out).unwrap();
         doc["rows"].as_array().unwrap().clone()
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 fn sh(script: &str) {

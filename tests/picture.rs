@@ -8,32 +8,32 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const TODAY: &str = "2026-11-22";
 const FROM: &str = "2025-11-01";
 const TO: &str = "2026-10-31";
 
-struct Team {
-    dir: tempfile::TempDir,
-    db: PathBuf,
+mod common;
+
+use common::Sandbox;
+
+struct Team(Sandbox);
+
+impl std::ops::Deref for Team {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Team {
     /// A demo team of 400 cases: three years of history.
     fn demo() -> Team {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("team.db");
-        let team = Team { dir, db };
+        let team = Team(Sandbox::new());
         team.run(&["demo", "--seed", "4", "--cases", "400"]);
         team
     }
 
     fn stroom(&self) -> Command {
-        let mut cmd = Command::cargo_bin("stroom").unwrap();
-        cmd.env("STROOM_DB", &self.db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_CONFIG", self.dir.path().join("none.toml"))
-            .env_remove("STROOM_LANG");
-        cmd
+        Command::from_std(self.stroom_on(&self.db, "none.toml"))
     }
 
     fn run(&self, args: &[&str]) -> String {
@@ -43,10 +43,6 @@ impl Team {
 
     fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.run(args)).unwrap()
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
     }
 }
 
@@ -172,21 +168,7 @@ fn the_forecast_is_repeatable_and_has_the_spec_shape() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(
-        keys,
-        [
-            "case_ref",
-            "queue",
-            "urgency",
-            "waiting_since",
-            "wait_days",
-            "norm_days",
-            "position",
-            "p50_on",
-            "p85_on",
-            "within_norm"
-        ]
-    );
+    assert_eq!(keys, common::spec::FORECAST);
     assert_eq!(rows[0]["position"], 1);
     // One queue alone equals that queue in the forecast of all three.
     let care = strip(team.json(&[

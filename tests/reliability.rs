@@ -16,35 +16,32 @@ use stroom::domain::{Msg, Referrer, Urgency};
 use stroom::import::{ImportError, plan, read_text};
 use stroom::store::{NewReferral, Store};
 
-const TODAY: &str = "2026-11-22";
+mod common;
+
+use common::{Sandbox, TODAY, contains, text};
 
 fn today() -> chrono::NaiveDate {
     parse_date(TODAY).unwrap()
 }
 
-struct Team {
-    dir: tempfile::TempDir,
-    db: PathBuf,
+struct Team(Sandbox);
+
+impl std::ops::Deref for Team {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Team {
     fn new() -> Team {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("team.db");
-        Team { dir, db }
+        Team(Sandbox::new())
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn stroom_on(&self, db: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_stroom"))
+    fn run_on(&self, db: &Path, args: &[&str]) -> Output {
+        self.stroom_on(db, "no-config.toml")
             .args(args)
-            .env("STROOM_DB", db)
-            .env("STROOM_TODAY", TODAY)
             .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.path("no-config.toml"))
             .env("USER", "sanne")
             .stdin(Stdio::null())
             .output()
@@ -52,7 +49,7 @@ impl Team {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        self.stroom_on(&self.db, args)
+        self.run_on(&self.db, args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -95,46 +92,19 @@ impl Team {
     }
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 // ---- fuzzed CSV import ----
 
-const COLUMNS: &[&str] = &[
-    "case_ref",
-    "name",
-    "birth_date",
-    "referred_on",
-    "referrer",
-    "urgency",
-    "worker",
-    "stage",
-    "route",
-    "care_type",
-    "provider",
-    "bridging_care",
-    "intake_on",
-    "triaged_on",
-    "care_started_on",
-    "planned_end_on",
-    "closed_on",
-    "outflow_reason",
-    "",
-    "Referred_On ",
-    "geboortedatum",
-    "\"referred_on",
-];
+/// Headers a team's file may carry: the spec's columns and a few that are
+/// not (empty, differently written, Dutch, quoted).
+fn columns() -> Vec<&'static str> {
+    let mut all = common::spec::IMPORT.to_vec();
+    all.extend(["", "Referred_On ", "geboortedatum", "\"referred_on"]);
+    all
+}
 
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -156,7 +126,7 @@ fn cell() -> impl Strategy<Value = String> {
 fn csv_file() -> impl Strategy<Value = Vec<u8>> {
     (
         prop_oneof![
-            prop::collection::vec(prop::sample::select(COLUMNS), 0..8),
+            prop::collection::vec(prop::sample::select(columns()), 0..8),
             Just(vec!["case_ref", "referred_on", "referrer", "name"]),
         ],
         prop::collection::vec(
@@ -260,7 +230,7 @@ fn assert_one_sentence_nothing_changed(team: &Team, db: &Path, expect: &str) {
         names
     };
     let files_before = listing(db);
-    let out = team.stroom_on(
+    let out = team.run_on(
         db,
         &["add", "--referred-on", "2026-11-01", "--referrer", "gp"],
     );

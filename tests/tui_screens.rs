@@ -198,6 +198,64 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     ui.act(&[Action::Today]);
     shot("back_to_today", &mut ui);
 
+    // `f` in the waiting lists and on the board: one coordinator's cases,
+    // named in the view; Esc lets go.
+    ui.act(&[Action::Show(View::Waitlist), Action::Filter]);
+    shot("1_waitlist_filter_form", &mut ui);
+    ui.act(&[Action::ChoiceNext, Action::Save]);
+    shot("1_waitlist_filtered", &mut ui);
+    ui.act(&[Action::Back, Action::Show(View::Stoplight), Action::Filter]);
+    ui.act(&[Action::NextField, Action::ChoiceNext, Action::Save]);
+    shot("3_stoplight_filtered", &mut ui);
+    ui.act(&[Action::Back]);
+
+    // The agenda of view 5 narrows the same way; the progress stays the
+    // whole meeting's.
+    ui.act(&[Action::Show(View::Meeting), Action::Search])
+        .typ("kramer")
+        .act(&[Action::Submit]);
+    shot("5_meeting_search", &mut ui);
+    ui.act(&[Action::Back, Action::Filter]);
+    ui.act(&[Action::NextField, Action::ChoiceNext, Action::Save]);
+    shot("5_meeting_filtered", &mut ui);
+    ui.act(&[Action::Back, Action::Show(View::Stoplight)]);
+
+    // A review recorded on the board keeps the reviewed case selected.
+    ui.act(&[Action::Down, Action::Down]);
+    let before = ui.app.target_case_ref();
+    ui.act(&[Action::Review, Action::NextField, Action::ChoiceNext])
+        .act(&[Action::Save]);
+    shot("3_stoplight_after_review", &mut ui);
+    assert_eq!(
+        ui.app.target_case_ref(),
+        before,
+        "the reviewed case stays selected"
+    );
+
+    // The overview hides the list: Enter opens nothing.
+    ui.act(&[Action::TogglePanel, Action::Open]);
+    shot("3_stoplight_overview_enter", &mut ui);
+    assert_eq!(ui.app.target_case_ref(), None);
+    ui.act(&[Action::TogglePanel]);
+
+    // `e` on the evaluation section writes the evaluation list.
+    ui.act(&[Action::Show(View::Waitlist), Action::Top]);
+    ui.act(&[
+        Action::NextSection,
+        Action::NextSection,
+        Action::NextSection,
+    ]);
+    ui.act(&[Action::Export]);
+    shot("1_waitlist_export_evaluations", &mut ui);
+    ui.act(&[Action::Save]);
+    let file = std::fs::read_dir(&ui.app.export_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("evaluations"))
+        .expect("the evaluation list is written");
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.lines().count() > 1, "{text}");
+
     // The Cases view opens on open cases, newest first; the filter offers
     // open and closed.
     ui.act(&[Action::Show(View::Cases), Action::Filter]);
@@ -212,6 +270,8 @@ fn check(lang: Lang, width: u16, height: u16, suffix: &str) {
     // When a change was recorded depends on the clock: not on screen.
     settings.add_filter(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}", "[tijdstip]");
     settings.add_filter(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]");
+    // The export folder is a fresh temporary one each run.
+    settings.add_filter(r"/tmp/\.tmp\w+/", "[map]/");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for (name, screen) in walk(lang, width, height) {
@@ -228,4 +288,24 @@ fn the_desk_at_80_by_24() {
 #[test]
 fn the_desk_at_120_by_40() {
     check(Lang::Nl, 120, 40, "120x40");
+}
+
+/// The views in English at 80×24: labels are longer there, so whatever
+/// fits in Dutch is seen to fit in English too.
+#[test]
+fn the_views_in_english_at_80_by_24() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        let mut ui = Ui::demo(Lang::En, 80, 24);
+        for (name, view) in [
+            ("en_1_waitlist", View::Waitlist),
+            ("en_3_stoplight", View::Stoplight),
+            ("en_4_flow", View::Flow),
+            ("en_5_meeting", View::Meeting),
+        ] {
+            ui.act(&[Action::Show(view)]);
+            insta::assert_snapshot!(format!("{name}_80x24"), ui.screen());
+        }
+    });
 }

@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::domain::Msg;
 use crate::domain::dates::parse_date;
 use crate::export::safe_text;
+use crate::present::is_yes;
 use crate::store::{AccessAction, AccessFilter};
 
 /// `stroom show REF [--with-names]`: the case's state as JSON. Without
@@ -140,11 +141,6 @@ pub fn purge(
         crate::say!("{}", cat.t("reliability.purge_pending"))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The confirmation of a purge: "ja" or "yes", nothing less.
-pub(crate) fn is_yes(answer: &str) -> bool {
-    matches!(answer.trim().to_lowercase().as_str(), "ja" | "yes")
 }
 
 /// The access log's detail of an export with names: what, to where, and

@@ -2,10 +2,11 @@
 //! the rules compute, and write the document in the asked format.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
 
 use crate::cli::audit::named_export_detail;
-use crate::cli::{ExportCommand, ExportOut, ReportCommand};
 use crate::context::Context;
 use crate::domain::dates::parse_date;
 use crate::store::AccessAction;
@@ -19,6 +20,119 @@ use crate::export::{Format, write_output};
 use crate::report::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::{STREAM_CASES, Store};
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The waiting lists (SPEC 2), as of a date.
+    Waitlist {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// intake, decision or care (default: every queue).
+        #[arg(long)]
+        queue: Option<String>,
+        #[command(flatten)]
+        out: ExportOut,
+    },
+    /// The evaluation list (SPEC 1.7), as of a date.
+    Evaluations {
+        #[arg(long)]
+        as_of: Option<String>,
+        /// csv, json, md or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write to this file (readable by you only) instead of stdout.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// The stoplight board (SPEC 3), as of a date.
+    Stoplight {
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        out: ExportOut,
+    },
+    /// AVG art. 15: everything stroom holds on one child, with its history
+    /// and the access-log rows about it (logged).
+    Subject {
+        case_ref: String,
+        /// md or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Agenda and decisions of a case review (SPEC 9).
+    Meeting {
+        /// The meeting date (default: today); a later date prepares that
+        /// meeting's agenda from today's state.
+        #[arg(long)]
+        on: Option<String>,
+        /// team (the weekly case review) or stoplight (the monthly round).
+        #[arg(long, default_value = "team")]
+        kind: String,
+        /// The stoplight round with one provider.
+        #[arg(long)]
+        provider: Option<String>,
+        /// md or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        #[arg(long)]
+        with_names: bool,
+        /// Why names are exported (recorded in the access log); asked for
+        /// when missing and stdin is a terminal.
+        #[arg(long, requires = "with_names")]
+        reason: Option<String>,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Format, names and destination of an export.
+#[derive(clap::Args, Debug)]
+pub struct ExportOut {
+    /// csv, json, md or xlsx.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// Include names and birth dates (personal data); the access log
+    /// records the export.
+    #[arg(long)]
+    pub with_names: bool,
+    /// Why names are exported (recorded in the access log); asked for when
+    /// missing and stdin is a terminal.
+    #[arg(long, requires = "with_names")]
+    pub reason: Option<String>,
+    /// Write to this file (readable by you only) instead of stdout.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Referrals, inflow, outflow and their balance (SPEC 4).
+    Flow {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// json, md, csv or xlsx.
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// The council's picture of a period (SPEC 10): html or md.
+    Council {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// html (one self-contained file) or md.
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
 
 pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
     match what {
@@ -58,7 +172,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
             if matches!(format, Format::Md | Format::Xlsx) {
                 // For people: compared with the previous six-weekly date.
-                let earlier = report::previous_date(snapshot.as_of);
+                let earlier = crate::domain::six_weekly::previous_date(snapshot.as_of);
                 let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
                 let preconditions = &ctx.config.preconditions;
                 let doc = report::stoplight_report(

@@ -18,10 +18,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::context::{Context, Overrides};
+use crate::domain::access::Need;
 use crate::domain::dates::parse_date;
 use crate::domain::{Assignment, Move, Msg, ReviewInput, Status};
 use crate::present::i18n::Catalog;
 use crate::store::{AccessAction, NewReferral};
+use export::{ExportCommand, ReportCommand};
+use team::TeamCommand;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -308,119 +311,6 @@ fn print_generated(command: &Command) -> Option<ExitCode> {
     Some(ExitCode::SUCCESS)
 }
 
-#[derive(Subcommand, Debug)]
-pub enum ExportCommand {
-    /// The waiting lists (SPEC 2), as of a date.
-    Waitlist {
-        #[arg(long)]
-        as_of: Option<String>,
-        /// intake, decision or care (default: every queue).
-        #[arg(long)]
-        queue: Option<String>,
-        #[command(flatten)]
-        out: ExportOut,
-    },
-    /// The evaluation list (SPEC 1.7), as of a date.
-    Evaluations {
-        #[arg(long)]
-        as_of: Option<String>,
-        /// csv, json, md or xlsx.
-        #[arg(long, default_value = "csv")]
-        format: String,
-        /// Write to this file (readable by you only) instead of stdout.
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-    },
-    /// The stoplight board (SPEC 3), as of a date.
-    Stoplight {
-        #[arg(long)]
-        as_of: Option<String>,
-        #[command(flatten)]
-        out: ExportOut,
-    },
-    /// AVG art. 15: everything stroom holds on one child, with its history
-    /// and the access-log rows about it (logged).
-    Subject {
-        case_ref: String,
-        /// md or json.
-        #[arg(long, default_value = "md")]
-        format: String,
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-    },
-    /// Agenda and decisions of a case review (SPEC 9).
-    Meeting {
-        /// The meeting date (default: today); a later date prepares that
-        /// meeting's agenda from today's state.
-        #[arg(long)]
-        on: Option<String>,
-        /// team (the weekly case review) or stoplight (the monthly round).
-        #[arg(long, default_value = "team")]
-        kind: String,
-        /// The stoplight round with one provider.
-        #[arg(long)]
-        provider: Option<String>,
-        /// md or json.
-        #[arg(long, default_value = "md")]
-        format: String,
-        #[arg(long)]
-        with_names: bool,
-        /// Why names are exported (recorded in the access log); asked for
-        /// when missing and stdin is a terminal.
-        #[arg(long, requires = "with_names")]
-        reason: Option<String>,
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-    },
-}
-
-/// Format, names and destination of an export.
-#[derive(clap::Args, Debug)]
-pub struct ExportOut {
-    /// csv, json, md or xlsx.
-    #[arg(long, default_value = "csv")]
-    pub format: String,
-    /// Include names and birth dates (personal data); the access log
-    /// records the export.
-    #[arg(long)]
-    pub with_names: bool,
-    /// Why names are exported (recorded in the access log); asked for when
-    /// missing and stdin is a terminal.
-    #[arg(long, requires = "with_names")]
-    pub reason: Option<String>,
-    /// Write to this file (readable by you only) instead of stdout.
-    #[arg(short = 'o', long = "output")]
-    pub output: Option<PathBuf>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ReportCommand {
-    /// Referrals, inflow, outflow and their balance (SPEC 4).
-    Flow {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
-        /// json, md, csv or xlsx.
-        #[arg(long, default_value = "json")]
-        format: String,
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-    },
-    /// The council's picture of a period (SPEC 10): html or md.
-    Council {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
-        /// html (one self-contained file) or md.
-        #[arg(long, default_value = "html")]
-        format: String,
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-    },
-}
-
 /// Runs the command line; returns the process exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -446,7 +336,7 @@ pub fn main() -> ExitCode {
             return fail(ctx.catalog(), &msg);
         }
     }
-    if let Some(need) = crate::cli::team::need(&cli.command) {
+    if let Some(need) = need(&cli.command) {
         if let Err(msg) = ctx.authorize(need) {
             return fail(ctx.catalog(), &msg);
         }
@@ -469,6 +359,66 @@ pub fn main() -> ExitCode {
         }
         Err(msg) => fail(ctx.catalog(), &msg),
     }
+}
+
+/// What a command needs of the person running it on a team database; None
+/// for the commands that create a database.
+pub fn need(command: &Option<Command>) -> Option<Need> {
+    let Some(command) = command else {
+        return Some(Need::Read);
+    };
+    Some(match command {
+        Command::Init { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Team {
+            what: TeamCommand::Init { .. },
+        } => return None,
+        Command::Check
+        | Command::Report { .. }
+        | Command::Forecast { .. }
+        | Command::Team {
+            what: TeamCommand::List,
+        } => Need::Read,
+        Command::Show { with_names, .. } => {
+            if *with_names {
+                Need::Write
+            } else {
+                Need::Read
+            }
+        }
+        Command::Export { what } => match what {
+            ExportCommand::Waitlist { out, .. } | ExportCommand::Stoplight { out, .. } => {
+                if out.with_names {
+                    Need::Lead
+                } else {
+                    Need::Read
+                }
+            }
+            ExportCommand::Meeting { with_names, .. } => {
+                if *with_names {
+                    Need::Lead
+                } else {
+                    Need::Read
+                }
+            }
+            ExportCommand::Subject { .. } => Need::Lead,
+            ExportCommand::Evaluations { .. } => Need::Read,
+        },
+        Command::Add { .. }
+        | Command::Move { .. }
+        | Command::Review { .. }
+        | Command::Set { .. }
+        | Command::Decide { .. }
+        | Command::Import { .. } => Need::Write,
+        Command::Demo { .. }
+        | Command::Backup { .. }
+        | Command::Audit { .. }
+        | Command::Purge { .. }
+        | Command::Team { .. }
+        | Command::Rekey
+        | Command::Erase { .. } => Need::Lead,
+    })
 }
 
 fn fail(catalog: &Catalog, msg: &Msg) -> ExitCode {
@@ -574,7 +524,11 @@ pub fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, Msg> {
                 .add_referral(&new, ctx.today, &ctx.actor)?;
             crate::say!("{}", case.case_ref)?;
             if let Some(birth) = new.birth_date {
-                warn_if_adult(cat, &case.case_ref, birth, new.referred_on);
+                if let Some(warning) =
+                    crate::present::adult_warning(cat, &case.case_ref, birth, new.referred_on)
+                {
+                    eprintln!("{warning}");
+                }
             }
         }
         Command::Move {
@@ -841,25 +795,5 @@ fn check(ctx: &Context) -> Result<ExitCode, Msg> {
             )
         )?;
         Ok(ExitCode::from(1))
-    }
-}
-
-/// SPEC 2: the Jeugdwet covers young people under 18; a referral of someone
-/// 18 or older on the referral date is accepted with a warning naming the Wmo.
-pub fn warn_if_adult(
-    cat: &crate::present::i18n::Catalog,
-    case_ref: &str,
-    birth: chrono::NaiveDate,
-    referred_on: chrono::NaiveDate,
-) {
-    let age = crate::domain::dates::age_on(birth, referred_on);
-    if age >= 18 {
-        eprintln!(
-            "{}",
-            cat.fill(
-                "cli.adult_at_referral",
-                &[("case", case_ref.to_string()), ("age", age.to_string())]
-            )
-        );
     }
 }

@@ -40,7 +40,7 @@ pub fn erase(ctx: &Context, case_ref: &str, reason: &str, yes: bool) -> Result<E
             .lock()
             .read_line(&mut answer)
             .map_err(|e| Msg::new("error.io").arg("path", "stdin").arg("reason", e))?;
-        if !crate::cli::audit::is_yes(&answer) {
+        if !crate::present::is_yes(&answer) {
             println!("{}", cat.t("reliability.purge_cancelled"));
             return Ok(ExitCode::from(1));
         }

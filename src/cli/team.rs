@@ -1,16 +1,14 @@
 //! `stroom init`, `stroom team …` and `stroom rekey`: creating a personal or
-//! team database (plain or encrypted), the roster, and the key. Also what
-//! each command needs of the person running it (`need`).
+//! team database (plain or encrypted), the roster, and the key.
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use crate::cli::{Command, ExportCommand};
 use crate::context::{Context, os_login};
 use crate::domain::Msg;
-use crate::domain::access::{Need, Role, clean_actor};
+use crate::domain::access::{Role, clean_actor};
 use crate::store::crypt::Key;
 use crate::store::{AccessAction, OpenSpec, Store};
 
@@ -39,66 +37,6 @@ pub enum TeamCommand {
     List,
     /// Take a login off the roster.
     Remove { login: String },
-}
-
-/// What a command needs of the person running it on a team database; None
-/// for the commands that create a database.
-pub fn need(command: &Option<Command>) -> Option<Need> {
-    let Some(command) = command else {
-        return Some(Need::Read);
-    };
-    Some(match command {
-        Command::Init { .. }
-        | Command::Completions { .. }
-        | Command::Man
-        | Command::Team {
-            what: TeamCommand::Init { .. },
-        } => return None,
-        Command::Check
-        | Command::Report { .. }
-        | Command::Forecast { .. }
-        | Command::Team {
-            what: TeamCommand::List,
-        } => Need::Read,
-        Command::Show { with_names, .. } => {
-            if *with_names {
-                Need::Write
-            } else {
-                Need::Read
-            }
-        }
-        Command::Export { what } => match what {
-            ExportCommand::Waitlist { out, .. } | ExportCommand::Stoplight { out, .. } => {
-                if out.with_names {
-                    Need::Lead
-                } else {
-                    Need::Read
-                }
-            }
-            ExportCommand::Meeting { with_names, .. } => {
-                if *with_names {
-                    Need::Lead
-                } else {
-                    Need::Read
-                }
-            }
-            ExportCommand::Subject { .. } => Need::Lead,
-            ExportCommand::Evaluations { .. } => Need::Read,
-        },
-        Command::Add { .. }
-        | Command::Move { .. }
-        | Command::Review { .. }
-        | Command::Set { .. }
-        | Command::Decide { .. }
-        | Command::Import { .. } => Need::Write,
-        Command::Demo { .. }
-        | Command::Backup { .. }
-        | Command::Audit { .. }
-        | Command::Purge { .. }
-        | Command::Team { .. }
-        | Command::Rekey
-        | Command::Erase { .. } => Need::Lead,
-    })
 }
 
 /// `stroom init [--encrypt]`: a new personal database.

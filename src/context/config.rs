@@ -9,6 +9,8 @@ use crate::domain::Msg;
 // The norms are domain rules (SPEC 2); the config only supplies their values.
 pub use crate::domain::waitlist::{Norm, Norms};
 use crate::present::i18n::Lang;
+// A precondition's words are presentation; the config only lists them.
+pub use crate::present::{Precondition, ShortLabel};
 
 pub const DEFAULT_CONFIG: &str = include_str!("../../assets/config.toml");
 
@@ -43,41 +45,6 @@ pub struct Retention {
 impl Default for Retention {
     fn default() -> Retention {
         Retention { closed_years: 2 }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-pub struct Precondition {
-    pub code: String,
-    pub nl: String,
-    pub en: String,
-    /// A word or two for inside a sentence ("vervolgplek en
-    /// perspectiefplan ontbreken"); without it the label is used.
-    #[serde(default)]
-    pub short: Option<ShortLabel>,
-}
-
-/// `short = { nl = "woonplek", en = "housing" }` in the config.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-pub struct ShortLabel {
-    pub nl: String,
-    pub en: String,
-}
-
-impl Precondition {
-    pub fn label(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Nl => &self.nl,
-            Lang::En => &self.en,
-        }
-    }
-
-    /// The short label for sentences, if the config gives one.
-    pub fn short_label(&self, lang: Lang) -> Option<&str> {
-        self.short.as_ref().map(|s| match lang {
-            Lang::Nl => s.nl.as_str(),
-            Lang::En => s.en.as_str(),
-        })
     }
 }
 

@@ -282,7 +282,7 @@ fn confirm(cat: &Catalog, real: i64, db: &Path) -> Result<bool, Msg> {
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Msg::new("error.io").arg("path", "stdin").arg("reason", e))?;
-    Ok(crate::cli::audit::is_yes(&answer))
+    Ok(crate::present::is_yes(&answer))
 }
 
 /// What was written, counted as the stream goes by.

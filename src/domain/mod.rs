@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod msg;
 pub mod picture;
 pub mod review;
+pub mod six_weekly;
 pub mod snapshot;
 pub mod stoplight;
 pub mod waitlist;

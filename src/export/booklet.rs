@@ -81,10 +81,6 @@ impl Booklet {
         out.push_str(&format!("\n{}\n", clean(&self.colophon)));
         out
     }
-
-    pub fn html(&self) -> String {
-        super::html::render(self)
-    }
 }
 
 fn table(out: &mut String, t: &Table) {

@@ -379,6 +379,13 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+impl Booklet {
+    /// The booklet as one self-contained HTML file.
+    pub fn html(&self) -> String {
+        render(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

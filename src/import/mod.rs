@@ -241,7 +241,9 @@ pub fn run(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode, Msg> {
     }
     for b in &plan.bundles {
         if let (Some(birth), Some((on, _))) = (b.birth_date, b.events.first()) {
-            crate::cli::warn_if_adult(cat, &b.case_ref, birth, *on);
+            if let Some(warning) = crate::present::adult_warning(cat, &b.case_ref, birth, *on) {
+                eprintln!("{warning}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

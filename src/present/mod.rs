@@ -12,10 +12,12 @@
 //! - [`decimal`], [`signed`], [`percent`], [`points`]: figures for people.
 
 pub mod i18n;
+mod precondition;
+
+pub use precondition::{Precondition, ShortLabel};
 
 use chrono::NaiveDate;
 
-use crate::context::config::Precondition;
 use crate::domain::Status;
 use crate::domain::dates::days_between;
 use crate::domain::stoplight::{Criteria, Lateness, Reason};
@@ -322,6 +324,30 @@ pub fn signed(cat: &Catalog, x: f64) -> String {
 /// English; machine formats keep ISO.
 pub fn person_date(cat: &Catalog, d: NaiveDate) -> String {
     d.format(cat.t("format.date")).to_string()
+}
+
+/// A person's confirmation on a terminal (a purge, a replaced demo, an
+/// erasure): "ja" or "yes", nothing less.
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_lowercase().as_str(), "ja" | "yes")
+}
+
+/// SPEC 2: the Jeugdwet covers young people under 18; a referral of someone
+/// 18 or older on the referral date is accepted with a warning naming the
+/// Wmo. The sentence, or None for a young person; the caller shows it.
+pub fn adult_warning(
+    cat: &Catalog,
+    case_ref: &str,
+    birth: NaiveDate,
+    referred_on: NaiveDate,
+) -> Option<String> {
+    let age = crate::domain::dates::age_on(birth, referred_on);
+    (age >= 18).then(|| {
+        cat.fill(
+            "cli.adult_at_referral",
+            &[("case", case_ref.to_string()), ("age", age.to_string())],
+        )
+    })
 }
 
 #[cfg(test)]

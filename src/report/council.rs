@@ -33,7 +33,7 @@ pub struct CouncilFacts {
 /// days before it, oldest first.
 pub fn six_weekly_dates(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     let mut dates: Vec<NaiveDate> = std::iter::successors(Some(to), |&d| {
-        Some(super::previous_date(d)).filter(|&p| p >= from)
+        Some(crate::domain::six_weekly::previous_date(d)).filter(|&p| p >= from)
     })
     .collect();
     dates.reverse();

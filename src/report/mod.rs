@@ -25,9 +25,7 @@ pub mod forecast;
 pub mod minutes;
 mod sections;
 
-pub use sections::{
-    PREVIOUS_DAYS, flow_lines, flow_report, previous_date, red_change, stoplight_report,
-};
+pub use sections::{flow_lines, flow_report, stoplight_report};
 
 /// The columns of a waitlist row (SPEC 7.2), in order.
 pub const WAITLIST_COLUMNS: &[&str] = &[

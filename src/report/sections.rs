@@ -2,11 +2,12 @@
 //! what the figures mean first, then the figures, then the detail. CSV and
 //! JSON keep the machine rows of the `Document`s in the parent module.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 use super::{ExportOptions, by_id};
 use crate::context::config::Precondition;
 use crate::domain::flow::FlowReport;
+use crate::domain::six_weekly::red_change;
 use crate::domain::stoplight::{self, ColorTally, StoplightRow};
 use crate::domain::waitlist::Signal;
 use crate::domain::{Case, Snapshot};
@@ -14,19 +15,9 @@ use crate::export::{Cell, Report, Table};
 use crate::present;
 use crate::present::i18n::Catalog;
 
-/// The team discusses the board with the municipality every six weeks
-/// (SPEC 3.3): the stoplight report compares with the board this many days
-/// before its date.
-pub const PREVIOUS_DAYS: u64 = 42;
-
-/// The previous six-weekly date before `as_of`.
-pub fn previous_date(as_of: NaiveDate) -> NaiveDate {
-    as_of - Days::new(PREVIOUS_DAYS)
-}
-
 /// The stoplight for the municipality as of `now.as_of`: counts by colour
 /// and the share red, the board per provider and per care type with the
-/// change in share red since `previous` (the board at [`previous_date`]),
+/// change in share red since `previous` (the board at [`previous_date`](crate::domain::six_weekly::previous_date)),
 /// then every case with its reasons in plain words.
 pub fn stoplight_report(
     now: &Snapshot,
@@ -111,14 +102,6 @@ pub fn stoplight_report(
         summary_sheet: cat.t("present.summary").to_string(),
         tables: vec![by_provider, by_care_type, detail],
     }
-}
-
-/// The change in share red, in percentage points, from the shown (rounded)
-/// figures so a reader can check it; None when the group had no cases then.
-pub fn red_change<K>(now: &ColorTally<K>, then: Option<&ColorTally<K>>) -> Option<f64> {
-    let then = then.filter(|t| t.total > 0)?;
-    let tenths = |x: f64| (x * 10.0).round();
-    Some((tenths(now.share_red_pct) - tenths(then.share_red_pct)) / 10.0)
 }
 
 /// One aggregate table of SPEC 3.3.

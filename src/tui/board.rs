@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::domain::dates::plus_one_month;
 use crate::domain::review::standing_at;
+use crate::domain::six_weekly;
 use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::SignalCounts;
 use crate::domain::{Case, Msg, Review, Snapshot, Status};
@@ -87,6 +88,8 @@ pub struct BoardState {
     pub comparison: Option<Comparison>,
     /// The search typed with `/`: only matching cases are shown.
     pub search: Option<String>,
+    /// The filter set with `f`: one coordinator and/or provider.
+    pub filter: super::row_filter::RowFilter,
     /// The whole board's counts for the summary line, computed on load.
     pub all: Option<stoplight::ColorTally<String>>,
 }
@@ -106,20 +109,23 @@ impl BoardState {
             .selected_row()
             .map(|r| r.case_ref.clone())
             .or_else(|| anchor.map(str::to_string));
-        self.rows = match &self.search {
-            Some(term) => {
-                let term = term.to_lowercase();
-                let has = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().contains(&term));
-                rows.into_iter()
-                    .filter(|r| {
-                        has(Some(&r.case_ref))
-                            || has(r.worker.as_deref())
-                            || has(r.provider.as_deref())
-                    })
-                    .collect()
-            }
-            None => rows,
-        };
+        let search = self.search.as_deref();
+        let filter = &self.filter;
+        self.rows = rows
+            .into_iter()
+            .filter(|r| {
+                search.is_none_or(|t| {
+                    super::waitlist::matched(
+                        &r.case_ref,
+                        r.worker.as_deref(),
+                        r.provider.as_deref(),
+                        t,
+                    )
+                    .is_some()
+                })
+            })
+            .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
+            .collect();
         self.all = Some(stoplight::aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep
@@ -327,7 +333,7 @@ impl App {
     /// The aggregate now and at the previous six-weekly date.
     fn load_comparison(&mut self) -> Result<(), Msg> {
         let now = stoplight::aggregate(&self.board.rows);
-        let previous_on = report::previous_date(self.shown_date());
+        let previous_on = six_weekly::previous_date(self.shown_date());
         let before = self.store.snapshot(previous_on, self.today)?;
         let previous = stoplight::aggregate(&stoplight::stoplight(
             &before,
@@ -414,7 +420,7 @@ impl App {
         };
         let previous: Snapshot = self
             .store
-            .snapshot(report::previous_date(now.as_of), self.today)?;
+            .snapshot(six_weekly::previous_date(now.as_of), self.today)?;
         let options = ExportOptions {
             catalog: self.cat,
             with_names: false,

@@ -118,7 +118,7 @@ impl Field {
             id,
             label: Label::Key(label),
             input: Input::Date { required },
-            value: TextInput::new(value.map(|d| d.to_string()).unwrap_or_default()),
+            value: TextInput::new(value.map(crate::present::date).unwrap_or_default()),
             suggestions: Vec::new(),
             error: None,
         }

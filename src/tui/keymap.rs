@@ -244,6 +244,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(C('/'), Action::Search, "tui.key.search", Waitlist, true),
     bind(C('/'), Action::Search, "tui.key.search", Stoplight, true),
     bind(C('f'), Action::Filter, "tui.key.filter", Cases, true),
+    bind(C('f'), Action::Filter, "tui.key.filter", Waitlist, false),
+    bind(C('f'), Action::Filter, "tui.key.filter", Stoplight, false),
+    bind(C('/'), Action::Search, "tui.key.search", Meeting, false),
+    bind(C('f'), Action::Filter, "tui.key.filter", Meeting, false),
     bind(
         C('h'),
         Action::PeriodEarlier,

@@ -15,13 +15,19 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
 /// The stoplight board: lines under the list for the selected case's
-/// reasons, wrapped.
-pub const BOARD_DETAIL_LINES: u16 = 2;
+/// reasons and its preconditions by name, wrapped; a narrow screen needs
+/// more lines for the same words.
+pub fn board_detail_lines(width: u16) -> u16 {
+    if width < 110 { 4 } else { 3 }
+}
 /// The stoplight board: above the rows inside the border, the summary line
 /// and the column heads.
 pub const BOARD_ABOVE_ROWS: u16 = 2;
-/// Width of the agenda list of the case review view.
-pub const AGENDA_WIDTH: u16 = 33;
+/// Width of the agenda list of the case review view: narrow screens get
+/// the short section names, wide ones the full names uncut.
+pub fn agenda_width(width: u16) -> u16 {
+    if width >= 110 { 42 } else { 33 }
+}
 /// The waiting lists: lines above the rows inside the border (the queue
 /// bar with counts, the column heads).
 pub const WAITLIST_ABOVE_ROWS: u16 = 2;
@@ -104,7 +110,7 @@ impl Screen {
             width: b.width.saturating_sub(2),
             height: b
                 .height
-                .saturating_sub(2 + BOARD_ABOVE_ROWS + BOARD_DETAIL_LINES),
+                .saturating_sub(2 + BOARD_ABOVE_ROWS + board_detail_lines(self.width)),
         }
     }
 
@@ -114,7 +120,7 @@ impl Screen {
         Rect {
             x: b.x + 1,
             y: b.y + 2,
-            width: AGENDA_WIDTH.min(b.width.saturating_sub(2)),
+            width: agenda_width(self.width).min(b.width.saturating_sub(2)),
             height: b.height.saturating_sub(3),
         }
     }

@@ -19,6 +19,8 @@ use crate::store::{DecisionRow, NewDecision};
 use super::app::App;
 use super::case_list::Scroll;
 use super::forms::{Field, FieldId, Form, Purpose};
+use super::row_filter::RowFilter;
+use super::waitlist::matched;
 
 /// How many earlier decisions the facts show.
 pub const LAST_DECISIONS: usize = 3;
@@ -34,6 +36,12 @@ pub struct MeetingState {
     /// The agenda as of the start of the meeting day: built once per
     /// meeting, so nothing recorded during it reshuffles the list.
     pub agenda: Option<Agenda>,
+    /// The search typed with `/` and the filter set with `f`: only the
+    /// matching items are listed (the progress counts the whole agenda).
+    pub search: Option<String>,
+    pub filter: RowFilter,
+    /// The items listed while a search or filter narrows the agenda.
+    shown: Option<Vec<AgendaItem>>,
     /// What was recorded on the meeting date.
     pub records: Records,
     pub scroll: Scroll,
@@ -62,8 +70,41 @@ impl MeetingState {
         self.kind.unwrap_or(Kind::Team)
     }
 
+    /// The items listed: the agenda, narrowed by the search and filter.
     pub fn items(&self) -> &[AgendaItem] {
+        match &self.shown {
+            Some(items) => items,
+            None => self.all_items(),
+        }
+    }
+
+    fn all_items(&self) -> &[AgendaItem] {
         self.agenda.as_ref().map_or(&[], |a| a.items.as_slice())
+    }
+
+    /// Recomputes the listed items after the agenda, search or filter
+    /// changed.
+    pub fn narrow(&mut self) {
+        if self.search.is_none() && self.filter.is_empty() {
+            self.shown = None;
+            return;
+        }
+        let search = self.search.as_deref();
+        let items = self
+            .all_items()
+            .iter()
+            .filter(|i| {
+                search.is_none_or(|t| {
+                    matched(&i.case_ref, i.worker.as_deref(), i.provider.as_deref(), t).is_some()
+                })
+            })
+            .filter(|i| {
+                self.filter
+                    .keeps(i.worker.as_deref(), i.provider.as_deref())
+            })
+            .cloned()
+            .collect();
+        self.shown = Some(items);
     }
 
     pub fn selected(&self) -> Option<&AgendaItem> {
@@ -79,7 +120,7 @@ impl MeetingState {
 
     /// (items discussed, items on the agenda).
     pub fn progress(&self) -> (usize, usize) {
-        let items = self.items();
+        let items = self.all_items();
         let done = items.iter().filter(|i| self.discussed(i.case_id)).count();
         (done, items.len())
     }
@@ -137,6 +178,7 @@ impl App {
             )?;
             self.meeting.agenda = Some(agenda);
         }
+        self.meeting.narrow();
         let codes = self.config.precondition_codes();
         self.meeting.records =
             self.store
@@ -163,6 +205,7 @@ impl App {
     fn switch_meeting(&mut self) -> Result<(), Msg> {
         self.meeting.scroll = Scroll::default();
         self.meeting.agenda = None;
+        self.meeting.narrow();
         self.load_meeting()
     }
 

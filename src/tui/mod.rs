@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod layout;
 pub mod log;
 pub mod meeting;
+pub mod row_filter;
 pub mod theme;
 pub mod update;
 pub mod views;

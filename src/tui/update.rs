@@ -20,6 +20,7 @@ use super::forms::{
 };
 use super::keymap::help_len;
 use super::layout::tab_at;
+use super::row_filter::RowFilter;
 use crate::export::Format;
 
 type Step = Result<(), Msg>;
@@ -190,7 +191,10 @@ impl App {
             }
             Action::Back => self.clear_filters(),
             Action::Search
-                if matches!(self.view, View::Cases | View::Waitlist | View::Stoplight) =>
+                if matches!(
+                    self.view,
+                    View::Cases | View::Waitlist | View::Stoplight | View::Meeting
+                ) =>
             {
                 // Each `/` starts a fresh search.
                 self.overlays
@@ -198,6 +202,11 @@ impl App {
                 Ok(())
             }
             Action::Filter if self.view == View::Cases => self.open_filter(),
+            Action::Filter
+                if matches!(self.view, View::Waitlist | View::Stoplight | View::Meeting) =>
+            {
+                self.open_row_filter()
+            }
             Action::Click { column, row } => self.click(column, row),
             Action::PeriodEarlier
             | Action::PeriodLater
@@ -369,7 +378,13 @@ impl App {
     }
 
     fn clear_filters(&mut self) -> Step {
-        if matches!(self.view, View::Waitlist | View::Stoplight) {
+        if matches!(self.view, View::Waitlist | View::Stoplight | View::Meeting) {
+            // Esc lets go of both: the search and the filter.
+            match self.view {
+                View::Waitlist => self.waitlist.filter = RowFilter::default(),
+                View::Meeting => self.meeting.filter = RowFilter::default(),
+                _ => self.board.filter = RowFilter::default(),
+            }
             return self.set_search(None);
         }
         if self.view == View::Cases && self.cases.filter != opening_filter() {
@@ -407,6 +422,26 @@ impl App {
         self.set_search((!term.is_empty()).then_some(term))
     }
 
+    fn set_row_filter(&mut self, filter: RowFilter) -> Step {
+        match self.view {
+            View::Waitlist => {
+                self.waitlist.filter = filter;
+                let search = self.waitlist.search.clone();
+                self.set_search(search)
+            }
+            View::Meeting => {
+                self.meeting.filter = filter;
+                let search = self.meeting.search.clone();
+                self.set_search(search)
+            }
+            _ => {
+                self.board.filter = filter;
+                let search = self.board.search.clone();
+                self.set_search(search)
+            }
+        }
+    }
+
     /// Narrows the list of the current view to the rows that match `term`
     /// (reference, coordinator, provider); None shows every row again.
     fn set_search(&mut self, term: Option<String>) -> Step {
@@ -422,6 +457,11 @@ impl App {
             View::Stoplight => {
                 self.board.search = term;
                 self.load_board(None)
+            }
+            View::Meeting => {
+                self.meeting.search = term;
+                self.meeting.narrow();
+                self.load_meeting()
             }
             _ => {
                 self.cases.filter.search = term;
@@ -606,6 +646,9 @@ impl App {
         }
         let path = match self.view {
             View::Meeting => self.minutes_file(),
+            View::Waitlist if self.evaluations_focused() => self
+                .export_dir
+                .join(format!("stroom-evaluations-{}.csv", self.shown_date())),
             view => default_file(&self.export_dir, view, self.shown_date()),
         };
         let fields = vec![Field::text(
@@ -616,6 +659,40 @@ impl App {
         self.open_form(Form::new(
             Purpose::Export { view: self.view },
             Msg::new("tui.form.export_title"),
+            fields,
+        ));
+        Ok(())
+    }
+
+    /// `f` in the waiting lists and on the board: keep one coordinator's
+    /// and/or one provider's cases.
+    fn open_row_filter(&mut self) -> Step {
+        let f = match self.view {
+            View::Waitlist => self.waitlist.filter.clone(),
+            View::Meeting => self.meeting.filter.clone(),
+            _ => self.board.filter.clone(),
+        };
+        let fields = vec![
+            Field::choice(
+                FieldId::Worker,
+                "field.worker",
+                "",
+                self.store.distinct_workers()?,
+                Some("tui.form.all"),
+                f.worker.as_deref(),
+            ),
+            Field::choice(
+                FieldId::Provider,
+                "field.provider",
+                "",
+                self.store.distinct_providers()?,
+                Some("tui.form.all"),
+                f.provider.as_deref(),
+            ),
+        ];
+        self.open_form(Form::new(
+            Purpose::Filter,
+            Msg::new("tui.form.filter_title"),
             fields,
         ));
         Ok(())
@@ -998,6 +1075,14 @@ impl App {
     }
 
     fn apply_filter(&mut self, f: &Form) -> Step {
+        if matches!(self.view, View::Waitlist | View::Stoplight | View::Meeting) {
+            let filter = RowFilter {
+                worker: f.code(FieldId::Worker).map(String::from),
+                provider: f.code(FieldId::Provider).map(String::from),
+            };
+            self.close_form();
+            return self.set_row_filter(filter);
+        }
         let state = f.code(FieldId::CaseState).and_then(CaseState::from_code);
         let stage = f.parsed(FieldId::Stage);
         let worker = f.code(FieldId::Worker).map(String::from);
@@ -1055,6 +1140,11 @@ impl App {
     /// What the view shows, without names: the document for `export_view`.
     /// The waiting lists and the stoplight go through the same builders as
     /// `stroom export`; other views export the case list.
+    /// In view 1 the selection is on a moment of the evaluation section.
+    fn evaluations_focused(&self) -> bool {
+        self.view == View::Waitlist && self.waitlist.selected_moment().is_some()
+    }
+
     pub fn export_table(&self, view: View, format: Format) -> Result<crate::export::Document, Msg> {
         let options = crate::report::ExportOptions {
             catalog: self.cat,
@@ -1071,6 +1161,11 @@ impl App {
             }
         };
         Ok(match view {
+            // The evaluation section exports the same document as `stroom
+            // export evaluations`, from the moments already loaded.
+            View::Waitlist if self.evaluations_focused() => {
+                crate::report::evaluations(&self.waitlist.all_moments, self.shown_date(), &options)
+            }
             View::Waitlist => crate::report::waitlist(
                 &*snapshot(crate::store::Store::waitlist_snapshot)?,
                 &self.config.norms,

@@ -114,7 +114,7 @@ pub fn matched_moment(r: &EvaluationRow, term: &str) -> Option<&'static str> {
     )
 }
 
-fn matched(
+pub fn matched(
     case_ref: &str,
     worker: Option<&str>,
     provider: Option<&str>,
@@ -148,6 +148,8 @@ pub struct WaitlistState {
     pub all_moments: Vec<EvaluationRow>,
     /// The search typed with `/`: only matching rows are shown.
     pub search: Option<String>,
+    /// The filter set with `f`: one coordinator and/or provider.
+    pub filter: super::row_filter::RowFilter,
     /// The rows shown: all, or those matching the search.
     pub rows: Vec<WaitRow>,
     /// The evaluation moments shown: all, or those matching the search.
@@ -165,22 +167,20 @@ impl WaitlistState {
     pub fn load(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>, height: usize) {
         let keep = self.selected_key();
         let at = self.scroll.selected;
-        self.rows = match &self.search {
-            Some(term) => rows
-                .iter()
-                .filter(|r| matched_field(r, term).is_some())
-                .cloned()
-                .collect(),
-            None => rows.clone(),
-        };
-        self.moments = match &self.search {
-            Some(term) => moments
-                .iter()
-                .filter(|r| matched_moment(r, term).is_some())
-                .cloned()
-                .collect(),
-            None => moments.clone(),
-        };
+        let search = self.search.as_deref();
+        let filter = &self.filter;
+        self.rows = rows
+            .iter()
+            .filter(|r| search.is_none_or(|t| matched_field(r, t).is_some()))
+            .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
+            .cloned()
+            .collect();
+        self.moments = moments
+            .iter()
+            .filter(|m| search.is_none_or(|t| matched_moment(m, t).is_some()))
+            .filter(|m| filter.keeps(m.worker.as_deref(), m.provider.as_deref()))
+            .cloned()
+            .collect();
         self.all = rows;
         self.all_moments = moments;
         self.build_sections();

@@ -181,7 +181,7 @@ fn fields(cat: &Catalog, c: &Case) -> Vec<(&'static str, String)> {
         ("field.case_ref", c.case_ref.clone()),
         ("field.name", text(&c.name)),
         ("field.birth_date", date(c.birth_date)),
-        ("field.referred_on", c.referred_on.to_string()),
+        ("field.referred_on", date(Some(c.referred_on))),
         ("field.referrer", label("referrer", Some(c.referrer.code()))),
         ("field.urgency", label("urgency", Some(c.urgency.code()))),
         ("field.worker", text(&c.worker)),

@@ -11,6 +11,7 @@ use super::super::app::{App, Tone};
 use super::super::keymap::{help_where, writes};
 use super::super::layout::tabs;
 use super::sym;
+use crate::present;
 
 pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -24,7 +25,7 @@ pub fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let full = app
         .cat
         .fill("tui.header.today", &[("date", app.today.to_string())]);
-    let date = [full, app.today.to_string()]
+    let date = [full, present::person_date(app.cat, app.today)]
         .into_iter()
         .find(|d| Span::raw(d.as_str()).width() < room);
     if let Some(date) = date {

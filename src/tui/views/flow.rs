@@ -225,6 +225,21 @@ fn tenths(cat: &Catalog, v: Option<f64>, key: &str, arg: &str) -> String {
         .unwrap_or_else(|| cat.t("tui.none").to_string())
 }
 
+/// `text` broken at spaces into lines of at most `width` characters.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    out
+}
+
 /// Cuts `s` to `width` characters, marking the cut.
 pub(super) fn fit(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
@@ -269,15 +284,36 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
         cat.fill("flow_view.open_at_end", &[("date", r.to.to_string())]),
         r.open_at_end.to_string(),
     ));
+    // Three "open" counts exist (this one, the board's, the stage table's):
+    // say which cases this one counts, so they never seem to contradict.
+    let note_at = lines.len();
+    let note: Vec<Line<'static>> =
+        wrap_words(cat.t("flow_view.open_note"), LABEL_WIDTH + VALUE_WIDTH - 2)
+            .into_iter()
+            .map(|part| Line::styled(format!("  {part}"), t.muted()))
+            .collect();
     lines.push(row(
         cat.t("flow_view.mean_duration").into(),
         tenths(cat, r.mean_duration_days, "flow_view.days", "days"),
     ));
     let b = &r.duration_bands;
-    lines.push(row(
-        cat.t("flow_view.bands").into(),
-        format!("{} · {} · {}", b.under_1y, b.from_1y_to_2y, b.over_2y),
-    ));
+    let bands = format!("{} · {} · {}", b.under_1y, b.from_1y_to_2y, b.over_2y);
+    let label = cat.t("flow_view.bands").to_string();
+    if label.chars().count() + 1 + bands.chars().count() <= LABEL_WIDTH + VALUE_WIDTH {
+        lines.push(Line::from(vec![
+            Span::styled(label, t.muted()),
+            Span::raw(" "),
+        ]));
+        let last = lines.len() - 1;
+        let pad = LABEL_WIDTH + VALUE_WIDTH - lines[last].width();
+        lines[last]
+            .spans
+            .push(Span::styled(format!("{bands:>pad$}"), t.text()));
+    } else {
+        // Too wide for one line: the label above, the counts under it.
+        lines.push(Line::styled(label, t.muted()));
+        lines.push(row(String::new(), bands));
+    }
     lines.push(row(
         cat.t("flow_view.median_wait").into(),
         days(cat, r.median_wait_to_care_days),
@@ -296,12 +332,16 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
         ),
         t.column_header(),
     ));
-    let room = height.saturating_sub(lines.len());
     let all: Vec<_> = r.by_care_type.iter().collect();
     let busy = all
         .iter()
         .filter(|(_, f)| f.inflow + f.outflow + f.open_at_end > 0)
         .count();
+    // The note gives way to the care types with figures when room is short.
+    if lines.len() + note.len() + busy <= height {
+        lines.splice(note_at..note_at, note);
+    }
+    let room = height.saturating_sub(lines.len());
     let show_zero = all.len() <= room || busy >= room;
     for (care_type, f) in all {
         if !show_zero && f.inflow + f.outflow + f.open_at_end == 0 {

@@ -19,7 +19,7 @@ use super::super::theme::{Lamp, Theme};
 use super::flow::fit;
 use super::sym;
 
-use super::super::layout::AGENDA_WIDTH as LIST_WIDTH;
+use super::super::layout::agenda_width;
 /// Label column of the facts.
 const LABEL_WIDTH: usize = 17;
 /// Beside a case decided on in this meeting.
@@ -65,8 +65,27 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             ("total", total.to_string()),
         ],
     );
+    let mut title = vec![Span::styled(title, t.title(true))];
+    let narrowed = [
+        state.search.as_ref().map(|term| {
+            let field = state.selected().and_then(|i| {
+                super::super::waitlist::matched(
+                    &i.case_ref,
+                    i.worker.as_deref(),
+                    i.provider.as_deref(),
+                    term,
+                )
+            });
+            super::super::row_filter::search_label(cat, term, field)
+        }),
+        state.filter.describe(cat, super::sym::SEPARATOR),
+    ];
+    for part in narrowed.into_iter().flatten() {
+        title.push(Span::styled(super::sym::SEPARATOR, t.muted()));
+        title.push(Span::styled(part, t.hint_key()));
+    }
     let block = Block::bordered()
-        .title(Span::styled(title, t.title(true)))
+        .title(Line::from(title))
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -83,8 +102,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Min(0)]).areas(inner);
+    let [left, right] = Layout::horizontal([
+        Constraint::Length(agenda_width(area.width)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
     draw_list(app, frame, left);
     let right = Rect {
         x: right.x.saturating_add(1).min(right.right()),
@@ -126,7 +148,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         let text = format!(
             "{mark}{:<11}{}",
             item.case_ref,
-            section_label(app, item.section)
+            section_label(app, item.section, width < LONG_LIST)
         );
         let text = fit(&text, width);
         let style = if i == state.scroll.selected {
@@ -154,8 +176,17 @@ fn text(t: &Theme, s: impl Into<String>) -> Vec<Span<'static>> {
 
 /// The section in the list: the colour of the stoplight round with its
 /// shape, so colour is never the only signal.
-fn section_label(app: &App, section: Section) -> String {
-    let label = app.cat.label(Section::KIND, section.code());
+/// From this list width on, the agenda shows the full section names.
+const LONG_LIST: usize = 40;
+
+fn section_label(app: &App, section: Section, short: bool) -> String {
+    let label = if short {
+        app.cat
+            .t(&format!("section_short.{}", section.code()))
+            .to_string()
+    } else {
+        app.cat.label(Section::KIND, section.code()).to_string()
+    };
     match section {
         Section::Red => format!("{} {label}", Signal::Red.symbol()),
         Section::Orange => format!("{} {label}", Signal::Orange.symbol()),
@@ -180,7 +211,7 @@ fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
             "{}{}{}",
             item.case_ref,
             sym::SEPARATOR,
-            section_label(app, item.section)
+            section_label(app, item.section, false)
         ),
     )];
     let start = crate::domain::agenda::start_of(on);

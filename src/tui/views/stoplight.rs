@@ -11,15 +11,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::domain::six_weekly;
 use crate::domain::stoplight::{ColorTally, StoplightRow};
 use crate::domain::waitlist::{Signal, SignalCounts};
 use crate::present;
 use crate::present::i18n::Catalog;
-use crate::report;
 
 use super::super::app::{App, CaseScreen};
 use super::super::board::{BoardState, Comparison, Entry, Grouping};
-use super::super::layout::BOARD_DETAIL_LINES as DETAIL_LINES;
+use super::super::layout::board_detail_lines;
 use super::sym;
 /// From this inner width on, provider and worker get columns of their own.
 const WIDE: u16 = 110;
@@ -160,20 +160,18 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     ];
     if let Some(term) = &board.search {
         title.push(Span::styled(sym::SEPARATOR, t.muted()));
-        title.push(Span::styled(
-            cat.fill(
-                "tui.filter.search",
-                &[("text", crate::export::safe_text(term).into_owned())],
-            ),
-            t.hint_key(),
-        ));
+        title.push(Span::styled(search_text(app, term), t.hint_key()));
+    }
+    if let Some(filter) = board.filter.describe(cat, sym::SEPARATOR) {
+        title.push(Span::styled(sym::SEPARATOR, t.muted()));
+        title.push(Span::styled(filter, t.hint_key()));
     }
     let title = Line::from(title);
     let block = Block::bordered().title(title).border_style(t.border(true));
     if board.rows.is_empty() {
         let text = cat.fill(
             "board_view.empty",
-            &[("date", app.shown_date().to_string())],
+            &[("date", present::person_date(cat, app.shown_date()))],
         );
         let p = Paragraph::new(text)
             .style(t.muted())
@@ -223,22 +221,40 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             }
         });
     }
+    let detail_lines = board_detail_lines(area.width);
     let list = Rect {
-        height: inner.height.saturating_sub(DETAIL_LINES),
+        height: inner.height.saturating_sub(detail_lines),
         ..inner
     };
     frame.render_widget(Paragraph::new(lines), list);
     let detail = Rect {
         y: inner.y + list.height,
-        height: inner.height.min(DETAIL_LINES),
+        height: inner.height.min(detail_lines),
         ..inner
     };
     if let Some(r) = board.selected_row() {
-        let p = Paragraph::new(detail_text(app, r))
+        let text = vec![
+            Line::raw(detail_text(app, r)),
+            Line::raw(marks_by_name(app, r)),
+        ];
+        let p = Paragraph::new(text)
             .style(t.muted())
             .wrap(Wrap { trim: true });
         frame.render_widget(p, detail);
     }
+}
+
+/// The search with the field the selected case matched.
+fn search_text(app: &App, term: &str) -> String {
+    let field = app.board.selected_row().and_then(|r| {
+        super::super::waitlist::matched(
+            &r.case_ref,
+            r.worker.as_deref(),
+            r.provider.as_deref(),
+            term,
+        )
+    });
+    super::super::row_filter::search_label(app.cat, term, field)
 }
 
 fn group_line(app: &App, grouping: Grouping, label: &str, counts: &SignalCounts) -> Line<'static> {
@@ -265,7 +281,7 @@ fn case_line(app: &App, cols: &Columns, r: &StoplightRow, selected: bool) -> Lin
     let reasons = reasons(app, r);
     let next = r
         .next_review_on
-        .map_or(present::NONE.to_string(), |d| d.to_string());
+        .map_or(present::NONE.to_string(), |d| present::person_date(cat, d));
     let text = cols.line(
         cat,
         [
@@ -323,6 +339,26 @@ fn detail_text(app: &App, r: &StoplightRow) -> String {
     format!("{head}: {}", reasons(app, r))
 }
 
+/// The selected case's marks with the precondition each stands for, so the
+/// marks column needs no legend to be read: "Voorwaarden: ✓ woonplek · ✗
+/// school · …".
+fn marks_by_name(app: &App, r: &StoplightRow) -> String {
+    let marks = r
+        .criteria
+        .0
+        .iter()
+        .map(|(code, status)| {
+            format!(
+                "{} {}",
+                present::status_mark(*status),
+                present::precondition_short(code, &app.config.preconditions, app.cat.lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(sym::SEPARATOR);
+    app.cat.fill("board_view.detail_marks", &[("marks", marks)])
+}
+
 // ---- the aggregate panel ----
 
 const NAME_W: usize = 24;
@@ -338,14 +374,14 @@ fn draw_panel(app: &App, frame: &mut Frame, area: Rect) {
         cat.fill(
             "board_view.panel_intro",
             &[
-                ("date", app.shown_date().to_string()),
-                ("previous", c.previous_on.to_string()),
+                ("date", present::person_date(cat, app.shown_date())),
+                ("previous", present::person_date(cat, c.previous_on)),
             ],
         ),
         t.text(),
     )];
     let all = &c.now.all;
-    let change = report::red_change(all, Some(&c.previous.all))
+    let change = six_weekly::red_change(all, Some(&c.previous.all))
         .map_or(cat.t("present.not_applicable").to_string(), |x| {
             present::points(cat, x)
         });
@@ -356,7 +392,7 @@ fn draw_panel(app: &App, frame: &mut Frame, area: Rect) {
                 ("total", all.total.to_string()),
                 ("share", present::percent(cat, all.share_red_pct)),
                 ("change", change),
-                ("date", c.previous_on.to_string()),
+                ("date", present::person_date(cat, c.previous_on)),
             ],
         ),
         t.text(),
@@ -406,7 +442,7 @@ fn tally_lines<K: PartialEq>(
     let t = &app.theme;
     let since = cat.fill(
         "board_view.col.since",
-        &[("date", c.previous_on.to_string())],
+        &[("date", present::person_date(cat, c.previous_on))],
     );
     let head = [
         fit(title, NAME_W),
@@ -420,7 +456,7 @@ fn tally_lines<K: PartialEq>(
     .concat();
     let mut lines = vec![Line::styled(head, t.column_header())];
     let row = |label: String, now: &ColorTally<K>, before: Option<&ColorTally<K>>| {
-        let change = report::red_change(now, before)
+        let change = six_weekly::red_change(now, before)
             .map_or(cat.t("present.not_applicable").to_string(), |x| {
                 present::points(cat, x)
             });

@@ -294,7 +294,11 @@ fn position_line(app: &App) -> String {
                 ("field", field),
             ],
         ));
-    } else {
+    }
+    if let Some(filter) = state.filter.describe(cat, sym::SEPARATOR) {
+        parts.push(filter);
+    }
+    if state.search.is_none() && state.filter.is_empty() {
         parts.push(cat.t("tui.waitlist.legend").to_string());
     }
     parts.join(sym::SEPARATOR)
