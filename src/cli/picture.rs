@@ -127,7 +127,7 @@ pub fn load_council(
         until,
         month_ends: month_ends(from, until),
         board_dates: council::six_weekly_dates(from, until),
-        norms: ctx.config.norms.clone(),
+        norms: ctx.config.norms,
         preconditions: ctx.config.precondition_codes(),
         evaluation: ctx.config.evaluation,
     };

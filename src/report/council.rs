@@ -364,7 +364,8 @@ fn evaluation_section(e: &EvaluationMoments, cat: &Catalog) -> Section {
     };
     let mut rows: Vec<Vec<Cell>> = e.months.iter().map(|(m, c)| cells(month(m), c)).collect();
     rows.push(cells(t("total"), &e.total));
-    let kinds: [(&str, fn(&MomentCounts) -> usize); 4] = [
+    type Count = fn(&MomentCounts) -> usize;
+    let kinds: [(&str, Count); 4] = [
         ("on_time", |c| c.on_time),
         ("late", |c| c.late),
         ("missed", |c| c.missed),

@@ -285,9 +285,15 @@ mod tests {
         let day = |n: u64| Some(as_of + chrono::Days::new(n));
         // The longest waiting (C3) is first.
         let first = f.expected(3, Queue::Intake).unwrap();
-        assert_eq!((first.position, first.p50_on, first.p85_on), (1, day(1), day(1)));
+        assert_eq!(
+            (first.position, first.p50_on, first.p85_on),
+            (1, day(1), day(1))
+        );
         let last = f.expected(1, Queue::Intake).unwrap();
-        assert_eq!((last.position, last.p50_on, last.p85_on), (3, day(2), day(2)));
+        assert_eq!(
+            (last.position, last.p50_on, last.p85_on),
+            (3, day(2), day(2))
+        );
         assert!(f.expected(1, Queue::Care).is_none());
         assert!(f.expected(9, Queue::Intake).is_none());
         let q = f.queue(Queue::Intake).unwrap();
