@@ -251,8 +251,9 @@ fn the_demo_holds_every_rule_of_the_care_process() {
             }
         }
     }
+    // A team that works its meetings: nearly all on time, a few late.
     assert!(
-        on_time > 4 * late && late > 5,
+        on_time > 20 * late && late > 2,
         "{on_time} on time, {late} late"
     );
 

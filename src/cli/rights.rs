@@ -14,6 +14,7 @@ use crate::context::Context;
 use crate::domain::Msg;
 use crate::domain::dates::parse_date;
 use crate::export::{safe_text, write_output};
+use crate::present::i18n::Catalog;
 use crate::store::{AccessAction, AccessFilter, SubjectData};
 
 /// `stroom erase REF --reason TEXT [--yes]`.
@@ -106,12 +107,12 @@ fn subject_markdown(ctx: &Context, case_ref: &str, data: &SubjectData) -> String
         cat.fill("subject.title", &[("case", case_ref.to_string())]),
         cat.fill(
             "subject.intro",
-            &[("date", ctx.today.format("%d-%m-%Y").to_string())]
+            &[("date", ctx.today.format(cat.t("format.date")).to_string())]
         )
     );
     md.push_str(&format!("\n## {}\n\n", cat.t("subject.case")));
     for (k, v) in &data.case {
-        md.push_str(&format!("- {k}: {}\n", cell(v)));
+        md.push_str(&format!("- {}: {}\n", heading(cat, k), readable(cat, k, v)));
     }
     let sections = [
         ("subject.history", &data.history),
@@ -121,14 +122,14 @@ fn subject_markdown(ctx: &Context, case_ref: &str, data: &SubjectData) -> String
     ];
     for (title, rows) in sections {
         md.push_str(&format!("\n## {}\n\n", cat.t(title)));
-        table(&mut md, rows, cat.t("subject.none"));
+        table(cat, &mut md, rows);
     }
     md
 }
 
-fn table(md: &mut String, rows: &[Map<String, Value>], none: &str) {
+fn table(cat: &Catalog, md: &mut String, rows: &[Map<String, Value>]) {
     let Some(first) = rows.first() else {
-        md.push_str(none);
+        md.push_str(cat.t("subject.none"));
         md.push('\n');
         return;
     };
@@ -136,7 +137,7 @@ fn table(md: &mut String, rows: &[Map<String, Value>], none: &str) {
     md.push_str(&format!(
         "| {} |\n",
         keys.iter()
-            .map(|k| k.as_str())
+            .map(|k| heading(cat, k))
             .collect::<Vec<_>>()
             .join(" | ")
     ));
@@ -144,18 +145,55 @@ fn table(md: &mut String, rows: &[Map<String, Value>], none: &str) {
     for row in rows {
         let cells: Vec<String> = keys
             .iter()
-            .map(|k| cell(row.get(*k).unwrap_or(&Value::Null)).replace('|', "\\|"))
+            .map(|k| readable(cat, k, row.get(*k).unwrap_or(&Value::Null)).replace('|', "\\|"))
             .collect();
         md.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
 }
 
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => "-".into(),
-        Value::String(s) => safe_text(s).replace('\n', " "),
-        other => other.to_string(),
-    }
+/// A column's name as people read it (the Markdown is for the parent or
+/// the child who asked; the JSON keeps the stored names).
+fn heading(cat: &Catalog, col: &str) -> String {
+    ["field", "column", "subject.column"]
+        .iter()
+        .map(|section| format!("{section}.{col}"))
+        .find(|key| cat.t(key) != key)
+        .map_or_else(|| col.to_string(), |key| cat.t(&key).to_string())
+}
+
+/// A stored value as people read it: a code by its label, a date as the
+/// language writes dates, a yes/no field as yes or no, a UTC time with its
+/// date so written.
+fn readable(cat: &Catalog, col: &str, v: &Value) -> String {
+    let text = match v {
+        Value::Null => return "-".into(),
+        Value::Number(n) if matches!(col, "bridging_care" | "escalated") => {
+            let yes = n.as_i64().is_some_and(|n| n != 0);
+            return cat.t(if yes { "report.yes" } else { "report.no" }).into();
+        }
+        Value::String(s) => s.as_str(),
+        other => return other.to_string(),
+    };
+    let label_key = match col {
+        "action" => format!("reliability.action_{text}"),
+        "kind" => format!("subject.kind.{text}"),
+        "intended_outflow" => format!("destination.{text}"),
+        "field" => format!("field.{text}"),
+        _ => format!("{col}.{text}"),
+    };
+    let shown = if cat.t(&label_key) != label_key {
+        cat.t(&label_key).to_string()
+    } else if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        day.format(cat.t("format.date")).to_string()
+    } else if let Ok(at) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ") {
+        format!(
+            "{} UTC",
+            at.format(&format!("{} %H:%M", cat.t("format.date")))
+        )
+    } else {
+        text.to_string()
+    };
+    safe_text(&shown).replace('\n', " ")
 }
 
 /// The date before which `purge --policy` removes names: today less the

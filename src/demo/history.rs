@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::evaluation::{EvaluationRules, moments};
 use crate::domain::lifecycle::plan_move;
 use crate::domain::{Case, Change, Event, FieldChange, Move, Referral, ReviewInput, Stage};
 use crate::store::CaseBundle;
@@ -16,6 +17,9 @@ pub struct History {
     last: NaiveDate,
     /// An event fell after today: this and everything after it is future.
     cut: bool,
+    /// The dates of the moves into `evaluation`, in order: what holds the
+    /// evaluation moments (SPEC 1.7).
+    evaluated: Vec<NaiveDate>,
 }
 
 impl History {
@@ -41,6 +45,7 @@ impl History {
             case,
             last: on,
             cut: false,
+            evaluated: Vec::new(),
         }
     }
 
@@ -51,6 +56,16 @@ impl History {
 
     pub fn stage(&self) -> Stage {
         self.case.stage
+    }
+
+    /// The due date of the first evaluation moment (SPEC 1.7, the default
+    /// rules) of the current episode not yet held.
+    pub fn next_moment(&self) -> Option<NaiveDate> {
+        let rules = EvaluationRules::default();
+        moments(&self.case, &self.evaluated, self.last, &rules)
+            .into_iter()
+            .find(|m| m.held_on.is_none())
+            .map(|m| m.due_on)
     }
 
     /// The date of the latest event.
@@ -94,6 +109,9 @@ impl History {
         let planned = plan_move(&self.case, &request, on, self.today).unwrap_or_else(|e| {
             panic!("the demo generator planned an impossible move: {e}");
         });
+        if planned.to == Some(Stage::Evaluation) {
+            self.evaluated.push(on);
+        }
         self.push(on, Change::Moved(planned));
         true
     }

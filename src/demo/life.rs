@@ -37,6 +37,10 @@ struct Life<'a> {
     successor: &'static str,
 }
 
+/// A bound on the evaluations of one period of care (the moments end with
+/// it; this only guards the loop).
+const MAX_EVALUATIONS: usize = 40;
+
 /// One random case referred on `referred_on`, its history up to `today`.
 pub fn random_case(
     seed: u64,
@@ -261,7 +265,7 @@ impl Life<'_> {
         let intake_wait = if self.urgent {
             self.rng.i64(0..=2)
         } else {
-            days(&mut self.rng, [1.0, 5.0, 20.0])
+            days(&mut self.rng, [1.0, 4.0, 16.0])
         };
         let intake_on = plus_days(referred_on, intake_wait);
         self.go(intake_on, Move::to(Stage::Intake))?;
@@ -423,9 +427,10 @@ impl Life<'_> {
         self.care(start, offer.care_type, depth)
     }
 
-    /// Care from its start on `start` to outflow, with an evaluation three
-    /// months in and every six months after, extensions of the decision, and
-    /// the closing evaluation.
+    /// Care from its start on `start` to outflow, with the evaluation
+    /// moments of SPEC 1.7 held as the team plans them (mostly in the month
+    /// before they fall due), extensions of the decision at the evaluation
+    /// before its end, and the closing evaluation.
     fn care(&mut self, start: NaiveDate, care_type: CareType, depth: u32) -> Option<Closed> {
         let full = days(&mut self.rng, team::care_duration(care_type));
         let adult = self
@@ -451,24 +456,19 @@ impl Life<'_> {
             self.birth,
         ));
         self.plan_changes(start, duration, care_type);
-        // Some coordinators extend decisions late.
-        let late_extender = self.rng.f64() < 0.06;
+        // A few coordinators extend decisions late.
+        let late_extender = self.rng.f64() < 0.03;
         let term = team::decision_term(care_type);
-        let mut eval_on = plus_months(start, 3);
         let mut first = true;
-        while eval_on < plus_days(end, -45) {
-            // Most evaluations are held on time; some late, a few missed.
-            let timing = self.rng.f64();
-            if timing < 0.05 {
-                eval_on = plus_months(eval_on, 6);
-                continue;
-            }
-            let held_on = if timing < 0.17 {
-                plus_days(eval_on, self.rng.i64(15..=45))
-            } else {
-                eval_on
+        // Each round holds the first moment not yet held; an extension moves
+        // the end moment on, so the rounds end with the care.
+        for _ in 0..MAX_EVALUATIONS {
+            let Some(due) = self.h.next_moment().filter(|due| *due < end) else {
+                break;
             };
-            if held_on >= plus_days(end, -45) {
+            let held_on = plus_days(due, self.evaluation_offset()).max(self.h.last_date());
+            // Care ends first: the closing evaluation takes its place.
+            if held_on >= plus_days(end, -30) {
                 break;
             }
             self.go(held_on, Move::to(Stage::Evaluation))?;
@@ -478,10 +478,18 @@ impl Life<'_> {
                     return self.step(back_on, next, depth + 1);
                 }
             }
-            let forget = late_extender && self.rng.bool();
-            let extend = match self.h.case().planned_end_on {
+            // The decision is extended when care will run past its end;
+            // a late extender forgets now and then.
+            let planned = self.h.case().planned_end_on;
+            let forgot = match planned {
+                Some(p) if p < end && p < plus_days(back_on, 150) => {
+                    late_extender && self.rng.bool()
+                }
+                _ => false,
+            };
+            let extend = match planned {
                 None => Some(plus_months(back_on, term)),
-                Some(p) if p < plus_days(back_on, 150) && !forget => {
+                Some(p) if p < end && p < plus_days(back_on, 150) && !forgot => {
                     Some(plus_months(p.max(back_on), term))
                 }
                 Some(_) => None,
@@ -495,8 +503,10 @@ impl Life<'_> {
                 self.extension_report(back_on, &mut m);
             }
             self.go(back_on, m)?;
+            if let Some(p) = planned.filter(|_| forgot) {
+                self.extend_late(p, end, term)?;
+            }
             first = false;
-            eval_on = plus_months(eval_on, 6);
         }
         if !early {
             let closing = plus_days(end, -self.rng.i64(7..=28)).max(self.h.last_date());
@@ -505,6 +515,39 @@ impl Life<'_> {
             }
         }
         self.close(end, reason)
+    }
+
+    /// A forgotten extension: the passed end brings the case to the weekly
+    /// meeting, and an evaluation with the provider extends it a few weeks
+    /// late (while care lasts long enough for it).
+    fn extend_late(&mut self, planned_end: NaiveDate, end: NaiveDate, term: u32) -> Option<()> {
+        let late = plus_days(planned_end, self.rng.i64(7..=45)).max(self.h.last_date());
+        if late >= plus_days(end, -30) {
+            return Some(());
+        }
+        self.go(late, Move::to(Stage::Evaluation))?;
+        let again = plus_days(late, self.rng.i64(3..=10));
+        let mut m = Move {
+            to: Some(Stage::InCare),
+            planned_end_on: Some(plus_months(planned_end.max(again), term)),
+            ..Move::default()
+        };
+        self.extension_report(again, &mut m);
+        self.go(again, m)
+    }
+
+    /// When an evaluation is held, in days from its due date: mostly in the
+    /// weeks before, some in the fortnight after (orange on the list), a
+    /// few later (red) until the weekly meeting brings them up.
+    fn evaluation_offset(&mut self) -> i64 {
+        let rng = &mut self.rng;
+        match rng.u32(0..100) {
+            0..78 => -rng.i64(1..=28),
+            78..91 => rng.i64(0..=7),
+            91..96 => rng.i64(8..=14),
+            96..98 => rng.i64(15..=30),
+            _ => rng.i64(31..=60),
+        }
     }
 
     /// Escalations during care and changes of coordinator, at their dates.

@@ -2,7 +2,9 @@
 //! preconditions for outflow fall into place as care goes on: each has its
 //! moment, some are not needed at the young person's age, and now and then
 //! one stays stuck (the shortage of follow-up places and homes). Most
-//! coordinators review on time, some run late, a few never get to it.
+//! coordinators review monthly, a few run late, very few never get to it;
+//! a young person nearing 18 has a perspective plan well before the
+//! birthday, now and then only just in time.
 
 use std::collections::BTreeMap;
 
@@ -60,6 +62,21 @@ pub struct ReviewPlan {
     /// place; None when it is not needed at all.
     ready: [Option<f64>; 7],
     recorded: BTreeMap<String, Status>,
+    /// The perspective plan is in place from this date at the latest: the
+    /// team makes it before the young person turns 17½ (the red line of
+    /// SPEC 3.2), now and then a little later.
+    plan_by: Option<NaiveDate>,
+}
+
+/// The date the perspective plan is ready at the latest, from the birth
+/// date: 17 years and 0–5 months, in one case out of eight 6–9 months.
+fn plan_deadline(rng: &mut Rng, birth: Option<NaiveDate>) -> Option<NaiveDate> {
+    let months = if rng.f64() < 0.125 {
+        rng.u32(6..=9)
+    } else {
+        rng.u32(0..=5)
+    };
+    birth.and_then(|b| b.checked_add_months(chrono::Months::new(17 * 12 + months)))
 }
 
 impl ReviewPlan {
@@ -72,7 +89,7 @@ impl ReviewPlan {
     ) -> ReviewPlan {
         let habit = pick(
             rng,
-            &[(Habit::OnTime, 87), (Habit::Late, 10), (Habit::Never, 3)],
+            &[(Habit::OnTime, 95), (Habit::Late, 4), (Habit::Never, 1)],
         );
         // Most young people living at home have a home, a school and a
         // network from the start. The rest is arranged together, when the
@@ -106,7 +123,7 @@ impl ReviewPlan {
         if rng.f64() < no_follow_up {
             ready[FOLLOW_UP] = None;
         }
-        if rng.f64() < 0.12 {
+        if rng.f64() < 0.08 {
             // No follow-up place or home to be found: stuck until late.
             let stuck = if care_type.with_accommodation() {
                 HOUSING
@@ -116,6 +133,7 @@ impl ReviewPlan {
             ready[stuck] = Some(1.2);
         }
         let first = plus_days(start, rng.i64(7..=30));
+        let plan_by = plan_deadline(rng, birth);
         ReviewPlan {
             next: (habit != Habit::Never).then_some(first),
             habit,
@@ -124,6 +142,7 @@ impl ReviewPlan {
             birth,
             ready,
             recorded: BTreeMap::new(),
+            plan_by,
         }
     }
 
@@ -176,7 +195,7 @@ impl ReviewPlan {
                 65..93 => rng.i64(1..=7),
                 _ => rng.i64(8..=20),
             },
-            Habit::Late => rng.i64(0..=60),
+            Habit::Late => rng.i64(0..=40),
             Habit::Never => 0,
         }
     }
@@ -192,6 +211,9 @@ impl ReviewPlan {
         let Some(ready) = self.ready[i].filter(|_| needed) else {
             return Status::Na;
         };
+        if i == PLAN && self.plan_by.is_some_and(|p| on >= p) {
+            return Status::Ok;
+        }
         let span = (self.end - self.start).num_days().max(1) as f64;
         let progress = (on - self.start).num_days() as f64 / span;
         if progress >= ready {

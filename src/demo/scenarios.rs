@@ -277,12 +277,24 @@ impl Script {
         dates.reverse();
         let count = dates.len();
         for (i, on) in dates.into_iter().enumerate() {
+            self.evaluate_if_due(h, on);
             let input = ReviewInput {
                 statuses: statuses.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
                 next_on: (i + 1 == count).then_some(next),
                 note: None,
             };
             h.review(on, input);
+        }
+    }
+
+    /// The team holds an evaluation moment (SPEC 1.7) at the monthly review
+    /// in the four weeks before it falls due, as a team that works its
+    /// meetings does: the scenarios show their rule, not a missed moment.
+    fn evaluate_if_due(&self, h: &mut History, on: NaiveDate) {
+        let due = h.next_moment().filter(|due| plus_days(*due, -28) <= on);
+        if due.is_some() && h.stage() == Stage::InCare {
+            h.move_to(on, Move::to(Stage::Evaluation));
+            h.move_to(on, Move::to(Stage::InCare));
         }
     }
 

@@ -136,12 +136,7 @@ pub const THUISBASIS: &str = "Stichting Thuisbasis";
 /// A few large regional providers, a youth mental-health provider with long
 /// waiting lists, and small practices.
 pub const OFFERS: &[Offer] = &[
-    offer(
-        HORIZON,
-        CareType::AmbulantProvider,
-        40,
-        [42.0, 110.0, 260.0],
-    ),
+    offer(HORIZON, CareType::AmbulantProvider, 40, [35.0, 90.0, 220.0]),
     offer(KOMPAS, CareType::AmbulantProvider, 25, [10.0, 35.0, 90.0]),
     offer(
         "Praktijk Samen Sterk",

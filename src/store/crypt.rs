@@ -60,7 +60,10 @@ impl Key {
     }
 
     /// Gives the key to a fresh connection, before anything is read.
+    /// SQLCipher's own log (on stderr, a line per failed page check) is
+    /// switched off: a wrong key is one sentence of ours, nothing more.
     pub(super) fn apply(&self, conn: &Connection) -> Result<()> {
+        conn.pragma_update(None, "cipher_log_level", "NONE")?;
         conn.pragma_update(None, "key", &self.0)?;
         Ok(())
     }

@@ -7,12 +7,13 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use super::codec::{self, EVENT_COLUMNS};
+use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
+use super::snapshot::Scope;
 use super::write::review_from_row;
 use super::{Result, Store};
 use crate::domain::Stage;
 use crate::domain::agenda::{
-    self, Agenda, AgendaBuilder, Decision, DueMoment, Meeting, MoveDone, Records, ReviewDone,
+    self, Agenda, AgendaBuilder, Decision, DueMoment, Kind, Meeting, MoveDone, Records, ReviewDone,
 };
 use crate::domain::case::replay;
 use crate::domain::evaluation::{self, EvaluationRules};
@@ -34,16 +35,21 @@ impl Store {
     ) -> Result<Agenda> {
         let kind = meeting.kind;
         let start = agenda::start_of(meeting.on);
+        let only = match kind {
+            Kind::Team => Some(team_candidates(meeting.on, start, evaluations)),
+            Kind::Stoplight => None,
+        };
         let mut builder = AgendaBuilder::new(meeting, norms, preconditions, evaluations);
-        self.each_agenda_case(kind, start, today, |case, reviews| {
+        self.each_agenda_case(kind, start, today, only.as_deref(), |case, reviews| {
             builder.push(case, reviews)
         })?;
         Ok(builder.finish())
     }
 
     /// The evaluation list (SPEC 1.7) of a meeting on `on`: the moments of
-    /// the cases in care at the start of the day, counted to `on`. Only the
-    /// cases are kept, not their reviews.
+    /// the cases in care at the start of the day, counted to `on`. The cases
+    /// in care are read through the stage index with their evaluation dates
+    /// (the events index), one at a time; only the list's rows are kept.
     pub fn due_moments(
         &self,
         on: NaiveDate,
@@ -51,28 +57,56 @@ impl Store {
         rules: &EvaluationRules,
     ) -> Result<Vec<DueMoment>> {
         let start = agenda::start_of(on);
-        let mut cases = Vec::new();
-        self.each_agenda_case(agenda::Kind::Stoplight, start, today, |c, _| {
-            if c.stage == Stage::InCare {
-                cases.push(c.clone());
-            }
-        })?;
-        let dates = self.evaluation_dates(start, &cases)?;
-        let rows = evaluation::evaluation_list(
-            &cases,
-            |id| dates.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-            on,
-            rules,
-        );
-        Ok(rows
-            .into_iter()
-            .map(|r| DueMoment {
+        let mut out = Vec::new();
+        let mut add = |case: &Case, dates: &[NaiveDate]| {
+            let rows = evaluation::evaluation_list([case], |_| dates, on, rules);
+            out.extend(rows.into_iter().map(|r| DueMoment {
                 case_id: r.case_id,
                 moment: r.moment.code().to_string(),
                 due_on: r.due_on,
                 signal: r.signal,
-            })
-            .collect())
+            }));
+        };
+        // The cases touched since the start of the day stand as replayed.
+        let touched: Vec<Case> = if start < today {
+            self.touched_as_of(start, Some(Scope::InCare))?
+                .into_iter()
+                .filter(|c| c.stage == Stage::InCare)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let touched_dates = self.evaluation_dates(start, &touched)?;
+        for case in &touched {
+            add(case, touched_dates.get(&case.id).map_or(&[], Vec::as_slice));
+        }
+        let not_touched = if start < today {
+            "AND c.id NOT IN (SELECT case_id FROM events WHERE on_date > ?1)"
+        } else {
+            ""
+        };
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {CASE_COLUMNS}, (SELECT group_concat(e.on_date) FROM events e \
+               WHERE e.case_id = c.id AND e.on_date >= c.care_started_on AND e.on_date <= ?1 \
+               AND e.kind = 'moved' AND e.stage = 'evaluation') \
+             FROM cases c WHERE c.stage = 'in_care' {not_touched}"
+        ))?;
+        let dates_at = CASE_COLUMNS.split(',').count();
+        let mut rows = stmt.query([start])?;
+        let mut dates = Vec::new();
+        while let Some(row) = rows.next()? {
+            let case = codec::case_from_row(row)?;
+            dates.clear();
+            if let Some(list) = row.get::<_, Option<String>>(dates_at)? {
+                dates.extend(
+                    list.split(',')
+                        .filter_map(|day| day.parse::<NaiveDate>().ok()),
+                );
+            }
+            add(&case, &dates);
+        }
+        out.sort_by_key(|m| (m.due_on, m.case_id));
+        Ok(out)
     }
 
     /// The decisions recorded for the meeting on `meeting_on`, in the order
@@ -179,6 +213,53 @@ impl Store {
         then.birth_date = now.birth_date;
         Ok((then, reviews))
     }
+}
+
+/// An ISO date as an SQL literal (dates are compared as text).
+fn day(d: NaiveDate) -> String {
+    format!("'{}'", d.format("%Y-%m-%d"))
+}
+
+fn days_from(d: NaiveDate, n: i64) -> NaiveDate {
+    d + chrono::Duration::days(n)
+}
+
+/// The stored cases that may be on the weekly agenda of a meeting on `on`
+/// (SPEC 9.1), from the state at the end of `start`: a superset read
+/// through the indexes, so only these are loaded with their reviews; the
+/// domain's rules then decide. Every rule that can put a case on the agenda
+/// has its term, with a margin:
+/// - triage and the waiting lists: the queue stages (and stepped cases
+///   waiting for a next provider, `follow_up_over_norm`);
+/// - `escalated`, and the moments of the evaluation list that are due;
+/// - a red light (SPEC 3.2): `end_passed` and `missing_near_end` need a
+///   planned end within 90 days, `turning_18_no_plan` an 18th birthday
+///   within 183 days (or passed), `review_missed` a latest review whose next
+///   date lies 31 days back (or none in the episode).
+fn team_candidates(on: NaiveDate, start: NaiveDate, evaluations: &[DueMoment]) -> String {
+    use crate::domain::waitlist::Signal;
+    let mut due: Vec<String> = evaluations
+        .iter()
+        .filter(|m| m.signal != Signal::Green)
+        .map(|m| m.case_id.to_string())
+        .collect();
+    due.sort();
+    due.dedup();
+    let turns_18_by = days_from(on, 190)
+        .checked_sub_months(chrono::Months::new(18 * 12))
+        .unwrap_or(on);
+    format!(
+        "stage IN ('referred', 'intake', 'triage', 'waiting') OR escalated = 1 \
+         OR id IN ({due}) OR planned_end_on <= {near_end} OR birth_date <= {turns_18_by} \
+         OR IFNULL((SELECT r.next_on FROM reviews r WHERE r.case_id = cases.id \
+              AND r.on_date >= cases.referred_on AND r.on_date <= {start} \
+              ORDER BY r.on_date DESC, r.id DESC LIMIT 1), '') < {missed}",
+        due = due.join(", "),
+        near_end = day(days_from(on, 91)),
+        turns_18_by = day(turns_18_by),
+        start = day(start),
+        missed = day(days_from(on, -30)),
+    )
 }
 
 #[cfg(test)]

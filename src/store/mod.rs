@@ -53,8 +53,8 @@ pub struct Store {
     /// False for a viewer on a team database: every write path refuses.
     may_write: bool,
     /// True for a viewer on a team database: every case read through this
-    /// store comes without name and birth date, and a search never matches
-    /// a name (a viewer cannot find a child by name either).
+    /// store comes without name, and a search never matches a name (a
+    /// viewer cannot find a child by name either).
     hides_names: bool,
     /// The key of an encrypted database: its backups get the same.
     key: Option<crypt::Key>,
@@ -124,12 +124,13 @@ impl Store {
         self.hides_names = hide;
     }
 
-    /// A case as this reader may see it: without name and birth date when
-    /// names are hidden.
+    /// A case as this reader may see it: without name when names are
+    /// hidden. The birth date stays for the age that lists and exports
+    /// without names show (as a coordinator's do); the case screen, the
+    /// one place that shows the date itself, leaves it out for a viewer.
     pub(crate) fn shown(&self, mut case: Case) -> Case {
         if self.hides_names {
             case.name = None;
-            case.birth_date = None;
         }
         case
     }
@@ -139,7 +140,6 @@ impl Store {
         if self.hides_names {
             for case in cases {
                 case.name = None;
-                case.birth_date = None;
             }
         }
     }

@@ -34,7 +34,7 @@ fn fold_into(part: &mut Snapshot, reviews: &mut Vec<Review>) {
 
 /// Which cases a snapshot holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
+pub(super) enum Scope {
     Open,
     /// On a waiting list (SPEC 2).
     Waiting,
@@ -362,7 +362,11 @@ impl Store {
 
     /// The cases with an event dated after `as_of`, replayed from their
     /// events up to then (only those of `scope` when given), in id order.
-    fn touched_as_of(&self, as_of: NaiveDate, scope: Option<Scope>) -> Result<Vec<Case>> {
+    pub(super) fn touched_as_of(
+        &self,
+        as_of: NaiveDate,
+        scope: Option<Scope>,
+    ) -> Result<Vec<Case>> {
         let mut cases = Vec::new();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id, case_ref, name, birth_date FROM cases WHERE id IN ({TOUCHED})"
@@ -396,18 +400,25 @@ impl Store {
     /// as in [`Store::stoplight_snapshot`]. Nothing is held but the cases
     /// touched since `as_of` (replayed) and one case's reviews: the agenda
     /// keeps only its items, so a meeting costs what its agenda holds.
+    /// `only`: an SQL condition on the stored cases that every case the
+    /// caller can use meets (a superset, read through the indexes); the
+    /// cases touched since `as_of` are all handed on, replayed.
     pub fn each_agenda_case(
         &self,
         kind: Kind,
         as_of: NaiveDate,
         today: NaiveDate,
+        only: Option<&str>,
         mut f: impl FnMut(&Case, &[Review]),
     ) -> Result<()> {
         let scope = match kind {
             Kind::Team => Scope::Open,
             Kind::Stoplight => Scope::InCare,
         };
-        let scope_sql = scope.sql();
+        let scope_sql = match only {
+            Some(only) => format!("{} AND ({only})", scope.sql()),
+            None => scope.sql(),
+        };
         let past = as_of < today;
         let touched = if past {
             self.touched_as_of(as_of, Some(scope))?
@@ -428,10 +439,14 @@ impl Store {
         } else {
             cases.query([])?
         };
-        // For a past date a case's scope then may differ from now: every
-        // review up to then is read, and only the streamed cases' parsed.
+        // For a past date a case's scope then may differ from now: the
+        // reviews of the cases touched since are read too (and only the
+        // streamed cases' parsed).
         let in_scope = if past {
-            String::new()
+            format!(
+                "AND (case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
+                 OR case_id IN ({TOUCHED})) "
+            )
         } else {
             format!("AND case_id IN (SELECT id FROM cases WHERE {scope_sql}) ")
         };
@@ -439,9 +454,14 @@ impl Store {
             "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
              WHERE on_date <= ?1 {in_scope}ORDER BY case_id, on_date, id"
         ))?;
-        let mut reviews = ReviewCursor {
-            rows: reviews.query([as_of])?,
-            pending: None,
+        // A narrowed agenda reads its few cases' reviews one case at a time
+        // through the reviews index; the whole scope reads them in one pass.
+        let mut reviews = match only {
+            Some(_) => None,
+            None => Some(ReviewCursor {
+                rows: reviews.query([as_of])?,
+                pending: None,
+            }),
         };
         let mut next_stored = match stored.next()? {
             Some(row) => Some(codec::case_from_row(row)?),
@@ -467,10 +487,37 @@ impl Store {
             };
             let Some(case) = case else { break };
             let case = self.shown(case);
-            let standing = reviews.standing_of(case.id, case.referred_on)?;
+            let standing = match reviews.as_mut() {
+                Some(cursor) => cursor.standing_of(case.id, case.referred_on)?,
+                None => self.standing_review(case.id, case.referred_on, as_of)?,
+            };
             f(&case, standing.as_slice());
         }
         Ok(())
+    }
+
+    /// One case's reviews of its current episode up to `as_of`, folded into
+    /// where it stands (none: never reviewed).
+    fn standing_review(
+        &self,
+        case_id: i64,
+        referred_on: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Review>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             WHERE case_id = ?1 AND on_date >= ?2 AND on_date <= ?3 ORDER BY on_date, id",
+        )?;
+        let mut standing: Option<Review> = None;
+        let mut rows = stmt.query(rusqlite::params![case_id, referred_on, as_of])?;
+        while let Some(row) = rows.next()? {
+            let review = review_from_row(row)?;
+            match standing.as_mut() {
+                Some(s) => s.fold(review),
+                None => standing = Some(review),
+            }
+        }
+        Ok(standing.into_iter().collect())
     }
 
     fn reviews_until(&self, as_of: NaiveDate) -> Result<HashMap<i64, Vec<Review>>> {
@@ -573,7 +620,7 @@ mod tests {
             .unwrap();
         let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
-        let (mut earlier_episode, mut several) = (false, false);
+        let (mut earlier_episode, mut several, mut due_seen) = (false, false, false);
         for as_of in ["2025-01-15", "2025-09-30", "2026-06-01", "2026-11-22"] {
             let as_of = d(as_of);
             let full = store.snapshot(as_of, today).unwrap();
@@ -594,15 +641,36 @@ mod tests {
             // The streamed agenda of a meeting the day after (a future
             // one for today) equals the agenda of the full snapshot.
             let on = as_of.succ_opt().unwrap();
+            // The evaluation list of the meeting, as the store streams it and
+            // as the domain computes it from the whole snapshot.
+            let due = store.due_moments(on, today, &config.evaluation).unwrap();
+            let dates = store.evaluation_dates(as_of, &full.cases).unwrap();
+            let mut want_due: Vec<agenda::DueMoment> = evaluation::evaluation_list(
+                full.cases.iter().filter(|c| c.stage.is_open()),
+                |id| dates.get(&id).map_or(&[], Vec::as_slice),
+                on,
+                &config.evaluation,
+            )
+            .into_iter()
+            .map(|r| agenda::DueMoment {
+                case_id: r.case_id,
+                moment: r.moment.code().to_string(),
+                due_on: r.due_on,
+                signal: r.signal,
+            })
+            .collect();
+            want_due.sort_by_key(|m| (m.due_on, m.case_id));
+            assert_eq!(due, want_due, "{as_of}");
+            due_seen |= due.iter().any(|m| m.signal != crate::domain::Signal::Green);
             for kind in agenda::Kind::ALL {
                 let meeting = agenda::Meeting {
                     kind: *kind,
                     on,
                     provider: None,
                 };
-                let want = agenda::agenda(&full, meeting.clone(), &config.norms, &codes, &[]);
+                let want = agenda::agenda(&full, meeting.clone(), &config.norms, &codes, &due);
                 let got = store
-                    .agenda(meeting, today, &config.norms, &codes, &[])
+                    .agenda(meeting, today, &config.norms, &codes, &due)
                     .unwrap();
                 assert!(!want.items.is_empty());
                 assert_eq!(got, want, "{as_of} {kind}");
@@ -613,5 +681,6 @@ mod tests {
             "a case in care has reviews of an earlier episode"
         );
         assert!(several, "a case in care has several reviews in its episode");
+        assert!(due_seen, "an evaluation moment is due at a meeting");
     }
 }

@@ -450,7 +450,12 @@ impl App {
         }
         let count = self.store.purge_candidates(cutoff)?.len();
         if count > 0 {
-            self.notify(Tone::Info, Msg::new("retention.past").arg("count", count));
+            let key = if count == 1 {
+                "retention.past_one"
+            } else {
+                "retention.past"
+            };
+            self.notify(Tone::Info, Msg::new(key).arg("count", count));
         }
         Ok(())
     }
@@ -496,9 +501,10 @@ impl App {
                 self.config.norms.care,
             )
         });
-        // A viewer on a team database reads pseudonymised.
+        // A viewer on a team database reads pseudonymised: the store gave
+        // the case without name; the one of `then` came from `now`.
         let mut case = case;
-        if !self.store.may_write() {
+        if self.store.hides_names() {
             case.name = None;
             case.birth_date = None;
         }
