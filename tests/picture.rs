@@ -268,6 +268,135 @@ fn the_council_report_agrees_with_the_flow_report() {
         .code(1);
 }
 
+/// The rows of the Markdown table titled `title` (`### title`), each as its
+/// cells.
+fn md_table(md: &str, title: &str) -> Vec<Vec<String>> {
+    let start = md
+        .find(&format!("### {title}\n"))
+        .unwrap_or_else(|| panic!("table {title}"));
+    md[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// `YYYY-MM-DD` → `DD-MM-YYYY`.
+fn dutch(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    format!("{}-{}-{}", p[2], p[1], p[0])
+}
+
+/// Every figure of the council report agrees with the exports of the same
+/// dates: the waiting lists at each month end with `export waitlist
+/// --as-of`, the share red per provider at each six-weekly date with
+/// `export stoplight --as-of`, the forecast with `stroom forecast --as-of`,
+/// and the open evaluation moments with `export evaluations`.
+#[test]
+fn every_council_figure_agrees_with_the_exports_of_its_date() {
+    let team = Team::demo();
+    let md = team.run(&[
+        "report", "council", "--from", FROM, "--to", TO, "--format", "md",
+    ]);
+    let count = |rows: &[Value], f: &dyn Fn(&Value) -> bool| rows.iter().filter(|r| f(r)).count();
+    // Waiting lists at each month end.
+    let waiting = md_table(&md, "Wachtlijsten per maandeinde");
+    assert_eq!(waiting.len(), 12);
+    let mut seen = 0;
+    for row in &waiting {
+        let p: Vec<&str> = row[0].split('-').collect();
+        let iso = format!("{}-{}-{}", p[2], p[1], p[0]);
+        let doc = team.json(&["export", "waitlist", "--as-of", &iso, "--format", "json"]);
+        let rows = doc["rows"].as_array().unwrap();
+        let q = |queue: &str, f: &dyn Fn(&Value) -> bool| {
+            count(rows, &|r| r["queue"] == queue && f(r)).to_string()
+        };
+        let red = |r: &Value| r["signal"] == "red";
+        let want = [
+            q("intake", &|_| true),
+            q("intake", &red),
+            q("decision", &|_| true),
+            q("decision", &red),
+            q("care", &|_| true),
+            q("care", &|r| r["bridging_care"] == false),
+            q("care", &red),
+            q("care", &|r| red(r) && r["bridging_care"] == true),
+        ];
+        assert_eq!(row[1..], want, "{iso}");
+        seen += rows.len();
+    }
+    assert!(seen > 0);
+    // Share red per provider at each six-weekly date.
+    let board = md_table(&md, "Aandeel rood per zorgaanbieder");
+    let header_start = md.find("### Aandeel rood per zorgaanbieder").unwrap();
+    let header: Vec<String> = md[header_start..]
+        .lines()
+        .find(|l| l.starts_with('|'))
+        .unwrap()
+        .trim_matches('|')
+        .split(" | ")
+        .map(|c| c.trim().to_string())
+        .collect();
+    assert!(header.len() >= 9, "{header:?}");
+    let mut cells = 0;
+    for (i, date) in header.iter().enumerate().skip(1) {
+        let p: Vec<&str> = date.split('-').collect();
+        let iso = format!("{}-{}-{}", p[2], p[1], p[0]);
+        let doc = team.json(&["export", "stoplight", "--as-of", &iso, "--format", "json"]);
+        let rows = doc["rows"].as_array().unwrap();
+        for row in &board {
+            let of = |r: &Value| r["provider"].as_str().unwrap_or("(geen zorgaanbieder)") == row[0];
+            let total = count(rows, &|r| of(r));
+            let red = count(rows, &|r| of(r) && r["color"] == "red");
+            if total == 0 {
+                assert_eq!(row[i], "–", "{iso} {}", row[0]);
+            } else {
+                assert!(
+                    row[i].ends_with(&format!("({red} van {total})")),
+                    "{iso} {}: {} vs {red} of {total}",
+                    row[0],
+                    row[i]
+                );
+                cells += 1;
+            }
+        }
+    }
+    assert!(cells > 10, "{cells}");
+    // The forecast as of the period's end.
+    let fc = team.json(&["forecast", "--as-of", TO, "--format", "json"]);
+    let forecast = md_table(&md, "Verwachting per wachtlijst");
+    for (q, row) in fc["queues"].as_array().unwrap().iter().zip(&forecast) {
+        assert_eq!(row[1], q["waiting"].to_string());
+        if let Some(p50) = q["cleared_p50_on"].as_str() {
+            assert!(row[2].starts_with(&dutch(p50)), "{row:?} vs {q}");
+        }
+    }
+    // The evaluation moments: every moment on the evaluation list at the
+    // period's end that fell due in the period is counted as not (yet)
+    // held.
+    let evals = team.json(&["export", "evaluations", "--as-of", TO, "--format", "json"]);
+    let due_in_period = count(evals["rows"].as_array().unwrap(), &|r| {
+        let due = r["due_on"].as_str().unwrap();
+        (FROM..=TO).contains(&due)
+    });
+    let moments = md_table(&md, "Evaluatiemomenten per maand");
+    let total = moments.last().unwrap();
+    assert_eq!(total[0], "Totaal");
+    let not_held: usize = total[4].parse::<usize>().unwrap() + total[5].parse::<usize>().unwrap();
+    assert!(not_held >= due_in_period, "{total:?} vs {due_in_period}");
+    let due: usize = total[1].parse().unwrap();
+    let parts: usize = (2..=5).map(|i| total[i].parse::<usize>().unwrap()).sum();
+    assert_eq!(due, parts);
+    assert!(due > 0);
+}
+
 fn council_html(team: &Team, lang: Option<&str>) -> PathBuf {
     let path = team.path(&format!("raad-{}.html", lang.unwrap_or("nl")));
     let mut args = vec![
@@ -300,8 +429,8 @@ fn the_council_html_is_one_self_contained_file() {
     assert!(
         !no_ns.contains("http://") && !no_ns.contains("https://") && !no_ns.contains("url(http")
     );
-    // Eight charts, each followed by its table.
-    assert_eq!(html.matches("<svg ").count(), 8);
+    // Nine charts, each followed by its table.
+    assert_eq!(html.matches("<svg ").count(), 9);
     for chunk in html.split("<svg ").skip(1) {
         let end = chunk.find("</svg>").unwrap();
         assert!(
@@ -317,6 +446,25 @@ fn the_council_html_is_one_self_contained_file() {
         en.contains("<html lang=\"en\">")
             && en.contains("The picture of youth care, 01-11-2025 to 31-10-2026")
     );
+    // The evaluation moments on time (SPEC 10): a chart with its table, in
+    // both languages.
+    for (doc, caption, table) in [
+        (
+            &html,
+            "Evaluatiemomenten per maand van de vervaldatum",
+            "Op tijd gehouden",
+        ),
+        (
+            &en,
+            "Evaluation moments per month of the due date",
+            "Held on time",
+        ),
+    ] {
+        let at = doc.find(caption).unwrap_or_else(|| panic!("{caption}"));
+        let rest = &doc[at..];
+        let svg_end = rest.find("</svg>").unwrap();
+        assert!(rest[svg_end..].contains(table));
+    }
 }
 
 /// The browser, when there is one (`.ci/run` installs Debian's chromium).
@@ -365,7 +513,11 @@ fn the_council_html_opens_and_prints_in_a_real_browser() {
         dom_text.contains("Het beeld van de jeugdhulp"),
         "{dom_text}"
     );
-    assert_eq!(dom_text.matches("<svg").count(), 8);
+    assert_eq!(dom_text.matches("<svg").count(), 9);
+    assert!(
+        dom_text.contains("Evaluatiemomenten per maand"),
+        "{dom_text}"
+    );
     // No console message (errors, refused requests) from the page.
     for line in stderr.lines() {
         assert!(

@@ -14,6 +14,7 @@ pub mod flow;
 pub mod forecast;
 pub mod lifecycle;
 pub mod msg;
+pub mod picture;
 pub mod review;
 pub mod six_weekly;
 pub mod snapshot;

@@ -476,28 +476,57 @@ pub struct StoplightAggregate {
 
 /// Aggregates board rows (SPEC 3.3).
 pub fn aggregate(rows: &[StoplightRow]) -> StoplightAggregate {
-    let mut all = SignalCounts::default();
-    let mut providers: HashMap<Option<&str>, SignalCounts> = HashMap::new();
-    let mut care_types: HashMap<Option<CareType>, SignalCounts> = HashMap::new();
+    let mut tally = BoardTally::default();
     for row in rows {
-        all.add(row.color);
-        providers
-            .entry(row.provider.as_deref())
+        tally.add(row);
+    }
+    tally.finish()
+}
+
+/// The aggregate of one board built row by row, so a report over many
+/// dates keeps counts instead of rows (the council report's share red).
+#[derive(Debug, Clone, Default)]
+pub struct BoardTally {
+    all: SignalCounts,
+    providers: HashMap<Option<String>, SignalCounts>,
+    care_types: HashMap<Option<CareType>, SignalCounts>,
+}
+
+impl BoardTally {
+    pub fn add(&mut self, row: &StoplightRow) {
+        self.all.add(row.color);
+        match self.providers.get_mut(&row.provider) {
+            Some(c) => c.add(row.color),
+            None => self
+                .providers
+                .entry(row.provider.clone())
+                .or_default()
+                .add(row.color),
+        }
+        self.care_types
+            .entry(row.care_type)
             .or_default()
             .add(row.color);
-        care_types.entry(row.care_type).or_default().add(row.color);
     }
-    let mut by_provider: Vec<_> = providers
-        .into_iter()
-        .map(|(k, c)| tally(k.map(str::to_string), c))
-        .collect();
-    by_provider.sort_by(|a, b| (a.key.is_none(), &a.key).cmp(&(b.key.is_none(), &b.key)));
-    let mut by_care_type: Vec<_> = care_types.into_iter().map(|(k, c)| tally(k, c)).collect();
-    by_care_type.sort_by_key(|t| (t.key.is_none(), t.key));
-    StoplightAggregate {
-        all: tally(None, all),
-        by_provider,
-        by_care_type,
+
+    pub fn finish(self) -> StoplightAggregate {
+        let mut by_provider: Vec<_> = self
+            .providers
+            .into_iter()
+            .map(|(k, c)| tally(k, c))
+            .collect();
+        by_provider.sort_by(|a, b| (a.key.is_none(), &a.key).cmp(&(b.key.is_none(), &b.key)));
+        let mut by_care_type: Vec<_> = self
+            .care_types
+            .into_iter()
+            .map(|(k, c)| tally(k, c))
+            .collect();
+        by_care_type.sort_by_key(|t| (t.key.is_none(), t.key));
+        StoplightAggregate {
+            all: tally(None, self.all),
+            by_provider,
+            by_care_type,
+        }
     }
 }
 

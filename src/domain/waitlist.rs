@@ -261,21 +261,41 @@ pub struct QueueSummary {
 /// One summary per queue, in queue order, from rows of `waiting_list`;
 /// a queue without rows gets zero counts.
 pub fn summarize(rows: &[WaitRow]) -> Vec<QueueSummary> {
-    let mut out: Vec<QueueSummary> = Queue::ALL
-        .iter()
-        .map(|&queue| QueueSummary {
-            queue,
-            gross: SignalCounts::default(),
-            net: SignalCounts::default(),
-            bridging_care: 0,
-            red_bridging_care: 0,
-            age_groups: [0; 3],
-            urgent: 0,
-            longest_wait_days: None,
-        })
-        .collect();
+    let mut out = Summaries::default();
     for row in rows {
-        let s = &mut out[row.queue as usize];
+        out.add(row);
+    }
+    out.finish()
+}
+
+/// The queue summaries of one date built row by row, so a report over many
+/// dates keeps counts instead of rows (the council report's trend).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summaries(Vec<QueueSummary>);
+
+impl Default for Summaries {
+    fn default() -> Summaries {
+        Summaries(
+            Queue::ALL
+                .iter()
+                .map(|&queue| QueueSummary {
+                    queue,
+                    gross: SignalCounts::default(),
+                    net: SignalCounts::default(),
+                    bridging_care: 0,
+                    red_bridging_care: 0,
+                    age_groups: [0; 3],
+                    urgent: 0,
+                    longest_wait_days: None,
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Summaries {
+    pub fn add(&mut self, row: &WaitRow) {
+        let s = &mut self.0[row.queue as usize];
         s.gross.add(row.signal);
         if row.in_net() {
             s.net.add(row.signal);
@@ -287,7 +307,11 @@ pub fn summarize(rows: &[WaitRow]) -> Vec<QueueSummary> {
         s.urgent += usize::from(row.urgency.is_urgent());
         s.longest_wait_days = s.longest_wait_days.max(Some(row.wait_days));
     }
-    out
+
+    /// One summary per queue, in queue order.
+    pub fn finish(self) -> Vec<QueueSummary> {
+        self.0
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::domain::flow::{FlowReport, LeadStep, Percentiles};
 use crate::domain::forecast::Runs;
+use crate::domain::picture::{EvaluationMoments, MomentCounts};
 use crate::domain::stoplight::{ColorTally, StoplightAggregate};
 use crate::domain::waitlist::{Queue, QueueSummary};
 use crate::export::{Booklet, Cell, Chart, ChartKind, Figure, Section, Series, Table};
@@ -23,6 +24,8 @@ pub struct CouncilFacts {
     pub waitlists: Vec<(NaiveDate, Vec<QueueSummary>)>,
     /// The stoplight aggregate at each six-weekly date in the period.
     pub boards: Vec<(NaiveDate, StoplightAggregate)>,
+    /// The evaluation moments due in the period (SPEC 1.7, 10).
+    pub evaluations: EvaluationMoments,
     pub forecast: Forecast,
 }
 
@@ -78,6 +81,7 @@ pub fn council(facts: &CouncilFacts, runs: Runs, cat: &Catalog) -> Booklet {
             lead_time_section(f, cat),
             referrer_section(f, cat),
             stoplight_section(&facts.boards, cat),
+            evaluation_section(&facts.evaluations, cat),
             turning_18_section(f, cat),
             forecast_section(&facts.forecast, cat),
         ],
@@ -209,11 +213,6 @@ fn waiting_section(facts: &CouncilFacts, cat: &Catalog) -> Section {
 
 fn flow_section(f: &FlowReport, cat: &Catalog) -> Section {
     let col = |k: &str| cat.t(&format!("column.{k}")).to_string();
-    let month = |m: &str| {
-        // `YYYY-MM` → `MM-YYYY`, like the dates.
-        m.split_once('-')
-            .map_or_else(|| m.to_string(), |(y, mm)| format!("{mm}-{y}"))
-    };
     let series = |name: &str, get: fn(&crate::domain::flow::MonthFlow) -> usize| Series {
         name: col(name),
         values: f.monthly.iter().map(|m| Some(get(m) as f64)).collect(),
@@ -330,6 +329,93 @@ fn flow_section(f: &FlowReport, cat: &Catalog) -> Section {
                 table: provider_table(f, cat),
             },
         ],
+    }
+}
+
+/// `YYYY-MM` → `MM-YYYY`, like the dates.
+fn month(m: &str) -> String {
+    m.split_once('-')
+        .map_or_else(|| m.to_string(), |(y, mm)| format!("{mm}-{y}"))
+}
+
+/// SPEC 10: the evaluation moments due in the period and the share held on
+/// time (by due + 14 days), per month of the due date.
+fn evaluation_section(e: &EvaluationMoments, cat: &Catalog) -> Section {
+    let t = |k: &str| cat.t(&format!("council.eval_{k}")).to_string();
+    let share = |c: &MomentCounts| {
+        c.share_on_time_pct().map_or_else(
+            || Cell::text(present::NONE),
+            |v| Cell::Number {
+                value: v,
+                shown: present::percent(cat, v),
+            },
+        )
+    };
+    let cells = |label: String, c: &MomentCounts| {
+        vec![
+            Cell::text(label),
+            Cell::int(c.due),
+            Cell::int(c.on_time),
+            Cell::int(c.late),
+            Cell::int(c.missed),
+            Cell::int(c.open),
+            share(c),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = e.months.iter().map(|(m, c)| cells(month(m), c)).collect();
+    rows.push(cells(t("total"), &e.total));
+    type Count = fn(&MomentCounts) -> usize;
+    let kinds: [(&str, Count); 4] = [
+        ("on_time", |c| c.on_time),
+        ("late", |c| c.late),
+        ("missed", |c| c.missed),
+        ("open", |c| c.open),
+    ];
+    let series = kinds
+        .iter()
+        .map(|(k, get)| Series {
+            name: t(k),
+            values: e.months.values().map(|c| Some(get(c) as f64)).collect(),
+        })
+        .collect();
+    let c = &e.total;
+    let line = if c.due == 0 {
+        t("none")
+    } else {
+        cat.fill(
+            "council.eval_line",
+            &[
+                ("due", c.due.to_string()),
+                ("on_time", c.on_time.to_string()),
+                (
+                    "pct",
+                    c.share_on_time_pct()
+                        .map_or_else(|| present::NONE.to_string(), |v| present::percent(cat, v)),
+                ),
+                ("late", c.late.to_string()),
+                ("missed", c.missed.to_string()),
+                ("open", c.open.to_string()),
+            ],
+        )
+    };
+    Section {
+        title: t("title"),
+        lines: vec![line, t("explained")],
+        figures: vec![Figure {
+            chart: Some(Chart {
+                kind: ChartKind::Bars,
+                caption: t("caption"),
+                categories: e.months.keys().map(|m| month(m)).collect(),
+                series,
+            }),
+            table: table(
+                t("table"),
+                ["month", "due", "on_time", "late", "missed", "open", "share"]
+                    .map(t)
+                    .to_vec(),
+                rows,
+            ),
+        }],
     }
 }
 

@@ -35,6 +35,22 @@ pub struct Forecast {
     pub rows: Vec<ForecastRow>,
 }
 
+impl Forecast {
+    /// A waiting case's expected turn in one queue ("verwacht aan de beurt
+    /// p50 – p85"), from the same run as every other case's: what a waiting
+    /// row of view 1 shows. None when the case does not wait in that queue.
+    pub fn expected(&self, case_id: i64, queue: Queue) -> Option<&ForecastRow> {
+        self.rows
+            .iter()
+            .find(|r| r.case_id == case_id && r.queue == queue)
+    }
+
+    /// A queue's cleared dates (the whole current list served).
+    pub fn queue(&self, queue: Queue) -> Option<&QueueForecast> {
+        self.queues.iter().find(|q| q.queue == queue)
+    }
+}
+
 /// Runs the simulation for each asked queue: `history` from
 /// `Store::queue_history`, the waiting cases from the snapshot.
 pub fn forecast(
@@ -227,5 +243,61 @@ pub fn to_report(f: &Forecast, cat: &Catalog) -> Report {
             headers,
             rows,
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::Referral;
+    use crate::domain::dates::parse_date;
+    use crate::domain::{Case, Referrer, Urgency};
+
+    /// One run answers both a row's "p50 – p85" and its queue's cleared
+    /// dates: with two exits a day, the cases at positions 1–2 are served
+    /// on day 1 and 3 on day 2, which is when the list is cleared.
+    #[test]
+    fn each_waiting_case_and_its_queue_from_one_run() {
+        let as_of = parse_date("2026-11-22").unwrap();
+        let referral = Referral {
+            referrer: Referrer::Gp,
+            urgency: Urgency::Regular,
+            worker: None,
+        };
+        let cases: Vec<Case> = (1..=3)
+            .map(|i| {
+                let on = as_of - chrono::Days::new(10 * i as u64);
+                Case::referred(i, &format!("C{i}"), on, &referral)
+            })
+            .collect();
+        let snapshot = Snapshot {
+            as_of,
+            cases,
+            reviews: Default::default(),
+        };
+        let history: Vec<(Queue, Vec<u32>)> = Queue::ALL
+            .iter()
+            .map(|&q| (q, vec![2; crate::domain::forecast::HISTORY_DAYS]))
+            .collect();
+        let norms = crate::context::config::Config::default().norms;
+        let runs = Runs { runs: 50, seed: 1 };
+        let f = forecast(&snapshot, &history, &norms, Some(Queue::Intake), runs);
+        let day = |n: u64| Some(as_of + chrono::Days::new(n));
+        // The longest waiting (C3) is first.
+        let first = f.expected(3, Queue::Intake).unwrap();
+        assert_eq!(
+            (first.position, first.p50_on, first.p85_on),
+            (1, day(1), day(1))
+        );
+        let last = f.expected(1, Queue::Intake).unwrap();
+        assert_eq!(
+            (last.position, last.p50_on, last.p85_on),
+            (3, day(2), day(2))
+        );
+        assert!(f.expected(1, Queue::Care).is_none());
+        assert!(f.expected(9, Queue::Intake).is_none());
+        let q = f.queue(Queue::Intake).unwrap();
+        assert_eq!((q.cleared_p50_on, q.cleared_p85_on), (day(2), day(2)));
+        assert!(f.queue(Queue::Care).is_none());
     }
 }

@@ -5,11 +5,13 @@ use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
 use super::codec::{self, EVENT_COLUMNS};
+use super::write::review_from_row;
 use super::{Result, Store};
-use crate::domain::Event;
 use crate::domain::flow::{Episode, Period, episodes, streams};
 use crate::domain::forecast::{self, HISTORY_DAYS};
+use crate::domain::picture::{Picture, PictureFigures, PictureSpec};
 use crate::domain::waitlist::Queue;
+use crate::domain::{Event, Review};
 
 impl Store {
     /// Every referral episode that touches [from, up_to] (not closed before
@@ -18,6 +20,48 @@ impl Store {
     /// (referrals, moves and field changes), and the birth date and the
     /// perspective plan at 18 come with them.
     pub fn episodes(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
+        let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
+        self.each_case_history(from, up_to, &mut |case, events| sink.add(case, events))?;
+        Ok(sink.out)
+    }
+
+    /// The council report's history in one pass (SPEC 10): the episodes
+    /// that touch [from, until] as `episodes` gives them, and the picture's
+    /// figures at all its dates (`domain::picture`), every case's events
+    /// and reviews read once.
+    pub fn council_history(&self, spec: PictureSpec) -> Result<(Vec<Episode>, PictureFigures)> {
+        let (from, until) = (spec.from, spec.until);
+        let lower = spec.earliest_close();
+        let mut sink = EpisodeSink::new(self, Period { from, to: until })?;
+        let mut picture = Picture::new(spec);
+        // Reviews of the cases on the board at some date, in the same case
+        // order as the events: each case's few are read beside its events.
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.case_id, r.on_date, r.next_on, r.note, r.statuses \
+             FROM cases c CROSS JOIN reviews r ON r.case_id = c.id \
+             WHERE (c.closed_on IS NULL OR c.closed_on >= ?1) AND r.on_date <= ?2 \
+             ORDER BY c.id, r.on_date, r.id",
+        )?;
+        let mut reviews = ReviewRows {
+            rows: stmt.query((from, until))?,
+            pending: None,
+        };
+        self.each_case_history(lower, until, &mut |case, events| {
+            let own = reviews.of(case.id)?;
+            picture.add(case.id, &case.case_ref, case.birth_date, events, &own);
+            sink.add(case, events)
+        })?;
+        Ok((sink.out, picture.finish()))
+    }
+
+    /// Streams the referral, move and field-change events up to `up_to` of
+    /// every case not closed before `lower`, case by case in id order.
+    fn each_case_history(
+        &self,
+        lower: NaiveDate,
+        up_to: NaiveDate,
+        each: &mut dyn FnMut(&CaseKey, &[Event]) -> Result<()>,
+    ) -> Result<()> {
         let columns: Vec<String> = EVENT_COLUMNS
             .split(", ")
             .map(|c| format!("e.{c}"))
@@ -25,55 +69,36 @@ impl Store {
         // Cases by row id, each with its events through `events_case`: the
         // rows come in (case, date, id) order without a sort.
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {}, c.birth_date FROM cases c CROSS JOIN events e ON e.case_id = c.id \
+            "SELECT {}, c.birth_date, c.case_ref FROM cases c \
+             CROSS JOIN events e ON e.case_id = c.id \
              WHERE (c.closed_on IS NULL OR c.closed_on >= ?1) AND e.on_date <= ?2 \
              AND e.kind IN ('referred', 'moved', 'set') \
              ORDER BY c.id, e.on_date, e.id",
             columns.join(", ")
         ))?;
-        let mut plan = self.conn.prepare(
-            "SELECT json_extract(statuses, '$.perspective_plan') FROM reviews \
-             WHERE case_id = ?1 AND on_date BETWEEN ?2 AND ?3 \
-             AND json_extract(statuses, '$.perspective_plan') IS NOT NULL \
-             ORDER BY on_date DESC, id DESC LIMIT 1",
-        )?;
         let birth_column = EVENT_COLUMNS.split(", ").count();
-        let period = Period { from, to: up_to };
-        let mut out = Vec::new();
         let mut batch: Vec<Event> = Vec::new();
-        let mut current: Option<(i64, Option<NaiveDate>)> = None;
-        let mut flush = |case: (i64, Option<NaiveDate>), events: &[Event]| -> Result<()> {
-            for mut e in episodes(case.0, events) {
-                if !e.touches(from) {
-                    continue;
-                }
-                e.birth_date = case.1;
-                if let Some(day) = streams::eighteenth_in_care(&e, period) {
-                    let status: Option<String> = plan
-                        .query_row((e.case_id, e.referred_on, day), |r| r.get(0))
-                        .optional()?;
-                    e.plan_ok_at_18 = Some(status.as_deref() == Some("ok"));
-                }
-                out.push(e);
-            }
-            Ok(())
-        };
-        let mut rows = stmt.query((from, up_to))?;
+        let mut current: Option<CaseKey> = None;
+        let mut rows = stmt.query((lower, up_to))?;
         while let Some(row) = rows.next()? {
             let case_id: i64 = row.get(1)?;
-            if let Some(case) = current.filter(|c| c.0 != case_id) {
-                flush(case, &batch)?;
-                batch.clear();
-            }
-            if current.is_none_or(|c| c.0 != case_id) {
-                current = Some((case_id, row.get(birth_column)?));
+            if current.as_ref().is_none_or(|c| c.id != case_id) {
+                if let Some(case) = current.take() {
+                    each(&case, &batch)?;
+                    batch.clear();
+                }
+                current = Some(CaseKey {
+                    id: case_id,
+                    birth_date: row.get(birth_column)?,
+                    case_ref: row.get(birth_column + 1)?,
+                });
             }
             batch.push(codec::event_from_row(row)?);
         }
         if let Some(case) = current {
-            flush(case, &batch)?;
+            each(&case, &batch)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Each queue's daily exits over the forecast history ending at `as_of`
@@ -101,6 +126,86 @@ impl Store {
             .into_iter()
             .map(|(q, v)| (q, forecast::daily_history(&v, as_of)))
             .collect())
+    }
+}
+
+/// A case as the history stream names it.
+struct CaseKey {
+    id: i64,
+    birth_date: Option<NaiveDate>,
+    case_ref: String,
+}
+
+/// Turns each case's events into its episodes that touch the period, with
+/// the perspective plan at 18 looked up where it applies.
+struct EpisodeSink<'s> {
+    period: Period,
+    plan: rusqlite::Statement<'s>,
+    out: Vec<Episode>,
+}
+
+impl<'s> EpisodeSink<'s> {
+    fn new(store: &'s Store, period: Period) -> Result<EpisodeSink<'s>> {
+        let plan = store.conn.prepare(
+            "SELECT json_extract(statuses, '$.perspective_plan') FROM reviews \
+             WHERE case_id = ?1 AND on_date BETWEEN ?2 AND ?3 \
+             AND json_extract(statuses, '$.perspective_plan') IS NOT NULL \
+             ORDER BY on_date DESC, id DESC LIMIT 1",
+        )?;
+        Ok(EpisodeSink {
+            period,
+            plan,
+            out: Vec::new(),
+        })
+    }
+
+    fn add(&mut self, case: &CaseKey, events: &[Event]) -> Result<()> {
+        for mut e in episodes(case.id, events) {
+            if !e.touches(self.period.from) {
+                continue;
+            }
+            e.birth_date = case.birth_date;
+            if let Some(day) = streams::eighteenth_in_care(&e, self.period) {
+                let status: Option<String> = self
+                    .plan
+                    .query_row((e.case_id, e.referred_on, day), |r| r.get(0))
+                    .optional()?;
+                e.plan_ok_at_18 = Some(status.as_deref() == Some("ok"));
+            }
+            self.out.push(e);
+        }
+        Ok(())
+    }
+}
+
+/// Reviews in case order, read alongside the cases: `of` gives one case's
+/// reviews and skips those of cases before it.
+struct ReviewRows<'s> {
+    rows: rusqlite::Rows<'s>,
+    pending: Option<Review>,
+}
+
+impl ReviewRows<'_> {
+    fn of(&mut self, case_id: i64) -> Result<Vec<Review>> {
+        let mut out = Vec::new();
+        loop {
+            let review = match self.pending.take() {
+                Some(r) => r,
+                None => {
+                    let Some(row) = self.rows.next()? else { break };
+                    if row.get::<_, i64>(1)? < case_id {
+                        continue;
+                    }
+                    review_from_row(row)?
+                }
+            };
+            if review.case_id > case_id {
+                self.pending = Some(review);
+                break;
+            }
+            out.push(review);
+        }
+        Ok(out)
     }
 }
 
