@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::waitlist::{Queue, WaitRow};
-use crate::report::forecast::expected_span;
+use crate::present::{NONE, person_date};
 
 use super::super::app::App;
 use super::super::waitlist::{EvaluationCounts, Kind, Line as Entry, Section};
@@ -217,6 +217,13 @@ fn row_cells(app: &App, r: &WaitRow, wide: bool) -> Vec<String> {
     cells
 }
 
+/// "12-01-2027 – 30-01-2027" (p50 – p85), dates as the rest of the screen
+/// writes them (ISO in English); "–" for a p85 beyond the horizon.
+fn span(app: &App, p50: chrono::NaiveDate, p85: Option<chrono::NaiveDate>) -> String {
+    let p85 = p85.map_or_else(|| NONE.to_string(), |d| person_date(app.cat, d));
+    format!("{} – {p85}", person_date(app.cat, p50))
+}
+
 /// The selected waiting case's expected turn, "verwacht aan de beurt:
 /// 12-01-2027 – 30-01-2027" (the forecast of today; none looking back),
 /// or "verwachting wordt berekend…" while the worker computes it. None
@@ -234,10 +241,10 @@ pub fn expected_line(app: &App) -> Option<String> {
             .map(|_| cat.t("forecast.view_busy").to_string());
     };
     let expected = forecast.expected(row.case_id, row.queue)?;
-    expected.p50_on?;
+    let p50 = expected.p50_on?;
     Some(cat.fill(
         "forecast.view_line",
-        &[("span", expected_span(expected.p50_on, expected.p85_on))],
+        &[("span", span(app, p50, expected.p85_on))],
     ))
 }
 
@@ -257,7 +264,7 @@ pub fn cleared_line(app: &App, queue: Queue) -> Option<String> {
     let p50 = q.cleared_p50_on?;
     Some(app.cat.fill(
         "forecast.view_cleared",
-        &[("span", expected_span(Some(p50), q.cleared_p85_on))],
+        &[("span", span(app, p50, q.cleared_p85_on))],
     ))
 }
 
