@@ -54,10 +54,12 @@ pub enum ExportCommand {
     /// AVG art. 15: everything stroom holds on one child, with its history
     /// and the access-log rows about it (logged).
     Subject {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
         /// md or json.
         #[arg(long, default_value = "md")]
         format: String,
+        /// Write to this file (readable by you only) instead of stdout.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
@@ -82,6 +84,7 @@ pub enum ExportCommand {
         /// when missing and stdin is a terminal.
         #[arg(long, requires = "with_names")]
         reason: Option<String>,
+        /// Write to this file (readable by you only) instead of stdout.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
@@ -110,25 +113,31 @@ pub struct ExportOut {
 pub enum ReportCommand {
     /// Referrals, inflow, outflow and their balance (SPEC 4).
     Flow {
+        /// First day of the period (YYYY-MM-DD).
         #[arg(long)]
         from: String,
+        /// Last day of the period, included (YYYY-MM-DD).
         #[arg(long)]
         to: String,
         /// json, md, csv or xlsx.
         #[arg(long, default_value = "json")]
         format: String,
+        /// Write to this file (readable by you only) instead of stdout.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
     /// The council's picture of a period (SPEC 10): html or md.
     Council {
+        /// First day of the period (YYYY-MM-DD).
         #[arg(long)]
         from: String,
+        /// Last day of the period, included (YYYY-MM-DD).
         #[arg(long)]
         to: String,
         /// html (one self-contained file) or md.
         #[arg(long, default_value = "html")]
         format: String,
+        /// Write to this file (readable by you only) instead of stdout.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },

@@ -76,35 +76,55 @@ pub enum Command {
     },
     /// Register a new referral; prints its reference.
     Add {
+        /// Date of the referral (YYYY-MM-DD or DD-MM-YYYY).
         #[arg(long)]
         referred_on: String,
+        /// Who referred: self, gp, jgz, school, gi, veilig_thuis, police,
+        /// provider or other (SPEC 1.1).
         #[arg(long)]
         referrer: String,
+        /// regular or urgent.
         #[arg(long, default_value = "regular")]
         urgency: String,
+        /// The case reference (default: the next free YYYY-NNNN).
         #[arg(long = "ref")]
         case_ref: Option<String>,
+        /// The young person's name (never in exports unless asked).
         #[arg(long)]
         name: Option<String>,
+        /// Birth date (YYYY-MM-DD or DD-MM-YYYY).
         #[arg(long)]
         birth_date: Option<String>,
+        /// The coordinator (regisseur) of the case.
         #[arg(long)]
         worker: Option<String>,
     },
     /// Move a case to another stage.
     Move {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
+        /// The stage to move to: referred, intake, triage, waiting, in_care,
+        /// evaluation or closed (SPEC 1.2).
         stage: String,
+        /// Date of the step (default: today).
         #[arg(long)]
         on: Option<String>,
+        /// The route chosen in triage: community, team, ambulant or
+        /// residential (SPEC 1.3).
         #[arg(long)]
         route: Option<String>,
+        /// The care type (SPEC 1.4): team, ambulant_provider, ambulant_home,
+        /// day_care, foster_care, family_home, residential or secure.
         #[arg(long)]
         care_type: Option<String>,
+        /// The care provider.
         #[arg(long)]
         provider: Option<String>,
+        /// Planned end of the care (YYYY-MM-DD).
         #[arg(long)]
         planned_end: Option<String>,
+        /// Outflow reason, when closing (SPEC 1.5), e.g. goals_met,
+        /// ended_jointly, to_community, withdrawn.
         #[arg(long)]
         reason: Option<String>,
         /// Where the young person goes next, when closing (SPEC 1.6): none,
@@ -130,12 +150,17 @@ pub enum Command {
     },
     /// Record a stoplight review: precondition=status (ok, partial, missing, na).
     Review {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
+        /// precondition=status pairs, e.g. follow_up_care=ok housing=missing.
         statuses: Vec<String>,
+        /// Date of the review (default: today).
         #[arg(long)]
         on: Option<String>,
+        /// Date of the next review (default: one calendar month later).
         #[arg(long)]
         next: Option<String>,
+        /// A note with the review.
         #[arg(long)]
         note: Option<String>,
         /// Refuse the change (exit 1, nothing written) unless the case is
@@ -148,9 +173,12 @@ pub enum Command {
     /// Change fields: name, birth_date, urgency, worker, provider,
     /// planned_end_on, bridging_care, escalated.
     Set {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
+        /// field=value pairs, e.g. worker="Anouk Verbeek" urgency=urgent.
         #[arg(required = true)]
         assignments: Vec<String>,
+        /// Date of the change (default: today).
         #[arg(long)]
         on: Option<String>,
         /// Refuse the change (exit 1, nothing written) unless the case is
@@ -162,11 +190,15 @@ pub enum Command {
     },
     /// Record a case-review decision.
     Decide {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
+        /// What the team decided.
         #[arg(long)]
         text: String,
+        /// Who carries it out.
         #[arg(long)]
         owner: Option<String>,
+        /// The meeting date (default: today).
         #[arg(long)]
         on: Option<String>,
         /// When the team looks at the case again (after the meeting date).
@@ -180,12 +212,16 @@ pub enum Command {
         if_version: Option<i64>,
     },
     /// Consistent copy of the live database.
-    Backup { file: PathBuf },
+    Backup {
+        /// Where to write the copy (a new file, or an earlier backup of ours).
+        file: PathBuf,
+    },
     /// Integrity and consistency check of the database.
     Check,
     /// One case's current state and version, as JSON (no name or birth date
     /// unless --with-names, which the access log records).
     Show {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
         #[arg(long)]
         with_names: bool,
@@ -274,6 +310,7 @@ pub enum Command {
     /// AVG art. 17: remove one case's name, birth date and the free text of
     /// its notes and decisions for good; the facts stay.
     Erase {
+        /// The case reference, e.g. 2026-0042.
         case_ref: String,
         /// Why (recorded in the access log).
         #[arg(long)]
