@@ -617,7 +617,7 @@ impl App {
             .form_mut()
             .and_then(|f| f.fields.iter_mut().find(|f| f.id == FieldId::On))
         {
-            f.set_value(&on.to_string());
+            f.set_value(&crate::present::date(on));
         }
         self.follow_review_date();
         self.check_form();
