@@ -421,3 +421,29 @@ fn precondition_label(app: &App, code: &str) -> String {
         .map(|p| p.label(app.lang).to_string())
         .unwrap_or_else(|| code.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_title_is_cut_with_an_ellipsis_to_its_room() {
+        let t = Theme::named("default");
+        let parts = vec!["zoek 'kramer'".to_string()];
+        let head = "Stoplichtronde met Horizon 07-12-2026".to_string();
+        let whole = text(&title_line(&t, head.clone(), parts.clone(), 80));
+        assert_eq!(whole, format!("{head} · zoek 'kramer'"));
+        let cut = text(&title_line(&t, head.clone(), parts.clone(), 45));
+        assert_eq!(cut.chars().count(), 45);
+        assert!(cut.ends_with('…'), "{cut}");
+        // Nothing past the room, even when the room ends at a part.
+        let at_part = head.chars().count() + 3;
+        let exact = text(&title_line(&t, head.clone(), parts, at_part));
+        assert_eq!(exact.chars().count(), at_part, "{exact}");
+        assert_eq!(title_width(&head, &[]), head.chars().count());
+    }
+}
