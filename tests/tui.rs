@@ -459,10 +459,12 @@ fn waiting_lists_at_80_by_24() {
         move_to(store, "2026-0001", Stage::Intake, "2026-09-10");
     });
     // Three sections with their own counts; bridging care has a column.
+    // One case left intake in half a year: the selected case's turn is
+    // months away and uncertain (at 80 columns the legend gives way).
     let expected =
         " 1 Wachtlijsten  2 Casussen  3 Stoplicht  4 Doorstroom  5 Overleg     22-11-2026
 ┌Wachtlijsten──────────────────────────────────────────────────────────────────┐
-│Intake 1/1 · ⊕ overbruggingszorg · Tab: volgende lijst                        │
+│Intake 1/1 · verwacht aan de beurt: 28-03-2027 – 05-11-2027                   │
 │Signaal  Casus     ⊕  Urgentie  Wacht      Fase           Regisseur           │
 │Intake · 1 wachtend · netto 1 · 0 boven de norm · langst 12 d                 │
 │▲ Oranje 2026-0002    Regulier  12/14 d    Aangemeld      Bram                │

@@ -15,6 +15,7 @@ use stroom::context::config::{Config, Paths};
 use stroom::domain::dates::parse_date;
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
+use stroom::tui::worker::loads::LoadKey;
 use stroom::tui::{Action, App, View, views};
 
 const TODAY: &str = "2026-11-30";
@@ -173,4 +174,126 @@ fn a_newer_request_supersedes_the_older_one() {
     ]);
     assert_eq!(shown, here.screen());
     insta::assert_snapshot!("worker_4_flow_two_months_back_120x40", shown);
+}
+
+/// The forecast of every queue as `stroom forecast` computes it today.
+fn command_forecast(store: &Store) -> stroom::report::forecast::Forecast {
+    use stroom::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
+    let snapshot = store.waitlist_snapshot(d(TODAY), d(TODAY)).unwrap();
+    let history = store.queue_history(d(TODAY)).unwrap();
+    let runs = Runs {
+        runs: DEFAULT_RUNS,
+        seed: DEFAULT_SEED,
+    };
+    let norms = Config::default().norms;
+    stroom::report::forecast::forecast(&snapshot, &history, &norms, None, runs)
+}
+
+/// View 1 with the forecast in place: the selected case's expected turn
+/// on the line above the list, and each queue's cleared dates beside its
+/// heading where the width allows (not at 80 columns: never cut). The
+/// same screen as the forecast computed here.
+#[test]
+fn the_forecast_joins_view_1_when_it_arrives() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui = Ui::demo(true, w, h);
+        ui.settle()
+            .act(&[Action::NextSection, Action::Down, Action::Down]);
+        let shown = ui.screen();
+        assert!(ui.app.forecast.is_some());
+        assert!(shown.contains("verwacht aan de beurt: "), "{shown}");
+        assert_eq!(shown.contains("lijst weggewerkt: "), w >= 120, "{shown}");
+        insta::assert_snapshot!(format!("worker_1_forecast_{w}x{h}"), shown);
+        let mut here = Ui::demo(false, w, h);
+        here.act(&[Action::NextSection, Action::Down, Action::Down]);
+        assert_eq!(shown, here.screen());
+    }
+}
+
+/// The dates on the screen for a selected waiting case are exactly its
+/// `Forecast::expected`, for every case down the lists; each queue's
+/// heading shows that queue's cleared dates.
+#[test]
+fn the_dates_shown_for_a_case_are_its_forecast() {
+    use stroom::present::date;
+    let mut ui = Ui::demo(false, 120, 40);
+    let forecast = command_forecast(&ui.app.store);
+    let screen = ui.screen();
+    for q in &forecast.queues {
+        let want = format!(
+            "lijst weggewerkt: {} – {}",
+            date(q.cleared_p50_on.unwrap()),
+            date(q.cleared_p85_on.unwrap())
+        );
+        assert!(screen.contains(&want) || q.waiting == 0, "{want}\n{screen}");
+    }
+    let mut seen = 0;
+    for _ in 0..40 {
+        let Some(row) = ui.app.waitlist.selected_row().cloned() else {
+            break;
+        };
+        let e = forecast.expected(row.case_id, row.queue).unwrap();
+        let want = format!(
+            "verwacht aan de beurt: {} – {}",
+            date(e.p50_on.unwrap()),
+            date(e.p85_on.unwrap())
+        );
+        let screen = ui.screen();
+        let line = screen.lines().nth(2).unwrap();
+        assert!(line.contains(&want), "{} {line}", row.case_ref);
+        seen += 1;
+        ui.act(&[Action::Down]);
+    }
+    assert!(seen > 20, "{seen}");
+}
+
+/// A move changes the turns: the forecast is forgotten at once ("wordt
+/// berekend" for the selected case, never an old date), asked for again
+/// and, once it arrives, is the forecast of the changed lists.
+#[test]
+fn a_change_asks_for_the_forecast_again() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.settle();
+    let before = ui.app.forecast.clone().unwrap();
+    ui.act(&[Action::Top, Action::MoveCase, Action::Save]);
+    assert!(ui.app.forecast.is_none());
+    let busy = ui.screen();
+    assert!(!busy.contains("verwacht aan de beurt: "), "{busy}");
+    // The lists come first; while the forecast is still on the worker the
+    // selected case says so (when this machine is quick enough to see it).
+    let until = Instant::now() + BOUND;
+    while ui.app.loader.busy(LoadKey::Waitlist).is_some() {
+        assert!(Instant::now() < until, "the lists did not arrive");
+        std::thread::sleep(Duration::from_millis(1));
+        ui.app.poll_loads();
+    }
+    if ui.app.loader.busy(LoadKey::Forecast).is_some() {
+        let lists = ui.screen();
+        assert!(lists.contains("verwachting wordt berekend…"), "{lists}");
+    }
+    let after = ui.settle().app.forecast.clone().unwrap();
+    assert_ne!(after.rows, before.rows);
+    assert_eq!(after.rows, command_forecast(&ui.app.store).rows);
+}
+
+/// Looking back (`t`), no forecast is shown: it is of today.
+#[test]
+fn a_past_date_shows_no_forecast() {
+    let mut ui = Ui::demo(true, 120, 40);
+    ui.settle().act(&[Action::TimeTravel]);
+    for _ in 0..10 {
+        ui.act(&[Action::Backspace]);
+    }
+    for c in "2026-06-30".chars() {
+        ui.act(&[Action::Input(c)]);
+    }
+    ui.act(&[Action::Submit]);
+    let past = ui.settle().screen();
+    assert!(ui.app.forecast.is_none());
+    assert!(past.contains("30-06-2026"), "{past}");
+    assert!(!past.contains("verwacht aan de beurt"), "{past}");
+    assert!(!past.contains("weggewerkt"), "{past}");
+    ui.act(&[Action::Today]);
+    let today = ui.settle().screen();
+    assert!(today.contains("verwacht aan de beurt: "), "{today}");
 }

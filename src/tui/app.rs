@@ -371,6 +371,8 @@ impl App {
         self.snapshot = None;
         self.waitlist_fresh = false;
         self.fresh_views.clear();
+        // A move or a new case changes every later case's turn.
+        self.forecast = None;
     }
 
     /// Loads what the current view shows, keeping the selection.
@@ -413,6 +415,12 @@ impl App {
             self.request(
                 LoadKey::Waitlist,
                 loads::waitlist_job(&self.config, self.today),
+            )?;
+            // The expected turns come after the lists (a simulation of
+            // every queue): the lists are drawn first, the dates join them.
+            self.request(
+                LoadKey::Forecast,
+                loads::forecast_job(&self.config, self.today),
             )?;
         }
         if self.view == View::Stoplight {
@@ -482,7 +490,10 @@ impl App {
                 self.show_board(rows, anchor.as_deref())
             }
             Loaded::Forecast(forecast) => {
-                self.forecast = Some(forecast);
+                // Looking back, no forecast is shown (it is of today).
+                if self.as_of.is_none() {
+                    self.forecast = Some(forecast);
+                }
                 Ok(())
             }
             Loaded::Agenda { agenda, records } => self.apply_agenda(agenda, records),

@@ -10,10 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::evaluation::EvaluationRow;
-use crate::domain::waitlist::WaitRow;
+use crate::domain::waitlist::{Queue, WaitRow};
+use crate::present::{NONE, person_date};
 
 use super::super::app::App;
 use super::super::waitlist::{EvaluationCounts, Kind, Line as Entry, Section};
+use super::super::worker::loads::LoadKey;
 use super::stoplight::fit;
 use super::sym;
 
@@ -215,16 +217,84 @@ fn row_cells(app: &App, r: &WaitRow, wide: bool) -> Vec<String> {
     cells
 }
 
+/// "12-01-2027 – 30-01-2027" (p50 – p85), dates as the rest of the screen
+/// writes them (ISO in English); "–" for a p85 beyond the horizon.
+fn span(app: &App, p50: chrono::NaiveDate, p85: Option<chrono::NaiveDate>) -> String {
+    let p85 = p85.map_or_else(|| NONE.to_string(), |d| person_date(app.cat, d));
+    format!("{} – {p85}", person_date(app.cat, p50))
+}
+
+/// The selected waiting case's expected turn, "verwacht aan de beurt:
+/// 12-01-2027 – 30-01-2027" (the forecast of today; none looking back),
+/// or "verwachting wordt berekend…" while the worker computes it. None
+/// when the forecast has no date for it (a queue nobody left lately).
+pub fn expected_line(app: &App) -> Option<String> {
+    if app.as_of.is_some() {
+        return None;
+    }
+    let row = app.waitlist.selected_row()?;
+    let cat = app.cat;
+    let Some(forecast) = &app.forecast else {
+        return app
+            .loader
+            .busy(LoadKey::Forecast)
+            .map(|_| cat.t("forecast.view_busy").to_string());
+    };
+    let expected = forecast.expected(row.case_id, row.queue)?;
+    let p50 = expected.p50_on?;
+    Some(cat.fill(
+        "forecast.view_line",
+        &[("span", span(app, p50, expected.p85_on))],
+    ))
+}
+
+/// "lijst weggewerkt: 12-01-2027 – 30-01-2027": when the queue's whole
+/// current list is expected to be served (today only, when there is a
+/// date). Not beside a searched or filtered heading: its counts are of the
+/// rows shown, the date is of the whole list.
+pub fn cleared_line(app: &App, queue: Queue) -> Option<String> {
+    let state = &app.waitlist;
+    if app.as_of.is_some() || state.search.is_some() || !state.filter.is_empty() {
+        return None;
+    }
+    let q = app.forecast.as_ref()?.queue(queue)?;
+    if q.waiting == 0 || q.without_throughput() {
+        return None;
+    }
+    let p50 = q.cleared_p50_on?;
+    Some(app.cat.fill(
+        "forecast.view_cleared",
+        &[("span", span(app, p50, q.cleared_p85_on))],
+    ))
+}
+
+/// `base`, with `extra` after a separator when the two fit in `width`
+/// (a date range is never cut).
+fn with_if_fits(base: String, extra: Option<String>, width: usize) -> String {
+    match extra {
+        Some(extra) => {
+            let whole = format!("{base}{}{extra}", sym::SEPARATOR);
+            if whole.chars().count() <= width {
+                whole
+            } else {
+                base
+            }
+        }
+        None => base,
+    }
+}
+
 /// "Intake · 23 wachtend · netto 23 · 5 boven de norm · langst 61 d", or
-/// "Evaluaties · 14 op de lijst · 5 oranje · 3 rood · oudste 40 d te laat".
-fn heading(app: &App, s: &Section) -> String {
+/// "Evaluaties · 14 op de lijst · 5 oranje · 3 rood · oudste 40 d te laat";
+/// a queue's cleared dates after it where `width` allows.
+fn heading(app: &App, s: &Section, width: usize) -> String {
     let cat = app.cat;
     match &s.kind {
         Kind::Queue(summary) => {
             let oldest = summary
                 .longest_wait_days
                 .map_or_else(|| cat.t("tui.none").to_string(), |d| format!("{d} d"));
-            cat.fill(
+            let base = cat.fill(
                 "tui.waitlist.section",
                 &[
                     ("queue", cat.t(&s.name_key()).to_string()),
@@ -233,7 +303,8 @@ fn heading(app: &App, s: &Section) -> String {
                     ("over", summary.gross.red.to_string()),
                     ("oldest", oldest),
                 ],
-            )
+            );
+            with_if_fits(base, cleared_line(app, summary.queue), width)
         }
         Kind::Evaluations(counts) => evaluation_heading(app, counts),
     }
@@ -255,8 +326,9 @@ fn evaluation_heading(app: &App, c: &EvaluationCounts) -> String {
     )
 }
 
-/// Where the person is: "Hulp 3/12 · Tab: volgende wachtrij · ⊕ = ...".
-fn position_line(app: &App) -> String {
+/// Where the person is: "Hulp 3/12 · verwacht aan de beurt: ... · Tab:
+/// volgende wachtrij · ⊕ = ..."; the legend goes first when it is too long.
+fn position_line(app: &App, width: usize) -> String {
     let cat = app.cat;
     let state = &app.waitlist;
     let mut parts = Vec::new();
@@ -271,6 +343,7 @@ fn position_line(app: &App) -> String {
             ],
         ));
     }
+    parts.extend(expected_line(app));
     // A search says what it looks for and which field matched the case.
     if let Some(term) = &state.search {
         let field = state
@@ -298,10 +371,15 @@ fn position_line(app: &App) -> String {
     if let Some(filter) = state.filter.describe(cat, sym::SEPARATOR) {
         parts.push(filter);
     }
+    let line = parts.join(sym::SEPARATOR);
     if state.search.is_none() && state.filter.is_empty() {
-        parts.push(cat.t("tui.waitlist.legend").to_string());
+        let legend = cat.t("tui.waitlist.legend").to_string();
+        if line.is_empty() {
+            return fit(&legend, width);
+        }
+        return fit(&with_if_fits(line, Some(legend), width), width);
     }
-    parts.join(sym::SEPARATOR)
+    fit(&line, width)
 }
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
@@ -336,7 +414,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         (_, Some(Kind::Evaluations(_))) => heads_line(&moment_cols),
         _ => heads_line(&cols),
     };
-    let mut lines = vec![Line::styled(position_line(app), t.muted()), top_heads];
+    let mut lines = vec![
+        Line::styled(position_line(app, inner.width as usize), t.muted()),
+        top_heads,
+    ];
     let height = app.waitlist_height();
     for (i, entry) in state
         .lines
@@ -347,7 +428,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     {
         lines.push(match entry {
             Entry::Heading(s) => Line::styled(
-                fit(&heading(app, &state.sections[*s]), inner.width as usize),
+                fit(
+                    &heading(app, &state.sections[*s], inner.width as usize),
+                    inner.width as usize,
+                ),
                 t.title(false),
             ),
             Entry::Heads(_) => heads_line(&moment_cols),
