@@ -477,6 +477,10 @@ fn an_extension_without_its_report_is_refused_naming_both_flags() {
             .stderr(
                 predicate::str::contains("--goals")
                     .and(predicate::str::contains("--intended-outflow"))
+                    // Both dates as people write them.
+                    .and(predicate::str::contains(
+                        "verlengen tot 04-09-2027 (nu 04-03-2027)",
+                    ))
                     .and(predicate::str::ends_with(".\n"))
                     .and(predicate::function(|s: &str| s.lines().count() == 1)),
             );
@@ -665,7 +669,10 @@ fn a_meeting_is_prepared_ahead_and_a_round_is_narrowed_to_a_provider() {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("vervolgdatum"));
+        // Both dates as people write them.
+        .stderr(predicate::str::contains(
+            "vervolgdatum 22-11-2026 ligt niet na de datum van het overleg (22-11-2026)",
+        ));
     team.ok(&[
         "decide",
         &waiting,

@@ -341,6 +341,21 @@ fn the_prefix_stays_literal_in_dutch() {
     assert!(out.stderr.contains("1 fout in"), "{}", out.stderr);
 }
 
+/// In Dutch both dates of a refused order read as people write them.
+#[test]
+fn a_date_before_another_names_both_dates_as_people_write_them() {
+    let team = Team::new();
+    let text = "referred_on;referrer;intake_on\n2026-01-05;gp;2026-01-04\n";
+    let path = team.file("order.csv", text);
+    let out = Output::of(team.stroom(&["--lang", "nl", "import", &path]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.has_error("line 2, column intake_on: 04-01-2026 ligt vóór referred_on (05-01-2026)."),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn the_header_must_name_known_columns_and_referred_on() {
     let team = Team::new();

@@ -893,10 +893,15 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     // The numbers display lists the monthly series.
     ui.act(&[Action::NextDisplay]);
     let s = ui.screen();
+    // Months read as people say them ("Dec 25"), not "2025-12".
+    let en = stroom::present::i18n::Catalog::get(Lang::En);
     for m in &report.monthly {
         let row = format!(
             "{:<8}{:>9}{:>9}{:>9}",
-            m.month, m.referrals, m.inflow, m.outflow
+            stroom::present::month_label(en, &m.month),
+            m.referrals,
+            m.inflow,
+            m.outflow
         );
         assert!(s.contains(&row), "{row}\n{s}");
     }
@@ -1456,7 +1461,8 @@ fn a_review_from_the_form_changes_the_light_with_a_preview_first() {
     );
     // A back-dated review: the next review date follows.
     ui.erase(10).typ("2026-11-20");
-    assert!(line_with(&ui.screen(), "│  Next review").contains("2026-12-20"));
+    // The form writes it as the date fields do (DD-MM-YYYY).
+    assert!(line_with(&ui.screen(), "│  Next review").contains("20-12-2026"));
     // One key steps a status: missing → n/a → present.
     ui.act(&[Action::NextField]).typ("  ");
     let s = ui.screen();

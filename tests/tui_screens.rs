@@ -262,6 +262,23 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     shot("2_cases_filter_form", &mut ui);
     ui.act(&[Action::ChoiceNext, Action::Save]);
     shot("2_cases_closed", &mut ui);
+
+    // View 5: the review form takes the meeting's date as people write it.
+    ui.act(&[Action::Show(View::Meeting), Action::Top, Action::Down])
+        .act(&[Action::Review]);
+    shot("5_meeting_form_review", &mut ui);
+    ui.act(&[Action::Back]);
+    shot("5_meeting_form_review_closed", &mut ui);
+    ui.act(&[Action::Back]);
+    // A later date prepares that day's agenda from today's state, and says
+    // so.
+    ui.act(&[Action::MeetingDate]);
+    shot("5_meeting_date_form", &mut ui);
+    for _ in 0..10 {
+        ui.act(&[Action::Backspace]);
+    }
+    ui.typ("07-12-2026").act(&[Action::Submit]);
+    shot("5_meeting_prepared", &mut ui);
     shots
 }
 

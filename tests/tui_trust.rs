@@ -192,6 +192,37 @@ fn a_viewer_finds_no_child_by_name_and_sees_no_name_on_any_screen() {
     }
 }
 
+/// A viewer is not offered the keys that change a case (hint bar and
+/// help), and such a key, pressed anyway, says why it does nothing.
+#[test]
+fn a_viewer_is_offered_only_the_keys_of_reading() {
+    for size in SIZES {
+        let (w, h) = size;
+        let mut ui = Ui::new(Config::default(), true, size, named_team);
+        ui.act(&[Action::Show(View::Cases)]);
+        let s = ui.screen();
+        let hints = s.lines().last().unwrap_or_default();
+        for key in ["m stap", "n nieuw"] {
+            assert!(!hints.contains(key), "{key}: {s}");
+        }
+        // Help lists a key as "  n           nieuw".
+        let new_line = format!("  {:<12}nieuw", "n");
+        ui.act(&[Action::Help]);
+        let s = ui.screen();
+        assert!(!s.contains(&new_line), "{s}");
+        snap(format!("trust_viewer_help_{w}x{h}"), s);
+        ui.act(&[Action::Back, Action::MoveCase]);
+        let s = ui.screen();
+        assert!(s.contains("alleen lezen"), "{s}");
+        snap(format!("trust_viewer_move_refused_{w}x{h}"), s);
+        // The control: a coordinator is offered them.
+        let mut coordinator = Ui::new(Config::default(), false, size, named_team);
+        coordinator.act(&[Action::Show(View::Cases), Action::Help]);
+        let s = coordinator.screen();
+        assert!(s.contains(&new_line), "{s}");
+    }
+}
+
 /// A case referred on `referred`, closed on `closed`, with a name.
 fn closed_case(store: &mut Store, name: &str, referred: &str, closed: &str) {
     let new = NewReferral {

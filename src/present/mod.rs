@@ -294,6 +294,17 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
 }
 
+/// A month ("2025-12") as people read it: "dec 25" / "Dec 25", from the
+/// catalog's month names; anything else is shown as it came.
+pub fn month_label(cat: &Catalog, month: &str) -> String {
+    let parsed = month.split_once('-').and_then(|(y, m)| {
+        let index = m.parse::<usize>().ok()?.checked_sub(1)?;
+        let name = cat.t("format.months").split_whitespace().nth(index)?;
+        (y.len() == 4).then(|| format!("{name} {}", &y[2..]))
+    });
+    parsed.unwrap_or_else(|| month.to_string())
+}
+
 /// One decimal with the language's decimal mark: "8,3" / "8.3".
 pub fn decimal(cat: &Catalog, x: f64) -> String {
     let text = format!("{x:.1}");
@@ -362,6 +373,17 @@ mod tests {
 
     fn nl() -> &'static Catalog {
         Catalog::get(Lang::Nl)
+    }
+
+    #[test]
+    fn a_month_reads_as_a_short_month_name_and_year() {
+        assert_eq!(month_label(nl(), "2025-12"), "dec 25");
+        assert_eq!(month_label(nl(), "2026-01"), "jan 26");
+        assert_eq!(month_label(Catalog::get(Lang::En), "2026-05"), "May 26");
+        // Anything else is shown as it came, never cut or invented.
+        for odd in ["2026-13", "2026-00", "26-01", "december"] {
+            assert_eq!(month_label(nl(), odd), odd);
+        }
     }
 
     fn en() -> &'static Catalog {

@@ -513,7 +513,7 @@ impl App {
             form.fields.iter_mut().find(|f| f.id == FieldId::Next),
         ) {
             let next = plus_one_month(on);
-            f.set_value(&next.to_string());
+            f.set_value(&crate::present::date(next));
             draft.next_default = Some(next);
         }
     }

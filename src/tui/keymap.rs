@@ -720,12 +720,13 @@ pub fn writes(action: Action) -> bool {
 }
 
 /// The sections of the help popup, in order, with the lines that are not
-/// bindings (Ctrl-C, the mouse).
-pub fn help_sections() -> Vec<(Scope, Vec<KeyHelp>)> {
+/// bindings (Ctrl-C, the mouse). A person who may only read is not offered
+/// the keys that change a case; a section left empty is not shown.
+pub fn help_sections(may_write: bool) -> Vec<(Scope, Vec<KeyHelp>)> {
     Scope::HELP_ORDER
         .iter()
         .map(|scope| {
-            let mut entries = help_for(*scope, false);
+            let mut entries = help_where(*scope, false, |a| may_write || !writes(a));
             if *scope == Scope::Global {
                 entries.push(KeyHelp {
                     keys: QUIT_KEY.to_string(),
@@ -738,6 +739,7 @@ pub fn help_sections() -> Vec<(Scope, Vec<KeyHelp>)> {
             }
             (*scope, entries)
         })
+        .filter(|(_, entries)| !entries.is_empty())
         .collect()
 }
 
@@ -746,8 +748,8 @@ pub const MOUSE: &str = "";
 
 /// Lines of the help popup's text: a title per section, its entries, and a
 /// blank line between sections.
-pub fn help_len() -> u16 {
-    let sections = help_sections();
+pub fn help_len(may_write: bool) -> u16 {
+    let sections = help_sections(may_write);
     let lines: usize = sections.iter().map(|(_, e)| e.len() + 1).sum();
     (lines + sections.len().saturating_sub(1)) as u16
 }

@@ -18,7 +18,7 @@ use super::export::{case_list_document, default_file, export_view, format_for};
 use super::forms::{
     Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_for, move_request,
 };
-use super::keymap::help_len;
+use super::keymap::{help_len, writes};
 use super::layout::tab_at;
 use super::row_filter::RowFilter;
 use crate::export::Format;
@@ -55,8 +55,12 @@ impl App {
             Mode::Confirm => self.step_confirm(action),
             Mode::Form => self.step_form(action),
             Mode::Search => self.step_search(action),
-            Mode::CaseScreen => self.step_case_screen(action),
-            Mode::View(_) => self.step_view(action),
+            Mode::CaseScreen => self
+                .refuse_for_role(action)
+                .and_then(|()| self.step_case_screen(action)),
+            Mode::View(_) => self
+                .refuse_for_role(action)
+                .and_then(|()| self.step_view(action)),
         };
         if let Err(msg) = result {
             self.notify(Tone::Error, msg);
@@ -113,7 +117,7 @@ impl App {
     fn step_help(&mut self, action: Action) -> Step {
         let page = self.screen().help_page();
         // The last line of help stops at the bottom of the popup.
-        let last = help_len().saturating_sub(page);
+        let last = help_len(self.store.may_write()).saturating_sub(page);
         let Some(Overlay::Help { scroll }) = self.overlays.last_mut() else {
             return Ok(());
         };
@@ -472,6 +476,16 @@ impl App {
 
     // ---- forms ----
 
+    /// A key that changes a case is refused at once for a person who may
+    /// only read (the hint bar and help do not offer it; the key still
+    /// says why it does nothing).
+    fn refuse_for_role(&self, action: Action) -> Step {
+        if writes(action) && !self.store.may_write() {
+            return Err(Msg::new("team.viewer_cannot_write"));
+        }
+        Ok(())
+    }
+
     /// Editing keys are refused while the screens show a past date.
     fn refuse_in_past(&self) -> Step {
         match self.as_of {
@@ -603,7 +617,7 @@ impl App {
             .form_mut()
             .and_then(|f| f.fields.iter_mut().find(|f| f.id == FieldId::On))
         {
-            f.set_value(&on.to_string());
+            f.set_value(&crate::present::date(on));
         }
         self.follow_review_date();
         self.check_form();

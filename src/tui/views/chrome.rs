@@ -116,11 +116,12 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     // hints before them give way, from the end.
     let mut hints: Vec<(String, &str, bool)> = Vec::new();
     let scopes = app.scopes();
-    // Looking back, only what can be done is offered.
-    let past = app.as_of.is_some();
+    // Looking back, or with a role that may only read, only what can be
+    // done is offered.
+    let read_only = app.as_of.is_some() || !app.store.may_write();
     for (i, scope) in scopes.iter().enumerate() {
         let global = i + 1 == scopes.len();
-        for h in help_where(*scope, true, |a| !(past && writes(a))) {
+        for h in help_where(*scope, true, |a| !(read_only && writes(a))) {
             hints.push((h.keys, app.cat.t(h.help), global));
         }
     }

@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::domain::Stage;
 use crate::domain::flow::FlowReport;
+use crate::present;
 use crate::present::i18n::Catalog;
 use crate::store::StageCounts;
 
@@ -160,12 +161,12 @@ fn draw_chart(app: &App, report: &FlowReport, frame: &mut Frame, area: Rect) {
     let first = report
         .monthly
         .first()
-        .map(|m| m.month.clone())
+        .map(|m| present::month_label(app.cat, &m.month))
         .unwrap_or_default();
     let last = report
         .monthly
         .last()
-        .map(|m| m.month.clone())
+        .map(|m| present::month_label(app.cat, &m.month))
         .unwrap_or_default();
     let end_col = (months * per_month).min(area.width as usize);
     let mut axis = first;
@@ -205,7 +206,10 @@ fn draw_months(app: &App, report: &FlowReport, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(
             format!(
                 "{:<8}{:>9}{:>9}{:>9}",
-                m.month, m.referrals, m.inflow, m.outflow
+                present::month_label(cat, &m.month),
+                m.referrals,
+                m.inflow,
+                m.outflow
             ),
             t.text(),
         ));
@@ -404,7 +408,7 @@ fn draw_stages(app: &App, rows: &[StageCounts], frame: &mut Frame, area: Rect) {
     let room = (area.height as usize).saturating_sub(legend_rows + 2);
     let skip = rows.len().saturating_sub(room);
     for r in rows.iter().skip(skip) {
-        let mut text = r.on.to_string();
+        let mut text = present::person_date(cat, r.on);
         text.push(' ');
         for s in OPEN_STAGES {
             text.push_str(&format!("{:>4}", r.get(s)));

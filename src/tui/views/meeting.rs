@@ -56,17 +56,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     {
         kind.push_str(&cat.fill("meeting.with_provider", &[("provider", p.clone())]));
     }
-    let title = cat.fill(
-        "meeting_view.title",
-        &[
-            ("kind", kind),
-            ("date", people_date(app.meeting_on())),
-            ("done", done.to_string()),
-            ("total", total.to_string()),
-        ],
-    );
-    let mut title = vec![Span::styled(title, t.title(true))];
-    let narrowed = [
+    let narrowed: Vec<String> = [
         state.search.as_ref().map(|term| {
             let field = state.selected().and_then(|i| {
                 super::super::waitlist::matched(
@@ -79,13 +69,32 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             super::super::row_filter::search_label(cat, term, field)
         }),
         state.filter.describe(cat, super::sym::SEPARATOR),
-    ];
-    for part in narrowed.into_iter().flatten() {
-        title.push(Span::styled(super::sym::SEPARATOR, t.muted()));
-        title.push(Span::styled(part, t.hint_key()));
-    }
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let head = |key: &str| {
+        cat.fill(
+            key,
+            &[
+                ("kind", kind.clone()),
+                ("date", people_date(app.meeting_on())),
+                ("done", done.to_string()),
+                ("total", total.to_string()),
+            ],
+        )
+    };
+    // The title fits inside the border: the short progress first, then
+    // an ellipsis where the rest must be cut.
+    let room = usize::from(area.width.saturating_sub(2));
+    let full = head("meeting_view.title");
+    let title = if title_width(&full, &narrowed) <= room {
+        full
+    } else {
+        head("meeting_view.title_short")
+    };
     let block = Block::bordered()
-        .title(Line::from(title))
+        .title(title_line(t, title, narrowed, room))
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -199,6 +208,34 @@ fn heading(t: &Theme, text: String) -> Line<'static> {
     Line::styled(text, t.title(false))
 }
 
+fn title_width(head: &str, parts: &[String]) -> usize {
+    let sep = sym::SEPARATOR.chars().count();
+    head.chars().count() + parts.iter().map(|p| sep + p.chars().count()).sum::<usize>()
+}
+
+/// The view's title with what narrows the agenda, cut with an ellipsis
+/// to `room` characters.
+fn title_line(t: &Theme, head: String, parts: Vec<String>, room: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut left = room;
+    let mut push = |text: &str, style: Style, spans: &mut Vec<Span<'static>>| {
+        if left == 0 {
+            return;
+        }
+        let cut = fit(text, left);
+        left = left.saturating_sub(cut.chars().count());
+        if !cut.is_empty() {
+            spans.push(Span::styled(cut, style));
+        }
+    };
+    push(&head, t.title(true), &mut spans);
+    for part in parts {
+        push(sym::SEPARATOR, t.muted(), &mut spans);
+        push(&part, t.hint_key(), &mut spans);
+    }
+    Line::from(spans)
+}
+
 /// Three parts, labelled apart: why the case is on the agenda as of the
 /// start of the day, how it stands now, and what the meeting recorded.
 fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
@@ -214,11 +251,18 @@ fn fact_lines(app: &App, item: &AgendaItem, f: &Facts) -> Vec<Line<'static>> {
             section_label(app, item.section, false)
         ),
     )];
-    let start = crate::domain::agenda::start_of(on);
-    lines.push(Line::styled(
-        cat.fill("meeting_view.why", &[("date", people_date(start))]),
-        t.hint_key(),
-    ));
+    // A future meeting's agenda is prepared from today's state, not from
+    // the start of its day: the label says which state it shows.
+    let why = if on > app.today {
+        cat.fill(
+            "meeting_view.why_prepared",
+            &[("date", people_date(app.today))],
+        )
+    } else {
+        let start = crate::domain::agenda::start_of(on);
+        cat.fill("meeting_view.why", &[("date", people_date(start))])
+    };
+    lines.push(Line::styled(why, t.hint_key()));
     let why = minutes::reasons_text(cat, item, on, &app.config.preconditions);
     if !why.is_empty() {
         lines.push(Line::styled(format!("  {why}"), t.text()));
@@ -376,4 +420,30 @@ fn precondition_label(app: &App, code: &str) -> String {
         .find(|p| p.code == code)
         .map(|p| p.label(app.lang).to_string())
         .unwrap_or_else(|| code.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_title_is_cut_with_an_ellipsis_to_its_room() {
+        let t = Theme::named("default");
+        let parts = vec!["zoek 'kramer'".to_string()];
+        let head = "Stoplichtronde met Horizon 07-12-2026".to_string();
+        let whole = text(&title_line(&t, head.clone(), parts.clone(), 80));
+        assert_eq!(whole, format!("{head} · zoek 'kramer'"));
+        let cut = text(&title_line(&t, head.clone(), parts.clone(), 45));
+        assert_eq!(cut.chars().count(), 45);
+        assert!(cut.ends_with('…'), "{cut}");
+        // Nothing past the room, even when the room ends at a part.
+        let at_part = head.chars().count() + 3;
+        let exact = text(&title_line(&t, head.clone(), parts, at_part));
+        assert_eq!(exact.chars().count(), at_part, "{exact}");
+        assert_eq!(title_width(&head, &[]), head.chars().count());
+    }
 }

@@ -201,7 +201,7 @@ pub fn draw_help(app: &App, scroll: u16, frame: &mut Frame, area: Rect) {
     let cat = app.cat;
     let t = &app.theme;
     let mut lines: Vec<Line> = Vec::new();
-    for (scope, entries) in help_sections() {
+    for (scope, entries) in help_sections(app.store.may_write()) {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
