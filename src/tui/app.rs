@@ -472,7 +472,7 @@ impl App {
     }
 
     /// Swaps a view's data in.
-    fn apply(&mut self, loaded: Loaded) -> Result<(), Msg> {
+    pub(super) fn apply(&mut self, loaded: Loaded) -> Result<(), Msg> {
         match loaded {
             Loaded::Waitlist { rows, moments } => {
                 // Looking back, the lists come from the past snapshot.
@@ -502,11 +502,26 @@ impl App {
                 self.flow.stages = stages;
                 Ok(())
             }
+            Loaded::Exported { count, path } => {
+                let msg = Msg::new("tui.export.done")
+                    .arg("count", count)
+                    .arg("path", path.display());
+                self.log.line(format_args!("exported: {msg}"));
+                self.notify(Tone::Success, msg);
+                Ok(())
+            }
         }
     }
 
-    /// The load of the current view that has not arrived yet, if any.
+    /// What the status line says is running: the current view's load, or
+    /// an export (wherever the person went meanwhile).
     pub fn busy(&self) -> Option<Busy> {
+        self.view_busy()
+            .or_else(|| self.loader.busy(LoadKey::Export))
+    }
+
+    /// The load of the current view that has not arrived yet, if any.
+    fn view_busy(&self) -> Option<Busy> {
         let key = match self.view {
             View::Waitlist => LoadKey::Waitlist,
             View::Stoplight => LoadKey::Board,
@@ -520,7 +535,7 @@ impl App {
     /// Whether the current view has nothing to show until its load
     /// arrives (the first visit): it says "bezig…" instead of "empty".
     pub fn waiting_for_data(&self) -> Option<Busy> {
-        let busy = self.busy()?;
+        let busy = self.view_busy()?;
         let empty = match self.view {
             View::Waitlist => !self.waitlist_fresh && self.as_of.is_none(),
             View::Stoplight => self.board.all.is_none(),

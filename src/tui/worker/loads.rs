@@ -21,6 +21,8 @@ use crate::domain::waitlist::{self, WaitRow};
 use crate::report::forecast::{self, Forecast};
 use crate::store::{Result, StageCounts, Store};
 
+use crate::tui::export::ExportJob;
+
 use super::{Generation, Job, Update, Worker, job, run_here};
 
 /// Which load a request is: one per view, so that a newer request for the
@@ -32,6 +34,9 @@ pub enum LoadKey {
     Agenda,
     Flow,
     Forecast,
+    /// An export from a view (`e`): one at a time, kept when the data
+    /// changes (the file shows what the view showed when it was asked).
+    Export,
 }
 
 /// A view's data as a job returns it. Moved once per load, from the
@@ -58,6 +63,11 @@ pub enum Loaded {
     /// When each waiting case is expected to be next, and each queue
     /// cleared (`stroom forecast`'s simulation, its default runs and seed).
     Forecast(Forecast),
+    /// An export's file was written: how many rows, where.
+    Exported {
+        count: usize,
+        path: std::path::PathBuf,
+    },
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
@@ -156,6 +166,17 @@ pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     })
 }
 
+/// An export from the UI: read, render and write the file on the worker.
+pub fn export_job(export: ExportJob) -> Job<Loaded> {
+    job(move |store: &Store, progress| {
+        let count = export.run(store, progress)?;
+        Ok(Loaded::Exported {
+            count,
+            path: export.path,
+        })
+    })
+}
+
 /// A load that was asked for and has not arrived: what the view says
 /// meanwhile ("bezig…", with how far it is).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -213,6 +234,11 @@ impl Loader {
         }
     }
 
+    /// Whether loads run here and now (no worker).
+    pub fn is_here(&self) -> bool {
+        matches!(self, Loader::Here)
+    }
+
     /// Whether `key` was asked for and has not arrived.
     pub fn busy(&self, key: LoadKey) -> Option<Busy> {
         match self {
@@ -226,12 +252,18 @@ impl Loader {
         matches!(self, Loader::Worker { busy, .. } if !busy.is_empty())
     }
 
-    /// Forgets every request: nothing asked for so far is delivered.
+    /// Forgets every view's request: nothing asked for so far is
+    /// delivered. A running export goes on: its file is what the person
+    /// asked for, and it says when it is written.
     pub fn cancel_all(&mut self) {
         if let Loader::Worker { worker, busy } = self {
-            for (key, ..) in busy.drain(..) {
-                worker.cancel(&key);
-            }
+            busy.retain(|(key, ..)| {
+                let keep = *key == LoadKey::Export;
+                if !keep {
+                    worker.cancel(key);
+                }
+                keep
+            });
         }
     }
 
