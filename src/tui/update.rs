@@ -1065,11 +1065,49 @@ impl App {
         self.go_to(date)
     }
 
-    /// Shows the screens as of `date` (None or today: live).
+    /// Shows the screens as of `date` (None or today: live). On the
+    /// worker a past date's cases load there: the screens keep what they
+    /// show (the status line says "bezig…") and move when they arrive.
     fn go_to(&mut self, date: Option<NaiveDate>) -> Step {
-        self.as_of = date.filter(|d| *d < self.today);
-        self.forget_data();
+        let date = date.filter(|d| *d < self.today);
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
+        if let Some(d) = date {
+            if !self.loader.is_here() {
+                self.traveling = None; // a new request, even for the same date
+                self.notice = None;
+                self.load_past(d, anchor)?;
+                return Ok(());
+            }
+        }
+        self.traveling = None;
+        self.loader.cancel(LoadKey::Past);
+        self.show_date(date, anchor, None, true)
+    }
+
+    /// The cases of the past date asked for arrived: the screens move to it
+    /// (announced when the date changes; after a reload of the same date,
+    /// only the data is new).
+    pub(super) fn arrive_at(&mut self, loaded: Loaded, anchor: Option<String>) -> Step {
+        let Loaded::Past { as_of, .. } = &loaded else {
+            return Ok(());
+        };
+        let date = Some(*as_of);
+        let announce = self.as_of != date;
+        self.show_date(date, anchor, Some(loaded), announce)
+    }
+
+    fn show_date(
+        &mut self,
+        date: Option<NaiveDate>,
+        anchor: Option<String>,
+        past: Option<Loaded>,
+        announce: bool,
+    ) -> Step {
+        self.as_of = date;
+        self.forget_data();
+        if let Some(loaded) = past {
+            self.take_past(loaded);
+        }
         if let Some(r) = self.case_screen().map(|s| s.case.case_ref.clone()) {
             match self.load_case_screen(&r) {
                 Ok(fresh) => {
@@ -1081,11 +1119,13 @@ impl App {
             }
         }
         self.load_view_data(anchor)?;
-        let msg = match self.as_of {
-            Some(d) => Msg::new("tui.done.as_of").arg("date", d),
-            None => Msg::new("tui.done.today").arg("date", self.today),
-        };
-        self.notify(Tone::Info, msg);
+        if announce {
+            let msg = match self.as_of {
+                Some(d) => Msg::new("tui.done.as_of").arg("date", d),
+                None => Msg::new("tui.done.today").arg("date", self.today),
+            };
+            self.notify(Tone::Info, msg);
+        }
         Ok(())
     }
 

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
+use crate::domain::Snapshot;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
@@ -34,6 +35,8 @@ pub enum LoadKey {
     Agenda,
     Flow,
     Forecast,
+    /// The cases as of a past date (`t`): every view looks back with them.
+    Past,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -63,6 +66,14 @@ pub enum Loaded {
     /// When each waiting case is expected to be next, and each queue
     /// cleared (`stroom forecast`'s simulation, its default runs and seed).
     Forecast(Forecast),
+    /// Every case as of a past date, with that date's waiting lists and
+    /// evaluation list (what view 1 shows looking back).
+    Past {
+        as_of: NaiveDate,
+        snapshot: Snapshot,
+        rows: Vec<WaitRow>,
+        moments: Vec<EvaluationRow>,
+    },
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
@@ -163,6 +174,26 @@ pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         Ok(Loaded::Forecast(forecast::forecast(
             &snapshot, &history, &norms, None, runs,
         )))
+    })
+}
+
+/// Every case as of `as_of` (a past date), and the waiting lists and
+/// evaluation list of that date.
+pub fn past_job(config: &Config, as_of: NaiveDate, today: NaiveDate) -> Job<Loaded> {
+    let norms = config.norms;
+    let rules = config.evaluation;
+    job(move |store: &Store, progress| {
+        let snapshot = store.snapshot(as_of, today)?;
+        progress.report(1, Some(3))?;
+        let rows = waitlist::waiting_list(&snapshot, &norms, None);
+        progress.report(2, Some(3))?;
+        let moments = store.evaluation_list(&snapshot, &rules)?;
+        Ok(Loaded::Past {
+            as_of,
+            snapshot,
+            rows,
+            moments,
+        })
     })
 }
 
