@@ -395,3 +395,49 @@ fn q_quits_at_once_while_an_export_runs() {
         t.elapsed()
     );
 }
+
+/// Types a date into the `t` form and submits it.
+fn travel(ui: &mut Ui, date: &str) {
+    ui.act(&[Action::TimeTravel]);
+    for _ in 0..10 {
+        ui.act(&[Action::Backspace]);
+    }
+    for c in date.chars() {
+        ui.act(&[Action::Input(c)]);
+    }
+    ui.act(&[Action::Submit]);
+}
+
+/// `t` to a past date: its cases load on the worker; meanwhile the
+/// screens stay on today with "bezig…" and the next key (view 2) is
+/// drawn at once; when they arrive the screens move to that date, the
+/// same as loaded here.
+#[test]
+fn a_past_date_loads_on_the_worker_and_keys_go_on() {
+    let mut ui = Ui::demo(true, 120, 40);
+    ui.settle();
+    travel(&mut ui, "2026-06-30");
+    assert!(ui.app.loader.busy(LoadKey::Past).is_some(), "a worker job");
+    assert_eq!(ui.app.as_of, None, "still today until the cases arrive");
+    ui.act(&[Action::Show(View::Cases)]);
+    let meanwhile = ui.screen();
+    assert_eq!(ui.app.view, View::Cases);
+    assert!(meanwhile.contains("bezig…"), "{meanwhile}");
+    assert!(!meanwhile.contains("30-06-2026"), "{meanwhile}");
+    let arrived = ui.settle().screen();
+    assert_eq!(ui.app.as_of, Some(d("2026-06-30")));
+    assert!(arrived.contains("30-06-2026"), "{arrived}");
+    let mut here = Ui::demo(false, 120, 40);
+    travel(&mut here, "2026-06-30");
+    here.act(&[Action::Show(View::Cases)]);
+    for view in View::ALL {
+        ui.act(&[Action::Show(view)]);
+        here.act(&[Action::Show(view)]);
+        assert_eq!(ui.settle().screen(), here.screen(), "{view:?}");
+    }
+    // A later date asked for before the first arrives: only it is shown.
+    travel(&mut ui, "2026-03-31");
+    travel(&mut ui, "2026-05-31");
+    ui.settle();
+    assert_eq!(ui.app.as_of, Some(d("2026-05-31")));
+}
