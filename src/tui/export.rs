@@ -129,6 +129,7 @@ impl ExportJob {
     /// Reads, renders and writes the file (owner-only, through the same
     /// exporters as `stroom export`); returns the number of rows.
     pub fn run(&self, store: &Store, progress: &Progress<'_>) -> Result<usize, Msg> {
+        progress.report(0, Some(3))?;
         let format = format_for(&self.path);
         let (bytes, count) = match &self.source {
             ExportSource::BoardReport => self.board_report(store, format, progress)?,

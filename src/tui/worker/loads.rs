@@ -183,6 +183,7 @@ pub fn past_job(config: &Config, as_of: NaiveDate, today: NaiveDate) -> Job<Load
     let norms = config.norms;
     let rules = config.evaluation;
     job(move |store: &Store, progress| {
+        progress.report(0, Some(3))?;
         let snapshot = store.snapshot(as_of, today)?;
         progress.report(1, Some(3))?;
         let rows = waitlist::waiting_list(&snapshot, &norms, None);
