@@ -278,6 +278,30 @@ where
     /// in Rust code ends when it next checks its `Progress`.
     pub fn shutdown(mut self, within: Duration) -> bool {
         self.stop();
+        self.wait_for_thread(within)
+    }
+}
+
+/// How long dropping the worker waits for its interrupted thread. An
+/// interrupted query returns within a millisecond or two; letting it end
+/// before the process exits keeps the thread out of SQLCipher while the
+/// process's exit handlers tear OpenSSL down (a test binary once crashed
+/// at exit). Short enough that `q` still quits at once.
+const DROP_WAIT: Duration = Duration::from_millis(40);
+
+impl<K, T> Drop for Worker<K, T> {
+    /// Stops the thread and gives it `DROP_WAIT` to end: quitting never
+    /// waits on a query longer than that.
+    fn drop(&mut self) {
+        self.stop();
+        self.wait_for_thread(DROP_WAIT);
+    }
+}
+
+impl<K, T> Worker<K, T> {
+    /// Waits up to `within` for the stopped thread to end; a thread still
+    /// running after that is left to end by itself.
+    fn wait_for_thread(&mut self, within: Duration) -> bool {
         let until = Instant::now() + within;
         let Some(thread) = self.thread.take() else {
             return true;
@@ -290,17 +314,7 @@ where
         }
         thread.join().is_ok()
     }
-}
 
-impl<K, T> Drop for Worker<K, T> {
-    /// Stops the thread without waiting for it: quitting never waits on a
-    /// query. The thread ends by itself once its job returns.
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-impl<K, T> Worker<K, T> {
     /// Tells the thread to stop: nothing queued runs any more, the running
     /// job is cancelled and its query interrupted.
     fn stop(&mut self) {
