@@ -9,35 +9,29 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const TODAY: &str = "2026-11-22";
+mod common;
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{Sandbox, TODAY, text};
 
-struct Desk {
-    dir: tempfile::TempDir,
-    db: PathBuf,
+/// A sandbox whose database is `stroom.db`, used by Sanne in English.
+struct Desk(Sandbox);
+
+impl std::ops::Deref for Desk {
+    type Target = Sandbox;
+    fn deref(&self) -> &Sandbox {
+        &self.0
+    }
 }
 
 impl Desk {
     fn new() -> Desk {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("stroom.db");
-        Desk { dir, db }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        Desk(Sandbox::with_db("stroom.db"))
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_stroom"));
+        let mut c = self.stroom_on(&self.db, "config.toml");
         c.args(args)
-            .env("STROOM_DB", &self.db)
-            .env("STROOM_TODAY", TODAY)
             .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.path("config.toml"))
             .env_remove("STROOM_KEY_FILE")
             .env("USER", "sanne")
             .stdin(Stdio::null());

@@ -22,8 +22,14 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
+        Sandbox::with_db("team.db")
+    }
+
+    /// A sandbox whose database file has another name (some tests name
+    /// files after it, as backups and sidecars do).
+    pub fn with_db(name: &str) -> Sandbox {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let db = dir.path().join("team.db");
+        let db = dir.path().join(name);
         Sandbox { dir, db }
     }
 
@@ -35,13 +41,20 @@ impl Sandbox {
     /// exist (so a user's own config never leaks in) and the default
     /// language unless the caller sets one.
     pub fn stroom_on(&self, db: &Path, config: &str) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stroom"));
-        cmd.env("STROOM_DB", db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_CONFIG", self.path(config))
-            .env_remove("STROOM_LANG");
-        cmd
+        stroom(db, &self.path(config))
     }
+}
+
+/// `stroom` on `db` on [`TODAY`] with the config file at `config` (which
+/// need not exist) and the default language unless the caller sets one:
+/// for callers that hold paths but no [`Sandbox`], such as writer threads.
+pub fn stroom(db: &Path, config: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stroom"));
+    cmd.env("STROOM_DB", db)
+        .env("STROOM_TODAY", TODAY)
+        .env("STROOM_CONFIG", config)
+        .env_remove("STROOM_LANG");
+    cmd
 }
 
 /// Output bytes as text.
