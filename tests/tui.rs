@@ -1,14 +1,12 @@
 //! UI flows driven through Actions on a TestBackend, asserting what a
 //! coordinator sees on the whole screen.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{
     Assignment, CareType, FieldChange, Move, OutflowReason, Referrer, ReviewInput, Route, Stage,
@@ -18,24 +16,17 @@ use stroom::present::i18n::Lang;
 use stroom::store::{NewReferral, Store};
 use stroom::tui::{Action, App, View, views};
 
-const TODAY: &str = "2026-11-22";
+mod common;
+
+use common::{Sandbox, TODAY};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
 }
 
-fn context(dir: &Path, lang: Lang) -> Context {
-    Context::new(
-        Config::default(),
-        lang,
-        d(TODAY),
-        dir.join("stroom.db"),
-        Paths {
-            data_dir: dir.to_path_buf(),
-            config_file: dir.join("config.toml"),
-        },
-        "coordinator",
-    )
+/// A desk on a `stroom.db` of its own, on [`TODAY`], as a coordinator.
+fn context(sandbox: &Sandbox, lang: Lang) -> Context {
+    sandbox.context(Config::default(), lang, TODAY, "coordinator")
 }
 
 fn referral(on: &str, worker: &str) -> NewReferral {
@@ -53,24 +44,24 @@ fn referral(on: &str, worker: &str) -> NewReferral {
 struct Ui {
     app: App,
     term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
+    sandbox: Sandbox,
     db: std::path::PathBuf,
 }
 
 impl Ui {
     fn new(lang: Lang, width: u16, height: u16, fill: impl FnOnce(&mut Store)) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = context(dir.path(), lang);
+        let sandbox = Sandbox::with_db("stroom.db");
+        let ctx = context(&sandbox, lang);
         let mut store = Store::open(&ctx.db_path).unwrap();
         fill(&mut store);
         let mut app = App::new(&ctx, store, width, height).unwrap();
-        app.export_dir = dir.path().to_path_buf();
+        app.export_dir = sandbox.dir.path().to_path_buf();
         let term = Terminal::new(TestBackend::new(width, height)).unwrap();
         let db = ctx.db_path.clone();
         Ui {
             app,
             term,
-            _dir: dir,
+            sandbox,
             db,
         }
     }
@@ -634,7 +625,7 @@ fn bench_100k_cases_first_frame_and_key_to_frame() {
             .unwrap();
     });
     println!("fill + open: {:?}", t0.elapsed());
-    let ctx = context(ui.db.parent().unwrap(), Lang::Nl);
+    let ctx = context(&ui.sandbox, Lang::Nl);
     let t = Instant::now();
     let store = Store::open(&ui.db).unwrap();
     let mut app = App::new(&ctx, store, 120, 40).unwrap();

@@ -6,6 +6,7 @@
 // Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod desk;
 pub mod spec;
 
 use std::path::{Path, PathBuf};
