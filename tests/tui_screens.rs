@@ -8,14 +8,18 @@ use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Assignment, FieldChange};
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
 use stroom::tui::{Action, App, View, views};
 
+mod common;
+
+use common::Sandbox;
+
+/// Later than the common today: the demo team as it stands on the 30th.
 const TODAY: &str = "2026-11-30";
 /// Fewer cases than the default demo keeps the test quick; the scenario
 /// cases are all there.
@@ -29,30 +33,20 @@ struct Ui {
     app: App,
     term: Terminal<TestBackend>,
     db: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    _dir: Sandbox,
 }
 
 impl Ui {
     fn demo(lang: Lang, width: u16, height: u16) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = Context::new(
-            Config::default(),
-            lang,
-            d(TODAY),
-            dir.path().join("stroom.db"),
-            Paths {
-                data_dir: dir.path().to_path_buf(),
-                config_file: dir.path().join("config.toml"),
-            },
-            "coordinator",
-        );
+        let dir = Sandbox::with_db("stroom.db");
+        let ctx = dir.context(Config::default(), lang, TODAY, "coordinator");
         let mut store = Store::open(&ctx.db_path).unwrap();
         let bundles = stroom::demo::generate(4, d(TODAY), CASES);
         store
             .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
             .unwrap();
         let mut app = App::new(&ctx, store, width, height).unwrap();
-        app.export_dir = dir.path().to_path_buf();
+        app.export_dir = dir.dir.path().to_path_buf();
         Ui {
             app,
             term: Terminal::new(TestBackend::new(width, height)).unwrap(),

@@ -6,15 +6,16 @@ use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Move, OutflowReason, Referrer, Stage, Urgency};
 use stroom::present::i18n::Lang;
 use stroom::store::{NewReferral, Store};
 use stroom::tui::{Action, App, View, views};
 
-const TODAY: &str = "2026-11-22";
+mod common;
+
+use common::{Sandbox, TODAY};
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The children of the test team, with their birth dates.
 const CHILDREN: [(&str, &str, &str); 3] = [
@@ -30,7 +31,7 @@ fn d(s: &str) -> NaiveDate {
 struct Ui {
     app: App,
     term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
+    _dir: Sandbox,
 }
 
 impl Ui {
@@ -42,25 +43,15 @@ impl Ui {
         (width, height): (u16, u16),
         fill: impl FnOnce(&mut Store),
     ) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = Context::new(
-            config,
-            Lang::Nl,
-            d(TODAY),
-            dir.path().join("stroom.db"),
-            Paths {
-                data_dir: dir.path().to_path_buf(),
-                config_file: dir.path().join("config.toml"),
-            },
-            "anouk",
-        );
+        let dir = Sandbox::with_db("stroom.db");
+        let ctx = dir.context(config, Lang::Nl, TODAY, "anouk");
         let mut store = Store::open(&ctx.db_path).unwrap();
         fill(&mut store);
         // What `Context::open_store` does for a viewer on the roster.
         store.set_may_write(!viewer);
         store.set_hides_names(viewer);
         let mut app = App::new(&ctx, store, width, height).unwrap();
-        app.export_dir = dir.path().to_path_buf();
+        app.export_dir = dir.dir.path().to_path_buf();
         Ui {
             app,
             term: Terminal::new(TestBackend::new(width, height)).unwrap(),

@@ -11,13 +11,18 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
 use stroom::tui::worker::loads::LoadKey;
 use stroom::tui::{Action, App, View, views};
 
+mod common;
+
+use common::Sandbox;
+
+/// Later than the common today: the demo team as it stands on the 30th.
 const TODAY: &str = "2026-11-30";
 const CASES: usize = 300;
 /// How long a load of the small demo team may take on a busy machine.
@@ -30,29 +35,20 @@ fn d(s: &str) -> NaiveDate {
 struct Ui {
     app: App,
     term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
+    _dir: Sandbox,
 }
 
-fn context(dir: &std::path::Path) -> Context {
-    Context::new(
-        Config::default(),
-        Lang::Nl,
-        d(TODAY),
-        dir.join("stroom.db"),
-        Paths {
-            data_dir: dir.to_path_buf(),
-            config_file: dir.join("config.toml"),
-        },
-        "coordinator",
-    )
+/// A desk on a `stroom.db` of its own, on this file's [`TODAY`].
+fn context(sandbox: &Sandbox) -> Context {
+    sandbox.context(Config::default(), Lang::Nl, TODAY, "coordinator")
 }
 
 impl Ui {
     /// The demo team; `worker`: the loads run on the worker as in the
     /// terminal, else here and now.
     fn demo(worker: bool, width: u16, height: u16) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = context(dir.path());
+        let dir = Sandbox::with_db("stroom.db");
+        let ctx = context(&dir);
         let mut store = Store::open(&ctx.db_path).unwrap();
         let bundles = stroom::demo::generate(4, d(TODAY), CASES);
         store
