@@ -821,17 +821,12 @@ fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
 #[test]
 fn a_ui_whose_database_file_is_replaced_opens_it_again() {
     use stroom::store::{NewReferral, Store};
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Sandbox::with_db("stroom.db");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let ctx = stroom::context::Context::new(
+    let ctx = dir.context(
         stroom::context::config::Config::default(),
         stroom::present::i18n::Lang::En,
-        today,
-        dir.path().join("stroom.db"),
-        stroom::context::config::Paths {
-            data_dir: dir.path().to_path_buf(),
-            config_file: dir.path().join("config.toml"),
-        },
+        TODAY,
         "coordinator",
     );
     let new = |r: &str| NewReferral {
@@ -851,7 +846,7 @@ fn a_ui_whose_database_file_is_replaced_opens_it_again() {
         .unwrap();
     let mut app = stroom::tui::App::new(&ctx, store, 80, 24).unwrap();
     // Another program puts a new database at the path (a restore).
-    let other = dir.path().join("restored.db");
+    let other = dir.path("restored.db");
     let mut restored = Store::open(&other).unwrap();
     restored.add_referral(&new("NEW-1"), today, "x").unwrap();
     drop(restored);

@@ -424,15 +424,10 @@ fn the_case_screen_draws_hostile_text_inert_and_logs_the_view() {
     use stroom::tui::{Action, App, View, views};
 
     let team = Team::new();
-    let ctx = stroom::context::Context::new(
+    let ctx = team.context(
         stroom::context::config::Config::default(),
         stroom::present::i18n::Lang::En,
-        today(),
-        team.db.clone(),
-        stroom::context::config::Paths {
-            data_dir: team.dir.path().to_path_buf(),
-            config_file: team.path("config.toml"),
-        },
+        TODAY,
         "coordinator",
     );
     let mut store = Store::open(&team.db).unwrap();
