@@ -20,7 +20,7 @@ mod common;
 
 use common::{Sandbox, TODAY, text};
 
-/// A sandbox whose writers are Sanne, in English, with piped output.
+/// A sandbox whose writers are Sanne, in English.
 struct Db(Sandbox);
 
 impl std::ops::Deref for Db {
@@ -35,31 +35,11 @@ impl Db {
         Db(Sandbox::new())
     }
 
+    /// [`Sandbox::sanne`] with its output piped, to be spawned and killed.
     fn stroom(&self, args: &[&str]) -> Command {
-        let mut cmd = self.stroom_on(&self.db, "no-config.toml");
-        cmd.args(args)
-            .env("STROOM_LANG", "en")
-            .env("USER", "sanne")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut cmd = self.sanne(args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.stroom(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    }
-
-    fn file(&self, name: &str, body: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
     }
 
     /// Cases `{prefix}1..=n`, in care since March.
@@ -72,7 +52,7 @@ impl Db {
                 "{prefix}{i},2026-01-05,gp,ambulant,ambulant_home,Kompas,2026-01-10,2026-02-01,2026-03-01\n"
             ));
         }
-        let f = self.file(&format!("seed-{prefix}.csv"), &csv);
+        let f = self.write(&format!("seed-{prefix}.csv"), &csv);
         self.ok(&["import", &f]);
     }
 
@@ -192,7 +172,7 @@ fn import_file(db: &Db, prefix: &str) -> String {
             i % 10
         ));
     }
-    db.file(&format!("{prefix}.csv"), &csv)
+    db.write(&format!("{prefix}.csv"), &csv)
 }
 
 #[derive(Debug, Default)]
@@ -634,7 +614,7 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
         for (k, n) in names.iter().enumerate() {
             csv.push_str(&format!("P{c}-{k};{n};2023-01-10;jgz;ambulant;day_care;Kompas;2023-01-20;2023-02-01;2023-03-01;2024-02-01;goals_met\n"));
         }
-        db.ok(&["import", &db.file(&format!("p{c}.csv"), &csv)]);
+        db.ok(&["import", &db.write(&format!("p{c}.csv"), &csv)]);
         let (_, killed) = kill_within(
             &db,
             &["purge", "--closed-before", "2025-01-01", "--yes"],

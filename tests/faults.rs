@@ -28,25 +28,6 @@ impl Team {
         Team(Sandbox::new())
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = self.stroom_on(&self.db, "no-config.toml");
-        cmd.args(args)
-            .env("STROOM_LANG", "en")
-            .env("USER", "sanne")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    }
-
     /// Fails with exit 1 and one sentence on stderr; returns the sentence.
     fn refused(&self, args: &[&str]) -> String {
         let out = self.run(args);
@@ -59,12 +40,6 @@ impl Team {
         let err = text(&out.stderr);
         assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
         err
-    }
-
-    fn write(&self, name: &str, body: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
     }
 
     fn add(&self, name: &str) -> String {
@@ -260,13 +235,13 @@ fn on_full_stdout(team: &Team, args: &[&str]) -> Output {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    team.cmd(args).stdout(full).output().unwrap()
+    team.sanne(args).stdout(full).output().unwrap()
 }
 
 /// Runs stroom with its stdout a pipe whose reader has gone (`| head -0`).
 fn on_closed_pipe(team: &Team, args: &[&str]) -> Output {
     let mut child = team
-        .cmd(args)
+        .sanne(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -342,7 +317,7 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     std::fs::write(&empty, "").unwrap();
     let missing = team.path("missing.db");
     for db in [&empty, &missing] {
-        let out = team.cmd(&["check"]).env("STROOM_DB", db).output().unwrap();
+        let out = team.sanne(&["check"]).env("STROOM_DB", db).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
         let err = text(&out.stderr);
         assert!(err.contains("holds no stroom data"), "{err}");
@@ -359,7 +334,7 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     let journal = team.path("bk.db-journal");
     std::fs::write(&journal, vec![7u8; 4096]).unwrap();
     let before = std::fs::read(&bk).unwrap();
-    let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    let out = team.sanne(&["check"]).env("STROOM_DB", &bk).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("unfinished"),
@@ -373,7 +348,7 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     let partial = team.path("bk2.db.partial-4242");
     std::fs::copy(&copy, &partial).unwrap();
     let out = team
-        .cmd(&["check"])
+        .sanne(&["check"])
         .env("STROOM_DB", &partial)
         .output()
         .unwrap();
@@ -398,7 +373,7 @@ fn a_backup_is_checked_before_it_gets_its_name() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
-    let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    let out = team.sanne(&["check"]).env("STROOM_DB", &bk).output().unwrap();
     assert!(
         text(&out.stdout).contains("All well: 20 cases"),
         "{}",
@@ -791,7 +766,7 @@ fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
     team.ok(&["import", &f]);
     // Killed right after the commit, before the checkpoint.
     let out = team
-        .cmd(&["purge", "--closed-before", "2025-01-01", "--yes"])
+        .sanne(&["purge", "--closed-before", "2025-01-01", "--yes"])
         .env("STROOM_CRASH_AT", "purge_committed")
         .output()
         .unwrap();

@@ -39,33 +39,11 @@ impl Team {
     }
 
     fn run_on(&self, db: &Path, args: &[&str]) -> Output {
-        self.stroom_on(db, "no-config.toml")
-            .args(args)
-            .env("STROOM_LANG", "en")
-            .env("USER", "sanne")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_on(&self.db, args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        self.sanne_on(db, args).output().unwrap()
     }
 
     fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    fn write(&self, name: &str, body: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
     }
 
     /// A small team: one case waiting, one in care, two closed long ago,

@@ -13,7 +13,8 @@ mod common;
 
 use common::{Sandbox, TODAY, text};
 
-/// A sandbox whose database is `stroom.db`, used by Sanne in English.
+/// A sandbox whose database is `stroom.db` and whose config file
+/// `config.toml` a test may write (retention).
 struct Desk(Sandbox);
 
 impl std::ops::Deref for Desk {
@@ -25,27 +26,7 @@ impl std::ops::Deref for Desk {
 
 impl Desk {
     fn new() -> Desk {
-        Desk(Sandbox::with_db("stroom.db"))
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = self.stroom_on(&self.db, "config.toml");
-        c.args(args)
-            .env("STROOM_LANG", "en")
-            .env_remove("STROOM_KEY_FILE")
-            .env("USER", "sanne")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        Desk(Sandbox::with_db("stroom.db").with_config("config.toml"))
     }
 
     fn fails(&self, args: &[&str]) -> String {
@@ -248,7 +229,7 @@ fn actors(desk: &Desk) -> Vec<String> {
 #[test]
 fn on_a_personal_database_the_actor_is_cleaned_and_never_unknown() {
     let desk = Desk::new();
-    let mut add = desk.cmd(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
+    let mut add = desk.sanne(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
     add.env_remove("USER").env_remove("LOGNAME");
     assert!(add.output().unwrap().status.success());
     let login = nix::unistd::User::from_uid(nix::unistd::getuid())
@@ -257,7 +238,7 @@ fn on_a_personal_database_the_actor_is_cleaned_and_never_unknown() {
         .name;
     assert_eq!(actors(&desk), [login]);
     let desk = Desk::new();
-    let mut add = desk.cmd(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
+    let mut add = desk.sanne(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
     add.env("USER", "anouk\u{1b}[2J\nroot");
     assert!(add.output().unwrap().status.success());
     assert_eq!(actors(&desk), ["anouk[2Jroot"]);
@@ -494,7 +475,7 @@ fn an_encrypted_database_is_unreadable_without_its_key_and_a_wrong_key_changes_n
     let desk = Desk::new();
     let key = key_file(&desk, "key", "correct horse battery", 0o600);
     let with_key = |args: &[&str], key: &Path| {
-        let mut c = desk.cmd(args);
+        let mut c = desk.sanne(args);
         c.env("STROOM_KEY_FILE", key);
         c.output().unwrap()
     };
@@ -547,12 +528,12 @@ fn an_encrypted_database_is_unreadable_without_its_key_and_a_wrong_key_changes_n
             .success()
     );
     assert!(!is_plain_sqlite(&bk));
-    let mut c = desk.cmd(&["show", "2026-0001", "--with-names"]);
+    let mut c = desk.sanne(&["show", "2026-0001", "--with-names"]);
     c.env("STROOM_DB", &bk).env("STROOM_KEY_FILE", &key);
     assert!(text(&c.output().unwrap().stdout).contains("Geheim Kind"));
     // rekey: the old key no longer opens it, the new one does.
     let new = key_file(&desk, "new", "a brand new passphrase", 0o600);
-    let mut c = desk.cmd(&["rekey"]);
+    let mut c = desk.sanne(&["rekey"]);
     c.env("STROOM_KEY_FILE", &key)
         .env("STROOM_NEW_KEY_FILE", &new);
     let out = c.output().unwrap();

@@ -10,7 +10,7 @@ pub mod desk;
 pub mod spec;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 
 /// The fixed "today" of the tests.
 pub const TODAY: &str = "2026-11-22";
@@ -19,6 +19,9 @@ pub const TODAY: &str = "2026-11-22";
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
+    /// The config file [`Sandbox::sanne`] points at, in the folder:
+    /// `no-config.toml` (never written) unless a test writes its own.
+    pub config: &'static str,
 }
 
 impl Sandbox {
@@ -31,7 +34,19 @@ impl Sandbox {
     pub fn with_db(name: &str) -> Sandbox {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = dir.path().join(name);
-        Sandbox { dir, db }
+        Sandbox {
+            dir,
+            db,
+            config: "no-config.toml",
+        }
+    }
+
+    /// The same sandbox with `sanne` reading the config file `name`.
+    pub fn with_config(self, name: &'static str) -> Sandbox {
+        Sandbox {
+            config: name,
+            ..self
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -39,10 +54,45 @@ impl Sandbox {
     }
 
     /// `stroom` on `db` on [`TODAY`], with a config file that does not
-    /// exist (so a user's own config never leaks in) and the default
+    /// exist (so a user's own config, or key file, never leaks in) and the default
     /// language unless the caller sets one.
     pub fn stroom_on(&self, db: &Path, config: &str) -> Command {
         stroom(db, &self.path(config))
+    }
+
+    /// `stroom args` on `db` as Sanne, in English, reading no stdin: how
+    /// the tests of failures, crashes and trust run it.
+    pub fn sanne_on(&self, db: &Path, args: &[&str]) -> Command {
+        let mut cmd = self.stroom_on(db, self.config);
+        cmd.args(args)
+            .env("STROOM_LANG", "en")
+            .env("USER", "sanne")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// [`Sandbox::sanne_on`] this sandbox's database.
+    pub fn sanne(&self, args: &[&str]) -> Command {
+        self.sanne_on(&self.db, args)
+    }
+
+    /// What [`Sandbox::sanne`] returns, however it ends.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.sanne(args).output().expect("stroom runs")
+    }
+
+    /// The output of a run that must succeed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    }
+
+    /// Writes `body` to `name` in the folder; returns its path as text.
+    pub fn write(&self, name: &str, body: &str) -> String {
+        let p = self.path(name);
+        std::fs::write(&p, body).expect("a file in the sandbox");
+        p.display().to_string()
     }
 }
 
@@ -54,7 +104,8 @@ pub fn stroom(db: &Path, config: &Path) -> Command {
     cmd.env("STROOM_DB", db)
         .env("STROOM_TODAY", TODAY)
         .env("STROOM_CONFIG", config)
-        .env_remove("STROOM_LANG");
+        .env_remove("STROOM_LANG")
+        .env_remove("STROOM_KEY_FILE");
     cmd
 }
 
