@@ -20,15 +20,10 @@ mod common;
 
 use common::{Sandbox, TODAY, text};
 
-/// A sandbox whose writers are Sanne, in English.
-struct Db(Sandbox);
-
-impl std::ops::Deref for Db {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(
+    /// A sandbox whose writers are Sanne, in English.
+    Db
+);
 
 impl Db {
     fn new() -> Db {

@@ -14,14 +14,7 @@ mod common;
 
 use common::{Sandbox, TODAY, contains, text};
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     fn new() -> Team {
@@ -317,7 +310,11 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     std::fs::write(&empty, "").unwrap();
     let missing = team.path("missing.db");
     for db in [&empty, &missing] {
-        let out = team.sanne(&["check"]).env("STROOM_DB", db).output().unwrap();
+        let out = team
+            .sanne(&["check"])
+            .env("STROOM_DB", db)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
         let err = text(&out.stderr);
         assert!(err.contains("holds no stroom data"), "{err}");
@@ -334,7 +331,11 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     let journal = team.path("bk.db-journal");
     std::fs::write(&journal, vec![7u8; 4096]).unwrap();
     let before = std::fs::read(&bk).unwrap();
-    let out = team.sanne(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    let out = team
+        .sanne(&["check"])
+        .env("STROOM_DB", &bk)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("unfinished"),
@@ -373,7 +374,11 @@ fn a_backup_is_checked_before_it_gets_its_name() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
-    let out = team.sanne(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    let out = team
+        .sanne(&["check"])
+        .env("STROOM_DB", &bk)
+        .output()
+        .unwrap();
     assert!(
         text(&out.stdout).contains("All well: 20 cases"),
         "{}",

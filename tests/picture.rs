@@ -15,14 +15,7 @@ mod common;
 
 use common::Sandbox;
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     /// A demo team of 400 cases: three years of history.

@@ -24,14 +24,7 @@ fn today() -> chrono::NaiveDate {
     parse_date(TODAY).unwrap()
 }
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     fn new() -> Team {

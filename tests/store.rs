@@ -312,11 +312,7 @@ fn files_are_private_and_foreign_files_untouched() {
         .add_referral(&referral("2026-01-10"), d(TODAY), "t")
         .unwrap();
     for f in ["t.db", "t.db-wal"] {
-        let mode = std::fs::metadata(dir.path(f))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777;
+        let mode = std::fs::metadata(dir.path(f)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{f}");
     }
 

@@ -13,16 +13,11 @@ mod common;
 
 use common::{Sandbox, TODAY, text};
 
-/// A sandbox whose database is `stroom.db` and whose config file
-/// `config.toml` a test may write (retention).
-struct Desk(Sandbox);
-
-impl std::ops::Deref for Desk {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(
+    /// A sandbox whose database is `stroom.db` and whose config file
+    /// `config.toml` a test may write (retention).
+    Desk
+);
 
 impl Desk {
     fn new() -> Desk {

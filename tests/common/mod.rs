@@ -12,6 +12,25 @@ pub mod spec;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// `sandbox_type!(/// doc\n Team)`: a test file's own fixture type, a
+/// [`Sandbox`] it adds its own methods to (reached through `Deref`).
+#[allow(unused_macros)]
+macro_rules! sandbox_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        struct $name(common::Sandbox);
+
+        impl std::ops::Deref for $name {
+            type Target = common::Sandbox;
+            fn deref(&self) -> &common::Sandbox {
+                &self.0
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use sandbox_type;
+
 /// The fixed "today" of the tests.
 pub const TODAY: &str = "2026-11-22";
 
