@@ -5,19 +5,18 @@
 //! until the new snapshot is read and accepted.
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Assignment, FieldChange};
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
-use stroom::tui::{Action, App, View, views};
+use stroom::tui::{Action, App, View};
 
 mod common;
 
 use common::Sandbox;
+use common::desk::Ui;
 
 /// Later than the common today: the demo team as it stands on the 30th.
 const TODAY: &str = "2026-11-30";
@@ -27,13 +26,6 @@ const CASES: usize = 300;
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
-}
-
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    db: std::path::PathBuf,
-    _dir: Sandbox,
 }
 
 impl Ui {
@@ -47,40 +39,7 @@ impl Ui {
             .unwrap();
         let mut app = App::new(&ctx, store, width, height).unwrap();
         app.export_dir = dir.dir.path().to_path_buf();
-        Ui {
-            app,
-            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            db: ctx.db_path.clone(),
-            _dir: dir,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
-    }
-
-    fn typ(&mut self, text: &str) -> &mut Ui {
-        for c in text.chars() {
-            self.app.step(Action::Input(c));
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        Ui::on(dir, app, width, height)
     }
 }
 
@@ -144,7 +103,7 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
         .app
         .target_case_ref()
         .expect("a case is selected in the list");
-    let mut colleague = Store::open(&ui.db).unwrap();
+    let mut colleague = Store::open(&ui.sandbox.db).unwrap();
     colleague
         .set_fields(
             &case_ref,

@@ -3,18 +3,17 @@
 //! retention line, as whole-screen snapshots at 80×24 and 120×40.
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Move, OutflowReason, Referrer, Stage, Urgency};
 use stroom::present::i18n::Lang;
 use stroom::store::{NewReferral, Store};
-use stroom::tui::{Action, App, View, views};
+use stroom::tui::{Action, App, View};
 
 mod common;
 
+use common::desk::Ui;
 use common::{Sandbox, TODAY};
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The children of the test team, with their birth dates.
@@ -26,12 +25,6 @@ const CHILDREN: [(&str, &str, &str); 3] = [
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
-}
-
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: Sandbox,
 }
 
 impl Ui {
@@ -52,40 +45,7 @@ impl Ui {
         store.set_hides_names(viewer);
         let mut app = App::new(&ctx, store, width, height).unwrap();
         app.export_dir = dir.dir.path().to_path_buf();
-        Ui {
-            app,
-            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            _dir: dir,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
-    }
-
-    fn typ(&mut self, text: &str) -> &mut Ui {
-        for c in text.chars() {
-            self.app.step(Action::Input(c));
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        Ui::on(dir, app, width, height)
     }
 }
 

@@ -7,8 +7,6 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use stroom::context::Context;
 use stroom::context::config::Config;
@@ -16,11 +14,12 @@ use stroom::domain::dates::parse_date;
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
 use stroom::tui::worker::loads::LoadKey;
-use stroom::tui::{Action, App, View, views};
+use stroom::tui::{Action, App, View};
 
 mod common;
 
 use common::Sandbox;
+use common::desk::Ui;
 
 /// Later than the common today: the demo team as it stands on the 30th.
 const TODAY: &str = "2026-11-30";
@@ -30,12 +29,6 @@ const BOUND: Duration = Duration::from_secs(30);
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
-}
-
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: Sandbox,
 }
 
 /// A desk on a `stroom.db` of its own, on this file's [`TODAY`].
@@ -59,18 +52,7 @@ impl Ui {
         } else {
             App::new(&ctx, store, width, height).unwrap()
         };
-        Ui {
-            app,
-            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            _dir: dir,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
+        Ui::on(dir, app, width, height)
     }
 
     /// Takes in results until nothing is being loaded.
@@ -83,20 +65,6 @@ impl Ui {
         }
         self.app.poll_loads();
         self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
     }
 }
 
