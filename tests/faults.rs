@@ -847,31 +847,11 @@ fn a_ui_whose_database_file_is_replaced_opens_it_again() {
 fn on_a_terminal_a_demo_over_peoples_work_asks_for_a_typed_yes() {
     let team = Team::new();
     team.add("Daan de Vries");
-    if !Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
-        .stdin(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+    if !common::terminal::available() {
         eprintln!("script(1) not available: the confirmation is covered off a terminal only");
         return;
     }
-    let demo = |answer: &str| {
-        let command = format!("{} demo --cases 60 --force", env!("CARGO_BIN_EXE_stroom"));
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("STROOM_DB", &team.db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", team.path("no-config.toml"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        (out.status.code(), text(&out.stdout))
-    };
+    let demo = |answer: &str| team.on_terminal("demo --cases 60 --force", answer);
     let (code, shown) = demo("y\n");
     assert_eq!(code, Some(1), "{shown}");
     assert!(

@@ -6,7 +6,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -776,34 +776,11 @@ fn nothing_in_stroom_talks_to_the_network() {
 fn on_a_terminal_a_purge_asks_first() {
     let team = Team::new();
     team.fill();
-    if !Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
-        .stdin(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+    if !common::terminal::available() {
         eprintln!("script(1) not available: the confirmation is covered by the unit test only");
         return;
     }
-    let purge = |answer: &str| {
-        let command = format!(
-            "{} purge --closed-before 2026-01-01",
-            env!("CARGO_BIN_EXE_stroom")
-        );
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("STROOM_DB", &team.db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", team.path("no-config.toml"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        (out.status.code(), text(&out.stdout))
-    };
+    let purge = |answer: &str| team.on_terminal("purge --closed-before 2026-01-01", answer);
     let (code, shown) = purge("j\n");
     assert_eq!(code, Some(1), "{shown}");
     assert!(

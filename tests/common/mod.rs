@@ -8,6 +8,7 @@
 
 pub mod desk;
 pub mod spec;
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
