@@ -140,3 +140,22 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
 }
+
+/// `stroom` as the exports and the council's picture see it: through
+/// assert_cmd, in the default language (Dutch), as whoever runs the tests.
+impl Sandbox {
+    pub fn stroom_nl(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.stroom_on(&self.db, "none.toml"))
+    }
+
+    /// The output of a run in Dutch that must succeed.
+    pub fn nl_ok(&self, args: &[&str]) -> String {
+        let out = self.stroom_nl().args(args).assert().success();
+        text(&out.get_output().stdout)
+    }
+
+    /// [`Sandbox::nl_ok`] read as json.
+    pub fn nl_json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.nl_ok(args)).expect("json output")
+    }
+}
