@@ -546,6 +546,8 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Agenda { agenda, .. } => agenda.map_or(0, |a| a.items.len()),
             Loaded::Flow { report, .. } => report.referrals,
             Loaded::Forecast(f) => f.rows.len(),
+            Loaded::Past { snapshot, .. } => snapshot.cases.len(),
+            Loaded::Exported { count, .. } => count,
         })
     })
 }

@@ -347,14 +347,14 @@ fn help_lists_the_keys_from_the_key_map() {
     ui.act(&[Action::Help]);
     let s = ui.screen();
     assert!(s.contains("Help: alle toetsen"), "{s}");
-    assert!(s.contains("1           wachtlijsten"), "{s}");
-    assert!(s.contains("Ctrl-C      stoppen, altijd"), "{s}");
-    assert!(s.contains("j/↓         omlaag"), "{s}");
+    assert!(s.contains("1             wachtlijsten"), "{s}");
+    assert!(s.contains("Ctrl-C        stoppen, altijd"), "{s}");
+    assert!(s.contains("j/↓           omlaag"), "{s}");
     // The move key is further down; scrolling reaches it before the end.
     let mut seen = false;
     for _ in 0..200 {
         ui.act(&[Action::Down]);
-        if ui.screen().contains("m           stap") {
+        if ui.screen().contains("m             stap") {
             seen = true;
             break;
         }
@@ -365,9 +365,9 @@ fn help_lists_the_keys_from_the_key_map() {
     let at_end = ui.screen();
     ui.act(&[Action::Down, Action::ScrollDown]);
     assert_eq!(ui.screen(), at_end);
-    assert!(at_end.contains("Esc/?       sluiten"), "{at_end}");
+    assert!(at_end.contains("Esc/?         sluiten"), "{at_end}");
     ui.act(&[Action::Top]);
-    assert!(ui.screen().contains("1           wachtlijsten"));
+    assert!(ui.screen().contains("1             wachtlijsten"));
     ui.act(&[Action::Back]);
     assert!(!ui.screen().contains("Help: alle toetsen"));
 }

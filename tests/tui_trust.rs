@@ -157,7 +157,11 @@ fn a_viewer_is_offered_only_the_keys_of_reading() {
             assert!(!hints.contains(key), "{key}: {s}");
         }
         // Help lists a key as "  n           nieuw".
-        let new_line = format!("  {:<12}nieuw", "n");
+        let new_line = format!(
+            "  {:<w$}nieuw",
+            "n",
+            w = stroom::tui::keymap::HELP_KEYS_WIDTH
+        );
         ui.act(&[Action::Help]);
         let s = ui.screen();
         assert!(!s.contains(&new_line), "{s}");

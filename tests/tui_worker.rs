@@ -261,3 +261,147 @@ fn a_past_date_shows_no_forecast() {
     let today = ui.settle().screen();
     assert!(today.contains("verwacht aan de beurt: "), "{today}");
 }
+
+/// The access log as rows of text, to compare before and after.
+fn access_rows(app: &App) -> Vec<String> {
+    let all = app
+        .store
+        .access_log(&stroom::store::AccessFilter::default())
+        .unwrap();
+    all.iter().map(|e| format!("{e:?}")).collect()
+}
+
+/// `e` then Enter on the board with the default file: the export runs as
+/// a job on the worker; the next key (view 2) is drawn before its result
+/// is taken in, with "bezig…" on the status line; then the result is
+/// announced, and the file (its bytes, its 0600 mode) and the access log
+/// (no row: an export without names) are those of the export run here.
+#[test]
+fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let file = format!("stroom-stoplight-{TODAY}.csv");
+    let mut here = Ui::demo(false, 120, 40);
+    here.app.export_dir = here._dir.path().to_path_buf();
+    let log_before = access_rows(&here.app);
+    here.act(&[Action::Show(View::Stoplight), Action::Export, Action::Save]);
+    assert!(here.screen().contains("rijen geëxporteerd naar"));
+    let count = here
+        .app
+        .notice
+        .as_ref()
+        .unwrap()
+        .msg
+        .get("count")
+        .unwrap()
+        .to_string();
+    let expected = std::fs::read(here._dir.path().join(&file)).unwrap();
+    assert_eq!(access_rows(&here.app), log_before, "no access-log row");
+
+    let mut ui = Ui::demo(true, 120, 40);
+    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.act(&[Action::Show(View::Stoplight)]).settle();
+    let log_before = access_rows(&ui.app);
+    ui.act(&[Action::Export, Action::Save]);
+    assert!(
+        ui.app.loader.busy(LoadKey::Export).is_some(),
+        "the export is a job on the worker"
+    );
+    ui.act(&[Action::Show(View::Cases)]);
+    let meanwhile = ui.screen();
+    assert_eq!(ui.app.view, View::Cases);
+    assert!(meanwhile.contains("bezig…"), "{meanwhile}");
+    assert!(!meanwhile.contains("geëxporteerd"), "{meanwhile}");
+    let done = ui.settle().screen();
+    assert!(ui.app.loader.busy(LoadKey::Export).is_none());
+    let path = ui._dir.path().join(&file);
+    assert!(
+        done.contains(&format!("{count} rijen geëxporteerd naar")),
+        "{done}"
+    );
+    let said = &ui.app.notice.as_ref().unwrap().msg;
+    assert_eq!(said.key, "tui.export.done");
+    assert_eq!(said.get("path"), Some(path.display().to_string().as_str()));
+    assert_eq!(std::fs::read(&path).unwrap(), expected);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(access_rows(&ui.app), log_before, "no access-log row");
+}
+
+/// A change to the data while an export runs does not drop the export:
+/// its file is what the person asked for.
+#[test]
+fn a_change_while_an_export_runs_keeps_the_export() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.settle();
+    ui.act(&[Action::Show(View::Cases), Action::Export, Action::Save]);
+    ui.app.forget_data();
+    assert!(ui.app.loader.busy(LoadKey::Export).is_some());
+    ui.settle();
+    let file = ui._dir.path().join(format!("stroom-cases-{TODAY}.csv"));
+    assert!(file.exists());
+}
+
+/// `q` while an export runs quits at once: nothing waits on the job.
+#[test]
+fn q_quits_at_once_while_an_export_runs() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.settle();
+    ui.act(&[Action::Show(View::Cases), Action::Export, Action::Save]);
+    let t = Instant::now();
+    ui.act(&[Action::Quit]);
+    assert!(ui.app.quit);
+    drop(ui);
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+}
+
+/// Types a date into the `t` form and submits it.
+fn travel(ui: &mut Ui, date: &str) {
+    ui.act(&[Action::TimeTravel]);
+    for _ in 0..10 {
+        ui.act(&[Action::Backspace]);
+    }
+    for c in date.chars() {
+        ui.act(&[Action::Input(c)]);
+    }
+    ui.act(&[Action::Submit]);
+}
+
+/// `t` to a past date: its cases load on the worker; meanwhile the
+/// screens stay on today with "bezig…" and the next key (view 2) is
+/// drawn at once; when they arrive the screens move to that date, the
+/// same as loaded here.
+#[test]
+fn a_past_date_loads_on_the_worker_and_keys_go_on() {
+    let mut ui = Ui::demo(true, 120, 40);
+    ui.settle();
+    travel(&mut ui, "2026-06-30");
+    assert!(ui.app.loader.busy(LoadKey::Past).is_some(), "a worker job");
+    assert_eq!(ui.app.as_of, None, "still today until the cases arrive");
+    ui.act(&[Action::Show(View::Cases)]);
+    let meanwhile = ui.screen();
+    assert_eq!(ui.app.view, View::Cases);
+    assert!(meanwhile.contains("bezig…"), "{meanwhile}");
+    assert!(!meanwhile.contains("30-06-2026"), "{meanwhile}");
+    let arrived = ui.settle().screen();
+    assert_eq!(ui.app.as_of, Some(d("2026-06-30")));
+    assert!(arrived.contains("30-06-2026"), "{arrived}");
+    let mut here = Ui::demo(false, 120, 40);
+    travel(&mut here, "2026-06-30");
+    here.act(&[Action::Show(View::Cases)]);
+    for view in View::ALL {
+        ui.act(&[Action::Show(view)]);
+        here.act(&[Action::Show(view)]);
+        assert_eq!(ui.settle().screen(), here.screen(), "{view:?}");
+    }
+    // A later date asked for before the first arrives: only it is shown.
+    travel(&mut ui, "2026-03-31");
+    travel(&mut ui, "2026-05-31");
+    ui.settle();
+    assert_eq!(ui.app.as_of, Some(d("2026-05-31")));
+}

@@ -28,7 +28,7 @@ use super::worker::loads::{self, Busy, LoadKey, Loaded, Loader};
 use super::worker::{Job, Worker};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
-use crate::domain::waitlist::{self, WaitRow};
+use crate::domain::waitlist::WaitRow;
 
 /// What has the keyboard, from the top layer down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +159,12 @@ pub struct App {
     pub forecast: Option<crate::report::forecast::Forecast>,
     /// The case to keep selected when the board asked for arrives.
     pub(super) board_anchor: Option<String>,
+    /// A past date whose cases are loading on the worker, with the case to
+    /// keep selected: the screens move to it when they arrive.
+    pub(super) traveling: Option<(NaiveDate, Option<String>)>,
+    /// A past date's waiting lists and evaluation list, loaded with its
+    /// snapshot.
+    past_lists: Option<(Vec<WaitRow>, Vec<EvaluationRow>)>,
 }
 
 /// The open form among `overlays` (a free function, so that other fields
@@ -212,6 +218,8 @@ impl App {
             loader: Loader::Here,
             forecast: None,
             board_anchor: None,
+            traveling: None,
+            past_lists: None,
         })
     }
 
@@ -369,6 +377,15 @@ impl App {
         // Loads asked for before the change would bring old data.
         self.loader.cancel_all();
         self.snapshot = None;
+        self.past_lists = None;
+        // A past date on its way is read anew: the change may lie before it.
+        if let Some((d, _)) = self.traveling {
+            self.loader.request(
+                &self.store,
+                LoadKey::Past,
+                loads::past_job(&self.config, d, self.today),
+            );
+        }
         self.waitlist_fresh = false;
         self.fresh_views.clear();
         // A move or a new case changes every later case's turn.
@@ -385,10 +402,12 @@ impl App {
     /// case to keep (or put) under the selection.
     pub fn load_view_data(&mut self, anchor: Option<String>) -> Result<(), Msg> {
         if let (Some(d), None) = (self.as_of, &self.snapshot) {
-            // Looking back, every view shows the cases of that date; live,
-            // the board reads its cases in care on the worker (load_board).
-            self.snapshot = Some(self.store.snapshot(d, self.today)?);
-            self.log.line(format_args!("loaded snapshot as of {d}"));
+            // Looking back, every view shows the cases of that date (on the
+            // worker: once they arrive); live, the board reads its cases in
+            // care on the worker (load_board).
+            if !self.load_past(d, anchor.clone())? {
+                return Ok(());
+            }
         }
         let height = self.cases_height();
         match (&self.snapshot, self.as_of) {
@@ -399,11 +418,8 @@ impl App {
                 .cases
                 .load_live(&self.store, anchor.as_deref(), height)?,
         }
-        let past_rows = match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => Some((
-                waitlist::waiting_list(snap, &self.config.norms, None),
-                self.store.evaluation_list(snap, &self.config.evaluation)?,
-            )),
+        let past_rows = match (&self.past_lists, self.as_of) {
+            (Some(lists), Some(_)) => Some(lists.clone()),
             _ => None,
         };
         if let Some((rows, moments)) = past_rows {
@@ -436,6 +452,41 @@ impl App {
             }
         }
         self.load_view_extras()
+    }
+
+    /// Asks for the cases as of `d`; returns whether they are here (run in
+    /// place), else they come through `poll_loads` and the screens move to
+    /// `d` then.
+    pub(super) fn load_past(&mut self, d: NaiveDate, anchor: Option<String>) -> Result<bool, Msg> {
+        if self.traveling.as_ref().is_some_and(|(t, _)| *t == d) {
+            return Ok(false); // asked for already
+        }
+        let job = loads::past_job(&self.config, d, self.today);
+        match self.loader.request(&self.store, LoadKey::Past, job) {
+            Some(result) => {
+                self.take_past(result?);
+                Ok(true)
+            }
+            None => {
+                self.traveling = Some((d, anchor));
+                Ok(false)
+            }
+        }
+    }
+
+    /// Keeps a past date's cases and lists.
+    pub(super) fn take_past(&mut self, loaded: Loaded) {
+        if let Loaded::Past {
+            as_of,
+            snapshot,
+            rows,
+            moments,
+        } = loaded
+        {
+            self.snapshot = Some(snapshot);
+            self.past_lists = Some((rows, moments));
+            self.log.line(format_args!("loaded snapshot as of {as_of}"));
+        }
     }
 
     /// Loads what only the Flow or the Case review view shows, when shown.
@@ -472,7 +523,7 @@ impl App {
     }
 
     /// Swaps a view's data in.
-    fn apply(&mut self, loaded: Loaded) -> Result<(), Msg> {
+    pub(super) fn apply(&mut self, loaded: Loaded) -> Result<(), Msg> {
         match loaded {
             Loaded::Waitlist { rows, moments } => {
                 // Looking back, the lists come from the past snapshot.
@@ -502,11 +553,37 @@ impl App {
                 self.flow.stages = stages;
                 Ok(())
             }
+            Loaded::Past { as_of, .. } => {
+                match self.traveling.take() {
+                    Some((d, anchor)) if d == as_of => self.arrive_at(loaded, anchor),
+                    other => {
+                        // Not the date asked for last: dropped.
+                        self.traveling = other;
+                        Ok(())
+                    }
+                }
+            }
+            Loaded::Exported { count, path } => {
+                let msg = Msg::new("tui.export.done")
+                    .arg("count", count)
+                    .arg("path", path.display());
+                self.log.line(format_args!("exported: {msg}"));
+                self.notify(Tone::Success, msg);
+                Ok(())
+            }
         }
     }
 
-    /// The load of the current view that has not arrived yet, if any.
+    /// What the status line says is running: the current view's load, a
+    /// past date's cases, or an export (wherever the person went meanwhile).
     pub fn busy(&self) -> Option<Busy> {
+        self.view_busy()
+            .or_else(|| self.loader.busy(LoadKey::Past))
+            .or_else(|| self.loader.busy(LoadKey::Export))
+    }
+
+    /// The load of the current view that has not arrived yet, if any.
+    fn view_busy(&self) -> Option<Busy> {
         let key = match self.view {
             View::Waitlist => LoadKey::Waitlist,
             View::Stoplight => LoadKey::Board,
@@ -520,7 +597,7 @@ impl App {
     /// Whether the current view has nothing to show until its load
     /// arrives (the first visit): it says "bezig…" instead of "empty".
     pub fn waiting_for_data(&self) -> Option<Busy> {
-        let busy = self.busy()?;
+        let busy = self.view_busy()?;
         let empty = match self.view {
             View::Waitlist => !self.waitlist_fresh && self.as_of.is_none(),
             View::Stoplight => self.board.all.is_none(),

@@ -5,7 +5,6 @@
 //! module only orders and groups their rows.
 
 use std::cmp::Reverse;
-use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -14,10 +13,8 @@ use crate::domain::review::standing_at;
 use crate::domain::six_weekly;
 use crate::domain::stoplight::{self, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::SignalCounts;
-use crate::domain::{Case, Msg, Review, Snapshot, Status};
-use crate::export::{Format, write_private_file};
+use crate::domain::{Case, Msg, Review, Status};
 use crate::present::i18n::Catalog;
-use crate::report::{self, ExportOptions};
 
 use super::action::Action;
 use super::app::{App, form_in};
@@ -427,32 +424,6 @@ impl App {
         let h = self.board_height();
         let sel = self.board.scroll.selected;
         self.board.select(sel, 1, h);
-    }
-
-    /// `e` on the board as Markdown or XLSX: the municipality report,
-    /// compared with the previous six-weekly date. Returns the case count.
-    pub(super) fn write_board_report(&self, path: &Path, format: Format) -> Result<usize, Msg> {
-        let now = match &self.snapshot {
-            Some(s) => s.clone(),
-            None => self.store.snapshot(self.shown_date(), self.today)?,
-        };
-        let previous: Snapshot = self
-            .store
-            .snapshot(six_weekly::previous_date(now.as_of), self.today)?;
-        let options = ExportOptions {
-            catalog: self.cat,
-            with_names: false,
-            format,
-        };
-        let doc = report::stoplight_report(
-            &now,
-            &previous,
-            &self.config.preconditions,
-            self.config.norms.care,
-            &options,
-        );
-        write_private_file(&doc.render(format)?, path)?;
-        Ok(stoplight::stoplight(&now, &codes(self), self.config.norms.care).len())
     }
 
     /// The review form's fields: the date, every configured precondition

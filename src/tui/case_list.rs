@@ -256,6 +256,12 @@ impl CaseList {
     }
 
     /// Every case the filter lets through (for an export), in order.
+    /// A past snapshot's cases as filtered; None when the list pages
+    /// through the database (with `filter`).
+    pub fn memory(&self) -> Option<&Vec<Case>> {
+        self.memory.as_ref()
+    }
+
     pub fn all(&self, store: &Store) -> Result<Vec<Case>, Msg> {
         match &self.memory {
             Some(all) => Ok(all.clone()),

@@ -3,17 +3,23 @@
 //! stoplight snapshot; the case list elsewhere). The file's extension picks
 //! the format (csv, json, md, xlsx); the file is readable by its owner only.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use serde_json::json;
 
-use crate::domain::{Case, Msg};
+use crate::context::config::Config;
+use crate::domain::evaluation::EvaluationRow;
+use crate::domain::{Case, Msg, Snapshot, six_weekly, stoplight};
 use crate::export::{Document, Format, generated_at, write_private_file};
 use crate::present::i18n::Catalog;
+use crate::report::{self, ExportOptions};
+use crate::store::{CaseFilter, Store};
 
 use super::action::View;
+use super::worker::Progress;
 
 /// The default file name: the view and the date it shows.
 pub fn default_file(dir: &Path, view: View, as_of: NaiveDate) -> PathBuf {
@@ -80,6 +86,133 @@ pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Do
 pub fn export_view(doc: &Document, path: &Path) -> Result<usize, Msg> {
     write_private_file(&doc.render(format_for(path))?, path)?;
     Ok(doc.len())
+}
+
+/// What an export from a view writes, with the data it needs owned: the
+/// job runs on the UI's worker (issue 17), so it reads the store itself.
+#[derive(Debug, Clone)]
+pub enum ExportSource {
+    /// The evaluation section of view 1: the moments already loaded.
+    Evaluations(Vec<EvaluationRow>),
+    Waitlist,
+    /// The board as rows (csv, json).
+    Stoplight,
+    /// The board as the stoplight report (md, xlsx): now and six weeks
+    /// before, as `stroom report stoplight` writes it.
+    BoardReport,
+    /// The case list as filtered: a past date's cases in memory, or the
+    /// filter to page the database with.
+    Cases {
+        memory: Option<Vec<Case>>,
+        filter: CaseFilter,
+    },
+}
+
+/// An export asked for in the UI: the file, and the date it shows.
+#[derive(Clone)]
+pub struct ExportJob {
+    pub source: ExportSource,
+    pub path: PathBuf,
+    pub cat: &'static Catalog,
+    pub config: Config,
+    /// The date the view shows.
+    pub shown: NaiveDate,
+    pub today: NaiveDate,
+    /// Looking back: every case as of `shown` is read (the past snapshot).
+    pub past: bool,
+}
+
+/// The rows loads a live view's export reads.
+type Load = fn(&Store, NaiveDate, NaiveDate) -> Result<Snapshot, Msg>;
+
+impl ExportJob {
+    /// Reads, renders and writes the file (owner-only, through the same
+    /// exporters as `stroom export`); returns the number of rows.
+    pub fn run(&self, store: &Store, progress: &Progress<'_>) -> Result<usize, Msg> {
+        progress.report(0, Some(3))?;
+        let format = format_for(&self.path);
+        let (bytes, count) = match &self.source {
+            ExportSource::BoardReport => self.board_report(store, format, progress)?,
+            _ => {
+                let doc = self.document(store, format)?;
+                progress.report(1, Some(3))?;
+                (doc.render(format)?, doc.len())
+            }
+        };
+        progress.report(2, Some(3))?;
+        write_private_file(&bytes, &self.path)?;
+        Ok(count)
+    }
+
+    fn options(&self, format: Format) -> ExportOptions<'static> {
+        ExportOptions {
+            catalog: self.cat,
+            with_names: false,
+            format,
+        }
+    }
+
+    /// The cases the view shows: looking back every case of that date;
+    /// live, only what the export needs (`live`).
+    fn snapshot(&self, store: &Store, live: Load) -> Result<Snapshot, Msg> {
+        match self.past {
+            true => store.snapshot(self.shown, self.today),
+            false => live(store, self.shown, self.today),
+        }
+    }
+
+    /// What the view shows, without names; the waiting lists and the
+    /// stoplight through the same builders as `stroom export`.
+    fn document(&self, store: &Store, format: Format) -> Result<Document, Msg> {
+        let options = self.options(format);
+        Ok(match &self.source {
+            ExportSource::Evaluations(moments) => {
+                report::evaluations(moments, self.shown, &options)
+            }
+            ExportSource::Waitlist => report::waitlist(
+                &self.snapshot(store, Store::waitlist_snapshot)?,
+                &self.config.norms,
+                None,
+                &options,
+            ),
+            ExportSource::Stoplight | ExportSource::BoardReport => report::stoplight(
+                &self.snapshot(store, Store::stoplight_snapshot)?,
+                &self.config.precondition_codes(),
+                self.config.norms.care,
+                &options,
+            ),
+            ExportSource::Cases { memory, filter } => {
+                let cases = match memory {
+                    Some(all) => Cow::Borrowed(all),
+                    None => Cow::Owned(store.cases_after(filter, None, usize::MAX)?),
+                };
+                case_list_document(&cases, self.shown, self.cat)
+            }
+        })
+    }
+
+    /// The stoplight report of the shown date against six weeks before;
+    /// the count is the board's rows.
+    fn board_report(
+        &self,
+        store: &Store,
+        format: Format,
+        progress: &Progress<'_>,
+    ) -> Result<(Vec<u8>, usize), Msg> {
+        let now = store.snapshot(self.shown, self.today)?;
+        let previous = store.snapshot(six_weekly::previous_date(now.as_of), self.today)?;
+        progress.report(1, Some(3))?;
+        let doc = report::stoplight_report(
+            &now,
+            &previous,
+            &self.config.preconditions,
+            self.config.norms.care,
+            &self.options(format),
+        );
+        let codes = self.config.precondition_codes();
+        let count = stoplight::stoplight(&now, &codes, self.config.norms.care).len();
+        Ok((doc.render(format)?, count))
+    }
 }
 
 #[cfg(test)]

@@ -746,6 +746,12 @@ pub fn help_sections(may_write: bool) -> Vec<(Scope, Vec<KeyHelp>)> {
 /// How the mouse is named in help.
 pub const MOUSE: &str = "";
 
+/// Width of the help popup, borders included; every help line must fit in
+/// it (the popup does not wrap, so that scrolling stops at its last line).
+pub const HELP_WIDTH: u16 = 70;
+/// Width of the keys column in help, after its two-space indent.
+pub const HELP_KEYS_WIDTH: usize = 14;
+
 /// Lines of the help popup's text: a title per section, its entries, and a
 /// blank line between sections.
 pub fn help_len(may_write: bool) -> u16 {
@@ -832,5 +838,29 @@ mod tests {
         let table = help_for(Table, false);
         assert_eq!(table[0].keys, "j/↓");
         assert_eq!(table[0].help, "tui.key.down");
+    }
+
+    /// A help line longer than the popup would be cut mid-word (the mouse
+    /// line was, in both languages): every line fits, in every catalog.
+    #[test]
+    fn every_help_line_fits_the_help_popup() {
+        use crate::present::i18n::{Catalog, Lang};
+        let room = usize::from(HELP_WIDTH) - 2 - 2 - HELP_KEYS_WIDTH;
+        let mut too_wide = Vec::new();
+        for lang in [Lang::Nl, Lang::En] {
+            let cat = Catalog::get(lang);
+            for (_, entries) in help_sections(true) {
+                for h in entries {
+                    let text = cat.t(h.help);
+                    if h.keys.chars().count() > HELP_KEYS_WIDTH || text.chars().count() > room {
+                        too_wide.push(format!("{lang:?} '{} {text}'", h.keys));
+                    }
+                }
+            }
+        }
+        assert!(
+            too_wide.is_empty(),
+            "wider than the help popup: {too_wide:#?}"
+        );
     }
 }

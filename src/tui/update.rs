@@ -2,25 +2,23 @@
 //! write goes through the same `Store` methods as the command line, with the
 //! version of the case read when its form opened.
 
-use std::borrow::Cow;
-
 use chrono::NaiveDate;
 
 use super::case_list::opening_filter;
-use crate::domain::Snapshot;
 use crate::domain::lifecycle::{check_not_future, next_stage, plan_move};
 use crate::domain::{Assignment, FieldChange, Move, Msg, ReviewInput, Stage, Status};
 use crate::store::{AccessAction, CaseState, NewReferral};
 
 use super::action::{Action, Edit, View};
 use super::app::{App, Confirm, Mode, OnYes, Overlay, Tone};
-use super::export::{case_list_document, default_file, export_view, format_for};
+use super::export::{ExportJob, ExportSource, default_file, format_for};
 use super::forms::{
     Field, FieldId, Form, Purpose, apply_edit, move_fields, move_fields_for, move_request,
 };
 use super::keymap::{help_len, writes};
 use super::layout::tab_at;
 use super::row_filter::RowFilter;
+use super::worker::loads::{self, LoadKey, Loaded};
 use crate::export::Format;
 
 type Step = Result<(), Msg>;
@@ -69,14 +67,17 @@ impl App {
     }
 
     /// Whether `action` starts work that takes seconds: loading the demo
-    /// team, or saving an export.
+    /// team, or saving an export when it runs here (on the worker the
+    /// export's own "bezig…" says it started).
     fn is_slow(&self, action: Action) -> bool {
         match (self.mode(), action) {
             (Mode::View(_) | Mode::CaseScreen, Action::LoadDemo) => true,
-            (Mode::Form, Action::Save | Action::Submit) => self.form().is_some_and(|f| {
-                matches!(f.purpose, Purpose::Export { .. })
-                    && (action == Action::Save || f.on_last_field())
-            }),
+            (Mode::Form, Action::Save | Action::Submit) if self.loader.is_here() => {
+                self.form().is_some_and(|f| {
+                    matches!(f.purpose, Purpose::Export { .. })
+                        && (action == Action::Save || f.on_last_field())
+                })
+            }
             _ => false,
         }
     }
@@ -1064,11 +1065,49 @@ impl App {
         self.go_to(date)
     }
 
-    /// Shows the screens as of `date` (None or today: live).
+    /// Shows the screens as of `date` (None or today: live). On the
+    /// worker a past date's cases load there: the screens keep what they
+    /// show (the status line says "bezig…") and move when they arrive.
     fn go_to(&mut self, date: Option<NaiveDate>) -> Step {
-        self.as_of = date.filter(|d| *d < self.today);
-        self.forget_data();
+        let date = date.filter(|d| *d < self.today);
         let anchor = self.cases.selected_case().map(|c| c.case_ref.clone());
+        if let Some(d) = date {
+            if !self.loader.is_here() {
+                self.traveling = None; // a new request, even for the same date
+                self.notice = None;
+                self.load_past(d, anchor)?;
+                return Ok(());
+            }
+        }
+        self.traveling = None;
+        self.loader.cancel(LoadKey::Past);
+        self.show_date(date, anchor, None, true)
+    }
+
+    /// The cases of the past date asked for arrived: the screens move to it
+    /// (announced when the date changes; after a reload of the same date,
+    /// only the data is new).
+    pub(super) fn arrive_at(&mut self, loaded: Loaded, anchor: Option<String>) -> Step {
+        let Loaded::Past { as_of, .. } = &loaded else {
+            return Ok(());
+        };
+        let date = Some(*as_of);
+        let announce = self.as_of != date;
+        self.show_date(date, anchor, Some(loaded), announce)
+    }
+
+    fn show_date(
+        &mut self,
+        date: Option<NaiveDate>,
+        anchor: Option<String>,
+        past: Option<Loaded>,
+        announce: bool,
+    ) -> Step {
+        self.as_of = date;
+        self.forget_data();
+        if let Some(loaded) = past {
+            self.take_past(loaded);
+        }
         if let Some(r) = self.case_screen().map(|s| s.case.case_ref.clone()) {
             match self.load_case_screen(&r) {
                 Ok(fresh) => {
@@ -1080,11 +1119,13 @@ impl App {
             }
         }
         self.load_view_data(anchor)?;
-        let msg = match self.as_of {
-            Some(d) => Msg::new("tui.done.as_of").arg("date", d),
-            None => Msg::new("tui.done.today").arg("date", self.today),
-        };
-        self.notify(Tone::Info, msg);
+        if announce {
+            let msg = match self.as_of {
+                Some(d) => Msg::new("tui.done.as_of").arg("date", d),
+                None => Msg::new("tui.done.today").arg("date", self.today),
+            };
+            self.notify(Tone::Info, msg);
+        }
         Ok(())
     }
 
@@ -1110,25 +1151,38 @@ impl App {
         self.load_view_data(anchor)
     }
 
+    /// Writes the export the form asks for. On the worker (the terminal)
+    /// the form closes at once and the status line says "bezig…" until the
+    /// file is written; here (the tests) it is written before this returns,
+    /// and a refusal keeps the form open as before.
     fn save_export(&mut self, f: &Form, view: View) -> Step {
         let path = f
             .text(FieldId::File)
             .ok_or_else(|| Msg::new("tui.form.required"))?;
-        let file = std::path::Path::new(&path);
-        let count = match (view, format_for(file)) {
-            (View::Meeting, _) => self.write_minutes(file)?,
-            (View::Stoplight, format @ (Format::Md | Format::Xlsx)) => {
-                self.write_board_report(file, format)?
+        let file = std::path::PathBuf::from(&path);
+        if view == View::Meeting {
+            // The minutes render the agenda already loaded: nothing to read.
+            let count = self.write_minutes(&file)?;
+            self.close_form();
+            return self.apply_export(count, file);
+        }
+        let job = loads::export_job(self.export_job(view, file));
+        match self.loader.request(&self.store, LoadKey::Export, job) {
+            Some(result) => {
+                let loaded = result?;
+                self.close_form();
+                self.apply(loaded)
             }
-            (_, format) => export_view(&self.export_table(view, format)?, file)?,
-        };
-        self.close_form();
-        let msg = Msg::new("tui.export.done")
-            .arg("count", count)
-            .arg("path", &path);
-        self.log.line(format_args!("exported: {msg}"));
-        self.notify(Tone::Success, msg);
-        Ok(())
+            None => {
+                self.close_form();
+                self.notice = None;
+                Ok(())
+            }
+        }
+    }
+
+    fn apply_export(&mut self, count: usize, path: std::path::PathBuf) -> Step {
+        self.apply(Loaded::Exported { count, path })
     }
 
     /// Fills an empty database with the demo team (the same as `stroom
@@ -1151,49 +1205,40 @@ impl App {
         Ok(())
     }
 
-    /// What the view shows, without names: the document for `export_view`.
-    /// The waiting lists and the stoplight go through the same builders as
-    /// `stroom export`; other views export the case list.
     /// In view 1 the selection is on a moment of the evaluation section.
     fn evaluations_focused(&self) -> bool {
         self.view == View::Waitlist && self.waitlist.selected_moment().is_some()
     }
 
-    pub fn export_table(&self, view: View, format: Format) -> Result<crate::export::Document, Msg> {
-        let options = crate::report::ExportOptions {
-            catalog: self.cat,
-            with_names: false,
-            format,
-        };
-        // A past date's snapshot is loaded already; live, only the cases
-        // the export shows are read.
-        type Load = fn(&crate::store::Store, NaiveDate, NaiveDate) -> Result<Snapshot, Msg>;
-        let snapshot = |load: Load| -> Result<Cow<'_, Snapshot>, Msg> {
-            match &self.snapshot {
-                Some(s) => Ok(Cow::Borrowed(s)),
-                None => load(&self.store, self.shown_date(), self.today).map(Cow::Owned),
-            }
-        };
-        Ok(match view {
-            // The evaluation section exports the same document as `stroom
-            // export evaluations`, from the moments already loaded.
+    /// The export of `view` as a job with everything it needs owned: what
+    /// the view shows, without names. The waiting lists and the stoplight
+    /// go through the same builders as `stroom export`; other views export
+    /// the case list.
+    pub fn export_job(&self, view: View, path: std::path::PathBuf) -> ExportJob {
+        let format = format_for(&path);
+        let source = match view {
             View::Waitlist if self.evaluations_focused() => {
-                crate::report::evaluations(&self.waitlist.all_moments, self.shown_date(), &options)
+                ExportSource::Evaluations(self.waitlist.all_moments.clone())
             }
-            View::Waitlist => crate::report::waitlist(
-                &*snapshot(crate::store::Store::waitlist_snapshot)?,
-                &self.config.norms,
-                None,
-                &options,
-            ),
-            View::Stoplight => crate::report::stoplight(
-                &*snapshot(crate::store::Store::stoplight_snapshot)?,
-                &self.config.precondition_codes(),
-                self.config.norms.care,
-                &options,
-            ),
-            _ => case_list_document(&self.cases.all(&self.store)?, self.shown_date(), self.cat),
-        })
+            View::Waitlist => ExportSource::Waitlist,
+            View::Stoplight if matches!(format, Format::Md | Format::Xlsx) => {
+                ExportSource::BoardReport
+            }
+            View::Stoplight => ExportSource::Stoplight,
+            _ => ExportSource::Cases {
+                memory: self.cases.memory().cloned(),
+                filter: self.cases.filter.clone(),
+            },
+        };
+        ExportJob {
+            source,
+            path,
+            cat: self.cat,
+            config: self.config.clone(),
+            shown: self.shown_date(),
+            today: self.today,
+            past: self.as_of.is_some(),
+        }
     }
 }
 

@@ -524,14 +524,17 @@ mod tests {
         let (_dir, path) = database();
         let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (gate_tx, gate) = mpsc::channel::<()>();
+        let (started_tx, started) = mpsc::channel::<()>();
         worker.submit(
             "flow",
             job(move |_, _| {
+                started_tx.send(()).unwrap();
                 gate.recv().unwrap();
                 Ok(7)
             }),
         );
-        thread::sleep(Duration::from_millis(50));
+        // Wait until the job runs (a sleep is too short on a loaded machine).
+        started.recv_timeout(BOUND).unwrap();
         let runs = Arc::new(AtomicUsize::new(0));
         for n in 0..5 {
             let runs = Arc::clone(&runs);
@@ -558,14 +561,16 @@ mod tests {
         let (_dir, path) = database();
         let mut worker: Worker<&str, i64> = Worker::open(&path, None).unwrap();
         let (gate_tx, gate) = mpsc::channel::<()>();
+        let (started_tx, started) = mpsc::channel::<()>();
         worker.submit(
             "board",
             job(move |_, _| {
+                started_tx.send(()).unwrap();
                 gate.recv().unwrap();
                 Ok(1)
             }),
         );
-        thread::sleep(Duration::from_millis(50));
+        started.recv_timeout(BOUND).unwrap();
         worker.submit("agenda", job(|_, _| Ok(2)));
         worker.submit("waitlist", job(|_, _| Ok(3)));
         gate_tx.send(()).unwrap();

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::super::app::{App, Confirm};
 use super::super::forms::{Field, Form, Input, Label};
-use super::super::keymap::help_sections;
+use super::super::keymap::{HELP_KEYS_WIDTH, HELP_WIDTH, help_sections};
 use super::sym;
 
 /// Room a choice needs after its label: focus mark, space and
@@ -208,12 +208,15 @@ pub fn draw_help(app: &App, scroll: u16, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(cat.t(scope.title_key()), t.title(false)));
         for h in entries {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", h.keys), t.hint_key()),
+                Span::styled(
+                    format!("  {:<w$}", h.keys, w = HELP_KEYS_WIDTH),
+                    t.hint_key(),
+                ),
                 Span::styled(cat.t(h.help), t.text()),
             ]));
         }
     }
-    let rect = centred(area, 70, area.height.saturating_sub(2));
+    let rect = centred(area, HELP_WIDTH, area.height.saturating_sub(2));
     let block = Block::bordered()
         .title(Span::styled(cat.t("tui.help.title"), t.title(true)))
         .border_style(t.border(true));

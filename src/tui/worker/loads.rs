@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
+use crate::domain::Snapshot;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
@@ -20,6 +21,8 @@ use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 use crate::report::forecast::{self, Forecast};
 use crate::store::{Result, StageCounts, Store};
+
+use crate::tui::export::ExportJob;
 
 use super::{Generation, Job, Update, Worker, job, run_here};
 
@@ -32,6 +35,11 @@ pub enum LoadKey {
     Agenda,
     Flow,
     Forecast,
+    /// The cases as of a past date (`t`): every view looks back with them.
+    Past,
+    /// An export from a view (`e`): one at a time, kept when the data
+    /// changes (the file shows what the view showed when it was asked).
+    Export,
 }
 
 /// A view's data as a job returns it. Moved once per load, from the
@@ -58,6 +66,19 @@ pub enum Loaded {
     /// When each waiting case is expected to be next, and each queue
     /// cleared (`stroom forecast`'s simulation, its default runs and seed).
     Forecast(Forecast),
+    /// Every case as of a past date, with that date's waiting lists and
+    /// evaluation list (what view 1 shows looking back).
+    Past {
+        as_of: NaiveDate,
+        snapshot: Snapshot,
+        rows: Vec<WaitRow>,
+        moments: Vec<EvaluationRow>,
+    },
+    /// An export's file was written: how many rows, where.
+    Exported {
+        count: usize,
+        path: std::path::PathBuf,
+    },
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
@@ -156,6 +177,38 @@ pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     })
 }
 
+/// Every case as of `as_of` (a past date), and the waiting lists and
+/// evaluation list of that date.
+pub fn past_job(config: &Config, as_of: NaiveDate, today: NaiveDate) -> Job<Loaded> {
+    let norms = config.norms;
+    let rules = config.evaluation;
+    job(move |store: &Store, progress| {
+        progress.report(0, Some(3))?;
+        let snapshot = store.snapshot(as_of, today)?;
+        progress.report(1, Some(3))?;
+        let rows = waitlist::waiting_list(&snapshot, &norms, None);
+        progress.report(2, Some(3))?;
+        let moments = store.evaluation_list(&snapshot, &rules)?;
+        Ok(Loaded::Past {
+            as_of,
+            snapshot,
+            rows,
+            moments,
+        })
+    })
+}
+
+/// An export from the UI: read, render and write the file on the worker.
+pub fn export_job(export: ExportJob) -> Job<Loaded> {
+    job(move |store: &Store, progress| {
+        let count = export.run(store, progress)?;
+        Ok(Loaded::Exported {
+            count,
+            path: export.path,
+        })
+    })
+}
+
 /// A load that was asked for and has not arrived: what the view says
 /// meanwhile ("bezig…", with how far it is).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -213,6 +266,11 @@ impl Loader {
         }
     }
 
+    /// Whether loads run here and now (no worker).
+    pub fn is_here(&self) -> bool {
+        matches!(self, Loader::Here)
+    }
+
     /// Whether `key` was asked for and has not arrived.
     pub fn busy(&self, key: LoadKey) -> Option<Busy> {
         match self {
@@ -226,12 +284,18 @@ impl Loader {
         matches!(self, Loader::Worker { busy, .. } if !busy.is_empty())
     }
 
-    /// Forgets every request: nothing asked for so far is delivered.
+    /// Forgets every view's request: nothing asked for so far is
+    /// delivered. A running export goes on: its file is what the person
+    /// asked for, and it says when it is written.
     pub fn cancel_all(&mut self) {
         if let Loader::Worker { worker, busy } = self {
-            for (key, ..) in busy.drain(..) {
-                worker.cancel(&key);
-            }
+            busy.retain(|(key, ..)| {
+                let keep = *key == LoadKey::Export;
+                if !keep {
+                    worker.cancel(key);
+                }
+                keep
+            });
         }
     }
 
