@@ -281,7 +281,7 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
     use std::os::unix::fs::PermissionsExt;
     let file = format!("stroom-stoplight-{TODAY}.csv");
     let mut here = Ui::demo(false, 120, 40);
-    here.app.export_dir = here._dir.path().to_path_buf();
+    here.app.export_dir = here.sandbox.dir.path().to_path_buf();
     let log_before = access_rows(&here.app);
     here.act(&[Action::Show(View::Stoplight), Action::Export, Action::Save]);
     assert!(here.screen().contains("rijen geëxporteerd naar"));
@@ -294,11 +294,11 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
         .get("count")
         .unwrap()
         .to_string();
-    let expected = std::fs::read(here._dir.path().join(&file)).unwrap();
+    let expected = std::fs::read(here.sandbox.dir.path().join(&file)).unwrap();
     assert_eq!(access_rows(&here.app), log_before, "no access-log row");
 
     let mut ui = Ui::demo(true, 120, 40);
-    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
     ui.act(&[Action::Show(View::Stoplight)]).settle();
     let log_before = access_rows(&ui.app);
     ui.act(&[Action::Export, Action::Save]);
@@ -313,7 +313,7 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
     assert!(!meanwhile.contains("geëxporteerd"), "{meanwhile}");
     let done = ui.settle().screen();
     assert!(ui.app.loader.busy(LoadKey::Export).is_none());
-    let path = ui._dir.path().join(&file);
+    let path = ui.sandbox.dir.path().join(&file);
     assert!(
         done.contains(&format!("{count} rijen geëxporteerd naar")),
         "{done}"
@@ -332,13 +332,17 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
 #[test]
 fn a_change_while_an_export_runs_keeps_the_export() {
     let mut ui = Ui::demo(true, 80, 24);
-    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
     ui.settle();
     ui.act(&[Action::Show(View::Cases), Action::Export, Action::Save]);
     ui.app.forget_data();
     assert!(ui.app.loader.busy(LoadKey::Export).is_some());
     ui.settle();
-    let file = ui._dir.path().join(format!("stroom-cases-{TODAY}.csv"));
+    let file = ui
+        .sandbox
+        .dir
+        .path()
+        .join(format!("stroom-cases-{TODAY}.csv"));
     assert!(file.exists());
 }
 
@@ -346,7 +350,7 @@ fn a_change_while_an_export_runs_keeps_the_export() {
 #[test]
 fn q_quits_at_once_while_an_export_runs() {
     let mut ui = Ui::demo(true, 80, 24);
-    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
     ui.settle();
     ui.act(&[Action::Show(View::Cases), Action::Export, Action::Save]);
     let t = Instant::now();
