@@ -10,14 +10,7 @@ mod common;
 
 use common::Sandbox;
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     fn new() -> Team {

@@ -16,48 +16,25 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-const TODAY: &str = "2026-11-22";
+mod common;
 
-struct Db {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
+use common::{Sandbox, TODAY, text};
+
+common::sandbox_type!(
+    /// A sandbox whose writers are Sanne, in English.
+    Db
+);
 
 impl Db {
     fn new() -> Db {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("team.db");
-        Db { dir, path }
+        Db(Sandbox::new())
     }
 
+    /// [`Sandbox::sanne`] with its output piped, to be spawned and killed.
     fn stroom(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stroom"));
-        cmd.args(args)
-            .env("STROOM_DB", &self.path)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.dir.path().join("no-config.toml"))
-            .env("USER", "sanne")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut cmd = self.sanne(args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.stroom(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    }
-
-    fn file(&self, name: &str, body: &str) -> String {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
     }
 
     /// Cases `{prefix}1..=n`, in care since March.
@@ -70,12 +47,12 @@ impl Db {
                 "{prefix}{i},2026-01-05,gp,ambulant,ambulant_home,Kompas,2026-01-10,2026-02-01,2026-03-01\n"
             ));
         }
-        let f = self.file(&format!("seed-{prefix}.csv"), &csv);
+        let f = self.write(&format!("seed-{prefix}.csv"), &csv);
         self.ok(&["import", &f]);
     }
 
     fn conn(&self) -> Connection {
-        Connection::open(&self.path).unwrap()
+        Connection::open(&self.db).unwrap()
     }
 
     fn count(&self, sql: &str, arg: &str) -> i64 {
@@ -108,10 +85,6 @@ impl Db {
             .unwrap();
         assert_eq!(integrity, "ok");
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -194,7 +167,7 @@ fn import_file(db: &Db, prefix: &str) -> String {
             i % 10
         ));
     }
-    db.file(&format!("{prefix}.csv"), &csv)
+    db.write(&format!("{prefix}.csv"), &csv)
 }
 
 #[derive(Debug, Default)]
@@ -264,7 +237,7 @@ fn writers_killed_at_random_lose_nothing_acknowledged() {
     }
     db.assert_sound();
     for suffix in ["", "-wal", "-shm"] {
-        let f = PathBuf::from(format!("{}{suffix}", db.path.display()));
+        let f = PathBuf::from(format!("{}{suffix}", db.db.display()));
         if f.exists() {
             let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{}", f.display());
@@ -352,7 +325,7 @@ fn eight_writers_at_once_lose_nothing_and_never_see_a_locked_database() {
     let started = Instant::now();
     let threads: Vec<_> = (0..writers)
         .map(|t| {
-            let path = db.path.clone();
+            let path = db.db.clone();
             let dir = db.dir.path().to_path_buf();
             let failures = failures.clone();
             std::thread::spawn(move || {
@@ -423,12 +396,9 @@ struct DbRef {
 
 impl DbRef {
     fn run(&self, args: &[String]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_stroom"))
+        common::stroom(&self.path, &self.dir.join("no-config.toml"))
             .args(args)
-            .env("STROOM_DB", &self.path)
-            .env("STROOM_TODAY", TODAY)
             .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.dir.join("no-config.toml"))
             .stdin(Stdio::null())
             .output()
             .unwrap()
@@ -496,7 +466,7 @@ fn an_export_loop_does_not_hold_up_a_writer() {
     let reader = {
         let (stop, exports) = (stop.clone(), exports.clone());
         let r = DbRef {
-            path: db.path.clone(),
+            path: db.db.clone(),
             dir: db.dir.path().to_path_buf(),
         };
         std::thread::spawn(move || {
@@ -512,7 +482,7 @@ fn an_export_loop_does_not_hold_up_a_writer() {
         })
     };
     // Writes in this process, timed precisely (no process start-up).
-    let mut store = stroom::store::Store::open(&db.path).unwrap();
+    let mut store = stroom::store::Store::open(&db.db).unwrap();
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let mut latencies = Vec::new();
     while exports.load(Ordering::SeqCst) < 3 || latencies.len() < 40 {
@@ -639,7 +609,7 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
         for (k, n) in names.iter().enumerate() {
             csv.push_str(&format!("P{c}-{k};{n};2023-01-10;jgz;ambulant;day_care;Kompas;2023-01-20;2023-02-01;2023-03-01;2024-02-01;goals_met\n"));
         }
-        db.ok(&["import", &db.file(&format!("p{c}.csv"), &csv)]);
+        db.ok(&["import", &db.write(&format!("p{c}.csv"), &csv)]);
         let (_, killed) = kill_within(
             &db,
             &["purge", "--closed-before", "2025-01-01", "--yes"],
@@ -662,7 +632,7 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
             t.losses += 1; // half a purge
         }
         for (n, p) in names.iter().zip(&purged) {
-            if *p && bytes_contain(&db.path, n) {
+            if *p && bytes_contain(&db.db, n) {
                 t.losses += 1; // a purged name left in the file
             }
         }
@@ -684,7 +654,7 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
                 .env("STROOM_DB", &bk)
                 .output()
                 .unwrap();
-            let whole = check.status.success() && refs_of(&bk) == refs_of(&db.path);
+            let whole = check.status.success() && refs_of(&bk) == refs_of(&db.db);
             t.losses += usize::from(!whole);
         } else {
             t.losses += usize::from(ok); // acknowledged but missing
@@ -692,13 +662,13 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
 
         // Demo --force --yes killed at random, beside a writer.
         let writer = {
-            let db_path = db.path.clone();
+            let db_path = db.db.clone();
             let dir = db.dir.path().to_path_buf();
             std::thread::spawn(move || {
                 let mut ok = Vec::new();
                 for i in 0..12 {
                     let r = format!("Q{c}-{i}");
-                    let out = Command::new(env!("CARGO_BIN_EXE_stroom"))
+                    let out = common::stroom(&db_path, &dir.join("no-config.toml"))
                         .args([
                             "add",
                             "--referred-on",
@@ -708,9 +678,6 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
                             "--ref",
                             &r,
                         ])
-                        .env("STROOM_DB", &db_path)
-                        .env("STROOM_TODAY", TODAY)
-                        .env("STROOM_CONFIG", dir.join("no-config.toml"))
                         .stdin(Stdio::null())
                         .output()
                         .unwrap();
@@ -744,7 +711,7 @@ fn backup_demo_and_purge_killed_at_random_lose_nothing() {
         db.assert_sound();
         let log_after = db.count("SELECT count(*) FROM access_log WHERE actor <> ?1", "");
         t.losses += usize::from(log_after < log_before);
-        let mut everywhere = refs_of(&db.path);
+        let mut everywhere = refs_of(&db.db);
         for b in files_with(&db, ".before-demo-") {
             if !b.to_string_lossy().contains(".partial-") {
                 everywhere.extend(refs_of(&b));

@@ -8,14 +8,15 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use rusqlite::Connection;
 
-const TODAY: &str = "2026-11-22";
+mod common;
 
+use common::Sandbox;
+
+/// `stroom` on `db` in English, with no config (one beside each database,
+/// as a test may hold several).
 fn stroom(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("stroom").unwrap();
-    cmd.env("STROOM_DB", db)
-        .env("STROOM_TODAY", TODAY)
-        .env("STROOM_LANG", "en")
-        .env("STROOM_CONFIG", db.with_extension("no-config.toml"));
+    let mut cmd = Command::from_std(common::stroom(db, &db.with_extension("no-config.toml")));
+    cmd.env("STROOM_LANG", "en");
     cmd
 }
 
@@ -100,8 +101,8 @@ fn same_seed_and_today_give_the_same_database_and_check_is_clean() {
 
 #[test]
 fn cases_are_only_replaced_with_force_and_the_old_ones_are_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("team.db");
+    let sandbox = Sandbox::new();
+    let (dir, db) = (&sandbox.dir, sandbox.db.clone());
     stroom(&db)
         .args(["add", "--referred-on", "2026-11-02", "--referrer", "gp"])
         .assert()
@@ -173,8 +174,8 @@ fn scenarios_hold_on_the_real_stoplight_and_waiting_lists() {
     use stroom::demo::scenarios::Expect;
     use stroom::domain::{stoplight, waitlist};
     let today = stroom::domain::dates::parse_date("2026-11-22").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = stroom::store::Store::open(&dir.path().join("demo.db")).unwrap();
+    let sandbox = Sandbox::with_db("demo.db");
+    let mut store = stroom::store::Store::open(&sandbox.db).unwrap();
     let demo = stroom::demo::build(1, today, stroom::demo::DEFAULT_CASES as usize);
     store
         .insert_bundles(&demo.bundles, today, "demo", &mut |_| {})
@@ -220,8 +221,8 @@ fn the_demo_holds_every_rule_of_the_care_process() {
     use stroom::domain::evaluation::{self, EvaluationRules};
     use stroom::domain::{Destination, Signal, Stage, stoplight};
     let today = stroom::domain::dates::parse_date("2026-11-30").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
+    let sandbox = Sandbox::with_db("demo.db");
+    let path = sandbox.db.clone();
     let mut store = stroom::store::Store::open(&path).unwrap();
     let demo = stroom::demo::build(4, today, stroom::demo::DEFAULT_CASES as usize);
     store

@@ -3,27 +3,19 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
 
 use common::Sandbox;
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     fn new() -> Team {
         let team = Team(Sandbox::new());
         // One case waiting for intake, one in the decision queue, one in care.
-        team.run(&[
+        team.nl_ok(&[
             "add",
             "--referred-on",
             "2026-09-01",
@@ -34,7 +26,7 @@ impl Team {
             "--birth-date",
             "2010-05-05",
         ]);
-        team.run(&[
+        team.nl_ok(&[
             "add",
             "--referred-on",
             "2026-10-01",
@@ -45,8 +37,8 @@ impl Team {
             "--name",
             "Noor",
         ]);
-        team.run(&["move", "2026-0002", "intake", "--on", "2026-10-02"]);
-        team.run(&[
+        team.nl_ok(&["move", "2026-0002", "intake", "--on", "2026-10-02"]);
+        team.nl_ok(&[
             "add",
             "--referred-on",
             "2026-06-01",
@@ -55,9 +47,9 @@ impl Team {
             "--birth-date",
             "2009-01-10",
         ]);
-        team.run(&["move", "2026-0003", "intake", "--on", "2026-06-05"]);
-        team.run(&["move", "2026-0003", "triage", "--on", "2026-06-10"]);
-        team.run(&[
+        team.nl_ok(&["move", "2026-0003", "intake", "--on", "2026-06-05"]);
+        team.nl_ok(&["move", "2026-0003", "triage", "--on", "2026-06-10"]);
+        team.nl_ok(&[
             "move",
             "2026-0003",
             "in_care",
@@ -68,7 +60,7 @@ impl Team {
             "--planned-end",
             "2027-01-31",
         ]);
-        team.run(&[
+        team.nl_ok(&[
             "review",
             "2026-0003",
             "--on",
@@ -77,19 +69,6 @@ impl Team {
             "perspective_plan=partial",
         ]);
         team
-    }
-
-    fn stroom(&self) -> Command {
-        Command::from_std(self.stroom_on(&self.db, "none.toml"))
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.stroom().args(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.run(args)).unwrap()
     }
 }
 
@@ -104,7 +83,7 @@ fn keys(row: &Value) -> Vec<&str> {
 #[test]
 fn waitlist_json_has_exactly_the_spec_keys() {
     let team = Team::new();
-    let doc = team.json(&["export", "waitlist", "--format", "json"]);
+    let doc = team.nl_json(&["export", "waitlist", "--format", "json"]);
     assert_eq!(keys(&doc), ["as_of", "generated_at", "rows"]);
     assert_eq!(doc["as_of"], "2026-11-22");
     let rows = doc["rows"].as_array().unwrap();
@@ -136,11 +115,11 @@ fn waitlist_json_has_exactly_the_spec_keys() {
     assert_eq!(first["age"], 16);
     assert!(
         !team
-            .run(&["export", "waitlist", "--format", "json"])
+            .nl_ok(&["export", "waitlist", "--format", "json"])
             .contains("HYPERLINK")
     );
 
-    let named = team.json(&[
+    let named = team.nl_json(&[
         "export",
         "waitlist",
         "--format",
@@ -159,7 +138,7 @@ fn waitlist_json_has_exactly_the_spec_keys() {
 #[test]
 fn stoplight_json_has_exactly_the_spec_keys() {
     let team = Team::new();
-    let doc = team.json(&["export", "stoplight", "--format", "json"]);
+    let doc = team.nl_json(&["export", "stoplight", "--format", "json"]);
     let rows = doc["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(keys(&rows[0]), common::spec::STOPLIGHT);
@@ -194,10 +173,10 @@ fn stoplight_json_has_exactly_the_spec_keys() {
 #[test]
 fn csv_opens_in_dutch_excel_without_names_or_formulas() {
     let team = Team::new();
-    let csv = team.run(&["export", "waitlist"]);
+    let csv = team.nl_ok(&["export", "waitlist"]);
     assert!(csv.starts_with("\u{feff}case_ref;queue;stage;"), "{csv}");
     assert!(!csv.contains("HYPERLINK") && !csv.contains("Noor"));
-    let named = team.run(&["export", "waitlist", "--with-names", "--reason", "test"]);
+    let named = team.nl_ok(&["export", "waitlist", "--with-names", "--reason", "test"]);
     assert!(named.contains(";\"'=HYPERLINK(\"\"x\"\")\";"), "{named}");
 }
 
@@ -210,7 +189,7 @@ fn files_are_private_and_xlsx_is_a_workbook() {
         ("md", &b"# "[..]),
     ] {
         let path = team.dir.path().join(format!("stoplight.{format}"));
-        team.stroom()
+        team.stroom_nl()
             .args([
                 "export",
                 "stoplight",
@@ -239,7 +218,7 @@ fn moves_dated_after_the_as_of_date_do_not_change_the_export() {
         v
     };
     let waitlist = || {
-        strip(team.json(&[
+        strip(team.nl_json(&[
             "export",
             "waitlist",
             "--format",
@@ -249,7 +228,7 @@ fn moves_dated_after_the_as_of_date_do_not_change_the_export() {
         ]))
     };
     let stoplight = || {
-        strip(team.json(&[
+        strip(team.nl_json(&[
             "export",
             "stoplight",
             "--format",
@@ -259,27 +238,27 @@ fn moves_dated_after_the_as_of_date_do_not_change_the_export() {
         ]))
     };
     let (w1, s1) = (waitlist(), stoplight());
-    team.run(&["move", "2026-0001", "intake", "--on", "2026-10-20"]);
-    team.run(&["move", "2026-0002", "triage", "--on", "2026-11-01"]);
-    team.run(&[
+    team.nl_ok(&["move", "2026-0001", "intake", "--on", "2026-10-20"]);
+    team.nl_ok(&["move", "2026-0002", "triage", "--on", "2026-11-01"]);
+    team.nl_ok(&[
         "review",
         "2026-0003",
         "--on",
         "2026-11-02",
         "perspective_plan=ok",
     ]);
-    team.run(&[
+    team.nl_ok(&[
         "set",
         "2026-0003",
         "planned_end_on=2027-12-31",
         "--on",
         "2026-11-03",
     ]);
-    team.run(&["add", "--referred-on", "2026-10-16", "--referrer", "gp"]);
+    team.nl_ok(&["add", "--referred-on", "2026-10-16", "--referrer", "gp"]);
     assert_eq!(waitlist(), w1);
     assert_eq!(stoplight(), s1);
     assert_ne!(
-        strip(team.json(&["export", "waitlist", "--format", "json"])),
+        strip(team.nl_json(&["export", "waitlist", "--format", "json"])),
         w1
     );
 }
@@ -287,7 +266,7 @@ fn moves_dated_after_the_as_of_date_do_not_change_the_export() {
 #[test]
 fn flow_report_carries_the_figures_as_keys() {
     let team = Team::new();
-    let doc = team.json(&[
+    let doc = team.nl_json(&[
         "report",
         "flow",
         "--from",
@@ -319,7 +298,7 @@ fn flow_report_carries_the_figures_as_keys() {
     );
     assert_eq!(doc["balance_pct"], -100.0);
     assert_eq!(doc["median_wait_to_care_days"], 19);
-    let md = team.run(&[
+    let md = team.nl_ok(&[
         "report",
         "flow",
         "--from",
@@ -338,7 +317,7 @@ fn flow_report_carries_the_figures_as_keys() {
         "{md}"
     );
     assert!(md.contains("- Gemiddelde duur (dagen): –\n"), "{md}");
-    team.stroom()
+    team.stroom_nl()
         .args([
             "report",
             "flow",
@@ -354,7 +333,7 @@ fn flow_report_carries_the_figures_as_keys() {
 #[test]
 fn a_future_as_of_date_is_refused() {
     let team = Team::new();
-    team.stroom()
+    team.stroom_nl()
         .args(["export", "waitlist", "--as-of", "2026-11-23"])
         .assert()
         .code(1)
@@ -365,11 +344,11 @@ fn a_future_as_of_date_is_refused() {
 /// review after 71 days in care) and green now; and starts 2026-0002's care
 /// with Kompas on 1 November, so it was not on the board six weeks ago.
 fn board_that_changed(team: &Team) {
-    team.run(&["add", "--referred-on", "2026-06-01", "--referrer", "gp"]);
+    team.nl_ok(&["add", "--referred-on", "2026-06-01", "--referrer", "gp"]);
     for (stage, on) in [("intake", "2026-06-10"), ("triage", "2026-06-15")] {
-        team.run(&["move", "2026-0004", stage, "--on", on]);
+        team.nl_ok(&["move", "2026-0004", stage, "--on", on]);
     }
-    team.run(&[
+    team.nl_ok(&[
         "move",
         "2026-0004",
         "waiting",
@@ -378,7 +357,7 @@ fn board_that_changed(team: &Team) {
         "--on",
         "2026-06-20",
     ]);
-    team.run(&[
+    team.nl_ok(&[
         "move",
         "2026-0004",
         "in_care",
@@ -391,7 +370,7 @@ fn board_that_changed(team: &Team) {
         "--planned-end",
         "2027-12-31",
     ]);
-    team.run(&[
+    team.nl_ok(&[
         "review",
         "2026-0004",
         "--on",
@@ -404,8 +383,8 @@ fn board_that_changed(team: &Team) {
         "network=ok",
         "perspective_plan=ok",
     ]);
-    team.run(&["move", "2026-0002", "triage", "--on", "2026-10-05"]);
-    team.run(&[
+    team.nl_ok(&["move", "2026-0002", "triage", "--on", "2026-10-05"]);
+    team.nl_ok(&[
         "move",
         "2026-0002",
         "waiting",
@@ -414,7 +393,7 @@ fn board_that_changed(team: &Team) {
         "--on",
         "2026-10-06",
     ]);
-    team.run(&[
+    team.nl_ok(&[
         "move",
         "2026-0002",
         "in_care",
@@ -433,7 +412,7 @@ fn board_that_changed(team: &Team) {
 fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
     let team = Team::new();
     board_that_changed(&team);
-    let md = team.run(&["export", "stoplight", "--format", "md"]);
+    let md = team.nl_ok(&["export", "stoplight", "--format", "md"]);
     // Summary first: 1 of 3 red now, 2 of 2 on 2026-10-11 (42 days earlier).
     assert!(md.contains("- ■ Rood: 1\n"), "{md}");
     assert!(md.contains("- Aandeel rood: 33,3 %\n"), "{md}");
@@ -473,7 +452,7 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
         "{md}"
     );
 
-    let en = team.run(&["--lang", "en", "export", "stoplight", "--format", "md"]);
+    let en = team.nl_ok(&["--lang", "en", "export", "stoplight", "--format", "md"]);
     assert!(
         en.contains("- Change in share red since 2026-10-11: -66.7 pp\n"),
         "{en}"
@@ -486,7 +465,7 @@ fn stoplight_report_in_markdown_compares_with_six_weeks_earlier() {
 
     // On 2026-10-11 both cases then in care were red; on 2026-08-30 one of
     // two; on 2026-05-20 nobody was in care yet.
-    let as_of = |d: &str| team.run(&["export", "stoplight", "--format", "md", "--as-of", d]);
+    let as_of = |d: &str| team.nl_ok(&["export", "stoplight", "--format", "md", "--as-of", d]);
     let early = as_of("2026-10-11");
     assert!(
         early.contains("- Verandering aandeel rood sinds 30-08-2026: +50,0 procentpunt\n"),
@@ -512,7 +491,7 @@ fn stoplight_report_in_xlsx_has_a_sheet_per_table_with_typed_changes() {
     let team = Team::new();
     board_that_changed(&team);
     let path = team.dir.path().join("stoplicht.xlsx");
-    team.run(&[
+    team.nl_ok(&[
         "export",
         "stoplight",
         "--format",
@@ -559,7 +538,7 @@ fn stoplight_report_in_xlsx_has_a_sheet_per_table_with_typed_changes() {
 fn flow_report_in_xlsx_is_a_private_workbook_of_the_same_figures() {
     let team = Team::new();
     let path = team.dir.path().join("flow.xlsx");
-    team.stroom()
+    team.stroom_nl()
         .args([
             "report",
             "flow",
@@ -582,7 +561,7 @@ fn flow_report_in_xlsx_is_a_private_workbook_of_the_same_figures() {
     let workbook = xlsx_part(&path, "xl/workbook.xml");
     assert!(workbook.matches("<sheet ").count() >= 3, "{workbook}");
     // The referrals (3) and inflow (1) stand as numbers, as in the JSON.
-    let json = team.json(&[
+    let json = team.nl_json(&[
         "report",
         "flow",
         "--from",

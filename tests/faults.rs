@@ -14,37 +14,11 @@ mod common;
 
 use common::{Sandbox, TODAY, contains, text};
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     fn new() -> Team {
         Team(Sandbox::new())
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = self.stroom_on(&self.db, "no-config.toml");
-        cmd.args(args)
-            .env("STROOM_LANG", "en")
-            .env("USER", "sanne")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
     }
 
     /// Fails with exit 1 and one sentence on stderr; returns the sentence.
@@ -59,12 +33,6 @@ impl Team {
         let err = text(&out.stderr);
         assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
         err
-    }
-
-    fn write(&self, name: &str, body: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
     }
 
     fn add(&self, name: &str) -> String {
@@ -260,13 +228,13 @@ fn on_full_stdout(team: &Team, args: &[&str]) -> Output {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    team.cmd(args).stdout(full).output().unwrap()
+    team.sanne(args).stdout(full).output().unwrap()
 }
 
 /// Runs stroom with its stdout a pipe whose reader has gone (`| head -0`).
 fn on_closed_pipe(team: &Team, args: &[&str]) -> Output {
     let mut child = team
-        .cmd(args)
+        .sanne(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -342,7 +310,11 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     std::fs::write(&empty, "").unwrap();
     let missing = team.path("missing.db");
     for db in [&empty, &missing] {
-        let out = team.cmd(&["check"]).env("STROOM_DB", db).output().unwrap();
+        let out = team
+            .sanne(&["check"])
+            .env("STROOM_DB", db)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
         let err = text(&out.stderr);
         assert!(err.contains("holds no stroom data"), "{err}");
@@ -359,7 +331,11 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     let journal = team.path("bk.db-journal");
     std::fs::write(&journal, vec![7u8; 4096]).unwrap();
     let before = std::fs::read(&bk).unwrap();
-    let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    let out = team
+        .sanne(&["check"])
+        .env("STROOM_DB", &bk)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("unfinished"),
@@ -373,7 +349,7 @@ fn check_on_a_file_without_stroom_data_says_so_and_touches_nothing() {
     let partial = team.path("bk2.db.partial-4242");
     std::fs::copy(&copy, &partial).unwrap();
     let out = team
-        .cmd(&["check"])
+        .sanne(&["check"])
         .env("STROOM_DB", &partial)
         .output()
         .unwrap();
@@ -398,7 +374,11 @@ fn a_backup_is_checked_before_it_gets_its_name() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
-    let out = team.cmd(&["check"]).env("STROOM_DB", &bk).output().unwrap();
+    let out = team
+        .sanne(&["check"])
+        .env("STROOM_DB", &bk)
+        .output()
+        .unwrap();
     assert!(
         text(&out.stdout).contains("All well: 20 cases"),
         "{}",
@@ -791,7 +771,7 @@ fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
     team.ok(&["import", &f]);
     // Killed right after the commit, before the checkpoint.
     let out = team
-        .cmd(&["purge", "--closed-before", "2025-01-01", "--yes"])
+        .sanne(&["purge", "--closed-before", "2025-01-01", "--yes"])
         .env("STROOM_CRASH_AT", "purge_committed")
         .output()
         .unwrap();
@@ -821,17 +801,12 @@ fn a_purge_killed_after_its_commit_is_finished_by_the_next_open() {
 #[test]
 fn a_ui_whose_database_file_is_replaced_opens_it_again() {
     use stroom::store::{NewReferral, Store};
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Sandbox::with_db("stroom.db");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let ctx = stroom::context::Context::new(
+    let ctx = dir.context(
         stroom::context::config::Config::default(),
         stroom::present::i18n::Lang::En,
-        today,
-        dir.path().join("stroom.db"),
-        stroom::context::config::Paths {
-            data_dir: dir.path().to_path_buf(),
-            config_file: dir.path().join("config.toml"),
-        },
+        TODAY,
         "coordinator",
     );
     let new = |r: &str| NewReferral {
@@ -851,7 +826,7 @@ fn a_ui_whose_database_file_is_replaced_opens_it_again() {
         .unwrap();
     let mut app = stroom::tui::App::new(&ctx, store, 80, 24).unwrap();
     // Another program puts a new database at the path (a restore).
-    let other = dir.path().join("restored.db");
+    let other = dir.path("restored.db");
     let mut restored = Store::open(&other).unwrap();
     restored.add_referral(&new("NEW-1"), today, "x").unwrap();
     drop(restored);
@@ -872,31 +847,11 @@ fn a_ui_whose_database_file_is_replaced_opens_it_again() {
 fn on_a_terminal_a_demo_over_peoples_work_asks_for_a_typed_yes() {
     let team = Team::new();
     team.add("Daan de Vries");
-    if !Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
-        .stdin(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+    if !common::terminal::available() {
         eprintln!("script(1) not available: the confirmation is covered off a terminal only");
         return;
     }
-    let demo = |answer: &str| {
-        let command = format!("{} demo --cases 60 --force", env!("CARGO_BIN_EXE_stroom"));
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("STROOM_DB", &team.db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", team.path("no-config.toml"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        (out.status.code(), text(&out.stdout))
-    };
+    let demo = |answer: &str| team.on_terminal("demo --cases 60 --force", answer);
     let (code, shown) = demo("y\n");
     assert_eq!(code, Some(1), "{shown}");
     assert!(

@@ -3,40 +3,39 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use stroom::domain::{CareType, OutflowReason, Referrer, Route, Stage, Urgency};
 use stroom::store::Store;
 
 const TODAY: &str = "2026-06-30";
 const EXAMPLE: &str = "tests/data/cases-small.csv";
 
-struct Team {
-    dir: tempfile::TempDir,
-}
+mod common;
+
+use common::Sandbox;
+
+/// A sandbox whose database is `stroom.db`, in English, on the import's
+/// own today (mid-year, so the example file's dates fall before it).
+struct Team(Sandbox);
 
 impl Team {
     fn new() -> Team {
-        Team {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Team(Sandbox::with_db("stroom.db"))
     }
 
     fn db(&self) -> PathBuf {
-        self.dir.path().join("stroom.db")
+        self.0.db.clone()
     }
 
     fn stroom(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        cargo_bin_cmd!("stroom")
-            .env("STROOM_DB", self.db())
+        assert_cmd::Command::from_std(self.0.stroom_on(&self.0.db, "none.toml"))
             .env("STROOM_TODAY", TODAY)
             .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.dir.path().join("none.toml"))
             .args(args)
             .assert()
     }
 
     fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let path = self.dir.path().join(name);
+        let path = self.0.path(name);
         std::fs::write(&path, bytes).unwrap();
         path.display().to_string()
     }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const FROM: &str = "2025-11-01";
@@ -15,39 +14,19 @@ mod common;
 
 use common::Sandbox;
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     /// A demo team of 400 cases: three years of history.
     fn demo() -> Team {
         let team = Team(Sandbox::new());
-        team.run(&["demo", "--seed", "4", "--cases", "400"]);
+        team.nl_ok(&["demo", "--seed", "4", "--cases", "400"]);
         team
-    }
-
-    fn stroom(&self) -> Command {
-        Command::from_std(self.stroom_on(&self.db, "none.toml"))
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.stroom().args(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.run(args)).unwrap()
     }
 }
 
 fn flow_json(team: &Team) -> Value {
-    team.json(&["report", "flow", "--from", FROM, "--to", TO])
+    team.nl_json(&["report", "flow", "--from", FROM, "--to", TO])
 }
 
 #[test]
@@ -83,7 +62,7 @@ fn flow_report_carries_the_newer_figures_in_every_format() {
         doc["lead_times"]["referral_to_care"]["count"], doc["inflow"],
         "every start of care in the period is a referral-to-care lead time"
     );
-    let csv = team.run(&[
+    let csv = team.nl_ok(&[
         "report", "flow", "--from", FROM, "--to", TO, "--format", "csv",
     ]);
     let header = csv.lines().next().unwrap();
@@ -98,7 +77,7 @@ fn flow_report_carries_the_newer_figures_in_every_format() {
     ] {
         assert!(header.split(';').any(|c| c == col), "{col} not in {header}");
     }
-    let md = team.run(&[
+    let md = team.nl_ok(&[
         "report", "flow", "--from", FROM, "--to", TO, "--format", "md",
     ]);
     for title in [
@@ -110,7 +89,7 @@ fn flow_report_carries_the_newer_figures_in_every_format() {
         assert!(md.contains(title), "{title}");
     }
     let xlsx = team.path("flow.xlsx");
-    team.run(&[
+    team.nl_ok(&[
         "report",
         "flow",
         "--from",
@@ -135,8 +114,8 @@ fn the_forecast_is_repeatable_and_has_the_spec_shape() {
         v.as_object_mut().unwrap().remove("generated_at");
         v
     };
-    let doc = strip(team.json(&args));
-    assert_eq!(doc, strip(team.json(&args)), "same seed, same forecast");
+    let doc = strip(team.nl_json(&args));
+    assert_eq!(doc, strip(team.nl_json(&args)), "same seed, same forecast");
     assert_eq!(
         (doc["runs"].as_i64(), doc["seed"].as_i64()),
         (Some(500), Some(7))
@@ -171,7 +150,7 @@ fn the_forecast_is_repeatable_and_has_the_spec_shape() {
     assert_eq!(keys, common::spec::FORECAST);
     assert_eq!(rows[0]["position"], 1);
     // One queue alone equals that queue in the forecast of all three.
-    let care = strip(team.json(&[
+    let care = strip(team.nl_json(&[
         "forecast", "--runs", "500", "--seed", "7", "--format", "json", "--queue", "care",
     ]));
     let care_rows: Vec<&Value> = rows.iter().filter(|r| r["queue"] == "care").collect();
@@ -179,19 +158,19 @@ fn the_forecast_is_repeatable_and_has_the_spec_shape() {
         care["rows"].as_array().unwrap().iter().collect::<Vec<_>>(),
         care_rows
     );
-    let md = team.run(&["forecast", "--runs", "200", "--format", "md"]);
+    let md = team.nl_ok(&["forecast", "--runs", "200", "--format", "md"]);
     assert!(md.contains("Verwacht aan de beurt"), "{md}");
     assert!(
         md.contains("Nieuwe aanmeldingen zijn niet meegerekend"),
         "{md}"
     );
-    let csv = team.run(&["forecast", "--runs", "200"]);
+    let csv = team.nl_ok(&["forecast", "--runs", "200"]);
     assert!(csv.starts_with("\u{feff}case_ref;queue;urgency;waiting_since"));
-    team.stroom()
+    team.stroom_nl()
         .args(["forecast", "--queue", "nope"])
         .assert()
         .code(1);
-    team.stroom()
+    team.stroom_nl()
         .args(["forecast", "--runs", "0"])
         .assert()
         .code(2);
@@ -203,7 +182,7 @@ fn the_forecast_is_repeatable_and_has_the_spec_shape() {
 fn the_council_report_agrees_with_the_flow_report() {
     let team = Team::demo();
     let flow = flow_json(&team);
-    let md = team.run(&[
+    let md = team.nl_ok(&[
         "report", "council", "--from", FROM, "--to", TO, "--format", "md",
     ]);
     assert!(
@@ -246,7 +225,7 @@ fn the_council_report_agrees_with_the_flow_report() {
     // Dutch dates and decimal commas; no ISO date shown to people.
     assert!(!md.contains("2026-10-31"), "ISO date in the Dutch report");
     // Built again: the same figures (only the moment of making differs).
-    let again = team.run(&[
+    let again = team.nl_ok(&[
         "report", "council", "--from", FROM, "--to", TO, "--format", "md",
     ]);
     let body = |s: &str| {
@@ -256,11 +235,11 @@ fn the_council_report_agrees_with_the_flow_report() {
             .join("\n")
     };
     assert_eq!(body(&md), body(&again));
-    team.stroom()
+    team.stroom_nl()
         .args(["report", "council", "--from", TO, "--to", FROM])
         .assert()
         .code(1);
-    team.stroom()
+    team.stroom_nl()
         .args([
             "report", "council", "--from", FROM, "--to", TO, "--format", "pdf",
         ])
@@ -302,7 +281,7 @@ fn dutch(iso: &str) -> String {
 #[test]
 fn every_council_figure_agrees_with_the_exports_of_its_date() {
     let team = Team::demo();
-    let md = team.run(&[
+    let md = team.nl_ok(&[
         "report", "council", "--from", FROM, "--to", TO, "--format", "md",
     ]);
     let count = |rows: &[Value], f: &dyn Fn(&Value) -> bool| rows.iter().filter(|r| f(r)).count();
@@ -313,7 +292,7 @@ fn every_council_figure_agrees_with_the_exports_of_its_date() {
     for row in &waiting {
         let p: Vec<&str> = row[0].split('-').collect();
         let iso = format!("{}-{}-{}", p[2], p[1], p[0]);
-        let doc = team.json(&["export", "waitlist", "--as-of", &iso, "--format", "json"]);
+        let doc = team.nl_json(&["export", "waitlist", "--as-of", &iso, "--format", "json"]);
         let rows = doc["rows"].as_array().unwrap();
         let q = |queue: &str, f: &dyn Fn(&Value) -> bool| {
             count(rows, &|r| r["queue"] == queue && f(r)).to_string()
@@ -349,7 +328,7 @@ fn every_council_figure_agrees_with_the_exports_of_its_date() {
     for (i, date) in header.iter().enumerate().skip(1) {
         let p: Vec<&str> = date.split('-').collect();
         let iso = format!("{}-{}-{}", p[2], p[1], p[0]);
-        let doc = team.json(&["export", "stoplight", "--as-of", &iso, "--format", "json"]);
+        let doc = team.nl_json(&["export", "stoplight", "--as-of", &iso, "--format", "json"]);
         let rows = doc["rows"].as_array().unwrap();
         for row in &board {
             let of = |r: &Value| r["provider"].as_str().unwrap_or("(geen zorgaanbieder)") == row[0];
@@ -370,7 +349,7 @@ fn every_council_figure_agrees_with_the_exports_of_its_date() {
     }
     assert!(cells > 10, "{cells}");
     // The forecast as of the period's end.
-    let fc = team.json(&["forecast", "--as-of", TO, "--format", "json"]);
+    let fc = team.nl_json(&["forecast", "--as-of", TO, "--format", "json"]);
     let forecast = md_table(&md, "Verwachting per wachtlijst");
     for (q, row) in fc["queues"].as_array().unwrap().iter().zip(&forecast) {
         assert_eq!(row[1], q["waiting"].to_string());
@@ -381,7 +360,7 @@ fn every_council_figure_agrees_with_the_exports_of_its_date() {
     // The evaluation moments: every moment on the evaluation list at the
     // period's end that fell due in the period is counted as not (yet)
     // held.
-    let evals = team.json(&["export", "evaluations", "--as-of", TO, "--format", "json"]);
+    let evals = team.nl_json(&["export", "evaluations", "--as-of", TO, "--format", "json"]);
     let due_in_period = count(evals["rows"].as_array().unwrap(), &|r| {
         let due = r["due_on"].as_str().unwrap();
         (FROM..=TO).contains(&due)
@@ -412,7 +391,7 @@ fn council_html(team: &Team, lang: Option<&str>) -> PathBuf {
     if let Some(l) = lang {
         args.extend(["--lang", l]);
     }
-    team.run(&args);
+    team.nl_ok(&args);
     path
 }
 

@@ -6,7 +6,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -24,14 +24,7 @@ fn today() -> chrono::NaiveDate {
     parse_date(TODAY).unwrap()
 }
 
-struct Team(Sandbox);
-
-impl std::ops::Deref for Team {
-    type Target = Sandbox;
-    fn deref(&self) -> &Sandbox {
-        &self.0
-    }
-}
+common::sandbox_type!(Team);
 
 impl Team {
     fn new() -> Team {
@@ -39,33 +32,11 @@ impl Team {
     }
 
     fn run_on(&self, db: &Path, args: &[&str]) -> Output {
-        self.stroom_on(db, "no-config.toml")
-            .args(args)
-            .env("STROOM_LANG", "en")
-            .env("USER", "sanne")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_on(&self.db, args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        self.sanne_on(db, args).output().unwrap()
     }
 
     fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    fn write(&self, name: &str, body: &str) -> String {
-        let p = self.path(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
     }
 
     /// A small team: one case waiting, one in care, two closed long ago,
@@ -424,15 +395,10 @@ fn the_case_screen_draws_hostile_text_inert_and_logs_the_view() {
     use stroom::tui::{Action, App, View, views};
 
     let team = Team::new();
-    let ctx = stroom::context::Context::new(
+    let ctx = team.context(
         stroom::context::config::Config::default(),
         stroom::present::i18n::Lang::En,
-        today(),
-        team.db.clone(),
-        stroom::context::config::Paths {
-            data_dir: team.dir.path().to_path_buf(),
-            config_file: team.path("config.toml"),
-        },
+        TODAY,
         "coordinator",
     );
     let mut store = Store::open(&team.db).unwrap();
@@ -810,34 +776,11 @@ fn nothing_in_stroom_talks_to_the_network() {
 fn on_a_terminal_a_purge_asks_first() {
     let team = Team::new();
     team.fill();
-    if !Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
-        .stdin(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
+    if !common::terminal::available() {
         eprintln!("script(1) not available: the confirmation is covered by the unit test only");
         return;
     }
-    let purge = |answer: &str| {
-        let command = format!(
-            "{} purge --closed-before 2026-01-01",
-            env!("CARGO_BIN_EXE_stroom")
-        );
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env("STROOM_DB", &team.db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", team.path("no-config.toml"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), answer.as_bytes()).unwrap();
-        let out = child.wait_with_output().unwrap();
-        (out.status.code(), text(&out.stdout))
-    };
+    let purge = |answer: &str| team.on_terminal("purge --closed-before 2026-01-01", answer);
     let (code, shown) = purge("j\n");
     assert_eq!(code, Some(1), "{shown}");
     assert!(

@@ -17,11 +17,14 @@ fn d(s: &str) -> NaiveDate {
     stroom::domain::dates::parse_date(s).unwrap()
 }
 
-const TODAY: &str = "2026-11-22";
+mod common;
 
-fn new_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("t.db")).unwrap();
+use common::{Sandbox, TODAY};
+
+/// A store on `t.db` in a sandbox of its own, kept as long as the sandbox.
+fn new_store() -> (Sandbox, Store) {
+    let dir = Sandbox::with_db("t.db");
+    let store = Store::open(&dir.db).unwrap();
     (dir, store)
 }
 
@@ -145,8 +148,8 @@ fn events_are_append_only_in_the_database() {
 
 #[test]
 fn a_stale_form_is_refused_not_overwritten() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
+    let dir = Sandbox::with_db("t.db");
+    let path = dir.db.clone();
     let mut first = Store::open(&path).unwrap();
     let mut second = Store::open(&path).unwrap();
     let c = first
@@ -302,27 +305,23 @@ fn reviews_need_a_date_in_care_and_known_preconditions() {
 
 #[test]
 fn files_are_private_and_foreign_files_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
+    let dir = Sandbox::with_db("t.db");
+    let path = dir.db.clone();
     let mut store = Store::open(&path).unwrap();
     store
         .add_referral(&referral("2026-01-10"), d(TODAY), "t")
         .unwrap();
     for f in ["t.db", "t.db-wal"] {
-        let mode = std::fs::metadata(dir.path().join(f))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777;
+        let mode = std::fs::metadata(dir.path(f)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{f}");
     }
 
-    let text = dir.path().join("notes.txt");
+    let text = dir.path("notes.txt");
     std::fs::write(&text, "not a database at all").unwrap();
     assert_eq!(Store::open(&text).err().unwrap().key, "error.not_sqlite");
     assert_eq!(std::fs::read(&text).unwrap(), b"not a database at all");
 
-    let other = dir.path().join("other.db");
+    let other = dir.path("other.db");
     rusqlite::Connection::open(&other)
         .unwrap()
         .execute_batch("CREATE TABLE x (a)")
@@ -344,7 +343,7 @@ fn files_are_private_and_foreign_files_untouched() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 
-    let missing = dir.path().join("nope").join("t.db");
+    let missing = dir.path("nope").join("t.db");
     assert_eq!(
         Store::open(&missing).err().unwrap().key,
         "error.folder_missing"
@@ -387,7 +386,7 @@ fn migrations_build_the_latest_schema_once() {
     assert!(loose.is_empty(), "tables without STRICT: {loose:?}");
     drop(store);
     // Opening again runs no migration and changes nothing.
-    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    let store = Store::open(&dir.db).unwrap();
     let journal: String = store
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -413,7 +412,7 @@ fn backup_is_a_private_consistent_copy() {
     store
         .add_referral(&referral("2026-01-10"), d(TODAY), "t")
         .unwrap();
-    let target = dir.path().join("copy.db");
+    let target = dir.path("copy.db");
     store.backup_to(&target, &mut |_, _| {}).unwrap();
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -583,8 +582,8 @@ fn schema_objects(conn: &rusqlite::Connection) -> Vec<String> {
 
 #[test]
 fn the_care_process_migration_keeps_every_row_index_and_trigger() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db");
+    let dir = Sandbox::with_db("old.db");
+    let path = dir.db.clone();
     let before = {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();

@@ -9,49 +9,19 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const TODAY: &str = "2026-11-22";
+mod common;
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use common::{Sandbox, TODAY, text};
 
-struct Desk {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
+common::sandbox_type!(
+    /// A sandbox whose database is `stroom.db` and whose config file
+    /// `config.toml` a test may write (retention).
+    Desk
+);
 
 impl Desk {
     fn new() -> Desk {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("stroom.db");
-        Desk { dir, db }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_stroom"));
-        c.args(args)
-            .env("STROOM_DB", &self.db)
-            .env("STROOM_TODAY", TODAY)
-            .env("STROOM_LANG", "en")
-            .env("STROOM_CONFIG", self.path("config.toml"))
-            .env_remove("STROOM_KEY_FILE")
-            .env("USER", "sanne")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
+        Desk(Sandbox::with_db("stroom.db").with_config("config.toml"))
     }
 
     fn fails(&self, args: &[&str]) -> String {
@@ -254,7 +224,7 @@ fn actors(desk: &Desk) -> Vec<String> {
 #[test]
 fn on_a_personal_database_the_actor_is_cleaned_and_never_unknown() {
     let desk = Desk::new();
-    let mut add = desk.cmd(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
+    let mut add = desk.sanne(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
     add.env_remove("USER").env_remove("LOGNAME");
     assert!(add.output().unwrap().status.success());
     let login = nix::unistd::User::from_uid(nix::unistd::getuid())
@@ -263,7 +233,7 @@ fn on_a_personal_database_the_actor_is_cleaned_and_never_unknown() {
         .name;
     assert_eq!(actors(&desk), [login]);
     let desk = Desk::new();
-    let mut add = desk.cmd(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
+    let mut add = desk.sanne(&["add", "--referred-on", "2026-01-05", "--referrer", "gp"]);
     add.env("USER", "anouk\u{1b}[2J\nroot");
     assert!(add.output().unwrap().status.success());
     assert_eq!(actors(&desk), ["anouk[2Jroot"]);
@@ -500,7 +470,7 @@ fn an_encrypted_database_is_unreadable_without_its_key_and_a_wrong_key_changes_n
     let desk = Desk::new();
     let key = key_file(&desk, "key", "correct horse battery", 0o600);
     let with_key = |args: &[&str], key: &Path| {
-        let mut c = desk.cmd(args);
+        let mut c = desk.sanne(args);
         c.env("STROOM_KEY_FILE", key);
         c.output().unwrap()
     };
@@ -553,12 +523,12 @@ fn an_encrypted_database_is_unreadable_without_its_key_and_a_wrong_key_changes_n
             .success()
     );
     assert!(!is_plain_sqlite(&bk));
-    let mut c = desk.cmd(&["show", "2026-0001", "--with-names"]);
+    let mut c = desk.sanne(&["show", "2026-0001", "--with-names"]);
     c.env("STROOM_DB", &bk).env("STROOM_KEY_FILE", &key);
     assert!(text(&c.output().unwrap().stdout).contains("Geheim Kind"));
     // rekey: the old key no longer opens it, the new one does.
     let new = key_file(&desk, "new", "a brand new passphrase", 0o600);
-    let mut c = desk.cmd(&["rekey"]);
+    let mut c = desk.sanne(&["rekey"]);
     c.env("STROOM_KEY_FILE", &key)
         .env("STROOM_NEW_KEY_FILE", &new);
     let out = c.output().unwrap();

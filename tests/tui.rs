@@ -1,14 +1,10 @@
 //! UI flows driven through Actions on a TestBackend, asserting what a
 //! coordinator sees on the whole screen.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{
     Assignment, CareType, FieldChange, Move, OutflowReason, Referrer, ReviewInput, Route, Stage,
@@ -18,24 +14,18 @@ use stroom::present::i18n::Lang;
 use stroom::store::{NewReferral, Store};
 use stroom::tui::{Action, App, View, views};
 
-const TODAY: &str = "2026-11-22";
+mod common;
+
+use common::desk::Ui;
+use common::{Sandbox, TODAY};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
 }
 
-fn context(dir: &Path, lang: Lang) -> Context {
-    Context::new(
-        Config::default(),
-        lang,
-        d(TODAY),
-        dir.join("stroom.db"),
-        Paths {
-            data_dir: dir.to_path_buf(),
-            config_file: dir.join("config.toml"),
-        },
-        "coordinator",
-    )
+/// A desk on a `stroom.db` of its own, on [`TODAY`], as a coordinator.
+fn context(sandbox: &Sandbox, lang: Lang) -> Context {
+    sandbox.context(Config::default(), lang, TODAY, "coordinator")
 }
 
 fn referral(on: &str, worker: &str) -> NewReferral {
@@ -50,43 +40,15 @@ fn referral(on: &str, worker: &str) -> NewReferral {
     }
 }
 
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-    db: std::path::PathBuf,
-}
-
 impl Ui {
     fn new(lang: Lang, width: u16, height: u16, fill: impl FnOnce(&mut Store)) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = context(dir.path(), lang);
+        let sandbox = Sandbox::with_db("stroom.db");
+        let ctx = context(&sandbox, lang);
         let mut store = Store::open(&ctx.db_path).unwrap();
         fill(&mut store);
         let mut app = App::new(&ctx, store, width, height).unwrap();
-        app.export_dir = dir.path().to_path_buf();
-        let term = Terminal::new(TestBackend::new(width, height)).unwrap();
-        let db = ctx.db_path.clone();
-        Ui {
-            app,
-            term,
-            _dir: dir,
-            db,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
-    }
-
-    fn typ(&mut self, text: &str) -> &mut Ui {
-        for c in text.chars() {
-            self.app.step(Action::Input(c));
-        }
-        self
+        app.export_dir = sandbox.dir.path().to_path_buf();
+        Ui::on(sandbox, app, width, height)
     }
 
     fn erase(&mut self, n: usize) -> &mut Ui {
@@ -94,21 +56,6 @@ impl Ui {
             self.app.step(Action::Backspace);
         }
         self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
     }
 }
 
@@ -287,7 +234,7 @@ fn a_refused_move_shows_the_same_sentence_as_the_command_line() {
         "form stays open:\n{s}"
     );
     // What the CLI prints for the same refusal.
-    let mut store = Store::open(&ui.db).unwrap();
+    let mut store = Store::open(&ui.sandbox.db).unwrap();
     let err = store
         .move_case(
             "2026-0001",
@@ -367,7 +314,7 @@ fn a_conflicting_edit_shows_the_sentence_and_the_new_state() {
     ui.act(&[Action::Show(View::Cases), Action::MoveCase]);
     assert!(ui.screen().contains("(now: Referred)"));
     // A colleague moves the case while the form is open.
-    let mut other = Store::open(&ui.db).unwrap();
+    let mut other = Store::open(&ui.sandbox.db).unwrap();
     move_to(&mut other, "2026-0001", Stage::Intake, "2026-11-20");
     ui.act(&[Action::Save]);
     let s = ui.screen();
@@ -566,7 +513,7 @@ fn a_colleagues_change_appears_after_the_poll() {
     let mut ui = Ui::new(Lang::En, 80, 24, with_cases(&[("2026-10-01", "Anna")]));
     ui.act(&[Action::Show(View::Cases)]);
     assert!(!ui.app.poll_external(), "nothing changed yet");
-    let mut other = Store::open(&ui.db).unwrap();
+    let mut other = Store::open(&ui.sandbox.db).unwrap();
     other
         .add_referral(&referral("2026-11-01", "Bram"), d(TODAY), "colleague")
         .unwrap();
@@ -634,9 +581,9 @@ fn bench_100k_cases_first_frame_and_key_to_frame() {
             .unwrap();
     });
     println!("fill + open: {:?}", t0.elapsed());
-    let ctx = context(ui.db.parent().unwrap(), Lang::Nl);
+    let ctx = context(&ui.sandbox, Lang::Nl);
     let t = Instant::now();
-    let store = Store::open(&ui.db).unwrap();
+    let store = Store::open(&ui.sandbox.db).unwrap();
     let mut app = App::new(&ctx, store, 120, 40).unwrap();
     ui.term.draw(|f| views::draw(&app, f)).unwrap();
     println!(
@@ -804,14 +751,17 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
         "{s}"
     );
     let (from, to) = (d("2025-11-01"), d("2026-10-31"));
-    let store = Store::open(&ui.db).unwrap();
+    let store = Store::open(&ui.sandbox.db).unwrap();
     let report = stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
     // What `stroom report flow` prints for the same period.
     let out = assert_cmd::Command::cargo_bin("stroom")
         .unwrap()
-        .env("STROOM_DB", &ui.db)
+        .env("STROOM_DB", &ui.sandbox.db)
         .env("STROOM_TODAY", TODAY)
-        .env("STROOM_CONFIG", ui.db.with_file_name("no-config.toml"))
+        .env(
+            "STROOM_CONFIG",
+            ui.sandbox.db.with_file_name("no-config.toml"),
+        )
         .args([
             "report",
             "flow",
@@ -936,7 +886,7 @@ fn flow_panels_show_lead_times_referrers_and_turning_18() {
         let mut ui = Ui::new(Lang::Nl, w, h, flow_cases);
         ui.act(&[Action::Show(View::Flow)]);
         let (from, to) = (d("2025-11-01"), d("2026-10-31"));
-        let store = Store::open(&ui.db).unwrap();
+        let store = Store::open(&ui.sandbox.db).unwrap();
         let report =
             stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
         ui.act(&[
@@ -986,7 +936,7 @@ fn cumulative_flow_counts_the_cases_per_stage_at_each_month_end() {
     ]);
     let s = ui.screen();
     assert!(s.contains("R Referred · I Intake · T Triage"), "{s}");
-    let store = Store::open(&ui.db).unwrap();
+    let store = Store::open(&ui.sandbox.db).unwrap();
     let mut month_ends = Vec::new();
     let mut first = d("2025-11-01");
     for _ in 0..12 {
@@ -1193,7 +1143,7 @@ fn a_decision_on_a_case_changed_meanwhile_is_kept_and_saved_again() {
     let mut ui = Ui::new(Lang::En, 80, 24, agenda_cases);
     ui.act(&[Action::Show(View::Meeting), Action::Decide])
         .typ("Decide the route next week");
-    let mut other = Store::open(&ui.db).unwrap();
+    let mut other = Store::open(&ui.sandbox.db).unwrap();
     route_to(&mut other, "2026-0005", Route::Team, None, TODAY);
     ui.act(&[Action::Save]);
     let s = ui.screen();
@@ -1508,7 +1458,7 @@ fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
     ui.act(&[Action::Show(View::Stoplight), Action::Top, Action::Review]);
     assert!(ui.screen().contains("│Now:          ■ Red:"));
     // A colleague records a review of the same case meanwhile.
-    let mut other = Store::open(&ui.db).unwrap();
+    let mut other = Store::open(&ui.sandbox.db).unwrap();
     review(&mut other, "2026-0001", "2026-11-21", &[]);
     ui.act(&[Action::Save]);
     let s = ui.screen();
@@ -1525,7 +1475,11 @@ fn a_review_after_a_colleagues_review_is_refused_and_can_be_redone() {
     assert!(s.contains("│Now:          ● Green: all in place"), "{s}");
     assert!(s.contains("│After saving: ● Green: all in place"), "{s}");
     assert_eq!(
-        Store::open(&ui.db).unwrap().reviews(1).unwrap().len(),
+        Store::open(&ui.sandbox.db)
+            .unwrap()
+            .reviews(1)
+            .unwrap()
+            .len(),
         1,
         "only the colleague's review is stored"
     );
@@ -1696,7 +1650,7 @@ fn the_evaluation_list_is_view_1s_fourth_section_and_a_held_moment_leaves_it() {
 
     // A colleague holds the evaluation of 2026-0001 and care continues:
     // the moment is held, the case leaves the list.
-    let mut other = Store::open(&ui.db).unwrap();
+    let mut other = Store::open(&ui.sandbox.db).unwrap();
     move_to(&mut other, "2026-0001", Stage::Evaluation, TODAY);
     move_to(&mut other, "2026-0001", Stage::InCare, TODAY);
     ui.app.reload().unwrap();

@@ -5,17 +5,20 @@
 //! until the new snapshot is read and accepted.
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Assignment, FieldChange};
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
-use stroom::tui::{Action, App, View, views};
+use stroom::tui::{Action, App, View};
 
+mod common;
+
+use common::Sandbox;
+use common::desk::Ui;
+
+/// Later than the common today: the demo team as it stands on the 30th.
 const TODAY: &str = "2026-11-30";
 /// Fewer cases than the default demo keeps the test quick; the scenario
 /// cases are all there.
@@ -25,68 +28,18 @@ fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
 }
 
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    db: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
 impl Ui {
     fn demo(lang: Lang, width: u16, height: u16) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = Context::new(
-            Config::default(),
-            lang,
-            d(TODAY),
-            dir.path().join("stroom.db"),
-            Paths {
-                data_dir: dir.path().to_path_buf(),
-                config_file: dir.path().join("config.toml"),
-            },
-            "coordinator",
-        );
+        let dir = Sandbox::with_db("stroom.db");
+        let ctx = dir.context(Config::default(), lang, TODAY, "coordinator");
         let mut store = Store::open(&ctx.db_path).unwrap();
         let bundles = stroom::demo::generate(4, d(TODAY), CASES);
         store
             .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
             .unwrap();
         let mut app = App::new(&ctx, store, width, height).unwrap();
-        app.export_dir = dir.path().to_path_buf();
-        Ui {
-            app,
-            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            db: ctx.db_path.clone(),
-            _dir: dir,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
-    }
-
-    fn typ(&mut self, text: &str) -> &mut Ui {
-        for c in text.chars() {
-            self.app.step(Action::Input(c));
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        app.export_dir = dir.dir.path().to_path_buf();
+        Ui::on(dir, app, width, height)
     }
 }
 
@@ -150,7 +103,7 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
         .app
         .target_case_ref()
         .expect("a case is selected in the list");
-    let mut colleague = Store::open(&ui.db).unwrap();
+    let mut colleague = Store::open(&ui.sandbox.db).unwrap();
     colleague
         .set_fields(
             &case_ref,

@@ -3,18 +3,18 @@
 //! retention line, as whole-screen snapshots at 80×24 and 120×40.
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::domain::{Move, OutflowReason, Referrer, Stage, Urgency};
 use stroom::present::i18n::Lang;
 use stroom::store::{NewReferral, Store};
-use stroom::tui::{Action, App, View, views};
+use stroom::tui::{Action, App, View};
 
-const TODAY: &str = "2026-11-22";
+mod common;
+
+use common::desk::Ui;
+use common::{Sandbox, TODAY};
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The children of the test team, with their birth dates.
 const CHILDREN: [(&str, &str, &str); 3] = [
@@ -27,12 +27,6 @@ fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
 }
 
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
-
 impl Ui {
     /// The desk on a database filled by `fill`, as a viewer (reads
     /// pseudonymised, may not write) or as a coordinator.
@@ -42,59 +36,16 @@ impl Ui {
         (width, height): (u16, u16),
         fill: impl FnOnce(&mut Store),
     ) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = Context::new(
-            config,
-            Lang::Nl,
-            d(TODAY),
-            dir.path().join("stroom.db"),
-            Paths {
-                data_dir: dir.path().to_path_buf(),
-                config_file: dir.path().join("config.toml"),
-            },
-            "anouk",
-        );
+        let dir = Sandbox::with_db("stroom.db");
+        let ctx = dir.context(config, Lang::Nl, TODAY, "anouk");
         let mut store = Store::open(&ctx.db_path).unwrap();
         fill(&mut store);
         // What `Context::open_store` does for a viewer on the roster.
         store.set_may_write(!viewer);
         store.set_hides_names(viewer);
         let mut app = App::new(&ctx, store, width, height).unwrap();
-        app.export_dir = dir.path().to_path_buf();
-        Ui {
-            app,
-            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            _dir: dir,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
-    }
-
-    fn typ(&mut self, text: &str) -> &mut Ui {
-        for c in text.chars() {
-            self.app.step(Action::Input(c));
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        app.export_dir = dir.dir.path().to_path_buf();
+        Ui::on(dir, app, width, height)
     }
 }
 

@@ -7,17 +7,21 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use stroom::context::Context;
-use stroom::context::config::{Config, Paths};
+use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
 use stroom::tui::worker::loads::LoadKey;
-use stroom::tui::{Action, App, View, views};
+use stroom::tui::{Action, App, View};
 
+mod common;
+
+use common::Sandbox;
+use common::desk::Ui;
+
+/// Later than the common today: the demo team as it stands on the 30th.
 const TODAY: &str = "2026-11-30";
 const CASES: usize = 300;
 /// How long a load of the small demo team may take on a busy machine.
@@ -27,32 +31,17 @@ fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
 }
 
-struct Ui {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
-
-fn context(dir: &std::path::Path) -> Context {
-    Context::new(
-        Config::default(),
-        Lang::Nl,
-        d(TODAY),
-        dir.join("stroom.db"),
-        Paths {
-            data_dir: dir.to_path_buf(),
-            config_file: dir.join("config.toml"),
-        },
-        "coordinator",
-    )
+/// A desk on a `stroom.db` of its own, on this file's [`TODAY`].
+fn context(sandbox: &Sandbox) -> Context {
+    sandbox.context(Config::default(), Lang::Nl, TODAY, "coordinator")
 }
 
 impl Ui {
     /// The demo team; `worker`: the loads run on the worker as in the
     /// terminal, else here and now.
     fn demo(worker: bool, width: u16, height: u16) -> Ui {
-        let dir = tempfile::tempdir().unwrap();
-        let ctx = context(dir.path());
+        let dir = Sandbox::with_db("stroom.db");
+        let ctx = context(&dir);
         let mut store = Store::open(&ctx.db_path).unwrap();
         let bundles = stroom::demo::generate(4, d(TODAY), CASES);
         store
@@ -63,18 +52,7 @@ impl Ui {
         } else {
             App::new(&ctx, store, width, height).unwrap()
         };
-        Ui {
-            app,
-            term: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            _dir: dir,
-        }
-    }
-
-    fn act(&mut self, actions: &[Action]) -> &mut Ui {
-        for a in actions {
-            self.app.step(*a);
-        }
-        self
+        Ui::on(dir, app, width, height)
     }
 
     /// Takes in results until nothing is being loaded.
@@ -87,20 +65,6 @@ impl Ui {
         }
         self.app.poll_loads();
         self
-    }
-
-    fn screen(&mut self) -> String {
-        self.term.draw(|f| views::draw(&self.app, f)).unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let line: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
     }
 }
 
@@ -317,7 +281,7 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
     use std::os::unix::fs::PermissionsExt;
     let file = format!("stroom-stoplight-{TODAY}.csv");
     let mut here = Ui::demo(false, 120, 40);
-    here.app.export_dir = here._dir.path().to_path_buf();
+    here.app.export_dir = here.sandbox.dir.path().to_path_buf();
     let log_before = access_rows(&here.app);
     here.act(&[Action::Show(View::Stoplight), Action::Export, Action::Save]);
     assert!(here.screen().contains("rijen geëxporteerd naar"));
@@ -330,11 +294,11 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
         .get("count")
         .unwrap()
         .to_string();
-    let expected = std::fs::read(here._dir.path().join(&file)).unwrap();
+    let expected = std::fs::read(here.sandbox.dir.path().join(&file)).unwrap();
     assert_eq!(access_rows(&here.app), log_before, "no access-log row");
 
     let mut ui = Ui::demo(true, 120, 40);
-    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
     ui.act(&[Action::Show(View::Stoplight)]).settle();
     let log_before = access_rows(&ui.app);
     ui.act(&[Action::Export, Action::Save]);
@@ -349,7 +313,7 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
     assert!(!meanwhile.contains("geëxporteerd"), "{meanwhile}");
     let done = ui.settle().screen();
     assert!(ui.app.loader.busy(LoadKey::Export).is_none());
-    let path = ui._dir.path().join(&file);
+    let path = ui.sandbox.dir.path().join(&file);
     assert!(
         done.contains(&format!("{count} rijen geëxporteerd naar")),
         "{done}"
@@ -368,13 +332,17 @@ fn an_export_from_the_ui_runs_on_the_worker_and_keys_go_on() {
 #[test]
 fn a_change_while_an_export_runs_keeps_the_export() {
     let mut ui = Ui::demo(true, 80, 24);
-    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
     ui.settle();
     ui.act(&[Action::Show(View::Cases), Action::Export, Action::Save]);
     ui.app.forget_data();
     assert!(ui.app.loader.busy(LoadKey::Export).is_some());
     ui.settle();
-    let file = ui._dir.path().join(format!("stroom-cases-{TODAY}.csv"));
+    let file = ui
+        .sandbox
+        .dir
+        .path()
+        .join(format!("stroom-cases-{TODAY}.csv"));
     assert!(file.exists());
 }
 
@@ -382,7 +350,7 @@ fn a_change_while_an_export_runs_keeps_the_export() {
 #[test]
 fn q_quits_at_once_while_an_export_runs() {
     let mut ui = Ui::demo(true, 80, 24);
-    ui.app.export_dir = ui._dir.path().to_path_buf();
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
     ui.settle();
     ui.act(&[Action::Show(View::Cases), Action::Export, Action::Save]);
     let t = Instant::now();
