@@ -687,14 +687,25 @@ impl App {
             View::Meeting => self.meeting.filter.clone(),
             _ => self.board.filter.clone(),
         };
-        let fields = vec![
+        let fields = self.worker_provider_choices(f.worker.as_deref(), f.provider.as_deref())?;
+        self.open_filter_form(fields)
+    }
+
+    /// The coordinator and provider choices of a filter form, from the
+    /// values in the database, "all" first, `worker`/`provider` chosen.
+    fn worker_provider_choices(
+        &self,
+        worker: Option<&str>,
+        provider: Option<&str>,
+    ) -> Result<Vec<Field>, Msg> {
+        Ok(vec![
             Field::choice(
                 FieldId::Worker,
                 "field.worker",
                 "",
                 self.store.distinct_workers()?,
                 Some("tui.form.all"),
-                f.worker.as_deref(),
+                worker,
             ),
             Field::choice(
                 FieldId::Provider,
@@ -702,9 +713,12 @@ impl App {
                 "",
                 self.store.distinct_providers()?,
                 Some("tui.form.all"),
-                f.provider.as_deref(),
+                provider,
             ),
-        ];
+        ])
+    }
+
+    fn open_filter_form(&mut self, fields: Vec<Field>) -> Step {
         self.open_form(Form::new(
             Purpose::Filter,
             Msg::new("tui.form.filter_title"),
@@ -715,7 +729,7 @@ impl App {
 
     fn open_filter(&mut self) -> Step {
         let f = self.cases.filter.clone();
-        let fields = vec![
+        let mut fields = vec![
             Field::choice(
                 FieldId::CaseState,
                 "field.case_state",
@@ -732,29 +746,9 @@ impl App {
                 Some("tui.form.all"),
                 f.stage.map(Stage::code),
             ),
-            Field::choice(
-                FieldId::Worker,
-                "field.worker",
-                "",
-                self.store.distinct_workers()?,
-                Some("tui.form.all"),
-                f.worker.as_deref(),
-            ),
-            Field::choice(
-                FieldId::Provider,
-                "field.provider",
-                "",
-                self.store.distinct_providers()?,
-                Some("tui.form.all"),
-                f.provider.as_deref(),
-            ),
         ];
-        self.open_form(Form::new(
-            Purpose::Filter,
-            Msg::new("tui.form.filter_title"),
-            fields,
-        ));
-        Ok(())
+        fields.extend(self.worker_provider_choices(f.worker.as_deref(), f.provider.as_deref())?);
+        self.open_filter_form(fields)
     }
 
     fn step_form(&mut self, action: Action) -> Step {
