@@ -843,6 +843,57 @@ fn a_ui_whose_database_file_is_replaced_opens_it_again() {
     assert!(reread.case("NEW-1").is_ok());
 }
 
+/// A database file removed under the UI is not replaced by a new, empty
+/// one (the screens would show no cases and the next change would start a
+/// second database); the UI says so once and opens the file when it is back.
+#[test]
+fn a_ui_whose_database_file_is_removed_makes_no_new_one() {
+    use stroom::store::{NewReferral, Store};
+    let dir = Sandbox::with_db("stroom.db");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let ctx = dir.context(
+        stroom::context::config::Config::default(),
+        stroom::present::i18n::Lang::En,
+        TODAY,
+        "coordinator",
+    );
+    let mut store = Store::open(&ctx.db_path).unwrap();
+    let referral = NewReferral {
+        case_ref: Some("OLD-1".into()),
+        name: None,
+        birth_date: None,
+        referred_on: today,
+        referrer: stroom::domain::Referrer::Gp,
+        urgency: stroom::domain::Urgency::Regular,
+        worker: None,
+    };
+    store.add_referral(&referral, today, "x").unwrap();
+    store
+        .conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let mut app = stroom::tui::App::new(&ctx, store, 80, 24).unwrap();
+    let kept = dir.path("kept.db");
+    std::fs::rename(&ctx.db_path, &kept).unwrap();
+    assert!(app.poll_external(), "the UI notices and says so");
+    assert!(!ctx.db_path.exists(), "no new database at the path");
+    assert!(!app.poll_external(), "said once, not at every poll");
+    assert!(!ctx.db_path.exists());
+    // Put back, it is the very file the UI has open: nothing to reopen.
+    std::fs::rename(&kept, &ctx.db_path).unwrap();
+    assert!(!app.store.file_replaced());
+    app.poll_external();
+    assert!(app.store.case("OLD-1").is_ok());
+    // A restored copy (another file) at the path is opened again.
+    let copy = dir.path("copy.db");
+    std::fs::copy(&ctx.db_path, &copy).unwrap();
+    std::fs::rename(&copy, &ctx.db_path).unwrap();
+    assert!(app.store.file_replaced());
+    assert!(app.poll_external(), "the restored copy is opened");
+    assert!(!app.store.file_replaced());
+    assert!(app.store.case("OLD-1").is_ok());
+}
+
 #[test]
 fn on_a_terminal_a_demo_over_peoples_work_asks_for_a_typed_yes() {
     let team = Team::new();

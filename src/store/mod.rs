@@ -90,7 +90,12 @@ impl Store {
 
     /// The same database opened again from its path, with the same key and
     /// the same right to write (the UI, after the file was replaced).
+    /// A path with no file any more is refused: opening would create a new,
+    /// empty database there and the screens would show no cases at all.
     pub fn reopen(&self) -> Result<Store> {
+        if !self.path.exists() {
+            return Err(Msg::new("tui.file_gone").arg("path", self.path.display()));
+        }
         let spec = OpenSpec {
             key: self.key.clone(),
             ..OpenSpec::default()

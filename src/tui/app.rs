@@ -150,6 +150,9 @@ pub struct App {
     /// Where exports go by default.
     pub export_dir: PathBuf,
     data_version: i64,
+    /// The database file was removed under the UI and could not be opened
+    /// again: said once, not at every poll.
+    file_gone: bool,
     pub(super) log: Log,
     /// Where the views' loads run: on the worker in the terminal (the
     /// screen never waits), here and now in tests.
@@ -214,6 +217,7 @@ impl App {
             quit: false,
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             data_version,
+            file_gone: false,
             log: Log::default(),
             loader: Loader::Here,
             forecast: None,
@@ -717,6 +721,10 @@ impl App {
     /// PRAGMA); only then reloads what is shown. Returns whether it did.
     pub fn poll_external(&mut self) -> bool {
         if self.store.file_replaced() {
+            // Once refused, wait for the file to be put back.
+            if self.file_gone && !self.store.path().exists() {
+                return false;
+            }
             return self.reopen();
         }
         match self.store.data_version() {
@@ -743,6 +751,7 @@ impl App {
             .line("database file replaced elsewhere: opening it again");
         match self.store.reopen() {
             Ok(store) => {
+                self.file_gone = false;
                 self.store = store;
                 self.data_version = self.store.data_version().unwrap_or_default();
                 match self.reload() {
@@ -750,7 +759,10 @@ impl App {
                     Err(e) => self.notify(Tone::Error, e),
                 }
             }
-            Err(e) => self.notify(Tone::Error, e),
+            Err(e) => {
+                self.file_gone = !self.store.path().exists();
+                self.notify(Tone::Error, e);
+            }
         }
         true
     }
