@@ -878,6 +878,14 @@ fn a_ui_whose_database_file_is_removed_makes_no_new_one() {
     assert!(app.poll_external(), "the UI notices and says so");
     assert!(!ctx.db_path.exists(), "no new database at the path");
     assert!(!app.poll_external(), "said once, not at every poll");
+    let lost = NewReferral {
+        case_ref: Some("LOST-1".into()),
+        ..referral.clone()
+    };
+    assert!(
+        app.store.add_referral(&lost, today, "x").is_err(),
+        "a change into the removed file is refused"
+    );
     assert!(!ctx.db_path.exists());
     // Put back, it is the very file the UI has open: nothing to reopen.
     std::fs::rename(&kept, &ctx.db_path).unwrap();

@@ -94,7 +94,7 @@ impl Store {
     /// empty database there and the screens would show no cases at all.
     pub fn reopen(&self) -> Result<Store> {
         if !self.path.exists() {
-            return Err(Msg::new("tui.file_gone").arg("path", self.path.display()));
+            return Err(self.file_gone());
         }
         let spec = OpenSpec {
             key: self.key.clone(),
@@ -149,13 +149,21 @@ impl Store {
         }
     }
 
-    /// Refuses a change when this person may only read.
+    /// Refuses a change when this person may only read, or when the file
+    /// this connection has open was removed (the change would go into a
+    /// file no one will read again).
     fn require_write(&self) -> Result<()> {
-        if self.may_write {
-            Ok(())
-        } else {
-            Err(Msg::new("team.viewer_cannot_write"))
+        if !self.may_write {
+            return Err(Msg::new("team.viewer_cannot_write"));
         }
+        if self.file.is_some() && !self.path.exists() {
+            return Err(self.file_gone());
+        }
+        Ok(())
+    }
+
+    fn file_gone(&self) -> Msg {
+        Msg::new("error.db_file_gone").arg("path", self.path.display())
     }
 
     /// Opens an existing database read-only (see `open::open_read_only`):
