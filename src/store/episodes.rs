@@ -1,13 +1,16 @@
 //! Referral episodes for the flow figures (SPEC 4): every case's referrals
 //! and reopenings, as they stood at the end of a date (SPEC 5).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::codec::{self, EVENT_COLUMNS};
+use super::codec::{self, Day, EVENT_COLUMNS};
 use super::episode_rows;
 use super::write::review_from_row;
 use super::{Result, Store};
+use crate::domain::dates::birthday;
 use crate::domain::flow::{Episode, Period, episodes, streams};
 use crate::domain::forecast::{self, HISTORY_DAYS};
 use crate::domain::picture::{Picture, PictureFigures, PictureSpec};
@@ -27,21 +30,24 @@ impl Store {
     /// field change are replayed from their events.
     pub fn episodes(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
         let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
+        let births = self.births_turning_18(from, up_to)?;
+        // The birth date of an episode open in care may matter for a
+        // birthday after `up_to` (a period that ends after today): read it
+        // for those rows only.
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {}, c.birth_date FROM episodes ep JOIN cases c ON c.id = ep.case_id \
-             WHERE +ep.history_until <= ?2 AND ifnull(ep.closed_on, '9999-12-31') >= ?1 \
-             ORDER BY ep.case_id, ep.number",
+            "SELECT {}, CASE WHEN closed_on IS NULL AND care_started_on IS NOT NULL \
+               THEN (SELECT birth_date FROM cases WHERE id = episodes.case_id) END \
+             FROM episodes WHERE +history_until <= ?2 \
+             AND ifnull(closed_on, '9999-12-31') >= ?1 ORDER BY case_id, number",
             episode_rows::COLUMNS
-                .split(", ")
-                .map(|c| format!("ep.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
         ))?;
         let birth_column = episode_rows::COLUMNS.split(", ").count();
         let mut rows = stmt.query((from, up_to))?;
         while let Some(row) = rows.next()? {
             let e = episode_rows::episode_from_row(row)?;
-            sink.finish(e, row.get(birth_column)?)?;
+            let open_birth: Option<Day> = row.get(birth_column)?;
+            let birth = births.get(&e.case_id).copied().or(open_birth.map(|d| d.0));
+            sink.finish(e, birth)?;
         }
         let from_table = sink.out.len();
         self.each_case_history(from, up_to, Cases::LaterHistory, &mut |case, events| {
@@ -53,10 +59,39 @@ impl Store {
         Ok(sink.out)
     }
 
-    /// `episodes` by replaying every case's events: what the table must
-    /// give (the oracle of its tests).
+    /// The birth dates of the cases whose 18th birthday may fall in
+    /// [from, up_to] (a few days' margin; `EpisodeSink` keeps the ones that
+    /// matter), through the birth-date index.
+    fn births_turning_18(
+        &self,
+        from: NaiveDate,
+        up_to: NaiveDate,
+    ) -> Result<HashMap<i64, NaiveDate>> {
+        let eighteen = chrono::Months::new(18 * 12);
+        let margin = chrono::Days::new(3);
+        let (Some(first), Some(last)) = (
+            from.checked_sub_months(eighteen)
+                .and_then(|d| d.checked_sub_days(margin)),
+            up_to
+                .checked_sub_months(eighteen)
+                .and_then(|d| d.checked_add_days(margin)),
+        ) else {
+            return Ok(HashMap::new());
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, birth_date FROM cases WHERE birth_date BETWEEN ?1 AND ?2")?;
+        let rows = stmt.query_map((first, last), |r| Ok((r.get(0)?, codec::day(r, 1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// `episodes` as it was before the table: every case's events
+    /// replayed, every birth date kept. The oracle of the table's tests:
+    /// the same episodes but for birth dates the figures do not use, and
+    /// the same flow figures.
     pub fn episodes_replayed(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
         let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
+        sink.every_birth_date = true;
         self.each_case_history(from, up_to, Cases::All, &mut |case, events| {
             sink.add(case, events)
         })?;
@@ -195,6 +230,8 @@ struct EpisodeSink<'s> {
     period: Period,
     plan: rusqlite::Statement<'s>,
     out: Vec<Episode>,
+    /// Keep every birth date, not only those the figures use (the oracle).
+    every_birth_date: bool,
 }
 
 impl<'s> EpisodeSink<'s> {
@@ -209,6 +246,7 @@ impl<'s> EpisodeSink<'s> {
             period,
             plan,
             out: Vec::new(),
+            every_birth_date: false,
         })
     }
 
@@ -223,8 +261,19 @@ impl<'s> EpisodeSink<'s> {
 
     /// Adds an episode that touches the period, with the birth date kept on
     /// its case and the perspective plan at 18 where it applies.
+    /// Only a birth date the flow figures can use (SPEC 4, turning 18) is
+    /// kept: an 18th birthday in [from, up_to], or after `up_to` for an
+    /// episode still in care then (a report's period may end after today;
+    /// the figures count a birthday in it for a case in care on its eve,
+    /// and a case closed by `up_to` is not). So the store reads few birth
+    /// dates.
     fn finish(&mut self, mut e: Episode, birth_date: Option<NaiveDate>) -> Result<()> {
-        e.birth_date = birth_date;
+        let period = self.period;
+        let in_care = e.closed_on.is_none() && e.care_started_on.is_some();
+        e.birth_date = birth_date.filter(|&b| {
+            let day = birthday(b, 18);
+            self.every_birth_date || (day >= period.from && (day <= period.to || in_care))
+        });
         if let Some(day) = streams::eighteenth_in_care(&e, self.period) {
             let status: Option<String> = self
                 .plan

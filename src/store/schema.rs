@@ -520,6 +520,8 @@ CREATE TABLE team_members (
 ///   read gets one row numbered 0 with `history_until` '9999-12-31', which
 ///   sends every report back to its events (and their error).
 /// - The rows are filled right after this migration, in its transaction.
+/// - `cases_birth`: the flow figures read only the birth dates of those who
+///   turn 18 in the period (SPEC 4), through this index.
 fn v10_episodes() -> String {
     r#"
 CREATE TABLE episodes (
@@ -546,6 +548,7 @@ CREATE TABLE episodes (
 ) WITHOUT ROWID, STRICT;
 CREATE INDEX episodes_until ON episodes (history_until);
 CREATE INDEX episodes_open_until ON episodes (ifnull(closed_on, '9999-12-31'));
+CREATE INDEX cases_birth ON cases (birth_date);
 "#
     .to_string()
 }
