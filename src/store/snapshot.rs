@@ -116,6 +116,10 @@ impl ReviewCursor<'_> {
     }
 }
 
+/// Below one case per this many events, `evaluation_dates` looks each
+/// case up through the events index rather than scanning the events.
+const PER_CASE_RATIO: i64 = 16;
+
 impl Store {
     /// All cases as of the end of `as_of`. On or after `today` nothing can
     /// be dated later, so the stored state is the answer; for a past date
@@ -295,6 +299,25 @@ impl Store {
             .iter()
             .filter_map(|c| c.care_started_on.map(|d| (c.id, d)))
             .collect();
+        // Few cases against many events (the cases touched since the start
+        // of a meeting day, say): each case's dates through the events
+        // index, instead of a scan of every event in the database.
+        let events: i64 =
+            self.conn
+                .query_row("SELECT ifnull(max(id), 0) FROM events", [], |r| r.get(0))?;
+        if (started.len() as i64).saturating_mul(PER_CASE_RATIO) <= events {
+            self.evaluation_dates_per_case(as_of, &started)
+        } else {
+            self.evaluation_dates_scan(as_of, &started)
+        }
+    }
+
+    /// `evaluation_dates` from one pass over every move into evaluation.
+    fn evaluation_dates_scan(
+        &self,
+        as_of: NaiveDate,
+        started: &HashMap<i64, NaiveDate>,
+    ) -> Result<HashMap<i64, Vec<NaiveDate>>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT case_id, on_date FROM events WHERE kind = 'moved' AND stage = 'evaluation' \
              AND on_date <= ?1 ORDER BY case_id, on_date, id",
@@ -305,6 +328,26 @@ impl Store {
             let (case_id, on): (i64, NaiveDate) = (row.get(0)?, row.get(1)?);
             if started.get(&case_id).is_some_and(|s| on >= *s) {
                 out.entry(case_id).or_default().push(on);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `evaluation_dates` one case at a time, through `events_case`.
+    fn evaluation_dates_per_case(
+        &self,
+        as_of: NaiveDate,
+        started: &HashMap<i64, NaiveDate>,
+    ) -> Result<HashMap<i64, Vec<NaiveDate>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT on_date FROM events WHERE case_id = ?1 AND on_date >= ?2 \
+             AND on_date <= ?3 AND kind = 'moved' AND stage = 'evaluation' ORDER BY on_date, id",
+        )?;
+        let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        for (&case_id, &from) in started {
+            let mut rows = stmt.query((case_id, from, as_of))?;
+            while let Some(row) = rows.next()? {
+                out.entry(case_id).or_default().push(row.get(0)?);
             }
         }
         Ok(out)
@@ -562,6 +605,47 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The evaluation dates of a few cases looked up one by one are those
+    /// of the scan over every event, for every case and at past dates too
+    /// (the meeting's agenda reads those of the cases touched today).
+    #[test]
+    fn evaluation_dates_per_case_equal_the_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = d("2026-11-22");
+        let demo = crate::demo::generate(5, today, 400);
+        store
+            .insert_bundles(&demo, today, "test", &mut |_| {})
+            .unwrap();
+        let cases = store.current_cases().unwrap();
+        let started: HashMap<i64, NaiveDate> = cases
+            .iter()
+            .filter_map(|c| c.care_started_on.map(|d| (c.id, d)))
+            .collect();
+        let mut found = 0;
+        for as_of in ["2025-06-30", "2026-03-01", "2026-11-21", "2026-11-22"] {
+            let per_case = store.evaluation_dates_per_case(d(as_of), &started).unwrap();
+            let scan = store.evaluation_dates_scan(d(as_of), &started).unwrap();
+            assert_eq!(per_case, scan, "{as_of}");
+            found += scan.values().map(Vec::len).sum::<usize>();
+        }
+        assert!(found > 0, "the demo has moves into evaluation");
+        // Whichever way `evaluation_dates` chooses, for all cases or a few.
+        assert_eq!(
+            store.evaluation_dates(today, &cases).unwrap(),
+            store.evaluation_dates_scan(today, &started).unwrap()
+        );
+        let few: HashMap<i64, NaiveDate> = started
+            .iter()
+            .filter(|(id, _)| cases[..40].iter().any(|c| c.id == **id))
+            .map(|(&id, &s)| (id, s))
+            .collect();
+        assert_eq!(
+            store.evaluation_dates(today, &cases[..40]).unwrap(),
+            store.evaluation_dates_scan(today, &few).unwrap()
+        );
     }
 
     #[test]
