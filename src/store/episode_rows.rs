@@ -1,8 +1,8 @@
-//! The `episodes` table (schema version 10): every case's referral episodes
-//! (SPEC 4) as its whole history gives them. Each change to a case's
-//! referral, moves or fields rewrites that case's rows in the same
-//! transaction as its event, so the flow figures read the episodes that
-//! touch a period instead of replaying every case's events.
+//! The `episodes` table (`schema::episodes_migration`): every case's
+//! referral episodes (SPEC 4) as its whole history gives them. Each change
+//! to a case's referral, moves or fields rewrites that case's rows in the
+//! same transaction as its event, so the flow figures read the episodes
+//! that touch a period instead of replaying every case's events.
 
 use chrono::NaiveDate;
 use rusqlite::types::Type;
