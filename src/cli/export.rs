@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use crate::domain::Snapshot;
 use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
+use crate::domain::stoplight::BoardTally;
 use crate::domain::{Msg, waitlist::Queue};
 use crate::export::{Format, write_output};
 use crate::report::minutes::Minutes;
@@ -175,31 +176,8 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let names = Names::of(ctx, "stoplight", &out)?;
-            if format == Format::Csv {
-                return stoplight_csv(ctx, &as_of, names, &out);
-            }
-            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
-            if matches!(format, Format::Md | Format::Xlsx) {
-                // For people: compared with the previous six-weekly date.
-                let earlier = crate::domain::six_weekly::previous_date(snapshot.as_of);
-                let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
-                let preconditions = &ctx.config.preconditions;
-                let doc = report::stoplight_report(
-                    &snapshot,
-                    &previous,
-                    preconditions,
-                    ctx.config.norms.care,
-                    &options,
-                );
-                return deliver(ctx, names, doc.render(format), out.output.as_deref());
-            }
-            let doc = report::stoplight(
-                &snapshot,
-                &ctx.config.precondition_codes(),
-                ctx.config.norms.care,
-                &options,
-            );
-            deliver(ctx, names, doc.render(format), out.output.as_deref())
+            let bytes = stoplight(ctx, &as_of, format, &options);
+            deliver(ctx, names, bytes, out.output.as_deref())
         }
         ExportCommand::Subject {
             case_ref,
@@ -221,13 +199,9 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .transpose()?
                 .unwrap_or(ctx.today);
             let meeting = meeting(on, &kind, provider.as_deref())?;
-            let format: Format = format.parse()?;
-            if !matches!(format, Format::Md | Format::Json) {
-                return Err(Msg::new("error.unknown_code")
-                    .arg("kind", "format")
-                    .arg("value", format.extension())
-                    .arg("allowed", "md, json"));
-            }
+            let format = format
+                .parse::<Format>()?
+                .offered(&[Format::Md, Format::Json])?;
             let names = match with_names {
                 true => Some(Names::new(
                     ctx,
@@ -256,23 +230,43 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
     }
 }
 
-/// `stroom export stoplight --format csv`: the board streamed from the
-/// store part by part (`report::StoplightCsv`), so memory holds the records,
-/// not every case with its reviews.
-fn stoplight_csv(
+/// `stroom export stoplight`: the board streamed from the store part by
+/// part into packed rows (`report::Board`), so memory holds the packed
+/// rows, not every case with its reviews; for people (Markdown, XLSX) the
+/// report compared with the board at the previous six-weekly date, whose
+/// counts are streamed the same way.
+fn stoplight(
     ctx: &Context,
     as_of: &Option<String>,
-    names: Option<Names>,
-    out: &ExportOut,
-) -> Result<(), Msg> {
+    format: Format,
+    options: &ExportOptions,
+) -> Result<Vec<u8>, Msg> {
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
     let store = ctx.open_store()?;
     let codes = ctx.config.precondition_codes();
-    let mut csv = report::StoplightCsv::new(&codes, ctx.config.norms.care, out.with_names);
-    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| csv.add(&part))?;
+    let care = ctx.config.norms.care;
+    if !format.for_people() {
+        let mut board = report::Board::machine(&codes, care, options);
+        store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| board.add(&part))?;
+        drop(store);
+        return board.into_list(as_of, options).render(format);
+    }
+    let preconditions = &ctx.config.preconditions;
+    let mut board = report::people_board(as_of, preconditions, care, options);
+    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| board.add(&part))?;
+    let earlier = crate::domain::six_weekly::previous_date(as_of);
+    let mut tally = BoardTally::default();
+    store.stoplight_stream(earlier, ctx.today, STREAM_CASES, &mut |part| {
+        report::board_tally(&part, &codes, care, &mut tally);
+        Ok(())
+    })?;
     drop(store);
-    deliver(ctx, names, csv.finish(), out.output.as_deref())
+    let before = report::Before {
+        as_of: earlier,
+        aggregate: tally.finish(),
+    };
+    report::board_report(board, as_of, &before, preconditions, options).render(format)
 }
 
 /// Which meeting the options name: `--provider` narrows the stoplight
@@ -374,29 +368,16 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
     let store = ctx.open_store()?;
     let episodes = store.episodes(from, to.min(ctx.today))?;
     let figures = flow::flow(&episodes, from, to)?;
-    let cat = ctx.catalog();
-    let bytes = match format {
-        Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&report::flow_json(&figures)).expect("json");
-            b.push(b'\n');
-            b
-        }
-        // For people (the council): sentences first, then the figures, by
-        // care type and by month; as a document or a workbook.
-        Format::Md | Format::Xlsx => {
-            if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
-                return Err(Msg::new("report.xlsx_needs_file"));
-            }
-            report::flow_report(&figures, cat).render(format)?
-        }
-        Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
-    };
-    deliver(ctx, None, Ok(bytes), output.as_deref())
+    if format.binary() && output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Msg::new("report.xlsx_needs_file"));
+    }
+    let bytes = report::flow_document(&figures, ctx.catalog()).render(format);
+    deliver(ctx, None, bytes, output.as_deref())
 }
 
 fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptions<'a>), Msg> {
     let format: Format = out.format.parse()?;
-    if format == Format::Xlsx && out.output.is_none() && std::io::stdout().is_terminal() {
+    if format.binary() && out.output.is_none() && std::io::stdout().is_terminal() {
         return Err(Msg::new("report.xlsx_needs_file"));
     }
     Ok((
@@ -404,7 +385,6 @@ fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptio
         ExportOptions {
             catalog: ctx.catalog(),
             with_names: out.with_names,
-            format,
         },
     ))
 }
