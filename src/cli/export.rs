@@ -17,7 +17,7 @@ use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
 use crate::domain::stoplight::BoardTally;
 use crate::domain::{Msg, waitlist::Queue};
-use crate::export::{Format, write_output};
+use crate::export::{Document, Format, write_document};
 use crate::report::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::{STREAM_CASES, Store};
@@ -152,7 +152,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let names = Names::of(ctx, "waitlist", &out)?;
             let snapshot = snapshot(ctx, &as_of, Store::waitlist_snapshot)?;
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
-            deliver(ctx, names, doc.render(format), out.output.as_deref())
+            deliver_document(ctx, names, &doc, format, out.output.as_deref())
         }
         ExportCommand::Evaluations {
             as_of,
@@ -171,13 +171,13 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .open_store()?
                 .evaluation_list(&snapshot, &ctx.config.evaluation)?;
             let doc = report::evaluations(&rows, snapshot.as_of, &options);
-            deliver(ctx, None, doc.render(format), out.output.as_deref())
+            deliver_document(ctx, None, &doc, format, out.output.as_deref())
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let names = Names::of(ctx, "stoplight", &out)?;
-            let bytes = stoplight(ctx, &as_of, format, &options);
-            deliver(ctx, names, bytes, out.output.as_deref())
+            let doc = stoplight(ctx, &as_of, format, &options)?;
+            deliver_document(ctx, names, &doc, format, out.output.as_deref())
         }
         ExportCommand::Subject {
             case_ref,
@@ -224,8 +224,8 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 &ctx.config.preconditions,
                 &ctx.config.team,
             );
-            let bytes = minutes.render(format, ctx.catalog(), with_names);
-            deliver(ctx, names, Ok(bytes), output.as_deref())
+            let doc = minutes.document(ctx.catalog(), with_names);
+            deliver_document(ctx, names, &doc, format, output.as_deref())
         }
     }
 }
@@ -235,12 +235,12 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
 /// rows, not every case with its reviews; for people (Markdown, XLSX) the
 /// report compared with the board at the previous six-weekly date, whose
 /// counts are streamed the same way.
-fn stoplight(
-    ctx: &Context,
+fn stoplight<'c>(
+    ctx: &'c Context,
     as_of: &Option<String>,
     format: Format,
-    options: &ExportOptions,
-) -> Result<Vec<u8>, Msg> {
+    options: &ExportOptions<'c>,
+) -> Result<Document<'c>, Msg> {
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
     let store = ctx.open_store()?;
@@ -250,7 +250,7 @@ fn stoplight(
         let mut board = report::Board::machine(&codes, care, options);
         store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| board.add(&part))?;
         drop(store);
-        return board.into_list(as_of, options).render(format);
+        return Ok(board.into_list(as_of, options));
     }
     let preconditions = &ctx.config.preconditions;
     let mut board = report::people_board(as_of, preconditions, care, options);
@@ -266,7 +266,13 @@ fn stoplight(
         as_of: earlier,
         aggregate: tally.finish(),
     };
-    report::board_report(board, as_of, &before, preconditions, options).render(format)
+    Ok(report::board_report(
+        board,
+        as_of,
+        &before,
+        preconditions,
+        options,
+    ))
 }
 
 /// Which meeting the options name: `--provider` narrows the stoplight
@@ -313,14 +319,15 @@ impl Names {
     }
 }
 
-/// Writes a rendered export. One with names is logged before it is written
-/// (an export that cannot be logged is not made); when rendering or writing
-/// fails, the log says so with an `export_failed` row.
+/// Writes an export by `write` (to stdout, or to the output file). One
+/// with names is logged before it is written (an export that cannot be
+/// logged is not made); when writing fails, the log says so with an
+/// `export_failed` row.
 fn deliver(
     ctx: &Context,
     names: Option<Names>,
-    rendered: Result<Vec<u8>, Msg>,
     output: Option<&Path>,
+    write: impl FnOnce(Option<&Path>) -> Result<(), Msg>,
 ) -> Result<(), Msg> {
     let failed = |e: Msg| -> Msg {
         if let Some(n) = &names {
@@ -333,7 +340,6 @@ fn deliver(
         }
         e
     };
-    let bytes = rendered.map_err(failed)?;
     if let Some(n) = &names {
         ctx.open_store()?.log_access(
             AccessAction::ExportWithNames,
@@ -342,9 +348,20 @@ fn deliver(
             &ctx.actor,
         )?;
     }
-    write_output(&bytes, output).map_err(failed)?;
+    write(output).map_err(failed)?;
     announce(ctx, output);
     Ok(())
+}
+
+/// [`deliver`] of a document in `format`, its rows drawn as it is written.
+fn deliver_document(
+    ctx: &Context,
+    names: Option<Names>,
+    doc: &Document,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(), Msg> {
+    deliver(ctx, names, output, |o| write_document(doc, format, o))
 }
 
 pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
@@ -371,8 +388,8 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
     if format.binary() && output.is_none() && std::io::stdout().is_terminal() {
         return Err(Msg::new("report.xlsx_needs_file"));
     }
-    let bytes = report::flow_document(&figures, ctx.catalog()).render(format);
-    deliver(ctx, None, bytes, output.as_deref())
+    let doc = report::flow_document(&figures, ctx.catalog());
+    deliver_document(ctx, None, &doc, format, output.as_deref())
 }
 
 fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptions<'a>), Msg> {

@@ -13,7 +13,7 @@ use crate::domain::flow;
 use crate::domain::forecast::Runs;
 use crate::domain::picture::PictureSpec;
 use crate::domain::waitlist::Queue;
-use crate::export::{Format, write_output};
+use crate::export::{Format, write_document, write_output};
 use crate::report::council::{self, CouncilFacts};
 use crate::report::forecast::{self as fc, Forecast};
 use crate::store::Store;
@@ -43,8 +43,7 @@ pub fn forecast(ctx: &Context, args: ForecastArgs) -> Result<(), Msg> {
     let store = ctx.open_store()?;
     let f = load_forecast(&store, ctx, as_of, queue, runs)?;
     let cat = ctx.catalog();
-    let bytes = fc::document(&f, cat).render(format)?;
-    write_output(&bytes, args.output.as_deref())?;
+    write_document(&fc::document(&f, cat), format, args.output.as_deref())?;
     announce(ctx, args.output.as_ref());
     Ok(())
 }

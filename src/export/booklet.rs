@@ -90,12 +90,8 @@ fn table(out: &mut String, t: &Table) {
     }
     let headers: Vec<String> = t.headers.iter().map(|h| clean(h)).collect();
     out.push_str(&format!("| {} |\n|", headers.join(" | ")));
-    for i in 0..t.headers.len() {
-        out.push_str(if t.rows.has_figure(i) {
-            "---:|"
-        } else {
-            "---|"
-        });
+    for figure in t.rows.figure_columns(t.headers.len()) {
+        out.push_str(if figure { "---:|" } else { "---|" });
     }
     out.push('\n');
     // Council tables are built whole; drawing them cannot fail.

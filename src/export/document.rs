@@ -209,12 +209,14 @@ impl<'a> Rows<'a> {
         }
     }
 
-    /// Whether any row has a figure in column `i` (Markdown aligns it
-    /// right); a second walk over lazy rows.
-    pub fn has_figure(&self, i: usize) -> bool {
-        let mut found = false;
+    /// Per column of `width`, whether any row has a figure in it
+    /// (Markdown aligns it right): one more walk over lazy rows.
+    pub fn figure_columns(&self, width: usize) -> Vec<bool> {
+        let mut found = vec![false; width];
         let _ = self.each(&mut |row| {
-            found |= row.get(i).is_some_and(Cell::is_figure);
+            for (f, cell) in found.iter_mut().zip(row) {
+                *f |= cell.is_figure();
+            }
             Ok(())
         });
         found
@@ -271,6 +273,10 @@ pub enum Layout {
     /// Chapters: sentences, headline figures, then each table under its
     /// own heading; in XLSX one sheet per table.
     Chapters,
+    /// Running text its builder wrote as Markdown (`Document::prose`): the
+    /// minutes, whose headings per case, lists of decisions and notes have
+    /// no place in tables. Only Markdown and JSON (the `figures`) offer it.
+    Prose,
 }
 
 /// A document ready to be written, in reading order.
@@ -298,8 +304,11 @@ pub struct Document<'a> {
     /// for a list; for chapters the machine rows, when they have any.
     pub machine: Option<Table<'a>>,
     /// The JSON of documents whose figures the spec gives a shape of their
-    /// own (flow, forecast); JSON is `{as_of, generated_at, rows}` otherwise.
+    /// own (flow, forecast, minutes); JSON is `{as_of, generated_at, rows}`
+    /// otherwise.
     pub figures: Option<Value>,
+    /// The Markdown of a prose document (`Layout::Prose`), already clean.
+    pub prose: Option<String>,
 }
 
 impl<'a> Document<'a> {
@@ -318,6 +327,7 @@ impl<'a> Document<'a> {
             tables: Vec::new(),
             machine: Some(table),
             figures: None,
+            prose: None,
         }
     }
 
@@ -336,7 +346,17 @@ impl<'a> Document<'a> {
             tables: Vec::new(),
             machine: None,
             figures: None,
+            prose: None,
         }
+    }
+
+    /// A prose document: its Markdown for people and its JSON figures.
+    pub fn prose(title: String, as_of: NaiveDate, markdown: String, figures: Value) -> Self {
+        let mut doc = Document::chapters(title, as_of, String::new());
+        doc.layout = Layout::Prose;
+        doc.prose = Some(markdown);
+        doc.figures = Some(figures);
+        doc
     }
 
     /// The table a list shows (its machine rows).

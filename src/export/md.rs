@@ -19,6 +19,7 @@ impl Writer for Markdown {
         match doc.layout {
             Layout::List => w.list(doc),
             Layout::Chapters => w.chapters(doc),
+            Layout::Prose => w.put(doc.prose.as_deref().unwrap_or_default()),
         }
     }
 }
@@ -64,11 +65,11 @@ impl Md<'_> {
                 self.put(&format!("{}\n\n", clean(note)))?;
             }
             self.header(&table.headers)?;
-            let align: String = (0..table.headers.len())
-                .map(|i| match table.rows.has_figure(i) {
-                    true => "---:|",
-                    false => "---|",
-                })
+            let align: String = table
+                .rows
+                .figure_columns(table.headers.len())
+                .into_iter()
+                .map(|figure| if figure { "---:|" } else { "---|" })
                 .collect();
             self.put(&format!("|{align}\n"))?;
             self.rows(table)?;

@@ -41,6 +41,16 @@ pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<(), Msg> {
     }
 }
 
+/// Writes a document in `format` to stdout, or to `path` by the rule of
+/// `crate::outfile` with its rows drawn as the file is written (so a long
+/// export is never held whole in memory on its way to a file).
+pub fn write_document(doc: &Document, format: Format, path: Option<&Path>) -> Result<(), Msg> {
+    match path {
+        None => crate::outfile::stdout(&doc.render(format)?),
+        Some(path) => crate::outfile::write_with(path, &mut |out| format.writer().write(doc, out)),
+    }
+}
+
 /// Writes a file by the one rule of `crate::outfile`: a new or own regular
 /// file atomically and private, a device, FIFO or link through, never
 /// replacing what stroom did not make.

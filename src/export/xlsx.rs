@@ -20,11 +20,25 @@ impl Writer for Xlsx {
     fn write(&self, doc: &Document, out: &mut dyn Write) -> Result<(), Msg> {
         let bytes = match doc.layout {
             Layout::List => list(doc),
-            Layout::Chapters => chapters(doc),
+            // Prose has no cells; its tables (none) on a summary sheet.
+            Layout::Chapters | Layout::Prose => chapters(doc),
         }
         .map_err(xlsx_err)?;
         out.write_all(&bytes).map_err(|e| io_error("xlsx", e))
     }
+}
+
+/// Above this many rows a sheet is written in low-memory mode: each row
+/// goes to a temporary file as it is written, so a board of a million
+/// cases is not held as cells. Smaller sheets stay as they always were
+/// (low memory orders the shared strings differently; Excel reads the same).
+const LOW_MEMORY_ROWS: usize = 10_000;
+
+fn sheet_for<'b>(book: &'b mut Workbook, table: &Table) -> Result<&'b mut Worksheet, XlsxError> {
+    if table.rows.len() > LOW_MEMORY_ROWS {
+        return book.add_worksheet_with_low_memory();
+    }
+    Ok(book.add_worksheet())
 }
 
 /// A list: a summary sheet named after the title, then the rows on a
@@ -35,7 +49,7 @@ fn list(doc: &Document) -> Result<Vec<u8>, XlsxError> {
     let date = Format::new().set_num_format("dd-mm-yyyy");
     summary_sheet(book.add_worksheet(), doc, &bold, &date)?;
     if let Some(table) = doc.listing() {
-        data_sheet(book.add_worksheet(), table, &bold, &date)?;
+        data_sheet(sheet_for(&mut book, table)?, table, &bold, &date)?;
     }
     book.save_to_buffer()
 }
@@ -208,7 +222,7 @@ fn chapters(r: &Document) -> Result<Vec<u8>, XlsxError> {
             n += 1;
         }
         used.push(name.clone());
-        table_sheet(book.add_worksheet(), &name, table, &styles)?;
+        table_sheet(sheet_for(&mut book, table)?, &name, table, &styles)?;
     }
     book.save_to_buffer()
 }
