@@ -162,6 +162,9 @@ pub fn json_number(v: f64) -> String {
 /// Where a writer's rows go: called once per row, in order.
 pub type RowSink<'s> = dyn FnMut(&[Cell]) -> Result<(), Msg> + 's;
 
+/// Draws every row of a lazy table into a sink, in order.
+pub type DrawRows<'a> = Box<dyn Fn(&mut RowSink) -> Result<(), Msg> + 'a>;
+
 /// A table's rows: built whole (small tables of figures), or drawn lazily
 /// from the rules' results each time a writer walks them (the listings).
 pub enum Rows<'a> {
@@ -169,7 +172,7 @@ pub enum Rows<'a> {
     Lazy {
         /// How many rows `each` gives (known before they are drawn).
         count: usize,
-        each: Box<dyn Fn(&mut RowSink) -> Result<(), Msg> + 'a>,
+        each: DrawRows<'a>,
     },
 }
 

@@ -93,25 +93,14 @@ fn data_sheet(
     for (col, name) in table.keys.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, name, bold)?;
     }
-    let mut r = 0;
-    let mut failed = None;
-    let _ = table.rows.each(&mut |cells| {
-        r += 1;
+    each_row(table, |r, cells| {
         for (col, cell) in cells.iter().enumerate() {
-            match data_cell(sheet, r, col as u16, cell, date) {
-                Ok(Some(w)) => widths[col] = widths[col].max(w),
-                Ok(None) => {}
-                Err(e) => {
-                    failed = Some(e);
-                    return Err(Msg::new("error.io"));
-                }
+            if let Some(w) = data_cell(sheet, r, col as u16, cell, date)? {
+                widths[col] = widths[col].max(w);
             }
         }
         Ok(())
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
+    })?;
     for (col, w) in widths.iter().enumerate() {
         let w = if is_date_column(&table.keys[col]) {
             (*w).max(11)
@@ -122,6 +111,26 @@ fn data_sheet(
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+/// Walks a table's rows with their sheet row (from 1, under the header);
+/// returns how many there were. Drawing packed or ready rows cannot fail,
+/// so the walk stops only on the workbook's own error, which it returns.
+fn each_row(
+    table: &Table,
+    mut write: impl FnMut(u32, &[Cell]) -> Result<(), XlsxError>,
+) -> Result<u32, XlsxError> {
+    let mut r = 0;
+    let mut failure = None;
+    let _ = table.rows.each(&mut |cells| {
+        r += 1;
+        write(r, cells).map_err(|e| {
+            failure = Some(e);
+            // Only ends the walk; the workbook's error is what is told.
+            Msg::new("error.io")
+        })
+    });
+    failure.map_or(Ok(r), Err)
 }
 
 /// One machine cell, typed; the width of its text when it is text.
@@ -263,15 +272,9 @@ fn table_sheet(
     for (col, header) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, header, &s.bold)?;
     }
-    let mut r = 0;
-    let mut failed = None;
-    let _ = table.rows.each(&mut |cells| {
-        r += 1;
+    let rows = each_row(table, |r, cells| {
         for (col, cell) in cells.iter().enumerate() {
-            if let Err(e) = write_cell(sheet, r, col as u16, cell, s) {
-                failed = Some(e);
-                return Err(Msg::new("error.io"));
-            }
+            write_cell(sheet, r, col as u16, cell, s)?;
             if let Some(w) = widths.get_mut(col) {
                 let shown = match cell {
                     Cell::Date(_) => 10,
@@ -281,12 +284,9 @@ fn table_sheet(
             }
         }
         Ok(())
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
+    })?;
     if let Some(note) = &table.note {
-        write_text(sheet, r + 2, 0, note)?;
+        write_text(sheet, rows + 2, 0, note)?;
     }
     for (col, w) in widths.iter().enumerate() {
         sheet.set_column_width(col as u16, (w + 2).min(60) as f64)?;

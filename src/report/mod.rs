@@ -1,11 +1,18 @@
-//! Builds the export documents of SPEC 7.2 from the rules' results: JSON rows
-//! with exactly the spec's keys, and for people a title, a summary and
-//! readable cells. Names and birth dates go in only when asked.
+//! Builds the documents (`export::Document`) from the rules' results: rows of
+//! typed cells under the spec's keys (SPEC 7.2), which every format writes
+//! (a code as its code for machines and as its label for people), and for
+//! people a title, headline figures and tables. Names and birth dates go in
+//! only when asked.
 //!
 //! Everything that builds a document from snapshots lives here: the waiting
-//! list, the stoplight and the flow (this file and `sections`), the council
-//! report (`council`), the forecast (`forecast`) and the minutes of a meeting
-//! (`minutes`). A new document goes here; it never queries the store.
+//! list, the evaluations and the stoplight board (this file), the reports in
+//! chapters (`sections`: stoplight, flow), the council report (`council`),
+//! the forecast (`forecast`) and the minutes of a meeting (`minutes`).
+//!
+//! A new document is one builder here returning a `Document` (a list with
+//! `Document::list`, a report with `Document::chapters`); every writer
+//! renders it, and it never queries the store. Long lists draw their rows
+//! lazily (`Rows::lazy`, `Rows::owned`, or `Board` for the streamed board).
 
 use std::collections::HashMap;
 
