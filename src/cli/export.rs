@@ -199,9 +199,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .transpose()?
                 .unwrap_or(ctx.today);
             let meeting = meeting(on, &kind, provider.as_deref())?;
-            let format = format
-                .parse::<Format>()?
-                .offered(&[Format::Md, Format::Json])?;
+            let format = format.parse::<Format>()?.offered(Minutes::FORMATS)?;
             let names = match with_names {
                 true => Some(Names::new(
                     ctx,
