@@ -4,8 +4,7 @@
 
 use std::io::Write;
 
-use super::document::{Cell, Document, io_error};
-use super::format::Writer;
+use super::document::{Cell, Document, Writer, io_error};
 use super::neutralise;
 use crate::domain::Msg;
 

@@ -384,13 +384,12 @@ impl<'a> Document<'a> {
             .map(|(k, c)| (k.clone(), c.json()))
             .collect()
     }
+}
 
-    /// Writes the document in `format` (see `Format`'s table).
-    pub fn render(&self, format: super::Format) -> Result<Vec<u8>, Msg> {
-        let mut out = Vec::new();
-        format.writer().write(self, &mut out)?;
-        Ok(out)
-    }
+/// Renders any document in one file format (one per format, listed in
+/// `format::FORMATS`).
+pub trait Writer: Sync {
+    fn write(&self, doc: &Document, out: &mut dyn std::io::Write) -> Result<(), Msg>;
 }
 
 /// The moment of an export, as recorded in it.

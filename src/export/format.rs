@@ -1,16 +1,10 @@
 //! The file formats, in one table: a new format is a variant of `Format`,
 //! a row in `FORMATS` and a file with its `Writer`.
 
-use std::io::Write;
 use std::str::FromStr;
 
-use super::Document;
+use super::document::{Document, Writer};
 use crate::domain::Msg;
-
-/// Renders any document in one file format.
-pub trait Writer: Sync {
-    fn write(&self, doc: &Document, out: &mut dyn Write) -> Result<(), Msg>;
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -118,5 +112,15 @@ impl FromStr for Format {
             .find(|f| f.name == s)
             .map(|f| f.format)
             .ok_or_else(|| unknown(s, FORMATS.iter().map(|f| f.name)))
+    }
+}
+
+impl Document<'_> {
+    /// The document in `format`, whole, in memory (`export::write_document`
+    /// writes a file row by row).
+    pub fn render(&self, format: Format) -> Result<Vec<u8>, Msg> {
+        let mut out = Vec::new();
+        format.writer().write(self, &mut out)?;
+        Ok(out)
     }
 }

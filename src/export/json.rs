@@ -7,8 +7,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::document::{Document, io_error};
-use super::format::Writer;
+use super::document::{Document, Writer, io_error};
 use crate::domain::Msg;
 
 pub struct Json;

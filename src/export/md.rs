@@ -6,8 +6,7 @@
 
 use std::io::Write;
 
-use super::document::{Cell, Document, Layout, Table, io_error};
-use super::format::Writer;
+use super::document::{Cell, Document, Layout, Table, Writer, io_error};
 use super::strip_controls;
 use crate::domain::Msg;
 

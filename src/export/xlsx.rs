@@ -5,8 +5,7 @@ use std::io::Write;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::document::{Cell, Document, Layout, Table, io_error};
-use super::format::Writer;
+use super::document::{Cell, Document, Layout, Table, Writer, io_error};
 use super::is_date_column;
 use crate::domain::Msg;
 
