@@ -91,7 +91,7 @@ pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         progress.report(1, Some(3))?;
         let rows = waitlist::waiting_list(&snap, &norms, None);
         drop(snap);
-        let in_care = store.stoplight_snapshot(today, today)?;
+        let in_care = store.care_snapshot(today, today)?;
         progress.report(2, Some(3))?;
         let moments = store.evaluation_list(&in_care, &rules)?;
         Ok(Loaded::Waitlist { rows, moments })
