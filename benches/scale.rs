@@ -620,7 +620,6 @@ fn options() -> ExportOptions<'static> {
     ExportOptions {
         catalog: stroom::present::i18n::Catalog::get(Lang::Nl),
         with_names: false,
-        format: Format::Csv,
     }
 }
 
@@ -639,11 +638,15 @@ fn stoplight(db: &Path) {
     let codes = Config::default().precondition_codes();
     let t = Instant::now();
     let store = open_store(db).expect("open");
-    let mut csv = report::StoplightCsv::new(&codes, Config::default().norms.care, false);
+    let options = options();
+    let mut board = report::Board::machine(&codes, Config::default().norms.care, &options);
     store
-        .stoplight_stream(today(), today(), STREAM_CASES, &mut |part| csv.add(&part))
+        .stoplight_stream(today(), today(), STREAM_CASES, &mut |part| board.add(&part))
         .expect("stream");
-    let bytes = csv.finish().expect("csv");
+    let bytes = board
+        .into_list(today(), &options)
+        .render(Format::Csv)
+        .expect("csv");
     report_ms("total_ms", t.elapsed());
     println!("rows {}", bytes.iter().filter(|&&b| b == b'\n').count() - 1);
     std::hint::black_box(bytes);
@@ -665,7 +668,7 @@ fn stoplight_doc(db: &Path) {
 fn time_export(
     db: &Path,
     load: impl Fn(&Store) -> Result<stroom::domain::Snapshot, stroom::domain::Msg>,
-    build: impl Fn(&stroom::domain::Snapshot) -> stroom::export::Document,
+    build: impl for<'s> Fn(&'s stroom::domain::Snapshot) -> stroom::export::Document<'s>,
 ) {
     let t = Instant::now();
     let store = open_store(db).expect("open");

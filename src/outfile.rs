@@ -100,9 +100,64 @@ fn check_folder(path: &Path) -> Result<(), Msg> {
 /// Writes `bytes` to `path`, readable by its owner only when stroom makes
 /// the file, by the rule of this module.
 pub fn write(bytes: &[u8], path: &Path) -> Result<(), Msg> {
+    write_with(path, &mut |out| {
+        out.write_all(bytes)
+            .map_err(|e| io_error(&path.display().to_string(), e))
+    })
+}
+
+/// What fills a file: writes to `out`, one sentence when it cannot.
+pub type Fill<'f> = dyn FnMut(&mut dyn Write) -> Result<(), Msg> + 'f;
+
+/// Writes to `path` by the rule of this module what `fill` writes as it
+/// goes (a long export row by row), buffered. A write that fails is told
+/// with the path, as for `write`.
+pub fn write_with(path: &Path, fill: &mut Fill) -> Result<(), Msg> {
     match target(path)? {
-        Target::Replace => replace(bytes, path),
-        Target::Through => through(bytes, path),
+        Target::Replace => replace(path, fill),
+        Target::Through => through(path, fill),
+    }
+}
+
+/// Fills `file` through a buffer; the first I/O failure is kept, so it is
+/// told with the file's path whatever sentence `fill` made of it.
+fn fill_file(file: &mut File, fill: &mut Fill, shown: &str) -> Result<(), Msg> {
+    let mut out = Recorded {
+        inner: std::io::BufWriter::new(file),
+        failure: None,
+    };
+    let filled = fill(&mut out).and_then(|_| out.flush().map_err(|e| io_error(shown, e)));
+    match (filled, out.failure.take()) {
+        (Err(_), Some(e)) => Err(io_error(shown, e)),
+        (result, _) => result,
+    }
+}
+
+/// A writer that remembers its first failure.
+struct Recorded<W: Write> {
+    inner: W,
+    failure: Option<std::io::Error>,
+}
+
+impl<W: Write> Recorded<W> {
+    fn keep<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        r.map_err(|e| {
+            let again = std::io::Error::new(e.kind(), e.to_string());
+            self.failure.get_or_insert(e);
+            again
+        })
+    }
+}
+
+impl<W: Write> Write for Recorded<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.keep(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.keep(r)
     }
 }
 
@@ -113,27 +168,29 @@ pub fn temp_beside(path: &Path, what: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn replace(bytes: &[u8], path: &Path) -> Result<(), Msg> {
+fn replace(path: &Path, fill: &mut Fill) -> Result<(), Msg> {
     let shown = path.display().to_string();
     let tmp = temp_beside(path, "tmp");
     let result = (|| {
-        let mut f = create_private(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        sync_folder(path)
+        let mut f = create_private(&tmp).map_err(|e| io_error(&shown, e))?;
+        fill_file(&mut f, fill, &shown)?;
+        let placed = f
+            .sync_all()
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .and_then(|_| sync_folder(path));
+        placed.map_err(|e| io_error(&shown, e))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(|e| io_error(&shown, e))
+    result
 }
 
-fn through(bytes: &[u8], path: &Path) -> Result<(), Msg> {
+fn through(path: &Path, fill: &mut Fill) -> Result<(), Msg> {
     let shown = path.display().to_string();
-    let result = (|| {
-        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
-        let mut f = OpenOptions::new()
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    let open = || -> std::io::Result<File> {
+        let f = OpenOptions::new()
             .write(true)
             .truncate(regular)
             .open(path)?;
@@ -141,14 +198,14 @@ fn through(bytes: &[u8], path: &Path) -> Result<(), Msg> {
             // A file of ours behind a link is made private like any other.
             f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
         }
-        f.write_all(bytes)?;
-        f.flush()?;
-        if regular {
-            f.sync_all()?;
-        }
-        Ok(())
-    })();
-    result.map_err(|e| io_error(&shown, e))
+        Ok(f)
+    };
+    let mut f = open().map_err(|e| io_error(&shown, e))?;
+    fill_file(&mut f, fill, &shown)?;
+    if regular {
+        f.sync_all().map_err(|e| io_error(&shown, e))?;
+    }
+    Ok(())
 }
 
 /// A new file readable by its owner only; fails if anything is there.

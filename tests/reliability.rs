@@ -445,29 +445,27 @@ fn the_case_screen_draws_hostile_text_inert_and_logs_the_view() {
 
 #[test]
 fn spreadsheets_hold_formulas_as_text_only() {
-    use stroom::export::{Document, Format};
-    let mut row = serde_json::Map::new();
-    row.insert("case_ref".into(), "2026-0001".into());
-    row.insert("worker".into(), "=HYPERLINK(\"http://x\",\"klik\")".into());
-    row.insert("provider".into(), "+cmd|' /C calc'!A0".into());
-    row.insert("as_of".into(), "2026-11-22".into());
-    let doc = Document {
-        title: "Wachtlijst".into(),
-        as_of: today(),
-        generated_at: "2026-11-22T10:00:00Z".into(),
-        columns: vec![
+    use stroom::export::{Cell, Document, Format, Rows, Table};
+    let table = Table {
+        title: String::new(),
+        sheet: "data".into(),
+        note: None,
+        keys: vec![
             "case_ref".into(),
             "worker".into(),
             "provider".into(),
             "as_of".into(),
         ],
         headers: Vec::new(),
-        rows: vec![row],
-        summary: vec![("@SUM(1+1)".into(), "-2+3".into())],
-        as_of_label: "Peildatum".into(),
-        md_rows: Vec::new(),
-        csv_rows: Vec::new(),
+        rows: Rows::Ready(vec![vec![
+            Cell::text("2026-0001"),
+            Cell::text("=HYPERLINK(\"http://x\",\"klik\")"),
+            Cell::text("+cmd|' /C calc'!A0"),
+            Cell::Date(today()),
+        ]]),
     };
+    let mut doc = Document::list("Wachtlijst".into(), today(), "Peildatum".into(), table);
+    doc.summary = vec![("@SUM(1+1)".into(), Cell::text("-2+3"))];
     let bytes = doc.render(Format::Xlsx).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();

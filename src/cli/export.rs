@@ -15,8 +15,9 @@ use chrono::NaiveDate;
 use crate::domain::Snapshot;
 use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::flow;
+use crate::domain::stoplight::BoardTally;
 use crate::domain::{Msg, waitlist::Queue};
-use crate::export::{Format, write_output};
+use crate::export::{Document, Format, write_document};
 use crate::report::minutes::Minutes;
 use crate::report::{self, ExportOptions};
 use crate::store::{STREAM_CASES, Store};
@@ -151,7 +152,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let names = Names::of(ctx, "waitlist", &out)?;
             let snapshot = snapshot(ctx, &as_of, Store::waitlist_snapshot)?;
             let doc = report::waitlist(&snapshot, &ctx.config.norms, queue, &options);
-            deliver(ctx, names, doc.render(format), out.output.as_deref())
+            deliver_document(ctx, names, &doc, format, out.output.as_deref())
         }
         ExportCommand::Evaluations {
             as_of,
@@ -170,36 +171,13 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .open_store()?
                 .evaluation_list(&snapshot, &ctx.config.evaluation)?;
             let doc = report::evaluations(&rows, snapshot.as_of, &options);
-            deliver(ctx, None, doc.render(format), out.output.as_deref())
+            deliver_document(ctx, None, &doc, format, out.output.as_deref())
         }
         ExportCommand::Stoplight { as_of, out } => {
             let (format, options) = prepare(ctx, &out)?;
             let names = Names::of(ctx, "stoplight", &out)?;
-            if format == Format::Csv {
-                return stoplight_csv(ctx, &as_of, names, &out);
-            }
-            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
-            if matches!(format, Format::Md | Format::Xlsx) {
-                // For people: compared with the previous six-weekly date.
-                let earlier = crate::domain::six_weekly::previous_date(snapshot.as_of);
-                let previous = ctx.open_store()?.stoplight_snapshot(earlier, ctx.today)?;
-                let preconditions = &ctx.config.preconditions;
-                let doc = report::stoplight_report(
-                    &snapshot,
-                    &previous,
-                    preconditions,
-                    ctx.config.norms.care,
-                    &options,
-                );
-                return deliver(ctx, names, doc.render(format), out.output.as_deref());
-            }
-            let doc = report::stoplight(
-                &snapshot,
-                &ctx.config.precondition_codes(),
-                ctx.config.norms.care,
-                &options,
-            );
-            deliver(ctx, names, doc.render(format), out.output.as_deref())
+            let doc = stoplight(ctx, &as_of, format, &options)?;
+            deliver_document(ctx, names, &doc, format, out.output.as_deref())
         }
         ExportCommand::Subject {
             case_ref,
@@ -221,13 +199,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 .transpose()?
                 .unwrap_or(ctx.today);
             let meeting = meeting(on, &kind, provider.as_deref())?;
-            let format: Format = format.parse()?;
-            if !matches!(format, Format::Md | Format::Json) {
-                return Err(Msg::new("error.unknown_code")
-                    .arg("kind", "format")
-                    .arg("value", format.extension())
-                    .arg("allowed", "md, json"));
-            }
+            let format = format.parse::<Format>()?.offered(Minutes::FORMATS)?;
             let names = match with_names {
                 true => Some(Names::new(
                     ctx,
@@ -250,29 +222,55 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 &ctx.config.preconditions,
                 &ctx.config.team,
             );
-            let bytes = minutes.render(format, ctx.catalog(), with_names);
-            deliver(ctx, names, Ok(bytes), output.as_deref())
+            let doc = minutes.document(ctx.catalog(), with_names);
+            deliver_document(ctx, names, &doc, format, output.as_deref())
         }
     }
 }
 
-/// `stroom export stoplight --format csv`: the board streamed from the
-/// store part by part (`report::StoplightCsv`), so memory holds the records,
-/// not every case with its reviews.
-fn stoplight_csv(
-    ctx: &Context,
+/// `stroom export stoplight`: the board streamed from the store part by
+/// part into packed rows (`report::Board`), so memory holds the packed
+/// rows, not every case with its reviews; for people (Markdown, XLSX) the
+/// report compared with the board at the previous six-weekly date, whose
+/// counts are streamed the same way.
+fn stoplight<'c>(
+    ctx: &'c Context,
     as_of: &Option<String>,
-    names: Option<Names>,
-    out: &ExportOut,
-) -> Result<(), Msg> {
+    format: Format,
+    options: &ExportOptions<'c>,
+) -> Result<Document<'c>, Msg> {
     let given = as_of.as_deref().map(parse_date).transpose()?;
     let as_of = report::as_of(given, ctx.today)?;
     let store = ctx.open_store()?;
     let codes = ctx.config.precondition_codes();
-    let mut csv = report::StoplightCsv::new(&codes, ctx.config.norms.care, out.with_names);
-    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| csv.add(&part))?;
+    let care = ctx.config.norms.care;
+    if !format.for_people() {
+        let mut board = report::Board::machine(&codes, care, options);
+        store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| board.add(&part))?;
+        drop(store);
+        return Ok(board.into_list(as_of, options));
+    }
+    let preconditions = &ctx.config.preconditions;
+    let mut board = report::people_board(as_of, preconditions, care, options);
+    store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| board.add(&part))?;
+    let earlier = crate::domain::six_weekly::previous_date(as_of);
+    let mut tally = BoardTally::default();
+    store.stoplight_stream(earlier, ctx.today, STREAM_CASES, &mut |part| {
+        report::board_tally(&part, &codes, care, &mut tally);
+        Ok(())
+    })?;
     drop(store);
-    deliver(ctx, names, csv.finish(), out.output.as_deref())
+    let before = report::Before {
+        as_of: earlier,
+        aggregate: tally.finish(),
+    };
+    Ok(report::board_report(
+        board,
+        as_of,
+        &before,
+        preconditions,
+        options,
+    ))
 }
 
 /// Which meeting the options name: `--provider` narrows the stoplight
@@ -319,14 +317,15 @@ impl Names {
     }
 }
 
-/// Writes a rendered export. One with names is logged before it is written
-/// (an export that cannot be logged is not made); when rendering or writing
-/// fails, the log says so with an `export_failed` row.
+/// Writes an export by `write` (to stdout, or to the output file). One
+/// with names is logged before it is written (an export that cannot be
+/// logged is not made); when writing fails, the log says so with an
+/// `export_failed` row.
 fn deliver(
     ctx: &Context,
     names: Option<Names>,
-    rendered: Result<Vec<u8>, Msg>,
     output: Option<&Path>,
+    write: impl FnOnce(Option<&Path>) -> Result<(), Msg>,
 ) -> Result<(), Msg> {
     let failed = |e: Msg| -> Msg {
         if let Some(n) = &names {
@@ -339,7 +338,6 @@ fn deliver(
         }
         e
     };
-    let bytes = rendered.map_err(failed)?;
     if let Some(n) = &names {
         ctx.open_store()?.log_access(
             AccessAction::ExportWithNames,
@@ -348,9 +346,20 @@ fn deliver(
             &ctx.actor,
         )?;
     }
-    write_output(&bytes, output).map_err(failed)?;
+    write(output).map_err(failed)?;
     announce(ctx, output);
     Ok(())
+}
+
+/// [`deliver`] of a document in `format`, its rows drawn as it is written.
+fn deliver_document(
+    ctx: &Context,
+    names: Option<Names>,
+    doc: &Document,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(), Msg> {
+    deliver(ctx, names, output, |o| write_document(doc, format, o))
 }
 
 pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
@@ -374,29 +383,16 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
     let store = ctx.open_store()?;
     let episodes = store.episodes(from, to.min(ctx.today))?;
     let figures = flow::flow(&episodes, from, to)?;
-    let cat = ctx.catalog();
-    let bytes = match format {
-        Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&report::flow_json(&figures)).expect("json");
-            b.push(b'\n');
-            b
-        }
-        // For people (the council): sentences first, then the figures, by
-        // care type and by month; as a document or a workbook.
-        Format::Md | Format::Xlsx => {
-            if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
-                return Err(Msg::new("report.xlsx_needs_file"));
-            }
-            report::flow_report(&figures, cat).render(format)?
-        }
-        Format::Csv => report::flow_document(&figures, cat).render(Format::Csv)?,
-    };
-    deliver(ctx, None, Ok(bytes), output.as_deref())
+    if format.binary() && output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Msg::new("report.xlsx_needs_file"));
+    }
+    let doc = report::flow_document(&figures, ctx.catalog());
+    deliver_document(ctx, None, &doc, format, output.as_deref())
 }
 
 fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptions<'a>), Msg> {
     let format: Format = out.format.parse()?;
-    if format == Format::Xlsx && out.output.is_none() && std::io::stdout().is_terminal() {
+    if format.binary() && out.output.is_none() && std::io::stdout().is_terminal() {
         return Err(Msg::new("report.xlsx_needs_file"));
     }
     Ok((
@@ -404,7 +400,6 @@ fn prepare<'a>(ctx: &'a Context, out: &ExportOut) -> Result<(Format, ExportOptio
         ExportOptions {
             catalog: ctx.catalog(),
             with_names: out.with_names,
-            format,
         },
     ))
 }

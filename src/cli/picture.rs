@@ -13,7 +13,7 @@ use crate::domain::flow;
 use crate::domain::forecast::Runs;
 use crate::domain::picture::PictureSpec;
 use crate::domain::waitlist::Queue;
-use crate::export::{Format, write_output};
+use crate::export::{Format, write_document, write_output};
 use crate::report::council::{self, CouncilFacts};
 use crate::report::forecast::{self as fc, Forecast};
 use crate::store::Store;
@@ -30,7 +30,10 @@ pub struct ForecastArgs {
 
 pub fn forecast(ctx: &Context, args: ForecastArgs) -> Result<(), Msg> {
     let queue: Option<Queue> = args.queue.as_deref().map(str::parse).transpose()?;
-    let format: Format = args.format.parse()?;
+    let format =
+        args.format
+            .parse::<Format>()?
+            .offered(&[Format::Csv, Format::Json, Format::Md])?;
     let given = args.as_of.as_deref().map(parse_date).transpose()?;
     let as_of = crate::report::as_of(given, ctx.today)?;
     let runs = Runs {
@@ -40,22 +43,7 @@ pub fn forecast(ctx: &Context, args: ForecastArgs) -> Result<(), Msg> {
     let store = ctx.open_store()?;
     let f = load_forecast(&store, ctx, as_of, queue, runs)?;
     let cat = ctx.catalog();
-    let bytes = match format {
-        Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&fc::to_json(&f, cat)).expect("json");
-            b.push(b'\n');
-            b
-        }
-        Format::Csv => fc::to_document(&f, cat).render(Format::Csv)?,
-        Format::Md => fc::to_report(&f, cat).render(Format::Md)?,
-        Format::Xlsx => {
-            return Err(Msg::new("error.unknown_code")
-                .arg("kind", "format")
-                .arg("value", "xlsx")
-                .arg("allowed", "csv, json, md"));
-        }
-    };
-    write_output(&bytes, args.output.as_deref())?;
+    write_document(&fc::document(&f, cat), format, args.output.as_deref())?;
     announce(ctx, args.output.as_ref());
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! charts and the tables that hold each chart's figures. HTML draws the
 //! charts as inline SVG beside their tables; Markdown gives the tables.
 
-use super::layout::{Cell, Table};
+use super::document::{Cell, Table};
 
 /// How a chart draws its series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +31,13 @@ pub struct Chart {
 }
 
 /// A chart with its table; a table alone when there is nothing to draw.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Figure {
     pub chart: Option<Chart>,
-    pub table: Table,
+    pub table: Table<'static>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Section {
     pub title: String,
     pub lines: Vec<String>,
@@ -45,7 +45,7 @@ pub struct Section {
 }
 
 /// The whole report, in reading order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Booklet {
     /// `nl` or `en`, for the document's language attribute.
     pub lang: &'static str,
@@ -90,15 +90,16 @@ fn table(out: &mut String, t: &Table) {
     }
     let headers: Vec<String> = t.headers.iter().map(|h| clean(h)).collect();
     out.push_str(&format!("| {} |\n|", headers.join(" | ")));
-    for i in 0..t.headers.len() {
-        let figure = t.rows.iter().any(|r| r.get(i).is_some_and(Cell::is_figure));
+    for figure in t.rows.figure_columns(t.headers.len()) {
         out.push_str(if figure { "---:|" } else { "---|" });
     }
     out.push('\n');
-    for row in &t.rows {
+    // Council tables are built whole; drawing them cannot fail.
+    let _ = t.rows.each(&mut |row| {
         let cells: Vec<String> = row.iter().map(|c| clean(&c.shown())).collect();
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
-    }
+        Ok(())
+    });
     out.push('\n');
 }
 

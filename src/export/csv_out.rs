@@ -1,68 +1,84 @@
 //! CSV for Dutch Excel: semicolons, a UTF-8 BOM, decimal commas, ISO dates
-//! (which Excel reads as dates), and no cell that can start a formula.
+//! (which Excel reads as dates), and no cell that can start a formula. The
+//! machine rows only, under the spec's keys, written as they are drawn.
 
-use serde_json::Value;
+use std::io::Write;
 
-use super::{Document, neutralise, plain};
+use super::document::{Cell, Document, Writer, io_error};
+use super::neutralise;
 use crate::domain::Msg;
 
-pub fn render(doc: &Document) -> Result<Vec<u8>, Msg> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .from_writer(&mut out);
-        let io = |e: csv::Error| Msg::new("error.io").arg("path", "csv").arg("reason", e);
-        w.write_record(&doc.columns).map_err(io)?;
-        for cells in &doc.csv_rows {
-            w.write_record(cells).map_err(io)?;
-        }
-        for row in &doc.rows {
-            let cells = doc
-                .columns
-                .iter()
-                .map(|c| cell(row.get(c).unwrap_or(&Value::Null)));
-            w.write_record(cells).map_err(io)?;
-        }
-        w.flush()
-            .map_err(|e| Msg::new("error.io").arg("path", "csv").arg("reason", e))?;
+pub struct Csv;
+
+impl Writer for Csv {
+    fn write(&self, doc: &Document, out: &mut dyn Write) -> Result<(), Msg> {
+        out.write_all("\u{feff}".as_bytes())
+            .map_err(|e| io_error("csv", e))?;
+        let mut w = writer(out);
+        let Some(table) = &doc.machine else {
+            return Ok(());
+        };
+        w.write_record(&table.keys)
+            .map_err(|e| io_error("csv", e))?;
+        table.rows.each(&mut |row| {
+            w.write_record(row.iter().map(cell))
+                .map_err(|e| io_error("csv", e))
+        })?;
+        w.flush().map_err(|e| io_error("csv", e))
     }
-    Ok(out)
 }
 
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Number(n) if n.is_f64() => n.to_string().replace('.', ","),
-        Value::Number(n) => n.to_string(),
-        other => neutralise(&plain(other)),
+/// The CSV writer of every export: semicolons, as Dutch Excel reads.
+pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().delimiter(b';').from_writer(out)
+}
+
+/// A cell as CSV text: figures with a decimal comma, dates ISO, text made
+/// formula-safe.
+pub fn cell(c: &Cell) -> String {
+    match c {
+        Cell::Number { .. } => c.plain().replace('.', ","),
+        Cell::Empty | Cell::Int(_) | Cell::Date(_) | Cell::Flag { .. } => c.plain(),
+        Cell::Text(_) | Cell::Code { .. } | Cell::List { .. } | Cell::Pairs { .. } => {
+            neutralise(&c.plain())
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::document::{Rows, Table};
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn dutch_excel_csv() {
-        let doc = Document {
+        let table = Table {
             title: String::new(),
-            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-            generated_at: String::new(),
-            columns: vec!["case_ref".into(), "name".into(), "share".into(), "reasons".into()],
-            headers: vec![],
-            rows: vec![
-                json!({"case_ref": "2026-0001", "name": "=HYPERLINK(\"x\")", "share": 0.25, "reasons": ["a", "b"]})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
+            sheet: String::new(),
+            note: None,
+            keys: vec![
+                "case_ref".into(),
+                "name".into(),
+                "share".into(),
+                "reasons".into(),
             ],
-            summary: vec![],
-            as_of_label: String::new(),
-            md_rows: vec![],
-            csv_rows: vec![],
+            headers: vec![],
+            rows: Rows::Ready(vec![vec![
+                Cell::text("2026-0001"),
+                Cell::text("=HYPERLINK(\"x\")"),
+                Cell::Number {
+                    value: 0.25,
+                    shown: String::new(),
+                },
+                Cell::List {
+                    items: vec!["a".into(), "b".into()],
+                    shown: String::new(),
+                },
+            ]]),
         };
-        let text = String::from_utf8(render(&doc).unwrap()).unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let doc = Document::list(String::new(), date, String::new(), table);
+        let text = String::from_utf8(doc.render(super::super::Format::Csv).unwrap()).unwrap();
         assert_eq!(
             text,
             "\u{feff}case_ref;name;share;reasons\n2026-0001;\"'=HYPERLINK(\"\"x\"\")\";0,25;a,b\n"

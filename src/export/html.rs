@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::booklet::{Booklet, Chart, ChartKind, Figure, Section};
-use super::layout::Table;
+use super::document::Table;
 use super::strip_controls;
 
 const STYLE: &str = r#"
@@ -123,7 +123,8 @@ fn table(out: &mut String, t: &Table) {
         let _ = write!(out, "<th scope=\"col\">{}</th>", esc(h));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &t.rows {
+    // Council tables are built whole; drawing them cannot fail.
+    let _ = t.rows.each(&mut |row| {
         out.push_str("<tr>");
         for (i, c) in row.iter().enumerate() {
             let class = if c.is_figure() { " class=\"n\"" } else { "" };
@@ -132,7 +133,8 @@ fn table(out: &mut String, t: &Table) {
             let _ = write!(out, "<{tag}{class}>{}</{close}>", esc(&c.shown()));
         }
         out.push_str("</tr>\n");
-    }
+        Ok(())
+    });
     out.push_str("</tbody>\n</table>\n");
 }
 
@@ -390,15 +392,16 @@ impl Booklet {
 mod tests {
     use super::*;
     use crate::export::booklet::Series;
-    use crate::export::layout::Cell;
+    use crate::export::document::Cell;
 
     fn booklet() -> Booklet {
         let table = Table {
             title: "Per maand <b>".into(),
             sheet: "m".into(),
             note: None,
+            keys: Vec::new(),
             headers: vec!["Maand".into(), "Aanmeldingen".into()],
-            rows: vec![vec![Cell::text("2026-01"), Cell::int(4)]],
+            rows: vec![vec![Cell::text("2026-01"), Cell::int(4)]].into(),
         };
         Booklet {
             lang: "nl",

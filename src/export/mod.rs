@@ -1,133 +1,32 @@
-//! Exports render a `Document` (rows keyed by the spec's names, plus a short
-//! summary) as CSV, JSON, Markdown or XLSX. The rules decide the figures;
-//! this module only writes them down, the same way for every report. A new
-//! file format goes here; the documents themselves are built in `report`.
+//! Exports render a `Document` (title, headline figures, tables of typed
+//! cells, see `document`) as CSV, JSON, Markdown or XLSX. The rules decide
+//! the figures and `report` builds the documents; this module only writes
+//! them down, the same way for every document.
+//!
+//! A new file format: a variant of `Format` and a row in `FORMATS`
+//! (`format.rs`), and a file here with its `Writer`.
 
 mod booklet;
 mod csv_out;
+pub mod document;
+mod format;
 mod html;
-mod layout;
+mod json;
 mod md;
+mod sorted_rows;
 mod xlsx;
 
 pub use booklet::{Booklet, Chart, ChartKind, Figure, Section, Series};
-pub use layout::{Cell, Report, Table};
+pub use csv_out::writer as csv_writer;
+pub use document::{Cell, Document, Layout, Rows, Table, Writer, generated_at};
+pub use format::{FORMATS, Format, FormatSpec};
+pub use sorted_rows::SortedRows;
 
 use std::path::Path;
-use std::str::FromStr;
 
-use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::domain::Msg;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Json,
-    Md,
-    Xlsx,
-}
-
-impl FromStr for Format {
-    type Err = Msg;
-    fn from_str(s: &str) -> Result<Format, Msg> {
-        match s {
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "md" => Ok(Format::Md),
-            "xlsx" => Ok(Format::Xlsx),
-            other => Err(Msg::new("error.unknown_code")
-                .arg("kind", "format")
-                .arg("value", other)
-                .arg("allowed", "csv, json, md, xlsx")),
-        }
-    }
-}
-
-impl Format {
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Md => "md",
-            Format::Xlsx => "xlsx",
-        }
-    }
-}
-
-/// A report ready to be written: the JSON rows with the spec's keys, the
-/// columns in order (also when there are no rows), and for people a title,
-/// summary lines and readable column headers.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub title: String,
-    pub as_of: NaiveDate,
-    pub generated_at: String,
-    pub columns: Vec<String>,
-    pub headers: Vec<String>,
-    /// The rows as JSON objects with the spec's keys: what JSON and XLSX
-    /// are written from, and CSV or Markdown when their own cells are empty.
-    /// A builder that knows the format fills only the form it needs.
-    pub rows: Vec<Map<String, Value>>,
-    /// (label, value) lines shown before the table in Markdown and XLSX.
-    pub summary: Vec<(String, String)>,
-    /// Label of the `as_of` line ("Peildatum").
-    pub as_of_label: String,
-    /// Human-readable cells for Markdown (same order as `columns`); when
-    /// empty, the raw values are shown.
-    pub md_rows: Vec<Vec<String>>,
-    /// CSV cells, formula-safe, in the order of `columns`; when empty, CSV
-    /// is written from `rows`.
-    pub csv_rows: Vec<Vec<String>>,
-}
-
-impl Document {
-    /// How many rows the document holds, in whichever form it was built.
-    pub fn len(&self) -> usize {
-        self.rows
-            .len()
-            .max(self.csv_rows.len())
-            .max(self.md_rows.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The JSON form of SPEC 7.2: `{"as_of", "generated_at", "rows"}`.
-    pub fn to_json(&self) -> Value {
-        let mut top = Map::new();
-        top.insert("as_of".into(), Value::String(self.as_of.to_string()));
-        top.insert(
-            "generated_at".into(),
-            Value::String(self.generated_at.clone()),
-        );
-        top.insert(
-            "rows".into(),
-            Value::Array(self.rows.iter().cloned().map(Value::Object).collect()),
-        );
-        Value::Object(top)
-    }
-
-    pub fn render(&self, format: Format) -> Result<Vec<u8>, Msg> {
-        match format {
-            Format::Json => {
-                let mut out = serde_json::to_vec_pretty(&self.to_json()).expect("json");
-                out.push(b'\n');
-                Ok(out)
-            }
-            Format::Csv => csv_out::render(self),
-            Format::Md => Ok(md::render(self).into_bytes()),
-            Format::Xlsx => xlsx::render(self),
-        }
-    }
-}
-
-/// The moment of an export, as recorded in it.
-pub fn generated_at() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
 
 /// Whether a column holds dates (typed as dates in XLSX).
 pub fn is_date_column(key: &str) -> bool {
@@ -139,6 +38,16 @@ pub fn write_output(bytes: &[u8], path: Option<&Path>) -> Result<(), Msg> {
     match path {
         None => crate::outfile::stdout(bytes),
         Some(path) => write_private_file(bytes, path),
+    }
+}
+
+/// Writes a document in `format` to stdout, or to `path` by the rule of
+/// `crate::outfile` with its rows drawn as the file is written (so a long
+/// export is never held whole in memory on its way to a file).
+pub fn write_document(doc: &Document, format: Format, path: Option<&Path>) -> Result<(), Msg> {
+    match path {
+        None => crate::outfile::stdout(&doc.render(format)?),
+        Some(path) => crate::outfile::write_with(path, &mut |out| format.writer().write(doc, out)),
     }
 }
 

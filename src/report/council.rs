@@ -96,13 +96,14 @@ pub fn council(facts: &CouncilFacts, runs: Runs, cat: &Catalog) -> Booklet {
     }
 }
 
-fn table(title: String, headers: Vec<String>, rows: Vec<Vec<Cell>>) -> Table {
+fn table(title: String, headers: Vec<String>, rows: Vec<Vec<Cell>>) -> Table<'static> {
     Table {
         sheet: title.clone(),
         title,
         note: None,
+        keys: Vec::new(),
         headers,
-        rows,
+        rows: rows.into(),
     }
 }
 
@@ -419,7 +420,7 @@ fn evaluation_section(e: &EvaluationMoments, cat: &Catalog) -> Section {
     }
 }
 
-fn provider_table(f: &FlowReport, cat: &Catalog) -> Table {
+fn provider_table(f: &FlowReport, cat: &Catalog) -> Table<'static> {
     let col = |k: &str| cat.t(&format!("column.{k}")).to_string();
     table(
         cat.t("council.provider_table").to_string(),
@@ -449,9 +450,9 @@ fn provider_table(f: &FlowReport, cat: &Catalog) -> Table {
 
 /// The tables of the newer flow figures (SPEC 4), for `report flow` in
 /// Markdown and XLSX: the same tables the council report shows.
-pub fn flow_tables(f: &FlowReport, cat: &Catalog) -> Vec<Table> {
+pub fn flow_tables(f: &FlowReport, cat: &Catalog) -> Vec<Table<'static>> {
     let flow = flow_section(f, cat);
-    let mut out: Vec<Table> = flow.figures.into_iter().skip(1).map(|x| x.table).collect();
+    let mut out: Vec<Table<'static>> = flow.figures.into_iter().skip(1).map(|x| x.table).collect();
     for s in [
         lead_time_section(f, cat),
         referrer_section(f, cat),

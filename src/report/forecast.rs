@@ -3,12 +3,12 @@
 //! CSV) and for people (Markdown).
 
 use chrono::NaiveDate;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::domain::Snapshot;
 use crate::domain::forecast::{self, ForecastRow, QueueForecast, Runs};
 use crate::domain::waitlist::{self, Norms, Queue};
-use crate::export::{Cell, Document, Report, Table, generated_at};
+use crate::export::{Cell, Document, Rows, Table, generated_at};
 use crate::present;
 use crate::present::i18n::Catalog;
 
@@ -127,29 +127,33 @@ pub fn to_json(f: &Forecast, cat: &Catalog) -> Value {
     })
 }
 
-/// The rows as a CSV document (the queue lines are in JSON and Markdown).
-pub fn to_document(f: &Forecast, cat: &Catalog) -> Document {
-    let rows: Vec<Map<String, Value>> = f
+/// The forecast for every format: for people the queues in sentences and
+/// every case ([`to_report`]); CSV the rows under the spec's keys; JSON the
+/// queues and the rows ([`to_json`]).
+pub fn document(f: &Forecast, cat: &Catalog) -> Document<'static> {
+    let keys: Vec<String> = FORECAST_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<Cell>> = f
         .rows
         .iter()
         .map(|r| match serde_json::to_value(r) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
+            Ok(Value::Object(map)) => keys
+                .iter()
+                .map(|k| map.get(k).map_or(Cell::Empty, Cell::from_json))
+                .collect(),
+            _ => Vec::new(),
         })
         .collect();
-    let columns: Vec<String> = FORECAST_COLUMNS.iter().map(|c| c.to_string()).collect();
-    Document {
-        title: cat.fill("forecast.title", &[("date", present::date(f.as_of))]),
-        as_of: f.as_of,
-        generated_at: generated_at(),
-        headers: columns.iter().map(|c| header(cat, c)).collect(),
-        columns,
-        rows,
-        summary: Vec::new(),
-        as_of_label: cat.t("report.as_of").to_string(),
-        md_rows: Vec::new(),
-        csv_rows: Vec::new(),
-    }
+    let mut doc = to_report(f, cat);
+    doc.machine = Some(Table {
+        title: String::new(),
+        sheet: "data".into(),
+        note: None,
+        headers: keys.iter().map(|c| header(cat, c)).collect(),
+        keys,
+        rows: rows.into(),
+    });
+    doc.figures = Some(to_json(f, cat));
+    doc
 }
 
 /// One sentence per queue: how many wait and when the list is served.
@@ -191,7 +195,7 @@ pub fn expected_span(p50: Option<NaiveDate>, p85: Option<NaiveDate>) -> String {
 }
 
 /// The forecast for people: the queues in sentences, then every case.
-pub fn to_report(f: &Forecast, cat: &Catalog) -> Report {
+pub fn to_report(f: &Forecast, cat: &Catalog) -> Document<'static> {
     let mut lines: Vec<String> = f.queues.iter().map(|q| queue_sentence(cat, q)).collect();
     lines.push(cat.fill(
         "forecast.method",
@@ -201,7 +205,7 @@ pub fn to_report(f: &Forecast, cat: &Catalog) -> Report {
             ("days", forecast::HISTORY_DAYS.to_string()),
         ],
     ));
-    let rows = f
+    let rows: Vec<Vec<Cell>> = f
         .rows
         .iter()
         .map(|r| {
@@ -230,20 +234,18 @@ pub fn to_report(f: &Forecast, cat: &Catalog) -> Report {
         .collect();
     headers.push(cat.t("forecast.expected").to_string());
     headers.push(header(cat, "within_norm"));
-    Report {
-        title: cat.fill("forecast.title", &[("date", present::date(f.as_of))]),
-        subtitle: None,
-        lines,
-        summary: Vec::new(),
-        summary_sheet: cat.t("present.summary").to_string(),
-        tables: vec![Table {
-            title: cat.t("forecast.cases").to_string(),
-            sheet: cat.t("forecast.cases").to_string(),
-            note: None,
-            headers,
-            rows,
-        }],
-    }
+    let title = cat.fill("forecast.title", &[("date", present::date(f.as_of))]);
+    let mut doc = Document::chapters(title, f.as_of, cat.t("present.summary").to_string());
+    doc.lines = lines;
+    doc.tables = vec![Table {
+        title: cat.t("forecast.cases").to_string(),
+        sheet: cat.t("forecast.cases").to_string(),
+        note: None,
+        keys: Vec::new(),
+        headers,
+        rows: Rows::Ready(rows),
+    }];
+    doc
 }
 
 #[cfg(test)]

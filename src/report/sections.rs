@@ -4,14 +4,14 @@
 
 use chrono::NaiveDate;
 
-use super::{ExportOptions, by_id};
+use super::{Board, ExportOptions};
 use crate::context::config::Precondition;
 use crate::domain::flow::FlowReport;
 use crate::domain::six_weekly::red_change;
-use crate::domain::stoplight::{self, ColorTally, StoplightRow};
+use crate::domain::stoplight::{BoardTally, ColorTally, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::Signal;
 use crate::domain::{Case, Snapshot};
-use crate::export::{Cell, Report, Table};
+use crate::export::{Cell, Document, Rows, Table};
 use crate::present;
 use crate::present::i18n::Catalog;
 
@@ -19,18 +19,62 @@ use crate::present::i18n::Catalog;
 /// and the share red, the board per provider and per care type with the
 /// change in share red since `previous` (the board at [`previous_date`](crate::domain::six_weekly::previous_date)),
 /// then every case with its reasons in plain words.
-pub fn stoplight_report(
+pub fn stoplight_report<'a>(
     now: &Snapshot,
     previous: &Snapshot,
-    preconditions: &[Precondition],
+    preconditions: &'a [Precondition],
     care_norm: crate::domain::waitlist::Norm,
-    o: &ExportOptions,
-) -> Report {
-    let cat = o.catalog;
+    o: &ExportOptions<'a>,
+) -> Document<'a> {
     let codes: Vec<String> = preconditions.iter().map(|p| p.code.clone()).collect();
-    let rows = stoplight::stoplight(now, &codes, care_norm);
-    let agg = stoplight::aggregate(&rows);
-    let before = stoplight::aggregate(&stoplight::stoplight(previous, &codes, care_norm));
+    let mut board = people_board(now.as_of, preconditions, care_norm, o);
+    // Evaluating snapshots in memory cannot fail.
+    let _ = board.add(now);
+    let mut before = BoardTally::default();
+    super::board_tally(previous, &codes, care_norm, &mut before);
+    let before = Before {
+        as_of: previous.as_of,
+        aggregate: before.finish(),
+    };
+    board_report(board, now.as_of, &before, preconditions, o)
+}
+
+/// The board six weeks before, as counts.
+pub struct Before {
+    pub as_of: NaiveDate,
+    pub aggregate: StoplightAggregate,
+}
+
+/// A board whose rows are the cases as the stoplight report shows them:
+/// reasons in plain words, a dash for what is missing.
+pub fn people_board<'a>(
+    as_of: NaiveDate,
+    preconditions: &'a [Precondition],
+    care_norm: crate::domain::waitlist::Norm,
+    o: &ExportOptions<'a>,
+) -> Board<'a> {
+    let codes: Vec<String> = preconditions.iter().map(|p| p.code.clone()).collect();
+    let (cat, with_names) = (o.catalog, o.with_names);
+    Board::new(
+        codes,
+        care_norm,
+        Box::new(move |r, case| detail_cells(cat, r, case, as_of, preconditions, with_names)),
+    )
+}
+
+/// The stoplight report of a [`people_board`] as of `as_of`, compared with
+/// the board `before`.
+pub fn board_report<'a>(
+    board: Board<'a>,
+    as_of: NaiveDate,
+    before: &Before,
+    preconditions: &[Precondition],
+    o: &ExportOptions,
+) -> Document<'a> {
+    let cat = o.catalog;
+    let (agg, rows) = board.finish();
+    let previous = before;
+    let before = &before.aggregate;
     let date = [("date", previous.as_of.to_string())];
     let change = cat.fill("present.change_since", &date);
     let all = &agg.all;
@@ -80,28 +124,20 @@ pub fn stoplight_report(
         })
         .to_string()
     });
-    let cases = by_id(now);
     let detail = Table {
         title: cat.t("present.cases").to_string(),
         sheet: cat.t("present.cases").to_string(),
         note: Some(present::marks_order(cat, preconditions)),
+        keys: Vec::new(),
         headers: detail_headers(cat, o.with_names),
-        rows: rows
-            .iter()
-            .map(|r| {
-                let case = cases.get(&r.case_id).copied();
-                detail_cells(cat, r, case, now.as_of, preconditions, o.with_names)
-            })
-            .collect(),
+        rows,
     };
-    Report {
-        title: cat.fill("report.stoplight_title", &[("date", now.as_of.to_string())]),
-        subtitle: Some(as_of_line(cat, now.as_of)),
-        lines: Vec::new(),
-        summary,
-        summary_sheet: cat.t("present.summary").to_string(),
-        tables: vec![by_provider, by_care_type, detail],
-    }
+    let title = cat.fill("report.stoplight_title", &[("date", as_of.to_string())]);
+    let mut doc = Document::chapters(title, as_of, cat.t("present.summary").to_string());
+    doc.subtitle = Some(as_of_line(cat, as_of));
+    doc.summary = summary;
+    doc.tables = vec![by_provider, by_care_type, detail];
+    doc
 }
 
 /// One aggregate table of SPEC 3.3.
@@ -118,7 +154,7 @@ impl Aggregate<'_> {
         now: &[ColorTally<K>],
         then: &[ColorTally<K>],
         name: impl Fn(&Option<K>) -> String,
-    ) -> Table {
+    ) -> Table<'static> {
         let mut headers = vec![
             self.group.to_string(),
             cat.t("present.group_total").to_string(),
@@ -156,8 +192,9 @@ impl Aggregate<'_> {
             title: self.title.to_string(),
             sheet: self.title.to_string(),
             note: None,
+            keys: Vec::new(),
             headers,
-            rows,
+            rows: Rows::Ready(rows),
         }
     }
 }
@@ -210,7 +247,7 @@ fn detail_cells(
 /// Flow figures for a council: the balance of outflow and inflow, the
 /// counts, waiting and duration in words; then the figures (a missing one
 /// as "–"), per care type and per month.
-pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
+pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Document<'static> {
     let lines = flow_lines(f, cat);
     let none = || Cell::text(present::NONE);
     let figure = |v: Option<f64>, shown: fn(&Catalog, f64) -> String| {
@@ -256,6 +293,7 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
         title: cat.t("report.by_month").to_string(),
         sheet: cat.t("report.by_month").to_string(),
         note: None,
+        keys: Vec::new(),
         headers: ["month", "referrals", "inflow", "outflow"]
             .map(col)
             .to_vec(),
@@ -270,23 +308,22 @@ pub fn flow_report(f: &FlowReport, cat: &Catalog) -> Report {
                     Cell::int(m.outflow),
                 ]
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
     };
-    Report {
-        title: cat.fill(
-            "report.flow_title",
-            &[("from", f.from.to_string()), ("to", f.to.to_string())],
-        ),
-        subtitle: None,
-        lines,
-        summary,
-        summary_sheet: cat.t("present.summary").to_string(),
-        // Then the tables of the newer figures, the care types with their
-        // trajectories among them (the same tables as the council report).
-        tables: std::iter::once(by_month)
-            .chain(super::council::flow_tables(f, cat))
-            .collect(),
-    }
+    let title = cat.fill(
+        "report.flow_title",
+        &[("from", f.from.to_string()), ("to", f.to.to_string())],
+    );
+    let mut doc = Document::chapters(title, f.to, cat.t("present.summary").to_string());
+    doc.lines = lines;
+    doc.summary = summary;
+    // Then the tables of the newer figures, the care types with their
+    // trajectories among them (the same tables as the council report).
+    doc.tables = std::iter::once(by_month)
+        .chain(super::council::flow_tables(f, cat))
+        .collect();
+    doc
 }
 
 /// The flow in sentences: the balance, the counts, the wait and the

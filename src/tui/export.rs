@@ -8,12 +8,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use serde_json::json;
-
 use crate::context::config::Config;
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::{Case, Msg, Snapshot, six_weekly, stoplight};
-use crate::export::{Document, Format, generated_at, write_private_file};
+use crate::export::{Cell, Document, Format, Table, write_private_file};
 use crate::present::i18n::Catalog;
 use crate::report::{self, ExportOptions};
 use crate::store::{CaseFilter, Store};
@@ -36,8 +34,8 @@ pub fn format_for(path: &Path) -> Format {
 }
 
 /// The case list as shown (no names): reference, stage, urgency, worker,
-/// provider, referral date and age.
-pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Document {
+/// provider, referral date and age; codes as they are (no labels).
+pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Document<'static> {
     const COLUMNS: [&str; 7] = [
         "case_ref",
         "stage",
@@ -47,26 +45,26 @@ pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Do
         "referred_on",
         "age",
     ];
+    let text = |s: &Option<String>| Cell::or_empty(s.clone(), Cell::Text);
     let rows = cases
         .iter()
         .map(|c| {
-            let row = json!({
-                "case_ref": c.case_ref,
-                "stage": c.stage,
-                "urgency": c.urgency,
-                "worker": c.worker,
-                "provider": c.provider,
-                "referred_on": c.referred_on,
-                "age": c.age_on(as_of),
-            });
-            row.as_object().cloned().unwrap_or_default()
+            vec![
+                Cell::text(&c.case_ref),
+                Cell::text(c.stage.code()),
+                Cell::text(c.urgency.code()),
+                text(&c.worker),
+                text(&c.provider),
+                Cell::Date(c.referred_on),
+                Cell::or_empty(c.age_on(as_of), Cell::int),
+            ]
         })
-        .collect();
-    Document {
-        title: cat.t("tui.view.cases").to_string(),
-        as_of,
-        generated_at: generated_at(),
-        columns: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        .collect::<Vec<_>>();
+    let table = Table {
+        title: String::new(),
+        sheet: "data".into(),
+        note: None,
+        keys: COLUMNS.iter().map(|c| c.to_string()).collect(),
         headers: COLUMNS
             .iter()
             .map(|c| match *c {
@@ -74,12 +72,10 @@ pub fn case_list_document(cases: &[Case], as_of: NaiveDate, cat: &Catalog) -> Do
                 other => cat.t(&format!("field.{other}")).to_string(),
             })
             .collect(),
-        rows,
-        summary: Vec::new(),
-        as_of_label: cat.t("report.as_of").to_string(),
-        md_rows: Vec::new(),
-        csv_rows: Vec::new(),
-    }
+        rows: rows.into(),
+    };
+    let title = cat.t("tui.view.cases").to_string();
+    Document::list(title, as_of, cat.t("report.as_of").to_string(), table)
 }
 
 /// Writes the document; returns the number of rows written.
@@ -133,22 +129,17 @@ impl ExportJob {
         let format = format_for(&self.path);
         let (bytes, count) = match &self.source {
             ExportSource::BoardReport => self.board_report(store, format, progress)?,
-            _ => {
-                let doc = self.document(store, format)?;
-                progress.report(1, Some(3))?;
-                (doc.render(format)?, doc.len())
-            }
+            _ => self.render(store, format, progress)?,
         };
         progress.report(2, Some(3))?;
         write_private_file(&bytes, &self.path)?;
         Ok(count)
     }
 
-    fn options(&self, format: Format) -> ExportOptions<'static> {
+    fn options(&self) -> ExportOptions<'static> {
         ExportOptions {
             catalog: self.cat,
             with_names: false,
-            format,
         }
     }
 
@@ -161,34 +152,50 @@ impl ExportJob {
         }
     }
 
-    /// What the view shows, without names; the waiting lists and the
-    /// stoplight through the same builders as `stroom export`.
-    fn document(&self, store: &Store, format: Format) -> Result<Document, Msg> {
-        let options = self.options(format);
-        Ok(match &self.source {
+    /// What the view shows, without names, rendered; the waiting lists and
+    /// the stoplight through the same builders as `stroom export`.
+    fn render(
+        &self,
+        store: &Store,
+        format: Format,
+        progress: &Progress<'_>,
+    ) -> Result<(Vec<u8>, usize), Msg> {
+        let options = self.options();
+        let written = |doc: Document| -> Result<(Vec<u8>, usize), Msg> {
+            progress.report(1, Some(3))?;
+            Ok((doc.render(format)?, doc.len()))
+        };
+        match &self.source {
             ExportSource::Evaluations(moments) => {
-                report::evaluations(moments, self.shown, &options)
+                written(report::evaluations(moments, self.shown, &options))
             }
-            ExportSource::Waitlist => report::waitlist(
-                &self.snapshot(store, Store::waitlist_snapshot)?,
-                &self.config.norms,
-                None,
-                &options,
-            ),
-            ExportSource::Stoplight | ExportSource::BoardReport => report::stoplight(
-                &self.snapshot(store, Store::stoplight_snapshot)?,
-                &self.config.precondition_codes(),
-                self.config.norms.care,
-                &options,
-            ),
+            ExportSource::Waitlist => {
+                let snapshot = self.snapshot(store, Store::waitlist_snapshot)?;
+                written(report::waitlist(
+                    &snapshot,
+                    &self.config.norms,
+                    None,
+                    &options,
+                ))
+            }
+            ExportSource::Stoplight | ExportSource::BoardReport => {
+                let snapshot = self.snapshot(store, Store::stoplight_snapshot)?;
+                let codes = self.config.precondition_codes();
+                written(report::stoplight(
+                    &snapshot,
+                    &codes,
+                    self.config.norms.care,
+                    &options,
+                ))
+            }
             ExportSource::Cases { memory, filter } => {
                 let cases = match memory {
                     Some(all) => Cow::Borrowed(all),
                     None => Cow::Owned(store.cases_after(filter, None, usize::MAX)?),
                 };
-                case_list_document(&cases, self.shown, self.cat)
+                written(case_list_document(&cases, self.shown, self.cat))
             }
-        })
+        }
     }
 
     /// The stoplight report of the shown date against six weeks before;
@@ -207,7 +214,7 @@ impl ExportJob {
             &previous,
             &self.config.preconditions,
             self.config.norms.care,
-            &self.options(format),
+            &self.options(),
         );
         let codes = self.config.precondition_codes();
         let count = stoplight::stoplight(&now, &codes, self.config.norms.care).len();
@@ -228,23 +235,15 @@ mod tests {
         assert!(path.ends_with("stroom-cases-2026-11-22.csv"));
         assert_eq!(format_for(Path::new("x.XLSX")), Format::Xlsx);
         assert_eq!(format_for(Path::new("x")), Format::Csv);
-        let doc = Document {
+        let table = Table {
             title: String::new(),
-            as_of: day,
-            generated_at: String::new(),
-            columns: vec!["case_ref".into(), "worker".into()],
+            sheet: String::new(),
+            note: None,
+            keys: vec!["case_ref".into(), "worker".into()],
             headers: vec![],
-            rows: vec![
-                serde_json::json!({"case_ref": "2026-0001", "worker": "=cmd()"})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            ],
-            summary: vec![],
-            as_of_label: String::new(),
-            md_rows: vec![],
-            csv_rows: vec![],
+            rows: vec![vec![Cell::text("2026-0001"), Cell::text("=cmd()")]].into(),
         };
+        let doc = Document::list(String::new(), day, String::new(), table);
         assert_eq!(export_view(&doc, &path).unwrap(), 1);
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text, "\u{feff}case_ref;worker\n2026-0001;'=cmd()\n");

@@ -19,7 +19,6 @@ use super::keymap::{help_len, writes};
 use super::layout::tab_at;
 use super::row_filter::RowFilter;
 use super::worker::loads::{self, LoadKey, Loaded};
-use crate::export::Format;
 
 type Step = Result<(), Msg>;
 
@@ -1215,9 +1214,7 @@ impl App {
                 ExportSource::Evaluations(self.waitlist.all_moments.clone())
             }
             View::Waitlist => ExportSource::Waitlist,
-            View::Stoplight if matches!(format, Format::Md | Format::Xlsx) => {
-                ExportSource::BoardReport
-            }
+            View::Stoplight if format.for_people() => ExportSource::BoardReport,
             View::Stoplight => ExportSource::Stoplight,
             _ => ExportSource::Cases {
                 memory: self.cases.memory().cloned(),

@@ -14,7 +14,7 @@ use crate::context::config::Precondition;
 use crate::domain::agenda::{Agenda, AgendaItem, Kind, MoveDone, Records, Section};
 use crate::domain::stoplight::Reason;
 use crate::domain::{Signal, Status};
-use crate::export::{Format, generated_at, strip_controls};
+use crate::export::{Document, Format, generated_at, strip_controls};
 use crate::present::i18n::Catalog;
 
 /// The minutes of one meeting.
@@ -227,16 +227,28 @@ impl<'a> Minutes<'a> {
         row
     }
 
+    /// The formats minutes are written in; any other asks for Markdown
+    /// (a file named `notulen.txt` from the UI still gets the minutes).
+    pub const FORMATS: &'static [Format] = &[Format::Md, Format::Json];
+
+    /// The minutes as a prose document: the Markdown for people, the JSON
+    /// of SPEC 9.3 for machines.
+    pub fn document(&self, cat: &Catalog, with_names: bool) -> Document<'static> {
+        Document::prose(
+            self.title(cat),
+            self.agenda.meeting.on,
+            self.to_markdown(cat, with_names),
+            self.to_json(with_names),
+        )
+    }
+
     /// The minutes as Markdown or JSON bytes (other formats: Markdown).
     pub fn render(&self, format: Format, cat: &Catalog, with_names: bool) -> Vec<u8> {
-        match format {
-            Format::Json => {
-                let mut b = serde_json::to_vec_pretty(&self.to_json(with_names)).expect("json");
-                b.push(b'\n');
-                b
-            }
-            _ => self.to_markdown(cat, with_names).into_bytes(),
-        }
+        let format = format.offered(Self::FORMATS).unwrap_or(Format::Md);
+        // Text into memory: writing cannot fail.
+        self.document(cat, with_names)
+            .render(format)
+            .unwrap_or_default()
     }
 
     /// The title: kind, team, provider and date.
