@@ -547,6 +547,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Flow { report, .. } => report.referrals,
             Loaded::Forecast(f) => f.rows.len(),
             Loaded::Past { snapshot, .. } => snapshot.cases.len(),
+            Loaded::PastCases(list) => list.cases.len(),
             Loaded::Exported { count, .. } => count,
         })
     })

@@ -409,3 +409,101 @@ fn a_past_date_loads_on_the_worker_and_keys_go_on() {
     ui.settle();
     assert_eq!(ui.app.as_of, Some(d("2026-05-31")));
 }
+
+/// Types `term` into a fresh search (`/`), one key at a time.
+fn search(ui: &mut Ui, term: &str) {
+    ui.act(&[Action::Search]);
+    for c in term.chars() {
+        ui.act(&[Action::Input(c)]);
+    }
+}
+
+/// The demo team looking back at 30-06-2026 in view 2, loaded here.
+fn past_cases_here(w: u16, h: u16) -> Ui {
+    let mut here = Ui::demo(false, w, h);
+    travel(&mut here, "2026-06-30");
+    here.act(&[Action::Show(View::Cases)]);
+    here
+}
+
+/// Looking back, a search in view 2 filters the date's cases on the
+/// worker (issue 17: a million cases are not filtered on the UI thread):
+/// the list on screen stays, "bezig…" on the status line, until the
+/// finished list arrives; each key supersedes the last; the list drawn is
+/// the one filtered here.
+#[test]
+fn a_past_dates_case_list_is_filtered_on_the_worker() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui = Ui::demo(true, w, h);
+        ui.settle();
+        travel(&mut ui, "2026-06-30");
+        ui.settle().act(&[Action::Show(View::Cases)]);
+        let before = ui.screen();
+        search(&mut ui, "01");
+        assert!(
+            ui.app.loader.busy(LoadKey::PastCases).is_some(),
+            "a worker job"
+        );
+        let meanwhile = ui.screen();
+        assert!(
+            meanwhile.contains("Casussen: bezig… · Open · zoek '01'"),
+            "{meanwhile}"
+        );
+        // The rows are still the unfiltered ones.
+        let rows = |s: &str| s.lines().skip(3).take(5).collect::<Vec<_>>().join("\n");
+        assert_eq!(rows(&meanwhile), rows(&before));
+        insta::assert_snapshot!(format!("worker_2_past_search_busy_{w}x{h}"), meanwhile);
+        let arrived = ui.settle().screen();
+        assert!(!arrived.contains("bezig…"), "{arrived}");
+        let mut here = past_cases_here(w, h);
+        search(&mut here, "01");
+        assert_eq!(arrived, here.screen());
+        insta::assert_snapshot!(format!("worker_2_past_search_{w}x{h}"), arrived);
+    }
+}
+
+/// A past date's filtered list asked for and then left (back to today
+/// before it arrives) is never drawn: the screen is today's, searched.
+#[test]
+fn a_past_case_list_for_a_date_left_is_not_drawn() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.settle();
+    travel(&mut ui, "2026-06-30");
+    ui.settle().act(&[Action::Show(View::Cases)]);
+    search(&mut ui, "01");
+    ui.act(&[Action::Submit, Action::Today]);
+    let shown = ui.settle().screen();
+    assert_eq!(ui.app.as_of, None);
+    assert!(!ui.app.cases.in_memory(), "today's list, paged");
+    assert!(!shown.contains("Peildatum"), "{shown}");
+    let mut here = Ui::demo(false, 80, 24);
+    here.act(&[Action::Show(View::Cases)]);
+    search(&mut here, "01");
+    here.act(&[Action::Submit]);
+    // The selection is where each was (the person's own); the list is
+    // today's, searched.
+    assert_eq!(ui.app.cases.total, here.app.cases.total);
+    let title = "Casussen: 27 · Open · zoek '01'";
+    assert!(shown.contains(title), "{shown}");
+    assert!(here.screen().contains(title));
+}
+
+/// `q` while a past date's list is filtered on the worker quits at once.
+#[test]
+fn q_quits_at_once_while_a_past_list_is_filtered() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.settle();
+    travel(&mut ui, "2026-06-30");
+    ui.settle().act(&[Action::Show(View::Cases)]);
+    search(&mut ui, "2026");
+    assert!(ui.app.loader.busy(LoadKey::PastCases).is_some());
+    let t = Instant::now();
+    ui.act(&[Action::Quit]);
+    assert!(ui.app.quit);
+    drop(ui);
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+}

@@ -3,6 +3,7 @@
 //! update.rs) and the loaders here change it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -24,7 +25,7 @@ use super::log::Log;
 use super::meeting::MeetingState;
 use super::theme::Theme;
 use super::waitlist::WaitlistState;
-use super::worker::loads::{self, Busy, LoadKey, Loaded, Loader};
+use super::worker::loads::{self, Busy, LoadKey, Loaded, Loader, PastCases};
 use super::worker::{Job, Worker};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
@@ -122,10 +123,16 @@ pub struct App {
     pub board: BoardState,
     /// The open review form's case reviews, for its live preview.
     pub review_draft: Option<ReviewDraft>,
-    /// Every case as of a past shown date; live, only the board's cases in
-    /// care (the case list pages through the database, the waiting lists
-    /// read their own cases).
-    pub snapshot: Option<Snapshot>,
+    /// Every case as of a past shown date, shared with the worker's jobs
+    /// that filter it; live None (the case list pages through the
+    /// database, the other views' loads read their own cases).
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// A past date's case list for a filter, as the worker built it, until
+    /// view 2's list takes it.
+    pub(super) past_cases: Option<PastCases>,
+    /// The case to keep selected when the past case list asked for
+    /// arrives.
+    pub(super) cases_anchor: Option<String>,
     /// Whether `waitlist.rows` hold the live waiting lists as stored now.
     pub(super) waitlist_fresh: bool,
     /// Views whose data is loaded and current: switching back to one reads
@@ -207,6 +214,8 @@ impl App {
             board: BoardState::default(),
             review_draft: None,
             snapshot: None,
+            past_cases: None,
+            cases_anchor: None,
             waitlist_fresh: false,
             fresh_views: Vec::new(),
             overlays: Vec::new(),
@@ -380,15 +389,16 @@ impl App {
     pub fn forget_data(&mut self) {
         // Loads asked for before the change would bring old data.
         self.loader.cancel_all();
-        self.snapshot = None;
+        if let Some(old) = self.snapshot.take() {
+            super::worker::drop_elsewhere(old);
+        }
         self.past_lists = None;
+        self.past_cases = None;
+        self.cases.forget_memory();
         // A past date on its way is read anew: the change may lie before it.
         if let Some((d, _)) = self.traveling {
-            self.loader.request(
-                &self.store,
-                LoadKey::Past,
-                loads::past_job(&self.config, d, self.today),
-            );
+            let job = loads::past_job(&self.config, d, self.today, self.cases.filter.clone());
+            self.loader.request(&self.store, LoadKey::Past, job);
         }
         self.waitlist_fresh = false;
         self.fresh_views.clear();
@@ -413,22 +423,22 @@ impl App {
                 return Ok(());
             }
         }
-        let height = self.cases_height();
-        match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => self
-                .cases
-                .load_memory(&snap.cases, anchor.as_deref(), height),
-            _ => self
-                .cases
-                .load_live(&self.store, anchor.as_deref(), height)?,
+        match self.as_of {
+            Some(d) => self.load_past_cases(d, anchor.clone())?,
+            None => {
+                let height = self.cases_height();
+                self.cases
+                    .load_live(&self.store, anchor.as_deref(), height)?;
+            }
         }
-        let past_rows = match (&self.past_lists, self.as_of) {
-            (Some(lists), Some(_)) => Some(lists.clone()),
-            _ => None,
+        let past_rows = match self.as_of {
+            // Taken once: the waiting lists hold them from then on.
+            Some(_) => self.past_lists.take(),
+            None => None,
         };
         if let Some((rows, moments)) = past_rows {
             self.set_waitlist_rows(rows, moments);
-        } else if self.view == View::Waitlist && !self.waitlist_fresh {
+        } else if self.view == View::Waitlist && !self.waitlist_fresh && self.as_of.is_none() {
             // Live, the waiting lists need only the waiting cases (a small
             // part of a big history), and the evaluation list only the
             // cases in care, read once until something changes.
@@ -458,6 +468,43 @@ impl App {
         self.load_view_extras()
     }
 
+    /// View 2's list as of `d` under the current filter: the one held, the
+    /// one that came with the date's cases, or one asked of the worker
+    /// (filtering a million cases is not the UI thread's work).
+    fn load_past_cases(&mut self, d: NaiveDate, anchor: Option<String>) -> Result<(), Msg> {
+        let height = self.cases_height();
+        if self.cases.holds(d) {
+            self.cases.reanchor(anchor.as_deref(), height);
+            return Ok(());
+        }
+        let filter = self.cases.filter.clone();
+        if let Some(list) = self.past_cases.take().filter(|l| l.is_for(d, &filter)) {
+            self.cases
+                .load_memory(list.cases, (d, filter), anchor.as_deref(), height);
+            return Ok(());
+        }
+        let Some(snapshot) = self.snapshot.clone() else {
+            return Ok(());
+        };
+        self.cases_anchor = anchor;
+        self.request(LoadKey::PastCases, loads::past_cases_job(snapshot, filter))
+    }
+
+    /// A past date's case list arrived: shown when it is still the one of
+    /// the date and filter on screen, else dropped.
+    fn take_past_cases(&mut self, list: PastCases) {
+        let current = self
+            .as_of
+            .is_some_and(|d| list.is_for(d, &self.cases.filter));
+        if current {
+            let height = self.cases_height();
+            let anchor = self.cases_anchor.take();
+            let of = (list.as_of, list.filter);
+            self.cases
+                .load_memory(list.cases, of, anchor.as_deref(), height);
+        }
+    }
+
     /// Asks for the cases as of `d`; returns whether they are here (run in
     /// place), else they come through `poll_loads` and the screens move to
     /// `d` then.
@@ -465,7 +512,7 @@ impl App {
         if self.traveling.as_ref().is_some_and(|(t, _)| *t == d) {
             return Ok(false); // asked for already
         }
-        let job = loads::past_job(&self.config, d, self.today);
+        let job = loads::past_job(&self.config, d, self.today, self.cases.filter.clone());
         match self.loader.request(&self.store, LoadKey::Past, job) {
             Some(result) => {
                 self.take_past(result?);
@@ -483,11 +530,13 @@ impl App {
         if let Loaded::Past {
             as_of,
             snapshot,
+            cases,
             rows,
             moments,
         } = loaded
         {
             self.snapshot = Some(snapshot);
+            self.past_cases = Some(cases);
             self.past_lists = Some((rows, moments));
             self.log.line(format_args!("loaded snapshot as of {as_of}"));
         }
@@ -537,8 +586,9 @@ impl App {
                 }
                 Ok(())
             }
-            Loaded::Board { rows } => {
-                if self.as_of.is_some() {
+            Loaded::Board { as_of, rows } => {
+                // Only the board of the date on screen.
+                if self.as_of != as_of {
                     return Ok(());
                 }
                 let anchor = self.board_anchor.take();
@@ -567,6 +617,10 @@ impl App {
                     }
                 }
             }
+            Loaded::PastCases(list) => {
+                self.take_past_cases(list);
+                Ok(())
+            }
             Loaded::Exported { count, path } => {
                 let msg = Msg::new("tui.export.done")
                     .arg("count", count)
@@ -593,9 +647,15 @@ impl App {
             View::Stoplight => LoadKey::Board,
             View::Meeting => LoadKey::Agenda,
             View::Flow => LoadKey::Flow,
-            View::Cases => return None,
+            View::Cases => LoadKey::PastCases,
         };
         self.loader.busy(key)
+    }
+
+    /// Whether view 2's list for the filter on screen is still being made
+    /// (a past date's cases, filtered on the worker).
+    pub fn cases_pending(&self) -> bool {
+        self.loader.busy(LoadKey::PastCases).is_some()
     }
 
     /// Whether the current view has nothing to show until its load

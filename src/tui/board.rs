@@ -315,19 +315,17 @@ impl App {
     /// The board of view 3: live, read and judged on the worker; a past
     /// date, from its snapshot.
     pub(super) fn load_board(&mut self, anchor: Option<&str>) -> Result<(), Msg> {
-        let snap = match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => snap,
-            // Live, the board's cases are read and judged on the worker
-            // (also for a search: it is applied to the rows there come).
-            (_, None) => {
-                self.board_anchor = anchor.map(str::to_string);
-                let load = super::worker::loads::board_job(&self.config, self.today);
-                return self.request(super::worker::loads::LoadKey::Board, load);
-            }
+        use super::worker::loads::{LoadKey, board_job, past_board_job};
+        // The board's cases are judged on the worker: live read there,
+        // looking back from the date's snapshot (also for a search: it is
+        // applied to the rows that come).
+        let load = match (&self.snapshot, self.as_of) {
+            (Some(snap), Some(_)) => past_board_job(&self.config, std::sync::Arc::clone(snap)),
+            (_, None) => board_job(&self.config, self.today),
             (None, Some(_)) => return Ok(()),
         };
-        let rows = stoplight::stoplight(snap, &codes(self), self.config.norms.care);
-        self.show_board(rows, anchor)
+        self.board_anchor = anchor.map(str::to_string);
+        self.request(LoadKey::Board, load)
     }
 
     /// The board's rows in view 3, keeping the selection.

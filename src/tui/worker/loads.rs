@@ -7,21 +7,23 @@
 //! The same jobs run in place (`Loader::Here`) where nothing waits on a
 //! screen: the tests, and a caller that wants the data now.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
-use crate::domain::Snapshot;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
+use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
-use crate::store::{Result, StageCounts, Store};
+use crate::store::{CaseFilter, Result, StageCounts, Store};
 
+use crate::tui::case_list;
 use crate::tui::export::ExportJob;
 
 use super::{Generation, Job, Update, Worker, job, run_here};
@@ -37,6 +39,9 @@ pub enum LoadKey {
     Forecast,
     /// The cases as of a past date (`t`): every view looks back with them.
     Past,
+    /// A past date's case list (view 2) for another filter or search:
+    /// filtered and sorted on the worker.
+    PastCases,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -51,9 +56,12 @@ pub enum Loaded {
         rows: Vec<WaitRow>,
         moments: Vec<EvaluationRow>,
     },
-    /// The board's rows; its snapshot stays on the worker (the UI holds
-    /// what it shows).
-    Board { rows: Vec<StoplightRow> },
+    /// The board's rows of `as_of` (None: live); its snapshot stays on
+    /// the worker (the UI holds what it shows).
+    Board {
+        as_of: Option<NaiveDate>,
+        rows: Vec<StoplightRow>,
+    },
     Agenda {
         /// None: the agenda of the meeting was already loaded and is kept.
         agenda: Option<Agenda>,
@@ -66,19 +74,39 @@ pub enum Loaded {
     /// When each waiting case is expected to be next, and each queue
     /// cleared (`stroom forecast`'s simulation, its default runs and seed).
     Forecast(Forecast),
-    /// Every case as of a past date, with that date's waiting lists and
-    /// evaluation list (what view 1 shows looking back).
+    /// Every case as of a past date, with that date's case list (view 2,
+    /// for the filter asked with it), waiting lists and evaluation list
+    /// (what view 1 shows looking back).
     Past {
         as_of: NaiveDate,
-        snapshot: Snapshot,
+        snapshot: Arc<Snapshot>,
+        cases: PastCases,
         rows: Vec<WaitRow>,
         moments: Vec<EvaluationRow>,
     },
+    /// A past date's case list for another filter.
+    PastCases(PastCases),
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
         path: std::path::PathBuf,
     },
+}
+
+/// A past date's case list as view 2 shows it: the cases `filter` lets
+/// through, newest first, ready to page through on the UI thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastCases {
+    pub as_of: NaiveDate,
+    pub filter: CaseFilter,
+    pub cases: Vec<Case>,
+}
+
+impl PastCases {
+    /// Whether this is the list of `as_of` under `filter`.
+    pub fn is_for(&self, as_of: NaiveDate, filter: &CaseFilter) -> bool {
+        self.as_of == as_of && &self.filter == filter
+    }
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
@@ -106,8 +134,38 @@ pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         let snapshot = store.stoplight_snapshot(today, today)?;
         progress.report(1, Some(2))?;
         let rows = stoplight::stoplight(&snapshot, &codes, care);
-        Ok(Loaded::Board { rows })
+        Ok(Loaded::Board { as_of: None, rows })
     })
+}
+
+/// The stoplight board of a past date, judged from its snapshot (already
+/// loaded: shared, not copied).
+pub fn past_board_job(config: &Config, snapshot: Arc<Snapshot>) -> Job<Loaded> {
+    let codes = config.precondition_codes();
+    let care = config.norms.care;
+    job(move |_: &Store, _| {
+        let rows = stoplight::stoplight(&snapshot, &codes, care);
+        Ok(Loaded::Board {
+            as_of: Some(snapshot.as_of),
+            rows,
+        })
+    })
+}
+
+/// A past date's case list under `filter`, from its snapshot.
+pub fn past_cases_job(snapshot: Arc<Snapshot>, filter: CaseFilter) -> Job<Loaded> {
+    job(move |_: &Store, progress| {
+        progress.check()?;
+        Ok(Loaded::PastCases(past_cases(&snapshot, filter)))
+    })
+}
+
+fn past_cases(snapshot: &Snapshot, filter: CaseFilter) -> PastCases {
+    PastCases {
+        as_of: snapshot.as_of,
+        cases: case_list::filtered(&snapshot.cases, &filter),
+        filter,
+    }
 }
 
 /// The flow figures of `from`..`to` (events read up to `up_to`), with the
@@ -177,21 +235,29 @@ pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     })
 }
 
-/// Every case as of `as_of` (a past date), and the waiting lists and
-/// evaluation list of that date.
-pub fn past_job(config: &Config, as_of: NaiveDate, today: NaiveDate) -> Job<Loaded> {
+/// Every case as of `as_of` (a past date), its case list under `filter`,
+/// and the waiting lists and evaluation list of that date.
+pub fn past_job(
+    config: &Config,
+    as_of: NaiveDate,
+    today: NaiveDate,
+    filter: CaseFilter,
+) -> Job<Loaded> {
     let norms = config.norms;
     let rules = config.evaluation;
     job(move |store: &Store, progress| {
-        progress.report(0, Some(3))?;
+        progress.report(0, Some(4))?;
         let snapshot = store.snapshot(as_of, today)?;
-        progress.report(1, Some(3))?;
+        progress.report(1, Some(4))?;
+        let cases = past_cases(&snapshot, filter);
+        progress.report(2, Some(4))?;
         let rows = waitlist::waiting_list(&snapshot, &norms, None);
-        progress.report(2, Some(3))?;
+        progress.report(3, Some(4))?;
         let moments = store.evaluation_list(&snapshot, &rules)?;
         Ok(Loaded::Past {
             as_of,
-            snapshot,
+            snapshot: Arc::new(snapshot),
+            cases,
             rows,
             moments,
         })
