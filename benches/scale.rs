@@ -548,6 +548,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Forecast(f) => f.rows.len(),
             Loaded::Past { snapshot, .. } => snapshot.cases.len(),
             Loaded::PastCases(list) => list.cases.len(),
+            Loaded::Choices(c) => c.workers.len() + c.providers.len(),
             Loaded::Exported { count, .. } => count,
         })
     })

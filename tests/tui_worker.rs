@@ -507,3 +507,59 @@ fn q_quits_at_once_while_a_past_list_is_filtered() {
         t.elapsed()
     );
 }
+
+/// `f` in view 2 before the coordinators and providers on file arrived
+/// from the worker: the form opens at once with "alle" (nothing waits on
+/// the store), and the choices join it when they arrive; the form is then
+/// the one opened here, and choosing works as there.
+#[test]
+fn the_filter_form_opens_at_once_and_its_choices_join_it() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui = Ui::demo(true, w, h);
+        ui.act(&[Action::Show(View::Cases), Action::Filter]);
+        assert!(ui.app.choices.is_none(), "not yet arrived");
+        assert!(ui.app.loader.busy(LoadKey::Choices).is_some());
+        let first = ui.screen();
+        assert!(first.contains("Casussen filteren"), "{first}");
+        insta::assert_snapshot!(format!("worker_2_filter_form_first_{w}x{h}"), first);
+        let mut here = Ui::demo(false, w, h);
+        here.act(&[Action::Show(View::Cases), Action::Filter]);
+        assert_eq!(ui.settle().screen(), here.screen());
+        let choose = [
+            Action::NextField,
+            Action::NextField,
+            Action::ChoiceNext,
+            Action::ChoiceNext,
+            Action::Save,
+        ];
+        ui.act(&choose);
+        here.act(&choose);
+        assert_eq!(ui.settle().screen(), here.screen());
+        assert!(ui.app.cases.filter.worker.is_some());
+    }
+}
+
+/// A change forgets the choices (it may name a new coordinator); the
+/// next form has the new name once they are read again.
+#[test]
+fn a_new_coordinator_joins_the_choices_after_a_change() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.settle();
+    assert!(
+        !ui.app
+            .choices
+            .as_ref()
+            .unwrap()
+            .workers
+            .contains(&"Zora Nieuw".to_string())
+    );
+    ui.act(&[Action::Show(View::Cases), Action::AssignWorker]);
+    for _ in 0..30 {
+        ui.act(&[Action::Backspace]);
+    }
+    ui.typ("Zora Nieuw").act(&[Action::Save]);
+    assert!(ui.app.choices.is_none(), "forgotten");
+    ui.settle();
+    let workers = &ui.app.choices.as_ref().unwrap().workers;
+    assert!(workers.contains(&"Zora Nieuw".to_string()), "{workers:?}");
+}

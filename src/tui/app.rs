@@ -18,14 +18,14 @@ use super::action::View;
 use super::board::{BoardState, ReviewDraft};
 use super::case_list::CaseList;
 use super::flow::FlowState;
-use super::forms::Form;
+use super::forms::{FieldId, Form};
 use super::keymap::Scope;
 use super::layout::Screen;
 use super::log::Log;
 use super::meeting::MeetingState;
 use super::theme::Theme;
 use super::waitlist::WaitlistState;
-use super::worker::loads::{self, Busy, LoadKey, Loaded, Loader, PastCases};
+use super::worker::loads::{self, Busy, Choices, LoadKey, Loaded, Loader, PastCases};
 use super::worker::{Job, Worker};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
@@ -133,6 +133,9 @@ pub struct App {
     /// The case to keep selected when the past case list asked for
     /// arrives.
     pub(super) cases_anchor: Option<String>,
+    /// The coordinators and providers on file, read on the worker with
+    /// the views (the filter forms open at once with them).
+    pub choices: Option<Choices>,
     /// Whether `waitlist.rows` hold the live waiting lists as stored now.
     pub(super) waitlist_fresh: bool,
     /// Views whose data is loaded and current: switching back to one reads
@@ -216,6 +219,7 @@ impl App {
             snapshot: None,
             past_cases: None,
             cases_anchor: None,
+            choices: None,
             waitlist_fresh: false,
             fresh_views: Vec::new(),
             overlays: Vec::new(),
@@ -395,6 +399,8 @@ impl App {
         self.past_lists = None;
         self.past_cases = None;
         self.cases.forget_memory();
+        // A change may name a new coordinator or provider.
+        self.choices = None;
         // A past date on its way is read anew: the change may lie before it.
         if let Some((d, _)) = self.traveling {
             let job = loads::past_job(&self.config, d, self.today, self.cases.filter.clone());
@@ -456,6 +462,7 @@ impl App {
         if self.view == View::Stoplight {
             self.load_board(anchor.as_deref())?;
         }
+        self.want_choices()?;
         if let Some(screen) = self.case_screen() {
             let case_ref = screen.case.case_ref.clone();
             let scroll = screen.scroll;
@@ -542,6 +549,31 @@ impl App {
         }
     }
 
+    /// Asks for the filter forms' choices unless they are here or asked.
+    pub(super) fn want_choices(&mut self) -> Result<(), Msg> {
+        if self.choices.is_some() || self.loader.busy(LoadKey::Choices).is_some() {
+            return Ok(());
+        }
+        self.request(LoadKey::Choices, loads::choices_job())
+    }
+
+    /// The choices arrived: kept, and offered in the forms already open.
+    fn take_choices(&mut self, choices: Choices) {
+        for overlay in &mut self.overlays {
+            let Overlay::Form(form) = overlay else {
+                continue;
+            };
+            for field in &mut form.fields {
+                match field.id {
+                    FieldId::Worker => field.offer(&choices.workers),
+                    FieldId::Provider => field.offer(&choices.providers),
+                    _ => {}
+                }
+            }
+        }
+        self.choices = Some(choices);
+    }
+
     /// Loads what only the Flow or the Case review view shows, when shown.
     pub fn load_view_extras(&mut self) -> Result<(), Msg> {
         match self.view {
@@ -619,6 +651,10 @@ impl App {
             }
             Loaded::PastCases(list) => {
                 self.take_past_cases(list);
+                Ok(())
+            }
+            Loaded::Choices(choices) => {
+                self.take_choices(choices);
                 Ok(())
             }
             Loaded::Exported { count, path } => {

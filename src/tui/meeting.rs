@@ -335,12 +335,11 @@ impl App {
     /// The provider of the stoplight round: one of the providers on file,
     /// or all.
     pub(super) fn meeting_provider_form(&self) -> Result<Form, Msg> {
-        let fields = vec![Field::choice(
+        let known = self.choices.clone().unwrap_or_default().providers;
+        let fields = vec![self.known_choice(
             FieldId::Provider,
             "field.provider",
-            "",
-            self.store.distinct_providers()?,
-            Some("tui.form.all"),
+            known,
             self.meeting.provider.as_deref(),
         )];
         Ok(Form::new(

@@ -42,6 +42,8 @@ pub enum LoadKey {
     /// A past date's case list (view 2) for another filter or search:
     /// filtered and sorted on the worker.
     PastCases,
+    /// The coordinators and providers on file (the filter forms' choices).
+    Choices,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -86,6 +88,7 @@ pub enum Loaded {
     },
     /// A past date's case list for another filter.
     PastCases(PastCases),
+    Choices(Choices),
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
@@ -107,6 +110,24 @@ impl PastCases {
     pub fn is_for(&self, as_of: NaiveDate, filter: &CaseFilter) -> bool {
         self.as_of == as_of && &self.filter == filter
     }
+}
+
+/// The coordinators and providers named on any case: the filter forms'
+/// choices and what is offered while typing a name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choices {
+    pub workers: Vec<String>,
+    pub providers: Vec<String>,
+}
+
+/// Reads the filter forms' choices.
+pub fn choices_job() -> Job<Loaded> {
+    job(|store: &Store, _| {
+        Ok(Loaded::Choices(Choices {
+            workers: store.distinct_workers()?,
+            providers: store.distinct_providers()?,
+        }))
+    })
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
