@@ -549,6 +549,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Past { snapshot, .. } => snapshot.cases.len(),
             Loaded::PastCases(list) => list.cases.len(),
             Loaded::Choices(c) => c.workers.len() + c.providers.len(),
+            Loaded::Cases(list) => list.total,
             Loaded::Exported { count, .. } => count,
         })
     })

@@ -563,3 +563,64 @@ fn a_new_coordinator_joins_the_choices_after_a_change() {
     let workers = &ui.app.choices.as_ref().unwrap().workers;
     assert!(workers.contains(&"Zora Nieuw".to_string()), "{workers:?}");
 }
+
+/// A search in view 2 is counted on the worker (issue 17: at a million
+/// cases a search key took 211 ms on the UI thread): each key draws at
+/// once, the rows of before and "bezig…" in the title, each key
+/// supersedes the last, and the list that arrives is the one counted here.
+#[test]
+fn a_search_is_counted_on_the_worker_and_keys_go_on() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui = Ui::demo(true, w, h);
+        ui.act(&[Action::Show(View::Cases)]);
+        let before = ui.settle().screen();
+        search(&mut ui, "2025");
+        assert!(ui.app.loader.busy(LoadKey::Cases).is_some(), "a worker job");
+        let meanwhile = ui.screen();
+        assert!(
+            meanwhile.contains("Casussen: bezig… · Open · zoek '2025'"),
+            "{meanwhile}"
+        );
+        let rows = |s: &str| s.lines().skip(3).take(5).collect::<Vec<_>>().join("\n");
+        assert_eq!(rows(&meanwhile), rows(&before));
+        insta::assert_snapshot!(format!("worker_2_search_busy_{w}x{h}"), meanwhile);
+        let arrived = ui.settle().screen();
+        let mut here = Ui::demo(false, w, h);
+        here.act(&[Action::Show(View::Cases)]);
+        search(&mut here, "2025");
+        assert_eq!(arrived, here.screen());
+        assert!(!arrived.contains("bezig…"), "{arrived}");
+        assert_ne!(rows(&arrived), rows(&before), "the searched rows");
+    }
+}
+
+/// A search let go of (Esc) before its count arrives is never drawn: the
+/// list is the unsearched one.
+#[test]
+fn a_search_let_go_of_is_not_drawn() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.act(&[Action::Show(View::Cases)]);
+    let before = ui.settle().screen();
+    search(&mut ui, "2026-01");
+    ui.act(&[Action::Back]);
+    assert_eq!(ui.settle().screen(), before);
+}
+
+/// `q` while a search is counted on the worker quits at once.
+#[test]
+fn q_quits_at_once_while_a_search_is_counted() {
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.act(&[Action::Show(View::Cases)]);
+    ui.settle();
+    search(&mut ui, "2026");
+    assert!(ui.app.loader.busy(LoadKey::Cases).is_some());
+    let t = Instant::now();
+    ui.act(&[Action::Quit]);
+    assert!(ui.app.quit);
+    drop(ui);
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+}

@@ -431,11 +431,7 @@ impl App {
         }
         match self.as_of {
             Some(d) => self.load_past_cases(d, anchor.clone())?,
-            None => {
-                let height = self.cases_height();
-                self.cases
-                    .load_live(&self.store, anchor.as_deref(), height)?;
-            }
+            None => self.load_live_cases(anchor.clone())?,
         }
         let past_rows = match self.as_of {
             // Taken once: the waiting lists hold them from then on.
@@ -495,6 +491,25 @@ impl App {
         };
         self.cases_anchor = anchor;
         self.request(LoadKey::PastCases, loads::past_cases_job(snapshot, filter))
+    }
+
+    /// View 2's list of today: counted and its window read on the worker
+    /// (a search counts up to a thousand rows of a million), here in place.
+    fn load_live_cases(&mut self, anchor: Option<String>) -> Result<(), Msg> {
+        let height = self.cases_height();
+        if self.loader.is_here() {
+            return self.cases.load_live(&self.store, anchor.as_deref(), height);
+        }
+        let load = loads::cases_job(self.cases.to_load(), anchor, height);
+        self.request(LoadKey::Cases, load)
+    }
+
+    /// View 2's list of today arrived: swapped in when it is still the one
+    /// of the filter on screen, else dropped.
+    fn take_cases(&mut self, list: super::case_list::CaseList) {
+        if self.as_of.is_none() && list.filter == self.cases.filter {
+            self.cases = list;
+        }
     }
 
     /// A past date's case list arrived: shown when it is still the one of
@@ -657,6 +672,10 @@ impl App {
                 self.take_choices(choices);
                 Ok(())
             }
+            Loaded::Cases(list) => {
+                self.take_cases(list);
+                Ok(())
+            }
             Loaded::Exported { count, path } => {
                 let msg = Msg::new("tui.export.done")
                     .arg("count", count)
@@ -683,7 +702,7 @@ impl App {
             View::Stoplight => LoadKey::Board,
             View::Meeting => LoadKey::Agenda,
             View::Flow => LoadKey::Flow,
-            View::Cases => LoadKey::PastCases,
+            View::Cases => return self.cases_busy(),
         };
         self.loader.busy(key)
     }
@@ -691,7 +710,14 @@ impl App {
     /// Whether view 2's list for the filter on screen is still being made
     /// (a past date's cases, filtered on the worker).
     pub fn cases_pending(&self) -> bool {
-        self.loader.busy(LoadKey::PastCases).is_some()
+        self.cases_busy().is_some()
+    }
+
+    /// The load of view 2's list that has not arrived, if any.
+    fn cases_busy(&self) -> Option<Busy> {
+        self.loader
+            .busy(LoadKey::Cases)
+            .or_else(|| self.loader.busy(LoadKey::PastCases))
     }
 
     /// Whether the current view has nothing to show until its load

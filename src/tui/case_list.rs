@@ -89,6 +89,16 @@ impl CaseList {
         }
     }
 
+    /// An empty list with this one's filter and selection, to load anew
+    /// (on the worker) and swap in.
+    pub fn to_load(&self) -> CaseList {
+        CaseList {
+            filter: self.filter.clone(),
+            scroll: self.scroll,
+            ..CaseList::default()
+        }
+    }
+
     pub fn in_memory(&self) -> bool {
         self.memory.is_some()
     }

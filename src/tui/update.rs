@@ -325,6 +325,9 @@ impl App {
     fn move_selection(&mut self, delta: isize) -> Step {
         let h = self.table_height();
         match self.view {
+            // The list on screen is about to be replaced by the one of the
+            // new filter: paging it with that filter would mix the two.
+            View::Cases if self.cases_pending() => Ok(()),
             View::Cases => self.cases.step(&self.store, delta, h),
             View::Waitlist => {
                 self.waitlist.step(delta, h);
@@ -361,7 +364,7 @@ impl App {
         match self.view {
             View::Cases => {
                 let i = self.cases.scroll.offset + index;
-                if i < self.cases.total {
+                if i < self.cases.total && !self.cases_pending() {
                     self.cases.select(&self.store, i, h)?;
                 }
             }

@@ -93,7 +93,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .title_top(Line::from(Span::styled(position, t.muted())).right_aligned())
         .border_style(t.border(true));
     if list.total == 0 {
-        let key = if list.filter.is_empty() {
+        // Not "none" before the list arrives: it is being counted.
+        let key = if pending {
+            "tui.worker.busy"
+        } else if list.filter.is_empty() {
             "tui.cases.empty"
         } else if list.filter == super::super::case_list::opening_filter() {
             "tui.cases.none_open"

@@ -23,7 +23,7 @@ use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
 use crate::store::{CaseFilter, Result, StageCounts, Store};
 
-use crate::tui::case_list;
+use crate::tui::case_list::{self, CaseList};
 use crate::tui::export::ExportJob;
 
 use super::{Generation, Job, Update, Worker, job, run_here};
@@ -44,6 +44,9 @@ pub enum LoadKey {
     PastCases,
     /// The coordinators and providers on file (the filter forms' choices).
     Choices,
+    /// View 2's list live, for a new search or filter: counted and its
+    /// first window read on the worker.
+    Cases,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -89,6 +92,8 @@ pub enum Loaded {
     /// A past date's case list for another filter.
     PastCases(PastCases),
     Choices(Choices),
+    /// View 2's list, counted, with its window around the selection.
+    Cases(CaseList),
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
@@ -118,6 +123,17 @@ impl PastCases {
 pub struct Choices {
     pub workers: Vec<String>,
     pub providers: Vec<String>,
+}
+
+/// View 2's list as `list` asks for it (its filter, its selection's place
+/// on screen): counted (a search up to the cap) and the window around
+/// `anchor` read, as the UI thread would have.
+pub fn cases_job(list: CaseList, anchor: Option<String>, height: usize) -> Job<Loaded> {
+    job(move |store: &Store, _| {
+        let mut list = list;
+        list.load_live(store, anchor.as_deref(), height)?;
+        Ok(Loaded::Cases(list))
+    })
 }
 
 /// Reads the filter forms' choices.
