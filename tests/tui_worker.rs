@@ -624,3 +624,41 @@ fn q_quits_at_once_while_a_search_is_counted() {
         t.elapsed()
     );
 }
+
+/// The minutes (`e` in view 5) are built from the loaded agenda and
+/// written on the worker (a country's agenda has tens of thousands of
+/// items): the next key is drawn at once with "bezig…", then the same
+/// file as written here is announced.
+#[test]
+fn the_minutes_are_written_on_the_worker() {
+    let file = format!("stroom-meeting-team-{TODAY}.md");
+    let mut here = Ui::demo(false, 80, 24);
+    here.app.export_dir = here.sandbox.dir.path().to_path_buf();
+    here.act(&[Action::Show(View::Meeting), Action::Export, Action::Save]);
+    let said_here = here.screen();
+    assert!(said_here.contains("geëxporteerd naar"), "{said_here}");
+    let expected = std::fs::read(here.sandbox.dir.path().join(&file)).unwrap();
+
+    let mut ui = Ui::demo(true, 80, 24);
+    ui.app.export_dir = ui.sandbox.dir.path().to_path_buf();
+    ui.act(&[Action::Show(View::Meeting)]).settle();
+    ui.act(&[Action::Export, Action::Save]);
+    assert!(
+        ui.app.loader.busy(LoadKey::Export).is_some(),
+        "the minutes are a job on the worker"
+    );
+    ui.act(&[Action::Down]);
+    let meanwhile = ui.screen();
+    assert!(meanwhile.contains("bezig…"), "{meanwhile}");
+    ui.settle();
+    assert_eq!(
+        std::fs::read(ui.sandbox.dir.path().join(&file)).unwrap(),
+        expected
+    );
+    let said = &ui.app.notice.as_ref().unwrap().msg;
+    assert_eq!(said.key, "tui.export.done");
+    assert_eq!(
+        said.get("count"),
+        here.app.notice.as_ref().unwrap().msg.get("count")
+    );
+}

@@ -1170,13 +1170,16 @@ impl App {
             .text(FieldId::File)
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         let file = std::path::PathBuf::from(&path);
-        if view == View::Meeting {
+        let job = if view == View::Meeting {
             // The minutes render the agenda already loaded: nothing to read.
-            let count = self.write_minutes(&file)?;
-            self.close_form();
-            return self.apply_export(count, file);
-        }
-        let job = loads::export_job(self.export_job(view, file));
+            let Some(job) = self.minutes_job(file.clone()) else {
+                self.close_form();
+                return self.apply_export(0, file);
+            };
+            job
+        } else {
+            loads::export_job(self.export_job(view, file))
+        };
         match self.loader.request(&self.store, LoadKey::Export, job) {
             Some(result) => {
                 let loaded = result?;
