@@ -550,6 +550,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::PastCases(list) => list.cases.len(),
             Loaded::Choices(c) => c.workers.len() + c.providers.len(),
             Loaded::Cases(list) => list.total,
+            Loaded::Retention { count } => count,
             Loaded::Exported { count, .. } => count,
         })
     })

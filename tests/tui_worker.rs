@@ -662,3 +662,35 @@ fn the_minutes_are_written_on_the_worker() {
         here.app.notice.as_ref().unwrap().msg.get("count")
     );
 }
+
+/// The status line's count of closed cases past retention is counted on
+/// the worker (at a million cases listing them took seconds before the
+/// first frame): nothing is said until it arrives, then the count is that
+/// of the cases a purge would reach.
+#[test]
+fn the_retention_count_arrives_from_the_worker() {
+    let dir = Sandbox::with_db("stroom.db");
+    let mut config = Config::default();
+    config.retention.closed_years = 1;
+    let ctx = dir.context(config, Lang::Nl, TODAY, "coordinator");
+    let mut store = Store::open(&ctx.db_path).unwrap();
+    let bundles = stroom::demo::generate(4, d(TODAY), CASES);
+    store
+        .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
+        .unwrap();
+    let cutoff = stroom::domain::access::retention_cutoff(d(TODAY), 1).unwrap();
+    let listed = store.purge_candidates(cutoff).unwrap().len();
+    assert!(listed > 1, "{listed}");
+    assert_eq!(store.count_purge_candidates(cutoff).unwrap(), listed);
+    let app = App::with_worker(&ctx, store, 80, 24).unwrap();
+    let mut ui = Ui::on(dir, app, 80, 24);
+    ui.app.retention_notice().unwrap();
+    assert!(
+        ui.app.loader.busy(LoadKey::Retention).is_some(),
+        "a worker job"
+    );
+    assert!(!ui.screen().contains("bewaartermijn"));
+    let said = ui.settle().screen();
+    let want = format!("{listed} afgesloten casussen na de bewaartermijn");
+    assert!(said.contains(&want), "{said}");
+}

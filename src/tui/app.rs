@@ -676,6 +676,10 @@ impl App {
                 self.take_cases(list);
                 Ok(())
             }
+            Loaded::Retention { count } => {
+                self.take_retention(count);
+                Ok(())
+            }
             Loaded::Exported { count, path } => {
                 let msg = Msg::new("tui.export.done")
                     .arg("count", count)
@@ -759,7 +763,9 @@ impl App {
     }
 
     /// A line on the status bar when closed cases still hold names past
-    /// the retention period of the config (`stroom purge --policy`).
+    /// the retention period of the config (`stroom purge --policy`):
+    /// counted on the worker (at a million cases it took seconds before
+    /// the first frame), said when the count arrives.
     pub fn retention_notice(&mut self) -> Result<(), Msg> {
         let years = self.config.retention.closed_years;
         let Some(cutoff) = crate::domain::access::retention_cutoff(self.today, years) else {
@@ -768,8 +774,13 @@ impl App {
         if years == 0 {
             return Ok(());
         }
-        let count = self.store.purge_candidates(cutoff)?.len();
-        if count > 0 {
+        self.request(LoadKey::Retention, loads::retention_job(cutoff))
+    }
+
+    /// The count of closed cases past retention arrived: said on the
+    /// status line unless something else is said there.
+    fn take_retention(&mut self, count: usize) {
+        if count > 0 && self.notice.is_none() {
             let key = if count == 1 {
                 "retention.past_one"
             } else {
@@ -777,7 +788,6 @@ impl App {
             };
             self.notify(Tone::Info, Msg::new(key).arg("count", count));
         }
-        Ok(())
     }
 
     pub fn load_case_screen(&self, case_ref: &str) -> Result<CaseScreen, Msg> {

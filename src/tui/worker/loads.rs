@@ -47,6 +47,8 @@ pub enum LoadKey {
     /// View 2's list live, for a new search or filter: counted and its
     /// first window read on the worker.
     Cases,
+    /// How many closed cases still hold names past the retention period.
+    Retention,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -94,6 +96,10 @@ pub enum Loaded {
     Choices(Choices),
     /// View 2's list, counted, with its window around the selection.
     Cases(CaseList),
+    /// Closed cases past the retention period that still hold names.
+    Retention {
+        count: usize,
+    },
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
@@ -133,6 +139,15 @@ pub fn cases_job(list: CaseList, anchor: Option<String>, height: usize) -> Job<L
         let mut list = list;
         list.load_live(store, anchor.as_deref(), height)?;
         Ok(Loaded::Cases(list))
+    })
+}
+
+/// Counts the closed cases a purge of `closed_before` would reach.
+pub fn retention_job(closed_before: NaiveDate) -> Job<Loaded> {
+    job(move |store: &Store, _| {
+        Ok(Loaded::Retention {
+            count: store.count_purge_candidates(closed_before)?,
+        })
     })
 }
 
