@@ -694,3 +694,33 @@ fn the_retention_count_arrives_from_the_worker() {
     let want = format!("{listed} afgesloten casussen na de bewaartermijn");
     assert!(said.contains(&want), "{said}");
 }
+
+/// The board's panel (`a` in view 3) compares with the previous six-weekly
+/// date; that board is read and judged on the worker (at a million cases
+/// every case of that date was read on the UI thread): "bezig…" in the
+/// panel meanwhile, then the panel loaded here, its previous aggregate
+/// that of every case of that date judged as before.
+#[test]
+fn the_board_panel_compares_on_the_worker() {
+    use stroom::domain::{six_weekly, stoplight};
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut ui = Ui::demo(true, w, h);
+        ui.act(&[Action::Show(View::Stoplight)]).settle();
+        ui.act(&[Action::TogglePanel]);
+        assert!(ui.app.loader.busy(LoadKey::Comparison).is_some());
+        let meanwhile = ui.screen();
+        assert!(meanwhile.contains("bezig…"), "{meanwhile}");
+        insta::assert_snapshot!(format!("worker_3_panel_busy_{w}x{h}"), meanwhile);
+        let shown = ui.settle().screen();
+        let mut here = Ui::demo(false, w, h);
+        here.act(&[Action::Show(View::Stoplight), Action::TogglePanel]);
+        assert_eq!(shown, here.screen());
+        let config = Config::default();
+        let previous_on = six_weekly::previous_date(d(TODAY));
+        let all = ui.app.store.snapshot(previous_on, d(TODAY)).unwrap();
+        let rows = stoplight::stoplight(&all, &config.precondition_codes(), config.norms.care);
+        let c = ui.app.board.comparison.as_ref().unwrap();
+        assert_eq!(c.previous_on, previous_on);
+        assert_eq!(c.previous, stoplight::aggregate(&rows));
+    }
+}

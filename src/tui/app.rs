@@ -680,6 +680,13 @@ impl App {
                 self.take_retention(count);
                 Ok(())
             }
+            Loaded::Previous {
+                previous_on,
+                aggregate,
+            } => {
+                self.take_previous(previous_on, aggregate);
+                Ok(())
+            }
             Loaded::Exported { count, path } => {
                 let msg = Msg::new("tui.export.done")
                     .arg("count", count)
@@ -703,7 +710,12 @@ impl App {
     fn view_busy(&self) -> Option<Busy> {
         let key = match self.view {
             View::Waitlist => LoadKey::Waitlist,
-            View::Stoplight => LoadKey::Board,
+            View::Stoplight => {
+                return self
+                    .loader
+                    .busy(LoadKey::Board)
+                    .or_else(|| self.loader.busy(LoadKey::Comparison));
+            }
             View::Meeting => LoadKey::Agenda,
             View::Flow => LoadKey::Flow,
             View::Cases => return self.cases_busy(),
@@ -730,7 +742,9 @@ impl App {
         let busy = self.view_busy()?;
         let empty = match self.view {
             View::Waitlist => !self.waitlist_fresh && self.as_of.is_none(),
-            View::Stoplight => self.board.all.is_none(),
+            View::Stoplight => {
+                self.board.all.is_none() || self.board.panel && self.board.comparison.is_none()
+            }
             View::Meeting => self.meeting.agenda.is_none(),
             View::Flow => self.flow.report.is_none(),
             View::Cases => false,

@@ -343,22 +343,31 @@ impl App {
         Ok(())
     }
 
-    /// The aggregate now and at the previous six-weekly date.
+    /// The aggregate now and at the previous six-weekly date: the board of
+    /// then is read and judged on the worker (at a million cases reading
+    /// every case of that date froze the screen for seconds).
     fn load_comparison(&mut self) -> Result<(), Msg> {
-        let now = stoplight::aggregate(&self.board.rows);
         let previous_on = six_weekly::previous_date(self.shown_date());
-        let before = self.store.snapshot(previous_on, self.today)?;
-        let previous = stoplight::aggregate(&stoplight::stoplight(
-            &before,
-            &codes(self),
-            self.config.norms.care,
-        ));
+        let load = super::worker::loads::previous_board_job(&self.config, previous_on, self.today);
+        self.request(super::worker::loads::LoadKey::Comparison, load)
+    }
+
+    /// The board's aggregate of the previous six-weekly date arrived:
+    /// shown beside today's when it is still the date before the one on
+    /// screen.
+    pub(super) fn take_previous(
+        &mut self,
+        previous_on: NaiveDate,
+        previous: stoplight::StoplightAggregate,
+    ) {
+        if previous_on != six_weekly::previous_date(self.shown_date()) {
+            return;
+        }
         self.board.comparison = Some(Comparison {
-            now,
+            now: stoplight::aggregate(&self.board.rows),
             previous_on,
             previous,
         });
-        Ok(())
     }
 
     pub fn board_height(&self) -> usize {

@@ -49,6 +49,9 @@ pub enum LoadKey {
     Cases,
     /// How many closed cases still hold names past the retention period.
     Retention,
+    /// The board's aggregate at the previous six-weekly date (view 3's
+    /// panel).
+    Comparison,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -100,6 +103,11 @@ pub enum Loaded {
     Retention {
         count: usize,
     },
+    /// The board's aggregate as of `previous_on`.
+    Previous {
+        previous_on: NaiveDate,
+        aggregate: stoplight::StoplightAggregate,
+    },
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
@@ -139,6 +147,26 @@ pub fn cases_job(list: CaseList, anchor: Option<String>, height: usize) -> Job<L
         let mut list = list;
         list.load_live(store, anchor.as_deref(), height)?;
         Ok(Loaded::Cases(list))
+    })
+}
+
+/// The board's aggregate (SPEC 3.3) as of `previous_on`: its cases on the
+/// board then, judged on that date.
+pub fn previous_board_job(
+    config: &Config,
+    previous_on: NaiveDate,
+    today: NaiveDate,
+) -> Job<Loaded> {
+    let codes = config.precondition_codes();
+    let care = config.norms.care;
+    job(move |store: &Store, progress| {
+        let snapshot = store.stoplight_snapshot(previous_on, today)?;
+        progress.report(1, Some(2))?;
+        let aggregate = stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes, care));
+        Ok(Loaded::Previous {
+            previous_on,
+            aggregate,
+        })
     })
 }
 
