@@ -551,7 +551,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Choices(c) => c.workers.len() + c.providers.len(),
             Loaded::Cases(list) => list.total,
             Loaded::Retention { count } => count,
-            Loaded::Previous { aggregate, .. } => aggregate.all.total as usize,
+            Loaded::Previous { aggregate, .. } => aggregate.all.total,
             Loaded::Exported { count, .. } => count,
         })
     })
