@@ -13,15 +13,18 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
+use crate::context::config::Norm;
 use crate::domain::agenda::{Agenda, Meeting, Records};
+use crate::domain::evaluation;
 use crate::domain::evaluation::EvaluationRow;
+use crate::domain::evaluation::EvaluationRules;
 use crate::domain::flow::{FlowReport, flow};
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
-use crate::store::{CaseFilter, Result, StageCounts, Store};
+use crate::store::{CaseFilter, Result, STREAM_CASES, StageCounts, Store};
 
 use crate::tui::case_list::{self, CaseList};
 use crate::tui::export::ExportJob;
@@ -199,11 +202,50 @@ pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         progress.report(1, Some(3))?;
         let rows = waitlist::waiting_list(&snap, &norms, None);
         drop(snap);
-        let in_care = store.stoplight_snapshot(today, today)?;
         progress.report(2, Some(3))?;
-        let moments = store.evaluation_list(&in_care, &rules)?;
+        let moments = evaluation_moments(store, today, &rules, STREAM_CASES, progress)?;
         Ok(Loaded::Waitlist { rows, moments })
     })
+}
+
+/// The evaluation list of `today`, its cases in care read `part_cases` at
+/// a time: at a million cases the whole board's cases held at once made
+/// the peak of view 1 (issue 17), while the list is a small part of them.
+pub fn evaluation_moments(
+    store: &Store,
+    today: NaiveDate,
+    rules: &EvaluationRules,
+    part_cases: usize,
+    progress: &super::Progress<'_>,
+) -> Result<Vec<EvaluationRow>> {
+    let mut moments = Vec::new();
+    store.stoplight_stream(today, today, part_cases, &mut |part| {
+        progress.check()?;
+        moments.extend(store.evaluation_list(&part, rules)?);
+        Ok(())
+    })?;
+    evaluation::list_order(&mut moments);
+    Ok(moments)
+}
+
+/// The live board of `today`, judged `part_cases` cases at a time: only
+/// its rows are held whole, not every case in care with its review.
+pub fn board_rows(
+    store: &Store,
+    today: NaiveDate,
+    codes: &[String],
+    care: Norm,
+    part_cases: usize,
+    progress: &super::Progress<'_>,
+) -> Result<Vec<StoplightRow>> {
+    let mut rows = Vec::new();
+    store.stoplight_stream(today, today, part_cases, &mut |part| {
+        progress.check()?;
+        rows.extend(stoplight::stoplight(&part, codes, care));
+        Ok(())
+    })?;
+    stoplight::board_order(&mut rows);
+    Ok(rows)
 }
 
 /// The live stoplight board of `today`.
@@ -211,9 +253,8 @@ pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
     job(move |store: &Store, progress| {
-        let snapshot = store.stoplight_snapshot(today, today)?;
-        progress.report(1, Some(2))?;
-        let rows = stoplight::stoplight(&snapshot, &codes, care);
+        progress.report(0, Some(1))?;
+        let rows = board_rows(store, today, &codes, care, STREAM_CASES, progress)?;
         Ok(Loaded::Board { as_of: None, rows })
     })
 }
@@ -557,6 +598,39 @@ mod tests {
             assert_eq!(later[0].0, key);
             let later = later.into_iter().next().unwrap().1.unwrap();
             assert_eq!(shown(&now), shown(&later));
+        }
+    }
+
+    /// The evaluation list and the board read in parts of any size are
+    /// those read whole (each case is judged on its own; the order is put
+    /// right once whole).
+    #[test]
+    fn the_lists_read_in_parts_are_the_lists_read_whole() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let config = Config::default();
+        let codes = config.precondition_codes();
+        let care = config.norms.care;
+        let rules = config.evaluation;
+        let whole = store.stoplight_snapshot(today, today).unwrap();
+        let want_moments = store.evaluation_list(&whole, &rules).unwrap();
+        let want_rows = stoplight::stoplight(&whole, &codes, care);
+        assert!(!want_moments.is_empty());
+        assert!(want_rows.len() > 7, "{}", want_rows.len());
+        for part in [1, 7, 64, STREAM_CASES] {
+            let codes = codes.clone();
+            let (moments, rows) = run_here(
+                &store,
+                job(move |store, progress| {
+                    Ok((
+                        evaluation_moments(store, today, &rules, part, progress)?,
+                        board_rows(store, today, &codes, care, part, progress)?,
+                    ))
+                }),
+            )
+            .unwrap();
+            assert_eq!(moments, want_moments, "parts of {part}");
+            assert_eq!(rows, want_rows, "parts of {part}");
         }
     }
 
