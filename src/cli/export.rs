@@ -165,7 +165,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 output,
             };
             let (format, options) = prepare(ctx, &out)?;
-            let snapshot = snapshot(ctx, &as_of, Store::stoplight_snapshot)?;
+            let snapshot = snapshot(ctx, &as_of, Store::care_snapshot)?;
             let rows = ctx
                 .open_store()?
                 .evaluation_list(&snapshot, &ctx.config.evaluation)?;

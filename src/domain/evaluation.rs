@@ -197,14 +197,8 @@ pub fn evaluation_list<'a>(
                 .map(move |m| row(c, &m, as_of))
         })
         .collect();
-    list_order(&mut rows);
-    rows
-}
-
-/// The evaluation list's order: by due date, then case reference (a list
-/// built in parts is put in this order once whole).
-pub fn list_order(rows: &mut [EvaluationRow]) {
     rows.sort_by(|a, b| (a.due_on, &a.case_ref, a.moment).cmp(&(b.due_on, &b.case_ref, b.moment)));
+    rows
 }
 
 fn row(c: &Case, m: &MomentState, as_of: NaiveDate) -> EvaluationRow {

@@ -15,9 +15,7 @@ use chrono::NaiveDate;
 use crate::context::config::Config;
 use crate::context::config::Norm;
 use crate::domain::agenda::{Agenda, Meeting, Records};
-use crate::domain::evaluation;
 use crate::domain::evaluation::EvaluationRow;
-use crate::domain::evaluation::EvaluationRules;
 use crate::domain::flow::{FlowReport, flow};
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight::{self, StoplightRow};
@@ -202,30 +200,12 @@ pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         progress.report(1, Some(3))?;
         let rows = waitlist::waiting_list(&snap, &norms, None);
         drop(snap);
+        // The cases in care without their reviews: the moments need none.
+        let in_care = store.care_snapshot(today, today)?;
         progress.report(2, Some(3))?;
-        let moments = evaluation_moments(store, today, &rules, STREAM_CASES, progress)?;
+        let moments = store.evaluation_list(&in_care, &rules)?;
         Ok(Loaded::Waitlist { rows, moments })
     })
-}
-
-/// The evaluation list of `today`, its cases in care read `part_cases` at
-/// a time: at a million cases the whole board's cases held at once made
-/// the peak of view 1 (issue 17), while the list is a small part of them.
-pub fn evaluation_moments(
-    store: &Store,
-    today: NaiveDate,
-    rules: &EvaluationRules,
-    part_cases: usize,
-    progress: &super::Progress<'_>,
-) -> Result<Vec<EvaluationRow>> {
-    let mut moments = Vec::new();
-    store.stoplight_stream(today, today, part_cases, &mut |part| {
-        progress.check()?;
-        moments.extend(store.evaluation_list(&part, rules)?);
-        Ok(())
-    })?;
-    evaluation::list_order(&mut moments);
-    Ok(moments)
 }
 
 /// The live board of `today`, judged `part_cases` cases at a time: only
@@ -601,36 +581,26 @@ mod tests {
         }
     }
 
-    /// The evaluation list and the board read in parts of any size are
-    /// those read whole (each case is judged on its own; the order is put
-    /// right once whole).
+    /// The board judged in parts of any size is the board judged whole
+    /// (each case is judged on its own; the order is put right once whole).
     #[test]
-    fn the_lists_read_in_parts_are_the_lists_read_whole() {
+    fn the_board_judged_in_parts_is_the_board_judged_whole() {
         let (_dir, path, today) = demo();
         let store = Store::open(&path).unwrap();
         let config = Config::default();
         let codes = config.precondition_codes();
         let care = config.norms.care;
-        let rules = config.evaluation;
         let whole = store.stoplight_snapshot(today, today).unwrap();
-        let want_moments = store.evaluation_list(&whole, &rules).unwrap();
-        let want_rows = stoplight::stoplight(&whole, &codes, care);
-        assert!(!want_moments.is_empty());
-        assert!(want_rows.len() > 7, "{}", want_rows.len());
+        let want = stoplight::stoplight(&whole, &codes, care);
+        assert!(want.len() > 7, "{}", want.len());
         for part in [1, 7, 64, STREAM_CASES] {
             let codes = codes.clone();
-            let (moments, rows) = run_here(
+            let rows = run_here(
                 &store,
-                job(move |store, progress| {
-                    Ok((
-                        evaluation_moments(store, today, &rules, part, progress)?,
-                        board_rows(store, today, &codes, care, part, progress)?,
-                    ))
-                }),
+                job(move |store, progress| board_rows(store, today, &codes, care, part, progress)),
             )
             .unwrap();
-            assert_eq!(moments, want_moments, "parts of {part}");
-            assert_eq!(rows, want_rows, "parts of {part}");
+            assert_eq!(rows, want, "parts of {part}");
         }
     }
 
