@@ -254,17 +254,10 @@ pub fn stoplight(
             )
         })
         .collect();
-    board_order(&mut rows);
-    rows
-}
-
-/// The board's order: red first, then orange, then green; within a colour
-/// the most reasons first, then by case reference (a board judged in parts
-/// is put in this order once whole).
-pub fn board_order(rows: &mut [StoplightRow]) {
     rows.sort_by(|a, b| {
         (b.color, b.reasons.len(), &a.case_ref).cmp(&(a.color, a.reasons.len(), &b.case_ref))
     });
+    rows
 }
 
 /// Evaluates one case as of `as_of`. `reviews` are the case's reviews in
