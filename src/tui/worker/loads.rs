@@ -381,12 +381,49 @@ pub enum Loader {
     Here,
     Worker {
         worker: Worker<LoadKey, Loaded>,
+        /// A second worker with its own connection for the quick loads
+        /// (`LoadKey::is_quick`): view 2's list for a search typed at the
+        /// start is not queued behind the waiting lists' seconds of work.
+        /// None: they share `worker`.
+        quick: Option<Worker<LoadKey, Loaded>>,
         /// The loads asked for and not yet arrived, with their progress.
         busy: Vec<(LoadKey, Generation, Busy)>,
     },
 }
 
+impl LoadKey {
+    /// The loads of what the person types or opens (a list page, a
+    /// form's choices, a count): short, never behind a view's computation.
+    pub fn is_quick(self) -> bool {
+        matches!(
+            self,
+            LoadKey::Cases | LoadKey::PastCases | LoadKey::Choices | LoadKey::Retention
+        )
+    }
+}
+
+/// The worker that runs `key`'s loads.
+fn lane<'a>(
+    worker: &'a mut Worker<LoadKey, Loaded>,
+    quick: &'a mut Option<Worker<LoadKey, Loaded>>,
+    key: LoadKey,
+) -> &'a mut Worker<LoadKey, Loaded> {
+    match quick {
+        Some(q) if key.is_quick() => q,
+        _ => worker,
+    }
+}
+
 impl Loader {
+    /// Loads on `worker`, the quick ones on a second worker over `twin`.
+    pub fn on_workers(worker: Worker<LoadKey, Loaded>, twin: Store) -> Result<Loader> {
+        Ok(Loader::Worker {
+            worker,
+            quick: Some(Worker::start(twin)?),
+            busy: Vec::new(),
+        })
+    }
+
     /// Asks for `load`. Here, it runs at once and its result is returned;
     /// on the worker it supersedes an older request of the same key and
     /// the result comes later through `poll`.
@@ -398,8 +435,12 @@ impl Loader {
     ) -> Option<Result<Loaded>> {
         match self {
             Loader::Here => Some(run_here(store, load)),
-            Loader::Worker { worker, busy } => {
-                let generation = worker.submit(key, load);
+            Loader::Worker {
+                worker,
+                quick,
+                busy,
+            } => {
+                let generation = lane(worker, quick, key).submit(key, load);
                 busy.retain(|(k, ..)| *k != key);
                 busy.push((
                     key,
@@ -437,11 +478,16 @@ impl Loader {
     /// delivered. A running export goes on: its file is what the person
     /// asked for, and it says when it is written.
     pub fn cancel_all(&mut self) {
-        if let Loader::Worker { worker, busy } = self {
+        if let Loader::Worker {
+            worker,
+            quick,
+            busy,
+        } = self
+        {
             busy.retain(|(key, ..)| {
                 let keep = *key == LoadKey::Export;
                 if !keep {
-                    worker.cancel(key);
+                    lane(worker, quick, *key).cancel(key);
                 }
                 keep
             });
@@ -450,8 +496,13 @@ impl Loader {
 
     /// Forgets a request: its result will not be delivered.
     pub fn cancel(&mut self, key: LoadKey) {
-        if let Loader::Worker { worker, busy } = self {
-            worker.cancel(&key);
+        if let Loader::Worker {
+            worker,
+            quick,
+            busy,
+        } = self
+        {
+            lane(worker, quick, key).cancel(&key);
             busy.retain(|(k, ..)| *k != key);
         }
     }
@@ -461,10 +512,20 @@ impl Loader {
     pub fn poll(&mut self) -> (Vec<(LoadKey, Result<Loaded>)>, bool) {
         let mut done = Vec::new();
         let mut moved = false;
-        let Loader::Worker { worker, busy } = self else {
+        let Loader::Worker {
+            worker,
+            quick,
+            busy,
+        } = self
+        else {
             return (done, moved);
         };
-        while let Some(update) = worker.poll() {
+        // Generations are per worker; the two never share a key.
+        while let Some(update) = quick
+            .as_mut()
+            .and_then(Worker::poll)
+            .or_else(|| worker.poll())
+        {
             match update {
                 Update::Progress {
                     key,
@@ -533,6 +594,7 @@ mod tests {
     fn worker(path: &std::path::Path) -> Loader {
         Loader::Worker {
             worker: Worker::open(path, None).unwrap(),
+            quick: None,
             busy: Vec::new(),
         }
     }
@@ -561,6 +623,47 @@ mod tests {
             let later = later.into_iter().next().unwrap().1.unwrap();
             assert_eq!(shown(&now), shown(&later));
         }
+    }
+
+    /// A quick load (view 2's list, the choices) is not queued behind a
+    /// view's long computation: it arrives while that one still runs.
+    #[test]
+    fn a_quick_load_does_not_wait_behind_a_long_one() {
+        let (_dir, path, _) = demo();
+        let store = Store::open(&path).unwrap();
+        let mut loader = Loader::on_workers(
+            Worker::open(&path, None).unwrap(),
+            Store::open_read_only(&path, None).unwrap(),
+        )
+        .unwrap();
+        let (gate_tx, gate) = std::sync::mpsc::channel::<()>();
+        let (started_tx, started) = std::sync::mpsc::channel::<()>();
+        let long = job(move |_, _| {
+            started_tx.send(()).unwrap();
+            gate.recv().unwrap();
+            Ok(Loaded::Retention { count: 0 })
+        });
+        loader.request(&store, LoadKey::Waitlist, long);
+        started.recv_timeout(Duration::from_secs(20)).unwrap();
+        loader.request(&store, LoadKey::Choices, choices_job());
+        let t = Instant::now();
+        let got = loop {
+            let (done, _) = loader.poll();
+            if let Some(d) = done.into_iter().next() {
+                break d;
+            }
+            assert!(t.elapsed() < Duration::from_secs(20), "never arrived");
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        assert_eq!(got.0, LoadKey::Choices);
+        assert!(
+            loader.busy(LoadKey::Waitlist).is_some(),
+            "the long one runs on"
+        );
+        gate_tx.send(()).unwrap();
+        let rest = loader.settle(Duration::from_secs(20));
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].0, LoadKey::Waitlist);
     }
 
     /// A load as text, to compare.
