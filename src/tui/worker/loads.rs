@@ -385,7 +385,7 @@ pub enum Loader {
         /// (`LoadKey::is_quick`): view 2's list for a search typed at the
         /// start is not queued behind the waiting lists' seconds of work.
         /// None: they share `worker`.
-        quick: Option<Worker<LoadKey, Loaded>>,
+        quick: Option<Box<Worker<LoadKey, Loaded>>>,
         /// The loads asked for and not yet arrived, with their progress.
         busy: Vec<(LoadKey, Generation, Busy)>,
     },
@@ -405,11 +405,11 @@ impl LoadKey {
 /// The worker that runs `key`'s loads.
 fn lane<'a>(
     worker: &'a mut Worker<LoadKey, Loaded>,
-    quick: &'a mut Option<Worker<LoadKey, Loaded>>,
+    quick: &'a mut Option<Box<Worker<LoadKey, Loaded>>>,
     key: LoadKey,
 ) -> &'a mut Worker<LoadKey, Loaded> {
     match quick {
-        Some(q) if key.is_quick() => q,
+        Some(q) if key.is_quick() => q.as_mut(),
         _ => worker,
     }
 }
@@ -419,7 +419,7 @@ impl Loader {
     pub fn on_workers(worker: Worker<LoadKey, Loaded>, twin: Store) -> Result<Loader> {
         Ok(Loader::Worker {
             worker,
-            quick: Some(Worker::start(twin)?),
+            quick: Some(Box::new(Worker::start(twin)?)),
             busy: Vec::new(),
         })
     }
@@ -523,7 +523,7 @@ impl Loader {
         // Generations are per worker; the two never share a key.
         while let Some(update) = quick
             .as_mut()
-            .and_then(Worker::poll)
+            .and_then(|q| q.poll())
             .or_else(|| worker.poll())
         {
             match update {
