@@ -252,6 +252,24 @@ impl App {
         Ok(app)
     }
 
+    /// On quitting: the data held (a past date's cases, the lists, the
+    /// board, the agenda) is freed on a thread of its own, which the
+    /// process's exit ends; at 100k cases looking back, freeing them here
+    /// kept `q` from quitting for 0.4 s (dev build).
+    pub fn let_go(&mut self) {
+        let held = (
+            self.snapshot.take(),
+            std::mem::take(&mut self.cases),
+            std::mem::take(&mut self.waitlist),
+            std::mem::take(&mut self.board),
+            std::mem::take(&mut self.meeting),
+            self.past_lists.take(),
+            self.past_cases.take(),
+            self.forecast.take(),
+        );
+        super::worker::drop_elsewhere(held);
+    }
+
     /// Sends log lines to `log` (the UI's log file).
     pub fn with_log(mut self, log: Log) -> App {
         self.log = log;
