@@ -1,12 +1,16 @@
 //! Referral episodes for the flow figures (SPEC 4): every case's referrals
 //! and reopenings, as they stood at the end of a date (SPEC 5).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::codec::{self, EVENT_COLUMNS};
+use super::codec::{self, Day, EVENT_COLUMNS};
+use super::episode_rows;
 use super::write::review_from_row;
 use super::{Result, Store};
+use crate::domain::dates::birthday;
 use crate::domain::flow::{Episode, Period, episodes, streams};
 use crate::domain::forecast::{self, HISTORY_DAYS};
 use crate::domain::picture::{Picture, PictureFigures, PictureSpec};
@@ -19,9 +23,78 @@ impl Store {
     /// closed before `from` are read; their events are streamed case by case
     /// (referrals, moves and field changes), and the birth date and the
     /// perspective plan at 18 come with them.
+    ///
+    /// The episodes come from the `episodes` table (`episode_rows`) where a
+    /// case's whole history lies on or before `up_to`, so its rows are its
+    /// history as of then; only the cases with a later referral, move or
+    /// field change are replayed from their events.
     pub fn episodes(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
         let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
-        self.each_case_history(from, up_to, &mut |case, events| sink.add(case, events))?;
+        let births = self.births_turning_18(from, up_to)?;
+        // The birth date of an episode open in care may matter for a
+        // birthday after `up_to` (a period that ends after today): read it
+        // for those rows only.
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {}, CASE WHEN closed_on IS NULL AND care_started_on IS NOT NULL \
+               THEN (SELECT birth_date FROM cases WHERE id = episodes.case_id) END \
+             FROM episodes WHERE +history_until <= ?2 \
+             AND ifnull(closed_on, '9999-12-31') >= ?1 ORDER BY case_id, number",
+            episode_rows::COLUMNS
+        ))?;
+        let birth_column = episode_rows::COLUMNS.split(", ").count();
+        let mut rows = stmt.query((from, up_to))?;
+        while let Some(row) = rows.next()? {
+            let e = episode_rows::episode_from_row(row)?;
+            let open_birth: Option<Day> = row.get(birth_column)?;
+            let birth = births.get(&e.case_id).copied().or(open_birth.map(|d| d.0));
+            sink.finish(e, birth)?;
+        }
+        let from_table = sink.out.len();
+        self.each_case_history(from, up_to, Cases::LaterHistory, &mut |case, events| {
+            sink.add(case, events)
+        })?;
+        if sink.out.len() > from_table {
+            sink.out.sort_by_key(|e| (e.case_id, e.number));
+        }
+        Ok(sink.out)
+    }
+
+    /// The birth dates of the cases whose 18th birthday may fall in
+    /// [from, up_to] (a few days' margin; `EpisodeSink` keeps the ones that
+    /// matter), through the birth-date index.
+    fn births_turning_18(
+        &self,
+        from: NaiveDate,
+        up_to: NaiveDate,
+    ) -> Result<HashMap<i64, NaiveDate>> {
+        let eighteen = chrono::Months::new(18 * 12);
+        let margin = chrono::Days::new(3);
+        let (Some(first), Some(last)) = (
+            from.checked_sub_months(eighteen)
+                .and_then(|d| d.checked_sub_days(margin)),
+            up_to
+                .checked_sub_months(eighteen)
+                .and_then(|d| d.checked_add_days(margin)),
+        ) else {
+            return Ok(HashMap::new());
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, birth_date FROM cases WHERE birth_date BETWEEN ?1 AND ?2")?;
+        let rows = stmt.query_map((first, last), |r| Ok((r.get(0)?, codec::day(r, 1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// `episodes` as it was before the table: every case's events
+    /// replayed, every birth date kept. The oracle of the table's tests:
+    /// the same episodes but for birth dates the figures do not use, and
+    /// the same flow figures.
+    pub fn episodes_replayed(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
+        let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
+        sink.every_birth_date = true;
+        self.each_case_history(from, up_to, Cases::All, &mut |case, events| {
+            sink.add(case, events)
+        })?;
         Ok(sink.out)
     }
 
@@ -46,7 +119,7 @@ impl Store {
             rows: stmt.query((from, until))?,
             pending: None,
         };
-        self.each_case_history(lower, until, &mut |case, events| {
+        self.each_case_history(lower, until, Cases::All, &mut |case, events| {
             let own = reviews.of(case.id)?;
             picture.add(case.id, &case.case_ref, case.birth_date, events, &own);
             sink.add(case, events)
@@ -60,8 +133,15 @@ impl Store {
         &self,
         lower: NaiveDate,
         up_to: NaiveDate,
+        cases: Cases,
         each: &mut dyn FnMut(&CaseKey, &[Event]) -> Result<()>,
     ) -> Result<()> {
+        let only = match cases {
+            Cases::All => "",
+            Cases::LaterHistory => {
+                "AND c.id IN (SELECT case_id FROM episodes WHERE history_until > ?2) "
+            }
+        };
         let columns: Vec<String> = EVENT_COLUMNS
             .split(", ")
             .map(|c| format!("e.{c}"))
@@ -72,7 +152,7 @@ impl Store {
             "SELECT {}, c.birth_date, c.case_ref FROM cases c \
              CROSS JOIN events e ON e.case_id = c.id \
              WHERE (c.closed_on IS NULL OR c.closed_on >= ?1) AND e.on_date <= ?2 \
-             AND e.kind IN ('referred', 'moved', 'set') \
+             AND e.kind IN ('referred', 'moved', 'set') {only}\
              ORDER BY c.id, e.on_date, e.id",
             columns.join(", ")
         ))?;
@@ -129,6 +209,14 @@ impl Store {
     }
 }
 
+/// Which cases `each_case_history` streams.
+#[derive(Clone, Copy)]
+enum Cases {
+    All,
+    /// Only those with a referral, move or field change after `up_to`.
+    LaterHistory,
+}
+
 /// A case as the history stream names it.
 struct CaseKey {
     id: i64,
@@ -142,6 +230,8 @@ struct EpisodeSink<'s> {
     period: Period,
     plan: rusqlite::Statement<'s>,
     out: Vec<Episode>,
+    /// Keep every birth date, not only those the figures use (the oracle).
+    every_birth_date: bool,
 }
 
 impl<'s> EpisodeSink<'s> {
@@ -156,24 +246,42 @@ impl<'s> EpisodeSink<'s> {
             period,
             plan,
             out: Vec::new(),
+            every_birth_date: false,
         })
     }
 
     fn add(&mut self, case: &CaseKey, events: &[Event]) -> Result<()> {
-        for mut e in episodes(case.id, events) {
-            if !e.touches(self.period.from) {
-                continue;
+        for e in episodes(case.id, events) {
+            if e.touches(self.period.from) {
+                self.finish(e, case.birth_date)?;
             }
-            e.birth_date = case.birth_date;
-            if let Some(day) = streams::eighteenth_in_care(&e, self.period) {
-                let status: Option<String> = self
-                    .plan
-                    .query_row((e.case_id, e.referred_on, day), |r| r.get(0))
-                    .optional()?;
-                e.plan_ok_at_18 = Some(status.as_deref() == Some("ok"));
-            }
-            self.out.push(e);
         }
+        Ok(())
+    }
+
+    /// Adds an episode that touches the period, with the birth date kept on
+    /// its case and the perspective plan at 18 where it applies.
+    /// Only a birth date the flow figures can use (SPEC 4, turning 18) is
+    /// kept: an 18th birthday in [from, up_to], or after `up_to` for an
+    /// episode still in care then (a report's period may end after today;
+    /// the figures count a birthday in it for a case in care on its eve,
+    /// and a case closed by `up_to` is not). So the store reads few birth
+    /// dates.
+    fn finish(&mut self, mut e: Episode, birth_date: Option<NaiveDate>) -> Result<()> {
+        let period = self.period;
+        let in_care = e.closed_on.is_none() && e.care_started_on.is_some();
+        e.birth_date = birth_date.filter(|&b| {
+            let day = birthday(b, 18);
+            self.every_birth_date || (day >= period.from && (day <= period.to || in_care))
+        });
+        if let Some(day) = streams::eighteenth_in_care(&e, self.period) {
+            let status: Option<String> = self
+                .plan
+                .query_row((e.case_id, e.referred_on, day), |r| r.get(0))
+                .optional()?;
+            e.plan_ok_at_18 = Some(status.as_deref() == Some("ok"));
+        }
+        self.out.push(e);
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ pub mod chain;
 mod check;
 mod codec;
 pub mod crypt;
+mod episode_rows;
 mod episodes;
 mod erase;
 mod fs_kind;

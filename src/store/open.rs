@@ -289,6 +289,9 @@ fn migrate_in_transaction(conn: &mut Connection) -> Result<()> {
     for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        if i == schema::episodes_migration() {
+            super::episode_rows::rebuild_all(&tx)?;
+        }
     }
     if current == 0 {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;

@@ -20,7 +20,7 @@ use super::{Result, Store};
 
 /// The tables a replacement empties; the access log and any other table
 /// stay as they are.
-const CASE_TABLES: [&str; 4] = ["decisions", "reviews", "events", "cases"];
+const CASE_TABLES: [&str; 5] = ["episodes", "decisions", "reviews", "events", "cases"];
 
 /// What a replacement does besides writing the new cases.
 pub struct Replacement<'a> {

@@ -519,6 +519,52 @@ CREATE TABLE team_members (
     .to_string()
 }
 
+/// Version 11: `episodes`, every case's referral episodes (SPEC 4) as its
+/// whole history gives them, one row each, kept in the transaction of every
+/// change (`store::episode_rows`), so the flow figures of a period read the
+/// episodes that touch it instead of replaying every case's events.
+/// - `history_until`: the date of the case's latest referral, move or field
+///   change (the same on each of its rows). A report as of an earlier date
+///   replays such a case from its events, as before; the rows are only
+///   used where they are the history as of that date.
+/// - Derived data, so the code columns carry no CHECK lists: a code added
+///   later needs no rebuild of this table. A case whose events cannot be
+///   read gets one row numbered 0 with `history_until` '9999-12-31', which
+///   sends every report back to its events (and their error).
+/// - The rows are filled right after this migration, in its transaction.
+/// - `cases_birth`: the flow figures read only the birth dates of those who
+///   turn 18 in the period (SPEC 4), through this index.
+fn v11_episodes() -> String {
+    r#"
+CREATE TABLE episodes (
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    number INTEGER NOT NULL,
+    history_until TEXT NOT NULL,
+    referred_on TEXT,
+    referrer TEXT,
+    urgency TEXT,
+    intake_on TEXT,
+    triaged_on TEXT,
+    decided_route TEXT,
+    care_started_on TEXT,
+    closed_on TEXT,
+    outflow_reason TEXT,
+    destination TEXT,
+    started_care_type TEXT,
+    care_type TEXT,
+    started_provider TEXT,
+    provider TEXT,
+    trajectories TEXT NOT NULL,
+    previous_closed_on TEXT,
+    PRIMARY KEY (case_id, number)
+) WITHOUT ROWID, STRICT;
+CREATE INDEX episodes_until ON episodes (history_until);
+CREATE INDEX episodes_open_until ON episodes (ifnull(closed_on, '9999-12-31'));
+CREATE INDEX cases_birth ON cases (birth_date);
+"#
+    .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![
@@ -532,7 +578,19 @@ pub fn migrations() -> Vec<String> {
         v8_decision_follow_up(),
         v9_team_chain_erasure(),
         v10_evaluation_moves(),
+        v11_episodes(),
     ]
+}
+
+/// The index in `migrations()` of the one that creates `episodes`: after it
+/// has run, the open fills the table from the events (`episode_rows`),
+/// which SQL alone cannot replay.
+pub fn episodes_migration() -> usize {
+    let sql = v11_episodes();
+    migrations()
+        .iter()
+        .position(|m| *m == sql)
+        .expect("the episodes migration is listed")
 }
 
 pub fn latest_version() -> i64 {

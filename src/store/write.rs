@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};
+use super::episode_rows;
 use super::{Result, Store, bulk};
 use crate::domain::case::{replay, sort_for_replay};
 use crate::domain::lifecycle::{check_fact_date, check_not_future, plan_move};
@@ -492,14 +493,19 @@ impl Store {
             recorded_at: &stamp,
             actor,
         };
+        let mut shaped = false;
         {
             let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
             for (on, change) in pending.events {
                 let seq = codec::insert_event(&mut insert, case.id, on, &change, &stamp)?;
+                shaped |= episode_rows::shapes_episodes(&change);
                 events.push(Event { on, seq, change });
             }
         }
         sort_for_replay(&mut events);
+        if shaped {
+            episode_rows::write_case(&tx, case.id, &events)?;
+        }
         let mut new =
             replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
         new.name = pending.name.unwrap_or(case.name);
@@ -742,6 +748,7 @@ impl<'t> BundleWriter<'t> {
             };
             codec::insert_event(&mut self.event, state.id, *on, change, self.stamp)?;
         }
+        episode_rows::write_case(self.tx, state.id, &events)?;
         Ok(state)
     }
 }

@@ -27,6 +27,10 @@ pub struct Minutes<'a> {
     discussed: HashSet<i64>,
     /// Cases decided on that were not on the agenda, in the order decided.
     other: Vec<(i64, String)>,
+    /// The agenda's cases and `other`'s: what `counts` looks up once per
+    /// move and review of the day (a scan of the agenda each time grew
+    /// with the square of the team's size).
+    counted: HashSet<i64>,
 }
 
 /// The figures at the top of the minutes.
@@ -52,9 +56,10 @@ impl<'a> Minutes<'a> {
         // Decisions off the agenda belong to the weekly meeting; a round
         // (perhaps with one provider) holds only its own cases.
         let mut other: Vec<(i64, String)> = Vec::new();
+        let mut counted: HashSet<i64> = agenda.items.iter().map(|i| i.case_id).collect();
         let weekly = agenda.meeting.kind == Kind::Team;
         for d in records.decisions.iter().filter(|_| weekly) {
-            if !agenda.holds(d.case_id) && !other.iter().any(|(id, _)| *id == d.case_id) {
+            if counted.insert(d.case_id) {
                 other.push((d.case_id, d.case_ref.clone()));
             }
         }
@@ -65,6 +70,7 @@ impl<'a> Minutes<'a> {
             team,
             discussed: records.discussed(),
             other,
+            counted,
         }
     }
 
@@ -76,7 +82,7 @@ impl<'a> Minutes<'a> {
     /// work, not the meeting's: only the agenda's and the decided cases'
     /// count.
     fn counts(&self, case_id: i64) -> bool {
-        self.agenda.holds(case_id) || self.other.iter().any(|(id, _)| *id == case_id)
+        self.counted.contains(&case_id)
     }
 
     pub fn summary(&self) -> Summary {
