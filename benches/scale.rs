@@ -547,6 +547,11 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Flow { report, .. } => report.referrals,
             Loaded::Forecast(f) => f.rows.len(),
             Loaded::Past { snapshot, .. } => snapshot.cases.len(),
+            Loaded::PastCases(list) => list.cases.len(),
+            Loaded::Choices(c) => c.workers.len() + c.providers.len(),
+            Loaded::Cases(list) => list.total,
+            Loaded::Retention { count } => count,
+            Loaded::Previous { aggregate, .. } => aggregate.all.total,
             Loaded::Exported { count, .. } => count,
         })
     })

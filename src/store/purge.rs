@@ -27,6 +27,16 @@ impl Store {
         Ok(refs)
     }
 
+    /// How many closed cases a purge of `closed_before` would reach (the
+    /// UI's status line: counted, not listed; 147,574 references at 1M).
+    pub fn count_purge_candidates(&self, closed_before: NaiveDate) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) {CANDIDATES}"))?
+            .query_row([closed_before], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or_default())
+    }
+
     /// Removes the name and birth date of every case closed before
     /// `closed_before` and logs one `purge` row per case; returns the
     /// references purged. Freed bytes are overwritten (secure_delete) and

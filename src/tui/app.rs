@@ -3,6 +3,7 @@
 //! update.rs) and the loaders here change it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -17,14 +18,14 @@ use super::action::View;
 use super::board::{BoardState, ReviewDraft};
 use super::case_list::CaseList;
 use super::flow::FlowState;
-use super::forms::Form;
+use super::forms::{FieldId, Form};
 use super::keymap::Scope;
 use super::layout::Screen;
 use super::log::Log;
 use super::meeting::MeetingState;
 use super::theme::Theme;
 use super::waitlist::WaitlistState;
-use super::worker::loads::{self, Busy, LoadKey, Loaded, Loader};
+use super::worker::loads::{self, Busy, Choices, LoadKey, Loaded, Loader, PastCases};
 use super::worker::{Job, Worker};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
@@ -122,10 +123,19 @@ pub struct App {
     pub board: BoardState,
     /// The open review form's case reviews, for its live preview.
     pub review_draft: Option<ReviewDraft>,
-    /// Every case as of a past shown date; live, only the board's cases in
-    /// care (the case list pages through the database, the waiting lists
-    /// read their own cases).
-    pub snapshot: Option<Snapshot>,
+    /// Every case as of a past shown date, shared with the worker's jobs
+    /// that filter it; live None (the case list pages through the
+    /// database, the other views' loads read their own cases).
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// A past date's case list for a filter, as the worker built it, until
+    /// view 2's list takes it.
+    pub(super) past_cases: Option<PastCases>,
+    /// The case to keep selected when the past case list asked for
+    /// arrives.
+    pub(super) cases_anchor: Option<String>,
+    /// The coordinators and providers on file, read on the worker with
+    /// the views (the filter forms open at once with them).
+    pub choices: Option<Choices>,
     /// Whether `waitlist.rows` hold the live waiting lists as stored now.
     pub(super) waitlist_fresh: bool,
     /// Views whose data is loaded and current: switching back to one reads
@@ -207,6 +217,9 @@ impl App {
             board: BoardState::default(),
             review_draft: None,
             snapshot: None,
+            past_cases: None,
+            cases_anchor: None,
+            choices: None,
             waitlist_fresh: false,
             fresh_views: Vec::new(),
             overlays: Vec::new(),
@@ -232,13 +245,29 @@ impl App {
     /// frame and every key draw at once with what is there.
     pub fn with_worker(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
         let worker = Worker::start(store.read_only_twin()?)?;
+        let loader = Loader::on_workers(worker, store.read_only_twin()?)?;
         let mut app = App::new_unloaded(ctx, store, width, height)?;
-        app.loader = Loader::Worker {
-            worker,
-            busy: Vec::new(),
-        };
+        app.loader = loader;
         app.reload()?;
         Ok(app)
+    }
+
+    /// On quitting: the data held (a past date's cases, the lists, the
+    /// board, the agenda) is freed on a thread of its own, which the
+    /// process's exit ends; at 100k cases looking back, freeing them here
+    /// kept `q` from quitting for 0.4 s (dev build).
+    pub fn let_go(&mut self) {
+        let held = (
+            self.snapshot.take(),
+            std::mem::take(&mut self.cases),
+            std::mem::take(&mut self.waitlist),
+            std::mem::take(&mut self.board),
+            std::mem::take(&mut self.meeting),
+            self.past_lists.take(),
+            self.past_cases.take(),
+            self.forecast.take(),
+        );
+        super::worker::drop_elsewhere(held);
     }
 
     /// Sends log lines to `log` (the UI's log file).
@@ -380,15 +409,18 @@ impl App {
     pub fn forget_data(&mut self) {
         // Loads asked for before the change would bring old data.
         self.loader.cancel_all();
-        self.snapshot = None;
+        if let Some(old) = self.snapshot.take() {
+            super::worker::drop_elsewhere(old);
+        }
         self.past_lists = None;
+        self.past_cases = None;
+        self.cases.forget_memory();
+        // A change may name a new coordinator or provider.
+        self.choices = None;
         // A past date on its way is read anew: the change may lie before it.
         if let Some((d, _)) = self.traveling {
-            self.loader.request(
-                &self.store,
-                LoadKey::Past,
-                loads::past_job(&self.config, d, self.today),
-            );
+            let job = loads::past_job(&self.config, d, self.today, self.cases.filter.clone());
+            self.loader.request(&self.store, LoadKey::Past, job);
         }
         self.waitlist_fresh = false;
         self.fresh_views.clear();
@@ -413,22 +445,18 @@ impl App {
                 return Ok(());
             }
         }
-        let height = self.cases_height();
-        match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => self
-                .cases
-                .load_memory(&snap.cases, anchor.as_deref(), height),
-            _ => self
-                .cases
-                .load_live(&self.store, anchor.as_deref(), height)?,
+        match self.as_of {
+            Some(d) => self.load_past_cases(d, anchor.clone())?,
+            None => self.load_live_cases(anchor.clone())?,
         }
-        let past_rows = match (&self.past_lists, self.as_of) {
-            (Some(lists), Some(_)) => Some(lists.clone()),
-            _ => None,
+        let past_rows = match self.as_of {
+            // Taken once: the waiting lists hold them from then on.
+            Some(_) => self.past_lists.take(),
+            None => None,
         };
         if let Some((rows, moments)) = past_rows {
             self.set_waitlist_rows(rows, moments);
-        } else if self.view == View::Waitlist && !self.waitlist_fresh {
+        } else if self.view == View::Waitlist && !self.waitlist_fresh && self.as_of.is_none() {
             // Live, the waiting lists need only the waiting cases (a small
             // part of a big history), and the evaluation list only the
             // cases in care, read once until something changes.
@@ -446,6 +474,7 @@ impl App {
         if self.view == View::Stoplight {
             self.load_board(anchor.as_deref())?;
         }
+        self.want_choices()?;
         if let Some(screen) = self.case_screen() {
             let case_ref = screen.case.case_ref.clone();
             let scroll = screen.scroll;
@@ -458,6 +487,62 @@ impl App {
         self.load_view_extras()
     }
 
+    /// View 2's list as of `d` under the current filter: the one held, the
+    /// one that came with the date's cases, or one asked of the worker
+    /// (filtering a million cases is not the UI thread's work).
+    fn load_past_cases(&mut self, d: NaiveDate, anchor: Option<String>) -> Result<(), Msg> {
+        let height = self.cases_height();
+        if self.cases.holds(d) {
+            self.cases.reanchor(anchor.as_deref(), height);
+            return Ok(());
+        }
+        let filter = self.cases.filter.clone();
+        if let Some(list) = self.past_cases.take().filter(|l| l.is_for(d, &filter)) {
+            self.cases
+                .load_memory(list.cases, (d, filter), anchor.as_deref(), height);
+            return Ok(());
+        }
+        let Some(snapshot) = self.snapshot.clone() else {
+            return Ok(());
+        };
+        self.cases_anchor = anchor;
+        self.request(LoadKey::PastCases, loads::past_cases_job(snapshot, filter))
+    }
+
+    /// View 2's list of today: counted and its window read on the worker
+    /// (a search counts up to a thousand rows of a million), here in place.
+    fn load_live_cases(&mut self, anchor: Option<String>) -> Result<(), Msg> {
+        let height = self.cases_height();
+        if self.loader.is_here() {
+            return self.cases.load_live(&self.store, anchor.as_deref(), height);
+        }
+        let load = loads::cases_job(self.cases.to_load(), anchor, height);
+        self.request(LoadKey::Cases, load)
+    }
+
+    /// View 2's list of today arrived: swapped in when it is still the one
+    /// of the filter on screen, else dropped.
+    fn take_cases(&mut self, list: super::case_list::CaseList) {
+        if self.as_of.is_none() && list.filter == self.cases.filter {
+            self.cases = list;
+        }
+    }
+
+    /// A past date's case list arrived: shown when it is still the one of
+    /// the date and filter on screen, else dropped.
+    fn take_past_cases(&mut self, list: PastCases) {
+        let current = self
+            .as_of
+            .is_some_and(|d| list.is_for(d, &self.cases.filter));
+        if current {
+            let height = self.cases_height();
+            let anchor = self.cases_anchor.take();
+            let of = (list.as_of, list.filter);
+            self.cases
+                .load_memory(list.cases, of, anchor.as_deref(), height);
+        }
+    }
+
     /// Asks for the cases as of `d`; returns whether they are here (run in
     /// place), else they come through `poll_loads` and the screens move to
     /// `d` then.
@@ -465,7 +550,7 @@ impl App {
         if self.traveling.as_ref().is_some_and(|(t, _)| *t == d) {
             return Ok(false); // asked for already
         }
-        let job = loads::past_job(&self.config, d, self.today);
+        let job = loads::past_job(&self.config, d, self.today, self.cases.filter.clone());
         match self.loader.request(&self.store, LoadKey::Past, job) {
             Some(result) => {
                 self.take_past(result?);
@@ -483,14 +568,41 @@ impl App {
         if let Loaded::Past {
             as_of,
             snapshot,
+            cases,
             rows,
             moments,
         } = loaded
         {
             self.snapshot = Some(snapshot);
+            self.past_cases = Some(cases);
             self.past_lists = Some((rows, moments));
             self.log.line(format_args!("loaded snapshot as of {as_of}"));
         }
+    }
+
+    /// Asks for the filter forms' choices unless they are here or asked.
+    pub(super) fn want_choices(&mut self) -> Result<(), Msg> {
+        if self.choices.is_some() || self.loader.busy(LoadKey::Choices).is_some() {
+            return Ok(());
+        }
+        self.request(LoadKey::Choices, loads::choices_job())
+    }
+
+    /// The choices arrived: kept, and offered in the forms already open.
+    fn take_choices(&mut self, choices: Choices) {
+        for overlay in &mut self.overlays {
+            let Overlay::Form(form) = overlay else {
+                continue;
+            };
+            for field in &mut form.fields {
+                match field.id {
+                    FieldId::Worker => field.offer(&choices.workers),
+                    FieldId::Provider => field.offer(&choices.providers),
+                    _ => {}
+                }
+            }
+        }
+        self.choices = Some(choices);
     }
 
     /// Loads what only the Flow or the Case review view shows, when shown.
@@ -537,8 +649,9 @@ impl App {
                 }
                 Ok(())
             }
-            Loaded::Board { rows } => {
-                if self.as_of.is_some() {
+            Loaded::Board { as_of, rows } => {
+                // Only the board of the date on screen.
+                if self.as_of != as_of {
                     return Ok(());
                 }
                 let anchor = self.board_anchor.take();
@@ -567,6 +680,29 @@ impl App {
                     }
                 }
             }
+            Loaded::PastCases(list) => {
+                self.take_past_cases(list);
+                Ok(())
+            }
+            Loaded::Choices(choices) => {
+                self.take_choices(choices);
+                Ok(())
+            }
+            Loaded::Cases(list) => {
+                self.take_cases(list);
+                Ok(())
+            }
+            Loaded::Retention { count } => {
+                self.take_retention(count);
+                Ok(())
+            }
+            Loaded::Previous {
+                previous_on,
+                aggregate,
+            } => {
+                self.take_previous(previous_on, aggregate);
+                Ok(())
+            }
             Loaded::Exported { count, path } => {
                 let msg = Msg::new("tui.export.done")
                     .arg("count", count)
@@ -590,12 +726,30 @@ impl App {
     fn view_busy(&self) -> Option<Busy> {
         let key = match self.view {
             View::Waitlist => LoadKey::Waitlist,
-            View::Stoplight => LoadKey::Board,
+            View::Stoplight => {
+                return self
+                    .loader
+                    .busy(LoadKey::Board)
+                    .or_else(|| self.loader.busy(LoadKey::Comparison));
+            }
             View::Meeting => LoadKey::Agenda,
             View::Flow => LoadKey::Flow,
-            View::Cases => return None,
+            View::Cases => return self.cases_busy(),
         };
         self.loader.busy(key)
+    }
+
+    /// Whether view 2's list for the filter on screen is still being made
+    /// (a past date's cases, filtered on the worker).
+    pub fn cases_pending(&self) -> bool {
+        self.cases_busy().is_some()
+    }
+
+    /// The load of view 2's list that has not arrived, if any.
+    fn cases_busy(&self) -> Option<Busy> {
+        self.loader
+            .busy(LoadKey::Cases)
+            .or_else(|| self.loader.busy(LoadKey::PastCases))
     }
 
     /// Whether the current view has nothing to show until its load
@@ -604,7 +758,9 @@ impl App {
         let busy = self.view_busy()?;
         let empty = match self.view {
             View::Waitlist => !self.waitlist_fresh && self.as_of.is_none(),
-            View::Stoplight => self.board.all.is_none(),
+            View::Stoplight => {
+                self.board.all.is_none() || self.board.panel && self.board.comparison.is_none()
+            }
             View::Meeting => self.meeting.agenda.is_none(),
             View::Flow => self.flow.report.is_none(),
             View::Cases => false,
@@ -637,7 +793,9 @@ impl App {
     }
 
     /// A line on the status bar when closed cases still hold names past
-    /// the retention period of the config (`stroom purge --policy`).
+    /// the retention period of the config (`stroom purge --policy`):
+    /// counted on the worker (at a million cases it took seconds before
+    /// the first frame), said when the count arrives.
     pub fn retention_notice(&mut self) -> Result<(), Msg> {
         let years = self.config.retention.closed_years;
         let Some(cutoff) = crate::domain::access::retention_cutoff(self.today, years) else {
@@ -646,8 +804,13 @@ impl App {
         if years == 0 {
             return Ok(());
         }
-        let count = self.store.purge_candidates(cutoff)?.len();
-        if count > 0 {
+        self.request(LoadKey::Retention, loads::retention_job(cutoff))
+    }
+
+    /// The count of closed cases past retention arrived: said on the
+    /// status line unless something else is said there.
+    fn take_retention(&mut self, count: usize) {
+        if count > 0 && self.notice.is_none() {
             let key = if count == 1 {
                 "retention.past_one"
             } else {
@@ -655,7 +818,6 @@ impl App {
             };
             self.notify(Tone::Info, Msg::new(key).arg("count", count));
         }
-        Ok(())
     }
 
     pub fn load_case_screen(&self, case_ref: &str) -> Result<CaseScreen, Msg> {

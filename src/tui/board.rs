@@ -315,19 +315,17 @@ impl App {
     /// The board of view 3: live, read and judged on the worker; a past
     /// date, from its snapshot.
     pub(super) fn load_board(&mut self, anchor: Option<&str>) -> Result<(), Msg> {
-        let snap = match (&self.snapshot, self.as_of) {
-            (Some(snap), Some(_)) => snap,
-            // Live, the board's cases are read and judged on the worker
-            // (also for a search: it is applied to the rows there come).
-            (_, None) => {
-                self.board_anchor = anchor.map(str::to_string);
-                let load = super::worker::loads::board_job(&self.config, self.today);
-                return self.request(super::worker::loads::LoadKey::Board, load);
-            }
+        use super::worker::loads::{LoadKey, board_job, past_board_job};
+        // The board's cases are judged on the worker: live read there,
+        // looking back from the date's snapshot (also for a search: it is
+        // applied to the rows that come).
+        let load = match (&self.snapshot, self.as_of) {
+            (Some(snap), Some(_)) => past_board_job(&self.config, std::sync::Arc::clone(snap)),
+            (_, None) => board_job(&self.config, self.today),
             (None, Some(_)) => return Ok(()),
         };
-        let rows = stoplight::stoplight(snap, &codes(self), self.config.norms.care);
-        self.show_board(rows, anchor)
+        self.board_anchor = anchor.map(str::to_string);
+        self.request(LoadKey::Board, load)
     }
 
     /// The board's rows in view 3, keeping the selection.
@@ -345,22 +343,31 @@ impl App {
         Ok(())
     }
 
-    /// The aggregate now and at the previous six-weekly date.
+    /// The aggregate now and at the previous six-weekly date: the board of
+    /// then is read and judged on the worker (at a million cases reading
+    /// every case of that date froze the screen for seconds).
     fn load_comparison(&mut self) -> Result<(), Msg> {
-        let now = stoplight::aggregate(&self.board.rows);
         let previous_on = six_weekly::previous_date(self.shown_date());
-        let before = self.store.snapshot(previous_on, self.today)?;
-        let previous = stoplight::aggregate(&stoplight::stoplight(
-            &before,
-            &codes(self),
-            self.config.norms.care,
-        ));
+        let load = super::worker::loads::previous_board_job(&self.config, previous_on, self.today);
+        self.request(super::worker::loads::LoadKey::Comparison, load)
+    }
+
+    /// The board's aggregate of the previous six-weekly date arrived:
+    /// shown beside today's when it is still the date before the one on
+    /// screen.
+    pub(super) fn take_previous(
+        &mut self,
+        previous_on: NaiveDate,
+        previous: stoplight::StoplightAggregate,
+    ) {
+        if previous_on != six_weekly::previous_date(self.shown_date()) {
+            return;
+        }
         self.board.comparison = Some(Comparison {
-            now,
+            now: stoplight::aggregate(&self.board.rows),
             previous_on,
             previous,
         });
-        Ok(())
     }
 
     pub fn board_height(&self) -> usize {

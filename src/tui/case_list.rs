@@ -1,6 +1,8 @@
 //! The Cases view's list: a window of rows around the selection, fetched from
-//! SQLite by keyset paging (today), or a filtered list in memory (a past
-//! snapshot). Only the window is ever held; drawing only reads it.
+//! SQLite by keyset paging (today), or a past snapshot's list filtered on
+//! the worker. Live, only the window is ever held; drawing only reads it.
+
+use chrono::NaiveDate;
 
 use crate::domain::{Case, Msg};
 use crate::store::{CaseFilter, CaseState, SEARCH_COUNT_CAP, Store};
@@ -52,6 +54,21 @@ pub struct CaseList {
     /// A past snapshot's cases, filtered, newest first; None when
     /// the list pages through the database.
     memory: Option<Vec<Case>>,
+    /// The date and filter of `memory`; None once the data changed (the
+    /// rows stay on screen until the new list arrives).
+    memory_of: Option<(NaiveDate, CaseFilter)>,
+}
+
+/// Every case of `cases` that `filter` lets through, newest first (as the
+/// database pages them): a past date's list, built on the worker.
+pub fn filtered(cases: &[Case], filter: &CaseFilter) -> Vec<Case> {
+    let mut all: Vec<Case> = cases
+        .iter()
+        .filter(|c| filter.matches(c))
+        .cloned()
+        .collect();
+    all.sort_unstable_by(|a, b| b.case_ref.cmp(&a.case_ref));
+    all
 }
 
 /// The filter the Cases view opens on, and returns to on Esc: the open
@@ -68,6 +85,16 @@ impl CaseList {
     pub fn opening() -> CaseList {
         CaseList {
             filter: opening_filter(),
+            ..CaseList::default()
+        }
+    }
+
+    /// An empty list with this one's filter and selection, to load anew
+    /// (on the worker) and swap in.
+    pub fn to_load(&self) -> CaseList {
+        CaseList {
+            filter: self.filter.clone(),
+            scroll: self.scroll,
             ..CaseList::default()
         }
     }
@@ -94,23 +121,49 @@ impl CaseList {
             .collect()
     }
 
-    /// Every case of a past snapshot that passes the filter, held in memory.
-    pub fn load_memory(&mut self, cases: &[Case], anchor: Option<&str>, height: usize) {
-        let mut all: Vec<Case> = cases
-            .iter()
-            .filter(|c| self.filter.matches(c))
-            .cloned()
-            .collect();
-        // Newest first, as the database pages it.
-        all.sort_by(|a, b| b.case_ref.cmp(&a.case_ref));
+    /// A past date's list as the worker filtered it (`filtered`, for
+    /// `filter` as of `as_of`), with `anchor` selected.
+    pub fn load_memory(
+        &mut self,
+        all: Vec<Case>,
+        of: (NaiveDate, CaseFilter),
+        anchor: Option<&str>,
+        height: usize,
+    ) {
         self.total = all.len();
         self.more = false;
-        let pos = anchor
-            .map(|r| all.partition_point(|c| c.case_ref.as_str() > r))
-            .unwrap_or(0);
-        self.memory = Some(all);
+        if let Some(old) = self.memory.replace(all) {
+            crate::tui::worker::drop_elsewhere(old);
+        }
+        self.memory_of = Some(of);
         self.rows.clear();
         self.start = 0;
+        self.reanchor(anchor, height);
+    }
+
+    /// Whether the list in memory is that of `as_of` under the current
+    /// filter.
+    pub fn holds(&self, as_of: NaiveDate) -> bool {
+        self.memory.is_some()
+            && self
+                .memory_of
+                .as_ref()
+                .is_some_and(|(d, f)| *d == as_of && *f == self.filter)
+    }
+
+    /// The list in memory is no longer current (the data changed): the
+    /// next load asks for it anew. Its rows stay on screen meanwhile.
+    pub fn forget_memory(&mut self) {
+        self.memory_of = None;
+    }
+
+    /// Selects `anchor` in the list in memory (a binary search: the list
+    /// is sorted newest first); else the top.
+    pub fn reanchor(&mut self, anchor: Option<&str>, height: usize) {
+        let pos = match (&self.memory, anchor) {
+            (Some(all), Some(r)) => all.partition_point(|c| c.case_ref.as_str() > r),
+            _ => 0,
+        };
         self.place(pos, height);
     }
 
@@ -122,7 +175,10 @@ impl CaseList {
         anchor: Option<&str>,
         height: usize,
     ) -> Result<(), Msg> {
-        self.memory = None;
+        if let Some(old) = self.memory.take() {
+            crate::tui::worker::drop_elsewhere(old);
+        }
+        self.memory_of = None;
         // A search is typed a key at a time: each key counts at most the
         // cap, so that a common term does not count a million rows.
         (self.total, self.more) = if self.filter.search.is_some() {

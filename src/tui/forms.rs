@@ -203,6 +203,28 @@ impl Field {
         }
     }
 
+    /// The values known in the database, arrived from the worker: a
+    /// choice field offers them (the chosen one stays chosen, also when it
+    /// is no longer on file), a text field suggests them.
+    pub fn offer(&mut self, values: &[String]) {
+        let Input::Choice { options, index, .. } = &mut self.input else {
+            self.suggestions = values.to_vec();
+            return;
+        };
+        let chosen = options.get(*index).cloned().flatten();
+        let all = options.first().is_some_and(Option::is_none);
+        let mut fresh: Vec<Option<String>> = Vec::new();
+        if all {
+            fresh.push(None);
+        }
+        fresh.extend(values.iter().cloned().map(Some));
+        if let Some(c) = chosen.as_ref().filter(|c| !values.contains(c)) {
+            fresh.push(Some(c.clone()));
+        }
+        *index = fresh.iter().position(|o| *o == chosen).unwrap_or(0);
+        *options = fresh;
+    }
+
     /// The chosen code of a choice field.
     pub fn code(&self) -> Option<&str> {
         match &self.input {

@@ -6,6 +6,7 @@
 //! goes on to the next item not yet discussed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -35,7 +36,7 @@ pub struct MeetingState {
     pub provider: Option<String>,
     /// The agenda as of the start of the meeting day: built once per
     /// meeting, so nothing recorded during it reshuffles the list.
-    pub agenda: Option<Agenda>,
+    pub agenda: Option<Arc<Agenda>>,
     /// The search typed with `/` and the filter set with `f`: only the
     /// matching items are listed (the progress counts the whole agenda).
     pub search: Option<String>,
@@ -178,7 +179,7 @@ impl App {
             .selected()
             .map(|i| (i.case_ref.clone(), self.meeting.discussed(i.case_id)));
         if let Some(agenda) = agenda {
-            self.meeting.agenda = Some(agenda);
+            self.meeting.agenda = Some(Arc::new(agenda));
         }
         self.meeting.narrow();
         self.meeting.records = records;
@@ -335,12 +336,11 @@ impl App {
     /// The provider of the stoplight round: one of the providers on file,
     /// or all.
     pub(super) fn meeting_provider_form(&self) -> Result<Form, Msg> {
-        let fields = vec![Field::choice(
+        let known = self.choices.clone().unwrap_or_default().providers;
+        let fields = vec![self.known_choice(
             FieldId::Provider,
             "field.provider",
-            "",
-            self.store.distinct_providers()?,
-            Some("tui.form.all"),
+            known,
             self.meeting.provider.as_deref(),
         )];
         Ok(Form::new(
@@ -417,20 +417,29 @@ impl App {
         ))
     }
 
-    /// Writes the minutes of the meeting shown (no names), Markdown unless
-    /// the file asks for JSON, readable by its owner only.
-    pub(super) fn write_minutes(&self, file: &std::path::Path) -> Result<usize, Msg> {
-        let Some(agenda) = &self.meeting.agenda else {
-            return Ok(0);
-        };
-        let minutes = Minutes::new(
-            agenda,
-            &self.meeting.records,
-            &self.config.preconditions,
-            &self.config.team,
-        );
-        let bytes = minutes.render(super::export::format_for(file), self.cat, false);
-        crate::export::write_private_file(&bytes, file)?;
-        Ok(agenda.items.len())
+    /// The minutes of the meeting shown (no names), Markdown unless the
+    /// file asks for JSON, readable by its owner only: built from the
+    /// agenda loaded (shared, not copied) and written on the worker, for
+    /// a country's agenda holds tens of thousands of items. None without
+    /// an agenda.
+    pub(super) fn minutes_job(
+        &self,
+        file: std::path::PathBuf,
+    ) -> Option<super::worker::Job<super::worker::loads::Loaded>> {
+        let agenda = Arc::clone(self.meeting.agenda.as_ref()?);
+        let records = self.meeting.records.clone();
+        let preconditions = self.config.preconditions.clone();
+        let team = self.config.team.clone();
+        let cat = self.cat;
+        Some(super::worker::job(move |_, progress| {
+            let minutes = Minutes::new(&agenda, &records, &preconditions, &team);
+            let bytes = minutes.render(super::export::format_for(&file), cat, false);
+            progress.report(1, Some(2))?;
+            crate::export::write_private_file(&bytes, &file)?;
+            Ok(super::worker::loads::Loaded::Exported {
+                count: agenda.items.len(),
+                path: file,
+            })
+        }))
     }
 }

@@ -164,6 +164,7 @@ fn event_loop(
             Err(RecvTimeoutError::Disconnected) => break,
         };
         if app.quit {
+            app.let_go();
             break;
         }
         dirty |= app.poll_loads();

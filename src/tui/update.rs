@@ -324,6 +324,9 @@ impl App {
     fn move_selection(&mut self, delta: isize) -> Step {
         let h = self.table_height();
         match self.view {
+            // The list on screen is about to be replaced by the one of the
+            // new filter: paging it with that filter would mix the two.
+            View::Cases if self.cases_pending() => Ok(()),
             View::Cases => self.cases.step(&self.store, delta, h),
             View::Waitlist => {
                 self.waitlist.step(delta, h);
@@ -360,7 +363,7 @@ impl App {
         match self.view {
             View::Cases => {
                 let i = self.cases.scroll.offset + index;
-                if i < self.cases.total {
+                if i < self.cases.total && !self.cases_pending() {
                     self.cases.select(&self.store, i, h)?;
                 }
             }
@@ -501,14 +504,15 @@ impl App {
 
     fn open_form(&mut self, mut form: Form) {
         // Known workers and providers are offered while typing, so that
-        // one organisation is not spelled three ways.
+        // one organisation is not spelled three ways (read on the worker:
+        // when not yet there, they join the open form when they arrive).
+        let known = self.choices.clone().unwrap_or_default();
         for f in &mut form.fields {
-            let known = match f.id {
-                FieldId::Worker if !f.is_choice() => self.store.distinct_workers(),
-                FieldId::Provider if !f.is_choice() => self.store.distinct_providers(),
-                _ => continue,
-            };
-            f.suggestions = known.unwrap_or_default();
+            match f.id {
+                FieldId::Worker if !f.is_choice() => f.suggestions = known.workers.clone(),
+                FieldId::Provider if !f.is_choice() => f.suggestions = known.providers.clone(),
+                _ => {}
+            }
         }
         // Only free text comes back after a conflict, never a choice.
         if let Some((case, kind, note)) = self.refused_note.take() {
@@ -522,6 +526,9 @@ impl App {
         }
         self.overlays.push(Overlay::Form(form));
         self.check_form();
+        if let Err(e) = self.want_choices() {
+            self.log.line(format_args!("choices: {e}"));
+        }
     }
 
     fn open_new_referral(&mut self) -> Step {
@@ -686,35 +693,44 @@ impl App {
             View::Meeting => self.meeting.filter.clone(),
             _ => self.board.filter.clone(),
         };
-        let fields = self.worker_provider_choices(f.worker.as_deref(), f.provider.as_deref())?;
+        let fields = self.worker_provider_choices(f.worker.as_deref(), f.provider.as_deref());
         self.open_filter_form(fields)
     }
 
     /// The coordinator and provider choices of a filter form, from the
-    /// values in the database, "all" first, `worker`/`provider` chosen.
-    fn worker_provider_choices(
+    /// values in the database (read on the worker with the views), "all"
+    /// first, `worker`/`provider` chosen. Before they arrive the form
+    /// opens with "all" and what is chosen; the rest joins it.
+    pub(super) fn worker_provider_choices(
         &self,
         worker: Option<&str>,
         provider: Option<&str>,
-    ) -> Result<Vec<Field>, Msg> {
-        Ok(vec![
-            Field::choice(
-                FieldId::Worker,
-                "field.worker",
-                "",
-                self.store.distinct_workers()?,
-                Some("tui.form.all"),
-                worker,
-            ),
-            Field::choice(
+    ) -> Vec<Field> {
+        let known = self.choices.clone().unwrap_or_default();
+        vec![
+            self.known_choice(FieldId::Worker, "field.worker", known.workers, worker),
+            self.known_choice(
                 FieldId::Provider,
                 "field.provider",
-                "",
-                self.store.distinct_providers()?,
-                Some("tui.form.all"),
+                known.providers,
                 provider,
             ),
-        ])
+        ]
+    }
+
+    /// A choice of `known` values ("all" first) with `chosen` chosen.
+    pub(super) fn known_choice(
+        &self,
+        id: FieldId,
+        label: &'static str,
+        known: Vec<String>,
+        chosen: Option<&str>,
+    ) -> Field {
+        let mut field = Field::choice(id, label, "", known.clone(), Some("tui.form.all"), chosen);
+        if let Some(c) = chosen.filter(|c| !known.iter().any(|k| k == c)) {
+            field.offer(&[known, vec![c.to_string()]].concat());
+        }
+        field
     }
 
     fn open_filter_form(&mut self, fields: Vec<Field>) -> Step {
@@ -746,7 +762,7 @@ impl App {
                 f.stage.map(Stage::code),
             ),
         ];
-        fields.extend(self.worker_provider_choices(f.worker.as_deref(), f.provider.as_deref())?);
+        fields.extend(self.worker_provider_choices(f.worker.as_deref(), f.provider.as_deref()));
         self.open_filter_form(fields)
     }
 
@@ -1153,13 +1169,16 @@ impl App {
             .text(FieldId::File)
             .ok_or_else(|| Msg::new("tui.form.required"))?;
         let file = std::path::PathBuf::from(&path);
-        if view == View::Meeting {
+        let job = if view == View::Meeting {
             // The minutes render the agenda already loaded: nothing to read.
-            let count = self.write_minutes(&file)?;
-            self.close_form();
-            return self.apply_export(count, file);
-        }
-        let job = loads::export_job(self.export_job(view, file));
+            let Some(job) = self.minutes_job(file.clone()) else {
+                self.close_form();
+                return self.apply_export(0, file);
+            };
+            job
+        } else {
+            loads::export_job(self.export_job(view, file))
+        };
         match self.loader.request(&self.store, LoadKey::Export, job) {
             Some(result) => {
                 let loaded = result?;

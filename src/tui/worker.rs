@@ -390,6 +390,16 @@ fn next_request<K: Clone, T>(shared: &Shared<K, T>) -> Option<Request<K, T>> {
     }
 }
 
+/// Lets go of `value` on a thread of its own: a past date's million cases
+/// take longer than a frame to free, and the UI thread (a key, `q`) must
+/// not wait on that.
+pub fn drop_elsewhere<T: Send + 'static>(value: T) {
+    // When no thread can be made, the closure and the value go here.
+    let _ = thread::Builder::new()
+        .name("stroom-drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Runs `job` here and now on `store` (no thread, never cancelled): where
 /// nothing waits on a screen, the same jobs give the same data.
 pub fn run_here<T>(store: &Store, job: Job<T>) -> Result<T> {

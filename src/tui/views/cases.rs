@@ -62,15 +62,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let cat = app.cat;
     let t = &app.theme;
     let list = &app.cases;
+    // While the list for a new filter is on its way, the rows shown are
+    // the old filter's: no count or position is claimed for them.
+    let pending = app.cases_pending();
+    let count = match pending {
+        true => cat.t("tui.worker.busy").to_string(),
+        false => list.total_label(),
+    };
     let mut title = vec![Span::styled(
-        cat.fill("tui.cases.title", &[("count", list.total_label())]),
+        cat.fill("tui.cases.title", &[("count", count)]),
         t.title(true),
     )];
     for part in filter_line(app) {
         title.push(Span::styled(sym::SEPARATOR, t.muted()));
         title.push(Span::styled(part, t.hint_key()));
     }
-    let position = if list.total > 0 {
+    let position = if list.total > 0 && !pending {
         cat.fill(
             "tui.position",
             &[
@@ -86,7 +93,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .title_top(Line::from(Span::styled(position, t.muted())).right_aligned())
         .border_style(t.border(true));
     if list.total == 0 {
-        let key = if list.filter.is_empty() {
+        // Not "none" before the list arrives: it is being counted.
+        let key = if pending {
+            "tui.worker.busy"
+        } else if list.filter.is_empty() {
             "tui.cases.empty"
         } else if list.filter == super::super::case_list::opening_filter() {
             "tui.cases.none_open"

@@ -7,21 +7,23 @@
 //! The same jobs run in place (`Loader::Here`) where nothing waits on a
 //! screen: the tests, and a caller that wants the data now.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
-use crate::domain::Snapshot;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
+use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
-use crate::store::{Result, StageCounts, Store};
+use crate::store::{CaseFilter, Result, StageCounts, Store};
 
+use crate::tui::case_list::{self, CaseList};
 use crate::tui::export::ExportJob;
 
 use super::{Generation, Job, Update, Worker, job, run_here};
@@ -37,6 +39,19 @@ pub enum LoadKey {
     Forecast,
     /// The cases as of a past date (`t`): every view looks back with them.
     Past,
+    /// A past date's case list (view 2) for another filter or search:
+    /// filtered and sorted on the worker.
+    PastCases,
+    /// The coordinators and providers on file (the filter forms' choices).
+    Choices,
+    /// View 2's list live, for a new search or filter: counted and its
+    /// first window read on the worker.
+    Cases,
+    /// How many closed cases still hold names past the retention period.
+    Retention,
+    /// The board's aggregate at the previous six-weekly date (view 3's
+    /// panel).
+    Comparison,
     /// An export from a view (`e`): one at a time, kept when the data
     /// changes (the file shows what the view showed when it was asked).
     Export,
@@ -51,9 +66,12 @@ pub enum Loaded {
         rows: Vec<WaitRow>,
         moments: Vec<EvaluationRow>,
     },
-    /// The board's rows; its snapshot stays on the worker (the UI holds
-    /// what it shows).
-    Board { rows: Vec<StoplightRow> },
+    /// The board's rows of `as_of` (None: live); its snapshot stays on
+    /// the worker (the UI holds what it shows).
+    Board {
+        as_of: Option<NaiveDate>,
+        rows: Vec<StoplightRow>,
+    },
     Agenda {
         /// None: the agenda of the meeting was already loaded and is kept.
         agenda: Option<Agenda>,
@@ -66,19 +84,109 @@ pub enum Loaded {
     /// When each waiting case is expected to be next, and each queue
     /// cleared (`stroom forecast`'s simulation, its default runs and seed).
     Forecast(Forecast),
-    /// Every case as of a past date, with that date's waiting lists and
-    /// evaluation list (what view 1 shows looking back).
+    /// Every case as of a past date, with that date's case list (view 2,
+    /// for the filter asked with it), waiting lists and evaluation list
+    /// (what view 1 shows looking back).
     Past {
         as_of: NaiveDate,
-        snapshot: Snapshot,
+        snapshot: Arc<Snapshot>,
+        cases: PastCases,
         rows: Vec<WaitRow>,
         moments: Vec<EvaluationRow>,
+    },
+    /// A past date's case list for another filter.
+    PastCases(PastCases),
+    Choices(Choices),
+    /// View 2's list, counted, with its window around the selection.
+    Cases(CaseList),
+    /// Closed cases past the retention period that still hold names.
+    Retention {
+        count: usize,
+    },
+    /// The board's aggregate as of `previous_on`.
+    Previous {
+        previous_on: NaiveDate,
+        aggregate: stoplight::StoplightAggregate,
     },
     /// An export's file was written: how many rows, where.
     Exported {
         count: usize,
         path: std::path::PathBuf,
     },
+}
+
+/// A past date's case list as view 2 shows it: the cases `filter` lets
+/// through, newest first, ready to page through on the UI thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastCases {
+    pub as_of: NaiveDate,
+    pub filter: CaseFilter,
+    pub cases: Vec<Case>,
+}
+
+impl PastCases {
+    /// Whether this is the list of `as_of` under `filter`.
+    pub fn is_for(&self, as_of: NaiveDate, filter: &CaseFilter) -> bool {
+        self.as_of == as_of && &self.filter == filter
+    }
+}
+
+/// The coordinators and providers named on any case: the filter forms'
+/// choices and what is offered while typing a name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choices {
+    pub workers: Vec<String>,
+    pub providers: Vec<String>,
+}
+
+/// View 2's list as `list` asks for it (its filter, its selection's place
+/// on screen): counted (a search up to the cap) and the window around
+/// `anchor` read, as the UI thread would have.
+pub fn cases_job(list: CaseList, anchor: Option<String>, height: usize) -> Job<Loaded> {
+    job(move |store: &Store, _| {
+        let mut list = list;
+        list.load_live(store, anchor.as_deref(), height)?;
+        Ok(Loaded::Cases(list))
+    })
+}
+
+/// The board's aggregate (SPEC 3.3) as of `previous_on`: its cases on the
+/// board then, judged on that date.
+pub fn previous_board_job(
+    config: &Config,
+    previous_on: NaiveDate,
+    today: NaiveDate,
+) -> Job<Loaded> {
+    let codes = config.precondition_codes();
+    let care = config.norms.care;
+    job(move |store: &Store, progress| {
+        let snapshot = store.stoplight_snapshot(previous_on, today)?;
+        progress.report(1, Some(2))?;
+        let aggregate = stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes, care));
+        Ok(Loaded::Previous {
+            previous_on,
+            aggregate,
+        })
+    })
+}
+
+/// Counts the closed cases a purge of `closed_before` would reach.
+pub fn retention_job(closed_before: NaiveDate) -> Job<Loaded> {
+    job(move |store: &Store, _| {
+        Ok(Loaded::Retention {
+            count: store.count_purge_candidates(closed_before)?,
+        })
+    })
+}
+
+/// Reads the filter forms' choices.
+pub fn choices_job() -> Job<Loaded> {
+    job(|store: &Store, _| {
+        Ok(Loaded::Choices(Choices {
+            workers: store.distinct_workers()?,
+            providers: store.distinct_providers()?,
+        }))
+    })
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
@@ -91,6 +199,7 @@ pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         progress.report(1, Some(3))?;
         let rows = waitlist::waiting_list(&snap, &norms, None);
         drop(snap);
+        // The cases in care without their reviews: the moments need none.
         let in_care = store.care_snapshot(today, today)?;
         progress.report(2, Some(3))?;
         let moments = store.evaluation_list(&in_care, &rules)?;
@@ -98,7 +207,9 @@ pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     })
 }
 
-/// The live stoplight board of `today`.
+/// The live stoplight board of `today`. (Judged in parts of 2048 cases the
+/// board's peak at 1M was higher, not lower: 466 MB resident against 428
+/// MB whole, the parts' reviews scattered between the rows kept.)
 pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
@@ -106,8 +217,38 @@ pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
         let snapshot = store.stoplight_snapshot(today, today)?;
         progress.report(1, Some(2))?;
         let rows = stoplight::stoplight(&snapshot, &codes, care);
-        Ok(Loaded::Board { rows })
+        Ok(Loaded::Board { as_of: None, rows })
     })
+}
+
+/// The stoplight board of a past date, judged from its snapshot (already
+/// loaded: shared, not copied).
+pub fn past_board_job(config: &Config, snapshot: Arc<Snapshot>) -> Job<Loaded> {
+    let codes = config.precondition_codes();
+    let care = config.norms.care;
+    job(move |_: &Store, _| {
+        let rows = stoplight::stoplight(&snapshot, &codes, care);
+        Ok(Loaded::Board {
+            as_of: Some(snapshot.as_of),
+            rows,
+        })
+    })
+}
+
+/// A past date's case list under `filter`, from its snapshot.
+pub fn past_cases_job(snapshot: Arc<Snapshot>, filter: CaseFilter) -> Job<Loaded> {
+    job(move |_: &Store, progress| {
+        progress.check()?;
+        Ok(Loaded::PastCases(past_cases(&snapshot, filter)))
+    })
+}
+
+fn past_cases(snapshot: &Snapshot, filter: CaseFilter) -> PastCases {
+    PastCases {
+        as_of: snapshot.as_of,
+        cases: case_list::filtered(&snapshot.cases, &filter),
+        filter,
+    }
 }
 
 /// The flow figures of `from`..`to` (events read up to `up_to`), with the
@@ -177,21 +318,29 @@ pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     })
 }
 
-/// Every case as of `as_of` (a past date), and the waiting lists and
-/// evaluation list of that date.
-pub fn past_job(config: &Config, as_of: NaiveDate, today: NaiveDate) -> Job<Loaded> {
+/// Every case as of `as_of` (a past date), its case list under `filter`,
+/// and the waiting lists and evaluation list of that date.
+pub fn past_job(
+    config: &Config,
+    as_of: NaiveDate,
+    today: NaiveDate,
+    filter: CaseFilter,
+) -> Job<Loaded> {
     let norms = config.norms;
     let rules = config.evaluation;
     job(move |store: &Store, progress| {
-        progress.report(0, Some(3))?;
+        progress.report(0, Some(4))?;
         let snapshot = store.snapshot(as_of, today)?;
-        progress.report(1, Some(3))?;
+        progress.report(1, Some(4))?;
+        let cases = past_cases(&snapshot, filter);
+        progress.report(2, Some(4))?;
         let rows = waitlist::waiting_list(&snapshot, &norms, None);
-        progress.report(2, Some(3))?;
+        progress.report(3, Some(4))?;
         let moments = store.evaluation_list(&snapshot, &rules)?;
         Ok(Loaded::Past {
             as_of,
-            snapshot,
+            snapshot: Arc::new(snapshot),
+            cases,
             rows,
             moments,
         })
@@ -232,12 +381,49 @@ pub enum Loader {
     Here,
     Worker {
         worker: Worker<LoadKey, Loaded>,
+        /// A second worker with its own connection for the quick loads
+        /// (`LoadKey::is_quick`): view 2's list for a search typed at the
+        /// start is not queued behind the waiting lists' seconds of work.
+        /// None: they share `worker`.
+        quick: Option<Box<Worker<LoadKey, Loaded>>>,
         /// The loads asked for and not yet arrived, with their progress.
         busy: Vec<(LoadKey, Generation, Busy)>,
     },
 }
 
+impl LoadKey {
+    /// The loads of what the person types or opens (a list page, a
+    /// form's choices, a count): short, never behind a view's computation.
+    pub fn is_quick(self) -> bool {
+        matches!(
+            self,
+            LoadKey::Cases | LoadKey::PastCases | LoadKey::Choices | LoadKey::Retention
+        )
+    }
+}
+
+/// The worker that runs `key`'s loads.
+fn lane<'a>(
+    worker: &'a mut Worker<LoadKey, Loaded>,
+    quick: &'a mut Option<Box<Worker<LoadKey, Loaded>>>,
+    key: LoadKey,
+) -> &'a mut Worker<LoadKey, Loaded> {
+    match quick {
+        Some(q) if key.is_quick() => q.as_mut(),
+        _ => worker,
+    }
+}
+
 impl Loader {
+    /// Loads on `worker`, the quick ones on a second worker over `twin`.
+    pub fn on_workers(worker: Worker<LoadKey, Loaded>, twin: Store) -> Result<Loader> {
+        Ok(Loader::Worker {
+            worker,
+            quick: Some(Box::new(Worker::start(twin)?)),
+            busy: Vec::new(),
+        })
+    }
+
     /// Asks for `load`. Here, it runs at once and its result is returned;
     /// on the worker it supersedes an older request of the same key and
     /// the result comes later through `poll`.
@@ -249,8 +435,12 @@ impl Loader {
     ) -> Option<Result<Loaded>> {
         match self {
             Loader::Here => Some(run_here(store, load)),
-            Loader::Worker { worker, busy } => {
-                let generation = worker.submit(key, load);
+            Loader::Worker {
+                worker,
+                quick,
+                busy,
+            } => {
+                let generation = lane(worker, quick, key).submit(key, load);
                 busy.retain(|(k, ..)| *k != key);
                 busy.push((
                     key,
@@ -288,11 +478,16 @@ impl Loader {
     /// delivered. A running export goes on: its file is what the person
     /// asked for, and it says when it is written.
     pub fn cancel_all(&mut self) {
-        if let Loader::Worker { worker, busy } = self {
+        if let Loader::Worker {
+            worker,
+            quick,
+            busy,
+        } = self
+        {
             busy.retain(|(key, ..)| {
                 let keep = *key == LoadKey::Export;
                 if !keep {
-                    worker.cancel(key);
+                    lane(worker, quick, *key).cancel(key);
                 }
                 keep
             });
@@ -301,8 +496,13 @@ impl Loader {
 
     /// Forgets a request: its result will not be delivered.
     pub fn cancel(&mut self, key: LoadKey) {
-        if let Loader::Worker { worker, busy } = self {
-            worker.cancel(&key);
+        if let Loader::Worker {
+            worker,
+            quick,
+            busy,
+        } = self
+        {
+            lane(worker, quick, key).cancel(&key);
             busy.retain(|(k, ..)| *k != key);
         }
     }
@@ -312,10 +512,20 @@ impl Loader {
     pub fn poll(&mut self) -> (Vec<(LoadKey, Result<Loaded>)>, bool) {
         let mut done = Vec::new();
         let mut moved = false;
-        let Loader::Worker { worker, busy } = self else {
+        let Loader::Worker {
+            worker,
+            quick,
+            busy,
+        } = self
+        else {
             return (done, moved);
         };
-        while let Some(update) = worker.poll() {
+        // Generations are per worker; the two never share a key.
+        while let Some(update) = quick
+            .as_mut()
+            .and_then(|q| q.poll())
+            .or_else(|| worker.poll())
+        {
             match update {
                 Update::Progress {
                     key,
@@ -384,6 +594,7 @@ mod tests {
     fn worker(path: &std::path::Path) -> Loader {
         Loader::Worker {
             worker: Worker::open(path, None).unwrap(),
+            quick: None,
             busy: Vec::new(),
         }
     }
@@ -412,6 +623,47 @@ mod tests {
             let later = later.into_iter().next().unwrap().1.unwrap();
             assert_eq!(shown(&now), shown(&later));
         }
+    }
+
+    /// A quick load (view 2's list, the choices) is not queued behind a
+    /// view's long computation: it arrives while that one still runs.
+    #[test]
+    fn a_quick_load_does_not_wait_behind_a_long_one() {
+        let (_dir, path, _) = demo();
+        let store = Store::open(&path).unwrap();
+        let mut loader = Loader::on_workers(
+            Worker::open(&path, None).unwrap(),
+            Store::open_read_only(&path, None).unwrap(),
+        )
+        .unwrap();
+        let (gate_tx, gate) = std::sync::mpsc::channel::<()>();
+        let (started_tx, started) = std::sync::mpsc::channel::<()>();
+        let long = job(move |_, _| {
+            started_tx.send(()).unwrap();
+            gate.recv().unwrap();
+            Ok(Loaded::Retention { count: 0 })
+        });
+        loader.request(&store, LoadKey::Waitlist, long);
+        started.recv_timeout(Duration::from_secs(20)).unwrap();
+        loader.request(&store, LoadKey::Choices, choices_job());
+        let t = Instant::now();
+        let got = loop {
+            let (done, _) = loader.poll();
+            if let Some(d) = done.into_iter().next() {
+                break d;
+            }
+            assert!(t.elapsed() < Duration::from_secs(20), "never arrived");
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        assert_eq!(got.0, LoadKey::Choices);
+        assert!(
+            loader.busy(LoadKey::Waitlist).is_some(),
+            "the long one runs on"
+        );
+        gate_tx.send(()).unwrap();
+        let rest = loader.settle(Duration::from_secs(20));
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].0, LoadKey::Waitlist);
     }
 
     /// A load as text, to compare.
