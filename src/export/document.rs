@@ -276,10 +276,62 @@ pub enum Layout {
     /// Chapters: sentences, headline figures, then each table under its
     /// own heading; in XLSX one sheet per table.
     Chapters,
-    /// Running text its builder wrote as Markdown (`Document::prose`): the
-    /// minutes, whose headings per case, lists of decisions and notes have
-    /// no place in tables. Only Markdown and JSON (the `figures`) offer it.
+    /// Running text in blocks (`Document::prose`): the minutes, whose
+    /// headings per case, lists of decisions and notes have no place in
+    /// chapters of tables. Markdown renders the blocks, JSON the `figures`.
     Prose,
+}
+
+/// One line of a bullet list: a lead people spot first (a case's
+/// reference, shown bold) and the text after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bullet {
+    pub lead: Option<String>,
+    pub text: String,
+}
+
+impl Bullet {
+    pub fn text(text: impl Into<String>) -> Bullet {
+        Bullet {
+            lead: None,
+            text: text.into(),
+        }
+    }
+
+    pub fn led(lead: impl Into<String>, text: impl Into<String>) -> Bullet {
+        Bullet {
+            lead: Some(lead.into()),
+            text: text.into(),
+        }
+    }
+}
+
+/// One block of running text (`Layout::Prose`), in reading order. Texts
+/// are plain (no markup); the writer marks them up and makes them safe.
+#[derive(Debug, PartialEq)]
+pub enum Block<'a> {
+    /// A heading under the title: level 2 is a chapter, 3 a part of it.
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(String),
+    Bullets(Vec<Bullet>),
+    /// A table under the previous heading (its own `title` is for formats
+    /// without headings), with a total row shown in bold when given.
+    Table {
+        table: Table<'a>,
+        total: Option<Vec<Cell>>,
+    },
+}
+
+impl<'a> Block<'a> {
+    pub fn heading(level: u8, text: impl Into<String>) -> Block<'a> {
+        Block::Heading {
+            level,
+            text: text.into(),
+        }
+    }
 }
 
 /// A document ready to be written, in reading order.
@@ -310,8 +362,8 @@ pub struct Document<'a> {
     /// own (flow, forecast, minutes); JSON is `{as_of, generated_at, rows}`
     /// otherwise.
     pub figures: Option<Value>,
-    /// The Markdown of a prose document (`Layout::Prose`), already clean.
-    pub prose: Option<String>,
+    /// The running text of a prose document (`Layout::Prose`).
+    pub blocks: Vec<Block<'a>>,
 }
 
 impl<'a> Document<'a> {
@@ -330,7 +382,7 @@ impl<'a> Document<'a> {
             tables: Vec::new(),
             machine: Some(table),
             figures: None,
-            prose: None,
+            blocks: Vec::new(),
         }
     }
 
@@ -349,15 +401,15 @@ impl<'a> Document<'a> {
             tables: Vec::new(),
             machine: None,
             figures: None,
-            prose: None,
+            blocks: Vec::new(),
         }
     }
 
-    /// A prose document: its Markdown for people and its JSON figures.
-    pub fn prose(title: String, as_of: NaiveDate, markdown: String, figures: Value) -> Self {
+    /// A prose document: its blocks for people and its JSON figures.
+    pub fn prose(title: String, as_of: NaiveDate, blocks: Vec<Block<'a>>, figures: Value) -> Self {
         let mut doc = Document::chapters(title, as_of, String::new());
         doc.layout = Layout::Prose;
-        doc.prose = Some(markdown);
+        doc.blocks = blocks;
         doc.figures = Some(figures);
         doc
     }

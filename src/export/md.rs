@@ -1,12 +1,14 @@
 //! Markdown for the case-review meeting or the council. A list: the title,
 //! the date, a short summary, then the table. Chapters: the title, the
 //! sentences, the headline figures, then each table under its own heading
-//! with figures aligned right. Cell text is made harmless: no control
-//! characters, no table-breaking pipes. Rows are written as they are drawn.
+//! with figures aligned right. Prose (the minutes): the title, then each
+//! block: headings, paragraphs, bullet lists with a bold lead, tables with a
+//! bold total row. Text is made harmless: no control characters, no
+//! table-breaking pipes in cells. Rows are written as they are drawn.
 
 use std::io::Write;
 
-use super::document::{Cell, Document, Layout, Table, Writer, io_error};
+use super::document::{Block, Bullet, Cell, Document, Layout, Table, Writer, io_error};
 use super::strip_controls;
 use crate::domain::Msg;
 
@@ -18,7 +20,7 @@ impl Writer for Markdown {
         match doc.layout {
             Layout::List => w.list(doc),
             Layout::Chapters => w.chapters(doc),
-            Layout::Prose => w.put(doc.prose.as_deref().unwrap_or_default()),
+            Layout::Prose => w.prose(doc),
         }
     }
 }
@@ -75,6 +77,59 @@ impl Md<'_> {
             self.put("\n")?;
         }
         Ok(())
+    }
+
+    fn prose(&mut self, doc: &Document) -> Result<(), Msg> {
+        self.put(&format!("# {}\n\n", strip_controls(&doc.title)))?;
+        doc.blocks.iter().try_for_each(|block| self.block(block))
+    }
+
+    fn block(&mut self, block: &Block) -> Result<(), Msg> {
+        match block {
+            Block::Heading { level, text } => {
+                let marks = "#".repeat(usize::from(*level).clamp(1, 6));
+                self.put(&format!("{marks} {}\n\n", strip_controls(text)))
+            }
+            Block::Paragraph(text) => self.put(&format!("{}\n\n", strip_controls(text))),
+            Block::Bullets(items) if items.is_empty() => Ok(()),
+            Block::Bullets(items) => {
+                items.iter().try_for_each(|b| self.bullet(b))?;
+                self.put("\n")
+            }
+            Block::Table { table, total } => self.grid(table, total.as_deref()),
+        }
+    }
+
+    fn bullet(&mut self, b: &Bullet) -> Result<(), Msg> {
+        let text = strip_controls(&b.text);
+        match &b.lead {
+            Some(lead) => self.put(&format!("- **{}**: {text}\n", strip_controls(lead))),
+            None => self.put(&format!("- {text}\n")),
+        }
+    }
+
+    /// A table without its title (the heading before it says it), figures
+    /// aligned right, the total row in bold.
+    fn grid(&mut self, table: &Table, total: Option<&[Cell]>) -> Result<(), Msg> {
+        self.header(&table.headers)?;
+        let mut figures = table.rows.figure_columns(table.headers.len());
+        for (f, cell) in figures.iter_mut().zip(total.unwrap_or_default()) {
+            *f |= cell.is_figure();
+        }
+        let align: String = figures
+            .into_iter()
+            .map(|figure| if figure { "---:|" } else { "---|" })
+            .collect();
+        self.put(&format!("|{align}\n"))?;
+        self.rows(table)?;
+        if let Some(total) = total {
+            let cells: Vec<String> = total
+                .iter()
+                .map(|c| format!("**{}**", clean(&c.shown())))
+                .collect();
+            self.put(&format!("| {} |\n", cells.join(" | ")))?;
+        }
+        self.put("\n")
     }
 
     fn summary(&mut self, doc: &Document) -> Result<(), Msg> {

@@ -18,7 +18,7 @@ mod xlsx;
 
 pub use booklet::{Booklet, Chart, ChartKind, Figure, Section, Series};
 pub use csv_out::writer as csv_writer;
-pub use document::{Cell, Document, Layout, Rows, Table, Writer, generated_at};
+pub use document::{Block, Bullet, Cell, Document, Layout, Rows, Table, Writer, generated_at};
 pub use format::{FORMATS, Format, FormatSpec};
 pub use sorted_rows::SortedRows;
 

@@ -14,7 +14,9 @@ use crate::context::config::Precondition;
 use crate::domain::agenda::{Agenda, AgendaItem, Kind, MoveDone, Records, Section};
 use crate::domain::stoplight::Reason;
 use crate::domain::{Signal, Status};
-use crate::export::{Document, Format, generated_at, strip_controls};
+use crate::export::{
+    Block, Bullet, Cell, Document, Format, Rows, Table, generated_at, strip_controls,
+};
 use crate::present::i18n::Catalog;
 
 /// The minutes of one meeting.
@@ -231,13 +233,13 @@ impl<'a> Minutes<'a> {
     /// (a file named `notulen.txt` from the UI still gets the minutes).
     pub const FORMATS: &'static [Format] = &[Format::Md, Format::Json];
 
-    /// The minutes as a prose document: the Markdown for people, the JSON
-    /// of SPEC 9.3 for machines.
+    /// The minutes as a prose document: blocks for people, the JSON of
+    /// SPEC 9.3 for machines.
     pub fn document(&self, cat: &Catalog, with_names: bool) -> Document<'static> {
         Document::prose(
             self.title(cat),
             self.agenda.meeting.on,
-            self.to_markdown(cat, with_names),
+            self.blocks(cat, with_names),
             self.to_json(with_names),
         )
     }
@@ -268,11 +270,17 @@ impl<'a> Minutes<'a> {
         )
     }
 
-    /// Minutes for people, to mail round: the summary, the discussed cases
-    /// with what was done, then the others in one table.
+    /// Minutes for people, to mail round, as Markdown.
     pub fn to_markdown(&self, cat: &Catalog, with_names: bool) -> String {
-        let mut out = format!("# {}\n\n", self.title(cat));
-        self.summary_markdown(cat, &mut out);
+        String::from_utf8(self.render(Format::Md, cat, with_names)).unwrap_or_default()
+    }
+
+    /// The minutes for people: the summary, the discussed cases with what
+    /// was done, then the others in one table (before the meeting: the
+    /// agenda section by section).
+    pub fn blocks(&self, cat: &Catalog, with_names: bool) -> Vec<Block<'static>> {
+        let mut out = Vec::new();
+        self.summary_blocks(cat, &mut out);
         let discussed: Vec<&AgendaItem> = self
             .agenda
             .items
@@ -280,159 +288,168 @@ impl<'a> Minutes<'a> {
             .filter(|i| self.is_discussed(i.case_id))
             .collect();
         if !discussed.is_empty() || !self.other.is_empty() {
-            out.push_str(&format!("## {}\n\n", cat.t("meeting.discussed_items")));
+            out.push(Block::heading(2, cat.t("meeting.discussed_items")));
             for item in discussed {
-                self.item_markdown(cat, item, with_names, &mut out);
+                self.item_blocks(cat, item, with_names, &mut out);
             }
             for (case_id, case_ref) in &self.other {
-                out.push_str(&format!("### {case_ref} · {}\n\n", cat.t("meeting.other")));
-                self.done_markdown(cat, *case_id, &mut out);
+                out.push(Block::heading(
+                    3,
+                    format!("{case_ref} · {}", cat.t("meeting.other")),
+                ));
+                out.push(Block::Bullets(self.done_bullets(cat, *case_id)));
             }
         }
-        self.undiscussed_markdown(cat, with_names, &mut out);
+        if self.is_prepared() {
+            self.agenda_blocks(cat, with_names, &mut out);
+        } else {
+            self.undiscussed_blocks(cat, with_names, &mut out);
+        }
         out
     }
 
-    fn summary_markdown(&self, cat: &Catalog, out: &mut String) {
+    fn summary_blocks(&self, cat: &Catalog, out: &mut Vec<Block<'static>>) {
         let s = self.summary();
-        out.push_str(&format!("## {}\n\n", cat.t("meeting.summary")));
-        out.push_str(&format!(
-            "{}\n\n",
-            cat.fill(
-                "meeting.summary_line",
-                &[
-                    ("total", s.items.to_string()),
-                    ("discussed", s.discussed.to_string()),
-                    ("open", (s.items - s.discussed).to_string()),
+        out.push(Block::heading(2, cat.t("meeting.summary")));
+        out.push(Block::Paragraph(cat.fill(
+            "meeting.summary_line",
+            &[
+                ("total", s.items.to_string()),
+                ("discussed", s.discussed.to_string()),
+                ("open", (s.items - s.discussed).to_string()),
+            ],
+        )));
+        let rows: Vec<Vec<Cell>> = s
+            .sections
+            .iter()
+            .map(|(section, n, done)| {
+                vec![
+                    Cell::text(cat.label(Section::KIND, section.code())),
+                    Cell::int(*n),
+                    Cell::int(*done),
                 ]
-            )
-        ));
-        out.push_str(&format!(
-            "| {} | {} | {} |\n|---|---:|---:|\n",
-            cat.t("meeting.col_section"),
-            cat.t("meeting.col_items"),
-            cat.t("meeting.col_discussed")
-        ));
-        for (section, n, done) in &s.sections {
-            out.push_str(&format!(
-                "| {} | {n} | {done} |\n",
-                cat.label(Section::KIND, section.code())
-            ));
-        }
-        out.push_str(&format!(
-            "| **{}** | **{}** | **{}** |\n\n",
-            cat.t("meeting.total"),
-            s.items,
-            s.discussed
-        ));
-        if !self.is_prepared() {
-            self.decisions_markdown(cat, out);
-        }
-        let moves: Vec<String> = self
-            .moves()
-            .map(|m| format!("- **{}**: {}\n", m.case_ref, move_text(cat, m)))
+            })
             .collect();
-        if !moves.is_empty() {
-            out.push_str(&format!(
-                "### {} ({})\n\n",
-                cat.t("meeting.moves"),
-                moves.len()
-            ));
-            out.push_str(&moves.concat());
-            out.push('\n');
+        let total = vec![
+            Cell::text(cat.t("meeting.total")),
+            Cell::int(s.items),
+            Cell::int(s.discussed),
+        ];
+        out.push(Block::Table {
+            table: table(
+                cat.t("meeting.summary"),
+                &[
+                    "meeting.col_section",
+                    "meeting.col_items",
+                    "meeting.col_discussed",
+                ],
+                cat,
+                rows,
+            ),
+            total: Some(total),
+        });
+        if !self.is_prepared() {
+            self.decisions_blocks(cat, out);
         }
+        let moves: Vec<Bullet> = self
+            .moves()
+            .map(|m| Bullet::led(m.case_ref.clone(), move_text(cat, m)))
+            .collect();
+        counted_list(cat.t("meeting.moves"), moves, out);
         // One line per case: the light before the day's reviews and after.
         let mut seen = HashSet::new();
-        let reviews: Vec<String> = self
+        let reviews: Vec<Bullet> = self
             .reviews()
             .filter(|r| seen.insert(r.case_id))
             .map(|r| {
-                format!(
-                    "- **{}**: {} → {}\n",
-                    r.case_ref,
+                let change = format!(
+                    "{} → {}",
                     light_word(cat, r.before),
                     light_word(cat, r.after)
-                )
+                );
+                Bullet::led(r.case_ref.clone(), change)
             })
             .collect();
-        if !reviews.is_empty() {
-            out.push_str(&format!(
-                "### {} ({})\n\n",
-                cat.t("meeting.reviews"),
-                reviews.len()
-            ));
-            out.push_str(&reviews.concat());
-            out.push('\n');
-        }
+        counted_list(cat.t("meeting.reviews"), reviews, out);
         // Extensions and steps (SPEC 1.8) with their report.
-        let extensions: Vec<String> = self
+        let extensions: Vec<Bullet> = self
             .moves()
-            .filter_map(|m| extension_text(cat, m).map(|t| format!("- **{}**: {t}\n", m.case_ref)))
+            .filter_map(|m| extension_text(cat, m).map(|t| Bullet::led(m.case_ref.clone(), t)))
             .collect();
         if !extensions.is_empty() {
-            out.push_str(&format!("### {}\n\n", cat.t("meeting.extensions")));
-            out.push_str(&extensions.concat());
-            out.push('\n');
+            out.push(Block::heading(3, cat.t("meeting.extensions")));
+            out.push(Block::Bullets(extensions));
         }
     }
 
-    fn decisions_markdown(&self, cat: &Catalog, out: &mut String) {
+    fn decisions_blocks(&self, cat: &Catalog, out: &mut Vec<Block<'static>>) {
         let decisions: Vec<_> = self.decisions().collect();
-        out.push_str(&format!(
-            "### {} ({})\n\n",
-            cat.t("meeting.decisions"),
-            decisions.len()
-        ));
+        let heading = format!("{} ({})", cat.t("meeting.decisions"), decisions.len());
+        out.push(Block::heading(3, heading));
         if decisions.is_empty() {
-            out.push_str(&format!("{}\n\n", cat.t("meeting.none")));
+            out.push(Block::Paragraph(cat.t("meeting.none").to_string()));
             return;
         }
-        out.push_str(&format!(
-            "| {} | {} | {} | {} |\n|---|---|---|---|\n",
-            cat.t("meeting.col_case"),
-            cat.t("meeting.col_decision"),
-            cat.t("meeting.col_owner"),
-            cat.t("meeting.col_follow_up")
-        ));
-        for d in decisions {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
-                d.case_ref,
-                cell(&d.text),
-                d.owner.as_deref().map(cell).unwrap_or_else(|| "–".into()),
-                d.follow_up_on
-                    .map(people_date)
-                    .unwrap_or_else(|| "–".into()),
-            ));
-        }
-        out.push('\n');
+        let rows: Vec<Vec<Cell>> = decisions
+            .into_iter()
+            .map(|d| {
+                vec![
+                    Cell::text(d.case_ref.clone()),
+                    Cell::text(clean(&d.text)),
+                    Cell::text(d.owner.as_deref().map_or_else(|| "–".into(), clean)),
+                    Cell::text(d.follow_up_on.map_or_else(|| "–".into(), people_date)),
+                ]
+            })
+            .collect();
+        let keys = [
+            "meeting.col_case",
+            "meeting.col_decision",
+            "meeting.col_owner",
+            "meeting.col_follow_up",
+        ];
+        out.push(Block::Table {
+            table: table(cat.t("meeting.decisions"), &keys, cat, rows),
+            total: None,
+        });
     }
 
-    fn item_markdown(&self, cat: &Catalog, item: &AgendaItem, with_names: bool, out: &mut String) {
-        out.push_str(&format!(
-            "### {}{} · {}\n\n",
-            item.case_ref,
-            names(item, with_names),
-            cat.label(Section::KIND, item.section.code())
+    fn item_blocks(
+        &self,
+        cat: &Catalog,
+        item: &AgendaItem,
+        with_names: bool,
+        out: &mut Vec<Block<'static>>,
+    ) {
+        out.push(Block::heading(
+            3,
+            format!(
+                "{}{} · {}",
+                item.case_ref,
+                names(item, with_names),
+                cat.label(Section::KIND, item.section.code())
+            ),
         ));
+        let mut bullets = Vec::new();
         let why = self.reasons_text(cat, item);
         if !why.is_empty() {
-            out.push_str(&format!(
-                "- {}: {}\n",
+            bullets.push(Bullet::text(format!(
+                "{}: {}",
                 cat.t("meeting.why_start"),
                 clean(&why)
-            ));
+            )));
         }
-        out.push_str(&format!(
-            "- {}: {}\n",
+        bullets.push(Bullet::text(format!(
+            "{}: {}",
             cat.t("meeting.facts"),
             clean(&self.facts_text(cat, item))
-        ));
-        self.done_markdown(cat, item.case_id, out);
+        )));
+        bullets.extend(self.done_bullets(cat, item.case_id));
+        out.push(Block::Bullets(bullets));
     }
 
     /// What was recorded for a case on the day.
-    fn done_markdown(&self, cat: &Catalog, case_id: i64, out: &mut String) {
+    fn done_bullets(&self, cat: &Catalog, case_id: i64) -> Vec<Bullet> {
+        let mut out = Vec::new();
         for d in self.records.decisions_of(case_id) {
             let mut s = cat.fill("meeting.decision", &[("text", clean(&d.text))]);
             let mut tail = Vec::new();
@@ -445,57 +462,67 @@ impl<'a> Minutes<'a> {
             if !tail.is_empty() {
                 s.push_str(&format!(" ({})", tail.join("; ")));
             }
-            out.push_str(&format!("- {s}\n"));
+            out.push(Bullet::text(s));
         }
         for m in self.records.moves_of(case_id) {
             let mut s = cat.fill("meeting.moved_line", &[("what", move_text(cat, m))]);
             if let Some(ext) = extension_text(cat, m) {
                 s.push_str(&format!("; {ext}"));
             }
-            out.push_str(&format!("- {s}\n"));
+            out.push(Bullet::text(s));
         }
         for (i, r) in self.records.reviews_of(case_id).enumerate() {
-            // The light before and after the day's reviews, said once.
-            let mut s = if i == 0 {
-                cat.fill(
-                    "meeting.reviewed_line",
-                    &[
-                        ("before", light_word(cat, r.before)),
-                        ("after", light_word(cat, r.after)),
-                    ],
-                )
-            } else {
-                cat.t("meeting.reviewed_again").to_string()
-            };
-            for status in [Status::Missing, Status::Partial] {
-                let names: Vec<String> = r
-                    .review
-                    .statuses
-                    .iter()
-                    .filter(|(_, st)| **st == status)
-                    .map(|(code, _)| self.precondition(cat, code))
-                    .collect();
-                if !names.is_empty() {
-                    s.push_str(&format!(
-                        "; {}: {}",
-                        cat.label("status", status.code()).to_lowercase(),
-                        names.join(", ")
-                    ));
-                }
-            }
-            s.push_str(&format!(
-                "; {}",
-                cat.fill(
-                    "meeting.next_review",
-                    &[("date", people_date(r.review.next_on))]
-                )
-            ));
-            if let Some(note) = &r.review.note {
-                s.push_str(&format!(" — {}", clean(note)));
-            }
-            out.push_str(&format!("- {s}\n"));
+            out.push(Bullet::text(self.review_text(cat, i == 0, r)));
         }
-        out.push('\n');
+        out
+    }
+
+    /// A review of the day in words; the light before and after the day's
+    /// reviews is said once, with the first.
+    fn review_text(
+        &self,
+        cat: &Catalog,
+        first: bool,
+        r: &crate::domain::agenda::ReviewDone,
+    ) -> String {
+        let mut s = if first {
+            cat.fill(
+                "meeting.reviewed_line",
+                &[
+                    ("before", light_word(cat, r.before)),
+                    ("after", light_word(cat, r.after)),
+                ],
+            )
+        } else {
+            cat.t("meeting.reviewed_again").to_string()
+        };
+        for status in [Status::Missing, Status::Partial] {
+            let names: Vec<String> = r
+                .review
+                .statuses
+                .iter()
+                .filter(|(_, st)| **st == status)
+                .map(|(code, _)| self.precondition(cat, code))
+                .collect();
+            if !names.is_empty() {
+                s.push_str(&format!(
+                    "; {}: {}",
+                    cat.label("status", status.code()).to_lowercase(),
+                    names.join(", ")
+                ));
+            }
+        }
+        s.push_str(&format!(
+            "; {}",
+            cat.fill(
+                "meeting.next_review",
+                &[("date", people_date(r.review.next_on))]
+            )
+        ));
+        if let Some(note) = &r.review.note {
+            s.push_str(&format!(" — {}", clean(note)));
+        }
+        s
     }
 
     /// Nothing recorded yet: the agenda as it is sent round before the
@@ -504,48 +531,41 @@ impl<'a> Minutes<'a> {
         self.discussed.is_empty()
     }
 
-    fn agenda_markdown(&self, cat: &Catalog, with_names: bool, out: &mut String) {
-        out.push_str(&format!(
-            "## {}
-
-",
-            cat.t("meeting.agenda")
-        ));
+    fn agenda_blocks(&self, cat: &Catalog, with_names: bool, out: &mut Vec<Block<'static>>) {
+        out.push(Block::heading(2, cat.t("meeting.agenda")));
         for (section, n) in self.agenda.counts() {
             if n == 0 {
                 continue;
             }
-            out.push_str(&format!(
-                "### {} ({n})
-
-| {} | {} | {} |\n|---|---|---|\n",
-                cat.label(Section::KIND, section.code()),
-                cat.t("meeting.col_case"),
-                cat.t("meeting.col_why"),
-                cat.t("meeting.facts")
-            ));
-            for item in self.agenda.items.iter().filter(|i| i.section == section) {
-                let why = self.reasons_text(cat, item);
-                out.push_str(&format!(
-                    "| {}{} | {} | {} |\n",
-                    item.case_ref,
-                    names(item, with_names),
-                    if why.is_empty() {
-                        "–".to_string()
-                    } else {
-                        cell(&why)
-                    },
-                    cell(&self.facts_text(cat, item))
-                ));
-            }
-            out.push('\n');
+            let label = cat.label(Section::KIND, section.code());
+            out.push(Block::heading(3, format!("{label} ({n})")));
+            let rows: Vec<Vec<Cell>> = self
+                .agenda
+                .items
+                .iter()
+                .filter(|i| i.section == section)
+                .map(|item| {
+                    let why = self.reasons_text(cat, item);
+                    vec![
+                        Cell::text(format!("{}{}", item.case_ref, names(item, with_names))),
+                        Cell::text(if why.is_empty() {
+                            "–".to_string()
+                        } else {
+                            clean(&why)
+                        }),
+                        Cell::text(clean(&self.facts_text(cat, item))),
+                    ]
+                })
+                .collect();
+            let keys = ["meeting.col_case", "meeting.col_why", "meeting.facts"];
+            out.push(Block::Table {
+                table: table(label, &keys, cat, rows),
+                total: None,
+            });
         }
     }
 
-    fn undiscussed_markdown(&self, cat: &Catalog, with_names: bool, out: &mut String) {
-        if self.is_prepared() {
-            return self.agenda_markdown(cat, with_names, out);
-        }
+    fn undiscussed_blocks(&self, cat: &Catalog, with_names: bool, out: &mut Vec<Block<'static>>) {
         let open: Vec<&AgendaItem> = self
             .agenda
             .items
@@ -555,40 +575,45 @@ impl<'a> Minutes<'a> {
         if open.is_empty() {
             return;
         }
-        out.push_str(&format!(
-            "## {}\n\n| {} | {} | {} |\n|---|---|---|\n",
-            cat.fill("meeting.undiscussed", &[("count", open.len().to_string())]),
-            cat.t("meeting.col_case"),
-            cat.t("meeting.col_section"),
-            cat.t("meeting.col_why")
-        ));
-        for item in open {
-            let mut why = self.reasons_text(cat, item);
-            // A triage item within the norm: its wait says how urgent.
-            if item.reasons.is_empty() {
-                if let Some(w) = item.waits.first() {
-                    why.push_str(&format!(
-                        "; {}",
-                        cat.fill(
-                            "meeting.fact_wait",
-                            &[
-                                ("queue", w.queue.code().to_string()),
-                                ("days", w.wait_days.to_string()),
-                                ("norm", w.norm_days.to_string()),
-                            ],
-                        )
-                    ));
-                }
+        let heading = cat.fill("meeting.undiscussed", &[("count", open.len().to_string())]);
+        out.push(Block::heading(2, heading.clone()));
+        let rows: Vec<Vec<Cell>> = open
+            .into_iter()
+            .map(|item| {
+                vec![
+                    Cell::text(format!("{}{}", item.case_ref, names(item, with_names))),
+                    Cell::text(cat.label(Section::KIND, item.section.code())),
+                    Cell::text(clean(&self.open_why(cat, item))),
+                ]
+            })
+            .collect();
+        let keys = ["meeting.col_case", "meeting.col_section", "meeting.col_why"];
+        out.push(Block::Table {
+            table: table(&heading, &keys, cat, rows),
+            total: None,
+        });
+    }
+
+    /// Why a case not discussed was on the agenda; a triage item within
+    /// the norm: its wait says how urgent.
+    fn open_why(&self, cat: &Catalog, item: &AgendaItem) -> String {
+        let mut why = self.reasons_text(cat, item);
+        if item.reasons.is_empty() {
+            if let Some(w) = item.waits.first() {
+                why.push_str(&format!(
+                    "; {}",
+                    cat.fill(
+                        "meeting.fact_wait",
+                        &[
+                            ("queue", w.queue.code().to_string()),
+                            ("days", w.wait_days.to_string()),
+                            ("norm", w.norm_days.to_string()),
+                        ],
+                    )
+                ));
             }
-            out.push_str(&format!(
-                "| {}{} | {} | {} |\n",
-                item.case_ref,
-                names(item, with_names),
-                cat.label(Section::KIND, item.section.code()),
-                cell(&why)
-            ));
         }
-        out.push('\n');
+        why
     }
 
     /// Why a case is on the agenda, in plain words, as of the start of the
@@ -805,9 +830,24 @@ fn clean(s: &str) -> String {
     strip_controls(s).replace(['\n', '\r'], " ")
 }
 
-/// Text in a Markdown table cell: one line, no column breaks.
-fn cell(s: &str) -> String {
-    clean(s).replace('|', "\\|")
+/// A table people read in the minutes, under headers from the catalog.
+fn table(title: &str, header_keys: &[&str], cat: &Catalog, rows: Vec<Vec<Cell>>) -> Table<'static> {
+    Table {
+        title: title.to_string(),
+        sheet: title.chars().take(31).collect(),
+        note: None,
+        keys: Vec::new(),
+        headers: header_keys.iter().map(|k| cat.t(k).to_string()).collect(),
+        rows: Rows::Ready(rows),
+    }
+}
+
+/// A list under a heading that counts it; nothing when it is empty.
+fn counted_list(what: &str, items: Vec<Bullet>, out: &mut Vec<Block<'static>>) {
+    if !items.is_empty() {
+        out.push(Block::heading(3, format!("{what} ({})", items.len())));
+        out.push(Block::Bullets(items));
+    }
 }
 
 #[cfg(test)]
