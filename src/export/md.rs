@@ -159,3 +159,55 @@ impl Md<'_> {
 pub fn clean(s: &str) -> String {
     strip_controls(s).replace('|', "\\|")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::{Format, Rows};
+
+    fn table(headers: &[&str], rows: Vec<Vec<Cell>>) -> Table<'static> {
+        Table {
+            title: "t".into(),
+            sheet: "t".into(),
+            note: None,
+            keys: Vec::new(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Rows::Ready(rows),
+        }
+    }
+
+    #[test]
+    fn prose_blocks_are_marked_up_in_reading_order() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let blocks = vec![
+            Block::heading(2, "Samenvatting"),
+            Block::Paragraph("Twee casussen.".into()),
+            Block::Table {
+                table: table(
+                    &["Onderdeel", "Aantal"],
+                    vec![vec![Cell::text("a|b"), Cell::Int(2)]],
+                ),
+                total: Some(vec![Cell::text("Totaal"), Cell::Int(2)]),
+            },
+            Block::heading(3, "Verplaatst (1)"),
+            Block::Bullets(vec![
+                Bullet::led("2026-0001", "naar Zorg"),
+                Bullet::text("nog\u{1b}[2J iets"),
+            ]),
+            Block::Bullets(Vec::new()),
+            Block::Table {
+                table: table(&["Casus"], Vec::new()),
+                total: None,
+            },
+        ];
+        let doc = Document::prose("Notulen".into(), date, blocks, serde_json::json!({}));
+        let md = String::from_utf8(doc.render(Format::Md).unwrap_or_default()).unwrap();
+        assert_eq!(
+            md,
+            "# Notulen\n\n## Samenvatting\n\nTwee casussen.\n\n\
+             | Onderdeel | Aantal |\n|---|---:|\n| a\\|b | 2 |\n| **Totaal** | **2** |\n\n\
+             ### Verplaatst (1)\n\n- **2026-0001**: naar Zorg\n- nog [2J iets\n\n\
+             | Casus |\n|---|\n\n"
+        );
+    }
+}

@@ -274,3 +274,67 @@ fn an_extension_shows_its_report() {
     );
     assert_eq!(m.to_json(false)["rows"][2]["moves"][0]["goals"], "partly");
 }
+
+#[test]
+fn the_minutes_are_blocks_of_plain_text_the_markdown_writer_marks_up() {
+    let (agenda, records, config) = (agenda(), records(), Config::default());
+    let m = Minutes::new(&agenda, &records, &config.preconditions, "");
+    let doc = m.document(Catalog::get(Lang::Nl), false);
+    assert_eq!(doc.layout, crate::export::Layout::Prose);
+    let mut texts = Vec::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { text, .. } | Block::Paragraph(text) => texts.push(text.clone()),
+            Block::Bullets(items) => texts.extend(items.iter().map(|b| b.text.clone())),
+            Block::Table { table, .. } => texts.extend(table.headers.clone()),
+        }
+    }
+    assert!(!texts.is_empty());
+    for t in &texts {
+        assert!(
+            !t.starts_with('#') && !t.starts_with("- ") && !t.contains("**") && !t.starts_with('|'),
+            "markup in a block: {t:?}"
+        );
+    }
+    // The summary's counts are figures in a table with a total row.
+    let total = doc.blocks.iter().find_map(|b| match b {
+        Block::Table {
+            total: Some(total), ..
+        } => Some(total.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        total,
+        Some(vec![Cell::text("Totaal"), Cell::Int(4), Cell::Int(2)])
+    );
+}
+
+#[test]
+fn a_pipe_in_a_name_or_decision_does_not_break_a_table() {
+    let mut agenda = agenda();
+    agenda.items[1].name = Some("Jan | Piet".into());
+    let config = Config::default();
+    let prepared = Records::default();
+    let m = Minutes::new(&agenda, &prepared, &config.preconditions, "");
+    let md = m.to_markdown(Catalog::get(Lang::Nl), true);
+    assert!(
+        md.contains("| 2026-0002 (Jan \\| Piet, 04-03-2012) | route kiezen |"),
+        "{md}"
+    );
+    let records = Records {
+        decisions: vec![decision(1, "bellen | mailen", Some("Ann|Bo"), None)],
+        ..Records::default()
+    };
+    let m = Minutes::new(&agenda, &records, &config.preconditions, "");
+    let md = m.to_markdown(Catalog::get(Lang::Nl), true);
+    assert!(
+        md.contains("| 2026-0001 | bellen \\| mailen | Ann\\|Bo | – |"),
+        "{md}"
+    );
+    // Outside a table the text is left as written.
+    assert!(md.contains("- Besluit: bellen | mailen"), "{md}");
+    assert!(
+        md.contains("| 2026-0002 (Jan \\| Piet, 04-03-2012) | Triage: route kiezen |"),
+        "{md}"
+    );
+}
