@@ -1,5 +1,6 @@
 //! The one document model every writer renders: a title, headline figures
-//! and tables of typed cells. The reports in `report` build documents; the
+//! and tables of typed cells, or running text in blocks (headings,
+//! paragraphs, bullet lists, tables) for the minutes. The reports in `report` build documents; the
 //! writers (`csv_out`, `json`, `md`, `xlsx`) only render them, each the same
 //! way for every document, so a new document needs no writer and a new
 //! format no builder.

@@ -19,7 +19,8 @@ impl Writer for Xlsx {
     fn write(&self, doc: &Document, out: &mut dyn Write) -> Result<(), Msg> {
         let bytes = match doc.layout {
             Layout::List => list(doc),
-            // Prose has no cells; its tables (none) on a summary sheet.
+            // Prose (the minutes) is not offered in XLSX (`Minutes::FORMATS`):
+            // its running text has no sheet shape; the title sheet only.
             Layout::Chapters | Layout::Prose => chapters(doc),
         }
         .map_err(xlsx_err)?;
