@@ -860,23 +860,6 @@ fn import_floor(
                 .execute(rusqlite::params_from_iter(row.iter()))
                 .expect("row");
         }
-        // The search index filled once after the rows, as stroom's bulk
-        // load does, instead of by its trigger per case row.
-        let trigger: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'cases_search_insert'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("search trigger");
-        conn.execute_batch("DROP TRIGGER cases_search_insert")
-            .expect("drop");
-        creates.push(
-            "INSERT INTO cases_search (rowid, case_ref, name, worker, provider) \
-             SELECT id, lower(case_ref), lower(name), lower(worker), lower(provider) FROM cases"
-                .into(),
-        );
-        creates.push(trigger);
     }
     for sql in creates {
         conn.execute_batch(&sql).expect("create");
