@@ -941,7 +941,7 @@ impl App {
             View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
             // The overview hides the list: nothing there is a target.
             View::Stoplight if self.board.panel => None,
-            View::Stoplight => self.board.selected_row().map(|r| r.case_ref.clone()),
+            View::Stoplight => self.board.selected_row().map(|r| r.case_ref.to_string()),
             _ => None,
         }
     }
