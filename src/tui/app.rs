@@ -136,7 +136,7 @@ pub struct App {
     /// The coordinators and providers on file, read on the worker with
     /// the views (the filter forms open at once with them).
     pub choices: Option<Choices>,
-    /// Whether `waitlist.rows` hold the live waiting lists as stored now.
+    /// Whether `waitlist.all` holds the live waiting lists as stored now.
     pub(super) waitlist_fresh: bool,
     /// Views whose data is loaded and current: switching back to one reads
     /// nothing until something changes (`forget_data`).
