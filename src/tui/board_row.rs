@@ -43,20 +43,38 @@ impl Interner {
         self.codes.clone().unwrap_or_else(|| Arc::from(Vec::new()))
     }
 
-    fn list(&mut self, codes: &[String]) -> Box<[Arc<str>]> {
-        codes.iter().map(|c| self.intern(c)).collect()
+    /// A reason's codes as bits over the row's code list (`list`), the
+    /// codes as they are when one is not on it (or out of its order).
+    fn list(&mut self, codes: &[String], list: &[Arc<str>]) -> Codes {
+        let mut mask = 0u64;
+        let mut from = 0;
+        for code in codes {
+            match list[from..].iter().position(|c| **c == **code) {
+                Some(at) if from + at < 64 => {
+                    mask |= 1 << (from + at);
+                    from += at + 1;
+                }
+                _ => return Codes::List(codes.iter().map(|c| self.intern(c)).collect()),
+            }
+        }
+        Codes::Mask(mask)
     }
 
     /// The compact form of `row`; `unpack` gives it back unchanged.
     pub fn pack(&mut self, row: StoplightRow) -> BoardRow {
-        let reasons = row.reasons.into_iter().map(|r| self.reason(r)).collect();
+        let codes = self.codes(&row.criteria);
+        let reasons = row
+            .reasons
+            .into_iter()
+            .map(|r| self.reason(r, &codes))
+            .collect();
         BoardRow {
             case_id: row.case_id,
             stage: row.stage,
             case_ref: row.case_ref,
             color: row.color,
             reasons,
-            codes: self.codes(&row.criteria),
+            codes,
             statuses: row.criteria.0.iter().map(|(_, s)| *s).collect(),
             last_review_on: row.last_review_on,
             next_review_on: row.next_review_on,
@@ -69,16 +87,16 @@ impl Interner {
         }
     }
 
-    fn reason(&mut self, reason: Reason) -> BoardReason {
+    fn reason(&mut self, reason: Reason, list: &[Arc<str>]) -> BoardReason {
         match reason {
-            Reason::Missing { codes } => BoardReason::Missing(self.list(&codes)),
-            Reason::Partial { codes } => BoardReason::Partial(self.list(&codes)),
+            Reason::Missing { codes } => BoardReason::Missing(self.list(&codes, list)),
+            Reason::Partial { codes } => BoardReason::Partial(self.list(&codes, list)),
             Reason::MissingNearEnd {
                 codes,
                 planned_end_on,
                 days_to_end,
             } => BoardReason::MissingNearEnd {
-                codes: self.list(&codes),
+                codes: self.list(&codes, list),
                 planned_end_on,
                 days_to_end,
             },
@@ -87,13 +105,35 @@ impl Interner {
     }
 }
 
-/// A reason with its codes shared; the others as they are (no strings).
+/// The codes of a reason: nearly always some of the row's own code list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Codes {
+    /// Bit `i`: the `i`th code of the row's list.
+    Mask(u64),
+    List(Box<[Arc<str>]>),
+}
+
+impl Codes {
+    fn unpack(&self, list: &[Arc<str>]) -> Vec<String> {
+        match self {
+            Codes::Mask(mask) => list
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < 64 && mask & (1 << i) != 0)
+                .map(|(_, c)| c.to_string())
+                .collect(),
+            Codes::List(codes) => codes.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+}
+
+/// A reason with its codes as bits; the others as they are (no strings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum BoardReason {
-    Missing(Box<[Arc<str>]>),
-    Partial(Box<[Arc<str>]>),
+    Missing(Codes),
+    Partial(Codes),
     MissingNearEnd {
-        codes: Box<[Arc<str>]>,
+        codes: Codes,
         planned_end_on: NaiveDate,
         days_to_end: i64,
     },
@@ -101,8 +141,8 @@ enum BoardReason {
 }
 
 impl BoardReason {
-    fn unpack(&self) -> Reason {
-        let owned = |codes: &[Arc<str>]| codes.iter().map(|c| c.to_string()).collect();
+    fn unpack(&self, list: &[Arc<str>]) -> Reason {
+        let owned = |codes: &Codes| codes.unpack(list);
         match self {
             BoardReason::Missing(codes) => Reason::Missing {
                 codes: owned(codes),
@@ -154,7 +194,7 @@ impl BoardRow {
             stage: self.stage,
             case_ref: self.case_ref.clone(),
             color: self.color,
-            reasons: self.reasons.iter().map(BoardReason::unpack).collect(),
+            reasons: self.reasons.iter().map(|r| r.unpack(&self.codes)).collect(),
             criteria: Criteria(
                 self.codes
                     .iter()
@@ -259,6 +299,23 @@ mod tests {
     }
 
     #[test]
+    fn codes_out_of_the_lists_order_unpack_as_they_were() {
+        let mut interner = Interner::default();
+        let mut r = row("2026-4", &["housing", "network", "income"], None);
+        r.reasons = vec![
+            Reason::Missing {
+                codes: vec!["income".into(), "housing".into()],
+            },
+            Reason::Partial {
+                codes: vec!["housing".into(), "income".into()],
+            },
+        ];
+        let packed = interner.pack(r.clone());
+        assert_eq!(packed.reasons[1], BoardReason::Partial(Codes::Mask(0b101)));
+        assert_eq!(packed.unpack(), r);
+    }
+
+    #[test]
     fn names_and_code_lists_are_shared_across_rows() {
         let mut interner = Interner::default();
         let codes = ["housing", "network", "income"];
@@ -271,10 +328,11 @@ mod tests {
             a.worker.as_ref().expect("worker"),
             b.worker.as_ref().expect("worker")
         ));
-        // The code inside a reason is the same string as in the list.
-        let BoardReason::Missing(missing) = &a.reasons[3] else {
-            panic!("missing expected: {:?}", a.reasons[3]);
+        // A reason's codes are bits over the list; one not on it is kept.
+        assert_eq!(a.reasons[3], BoardReason::Missing(Codes::Mask(0b001)));
+        let BoardReason::Partial(Codes::List(own)) = &a.reasons[4] else {
+            panic!("own code expected: {:?}", a.reasons[4]);
         };
-        assert!(Arc::ptr_eq(&missing[0], &b.codes[0]));
+        assert_eq!(&*own[0], "own_code");
     }
 }
