@@ -176,6 +176,26 @@ impl WaitlistState {
     /// there, else the position.
     pub fn load(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>, height: usize) {
         let keep = self.selected_key();
+        self.load_keeping(rows, moments, keep, height);
+    }
+
+    /// The loaded lists again under a new search or filter, keeping the
+    /// selected case (looked up before the lists move: the shown lines
+    /// are indices into them).
+    pub fn refilter(&mut self, height: usize) {
+        let keep = self.selected_key();
+        let rows = std::mem::take(&mut self.all);
+        let moments = std::mem::take(&mut self.all_moments);
+        self.load_keeping(rows, moments, keep, height);
+    }
+
+    fn load_keeping(
+        &mut self,
+        rows: Vec<WaitRow>,
+        moments: Vec<EvaluationRow>,
+        keep: Option<Key>,
+        height: usize,
+    ) {
         let at = self.scroll.selected;
         let search = self.search.as_deref();
         let filter = &self.filter;
@@ -433,6 +453,24 @@ mod tests {
         assert_eq!(w.position(), Some((0, 1)));
         w.step(isize::MAX / 2, 10);
         assert_eq!(w.scroll.selected, 5, "the end stops at the last case");
+    }
+
+    #[test]
+    fn a_new_search_keeps_the_selected_case() {
+        let mut w = WaitlistState::default();
+        w.load(rows(), Vec::new(), 10);
+        let target = w.all[3].case_ref.clone();
+        let line = (0..w.lines.len())
+            .find(|i| w.lines[*i] == Line::Row(3))
+            .unwrap();
+        w.select(line, 1, 10);
+        assert_eq!(w.selected_case_ref(), Some(target.as_str()));
+        for search in [Some("0002"), None] {
+            w.search = search.map(String::from);
+            w.refilter(10);
+            assert_eq!(w.selected_case_ref(), Some(target.as_str()), "{search:?}");
+        }
+        assert_eq!(w.shown, [0, 1, 2, 3]);
     }
 
     #[test]
