@@ -240,22 +240,48 @@ pub fn stoplight(
     preconditions: &[String],
     care_norm: Norm,
 ) -> Vec<StoplightRow> {
-    let mut rows: Vec<StoplightRow> = snapshot
+    stoplight_into(snapshot, preconditions, care_norm, |row| row)
+}
+
+/// What the board's order looks at: colour, number of reasons, case
+/// reference.
+pub trait OnBoard {
+    fn board_key(&self) -> (Signal, usize, &str);
+}
+
+impl OnBoard for StoplightRow {
+    fn board_key(&self) -> (Signal, usize, &str) {
+        (self.color, self.reasons.len(), &self.case_ref)
+    }
+}
+
+/// The board of `stoplight`, each row turned into `T` as soon as it is
+/// judged, so a caller keeping a smaller form (the desk) never holds every
+/// full row at once.
+pub fn stoplight_into<T: OnBoard>(
+    snapshot: &Snapshot,
+    preconditions: &[String],
+    care_norm: Norm,
+    mut keep: impl FnMut(StoplightRow) -> T,
+) -> Vec<T> {
+    let mut rows: Vec<T> = snapshot
         .cases
         .iter()
         .filter(|c| c.on_board())
         .map(|c| {
-            evaluate(
+            keep(evaluate(
                 c,
                 snapshot.reviews_of(c.id),
                 snapshot.as_of,
                 preconditions,
                 care_norm,
-            )
+            ))
         })
         .collect();
     rows.sort_by(|a, b| {
-        (b.color, b.reasons.len(), &a.case_ref).cmp(&(a.color, a.reasons.len(), &b.case_ref))
+        let (ac, an, ar) = a.board_key();
+        let (bc, bn, br) = b.board_key();
+        (bc, bn, ar).cmp(&(ac, an, br))
     });
     rows
 }
@@ -507,6 +533,21 @@ impl BoardTally {
             .entry(row.care_type)
             .or_default()
             .add(row.color);
+    }
+
+    /// `add` for a row kept in another form (the desk's compact rows).
+    pub fn add_parts(
+        &mut self,
+        color: Signal,
+        provider: Option<&str>,
+        care_type: Option<CareType>,
+    ) {
+        self.all.add(color);
+        self.providers
+            .entry(provider.map(str::to_owned))
+            .or_default()
+            .add(color);
+        self.care_types.entry(care_type).or_default().add(color);
     }
 
     pub fn finish(self) -> StoplightAggregate {

@@ -136,7 +136,7 @@ pub struct App {
     /// The coordinators and providers on file, read on the worker with
     /// the views (the filter forms open at once with them).
     pub choices: Option<Choices>,
-    /// Whether `waitlist.rows` hold the live waiting lists as stored now.
+    /// Whether `waitlist.all` holds the live waiting lists as stored now.
     pub(super) waitlist_fresh: bool,
     /// Views whose data is loaded and current: switching back to one reads
     /// nothing until something changes (`forget_data`).
@@ -941,7 +941,7 @@ impl App {
             View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
             // The overview hides the list: nothing there is a target.
             View::Stoplight if self.board.panel => None,
-            View::Stoplight => self.board.selected_row().map(|r| r.case_ref.clone()),
+            View::Stoplight => self.board.selected_row().map(|r| r.case_ref.to_string()),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@
 //! module only orders and groups their rows.
 
 use std::cmp::Reverse;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -18,6 +19,7 @@ use crate::present::i18n::Catalog;
 
 use super::action::Action;
 use super::app::{App, form_in};
+use super::board_row::BoardRow;
 use super::case_list::Scroll;
 use super::forms::{Field, FieldId, Form, Label, Purpose};
 
@@ -72,8 +74,9 @@ pub struct Comparison {
 
 #[derive(Debug, Default)]
 pub struct BoardState {
-    /// The board's rows in display order (grouped).
-    pub rows: Vec<StoplightRow>,
+    /// The board's rows in display order (grouped), compact: each is
+    /// unpacked when drawn.
+    pub rows: Vec<BoardRow>,
     pub entries: Vec<Entry>,
     /// Selection and scroll over `entries`; the selection is always a case.
     pub scroll: Scroll,
@@ -92,7 +95,7 @@ pub struct BoardState {
 }
 
 impl BoardState {
-    pub fn selected_row(&self) -> Option<&StoplightRow> {
+    pub fn selected_row(&self) -> Option<&BoardRow> {
         match self.entries.get(self.scroll.selected) {
             Some(Entry::Case(i)) => self.rows.get(*i),
             _ => None,
@@ -101,10 +104,10 @@ impl BoardState {
 
     /// Rebuilds the board from the rules' rows (already in board order),
     /// keeping the selected case selected; on a first load, `anchor`.
-    pub fn load(&mut self, rows: Vec<StoplightRow>, cat: &Catalog, anchor: Option<&str>, h: usize) {
+    pub fn load(&mut self, rows: Vec<BoardRow>, cat: &Catalog, anchor: Option<&str>, h: usize) {
         let keep = self
             .selected_row()
-            .map(|r| r.case_ref.clone())
+            .map(|r| r.case_ref.to_string())
             .or_else(|| anchor.map(str::to_string));
         let search = self.search.as_deref();
         let filter = &self.filter;
@@ -123,7 +126,7 @@ impl BoardState {
             })
             .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
             .collect();
-        self.all = Some(stoplight::aggregate(&self.rows).all);
+        self.all = Some(aggregate(&self.rows).all);
         self.regroup(cat);
         let index = keep
             .and_then(|k| {
@@ -139,7 +142,7 @@ impl BoardState {
     /// Within a group the rules' order stays: red first, most reasons first.
     fn regroup(&mut self, cat: &Catalog) {
         let grouping = self.grouping;
-        let key = |r: &StoplightRow| group_key(grouping, r);
+        let key = |r: &BoardRow| group_key(grouping, r);
         // A stable sort: the board order of `stoplight` stays within groups.
         match grouping {
             Grouping::Colour => self.rows.sort_by_key(|r| Reverse(r.color)),
@@ -208,18 +211,28 @@ impl BoardState {
 }
 
 /// What a row is grouped by (None: not set; such rows come last).
-fn group_key(grouping: Grouping, r: &StoplightRow) -> Option<String> {
+fn group_key(grouping: Grouping, r: &BoardRow) -> Option<String> {
     match grouping {
         Grouping::Colour => Some(r.color.code().to_string()),
-        Grouping::Provider => r.provider.clone(),
+        Grouping::Provider => r.provider.as_deref().map(str::to_owned),
         // Zero-padded position keeps the order of the care type codes.
         Grouping::CareType => r.care_type.map(|t| format!("{:02}", t as usize)),
-        Grouping::Worker => r.worker.clone(),
+        Grouping::Worker => r.worker.as_deref().map(str::to_owned),
     }
 }
 
-fn group_label(cat: &Catalog, grouping: Grouping, r: &StoplightRow) -> String {
-    let or = |v: &Option<String>, none: &str| v.clone().unwrap_or_else(|| cat.t(none).into());
+/// SPEC 3.3's aggregate of the desk's rows.
+pub fn aggregate(rows: &[BoardRow]) -> StoplightAggregate {
+    let mut tally = stoplight::BoardTally::default();
+    for r in rows {
+        tally.add_parts(r.color, r.provider.as_deref(), r.care_type);
+    }
+    tally.finish()
+}
+
+fn group_label(cat: &Catalog, grouping: Grouping, r: &BoardRow) -> String {
+    let or =
+        |v: &Option<Arc<str>>, none: &str| v.as_deref().unwrap_or_else(|| cat.t(none)).to_string();
     match grouping {
         Grouping::Colour => crate::present::signal_text(cat, r.color),
         Grouping::Provider => or(&r.provider, "present.no_provider"),
@@ -331,7 +344,7 @@ impl App {
     /// The board's rows in view 3, keeping the selection.
     pub(super) fn show_board(
         &mut self,
-        rows: Vec<StoplightRow>,
+        rows: Vec<BoardRow>,
         anchor: Option<&str>,
     ) -> Result<(), Msg> {
         let h = self.board_height();
@@ -364,7 +377,7 @@ impl App {
             return;
         }
         self.board.comparison = Some(Comparison {
-            now: stoplight::aggregate(&self.board.rows),
+            now: aggregate(&self.board.rows),
             previous_on,
             previous,
         });
@@ -400,7 +413,7 @@ impl App {
             Action::Bottom => b.select(usize::MAX, -1, h),
             Action::CycleGrouping => {
                 b.grouping = b.grouping.next();
-                let keep = b.selected_row().map(|r| r.case_ref.clone());
+                let keep = b.selected_row().map(|r| r.case_ref.to_string());
                 let rows = std::mem::take(&mut b.rows);
                 b.load(rows, self.cat, keep.as_deref(), h);
             }
@@ -545,13 +558,17 @@ mod tests {
         }
     }
 
-    fn rows() -> Vec<StoplightRow> {
-        vec![
+    fn rows() -> Vec<BoardRow> {
+        let mut interner = super::super::board_row::Interner::default();
+        [
             row("A", Signal::Red, Some("Horizon")),
             row("B", Signal::Orange, None),
             row("C", Signal::Green, Some("Altra")),
             row("D", Signal::Green, Some("Horizon")),
         ]
+        .into_iter()
+        .map(|r| interner.pack(r))
+        .collect()
     }
 
     fn shape(b: &BoardState) -> Vec<String> {
@@ -559,7 +576,7 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Entry::Group { label, counts } => format!("[{label} {}]", counts.total),
-                Entry::Case(i) => b.rows[*i].case_ref.clone(),
+                Entry::Case(i) => b.rows[*i].case_ref.to_string(),
             })
             .collect()
     }

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod board;
+pub mod board_row;
 pub mod case_list;
 pub mod export;
 pub mod flow;

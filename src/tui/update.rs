@@ -456,9 +456,7 @@ impl App {
             View::Waitlist => {
                 let h = self.waitlist_height();
                 self.waitlist.search = term;
-                let all = std::mem::take(&mut self.waitlist.all);
-                let moments = std::mem::take(&mut self.waitlist.all_moments);
-                self.waitlist.load(all, moments, h);
+                self.waitlist.refilter(h);
                 Ok(())
             }
             View::Stoplight => {

@@ -36,13 +36,12 @@ pub struct EvaluationCounts {
 
 impl EvaluationCounts {
     /// Counts rows of `Store::evaluation_list` (never computes a signal).
-    pub fn of(rows: &[EvaluationRow]) -> EvaluationCounts {
+    pub fn of<'a>(rows: impl Iterator<Item = &'a EvaluationRow> + Clone) -> EvaluationCounts {
         let mut c = EvaluationCounts::default();
-        for r in rows {
+        for r in rows.clone() {
             c.signals.add(r.signal);
         }
         c.oldest_overdue_days = rows
-            .iter()
             .filter(|r| r.signal != Signal::Green)
             .map(|r| r.days_overdue)
             .max();
@@ -140,6 +139,16 @@ enum Key {
     Moment(String, Moment),
 }
 
+/// The positions in `items` of those `keep` keeps.
+fn kept<T>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<usize> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| keep(x))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 #[derive(Debug, Default)]
 pub struct WaitlistState {
     /// Every row of the lists, as loaded.
@@ -150,10 +159,11 @@ pub struct WaitlistState {
     pub search: Option<String>,
     /// The filter set with `f`: one coordinator and/or provider.
     pub filter: super::row_filter::RowFilter,
-    /// The rows shown: all, or those matching the search.
-    pub rows: Vec<WaitRow>,
-    /// The evaluation moments shown: all, or those matching the search.
-    pub moments: Vec<EvaluationRow>,
+    /// The rows shown (all, or those matching the search and filter), as
+    /// indices into `all`: a filtered list holds no second copy of its rows.
+    pub shown: Vec<usize>,
+    /// The evaluation moments shown, as indices into `all_moments`.
+    pub shown_moments: Vec<usize>,
     pub sections: Vec<Section>,
     pub lines: Vec<Line>,
     /// Selection and scroll over `lines`; the selection is always a case.
@@ -166,21 +176,37 @@ impl WaitlistState {
     /// there, else the position.
     pub fn load(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>, height: usize) {
         let keep = self.selected_key();
+        self.load_keeping(rows, moments, keep, height);
+    }
+
+    /// The loaded lists again under a new search or filter, keeping the
+    /// selected case (looked up before the lists move: the shown lines
+    /// are indices into them).
+    pub fn refilter(&mut self, height: usize) {
+        let keep = self.selected_key();
+        let rows = std::mem::take(&mut self.all);
+        let moments = std::mem::take(&mut self.all_moments);
+        self.load_keeping(rows, moments, keep, height);
+    }
+
+    fn load_keeping(
+        &mut self,
+        rows: Vec<WaitRow>,
+        moments: Vec<EvaluationRow>,
+        keep: Option<Key>,
+        height: usize,
+    ) {
         let at = self.scroll.selected;
         let search = self.search.as_deref();
         let filter = &self.filter;
-        self.rows = rows
-            .iter()
-            .filter(|r| search.is_none_or(|t| matched_field(r, t).is_some()))
-            .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
-            .cloned()
-            .collect();
-        self.moments = moments
-            .iter()
-            .filter(|m| search.is_none_or(|t| matched_moment(m, t).is_some()))
-            .filter(|m| filter.keeps(m.worker.as_deref(), m.provider.as_deref()))
-            .cloned()
-            .collect();
+        self.shown = kept(&rows, |r| {
+            search.is_none_or(|t| matched_field(r, t).is_some())
+                && filter.keeps(r.worker.as_deref(), r.provider.as_deref())
+        });
+        self.shown_moments = kept(&moments, |m| {
+            search.is_none_or(|t| matched_moment(m, t).is_some())
+                && filter.keeps(m.worker.as_deref(), m.provider.as_deref())
+        });
         self.all = rows;
         self.all_moments = moments;
         self.build_sections();
@@ -192,13 +218,41 @@ impl WaitlistState {
         self.select(index, 1, height);
     }
 
+    /// The `i`th row shown.
+    pub fn row(&self, i: usize) -> Option<&WaitRow> {
+        self.shown.get(i).and_then(|&a| self.all.get(a))
+    }
+
+    /// The `i`th evaluation moment shown.
+    pub fn moment(&self, i: usize) -> Option<&EvaluationRow> {
+        self.shown_moments
+            .get(i)
+            .and_then(|&a| self.all_moments.get(a))
+    }
+
+    /// The rows shown, in order.
+    pub fn shown_rows(&self) -> impl Iterator<Item = &WaitRow> + Clone {
+        self.shown.iter().filter_map(|&a| self.all.get(a))
+    }
+
+    /// The evaluation moments shown, in order.
+    pub fn shown_moments(&self) -> impl Iterator<Item = &EvaluationRow> + Clone {
+        self.shown_moments
+            .iter()
+            .filter_map(|&a| self.all_moments.get(a))
+    }
+
     fn build_sections(&mut self) {
-        let summaries = waitlist::summarize(&self.rows);
+        let mut summaries = waitlist::Summaries::default();
+        for r in self.shown_rows() {
+            summaries.add(r);
+        }
         self.sections.clear();
         self.lines.clear();
-        for summary in summaries {
-            let start = self.rows.partition_point(|r| r.queue < summary.queue);
-            let end = self.rows.partition_point(|r| r.queue <= summary.queue);
+        for summary in summaries.finish() {
+            let queue = |i: &usize| self.all[*i].queue;
+            let start = self.shown.partition_point(|i| queue(i) < summary.queue);
+            let end = self.shown.partition_point(|i| queue(i) <= summary.queue);
             self.lines.push(Line::Heading(self.sections.len()));
             self.lines.extend((start..end).map(Line::Row));
             self.sections.push(Section {
@@ -209,26 +263,23 @@ impl WaitlistState {
         }
         let s = self.sections.len();
         self.lines.push(Line::Heading(s));
-        if !self.moments.is_empty() {
+        if !self.shown_moments.is_empty() {
             self.lines.push(Line::Heads(s));
         }
-        self.lines.extend((0..self.moments.len()).map(Line::Moment));
+        self.lines
+            .extend((0..self.shown_moments.len()).map(Line::Moment));
         self.sections.push(Section {
-            kind: Kind::Evaluations(EvaluationCounts::of(&self.moments)),
+            kind: Kind::Evaluations(EvaluationCounts::of(self.shown_moments())),
             start: 0,
-            end: self.moments.len(),
+            end: self.shown_moments.len(),
         });
     }
 
     fn key_of(&self, line: Line) -> Option<Key> {
         match line {
-            Line::Row(i) => self
-                .rows
-                .get(i)
-                .map(|r| Key::Wait(r.case_ref.clone(), r.queue)),
+            Line::Row(i) => self.row(i).map(|r| Key::Wait(r.case_ref.clone(), r.queue)),
             Line::Moment(i) => self
-                .moments
-                .get(i)
+                .moment(i)
                 .map(|m| Key::Moment(m.case_ref.clone(), m.moment)),
             _ => None,
         }
@@ -242,14 +293,14 @@ impl WaitlistState {
 
     pub fn selected_row(&self) -> Option<&WaitRow> {
         match self.lines.get(self.scroll.selected) {
-            Some(Line::Row(i)) => self.rows.get(*i),
+            Some(Line::Row(i)) => self.row(*i),
             _ => None,
         }
     }
 
     pub fn selected_moment(&self) -> Option<&EvaluationRow> {
         match self.lines.get(self.scroll.selected) {
-            Some(Line::Moment(i)) => self.moments.get(*i),
+            Some(Line::Moment(i)) => self.moment(*i),
             _ => None,
         }
     }
@@ -405,16 +456,38 @@ mod tests {
     }
 
     #[test]
+    fn a_new_search_keeps_the_selected_case() {
+        let mut w = WaitlistState::default();
+        w.load(rows(), Vec::new(), 10);
+        let target = w.all[3].case_ref.clone();
+        let line = (0..w.lines.len())
+            .find(|i| w.lines[*i] == Line::Row(3))
+            .unwrap();
+        w.select(line, 1, 10);
+        assert_eq!(w.selected_case_ref(), Some(target.as_str()));
+        for search in [Some("0002"), None] {
+            w.search = search.map(String::from);
+            w.refilter(10);
+            assert_eq!(w.selected_case_ref(), Some(target.as_str()), "{search:?}");
+        }
+        assert_eq!(w.shown, [0, 1, 2, 3]);
+    }
+
+    #[test]
     fn a_search_keeps_matching_rows_and_names_the_field() {
         let mut w = WaitlistState {
             search: Some("0002".into()),
             ..Default::default()
         };
         w.load(rows(), Vec::new(), 10);
-        assert_eq!(w.rows.len(), 2);
+        assert_eq!(w.shown.len(), 2);
         assert_eq!(w.all.len(), 4);
-        assert_eq!(matched_field(&w.rows[0], "kramer"), Some("column.worker"));
-        assert_eq!(matched_field(&w.rows[0], "0002"), Some("column.case_ref"));
-        assert_eq!(matched_field(&w.rows[0], "horizon"), None);
+        // The shown rows are the matching ones of `all`, in order.
+        assert_eq!(w.shown, [1, 3]);
+        let first = w.row(0).unwrap();
+        assert_eq!(matched_field(first, "kramer"), Some("column.worker"));
+        assert_eq!(matched_field(first, "0002"), Some("column.case_ref"));
+        assert_eq!(matched_field(first, "horizon"), None);
+        assert!(w.row(2).is_none());
     }
 }

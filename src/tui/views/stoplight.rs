@@ -16,6 +16,7 @@ use crate::domain::stoplight::{ColorTally, StoplightRow};
 use crate::domain::waitlist::{Signal, SignalCounts};
 use crate::present;
 use crate::present::i18n::Catalog;
+use crate::tui::board_row::BoardRow;
 
 use super::super::app::{App, CaseScreen};
 use super::super::board::{BoardState, Comparison, Entry, Grouping};
@@ -105,7 +106,7 @@ impl Columns {
         let marks = board
             .rows
             .first()
-            .map_or(0, |r| width_of(&present::mark_row(&r.criteria)))
+            .map_or(0, |r| width_of(&present::mark_row(&r.unpack().criteria)))
             .max(width_of(cat.t("board_view.col.marks")));
         let wide = width >= WIDE;
         let mut used =
@@ -217,7 +218,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Entry::Group { label, counts } => group_line(app, board.grouping, label, counts),
             Entry::Case(r) => {
                 let selected = i == board.scroll.selected;
-                case_line(app, &cols, &board.rows[*r], selected)
+                case_line(app, &cols, &board.rows[*r].unpack(), selected)
             }
         });
     }
@@ -232,7 +233,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         height: inner.height.min(detail_lines),
         ..inner
     };
-    if let Some(r) = board.selected_row() {
+    if let Some(r) = board.selected_row().map(BoardRow::unpack) {
+        let r = &r;
         let text = vec![
             Line::raw(detail_text(app, r)),
             Line::raw(marks_by_name(app, r)),

@@ -94,10 +94,9 @@ fn columns(app: &App, width: u16) -> Vec<Column> {
 fn case_width(app: &App) -> usize {
     let state = &app.waitlist;
     state
-        .rows
-        .iter()
+        .shown_rows()
         .map(|r| r.case_ref.chars().count())
-        .chain(state.moments.iter().map(|m| m.case_ref.chars().count()))
+        .chain(state.shown_moments().map(|m| m.case_ref.chars().count()))
         .chain([app.cat.t("column.case_ref").chars().count()])
         .max()
         .unwrap_or(9)
@@ -362,7 +361,7 @@ fn position_line(app: &App, width: usize) -> String {
                 ("text", crate::export::safe_text(term).into_owned()),
                 (
                     "count",
-                    (state.rows.len() + state.moments.len()).to_string(),
+                    (state.shown.len() + state.shown_moments.len()).to_string(),
                 ),
                 ("field", field),
             ],
@@ -436,7 +435,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             ),
             Entry::Heads(_) => heads_line(&moment_cols),
             Entry::Moment(m) => {
-                let moment = &state.moments[*m];
+                let Some(moment) = state.moment(*m) else {
+                    continue;
+                };
                 let style = if i == state.scroll.selected {
                     t.selected()
                 } else {
@@ -451,7 +452,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 .style(style)
             }
             Entry::Row(r) => {
-                let row = &state.rows[*r];
+                let Some(row) = state.row(*r) else {
+                    continue;
+                };
                 let style = if i == state.scroll.selected {
                     t.selected()
                 } else {

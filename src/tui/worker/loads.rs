@@ -17,12 +17,13 @@ use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::flow::{FlowReport, flow};
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
-use crate::domain::stoplight::{self, StoplightRow};
+use crate::domain::stoplight;
 use crate::domain::waitlist::{self, WaitRow};
 use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
 use crate::store::{CaseFilter, Result, StageCounts, Store};
 
+use crate::tui::board_row::{BoardRow, Interner};
 use crate::tui::case_list::{self, CaseList};
 use crate::tui::export::ExportJob;
 
@@ -70,7 +71,7 @@ pub enum Loaded {
     /// the worker (the UI holds what it shows).
     Board {
         as_of: Option<NaiveDate>,
-        rows: Vec<StoplightRow>,
+        rows: Vec<BoardRow>,
     },
     Agenda {
         /// None: the agenda of the meeting was already loaded and is kept.
@@ -216,9 +217,17 @@ pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     job(move |store: &Store, progress| {
         let snapshot = store.stoplight_snapshot(today, today)?;
         progress.report(1, Some(2))?;
-        let rows = stoplight::stoplight(&snapshot, &codes, care);
+        let rows = board_rows(&snapshot, &codes, care);
         Ok(Loaded::Board { as_of: None, rows })
     })
+}
+
+/// The board's rows in the desk's compact form, each packed as soon as it
+/// is judged (packing the whole board afterwards left the freed full rows
+/// scattered between the kept ones: resident memory stayed as high).
+fn board_rows(snapshot: &Snapshot, codes: &[String], care: waitlist::Norm) -> Vec<BoardRow> {
+    let mut interner = Interner::default();
+    stoplight::stoplight_into(snapshot, codes, care, |row| interner.pack(row))
 }
 
 /// The stoplight board of a past date, judged from its snapshot (already
@@ -227,7 +236,7 @@ pub fn past_board_job(config: &Config, snapshot: Arc<Snapshot>) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
     job(move |_: &Store, _| {
-        let rows = stoplight::stoplight(&snapshot, &codes, care);
+        let rows = board_rows(&snapshot, &codes, care);
         Ok(Loaded::Board {
             as_of: Some(snapshot.as_of),
             rows,
