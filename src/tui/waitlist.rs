@@ -166,6 +166,10 @@ pub struct WaitlistState {
     pub shown_moments: Vec<usize>,
     pub sections: Vec<Section>,
     pub lines: Vec<Line>,
+    /// The widest case reference shown (in characters), in the queues and
+    /// the evaluation list alike: kept with the lists, because a frame
+    /// must not walk a country's 250,000 rows to size one column.
+    pub ref_width: usize,
     /// Selection and scroll over `lines`; the selection is always a case.
     pub scroll: Scroll,
 }
@@ -209,6 +213,12 @@ impl WaitlistState {
         });
         self.all = rows;
         self.all_moments = moments;
+        self.ref_width = self
+            .shown_rows()
+            .map(|r| r.case_ref.chars().count())
+            .chain(self.shown_moments().map(|m| m.case_ref.chars().count()))
+            .max()
+            .unwrap_or(0);
         self.build_sections();
         let index = keep
             .and_then(|k| {
@@ -488,6 +498,8 @@ mod tests {
         assert_eq!(matched_field(first, "kramer"), Some("column.worker"));
         assert_eq!(matched_field(first, "0002"), Some("column.case_ref"));
         assert_eq!(matched_field(first, "horizon"), None);
+        // The reference column is sized with the lists, not per frame.
+        assert_eq!(w.ref_width, first.case_ref.chars().count());
         assert!(w.row(2).is_none());
     }
 }

@@ -92,14 +92,9 @@ fn columns(app: &App, width: u16) -> Vec<Column> {
 /// A reference is never cut: its column is as wide as the widest, in the
 /// queues and the evaluation list alike (so the two line up).
 fn case_width(app: &App) -> usize {
-    let state = &app.waitlist;
-    state
-        .shown_rows()
-        .map(|r| r.case_ref.chars().count())
-        .chain(state.shown_moments().map(|m| m.case_ref.chars().count()))
-        .chain([app.cat.t("column.case_ref").chars().count()])
-        .max()
-        .unwrap_or(9)
+    app.waitlist
+        .ref_width
+        .max(app.cat.t("column.case_ref").chars().count())
 }
 
 /// The evaluation list's columns: signal, case, moment, due date, days
