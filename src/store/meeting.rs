@@ -339,13 +339,8 @@ mod tests {
     fn the_agenda_stays_through_the_day_and_records_make_items_discussed() {
         use crate::domain::agenda::{Kind, Meeting};
         use crate::domain::{Assignment, FieldChange, Move, ReviewInput, Stage, Status};
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let (_dir, mut store) = super::super::demo_store(4, 600);
         let today = d("2026-11-22");
-        let demo = crate::demo::generate(4, today, 600);
-        store
-            .insert_bundles(&demo, today, "test", &mut |_| {})
-            .unwrap();
         let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
         let agenda_of = |store: &Store, kind| {

@@ -656,13 +656,8 @@ mod tests {
 
     #[test]
     fn past_and_scoped_snapshots_equal_a_replay_of_every_case() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let (_dir, store) = super::super::demo_store(3, 400);
         let today = d("2026-11-22");
-        let demo = crate::demo::generate(3, today, 400);
-        store
-            .insert_bundles(&demo, today, "test", &mut |_| {})
-            .unwrap();
         for as_of in [
             "2024-06-01",
             "2025-06-30",
@@ -701,13 +696,8 @@ mod tests {
     /// earlier episodes and later reviews included.
     #[test]
     fn folded_reviews_give_the_board_and_agenda_of_the_full_history() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let (_dir, store) = super::super::demo_store(7, 600);
         let today = d("2026-11-22");
-        let demo = crate::demo::generate(7, today, 600);
-        store
-            .insert_bundles(&demo, today, "test", &mut |_| {})
-            .unwrap();
         let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
         let (mut earlier_episode, mut several, mut due_seen) = (false, false, false);
