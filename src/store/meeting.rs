@@ -339,7 +339,7 @@ mod tests {
     fn the_agenda_stays_through_the_day_and_records_make_items_discussed() {
         use crate::domain::agenda::{Kind, Meeting};
         use crate::domain::{Assignment, FieldChange, Move, ReviewInput, Stage, Status};
-        let (_dir, mut store) = super::super::demo_store(4, 600);
+        let (_dir, mut store) = crate::store::tests::demo_store(4, 600);
         let today = d("2026-11-22");
         let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();

@@ -656,7 +656,7 @@ mod tests {
 
     #[test]
     fn past_and_scoped_snapshots_equal_a_replay_of_every_case() {
-        let (_dir, store) = super::super::demo_store(3, 400);
+        let (_dir, store) = crate::store::tests::demo_store(3, 400);
         let today = d("2026-11-22");
         for as_of in [
             "2024-06-01",
@@ -696,7 +696,7 @@ mod tests {
     /// earlier episodes and later reviews included.
     #[test]
     fn folded_reviews_give_the_board_and_agenda_of_the_full_history() {
-        let (_dir, store) = super::super::demo_store(7, 600);
+        let (_dir, store) = crate::store::tests::demo_store(7, 600);
         let today = d("2026-11-22");
         let config = crate::context::config::Config::default();
         let codes = config.precondition_codes();
