@@ -19,7 +19,7 @@ fn d(s: &str) -> NaiveDate {
 
 mod common;
 
-use common::{Sandbox, TODAY};
+use common::{Sandbox, TODAY, contains, text};
 
 /// A store on `t.db` in a sandbox of its own, kept as long as the sandbox.
 fn new_store() -> (Sandbox, Store) {
@@ -753,4 +753,47 @@ fn the_extension_report_and_destination_live_in_the_moves_events() {
         Some(Destination::YouthCareElsewhere)
     );
     assert!(store.check(d(TODAY)).unwrap().problems.is_empty());
+}
+
+/// Opening a file of the previous schema says, once, on standard error,
+/// that the database is being brought up to date (at country scale that
+/// takes a minute, and a silent terminal looks hung); a new file and a
+/// file already up to date say nothing.
+#[test]
+fn bringing_an_older_file_up_to_date_is_said_once() {
+    let dir = Sandbox::with_db("old.db");
+    {
+        let conn = rusqlite::Connection::open(&dir.db).unwrap();
+        stroom::store::chain::register(&conn).unwrap();
+        let previous = stroom::store::schema::latest_version() as usize - 1;
+        for sql in &stroom::store::schema::migrations()[..previous] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", previous as i64)
+            .unwrap();
+        conn.pragma_update(
+            None,
+            "application_id",
+            stroom::store::schema::APPLICATION_ID,
+        )
+        .unwrap();
+    }
+    let notice = "is bringing the database up to the new version";
+    let first = dir.run(&["export", "waitlist", "--format", "csv"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!(
+        text(&first.stderr).matches(notice).count(),
+        1,
+        "{}",
+        text(&first.stderr)
+    );
+    let again = dir.run(&["export", "waitlist", "--format", "csv"]);
+    assert!(again.status.success() && !contains(&again.stderr, notice));
+    let fresh = Sandbox::new();
+    let new = fresh.run(&["export", "waitlist", "--format", "csv"]);
+    assert!(
+        new.status.success() && !contains(&new.stderr, notice),
+        "{}",
+        text(&new.stderr)
+    );
 }

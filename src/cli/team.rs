@@ -115,6 +115,7 @@ fn team_init(ctx: &Context, path: &Path, group: &str, encrypt: bool) -> Result<(
     let spec = OpenSpec {
         key,
         new_mode: 0o660,
+        ..OpenSpec::default()
     };
     let mut store = Store::open_with(path, &spec)?;
     // The file takes the folder's group (setgid); say so explicitly too.

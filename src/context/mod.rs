@@ -179,6 +179,7 @@ impl Context {
         };
         Ok(OpenSpec {
             key,
+            upgrade_notice: Some(self.catalog().t("output.upgrading").to_string()),
             ..OpenSpec::default()
         })
     }

@@ -20,6 +20,11 @@ use crate::domain::Msg;
 pub struct OpenSpec {
     pub key: Option<Key>,
     pub new_mode: u32,
+    /// Said on standard error before the schema of an existing file is
+    /// brought up to date: at country scale that takes a minute, and a
+    /// silent terminal looks hung. None: nothing is said (a reopen under
+    /// the UI, tests).
+    pub upgrade_notice: Option<String>,
 }
 
 impl Default for OpenSpec {
@@ -27,6 +32,7 @@ impl Default for OpenSpec {
         OpenSpec {
             key: None,
             new_mode: 0o600,
+            upgrade_notice: None,
         }
     }
 }
@@ -68,7 +74,7 @@ pub fn open(path: &Path, spec: &OpenSpec) -> Result<Connection> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
     )?;
-    migrate(&mut conn)?;
+    migrate(&mut conn, spec.upgrade_notice.as_deref())?;
     refuse_wide_team_file(&conn, path)?;
     // A purge killed between its commit and its checkpoint is finished
     // before anything else happens.
@@ -271,10 +277,15 @@ fn check_identity(conn: &Connection, shown: &str) -> Result<()> {
 /// rebuilds a table others refer to needs foreign keys off while it runs
 /// (SQLite's procedure for changing a table); they are checked before commit
 /// and switched on again.
-fn migrate(conn: &mut Connection) -> Result<()> {
+fn migrate(conn: &mut Connection, notice: Option<&str>) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current >= schema::latest_version() {
         return Ok(());
+    }
+    // A new file (version 0) is made in a moment; an existing one may hold
+    // a country's history.
+    if let Some(notice) = notice.filter(|_| current > 0) {
+        eprintln!("{notice}");
     }
     conn.pragma_update(None, "foreign_keys", false)?;
     let result = migrate_in_transaction(conn);
