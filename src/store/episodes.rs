@@ -8,14 +8,14 @@ use rusqlite::OptionalExtension;
 
 use super::codec::{self, Day, EVENT_COLUMNS};
 use super::episode_rows;
-use super::write::review_from_row;
+use super::snapshot::ReviewCursor;
 use super::{Result, Store};
 use crate::domain::dates::birthday;
 use crate::domain::flow::{Episode, Period, episodes, streams};
 use crate::domain::forecast::{self, HISTORY_DAYS};
 use crate::domain::picture::{Picture, PictureFigures, PictureSpec};
 use crate::domain::waitlist::Queue;
-use crate::domain::{Event, Review};
+use crate::domain::Event;
 
 impl Store {
     /// Every referral episode that touches [from, up_to] (not closed before
@@ -115,10 +115,7 @@ impl Store {
              WHERE (c.closed_on IS NULL OR c.closed_on >= ?1) AND r.on_date <= ?2 \
              ORDER BY c.id, r.on_date, r.id",
         )?;
-        let mut reviews = ReviewRows {
-            rows: stmt.query((from, until))?,
-            pending: None,
-        };
+        let mut reviews = ReviewCursor::new(stmt.query((from, until))?);
         self.each_case_history(lower, until, Cases::All, &mut |case, events| {
             let own = reviews.of(case.id)?;
             picture.add(case.id, &case.case_ref, case.birth_date, events, &own);
@@ -283,37 +280,6 @@ impl<'s> EpisodeSink<'s> {
         }
         self.out.push(e);
         Ok(())
-    }
-}
-
-/// Reviews in case order, read alongside the cases: `of` gives one case's
-/// reviews and skips those of cases before it.
-struct ReviewRows<'s> {
-    rows: rusqlite::Rows<'s>,
-    pending: Option<Review>,
-}
-
-impl ReviewRows<'_> {
-    fn of(&mut self, case_id: i64) -> Result<Vec<Review>> {
-        let mut out = Vec::new();
-        loop {
-            let review = match self.pending.take() {
-                Some(r) => r,
-                None => {
-                    let Some(row) = self.rows.next()? else { break };
-                    if row.get::<_, i64>(1)? < case_id {
-                        continue;
-                    }
-                    review_from_row(row)?
-                }
-            };
-            if review.case_id > case_id {
-                self.pending = Some(review);
-                break;
-            }
-            out.push(review);
-        }
-        Ok(out)
     }
 }
 

@@ -110,18 +110,27 @@ fn board_stage_sql() -> String {
 /// The cases with an event dated after `?1`.
 const TOUCHED: &str = "SELECT case_id FROM events WHERE on_date > ?1";
 
-/// Reviews ordered by case, read alongside cases in id order: each case's
-/// reviews folded into the one it stands on. The statuses JSON of a review
-/// is parsed only when its case is asked for (or is the next one asked).
-struct ReviewCursor<'s> {
+/// Reviews ordered by case, read alongside cases in id order (the board,
+/// the agenda, the council's one pass). The statuses JSON of a review is
+/// parsed only when its case is asked for (or is the next one asked).
+pub(super) struct ReviewCursor<'s> {
     rows: rusqlite::Rows<'s>,
     /// The first review of a later case, read while finishing a case.
     pending: Option<Review>,
 }
 
-impl ReviewCursor<'_> {
-    fn standing_of(&mut self, case_id: i64, referred_on: NaiveDate) -> Result<Vec<Review>> {
-        let mut standing: Option<Review> = None;
+impl<'s> ReviewCursor<'s> {
+    pub(super) fn new(rows: rusqlite::Rows<'s>) -> ReviewCursor<'s> {
+        ReviewCursor {
+            rows,
+            pending: None,
+        }
+    }
+
+    /// The reviews of `case_id`, in the query's order; those of cases
+    /// before it (not asked for) are passed over.
+    pub(super) fn of(&mut self, case_id: i64) -> Result<Vec<Review>> {
+        let mut out = Vec::new();
         loop {
             let review = match self.pending.take() {
                 Some(r) => r,
@@ -137,15 +146,27 @@ impl ReviewCursor<'_> {
                 self.pending = Some(review);
                 break;
             }
-            // Reviews of an earlier episode say nothing about this one.
-            if review.case_id < case_id || review.on < referred_on {
-                continue;
-            }
-            match standing.as_mut() {
-                Some(s) => s.fold(review),
-                None => standing = Some(review),
+            if review.case_id == case_id {
+                out.push(review);
             }
         }
+        Ok(out)
+    }
+
+    /// The one review `case_id` stands on in its current episode (referred
+    /// on `referred_on`): its reviews since then, folded.
+    fn standing_of(&mut self, case_id: i64, referred_on: NaiveDate) -> Result<Vec<Review>> {
+        // Reviews of an earlier episode say nothing about this one.
+        let mut current = self
+            .of(case_id)?
+            .into_iter()
+            .filter(|r| r.on >= referred_on);
+        let standing = current.next().map(|first| {
+            current.fold(first, |mut s, r| {
+                s.fold(r);
+                s
+            })
+        });
         Ok(standing.into_iter().collect())
     }
 }
@@ -497,10 +518,7 @@ impl Store {
         // through the reviews index; the whole scope reads them in one pass.
         let mut reviews = match only {
             Some(_) => None,
-            None => Some(ReviewCursor {
-                rows: reviews.query([as_of])?,
-                pending: None,
-            }),
+            None => Some(ReviewCursor::new(reviews.query([as_of])?)),
         };
         let mut next_stored = match stored.next()? {
             Some(row) => Some(codec::case_from_row(row)?),
