@@ -566,6 +566,26 @@ fn care_process_migration() -> usize {
         .expect("the care-process migration")
 }
 
+/// A stroom file at schema version `upto` (its first `upto` migrations),
+/// as an older stroom left it; the connection stays open for its rows.
+fn file_at_version(path: &std::path::Path, upto: usize) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "foreign_keys", true).unwrap();
+    stroom::store::chain::register(&conn).unwrap();
+    for sql in &stroom::store::schema::migrations()[..upto] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", upto as i64)
+        .unwrap();
+    conn.pragma_update(
+        None,
+        "application_id",
+        stroom::store::schema::APPLICATION_ID,
+    )
+    .unwrap();
+    conn
+}
+
 /// Names of the indexes and triggers on `cases` and `events`.
 fn schema_objects(conn: &rusqlite::Connection) -> Vec<String> {
     let mut stmt = conn
@@ -585,20 +605,7 @@ fn the_care_process_migration_keeps_every_row_index_and_trigger() {
     let dir = Sandbox::with_db("old.db");
     let path = dir.db.clone();
     let before = {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.pragma_update(None, "foreign_keys", true).unwrap();
-        let upto = care_process_migration();
-        for sql in &stroom::store::schema::migrations()[..upto] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", upto as i64)
-            .unwrap();
-        conn.pragma_update(
-            None,
-            "application_id",
-            stroom::store::schema::APPLICATION_ID,
-        )
-        .unwrap();
+        let conn = file_at_version(&path, care_process_migration());
         conn.execute_batch(
             "INSERT INTO cases (id, case_ref, name, referred_on, referrer, urgency, stage, \
                  stage_since, closed_on, outflow_reason, version) VALUES \
@@ -762,22 +769,10 @@ fn the_extension_report_and_destination_live_in_the_moves_events() {
 #[test]
 fn bringing_an_older_file_up_to_date_is_said_once() {
     let dir = Sandbox::with_db("old.db");
-    {
-        let conn = rusqlite::Connection::open(&dir.db).unwrap();
-        stroom::store::chain::register(&conn).unwrap();
-        let previous = stroom::store::schema::latest_version() as usize - 1;
-        for sql in &stroom::store::schema::migrations()[..previous] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", previous as i64)
-            .unwrap();
-        conn.pragma_update(
-            None,
-            "application_id",
-            stroom::store::schema::APPLICATION_ID,
-        )
-        .unwrap();
-    }
+    file_at_version(
+        &dir.db,
+        stroom::store::schema::latest_version() as usize - 1,
+    );
     let notice = "is bringing the database up to the new version";
     let first = dir.run(&["export", "waitlist", "--format", "csv"]);
     assert!(first.status.success(), "{}", text(&first.stderr));

@@ -10,12 +10,12 @@ use super::codec::{self, Day, EVENT_COLUMNS};
 use super::episode_rows;
 use super::snapshot::ReviewCursor;
 use super::{Result, Store};
+use crate::domain::Event;
 use crate::domain::dates::birthday;
 use crate::domain::flow::{Episode, Period, episodes, streams};
 use crate::domain::forecast::{self, HISTORY_DAYS};
 use crate::domain::picture::{Picture, PictureFigures, PictureSpec};
 use crate::domain::waitlist::Queue;
-use crate::domain::Event;
 
 impl Store {
     /// Every referral episode that touches [from, up_to] (not closed before
