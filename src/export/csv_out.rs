@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::document::{Cell, Document, Writer, io_error};
-use super::neutralise;
+use super::{neutralise, safe_text};
 use crate::domain::Msg;
 
 pub struct Csv;
@@ -34,13 +34,15 @@ pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
 }
 
 /// A cell as CSV text: figures with a decimal comma, dates ISO, text made
-/// formula-safe.
+/// formula-safe and inert on a terminal (a CSV export often goes to stdout:
+/// a name holding an escape sequence must not steer the terminal it is
+/// printed on; Markdown and the screen clean text the same way).
 pub fn cell(c: &Cell) -> String {
     match c {
         Cell::Number { .. } => c.plain().replace('.', ","),
         Cell::Empty | Cell::Int(_) | Cell::Date(_) | Cell::Flag { .. } => c.plain(),
         Cell::Text(_) | Cell::Code { .. } | Cell::List { .. } | Cell::Pairs { .. } => {
-            neutralise(&c.plain())
+            neutralise(&safe_text(&c.plain()))
         }
     }
 }
@@ -49,6 +51,15 @@ pub fn cell(c: &Cell) -> String {
 mod tests {
     use super::super::document::{Rows, Table};
     use super::*;
+
+    #[test]
+    fn text_cells_hold_no_terminal_controls() {
+        let hostile = Cell::text("Evil\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[31mRed\u{202e}");
+        let shown = cell(&hostile);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        assert!(!shown.contains('\u{202e}'));
+        assert!(shown.starts_with("Evil ]52;c;SGVsbG8="), "{shown:?}");
+    }
 
     #[test]
     fn dutch_excel_csv() {
