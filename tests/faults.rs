@@ -36,17 +36,7 @@ impl Team {
     }
 
     fn add(&self, name: &str) -> String {
-        self.ok(&[
-            "add",
-            "--referred-on",
-            "2026-10-01",
-            "--referrer",
-            "gp",
-            "--name",
-            name,
-        ])
-        .trim()
-        .to_string()
+        self.ok(&add_args(name)).trim().to_string()
     }
 
     fn audit(&self) -> Vec<Value> {
@@ -54,6 +44,19 @@ impl Team {
         let doc: Value = serde_json::from_str(&out).unwrap();
         doc["rows"].as_array().unwrap().clone()
     }
+}
+
+/// `stroom add` of a referral by a GP on 01-10-2026 with this name.
+fn add_args(name: &str) -> [&str; 7] {
+    [
+        "add",
+        "--referred-on",
+        "2026-10-01",
+        "--referrer",
+        "gp",
+        "--name",
+        name,
+    ]
 }
 
 fn sh(script: &str) {
@@ -620,15 +623,7 @@ fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
     let team = Team::new();
     let r = team.add("Daan");
     let long_name = "x".repeat(201);
-    let err = team.refused(&[
-        "add",
-        "--referred-on",
-        "2026-10-01",
-        "--referrer",
-        "gp",
-        "--name",
-        &long_name,
-    ]);
+    let err = team.refused(&add_args(&long_name));
     assert!(
         err.contains("Name is too long: 201 characters, at most 200"),
         "{err}"
@@ -679,15 +674,7 @@ fn control_characters_are_refused_at_input() {
     let r = team.add("Daan");
     let before = team.ok(&["export", "waitlist", "--format", "csv"]);
     let osc52 = "A\u{1b}]52;c;aGk=\u{7}B";
-    let err = team.refused(&[
-        "add",
-        "--referred-on",
-        "2026-10-01",
-        "--referrer",
-        "gp",
-        "--name",
-        osc52,
-    ]);
+    let err = team.refused(&add_args(osc52));
     assert!(
         err.contains("Name holds an invisible control character (character 2)"),
         "{err}"
