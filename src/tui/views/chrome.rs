@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::super::app::Overlay;
 use super::super::app::{App, Tone};
-use super::super::keymap::{help_where, writes};
+use super::super::keymap::{Scope, help_where, writes};
 use super::super::layout::tabs;
 use super::sym;
 use crate::present;
@@ -119,8 +119,10 @@ pub fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     // Looking back, or with a role that may only read, only what can be
     // done is offered.
     let read_only = app.as_of.is_some() || !app.store.may_write();
-    for (i, scope) in scopes.iter().enumerate() {
-        let global = i + 1 == scopes.len();
+    // A form, a search or a question has one scope of its own: its keys
+    // give way from the end too, rather than run off the screen's edge.
+    for scope in &scopes {
+        let global = *scope == Scope::Global;
         for h in help_where(*scope, true, |a| !(read_only && writes(a))) {
             hints.push((h.keys, app.cat.t(h.help), global));
         }
