@@ -196,21 +196,30 @@ impl Providers {
     pub fn add(&mut self, e: &Episode, started: bool, closed: bool, open: bool) {
         if started {
             if let (Some(p), Some(s)) = (&e.started_provider, e.care_started_on) {
-                let row = self.row(p);
-                row.0.inflow += 1;
-                row.1.push(days_between(e.referred_on, s));
+                self.with_row(p, |row| {
+                    row.0.inflow += 1;
+                    row.1.push(days_between(e.referred_on, s));
+                });
             }
         }
         if let Some(p) = e.provider.as_ref().filter(|_| closed) {
-            self.row(p).0.outflow += 1;
+            self.with_row(p, |row| row.0.outflow += 1);
         }
         if let Some(p) = e.provider.as_ref().filter(|_| open) {
-            self.row(p).0.open_at_end += 1;
+            self.with_row(p, |row| row.0.open_at_end += 1);
         }
     }
 
-    fn row(&mut self, provider: &str) -> &mut (ProviderFlow, Vec<i64>) {
-        self.rows.entry(provider.to_string()).or_default()
+    /// Changes the provider's row; its name is copied only the first time
+    /// (a report at scale meets the same few providers over and over).
+    fn with_row(&mut self, provider: &str, change: impl FnOnce(&mut (ProviderFlow, Vec<i64>))) {
+        if let Some(row) = self.rows.get_mut(provider) {
+            change(row);
+            return;
+        }
+        let mut row = Default::default();
+        change(&mut row);
+        self.rows.insert(provider.to_string(), row);
     }
 
     pub fn finish(self) -> BTreeMap<String, ProviderFlow> {
