@@ -65,18 +65,38 @@ impl Store {
         let from = period.from;
         let mut sink = EpisodeSink::new(self, Period { from, to: up_to }, period.to)?;
         let births = self.births_turning_18(from, period.to)?;
+        // Mostly no case has a referral, move or field change after
+        // `up_to` (a period that ends today): one look in the index says
+        // so, and then the scan need not test every row for it.
+        let later: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM episodes WHERE history_until > ?1)",
+            [up_to],
+            |r| r.get(0),
+        )?;
+        let until = if later {
+            "+history_until <= ?2 AND"
+        } else {
+            ""
+        };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM episodes WHERE +history_until <= ?2 \
-             AND ifnull(closed_on, '9999-12-31') >= ?1 ORDER BY case_id, number",
+            "SELECT {} FROM episodes WHERE {until} ifnull(closed_on, '9999-12-31') >= ?1 \
+             ORDER BY case_id, number",
             episode_rows::COLUMNS
         ))?;
-        let mut rows = stmt.query((from, up_to))?;
+        let mut rows = if later {
+            stmt.query((from, up_to))?
+        } else {
+            stmt.query([from])?
+        };
         let mut e = Episode::default();
         while let Some(row) = rows.next()? {
             episode_rows::read_into(row, &mut e)?;
             let birth = births.get(&e.case_id).copied();
             sink.finish(&mut e, birth)?;
             each(&e);
+        }
+        if !later {
+            return Ok(());
         }
         self.each_case_history(from, up_to, Cases::LaterHistory, &mut |case, events| {
             sink.add(case, events, &mut |e| each(&e))
