@@ -467,6 +467,22 @@ pub fn each_history_lenient(
 mod tests {
     use super::*;
 
+    /// A code is read byte for byte when stored as written, and the long
+    /// way otherwise: padded text still reads, an unknown code or a number
+    /// still fails.
+    #[test]
+    fn codes_read_by_their_bytes_and_otherwise_as_before() {
+        let read = |v: ValueRef| Code::<CareType>::column_result(v).map(|c| c.0);
+        assert_eq!(
+            read(ValueRef::Text(b"ambulant_home")).ok(),
+            Some(CareType::AmbulantHome)
+        );
+        assert_eq!(read(ValueRef::Text(b" team ")).ok(), Some(CareType::Team));
+        assert!(read(ValueRef::Text(b"teams")).is_err());
+        assert!(read(ValueRef::Text(b"")).is_err());
+        assert!(read(ValueRef::Integer(1)).is_err());
+    }
+
     /// The names of a statement's placeholders, in binding order.
     fn placeholders(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
         let stmt = conn.prepare(sql).unwrap();

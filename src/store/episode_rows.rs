@@ -290,6 +290,41 @@ mod tests {
         parse_date(s).unwrap()
     }
 
+    /// The trajectories text is read from its bytes exactly as the string
+    /// parser reads it; any other shape is refused there (and read the
+    /// long way, as before).
+    #[test]
+    fn trajectories_read_from_bytes_as_from_text() {
+        let text = trajectories_text(&[
+            Trajectory {
+                care_type: CareType::Residential,
+                started_on: d("2026-05-01"),
+                ended_on: Some(d("2026-08-03")),
+            },
+            Trajectory {
+                care_type: CareType::FamilyHome,
+                started_on: d("2026-08-03"),
+                ended_on: None,
+            },
+        ]);
+        let mut out = vec![];
+        assert!(trajectories_of(text.as_bytes(), &mut out));
+        assert_eq!(Some(out.clone()), trajectories_from(&text));
+        assert!(trajectories_of(b"", &mut out));
+        assert!(out.is_empty());
+        for odd in [
+            "team:2026-1-01",
+            "team:2026-01-01:2026-02-01:x",
+            "teams:2026-01-01",
+            "team",
+            "team:2026-01-01;",
+            "team:+2026-01-01",
+        ] {
+            assert!(!trajectories_of(odd.as_bytes(), &mut out), "{odd}");
+            assert!(out.is_empty());
+        }
+    }
+
     /// Every row of the table, in key order, as text.
     fn rows(store: &Store) -> Vec<String> {
         let mut stmt = store
