@@ -134,7 +134,7 @@ impl Store {
     /// the same episodes but for birth dates the figures do not use, and
     /// the same flow figures.
     pub fn episodes_replayed(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
-        let mut sink = EpisodeSink::new(self, Period { from, to: up_to }, up_to)?;
+        let mut sink = EpisodeSink::new(self, Period { from, to: up_to }, NaiveDate::MAX)?;
         sink.every_birth_date = true;
         let mut out = Vec::new();
         self.each_case_history(from, up_to, Cases::All, &mut |case, events| {
@@ -150,7 +150,9 @@ impl Store {
     pub fn council_history(&self, spec: PictureSpec) -> Result<(Vec<Episode>, PictureFigures)> {
         let (from, until) = (spec.from, spec.until);
         let lower = spec.earliest_close();
-        let mut sink = EpisodeSink::new(self, Period { from, to: until }, until)?;
+        // The council's period may end after `until` (today): a birthday
+        // in it of a young person in care is kept, however late.
+        let mut sink = EpisodeSink::new(self, Period { from, to: until }, NaiveDate::MAX)?;
         let mut picture = Picture::new(spec);
         let mut out = Vec::new();
         // Reviews of the cases on the board at some date, in the same case
