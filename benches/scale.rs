@@ -21,7 +21,6 @@ use ratatui::backend::TestBackend;
 use stroom::context::Context;
 use stroom::context::config::{Config, Paths};
 use stroom::domain::dates::parse_date;
-use stroom::domain::flow;
 use stroom::export::Format;
 use stroom::present::i18n::Lang;
 use stroom::report::{self, ExportOptions};
@@ -701,9 +700,8 @@ fn flow_report(db: &Path) {
     let t = Instant::now();
     let store = open_store(db).expect("open");
     let from = today() - chrono::Months::new(12) + chrono::Days::new(1);
-    let episodes = store.episodes(from, today()).expect("episodes");
+    let figures = store.flow(from, today(), today()).expect("flow");
     let loaded = t.elapsed();
-    let figures = flow::flow(&episodes, from, today()).expect("flow");
     let bytes = report::flow_document(&figures, stroom::present::i18n::Catalog::get(Lang::Nl))
         .render(Format::Csv)
         .expect("csv");

@@ -752,7 +752,7 @@ fn flow_view_shows_the_figures_of_the_report_for_its_period() {
     );
     let (from, to) = (d("2025-11-01"), d("2026-10-31"));
     let store = Store::open(&ui.sandbox.db).unwrap();
-    let report = stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
+    let report = store.flow(from, to, d(TODAY)).unwrap();
     // What `stroom report flow` prints for the same period.
     let out = assert_cmd::Command::cargo_bin("stroom")
         .unwrap()
@@ -887,8 +887,7 @@ fn flow_panels_show_lead_times_referrers_and_turning_18() {
         ui.act(&[Action::Show(View::Flow)]);
         let (from, to) = (d("2025-11-01"), d("2026-10-31"));
         let store = Store::open(&ui.sandbox.db).unwrap();
-        let report =
-            stroom::domain::flow::flow(&store.episodes(from, to).unwrap(), from, to).unwrap();
+        let report = store.flow(from, to, d(TODAY)).unwrap();
         ui.act(&[
             Action::NextDisplay,
             Action::NextDisplay,

@@ -381,8 +381,7 @@ pub fn report(ctx: &Context, what: ReportCommand) -> Result<(), Msg> {
     flow::check_period(from, to)?;
     let format: Format = format.parse()?;
     let store = ctx.open_store()?;
-    let episodes = store.episodes(from, to.min(ctx.today))?;
-    let figures = flow::flow(&episodes, from, to)?;
+    let figures = store.flow(from, to, ctx.today)?;
     if format.binary() && output.is_none() && std::io::stdout().is_terminal() {
         return Err(Msg::new("report.xlsx_needs_file"));
     }

@@ -206,8 +206,7 @@ mod tests {
     fn by_date(store: &Store, ctx: &Context, from: NaiveDate, to: NaiveDate) -> CouncilFacts {
         let runs = Runs { runs: 200, seed: 3 };
         let until = to.min(ctx.today);
-        let episodes = store.episodes(from, until).unwrap();
-        let flow = flow::flow(&episodes, from, to).unwrap();
+        let flow = store.flow(from, to, ctx.today).unwrap();
         let mut waitlists = Vec::new();
         for d in month_ends(from, until) {
             let snapshot = store.waitlist_snapshot(d, ctx.today).unwrap();

@@ -24,6 +24,14 @@ macro_rules! sql_code {
         }
         impl FromSql for Code<$t> {
             fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                // The stored code as it is written, compared byte for
+                // byte; anything else (spaces, bad UTF-8, an unknown code)
+                // goes the long way and fails or reads as before.
+                if let ValueRef::Text(b) = v {
+                    if let Some(&c) = <$t>::ALL.iter().find(|c| c.code().as_bytes() == b) {
+                        return Ok(Code(c));
+                    }
+                }
                 let s = v.as_str()?;
                 <$t>::from_str(s).map(Code).map_err(|e| FromSqlError::Other(Box::new(e)))
             }
@@ -88,7 +96,12 @@ impl ToSql for Day {
 
 /// `YYYY-MM-DD` with four-digit year; None for any other shape.
 fn parse_iso(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
+    parse_iso_bytes(s.as_bytes())
+}
+
+/// `parse_iso` on the bytes of a text value (no UTF-8 check needed: any
+/// byte outside the shape refuses it).
+pub fn parse_iso_bytes(b: &[u8]) -> Option<NaiveDate> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
@@ -453,6 +466,22 @@ pub fn each_history_lenient(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A code is read byte for byte when stored as written, and the long
+    /// way otherwise: padded text still reads, an unknown code or a number
+    /// still fails.
+    #[test]
+    fn codes_read_by_their_bytes_and_otherwise_as_before() {
+        let read = |v: ValueRef| Code::<CareType>::column_result(v).map(|c| c.0);
+        assert_eq!(
+            read(ValueRef::Text(b"ambulant_home")).ok(),
+            Some(CareType::AmbulantHome)
+        );
+        assert_eq!(read(ValueRef::Text(b" team ")).ok(), Some(CareType::Team));
+        assert!(read(ValueRef::Text(b"teams")).is_err());
+        assert!(read(ValueRef::Text(b"")).is_err());
+        assert!(read(ValueRef::Integer(1)).is_err());
+    }
 
     /// The names of a statement's placeholders, in binding order.
     fn placeholders(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {

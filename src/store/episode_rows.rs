@@ -5,11 +5,12 @@
 //! that touch a period instead of replaying every case's events.
 
 use chrono::NaiveDate;
-use rusqlite::types::Type;
+use rusqlite::types::{Type, ValueRef};
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
 use super::codec::{self, Code, Day, EVENT_COLUMNS, c, opt_code};
+use crate::domain::CareType;
 use crate::domain::flow::{Episode, Trajectory, episodes};
 use crate::domain::{Change, Event};
 
@@ -154,43 +155,131 @@ fn trajectories_from(text: &str) -> Option<Vec<Trajectory>> {
         .collect()
 }
 
+/// A date column read straight from its bytes; any other shape goes
+/// through `codec::opt_day`, so it reads or fails as everywhere else.
 fn opt_day(row: &Row, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    Ok(row.get::<_, Option<Day>>(col)?.map(|d| d.0))
+    match row.get_ref(col)? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(b) => match codec::parse_iso_bytes(b) {
+            Some(d) => Ok(Some(d)),
+            None => codec::opt_day(row, col),
+        },
+        _ => codec::opt_day(row, col),
+    }
+}
+
+fn day(row: &Row, col: usize) -> rusqlite::Result<NaiveDate> {
+    match opt_day(row, col)? {
+        Some(d) => Ok(d),
+        None => codec::day(row, col),
+    }
+}
+
+/// A text column into a reused string.
+fn text_into(row: &Row, col: usize, slot: &mut Option<String>) -> rusqlite::Result<()> {
+    match (row.get_ref(col)?, slot.as_mut()) {
+        (ValueRef::Null, _) => *slot = None,
+        (ValueRef::Text(b), Some(s)) => {
+            let text = std::str::from_utf8(b).map_err(|e| rusqlite::Error::Utf8Error(col, e))?;
+            s.clear();
+            s.push_str(text);
+        }
+        _ => *slot = row.get(col)?,
+    }
+    Ok(())
+}
+
+/// The trajectories column into a reused list: the text `trajectories_text`
+/// writes is read from its bytes; anything else goes through
+/// `trajectories_from`.
+fn trajectories_into(row: &Row, col: usize, out: &mut Vec<Trajectory>) -> rusqlite::Result<()> {
+    if let ValueRef::Text(b) = row.get_ref(col)? {
+        if trajectories_of(b, out) {
+            return Ok(());
+        }
+    }
+    let text: String = row.get(col)?;
+    *out = trajectories_from(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            col,
+            Type::Text,
+            format!("bad trajectories {text:?}").into(),
+        )
+    })?;
+    Ok(())
+}
+
+/// The trajectories of a text `trajectories_text` writes, into `out`;
+/// false (and `out` empty) for any other text.
+fn trajectories_of(text: &[u8], out: &mut Vec<Trajectory>) -> bool {
+    out.clear();
+    if text.is_empty() {
+        return true;
+    }
+    for t in text.split(|&c| c == b';') {
+        let Some(t) = trajectory_of(t) else {
+            out.clear();
+            return false;
+        };
+        out.push(t);
+    }
+    true
+}
+
+/// `care_type:started[:ended]` as `trajectories_text` writes it.
+fn trajectory_of(t: &[u8]) -> Option<Trajectory> {
+    let mut parts = t.split(|&c| c == b':');
+    let care_type = parts.next()?;
+    let care_type = *CareType::ALL
+        .iter()
+        .find(|c| c.code().as_bytes() == care_type)?;
+    let started_on = codec::parse_iso_bytes(parts.next()?)?;
+    let ended_on = match parts.next() {
+        Some(end) => Some(codec::parse_iso_bytes(end)?),
+        None => None,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Trajectory {
+        care_type,
+        started_on,
+        ended_on,
+    })
+}
+
+/// Reads a row that starts with `COLUMNS` into `e`, by position, reusing
+/// its strings and trajectories (a report reads a row per episode that
+/// touches its period: hundreds of thousands at country scale). The birth
+/// date and the plan at 18 are left as they were, for the caller.
+pub fn read_into(row: &Row, e: &mut Episode) -> rusqlite::Result<()> {
+    e.case_id = row.get(0)?;
+    e.number = row.get(1)?;
+    e.referred_on = day(row, 2)?;
+    e.referrer = codec::code(row, 3)?;
+    e.urgency = codec::code(row, 4)?;
+    e.intake_on = opt_day(row, 5)?;
+    e.triaged_on = opt_day(row, 6)?;
+    e.decided_route = opt_code(row, 7)?;
+    e.care_started_on = opt_day(row, 8)?;
+    e.closed_on = opt_day(row, 9)?;
+    e.outflow_reason = opt_code(row, 10)?;
+    e.destination = opt_code(row, 11)?;
+    e.started_care_type = opt_code(row, 12)?;
+    e.care_type = opt_code(row, 13)?;
+    text_into(row, 14, &mut e.started_provider)?;
+    text_into(row, 15, &mut e.provider)?;
+    trajectories_into(row, 16, &mut e.trajectories)?;
+    e.previous_closed_on = opt_day(row, 17)?;
+    Ok(())
 }
 
 /// Reads a row that starts with `COLUMNS`, by position; the birth date and
 /// the plan at 18 are left for the caller.
 pub fn episode_from_row(row: &Row) -> rusqlite::Result<Episode> {
-    let text: String = row.get(16)?;
-    let trajectories = trajectories_from(&text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            16,
-            Type::Text,
-            format!("bad trajectories {text:?}").into(),
-        )
-    })?;
-    Ok(Episode {
-        case_id: row.get(0)?,
-        number: row.get(1)?,
-        referred_on: codec::day(row, 2)?,
-        referrer: codec::code(row, 3)?,
-        urgency: codec::code(row, 4)?,
-        intake_on: opt_day(row, 5)?,
-        triaged_on: opt_day(row, 6)?,
-        decided_route: opt_code(row, 7)?,
-        care_started_on: opt_day(row, 8)?,
-        closed_on: opt_day(row, 9)?,
-        outflow_reason: opt_code(row, 10)?,
-        destination: opt_code(row, 11)?,
-        started_care_type: opt_code(row, 12)?,
-        care_type: opt_code(row, 13)?,
-        started_provider: row.get(14)?,
-        provider: row.get(15)?,
-        trajectories,
-        previous_closed_on: opt_day(row, 17)?,
-        birth_date: None,
-        plan_ok_at_18: None,
-    })
+    let mut e = Episode::default();
+    read_into(row, &mut e)?;
+    Ok(e)
 }
 
 /// The stored rows of every case, read in case order alongside a replay of
@@ -268,7 +357,7 @@ mod tests {
 
     use super::*;
     use crate::domain::dates::parse_date;
-    use crate::domain::flow::flow;
+    use crate::domain::flow::{Period, flow};
     use crate::domain::{
         Assignment, CareType, FieldChange, Move, OutflowReason, Referrer, Route, Stage, Urgency,
     };
@@ -276,6 +365,41 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
+    }
+
+    /// The trajectories text is read from its bytes exactly as the string
+    /// parser reads it; any other shape is refused there (and read the
+    /// long way, as before).
+    #[test]
+    fn trajectories_read_from_bytes_as_from_text() {
+        let text = trajectories_text(&[
+            Trajectory {
+                care_type: CareType::Residential,
+                started_on: d("2026-05-01"),
+                ended_on: Some(d("2026-08-03")),
+            },
+            Trajectory {
+                care_type: CareType::FamilyHome,
+                started_on: d("2026-08-03"),
+                ended_on: None,
+            },
+        ]);
+        let mut out = vec![];
+        assert!(trajectories_of(text.as_bytes(), &mut out));
+        assert_eq!(Some(out.clone()), trajectories_from(&text));
+        assert!(trajectories_of(b"", &mut out));
+        assert!(out.is_empty());
+        for odd in [
+            "team:2026-1-01",
+            "team:2026-01-01:2026-02-01:x",
+            "teams:2026-01-01",
+            "team",
+            "team:2026-01-01;",
+            "team:+2026-01-01",
+        ] {
+            assert!(!trajectories_of(odd.as_bytes(), &mut out), "{odd}");
+            assert!(out.is_empty());
+        }
     }
 
     /// Every row of the table, in key order, as text.
@@ -302,7 +426,7 @@ mod tests {
     /// figures, for the period and as of `up_to`.
     fn same_as_replay(store: &Store, from: NaiveDate, to: NaiveDate, today: NaiveDate) {
         let up_to = to.min(today);
-        let table = store.episodes(from, up_to).unwrap();
+        let table = store.episodes(Period { from, to }, up_to).unwrap();
         let replay = store.episodes_replayed(from, up_to).unwrap();
         // The birth dates the figures use are compared through them.
         let without_births = |es: &[Episode]| -> Vec<Episode> {
@@ -318,10 +442,13 @@ mod tests {
             without_births(&replay),
             "episodes {from} {to}"
         );
+        let figures = flow(&replay, from, to).unwrap();
+        assert_eq!(flow(&table, from, to).unwrap(), figures, "flow {from} {to}");
+        // The stream the reports read, episodes in no promised order.
         assert_eq!(
-            flow(&table, from, to).unwrap(),
-            flow(&replay, from, to).unwrap(),
-            "flow {from} {to}"
+            store.flow(from, to, today).unwrap(),
+            figures,
+            "streamed flow {from} {to}"
         );
     }
 
@@ -416,14 +543,14 @@ mod tests {
             }
         }
         let (from, to) = (d("2026-06-01"), d("2026-08-31"));
-        let episodes = store.episodes(from, today).unwrap();
+        let episodes = store.episodes(Period { from, to }, today).unwrap();
         let figures = flow(&episodes, from, to).unwrap();
         assert_eq!(figures.turning_18.count, 2, "{:?}", figures.turning_18);
         let births: Vec<_> = episodes.iter().map(|e| e.birth_date.is_some()).collect();
         assert_eq!(births, [true, true, false]);
         same_as_replay(&store, from, to, today);
         // A period that ends today counts only the birthday before it.
-        let june = flow(&store.episodes(from, today).unwrap(), from, today).unwrap();
+        let june = store.flow(from, today, today).unwrap();
         assert_eq!(june.turning_18.count, 1);
         same_as_replay(&store, from, today, today);
     }

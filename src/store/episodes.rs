@@ -6,57 +6,103 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::codec::{self, Day, EVENT_COLUMNS};
+use super::codec::{self, EVENT_COLUMNS};
 use super::episode_rows;
 use super::snapshot::ReviewCursor;
 use super::{Result, Store};
 use crate::domain::Event;
 use crate::domain::dates::birthday;
-use crate::domain::flow::{Episode, Period, episodes, streams};
+use crate::domain::flow::{Episode, FlowReport, Period, Tally, episodes, streams};
 use crate::domain::forecast::{self, HISTORY_DAYS};
 use crate::domain::picture::{Picture, PictureFigures, PictureSpec};
 use crate::domain::waitlist::Queue;
 
 impl Store {
-    /// Every referral episode that touches [from, up_to] (not closed before
-    /// `from`), as of the end of `up_to`, in case order. Only cases not
-    /// closed before `from` are read; their events are streamed case by case
-    /// (referrals, moves and field changes), and the birth date and the
-    /// perspective plan at 18 come with them.
+    /// The flow figures of [from, to] (SPEC 4) from the episodes as they
+    /// stood at the end of `to`, or of `today` when the period ends later:
+    /// the episodes are streamed into the figures (`flow::Tally`), none
+    /// kept, so a year at country scale takes one pass and little memory.
+    pub fn flow(&self, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<FlowReport> {
+        let mut tally = Tally::new(from, to)?;
+        self.each_episode(Period { from, to }, to.min(today), &mut |e| tally.add(e))?;
+        Ok(tally.finish())
+    }
+
+    /// Every referral episode that touches the period (not closed before
+    /// its first day) as of the end of `up_to`, in case order: what
+    /// `each_episode` gives, kept.
+    pub fn episodes(&self, period: Period, up_to: NaiveDate) -> Result<Vec<Episode>> {
+        let mut out = Vec::new();
+        let mut sorted = true;
+        self.each_episode(period, up_to, &mut |e| {
+            sorted &= out
+                .last()
+                .is_none_or(|l: &Episode| (l.case_id, l.number) < (e.case_id, e.number));
+            out.push(e.clone());
+        })?;
+        if !sorted {
+            out.sort_by_key(|e| (e.case_id, e.number));
+        }
+        Ok(out)
+    }
+
+    /// Hands every referral episode that touches the period (not closed
+    /// before `period.from`) as of the end of `up_to` to `each`, in no
+    /// promised order, with the birth dates of those turning 18 in the
+    /// period and their perspective plan at 18.
     ///
     /// The episodes come from the `episodes` table (`episode_rows`) where a
     /// case's whole history lies on or before `up_to`, so its rows are its
-    /// history as of then; only the cases with a later referral, move or
-    /// field change are replayed from their events.
-    pub fn episodes(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
-        let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
-        let births = self.births_turning_18(from, up_to)?;
-        // The birth date of an episode open in care may matter for a
-        // birthday after `up_to` (a period that ends after today): read it
-        // for those rows only.
+    /// history as of then; each row is decoded into one reused value. Only
+    /// the cases with a later referral, move or field change are replayed
+    /// from their events, after the table's rows.
+    pub fn each_episode(
+        &self,
+        period: Period,
+        up_to: NaiveDate,
+        each: &mut dyn FnMut(&Episode),
+    ) -> Result<()> {
+        let from = period.from;
+        let mut sink = EpisodeSink::new(self, Period { from, to: up_to }, period.to)?;
+        let births = self.births_turning_18(from, period.to)?;
+        // Mostly no case has a referral, move or field change after
+        // `up_to` (a period that ends today): one look in the index says
+        // so, and then the scan need not test every row for it.
+        let later: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM episodes WHERE history_until > ?1)",
+            [up_to],
+            |r| r.get(0),
+        )?;
+        let until = if later {
+            "+history_until <= ?2 AND"
+        } else {
+            ""
+        };
+        // In key order: a plain scan of the table (the index on the close
+        // would cost a lookup per row) that needs no sort.
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {}, CASE WHEN closed_on IS NULL AND care_started_on IS NOT NULL \
-               THEN (SELECT birth_date FROM cases WHERE id = episodes.case_id) END \
-             FROM episodes WHERE +history_until <= ?2 \
-             AND ifnull(closed_on, '9999-12-31') >= ?1 ORDER BY case_id, number",
+            "SELECT {} FROM episodes WHERE {until} ifnull(closed_on, '9999-12-31') >= ?1 \
+             ORDER BY case_id, number",
             episode_rows::COLUMNS
         ))?;
-        let birth_column = episode_rows::COLUMNS.split(", ").count();
-        let mut rows = stmt.query((from, up_to))?;
+        let mut rows = if later {
+            stmt.query((from, up_to))?
+        } else {
+            stmt.query([from])?
+        };
+        let mut e = Episode::default();
         while let Some(row) = rows.next()? {
-            let e = episode_rows::episode_from_row(row)?;
-            let open_birth: Option<Day> = row.get(birth_column)?;
-            let birth = births.get(&e.case_id).copied().or(open_birth.map(|d| d.0));
-            sink.finish(e, birth)?;
+            episode_rows::read_into(row, &mut e)?;
+            let birth = births.get(&e.case_id).copied();
+            sink.finish(&mut e, birth)?;
+            each(&e);
         }
-        let from_table = sink.out.len();
+        if !later {
+            return Ok(());
+        }
         self.each_case_history(from, up_to, Cases::LaterHistory, &mut |case, events| {
-            sink.add(case, events)
-        })?;
-        if sink.out.len() > from_table {
-            sink.out.sort_by_key(|e| (e.case_id, e.number));
-        }
-        Ok(sink.out)
+            sink.add(case, events, &mut |e| each(&e))
+        })
     }
 
     /// The birth dates of the cases whose 18th birthday may fall in
@@ -90,12 +136,13 @@ impl Store {
     /// the same episodes but for birth dates the figures do not use, and
     /// the same flow figures.
     pub fn episodes_replayed(&self, from: NaiveDate, up_to: NaiveDate) -> Result<Vec<Episode>> {
-        let mut sink = EpisodeSink::new(self, Period { from, to: up_to })?;
+        let mut sink = EpisodeSink::new(self, Period { from, to: up_to }, NaiveDate::MAX)?;
         sink.every_birth_date = true;
+        let mut out = Vec::new();
         self.each_case_history(from, up_to, Cases::All, &mut |case, events| {
-            sink.add(case, events)
+            sink.add(case, events, &mut |e| out.push(e))
         })?;
-        Ok(sink.out)
+        Ok(out)
     }
 
     /// The council report's history in one pass (SPEC 10): the episodes
@@ -105,8 +152,11 @@ impl Store {
     pub fn council_history(&self, spec: PictureSpec) -> Result<(Vec<Episode>, PictureFigures)> {
         let (from, until) = (spec.from, spec.until);
         let lower = spec.earliest_close();
-        let mut sink = EpisodeSink::new(self, Period { from, to: until })?;
+        // The council's period may end after `until` (today): a birthday
+        // in it of a young person in care is kept, however late.
+        let mut sink = EpisodeSink::new(self, Period { from, to: until }, NaiveDate::MAX)?;
         let mut picture = Picture::new(spec);
+        let mut out = Vec::new();
         // Reviews of the cases on the board at some date, in the same case
         // order as the events: each case's few are read beside its events.
         let mut stmt = self.conn.prepare(
@@ -119,9 +169,9 @@ impl Store {
         self.each_case_history(lower, until, Cases::All, &mut |case, events| {
             let own = reviews.of(case.id)?;
             picture.add(case.id, &case.case_ref, case.birth_date, events, &own);
-            sink.add(case, events)
+            sink.add(case, events, &mut |e| out.push(e))
         })?;
-        Ok((sink.out, picture.finish()))
+        Ok((out, picture.finish()))
     }
 
     /// Streams the referral, move and field-change events up to `up_to` of
@@ -221,18 +271,20 @@ struct CaseKey {
     case_ref: String,
 }
 
-/// Turns each case's events into its episodes that touch the period, with
-/// the perspective plan at 18 looked up where it applies.
+/// Completes the episodes that touch the period: the birth date where the
+/// figures use it, the perspective plan at 18 looked up where it applies.
 struct EpisodeSink<'s> {
+    /// The period as far as it is known (to `up_to`).
     period: Period,
+    /// The report's last day: birth dates are kept up to it.
+    births_to: NaiveDate,
     plan: rusqlite::Statement<'s>,
-    out: Vec<Episode>,
     /// Keep every birth date, not only those the figures use (the oracle).
     every_birth_date: bool,
 }
 
 impl<'s> EpisodeSink<'s> {
-    fn new(store: &'s Store, period: Period) -> Result<EpisodeSink<'s>> {
+    fn new(store: &'s Store, period: Period, births_to: NaiveDate) -> Result<EpisodeSink<'s>> {
         let plan = store.conn.prepare(
             "SELECT json_extract(statuses, '$.perspective_plan') FROM reviews \
              WHERE case_id = ?1 AND on_date BETWEEN ?2 AND ?3 \
@@ -241,44 +293,53 @@ impl<'s> EpisodeSink<'s> {
         )?;
         Ok(EpisodeSink {
             period,
+            births_to,
             plan,
-            out: Vec::new(),
             every_birth_date: false,
         })
     }
 
-    fn add(&mut self, case: &CaseKey, events: &[Event]) -> Result<()> {
-        for e in episodes(case.id, events) {
+    /// Replays a case's events and hands its episodes that touch the
+    /// period, completed, to `out`.
+    fn add(
+        &mut self,
+        case: &CaseKey,
+        events: &[Event],
+        out: &mut dyn FnMut(Episode),
+    ) -> Result<()> {
+        for mut e in episodes(case.id, events) {
             if e.touches(self.period.from) {
-                self.finish(e, case.birth_date)?;
+                self.finish(&mut e, case.birth_date)?;
+                out(e);
             }
         }
         Ok(())
     }
 
-    /// Adds an episode that touches the period, with the birth date kept on
-    /// its case and the perspective plan at 18 where it applies.
+    /// Completes an episode that touches the period with the birth date
+    /// kept on its case and the perspective plan at 18 where it applies.
     /// Only a birth date the flow figures can use (SPEC 4, turning 18) is
-    /// kept: an 18th birthday in [from, up_to], or after `up_to` for an
-    /// episode still in care then (a report's period may end after today;
-    /// the figures count a birthday in it for a case in care on its eve,
-    /// and a case closed by `up_to` is not). So the store reads few birth
-    /// dates.
-    fn finish(&mut self, mut e: Episode, birth_date: Option<NaiveDate>) -> Result<()> {
-        let period = self.period;
+    /// kept: an 18th birthday in the period known so far, or up to
+    /// `births_to` for an episode still in care (a report's period may end
+    /// after today; the figures count a birthday in it for a case in care
+    /// on its eve, and a case closed by then is not). So the store reads
+    /// few birth dates.
+    fn finish(&mut self, e: &mut Episode, birth_date: Option<NaiveDate>) -> Result<()> {
+        let (period, births_to) = (self.period, self.births_to);
         let in_care = e.closed_on.is_none() && e.care_started_on.is_some();
         e.birth_date = birth_date.filter(|&b| {
             let day = birthday(b, 18);
-            self.every_birth_date || (day >= period.from && (day <= period.to || in_care))
+            self.every_birth_date
+                || (day >= period.from && (day <= period.to || (in_care && day <= births_to)))
         });
-        if let Some(day) = streams::eighteenth_in_care(&e, self.period) {
+        e.plan_ok_at_18 = None;
+        if let Some(day) = streams::eighteenth_in_care(e, period) {
             let status: Option<String> = self
                 .plan
                 .query_row((e.case_id, e.referred_on, day), |r| r.get(0))
                 .optional()?;
             e.plan_ok_at_18 = Some(status.as_deref() == Some("ok"));
         }
-        self.out.push(e);
         Ok(())
     }
 }
@@ -293,6 +354,13 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
+    }
+
+    fn period(from: &str, to: &str) -> Period {
+        Period {
+            from: d(from),
+            to: d(to),
+        }
     }
 
     fn referral(case_ref: &str, on: &str) -> NewReferral {
@@ -353,7 +421,9 @@ mod tests {
         let mut store = Store::open(&dir.path().join("stroom.db")).unwrap();
         fill(&mut store);
 
-        let now = store.episodes(d("2026-01-01"), d("2026-06-30")).unwrap();
+        let now = store
+            .episodes(period("2026-01-01", "2026-06-30"), d("2026-06-30"))
+            .unwrap();
         let summary: Vec<_> = now
             .iter()
             .map(|e| (e.number, e.referred_on, e.care_started_on, e.closed_on))
@@ -374,7 +444,9 @@ mod tests {
 
         // As of 31 March: A is still in care, B still waiting; the close,
         // the reopening and B's care start lie in the future then.
-        let march = store.episodes(d("2026-01-01"), d("2026-03-31")).unwrap();
+        let march = store
+            .episodes(period("2026-01-01", "2026-03-31"), d("2026-03-31"))
+            .unwrap();
         assert_eq!(march.len(), 2);
         assert_eq!(march[0].closed_on, None);
         assert_eq!(march[1].care_started_on, None);
@@ -405,7 +477,7 @@ mod tests {
         // Before anything happened there is nothing.
         assert!(
             store
-                .episodes(d("2025-01-01"), d("2025-12-31"))
+                .episodes(period("2025-01-01", "2025-12-31"), d("2025-12-31"))
                 .unwrap()
                 .is_empty()
         );

@@ -123,86 +123,125 @@ pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), Msg> {
 }
 
 /// The flow figures for [from, to] from every episode as it stood at `to`
-/// (see `Store::episodes`). One pass over the episodes, plus a sort of the
-/// inflow's waits.
+/// (see `Store::episodes`): a [`Tally`] of them.
 pub fn flow(episodes: &[Episode], from: NaiveDate, to: NaiveDate) -> Result<FlowReport, Msg> {
-    check_period(from, to)?;
-    let within = |d: NaiveDate| from <= d && d <= to;
-    let mut months = Months::new(from, to);
-    let mut by_care_type: BTreeMap<CareType, CareTypeFlow> = CareType::ALL
-        .iter()
-        .map(|&t| (t, CareTypeFlow::default()))
-        .collect();
-    let mut referrals = 0;
-    let mut waits = Vec::new();
-    let mut outflow = 0;
-    let mut duration_sum = 0;
-    let mut duration_bands = DurationBands::default();
-    let mut open_at_end = 0;
-    let period = Period { from, to };
-    let mut more = More::default();
+    let mut tally = Tally::new(from, to)?;
     for e in episodes {
-        more.add(e, period);
+        tally.add(e);
+    }
+    Ok(tally.finish())
+}
+
+/// The flow figures of a period taken one episode at a time, in any order:
+/// `add` every episode that touches the period as it stood at `to`, then
+/// `finish`. The store streams its rows into one (`Store::flow`), so a
+/// report at country scale holds no list of episodes; only the waits and
+/// lead times are kept, for their percentiles.
+pub struct Tally {
+    period: Period,
+    months: Months,
+    by_care_type: BTreeMap<CareType, CareTypeFlow>,
+    referrals: usize,
+    waits: Vec<i64>,
+    outflow: usize,
+    duration_sum: i64,
+    duration_bands: DurationBands,
+    open_at_end: usize,
+    more: More,
+}
+
+impl Tally {
+    /// An empty tally for [from, to]; a reversed period is refused.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Tally, Msg> {
+        check_period(from, to)?;
+        Ok(Tally {
+            period: Period { from, to },
+            months: Months::new(from, to),
+            by_care_type: CareType::ALL
+                .iter()
+                .map(|&t| (t, CareTypeFlow::default()))
+                .collect(),
+            referrals: 0,
+            waits: Vec::new(),
+            outflow: 0,
+            duration_sum: 0,
+            duration_bands: DurationBands::default(),
+            open_at_end: 0,
+            more: More::default(),
+        })
+    }
+
+    /// Counts one episode.
+    pub fn add(&mut self, e: &Episode) {
+        let period = self.period;
+        let within = |d: NaiveDate| period.holds(d);
+        self.more.add(e, period);
         if within(e.referred_on) {
-            referrals += 1;
-            months.at(e.referred_on).referrals += 1;
+            self.referrals += 1;
+            self.months.at(e.referred_on).referrals += 1;
         }
         let Some(started) = e.care_started_on else {
-            continue;
+            return;
         };
-        let (starts, open) = (within(started), e.open_in_care_at(to));
+        let (starts, open) = (within(started), e.open_in_care_at(period.to));
         let closes = e.closed_on.filter(|&c| within(c));
-        more.providers.add(e, starts, closes.is_some(), open);
+        self.more.providers.add(e, starts, closes.is_some(), open);
         if starts {
-            waits.push(days_between(e.referred_on, started));
-            months.at(started).inflow += 1;
+            self.waits.push(days_between(e.referred_on, started));
+            self.months.at(started).inflow += 1;
             if let Some(t) = e.started_care_type {
-                by_care_type.entry(t).or_default().inflow += 1;
+                self.by_care_type.entry(t).or_default().inflow += 1;
             }
         }
         if let Some(closed) = closes {
-            outflow += 1;
+            self.outflow += 1;
             let days = days_between(started, closed);
-            duration_sum += days;
-            duration_bands.add(days);
-            months.at(closed).outflow += 1;
+            self.duration_sum += days;
+            self.duration_bands.add(days);
+            self.months.at(closed).outflow += 1;
             if let Some(t) = e.care_type {
-                by_care_type.entry(t).or_default().outflow += 1;
+                self.by_care_type.entry(t).or_default().outflow += 1;
             }
             let destination = e.destination.unwrap_or(Destination::Unknown);
-            *more.by_destination.entry(destination).or_default() += 1;
+            *self.more.by_destination.entry(destination).or_default() += 1;
         }
         if open {
-            open_at_end += 1;
+            self.open_at_end += 1;
             if let Some(t) = e.care_type {
-                by_care_type.entry(t).or_default().open_at_end += 1;
+                self.by_care_type.entry(t).or_default().open_at_end += 1;
             }
         }
     }
-    waits.sort_unstable();
-    let inflow = waits.len();
-    Ok(FlowReport {
-        from,
-        to,
-        referrals,
-        inflow,
-        outflow,
-        balance_pct: percent(outflow as i64 - inflow as i64, inflow as i64),
-        open_at_end,
-        mean_duration_days: tenths(duration_sum, outflow as i64),
-        duration_bands,
-        median_wait_to_care_days: nearest_rank(&waits, 50),
-        p90_wait_to_care_days: nearest_rank(&waits, 90),
-        by_care_type,
-        by_destination: more.by_destination,
-        lead_times: more.lead_times.finish(),
-        by_referrer: more.by_referrer,
-        re_referrals: more.re_referrals,
-        by_provider: more.providers.finish(),
-        turning_18: more.turning_18,
-        trajectories_by_care_type: more.trajectories.finish(),
-        monthly: months.into_rows(),
-    })
+
+    /// The figures of every episode added.
+    pub fn finish(self) -> FlowReport {
+        let mut waits = self.waits;
+        let (median_wait, p90_wait) = median_and_p90(&mut waits);
+        let inflow = waits.len();
+        let (outflow, more) = (self.outflow, self.more);
+        FlowReport {
+            from: self.period.from,
+            to: self.period.to,
+            referrals: self.referrals,
+            inflow,
+            outflow,
+            balance_pct: percent(outflow as i64 - inflow as i64, inflow as i64),
+            open_at_end: self.open_at_end,
+            mean_duration_days: tenths(self.duration_sum, outflow as i64),
+            duration_bands: self.duration_bands,
+            median_wait_to_care_days: median_wait,
+            p90_wait_to_care_days: p90_wait,
+            by_care_type: self.by_care_type,
+            by_destination: more.by_destination,
+            lead_times: more.lead_times.finish(),
+            by_referrer: more.by_referrer,
+            re_referrals: more.re_referrals,
+            by_provider: more.providers.finish(),
+            turning_18: more.turning_18,
+            trajectories_by_care_type: more.trajectories.finish(),
+            monthly: self.months.into_rows(),
+        }
+    }
 }
 
 /// The tallies of the newer figures (`streams`), filled in the same pass.
@@ -250,6 +289,28 @@ pub fn nearest_rank(sorted: &[i64], p: usize) -> Option<i64> {
     }
     let rank = (p * sorted.len()).div_ceil(100).max(1);
     Some(sorted[rank - 1])
+}
+
+/// The nearest-rank median and 90th percentile of some values (None for
+/// none): what `nearest_rank` gives on them sorted, found by selection in
+/// linear time instead (the values are left reordered). A report at
+/// country scale takes these of hundreds of thousands of waits.
+pub fn median_and_p90(values: &mut [i64]) -> (Option<i64>, Option<i64>) {
+    let n = values.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let index = |p: usize| (p * n).div_ceil(100).max(1) - 1;
+    let (median_at, p90_at) = (index(50), index(90));
+    let (below, &mut p90, _) = values.select_nth_unstable(p90_at);
+    // Everything before the p90's place is at most it, so the median (at
+    // or before that place) is the same rank among those.
+    let median = if median_at == p90_at {
+        p90
+    } else {
+        *below.select_nth_unstable(median_at).1
+    };
+    (Some(median), Some(p90))
 }
 
 /// The calendar months of a period, indexed by their distance from the first.
@@ -732,6 +793,16 @@ mod tests {
                 prop_assert!(at_or_below * 100 >= p * v.len());
                 prop_assert!(below * 100 < p * v.len());
             }
+        }
+
+        #[test]
+        fn selection_gives_the_nearest_ranks_of_the_sorted_values(
+            mut v in prop::collection::vec(-5i64..500, 0..80),
+        ) {
+            let mut sorted = v.clone();
+            sorted.sort_unstable();
+            let want = (nearest_rank(&sorted, 50), nearest_rank(&sorted, 90));
+            prop_assert_eq!(median_and_p90(&mut v), want);
         }
 
         #[test]

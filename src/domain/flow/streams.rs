@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::nearest_rank;
+use super::median_and_p90;
 use crate::domain::codes::{CareType, Referrer, Route, Urgency, code_enum};
 use crate::domain::dates::{birthday, days_between};
 use crate::domain::destination::Destination;
@@ -42,11 +42,11 @@ pub struct Percentiles {
 
 impl Percentiles {
     pub fn of(mut days: Vec<i64>) -> Percentiles {
-        days.sort_unstable();
+        let (median, p90) = median_and_p90(&mut days);
         Percentiles {
             count: days.len(),
-            median: nearest_rank(&days, 50),
-            p90: nearest_rank(&days, 90),
+            median,
+            p90,
         }
     }
 }
@@ -70,38 +70,37 @@ pub struct LeadTime {
     pub urgent: Percentiles,
 }
 
-/// The days of each step that fell in the period, per urgency.
+/// The days of each step that fell in the period, per urgency: a list
+/// per step (in `LeadStep::ALL` order) and urgency (regular, urgent).
 #[derive(Debug, Default)]
 pub struct LeadTimes {
-    days: BTreeMap<(LeadStep, Urgency), Vec<i64>>,
+    days: [[Vec<i64>; 2]; 4],
 }
 
 impl LeadTimes {
     pub fn add(&mut self, e: &Episode, period: Period) {
         let steps = [
-            (LeadStep::ReferralToIntake, Some(e.referred_on), e.intake_on),
-            (LeadStep::IntakeToDecision, e.intake_on, e.triaged_on),
-            (LeadStep::DecisionToCare, e.triaged_on, e.care_started_on),
-            (
-                LeadStep::ReferralToCare,
-                Some(e.referred_on),
-                e.care_started_on,
-            ),
+            (Some(e.referred_on), e.intake_on),
+            (e.intake_on, e.triaged_on),
+            (e.triaged_on, e.care_started_on),
+            (Some(e.referred_on), e.care_started_on),
         ];
-        for (step, start, end) in steps {
+        let urgency = match e.urgency {
+            Urgency::Regular => 0,
+            Urgency::Urgent => 1,
+        };
+        for (days, (start, end)) in self.days.iter_mut().zip(steps) {
             if let (Some(start), Some(end)) = (start, period.holds_opt(end)) {
-                let days = days_between(start, end);
-                self.days.entry((step, e.urgency)).or_default().push(days);
+                days[urgency].push(days_between(start, end));
             }
         }
     }
 
-    pub fn finish(mut self) -> BTreeMap<LeadStep, LeadTime> {
+    pub fn finish(self) -> BTreeMap<LeadStep, LeadTime> {
         LeadStep::ALL
             .iter()
-            .map(|&step| {
-                let mut take = |u| self.days.remove(&(step, u)).unwrap_or_default();
-                let (regular, urgent) = (take(Urgency::Regular), take(Urgency::Urgent));
+            .zip(self.days)
+            .map(|(&step, [regular, urgent])| {
                 let all = regular.iter().chain(&urgent).copied().collect();
                 let time = LeadTime {
                     all: Percentiles::of(all),
@@ -196,21 +195,30 @@ impl Providers {
     pub fn add(&mut self, e: &Episode, started: bool, closed: bool, open: bool) {
         if started {
             if let (Some(p), Some(s)) = (&e.started_provider, e.care_started_on) {
-                let row = self.row(p);
-                row.0.inflow += 1;
-                row.1.push(days_between(e.referred_on, s));
+                self.with_row(p, |row| {
+                    row.0.inflow += 1;
+                    row.1.push(days_between(e.referred_on, s));
+                });
             }
         }
         if let Some(p) = e.provider.as_ref().filter(|_| closed) {
-            self.row(p).0.outflow += 1;
+            self.with_row(p, |row| row.0.outflow += 1);
         }
         if let Some(p) = e.provider.as_ref().filter(|_| open) {
-            self.row(p).0.open_at_end += 1;
+            self.with_row(p, |row| row.0.open_at_end += 1);
         }
     }
 
-    fn row(&mut self, provider: &str) -> &mut (ProviderFlow, Vec<i64>) {
-        self.rows.entry(provider.to_string()).or_default()
+    /// Changes the provider's row; its name is copied only the first time
+    /// (a report at scale meets the same few providers over and over).
+    fn with_row(&mut self, provider: &str, change: impl FnOnce(&mut (ProviderFlow, Vec<i64>))) {
+        if let Some(row) = self.rows.get_mut(provider) {
+            change(row);
+            return;
+        }
+        let mut row = Default::default();
+        change(&mut row);
+        self.rows.insert(provider.to_string(), row);
     }
 
     pub fn finish(self) -> BTreeMap<String, ProviderFlow> {

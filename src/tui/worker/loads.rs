@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use crate::context::config::Config;
 use crate::domain::agenda::{Agenda, Meeting, Records};
 use crate::domain::evaluation::EvaluationRow;
-use crate::domain::flow::{FlowReport, flow};
+use crate::domain::flow::FlowReport;
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight;
 use crate::domain::waitlist::{self, WaitRow};
@@ -269,10 +269,8 @@ pub fn flow_job(
     month_ends: Option<Vec<NaiveDate>>,
 ) -> Job<Loaded> {
     job(move |store: &Store, progress| {
-        let episodes = store.episodes(from, up_to)?;
+        let report = store.flow(from, to, up_to)?;
         progress.report(1, Some(2))?;
-        let report = flow(&episodes, from, to)?;
-        drop(episodes);
         let stages = match month_ends {
             Some(ends) => store.stage_counts(&ends)?,
             None => Vec::new(),
