@@ -17,6 +17,7 @@ use crate::store::{DecisionRow, HistoryEntry, Store};
 use super::action::View;
 use super::board::{BoardState, ReviewDraft};
 use super::case_list::CaseList;
+use super::compact::{PackedMoment, PackedWait};
 use super::flow::FlowState;
 use super::forms::{FieldId, Form};
 use super::keymap::Scope;
@@ -27,9 +28,7 @@ use super::theme::Theme;
 use super::waitlist::WaitlistState;
 use super::worker::loads::{self, Busy, Choices, LoadKey, Loaded, Loader, PastCases};
 use super::worker::{Job, Worker};
-use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
-use crate::domain::waitlist::WaitRow;
 
 /// What has the keyboard, from the top layer down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +176,7 @@ pub struct App {
     pub(super) traveling: Option<(NaiveDate, Option<String>)>,
     /// A past date's waiting lists and evaluation list, loaded with its
     /// snapshot.
-    past_lists: Option<(Vec<WaitRow>, Vec<EvaluationRow>)>,
+    past_lists: Option<(Vec<PackedWait>, Vec<PackedMoment>)>,
 }
 
 /// The open form among `overlays` (a free function, so that other fields
@@ -769,7 +768,7 @@ impl App {
     }
 
     /// New waiting-list rows, keeping the selected position.
-    fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>) {
+    fn set_waitlist_rows(&mut self, rows: Vec<PackedWait>, moments: Vec<PackedMoment>) {
         let height = self.waitlist_height();
         self.waitlist.load(rows, moments, height);
     }

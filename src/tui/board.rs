@@ -21,6 +21,7 @@ use super::action::Action;
 use super::app::{App, form_in};
 use super::board_row::BoardRow;
 use super::case_list::Scroll;
+use super::compact::Packed;
 use super::forms::{Field, FieldId, Form, Label, Purpose};
 
 /// How the board groups its cases; a key cycles through them in this order.
@@ -113,18 +114,7 @@ impl BoardState {
         let filter = &self.filter;
         self.rows = rows
             .into_iter()
-            .filter(|r| {
-                search.is_none_or(|t| {
-                    super::waitlist::matched(
-                        &r.case_ref,
-                        r.worker.as_deref(),
-                        r.provider.as_deref(),
-                        t,
-                    )
-                    .is_some()
-                })
-            })
-            .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
+            .filter(|r| r.kept_by(search, filter))
             .collect();
         self.all = Some(aggregate(&self.rows).all);
         self.regroup(cat);

@@ -11,6 +11,7 @@ pub mod app;
 pub mod board;
 pub mod board_row;
 pub mod case_list;
+pub mod compact;
 pub mod export;
 pub mod flow;
 pub mod forms;

@@ -15,6 +15,7 @@
 //! for the running job, so `q` quits at once.
 
 pub mod loads;
+pub mod memory;
 
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -354,6 +355,8 @@ fn serve<K: Clone, T>(store: Store, shared: &Shared<K, T>, tx: &Sender<Update<K,
         };
         let result = run_job(&store, job, &progress);
         shared.lock().running = None;
+        // The job's reads are dropped by now: their memory goes back.
+        memory::hand_back();
         if cancelled.load(Ordering::Acquire) {
             continue; // superseded: nobody wants it
         }
@@ -397,7 +400,10 @@ pub fn drop_elsewhere<T: Send + 'static>(value: T) {
     // When no thread can be made, the closure and the value go here.
     let _ = thread::Builder::new()
         .name("stroom-drop".into())
-        .spawn(move || drop(value));
+        .spawn(move || {
+            drop(value);
+            memory::hand_back();
+        });
 }
 
 /// Runs `job` here and now on `store` (no thread, never cancelled): where
