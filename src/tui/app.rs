@@ -171,6 +171,8 @@ pub struct App {
     pub forecast: Option<crate::report::forecast::Forecast>,
     /// The case to keep selected when the board asked for arrives.
     pub(super) board_anchor: Option<String>,
+    /// The case the person came to view 3 from: the board opens there.
+    pub(super) board_opening: Option<String>,
     /// A past date whose cases are loading on the worker, with the case to
     /// keep selected: the screens move to it when they arrive.
     pub(super) traveling: Option<(NaiveDate, Option<String>)>,
@@ -234,6 +236,7 @@ impl App {
             loader: Loader::Here,
             forecast: None,
             board_anchor: None,
+            board_opening: None,
             traveling: None,
             past_lists: None,
         })
@@ -471,7 +474,8 @@ impl App {
             )?;
         }
         if self.view == View::Stoplight {
-            self.load_board(anchor.as_deref())?;
+            let opening = self.board_opening.clone();
+            self.load_board(opening.as_deref())?;
         }
         self.want_choices()?;
         if let Some(screen) = self.case_screen() {

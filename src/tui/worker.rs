@@ -355,8 +355,6 @@ fn serve<K: Clone, T>(store: Store, shared: &Shared<K, T>, tx: &Sender<Update<K,
         };
         let result = run_job(&store, job, &progress);
         shared.lock().running = None;
-        // The job's reads are dropped by now: their memory goes back.
-        memory::hand_back();
         if cancelled.load(Ordering::Acquire) {
             continue; // superseded: nobody wants it
         }

@@ -216,7 +216,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
     {
         lines.push(match entry {
-            Entry::Group { label, counts } => group_line(app, board.grouping, label, counts),
+            Entry::Group(g) => {
+                let group = &board.groups[*g];
+                group_line(app, board.grouping, &group.label, &group.counts)
+            }
             Entry::Case(r) => {
                 let selected = i == board.scroll.selected;
                 case_line(app, &cols, &board.rows[*r].unpack(), selected)

@@ -28,7 +28,22 @@ use crate::tui::case_list::{self, CaseList};
 use crate::tui::compact::{self, PackedLists, PackedMoment, PackedWait};
 use crate::tui::export::ExportJob;
 
-use super::{Generation, Job, Update, Worker, job, run_here};
+use super::{Generation, Job, Progress, Update, Worker, job, memory, run_here};
+
+/// A view's load that reads far more than it returns (a country's cases,
+/// episodes, reviews): once its reads are dropped, the freed memory goes
+/// back to the system (`memory::hand_back`). Not after the quick loads of
+/// every search key: trimming takes the allocator's locks, and those
+/// loads free little.
+fn heavy(
+    load: impl FnOnce(&Store, &Progress<'_>) -> Result<Loaded> + Send + 'static,
+) -> Job<Loaded> {
+    job(move |store: &Store, progress| {
+        let loaded = load(store, progress);
+        memory::hand_back();
+        loaded
+    })
+}
 
 /// Which load a request is: one per view, so that a newer request for the
 /// same view supersedes the older one and the others go on.
@@ -162,7 +177,7 @@ pub fn previous_board_job(
 ) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let snapshot = store.stoplight_snapshot(previous_on, today)?;
         progress.report(1, Some(2))?;
         let aggregate = stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes, care));
@@ -199,7 +214,7 @@ pub fn choices_job() -> Job<Loaded> {
 pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let norms = config.norms;
     let rules = config.evaluation;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let mut names = compact::Interner::default();
         let mut lists = PackedLists::default();
         let mut seen = 0usize;
@@ -244,7 +259,7 @@ pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
 pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let check = || progress.check();
         let rows = streamed_board(store, today, &codes, care, STREAM_CASES, &check)?;
         progress.report(1, Some(2))?;
@@ -321,7 +336,7 @@ pub fn flow_job(
     up_to: NaiveDate,
     month_ends: Option<Vec<NaiveDate>>,
 ) -> Job<Loaded> {
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let episodes = store.episodes(from, up_to)?;
         progress.report(1, Some(2))?;
         let report = flow(&episodes, from, to)?;
@@ -345,7 +360,7 @@ pub fn agenda_job(
     let codes = config.precondition_codes();
     let norms = config.norms;
     let rules = config.evaluation;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let on = meeting.on;
         let agenda = if keep_agenda {
             None
@@ -365,7 +380,7 @@ pub fn agenda_job(
 /// does (same runs, same seed, so the same dates).
 pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let norms = config.norms;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let history = store.queue_history(today)?;
         progress.report(1, Some(3))?;
         let snapshot = store.waitlist_snapshot(today, today)?;
@@ -390,7 +405,7 @@ pub fn past_job(
 ) -> Job<Loaded> {
     let norms = config.norms;
     let rules = config.evaluation;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         progress.report(0, Some(4))?;
         let snapshot = store.snapshot(as_of, today)?;
         progress.report(1, Some(4))?;
@@ -412,7 +427,7 @@ pub fn past_job(
 
 /// An export from the UI: read, render and write the file on the worker.
 pub fn export_job(export: ExportJob) -> Job<Loaded> {
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let count = export.run(store, progress)?;
         Ok(Loaded::Exported {
             count,

@@ -7,7 +7,8 @@
 
 /// Returns the allocator's free memory to the system (glibc's
 /// `malloc_trim`, which releases whole free pages in every arena,
-/// the worker threads' too). Elsewhere nothing to do.
+/// the worker threads' too). Elsewhere nothing to do. Called after a view's
+/// heavy load (`loads::heavy`) and after a drop elsewhere, not per key.
 pub fn hand_back() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointer and only walks the allocator's
