@@ -455,6 +455,9 @@ fn view_results(db: &Path) {
         let name = format!("{view:?}").to_lowercase();
         report_ms(&format!("{name}_key_ms"), key);
         report_ms(&format!("{name}_result_ms"), key + loaded);
+        // The person looks at the view: the event loop's pause hands back
+        // what the load freed (stroom::tui::worker::memory).
+        stroom::tui::worker::memory::hand_back_if_due();
         println!("{name}_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
         println!("{name}_hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
     }
@@ -467,6 +470,7 @@ fn view_results(db: &Path) {
     // What stays resident once every view was visited and its loads are
     // done (the peak above includes the loads' transient reads).
     ui.settle();
+    stroom::tui::worker::memory::hand_back_if_due();
     println!("ui_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
 }
 

@@ -400,7 +400,7 @@ pub fn drop_elsewhere<T: Send + 'static>(value: T) {
         .name("stroom-drop".into())
         .spawn(move || {
             drop(value);
-            memory::hand_back();
+            memory::freed();
         });
 }
 

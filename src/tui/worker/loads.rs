@@ -31,16 +31,16 @@ use crate::tui::export::ExportJob;
 use super::{Generation, Job, Progress, Update, Worker, job, memory, run_here};
 
 /// A view's load that reads far more than it returns (a country's cases,
-/// episodes, reviews): once its reads are dropped, the freed memory goes
-/// back to the system (`memory::hand_back`). Not after the quick loads of
-/// every search key: trimming takes the allocator's locks, and those
-/// loads free little.
+/// episodes, reviews): once its reads are dropped, the freed memory is due
+/// to go back to the system (`memory::freed`; the event loop hands it back
+/// when the person pauses). Not marked by the quick loads of every search
+/// key: they free little.
 fn heavy(
     load: impl FnOnce(&Store, &Progress<'_>) -> Result<Loaded> + Send + 'static,
 ) -> Job<Loaded> {
     job(move |store: &Store, progress| {
         let loaded = load(store, progress);
-        memory::hand_back();
+        memory::freed();
         loaded
     })
 }
