@@ -305,11 +305,16 @@ fn council(db: &Path) {
 
 /// Peak resident set size of this process so far (VmHWM), in kB.
 fn peak_rss_kb() -> u64 {
+    status_kb("VmHWM:")
+}
+
+/// A line of /proc/self/status in kB (`VmHWM:`, `VmRSS:`).
+fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
@@ -449,6 +454,11 @@ fn view_results(db: &Path) {
         let name = format!("{view:?}").to_lowercase();
         report_ms(&format!("{name}_key_ms"), key);
         report_ms(&format!("{name}_result_ms"), key + loaded);
+        // The person looks at the view: the event loop's pause hands back
+        // what the load freed (stroom::tui::worker::memory).
+        stroom::tui::worker::memory::hand_back_if_due();
+        println!("{name}_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
+        println!("{name}_hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
     }
     // `4` then `1` at once: view 1 is drawn in the next frame.
     ui.key(Action::Show(View::Flow));
@@ -456,6 +466,11 @@ fn view_results(db: &Path) {
     ui.key(Action::Show(View::Waitlist));
     report_ms("flow_then_waitlist_ms", t.elapsed());
     println!("ui_hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
+    // What stays resident once every view was visited and its loads are
+    // done (the peak above includes the loads' transient reads).
+    ui.settle();
+    stroom::tui::worker::memory::hand_back_if_due();
+    println!("ui_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
 }
 
 /// Key-to-frame times per kind of key, as p50 / p99 / max.

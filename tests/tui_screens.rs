@@ -282,3 +282,56 @@ fn the_views_in_english_at_80_by_24() {
         }
     });
 }
+
+/// The case refs on the board, top to bottom.
+fn board_refs(app: &App) -> Vec<String> {
+    use stroom::tui::board::Entry;
+    app.board
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Case(i) => Some(app.board.rows[*i].case_ref.to_string()),
+            Entry::Group(_) => None,
+        })
+        .collect()
+}
+
+/// View 3 opens at its top, unless the person comes from a case: from view
+/// 2 with a case on the board selected, the board opens at that case. (It
+/// opened at view 2's selection from anywhere: its first case by default,
+/// which at a million cases lies mid-board.)
+#[test]
+fn the_board_opens_at_its_top_or_at_the_case_the_person_came_from() {
+    // A case on the board, not the first, made view 2's selection.
+    let mut ui = Ui::demo(Lang::Nl, 120, 40);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    let board = board_refs(&ui.app);
+    assert!(board.len() > 3, "{board:?}");
+    let mut ui = Ui::demo(Lang::Nl, 120, 40);
+    ui.act(&[Action::Show(View::Cases)]);
+    let mut chosen = None;
+    for _ in 0..CASES {
+        let case = ui.app.cases.selected_case().map(|c| c.case_ref.clone());
+        if let Some(r) = case.filter(|r| board[1..].contains(r)) {
+            chosen = Some(r);
+            break;
+        }
+        ui.act(&[Action::Down]);
+    }
+    let chosen = chosen.expect("a case of the board in view 2");
+    // From view 1 the board opens at its top, whatever view 2 selects.
+    ui.act(&[Action::Show(View::Waitlist), Action::Show(View::Stoplight)]);
+    let top = ui.app.board.selected_row().map(|r| r.case_ref.to_string());
+    assert_eq!(top.as_deref(), Some(board[0].as_str()));
+    assert_eq!(ui.app.board.scroll.offset, 0);
+
+    // From view 2, at the case selected there.
+    let mut ui = Ui::demo(Lang::Nl, 120, 40);
+    ui.act(&[Action::Show(View::Cases)]);
+    while ui.app.cases.selected_case().map(|c| c.case_ref.as_str()) != Some(chosen.as_str()) {
+        ui.act(&[Action::Down]);
+    }
+    ui.act(&[Action::Show(View::Stoplight)]);
+    let at = ui.app.board.selected_row().map(|r| r.case_ref.to_string());
+    assert_eq!(at, Some(chosen));
+}

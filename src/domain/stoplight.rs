@@ -278,12 +278,18 @@ pub fn stoplight_into<T: OnBoard>(
             ))
         })
         .collect();
+    board_order(&mut rows);
+    rows
+}
+
+/// Puts rows in board order: red first, most reasons first, then by case
+/// reference (unique, so rows judged in parts sort to the same board).
+pub fn board_order<T: OnBoard>(rows: &mut [T]) {
     rows.sort_by(|a, b| {
         let (ac, an, ar) = a.board_key();
         let (bc, bn, br) = b.board_key();
         (bc, bn, ar).cmp(&(ac, an, br))
     });
-    rows
 }
 
 /// Evaluates one case as of `as_of`. `reviews` are the case's reviews in

@@ -295,17 +295,39 @@ impl Default for Summaries {
 
 impl Summaries {
     pub fn add(&mut self, row: &WaitRow) {
-        let s = &mut self.0[row.queue as usize];
-        s.gross.add(row.signal);
-        if row.in_net() {
-            s.net.add(row.signal);
+        self.add_parts(
+            row.queue,
+            row.signal,
+            row.bridging_care,
+            row.age,
+            row.urgency,
+            row.wait_days,
+        );
+    }
+
+    /// `add` from the fields it counts (the desk's compact rows count
+    /// without a `WaitRow`).
+    pub fn add_parts(
+        &mut self,
+        queue: Queue,
+        signal: Signal,
+        bridging_care: bool,
+        age: Option<i32>,
+        urgency: Urgency,
+        wait_days: i64,
+    ) {
+        let s = &mut self.0[queue as usize];
+        s.gross.add(signal);
+        // As `WaitRow::in_net`: bridging care counts in the gross list only.
+        if !(queue == Queue::Care && bridging_care) {
+            s.net.add(signal);
         } else {
             s.bridging_care += 1;
-            s.red_bridging_care += usize::from(row.signal == Signal::Red);
+            s.red_bridging_care += usize::from(signal == Signal::Red);
         }
-        s.age_groups[AgeGroup::of(row.age) as usize] += 1;
-        s.urgent += usize::from(row.urgency.is_urgent());
-        s.longest_wait_days = s.longest_wait_days.max(Some(row.wait_days));
+        s.age_groups[AgeGroup::of(age) as usize] += 1;
+        s.urgent += usize::from(urgency.is_urgent());
+        s.longest_wait_days = s.longest_wait_days.max(Some(wait_days));
     }
 
     /// One summary per queue, in queue order.

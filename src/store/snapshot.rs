@@ -66,7 +66,7 @@ impl Scope {
     }
 
     /// The same test in SQL, on the stage index.
-    fn sql(self) -> String {
+    pub(super) fn sql(self) -> String {
         let stages = |keep: fn(Stage) -> bool| {
             let codes: Vec<String> = Stage::ALL
                 .iter()

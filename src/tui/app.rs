@@ -17,6 +17,7 @@ use crate::store::{DecisionRow, HistoryEntry, Store};
 use super::action::View;
 use super::board::{BoardState, ReviewDraft};
 use super::case_list::CaseList;
+use super::compact::{PackedMoment, PackedWait};
 use super::flow::FlowState;
 use super::forms::{FieldId, Form};
 use super::keymap::Scope;
@@ -27,9 +28,7 @@ use super::theme::Theme;
 use super::waitlist::WaitlistState;
 use super::worker::loads::{self, Busy, Choices, LoadKey, Loaded, Loader, PastCases};
 use super::worker::{Job, Worker};
-use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, StoplightRow};
-use crate::domain::waitlist::WaitRow;
 
 /// What has the keyboard, from the top layer down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,12 +171,14 @@ pub struct App {
     pub forecast: Option<crate::report::forecast::Forecast>,
     /// The case to keep selected when the board asked for arrives.
     pub(super) board_anchor: Option<String>,
+    /// The case the person came to view 3 from: the board opens there.
+    pub(super) board_opening: Option<String>,
     /// A past date whose cases are loading on the worker, with the case to
     /// keep selected: the screens move to it when they arrive.
     pub(super) traveling: Option<(NaiveDate, Option<String>)>,
     /// A past date's waiting lists and evaluation list, loaded with its
     /// snapshot.
-    past_lists: Option<(Vec<WaitRow>, Vec<EvaluationRow>)>,
+    past_lists: Option<(Vec<PackedWait>, Vec<PackedMoment>)>,
 }
 
 /// The open form among `overlays` (a free function, so that other fields
@@ -235,6 +236,7 @@ impl App {
             loader: Loader::Here,
             forecast: None,
             board_anchor: None,
+            board_opening: None,
             traveling: None,
             past_lists: None,
         })
@@ -472,7 +474,8 @@ impl App {
             )?;
         }
         if self.view == View::Stoplight {
-            self.load_board(anchor.as_deref())?;
+            let opening = self.board_opening.clone();
+            self.load_board(opening.as_deref())?;
         }
         self.want_choices()?;
         if let Some(screen) = self.case_screen() {
@@ -769,7 +772,7 @@ impl App {
     }
 
     /// New waiting-list rows, keeping the selected position.
-    fn set_waitlist_rows(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>) {
+    fn set_waitlist_rows(&mut self, rows: Vec<PackedWait>, moments: Vec<PackedMoment>) {
         let height = self.waitlist_height();
         self.waitlist.load(rows, moments, height);
     }

@@ -21,6 +21,7 @@ use super::action::Action;
 use super::app::{App, form_in};
 use super::board_row::BoardRow;
 use super::case_list::Scroll;
+use super::compact::Packed;
 use super::forms::{Field, FieldId, Form, Label, Purpose};
 
 /// How the board groups its cases; a key cycles through them in this order.
@@ -57,11 +58,20 @@ impl Grouping {
     }
 }
 
-/// One line of the board: a group's heading or a case (index into `rows`).
-#[derive(Debug, Clone, PartialEq)]
+/// One line of the board: a group's heading (index into `groups`) or a
+/// case (index into `rows`). Two words a line: a country's board has
+/// 190,000 of them, the headings are few.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
-    Group { label: String, counts: SignalCounts },
+    Group(usize),
     Case(usize),
+}
+
+/// A group's heading: its name and its cases' colours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub label: String,
+    pub counts: SignalCounts,
 }
 
 /// The aggregate of SPEC 3.3 now and at the previous six-weekly date.
@@ -78,6 +88,8 @@ pub struct BoardState {
     /// unpacked when drawn.
     pub rows: Vec<BoardRow>,
     pub entries: Vec<Entry>,
+    /// The group headings `entries` point into.
+    pub groups: Vec<Group>,
     /// Selection and scroll over `entries`; the selection is always a case.
     pub scroll: Scroll,
     pub grouping: Grouping,
@@ -113,18 +125,7 @@ impl BoardState {
         let filter = &self.filter;
         self.rows = rows
             .into_iter()
-            .filter(|r| {
-                search.is_none_or(|t| {
-                    super::waitlist::matched(
-                        &r.case_ref,
-                        r.worker.as_deref(),
-                        r.provider.as_deref(),
-                        t,
-                    )
-                    .is_some()
-                })
-            })
-            .filter(|r| filter.keeps(r.worker.as_deref(), r.provider.as_deref()))
+            .filter(|r| r.kept_by(search, filter))
             .collect();
         self.all = Some(aggregate(&self.rows).all);
         self.regroup(cat);
@@ -142,7 +143,10 @@ impl BoardState {
     /// Within a group the rules' order stays: red first, most reasons first.
     fn regroup(&mut self, cat: &Catalog) {
         let grouping = self.grouping;
-        let key = |r: &BoardRow| group_key(grouping, r);
+        fn key(grouping: Grouping) -> impl Fn(&BoardRow) -> Option<(usize, &str)> {
+            move |r| group_key(grouping, r)
+        }
+        let key = key(grouping);
         // A stable sort: the board order of `stoplight` stays within groups.
         match grouping {
             Grouping::Colour => self.rows.sort_by_key(|r| Reverse(r.color)),
@@ -152,6 +156,7 @@ impl BoardState {
             }),
         }
         self.entries.clear();
+        self.groups.clear();
         let mut start = 0;
         while start < self.rows.len() {
             let k = key(&self.rows[start]);
@@ -164,7 +169,8 @@ impl BoardState {
             self.rows[start..end]
                 .iter()
                 .for_each(|r| counts.add(r.color));
-            self.entries.push(Entry::Group {
+            self.entries.push(Entry::Group(self.groups.len()));
+            self.groups.push(Group {
                 label: group_label(cat, grouping, &self.rows[start]),
                 counts,
             });
@@ -210,14 +216,16 @@ impl BoardState {
     }
 }
 
-/// What a row is grouped by (None: not set; such rows come last).
-fn group_key(grouping: Grouping, r: &BoardRow) -> Option<String> {
+/// What a row is grouped by (None: not set; such rows come last): a code's
+/// position or a name, borrowed (the sort compares 190,000 rows' keys at
+/// country scale: no key is allocated).
+fn group_key(grouping: Grouping, r: &BoardRow) -> Option<(usize, &str)> {
     match grouping {
-        Grouping::Colour => Some(r.color.code().to_string()),
-        Grouping::Provider => r.provider.as_deref().map(str::to_owned),
-        // Zero-padded position keeps the order of the care type codes.
-        Grouping::CareType => r.care_type.map(|t| format!("{:02}", t as usize)),
-        Grouping::Worker => r.worker.as_deref().map(str::to_owned),
+        Grouping::Colour => Some((r.color as usize, "")),
+        Grouping::Provider => r.provider.as_deref().map(|p| (0, p)),
+        // The position keeps the order of the care type codes.
+        Grouping::CareType => r.care_type.map(|t| (t as usize, "")),
+        Grouping::Worker => r.worker.as_deref().map(|w| (0, w)),
     }
 }
 
@@ -575,7 +583,10 @@ mod tests {
         b.entries
             .iter()
             .map(|e| match e {
-                Entry::Group { label, counts } => format!("[{label} {}]", counts.total),
+                Entry::Group(g) => {
+                    let Group { label, counts } = &b.groups[*g];
+                    format!("[{label} {}]", counts.total)
+                }
                 Entry::Case(i) => b.rows[*i].case_ref.to_string(),
             })
             .collect()

@@ -1,35 +1,34 @@
-//! The board's rows as the desk keeps them. A full `StoplightRow` owns every
-//! precondition code, provider and coordinator name as its own `String`
-//! (≈1.4 KB a row; 188,782 rows at 1M cases held 261 MB). Here the strings
-//! are shared per load (one `Arc<str>` per distinct name or code, one code
-//! list for every row) and a row turns back into a `StoplightRow` only when
-//! it is drawn (a screen's worth at a time).
+//! The board's rows as the desk keeps them (see `compact`). A full
+//! `StoplightRow` owns every precondition code, provider and coordinator
+//! name as its own `String` (≈1.4 KB a row; 188,782 rows at 1M cases held
+//! 261 MB). Here the strings are shared per load (one `Arc<str>` per
+//! distinct name or code, one code list for every row), the case reference
+//! is inline, the statuses are two bits each, and a row turns back into a
+//! `StoplightRow` only when it is drawn (a screen's worth at a time). Only a
+//! row with reasons holds a block of its own (its reasons, without strings).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use crate::domain::codes::{CareType, Stage, Status};
 use crate::domain::stoplight::{Criteria, OnBoard, Reason, StoplightRow};
 use crate::domain::waitlist::Signal;
 
-/// Shares equal strings (and equal code lists) across the rows of one load.
+use super::compact::{self, Packed};
+
+/// Packs the rows of one load: its names shared, its code list shared.
 #[derive(Debug, Default)]
 pub struct Interner {
-    strings: HashSet<Arc<str>>,
+    names: compact::Interner,
     /// The code list of the last row: every row of a load has the same.
     codes: Option<Arc<[Arc<str>]>>,
 }
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.strings.get(s) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<str> = Arc::from(s);
-        self.strings.insert(Arc::clone(&shared));
-        shared
+        self.names.intern(s)
     }
 
     fn codes(&mut self, criteria: &Criteria) -> Arc<[Arc<str>]> {
@@ -71,11 +70,11 @@ impl Interner {
         BoardRow {
             case_id: row.case_id,
             stage: row.stage,
-            case_ref: row.case_ref,
+            case_ref: CompactString::from(row.case_ref),
             color: row.color,
             reasons,
             codes,
-            statuses: row.criteria.0.iter().map(|(_, s)| *s).collect(),
+            statuses: Statuses::pack(row.criteria.0.iter().map(|(_, s)| *s)),
             last_review_on: row.last_review_on,
             next_review_on: row.next_review_on,
             planned_end_on: row.planned_end_on,
@@ -164,18 +163,53 @@ impl BoardReason {
     }
 }
 
+/// The status of each precondition code of a row: two bits each in one
+/// word (a configuration of up to 32 codes), else a list of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Statuses {
+    Bits { bits: u64, len: u8 },
+    List(Box<[Status]>),
+}
+
+impl Statuses {
+    const BITS: usize = 2;
+
+    fn pack(statuses: impl ExactSizeIterator<Item = Status>) -> Statuses {
+        let len = statuses.len();
+        if len * Self::BITS > 64 {
+            return Statuses::List(statuses.collect());
+        }
+        let bits = statuses
+            .enumerate()
+            .fold(0u64, |acc, (i, s)| acc | (s as u64) << (i * Self::BITS));
+        Statuses::Bits {
+            bits,
+            len: len as u8,
+        }
+    }
+
+    fn unpack(&self) -> Vec<Status> {
+        match self {
+            Statuses::Bits { bits, len } => (0..usize::from(*len))
+                .map(|i| Status::ALL[((bits >> (i * Self::BITS)) & 0b11) as usize])
+                .collect(),
+            Statuses::List(list) => list.to_vec(),
+        }
+    }
+}
+
 /// One case on the desk's board (see the module comment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardRow {
     pub case_id: i64,
     pub stage: Stage,
-    pub case_ref: String,
+    pub case_ref: CompactString,
     pub color: Signal,
     reasons: Box<[BoardReason]>,
     /// The configured precondition codes, shared by every row of a load.
     codes: Arc<[Arc<str>]>,
     /// The status of each of `codes`.
-    statuses: Box<[Status]>,
+    statuses: Statuses,
     last_review_on: Option<NaiveDate>,
     next_review_on: Option<NaiveDate>,
     planned_end_on: Option<NaiveDate>,
@@ -192,14 +226,14 @@ impl BoardRow {
         StoplightRow {
             case_id: self.case_id,
             stage: self.stage,
-            case_ref: self.case_ref.clone(),
+            case_ref: self.case_ref.to_string(),
             color: self.color,
             reasons: self.reasons.iter().map(|r| r.unpack(&self.codes)).collect(),
             criteria: Criteria(
                 self.codes
                     .iter()
-                    .zip(self.statuses.iter())
-                    .map(|(c, s)| (c.to_string(), *s))
+                    .zip(self.statuses.unpack())
+                    .map(|(c, s)| (c.to_string(), s))
                     .collect(),
             ),
             last_review_on: self.last_review_on,
@@ -211,6 +245,18 @@ impl BoardRow {
             worker: self.worker.as_deref().map(str::to_owned),
             age: self.age,
         }
+    }
+}
+
+impl Packed for BoardRow {
+    fn case_ref(&self) -> &str {
+        &self.case_ref
+    }
+    fn worker(&self) -> Option<&str> {
+        self.worker.as_deref()
+    }
+    fn provider(&self) -> Option<&str> {
+        self.provider.as_deref()
     }
 }
 
@@ -295,6 +341,27 @@ mod tests {
             let packed = interner.pack(r.clone());
             assert_eq!(packed.unpack(), r);
             assert_eq!(packed.board_key(), r.board_key());
+        }
+    }
+
+    /// Statuses are two bits each up to 32 codes; a longer configuration
+    /// keeps its own list. Either way the row unpacks as it was, and its
+    /// case reference (short) holds no heap block.
+    #[test]
+    fn statuses_pack_into_bits_up_to_32_codes() {
+        let mut interner = Interner::default();
+        for n in [1usize, 5, 32, 33, 40] {
+            let names: Vec<String> = (0..n).map(|i| format!("code{i}")).collect();
+            let codes: Vec<&str> = names.iter().map(String::as_str).collect();
+            let r = row("2026-000123", &codes, None);
+            let packed = interner.pack(r.clone());
+            assert_eq!(packed.unpack(), r, "{n} codes");
+            assert_eq!(
+                matches!(packed.statuses, Statuses::Bits { .. }),
+                n <= 32,
+                "{n}"
+            );
+            assert!(!packed.case_ref.is_heap_allocated());
         }
     }
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::compact::PackedMoment;
 use crate::context::config::Config;
-use crate::domain::evaluation::EvaluationRow;
 use crate::domain::{Case, Msg, Snapshot, six_weekly, stoplight};
 use crate::export::{Cell, Document, Format, Table, write_private_file};
 use crate::present::i18n::Catalog;
@@ -88,8 +88,9 @@ pub fn export_view(doc: &Document, path: &Path) -> Result<usize, Msg> {
 /// job runs on the UI's worker (issue 17), so it reads the store itself.
 #[derive(Debug, Clone)]
 pub enum ExportSource {
-    /// The evaluation section of view 1: the moments already loaded.
-    Evaluations(Vec<EvaluationRow>),
+    /// The evaluation section of view 1: the moments already loaded
+    /// (compact; unpacked on the worker).
+    Evaluations(Vec<PackedMoment>),
     Waitlist,
     /// The board as rows (csv, json).
     Stoplight,
@@ -167,7 +168,8 @@ impl ExportJob {
         };
         match &self.source {
             ExportSource::Evaluations(moments) => {
-                written(report::evaluations(moments, self.shown, &options))
+                let rows: Vec<_> = moments.iter().map(PackedMoment::unpack).collect();
+                written(report::evaluations(&rows, self.shown, &options))
             }
             ExportSource::Waitlist => {
                 let snapshot = self.snapshot(store, Store::waitlist_snapshot)?;

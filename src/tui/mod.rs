@@ -11,6 +11,7 @@ pub mod app;
 pub mod board;
 pub mod board_row;
 pub mod case_list;
+pub mod compact;
 pub mod export;
 pub mod flow;
 pub mod forms;
@@ -50,6 +51,9 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// How often the loop looks for a load's result while one runs.
 const FRAME: Duration = Duration::from_millis(16);
+/// After this long without a key (and no load running) the memory the
+/// loads freed is handed back (`worker::memory`).
+const IDLE: Duration = Duration::from_millis(500);
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -147,13 +151,18 @@ fn event_loop(
     };
     draw(terminal, &app)?;
     let mut last_poll = Instant::now();
+    let mut last_key = Instant::now();
     loop {
         // While a view's load runs, look for its result every frame.
         let wait = match app.loader.is_busy() {
             true => FRAME,
             false => POLL_EVERY.saturating_sub(last_poll.elapsed()),
         };
-        let mut dirty = match events.recv_timeout(wait) {
+        let event = events.recv_timeout(wait);
+        if event.is_ok() {
+            last_key = Instant::now();
+        }
+        let mut dirty = match event {
             // A paste arrives whole; it is typed into the field a
             // character at a time, through the same checks as typing.
             Ok(Event::Paste(text)) => text
@@ -161,7 +170,14 @@ fn event_loop(
                 .filter(|c| !c.is_control())
                 .fold(false, |dirty, c| app.step(Action::Input(c)) | dirty),
             Ok(ev) => keymap::action_for_event(&app.scopes(), &ev).is_some_and(|a| app.step(a)),
-            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Timeout) => {
+                // A pause: what the loads freed goes back to the system
+                // now, when no key waits on the allocator's locks.
+                if last_key.elapsed() >= IDLE && !app.loader.is_busy() {
+                    worker::memory::hand_back_if_due();
+                }
+                false
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         };
         if app.quit {

@@ -287,13 +287,15 @@ impl App {
             Action::Top => screen.scroll = 0,
             Action::Bottom => screen.scroll = last,
             Action::Show(v) => {
+                let at = self.target_case_ref();
                 self.close_case_screen();
-                return self.show(v);
+                return self.show_at(v, at);
             }
             Action::Click { column, row: 0 } => {
                 if let Some(v) = tab_at(cat, column) {
+                    let at = self.target_case_ref();
                     self.close_case_screen();
-                    return self.show(v);
+                    return self.show_at(v, at);
                 }
             }
             other => return self.step_common(other),
@@ -302,6 +304,20 @@ impl App {
     }
 
     fn show(&mut self, view: View) -> Step {
+        let at = self.target_case_ref();
+        self.show_at(view, at)
+    }
+
+    /// Shows `view`, coming from the case `looked_at` (the selection of
+    /// the view left, or the open case screen's case).
+    fn show_at(&mut self, view: View, looked_at: Option<String>) -> Step {
+        if view == View::Stoplight && self.view != View::Stoplight {
+            // The board opens at the case the person came from; from a
+            // view without one (or a case not on the board) at its top.
+            // It used to open at view 2's selection wherever the person
+            // came from: the newest case, mid-board at a million cases.
+            self.board_opening = looked_at;
+        }
         self.view = view;
         // A view whose data is current needs nothing read: the flow figures,
         // the agenda and the board are computed once per change, not per

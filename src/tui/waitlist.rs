@@ -1,12 +1,14 @@
 //! View 1's state: the waiting lists as sections, one per queue, each with
 //! its own counts, and after them the evaluation list (SPEC 1.7) as a fourth
 //! section; a selection that moves over the cases only (a section's heading
-//! is never selected).
+//! is never selected). The rows are kept compact (`compact`): a row is
+//! unpacked only when it is drawn.
 
-use crate::domain::evaluation::{EvaluationRow, Moment};
-use crate::domain::waitlist::{self, Queue, QueueSummary, Signal, SignalCounts, WaitRow};
+use crate::domain::evaluation::Moment;
+use crate::domain::waitlist::{self, Queue, QueueSummary, Signal, SignalCounts};
 
 use super::case_list::Scroll;
+use super::compact::{Packed, PackedMoment, PackedWait};
 
 /// One line of view 1: a section's heading, the evaluation list's own
 /// column heads, a waiting case (index into `rows`) or an evaluation
@@ -36,7 +38,7 @@ pub struct EvaluationCounts {
 
 impl EvaluationCounts {
     /// Counts rows of `Store::evaluation_list` (never computes a signal).
-    pub fn of<'a>(rows: impl Iterator<Item = &'a EvaluationRow> + Clone) -> EvaluationCounts {
+    pub fn of<'a>(rows: impl Iterator<Item = &'a PackedMoment> + Clone) -> EvaluationCounts {
         let mut c = EvaluationCounts::default();
         for r in rows.clone() {
             c.signals.add(r.signal);
@@ -93,26 +95,8 @@ impl Section {
 }
 
 /// Which field of a row matches a search, as a column heading key; None
-/// when the row does not match.
-pub fn matched_field(r: &WaitRow, term: &str) -> Option<&'static str> {
-    matched(
-        &r.case_ref,
-        r.worker.as_deref(),
-        r.provider.as_deref(),
-        term,
-    )
-}
-
-/// `matched_field` for an evaluation moment: the same fields.
-pub fn matched_moment(r: &EvaluationRow, term: &str) -> Option<&'static str> {
-    matched(
-        &r.case_ref,
-        r.worker.as_deref(),
-        r.provider.as_deref(),
-        term,
-    )
-}
-
+/// when the row does not match. Every view's rows search alike
+/// (`Packed::matched`).
 pub fn matched(
     case_ref: &str,
     worker: Option<&str>,
@@ -151,10 +135,10 @@ fn kept<T>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<usize> {
 
 #[derive(Debug, Default)]
 pub struct WaitlistState {
-    /// Every row of the lists, as loaded.
-    pub all: Vec<WaitRow>,
-    /// Every moment of the evaluation list, as loaded.
-    pub all_moments: Vec<EvaluationRow>,
+    /// Every row of the lists, as loaded (compact).
+    pub all: Vec<PackedWait>,
+    /// Every moment of the evaluation list, as loaded (compact).
+    pub all_moments: Vec<PackedMoment>,
     /// The search typed with `/`: only matching rows are shown.
     pub search: Option<String>,
     /// The filter set with `f`: one coordinator and/or provider.
@@ -178,7 +162,7 @@ impl WaitlistState {
     /// New rows (in the order of SPEC 2) and evaluation moments (in the
     /// order of SPEC 1.7), keeping the selected case when it is still
     /// there, else the position.
-    pub fn load(&mut self, rows: Vec<WaitRow>, moments: Vec<EvaluationRow>, height: usize) {
+    pub fn load(&mut self, rows: Vec<PackedWait>, moments: Vec<PackedMoment>, height: usize) {
         let keep = self.selected_key();
         self.load_keeping(rows, moments, keep, height);
     }
@@ -195,22 +179,16 @@ impl WaitlistState {
 
     fn load_keeping(
         &mut self,
-        rows: Vec<WaitRow>,
-        moments: Vec<EvaluationRow>,
+        rows: Vec<PackedWait>,
+        moments: Vec<PackedMoment>,
         keep: Option<Key>,
         height: usize,
     ) {
         let at = self.scroll.selected;
         let search = self.search.as_deref();
         let filter = &self.filter;
-        self.shown = kept(&rows, |r| {
-            search.is_none_or(|t| matched_field(r, t).is_some())
-                && filter.keeps(r.worker.as_deref(), r.provider.as_deref())
-        });
-        self.shown_moments = kept(&moments, |m| {
-            search.is_none_or(|t| matched_moment(m, t).is_some())
-                && filter.keeps(m.worker.as_deref(), m.provider.as_deref())
-        });
+        self.shown = kept(&rows, |r| r.kept_by(search, filter));
+        self.shown_moments = kept(&moments, |m| m.kept_by(search, filter));
         self.all = rows;
         self.all_moments = moments;
         self.ref_width = self
@@ -229,24 +207,24 @@ impl WaitlistState {
     }
 
     /// The `i`th row shown.
-    pub fn row(&self, i: usize) -> Option<&WaitRow> {
+    pub fn row(&self, i: usize) -> Option<&PackedWait> {
         self.shown.get(i).and_then(|&a| self.all.get(a))
     }
 
     /// The `i`th evaluation moment shown.
-    pub fn moment(&self, i: usize) -> Option<&EvaluationRow> {
+    pub fn moment(&self, i: usize) -> Option<&PackedMoment> {
         self.shown_moments
             .get(i)
             .and_then(|&a| self.all_moments.get(a))
     }
 
     /// The rows shown, in order.
-    pub fn shown_rows(&self) -> impl Iterator<Item = &WaitRow> + Clone {
+    pub fn shown_rows(&self) -> impl Iterator<Item = &PackedWait> + Clone {
         self.shown.iter().filter_map(|&a| self.all.get(a))
     }
 
     /// The evaluation moments shown, in order.
-    pub fn shown_moments(&self) -> impl Iterator<Item = &EvaluationRow> + Clone {
+    pub fn shown_moments(&self) -> impl Iterator<Item = &PackedMoment> + Clone {
         self.shown_moments
             .iter()
             .filter_map(|&a| self.all_moments.get(a))
@@ -255,7 +233,7 @@ impl WaitlistState {
     fn build_sections(&mut self) {
         let mut summaries = waitlist::Summaries::default();
         for r in self.shown_rows() {
-            summaries.add(r);
+            r.count_in(&mut summaries);
         }
         self.sections.clear();
         self.lines.clear();
@@ -287,10 +265,12 @@ impl WaitlistState {
 
     fn key_of(&self, line: Line) -> Option<Key> {
         match line {
-            Line::Row(i) => self.row(i).map(|r| Key::Wait(r.case_ref.clone(), r.queue)),
+            Line::Row(i) => self
+                .row(i)
+                .map(|r| Key::Wait(r.case_ref.to_string(), r.queue)),
             Line::Moment(i) => self
                 .moment(i)
-                .map(|m| Key::Moment(m.case_ref.clone(), m.moment)),
+                .map(|m| Key::Moment(m.case_ref.to_string(), m.moment)),
             _ => None,
         }
     }
@@ -301,14 +281,14 @@ impl WaitlistState {
             .and_then(|l| self.key_of(*l))
     }
 
-    pub fn selected_row(&self) -> Option<&WaitRow> {
+    pub fn selected_row(&self) -> Option<&PackedWait> {
         match self.lines.get(self.scroll.selected) {
             Some(Line::Row(i)) => self.row(*i),
             _ => None,
         }
     }
 
-    pub fn selected_moment(&self) -> Option<&EvaluationRow> {
+    pub fn selected_moment(&self) -> Option<&PackedMoment> {
         match self.lines.get(self.scroll.selected) {
             Some(Line::Moment(i)) => self.moment(*i),
             _ => None,
@@ -419,7 +399,7 @@ mod tests {
     use crate::domain::dates::parse_date;
     use crate::domain::{Case, Referrer, Snapshot, Urgency};
 
-    fn rows() -> Vec<WaitRow> {
+    fn rows() -> Vec<PackedWait> {
         let d = |s| parse_date(s).unwrap();
         let r = Referral {
             referrer: Referrer::Gp,
@@ -435,7 +415,8 @@ mod tests {
             cases,
             reviews: Default::default(),
         };
-        waitlist::waiting_list(&snap, &Config::default().norms, None)
+        let rows = waitlist::waiting_list(&snap, &Config::default().norms, None);
+        super::super::compact::PackedLists::pack(rows, Vec::new()).rows
     }
 
     #[test]
@@ -469,7 +450,7 @@ mod tests {
     fn a_new_search_keeps_the_selected_case() {
         let mut w = WaitlistState::default();
         w.load(rows(), Vec::new(), 10);
-        let target = w.all[3].case_ref.clone();
+        let target = w.all[3].case_ref.to_string();
         let line = (0..w.lines.len())
             .find(|i| w.lines[*i] == Line::Row(3))
             .unwrap();
@@ -495,9 +476,9 @@ mod tests {
         // The shown rows are the matching ones of `all`, in order.
         assert_eq!(w.shown, [1, 3]);
         let first = w.row(0).unwrap();
-        assert_eq!(matched_field(first, "kramer"), Some("column.worker"));
-        assert_eq!(matched_field(first, "0002"), Some("column.case_ref"));
-        assert_eq!(matched_field(first, "horizon"), None);
+        assert_eq!(first.matched("kramer"), Some("column.worker"));
+        assert_eq!(first.matched("0002"), Some("column.case_ref"));
+        assert_eq!(first.matched("horizon"), None);
         // The reference column is sized with the lists, not per frame.
         assert_eq!(w.ref_width, first.case_ref.chars().count());
         assert!(w.row(2).is_none());

@@ -15,6 +15,7 @@
 //! for the running job, so `q` quits at once.
 
 pub mod loads;
+pub mod memory;
 
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -397,7 +398,10 @@ pub fn drop_elsewhere<T: Send + 'static>(value: T) {
     // When no thread can be made, the closure and the value go here.
     let _ = thread::Builder::new()
         .name("stroom-drop".into())
-        .spawn(move || drop(value));
+        .spawn(move || {
+            drop(value);
+            memory::freed();
+        });
 }
 
 /// Runs `job` here and now on `store` (no thread, never cancelled): where

@@ -17,6 +17,7 @@ use crate::domain::waitlist::{Signal, SignalCounts};
 use crate::present;
 use crate::present::i18n::Catalog;
 use crate::tui::board_row::BoardRow;
+use crate::tui::compact::Packed;
 
 use super::super::app::{App, CaseScreen};
 use super::super::board::{BoardState, Comparison, Entry, Grouping};
@@ -215,7 +216,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
     {
         lines.push(match entry {
-            Entry::Group { label, counts } => group_line(app, board.grouping, label, counts),
+            Entry::Group(g) => {
+                let group = &board.groups[*g];
+                group_line(app, board.grouping, &group.label, &group.counts)
+            }
             Entry::Case(r) => {
                 let selected = i == board.scroll.selected;
                 case_line(app, &cols, &board.rows[*r].unpack(), selected)
@@ -248,14 +252,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The search with the field the selected case matched.
 fn search_text(app: &App, term: &str) -> String {
-    let field = app.board.selected_row().and_then(|r| {
-        super::super::waitlist::matched(
-            &r.case_ref,
-            r.worker.as_deref(),
-            r.provider.as_deref(),
-            term,
-        )
-    });
+    let field = app.board.selected_row().and_then(|r| r.matched(term));
     super::super::row_filter::search_label(app.cat, term, field)
 }
 

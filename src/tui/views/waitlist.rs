@@ -14,6 +14,7 @@ use crate::domain::waitlist::{Queue, WaitRow};
 use crate::present::{NONE, person_date};
 
 use super::super::app::App;
+use super::super::compact::Packed;
 use super::super::waitlist::{EvaluationCounts, Kind, Line as Entry, Section};
 use super::super::worker::loads::LoadKey;
 use super::stoplight::fit;
@@ -342,12 +343,8 @@ fn position_line(app: &App, width: usize) -> String {
     if let Some(term) = &state.search {
         let field = state
             .selected_row()
-            .and_then(|r| super::super::waitlist::matched_field(r, term))
-            .or_else(|| {
-                state
-                    .selected_moment()
-                    .and_then(|m| super::super::waitlist::matched_moment(m, term))
-            })
+            .and_then(|r| r.matched(term))
+            .or_else(|| state.selected_moment().and_then(|m| m.matched(term)))
             .map(|k| cat.t(k).to_lowercase())
             .unwrap_or_default();
         parts.push(cat.fill(
@@ -438,7 +435,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     Style::default()
                 };
-                let cells = moment_cells(app, moment, wide);
+                let cells = moment_cells(app, &moment.unpack(), wide);
                 Line::from(vec![
                     Span::styled(fit(&cells[0], moment_cols[0].width), t.lamp(moment.signal)),
                     Span::raw(" "),
@@ -455,7 +452,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     Style::default()
                 };
-                let cells = row_cells(app, row, wide);
+                let cells = row_cells(app, &row.unpack(), wide);
                 let signal = fit(&cells[0], cols[0].width);
                 let rest = cells_line(&cols[1..], &cells[1..]);
                 Line::from(vec![

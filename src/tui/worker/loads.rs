@@ -14,20 +14,36 @@ use chrono::NaiveDate;
 
 use crate::context::config::Config;
 use crate::domain::agenda::{Agenda, Meeting, Records};
-use crate::domain::evaluation::EvaluationRow;
+use crate::domain::evaluation;
 use crate::domain::flow::FlowReport;
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight;
-use crate::domain::waitlist::{self, WaitRow};
+use crate::domain::waitlist::{self, Queue};
 use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
-use crate::store::{CaseFilter, Result, StageCounts, Store};
+use crate::store::{CaseFilter, Result, STREAM_CASES, StageCounts, Store};
 
 use crate::tui::board_row::{BoardRow, Interner};
 use crate::tui::case_list::{self, CaseList};
+use crate::tui::compact::{self, PackedLists, PackedMoment, PackedWait};
 use crate::tui::export::ExportJob;
 
-use super::{Generation, Job, Update, Worker, job, run_here};
+use super::{Generation, Job, Progress, Update, Worker, job, memory, run_here};
+
+/// A view's load that reads far more than it returns (a country's cases,
+/// episodes, reviews): once its reads are dropped, the freed memory is due
+/// to go back to the system (`memory::freed`; the event loop hands it back
+/// when the person pauses). Not marked by the quick loads of every search
+/// key: they free little.
+fn heavy(
+    load: impl FnOnce(&Store, &Progress<'_>) -> Result<Loaded> + Send + 'static,
+) -> Job<Loaded> {
+    job(move |store: &Store, progress| {
+        let loaded = load(store, progress);
+        memory::freed();
+        loaded
+    })
+}
 
 /// Which load a request is: one per view, so that a newer request for the
 /// same view supersedes the older one and the others go on.
@@ -63,9 +79,10 @@ pub enum LoadKey {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum Loaded {
+    /// View 1's lists, compact (see `compact`).
     Waitlist {
-        rows: Vec<WaitRow>,
-        moments: Vec<EvaluationRow>,
+        rows: Vec<PackedWait>,
+        moments: Vec<PackedMoment>,
     },
     /// The board's rows of `as_of` (None: live); its snapshot stays on
     /// the worker (the UI holds what it shows).
@@ -92,8 +109,8 @@ pub enum Loaded {
         as_of: NaiveDate,
         snapshot: Arc<Snapshot>,
         cases: PastCases,
-        rows: Vec<WaitRow>,
-        moments: Vec<EvaluationRow>,
+        rows: Vec<PackedWait>,
+        moments: Vec<PackedMoment>,
     },
     /// A past date's case list for another filter.
     PastCases(PastCases),
@@ -160,7 +177,7 @@ pub fn previous_board_job(
 ) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let snapshot = store.stoplight_snapshot(previous_on, today)?;
         progress.report(1, Some(2))?;
         let aggregate = stoplight::aggregate(&stoplight::stoplight(&snapshot, &codes, care));
@@ -191,35 +208,86 @@ pub fn choices_job() -> Job<Loaded> {
 }
 
 /// The live waiting lists and evaluation list of `today`: only the waiting
-/// cases and the cases in care are read.
+/// cases and the cases in care are read, one case at a time, each turned
+/// into its compact rows at once (no snapshot of a country's cases in care
+/// is held); then the rows are put in the lists' orders.
 pub fn waitlist_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let norms = config.norms;
     let rules = config.evaluation;
-    job(move |store: &Store, progress| {
-        let snap = store.waitlist_snapshot(today, today)?;
+    heavy(move |store: &Store, progress| {
+        let mut names = compact::Interner::default();
+        let mut lists = PackedLists::default();
+        let mut seen = 0usize;
+        // Now and then: a superseded load stops within a part.
+        let mut tick = || {
+            seen += 1;
+            if seen % STREAM_CASES == 0 {
+                progress.check()?;
+            }
+            Ok(())
+        };
+        store.each_waiting_case(today, today, &mut |case| {
+            for queue in Queue::ALL.iter().filter(|q| q.holds(case.stage)) {
+                let row = waitlist::wait_row(&case, *queue, &norms, today);
+                lists.rows.push(PackedWait::pack(row, &mut names));
+            }
+            tick()
+        })?;
         progress.report(1, Some(3))?;
-        let rows = waitlist::waiting_list(&snap, &norms, None);
-        drop(snap);
         // The cases in care without their reviews: the moments need none.
-        let in_care = store.care_snapshot(today, today)?;
+        store.each_care_case(today, today, &mut |case, dates| {
+            let moments = evaluation::evaluation_list([&case], |_| dates, today, &rules);
+            lists.extend_moments(moments, &mut names);
+            tick()
+        })?;
         progress.report(2, Some(3))?;
-        let moments = store.evaluation_list(&in_care, &rules)?;
-        Ok(Loaded::Waitlist { rows, moments })
+        lists.sort();
+        Ok(Loaded::Waitlist {
+            rows: lists.rows,
+            moments: lists.moments,
+        })
     })
 }
 
-/// The live stoplight board of `today`. (Judged in parts of 2048 cases the
-/// board's peak at 1M was higher, not lower: 466 MB resident against 428
-/// MB whole, the parts' reviews scattered between the rows kept.)
+/// The live stoplight board of `today`, read and judged in parts of
+/// `STREAM_CASES` cases (`Store::stoplight_stream`): only one part's cases
+/// and reviews are held, each row packed as soon as it is judged, and the
+/// compact rows put in board order at the end. (With rows that still held
+/// heap blocks of their own, parts were worse than the whole snapshot: 466
+/// MB resident against 428 MB at 1M, the parts' freed memory scattered
+/// between the rows kept.)
 pub fn board_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let codes = config.precondition_codes();
     let care = config.norms.care;
-    job(move |store: &Store, progress| {
-        let snapshot = store.stoplight_snapshot(today, today)?;
+    heavy(move |store: &Store, progress| {
+        let check = || progress.check();
+        let rows = streamed_board(store, today, &codes, care, STREAM_CASES, &check)?;
         progress.report(1, Some(2))?;
-        let rows = board_rows(&snapshot, &codes, care);
         Ok(Loaded::Board { as_of: None, rows })
     })
+}
+
+/// The board of `today` judged `part_cases` cases at a time; `check`
+/// between parts (a superseded load stops there).
+fn streamed_board(
+    store: &Store,
+    today: NaiveDate,
+    codes: &[String],
+    care: waitlist::Norm,
+    part_cases: usize,
+    check: &dyn Fn() -> Result<()>,
+) -> Result<Vec<BoardRow>> {
+    let mut interner = Interner::default();
+    let mut rows: Vec<BoardRow> = Vec::new();
+    store.stoplight_stream(today, today, part_cases, &mut |part| {
+        check()?;
+        let judged = stoplight::stoplight_into(&part, codes, care, |row| interner.pack(row));
+        rows.extend(judged);
+        Ok(())
+    })?;
+    stoplight::board_order(&mut rows);
+    rows.shrink_to_fit();
+    Ok(rows)
 }
 
 /// The board's rows in the desk's compact form, each packed as soon as it
@@ -268,7 +336,7 @@ pub fn flow_job(
     up_to: NaiveDate,
     month_ends: Option<Vec<NaiveDate>>,
 ) -> Job<Loaded> {
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let report = store.flow(from, to, up_to)?;
         progress.report(1, Some(2))?;
         let stages = match month_ends {
@@ -290,7 +358,7 @@ pub fn agenda_job(
     let codes = config.precondition_codes();
     let norms = config.norms;
     let rules = config.evaluation;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let on = meeting.on;
         let agenda = if keep_agenda {
             None
@@ -310,7 +378,7 @@ pub fn agenda_job(
 /// does (same runs, same seed, so the same dates).
 pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
     let norms = config.norms;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let history = store.queue_history(today)?;
         progress.report(1, Some(3))?;
         let snapshot = store.waitlist_snapshot(today, today)?;
@@ -335,7 +403,7 @@ pub fn past_job(
 ) -> Job<Loaded> {
     let norms = config.norms;
     let rules = config.evaluation;
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         progress.report(0, Some(4))?;
         let snapshot = store.snapshot(as_of, today)?;
         progress.report(1, Some(4))?;
@@ -344,19 +412,20 @@ pub fn past_job(
         let rows = waitlist::waiting_list(&snapshot, &norms, None);
         progress.report(3, Some(4))?;
         let moments = store.evaluation_list(&snapshot, &rules)?;
+        let lists = PackedLists::pack(rows, moments);
         Ok(Loaded::Past {
             as_of,
             snapshot: Arc::new(snapshot),
             cases,
-            rows,
-            moments,
+            rows: lists.rows,
+            moments: lists.moments,
         })
     })
 }
 
 /// An export from the UI: read, render and write the file on the worker.
 pub fn export_job(export: ExportJob) -> Job<Loaded> {
-    job(move |store: &Store, progress| {
+    heavy(move |store: &Store, progress| {
         let count = export.run(store, progress)?;
         Ok(Loaded::Exported {
             count,
@@ -671,6 +740,41 @@ mod tests {
         let rest = loader.settle(Duration::from_secs(20));
         assert_eq!(rest.len(), 1);
         assert_eq!(rest[0].0, LoadKey::Waitlist);
+    }
+
+    /// The lists read case by case and the board read in parts are the
+    /// lists and the board of the whole snapshots, packed: the same rows in
+    /// the same order, today and (the lists) looking back.
+    #[test]
+    fn streamed_loads_equal_the_whole_snapshots() {
+        let (_dir, path, today) = demo();
+        let store = Store::open(&path).unwrap();
+        let config = Config::default();
+        let Loaded::Waitlist { rows, moments } =
+            run_here(&store, waitlist_job(&config, today)).unwrap()
+        else {
+            panic!("lists expected");
+        };
+        let snap = store.waitlist_snapshot(today, today).unwrap();
+        let whole_rows = waitlist::waiting_list(&snap, &config.norms, None);
+        let in_care = store.care_snapshot(today, today).unwrap();
+        let whole_moments = store.evaluation_list(&in_care, &config.evaluation).unwrap();
+        assert!(!whole_rows.is_empty() && !whole_moments.is_empty());
+        let unpacked: Vec<_> = rows.iter().map(PackedWait::unpack).collect();
+        assert_eq!(unpacked, whole_rows);
+        let unpacked: Vec<_> = moments.iter().map(PackedMoment::unpack).collect();
+        assert_eq!(unpacked, whole_moments);
+
+        // In parts of 7 cases, as at scale in parts of 2048.
+        let codes = config.precondition_codes();
+        let care = config.norms.care;
+        let rows = streamed_board(&store, today, &codes, care, 7, &|| Ok(())).unwrap();
+        let snapshot = store.stoplight_snapshot(today, today).unwrap();
+        let whole =
+            stoplight::stoplight(&snapshot, &config.precondition_codes(), config.norms.care);
+        assert!(whole.len() > 20);
+        let unpacked: Vec<_> = rows.iter().map(BoardRow::unpack).collect();
+        assert_eq!(unpacked, whole);
     }
 
     /// A load as text, to compare.
