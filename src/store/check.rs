@@ -70,6 +70,7 @@ impl Store {
                 .push(problem(case, Msg::new("check.no_events")));
         }
         self.check_references(&mut report)?;
+        self.check_standing_reviews(&cases, &mut report)?;
         self.check_tamper_evidence(&mut report)?;
         Ok(report)
     }
@@ -139,6 +140,23 @@ impl Store {
                     msg: Msg::new("check.unreadable").arg("detail", e),
                 });
             }
+        }
+        Ok(())
+    }
+
+    /// Each case's standing review (`store::standing`) must be the fold of
+    /// its reviews of the current episode: the board and the agenda of
+    /// today read it instead of the reviews.
+    fn check_standing_reviews(
+        &self,
+        cases: &HashMap<i64, Case>,
+        report: &mut CheckReport,
+    ) -> Result<()> {
+        for case_id in super::standing::mismatches(&self.conn)? {
+            report.problems.push(Problem {
+                case_ref: cases.get(&case_id).map(|c| c.case_ref.clone()),
+                msg: Msg::new("check.standing_mismatch"),
+            });
         }
         Ok(())
     }
