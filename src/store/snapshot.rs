@@ -507,25 +507,17 @@ impl Store {
         } else {
             cases.query([])?
         };
-        // Today each case's standing review is kept in its own table; for a
-        // past date the reviews up to then are folded. A case's scope then
-        // may differ from now: the reviews of the cases touched since are
-        // read too (and only the streamed cases' parsed).
-        let mut reviews = if past {
-            self.conn.prepare(&format!(
-                "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-                 WHERE on_date <= ?1 AND (case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
-                 OR case_id IN ({TOUCHED})) ORDER BY case_id, on_date, id"
-            ))?
-        } else {
-            self.conn.prepare(&standing_of_scope(&scope_sql))?
-        };
-        // A narrowed agenda reads its few cases' reviews one case at a time
-        // through the reviews index; the whole scope reads them in one pass.
-        let mut reviews = match (only, past) {
-            (Some(_), _) => None,
-            (None, true) => Some(ReviewCursor::new(reviews.query([as_of])?)),
-            (None, false) => Some(ReviewCursor::new(reviews.query([])?)),
+        // The cases not touched since `as_of` have no review dated later
+        // (a review is an event of its date) and the episode they had then:
+        // the review they stood on then is the one they stand on now, kept
+        // in `standing_reviews`. Only the touched ones (replayed) have
+        // their reviews up to `as_of` folded, one case at a time.
+        let mut standing_rows = self.conn.prepare(&standing_of_scope(&scope_sql))?;
+        // A narrowed agenda reads its few cases' rows one at a time; the
+        // whole scope reads them in one pass.
+        let mut standing_rows = match only {
+            Some(_) => None,
+            None => Some(ReviewCursor::new(standing_rows.query([])?)),
         };
         let mut next_stored = match stored.next()? {
             Some(row) => Some(codec::case_from_row(row)?),
@@ -551,11 +543,9 @@ impl Store {
             };
             let Some(case) = case else { break };
             let case = self.shown(case);
-            // A standing row is of the current episode already; the filter
-            // of `standing_of` keeps it.
-            let standing = match reviews.as_mut() {
-                Some(cursor) => cursor.standing_of(case.id, case.referred_on)?,
-                None if past => self.standing_review(case.id, case.referred_on, as_of)?,
+            let standing = match standing_rows.as_mut() {
+                _ if take_touched => self.standing_review(case.id, case.referred_on, as_of)?,
+                Some(cursor) => cursor.of(case.id)?,
                 None => self.stored_standing_review(case.id)?,
             };
             f(&case, standing.as_slice());
