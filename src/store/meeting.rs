@@ -76,7 +76,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        let touched_dates = self.evaluation_dates(start, &touched)?;
+        let touched_dates = self.evaluation_dates_of_few(start, &touched)?;
         for case in &touched {
             add(case, touched_dates.get(&case.id).map_or(&[], Vec::as_slice));
         }

@@ -378,6 +378,34 @@ impl Store {
         Ok(out)
     }
 
+    /// `evaluation_dates` for a few cases (those touched since a meeting's
+    /// day began), each read through the evaluation index on its own
+    /// instead of the moves of every case.
+    pub(super) fn evaluation_dates_of_few(
+        &self,
+        as_of: NaiveDate,
+        cases: &[Case],
+    ) -> Result<HashMap<i64, Vec<NaiveDate>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT on_date FROM events WHERE kind = 'moved' AND stage = 'evaluation' \
+             AND case_id = ?1 AND on_date <= ?2 ORDER BY on_date, id",
+        )?;
+        let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        for case in cases {
+            let Some(started) = case.care_started_on else {
+                continue;
+            };
+            let mut rows = stmt.query(rusqlite::params![case.id, codec::Day(as_of)])?;
+            while let Some(row) = rows.next()? {
+                let on = codec::day(row, 0)?;
+                if on >= started {
+                    out.entry(case.id).or_default().push(on);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The evaluation list (SPEC 1.7) of a snapshot: the store loads the
     /// evaluation dates, the domain computes. The one place both
     /// `export evaluations` and view 1 get their rows from, so the screen
