@@ -307,7 +307,7 @@ fn check_names_the_broken_case() {
         .unwrap();
     team.stroom().arg("check").assert().code(1).stdout(
         predicate::str::contains(format!("Casus {r}: stand klopt niet"))
-            .and(predicate::str::contains("1 problemen")),
+            .and(predicate::str::contains("\n1 probleem gevonden.")),
     );
 }
 

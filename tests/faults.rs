@@ -36,17 +36,7 @@ impl Team {
     }
 
     fn add(&self, name: &str) -> String {
-        self.ok(&[
-            "add",
-            "--referred-on",
-            "2026-10-01",
-            "--referrer",
-            "gp",
-            "--name",
-            name,
-        ])
-        .trim()
-        .to_string()
+        self.ok(&add_args(name)).trim().to_string()
     }
 
     fn audit(&self) -> Vec<Value> {
@@ -54,6 +44,19 @@ impl Team {
         let doc: Value = serde_json::from_str(&out).unwrap();
         doc["rows"].as_array().unwrap().clone()
     }
+}
+
+/// `stroom add` of a referral by a GP on 01-10-2026 with this name.
+fn add_args(name: &str) -> [&str; 7] {
+    [
+        "add",
+        "--referred-on",
+        "2026-10-01",
+        "--referrer",
+        "gp",
+        "--name",
+        name,
+    ]
 }
 
 fn sh(script: &str) {
@@ -620,15 +623,7 @@ fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
     let team = Team::new();
     let r = team.add("Daan");
     let long_name = "x".repeat(201);
-    let err = team.refused(&[
-        "add",
-        "--referred-on",
-        "2026-10-01",
-        "--referrer",
-        "gp",
-        "--name",
-        &long_name,
-    ]);
+    let err = team.refused(&add_args(&long_name));
     assert!(
         err.contains("Name is too long: 201 characters, at most 200"),
         "{err}"
@@ -668,6 +663,37 @@ fn oversized_text_is_refused_at_input_and_cut_visibly_in_xlsx() {
     let sheet = xlsx_text(&xlsx);
     assert!(sheet.contains("…[✂]"), "no cut mark");
     assert!(!sheet.contains(&"w".repeat(32_767)));
+}
+
+/// A name, coordinator or provider holding an escape sequence or a bidi
+/// override is refused at every door (add, set, import), with one sentence
+/// that says which character, and nothing is written.
+#[test]
+fn control_characters_are_refused_at_input() {
+    let team = Team::new();
+    let r = team.add("Daan");
+    let before = team.ok(&["export", "waitlist", "--format", "csv"]);
+    let osc52 = "A\u{1b}]52;c;aGk=\u{7}B";
+    let err = team.refused(&add_args(osc52));
+    assert!(
+        err.contains("Name holds an invisible control character (character 2)"),
+        "{err}"
+    );
+    let err = team.refused(&["set", &r, "worker=Sanne\u{202e}ennaS"]);
+    assert!(
+        err.contains("invisible control character (character 6)"),
+        "{err}"
+    );
+    let err = team.refused(&["set", &r, "provider=Kompas\nJeugd"]);
+    assert!(err.contains("invisible control character"), "{err}");
+    let csv = team.write(
+        "hostile.csv",
+        "case_ref,name,referred_on,referrer\nB1,C\u{1b}[31mD,2026-10-01,gp\n",
+    );
+    let out = team.run(&["import", &csv]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("invisible control character"));
+    assert_eq!(team.ok(&["export", "waitlist", "--format", "csv"]), before);
 }
 
 // ---- 8. one bad row does not break whole commands ----

@@ -338,8 +338,24 @@ fn plan_text(n: usize) -> String {
 
 const HOSTILE: &str = "Daan\u{1b}[2J\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{202e}fdp.exe";
 
+/// Puts `HOSTILE` into every free text of the file's cases and decisions,
+/// past the input gate (which refuses it, see tests/faults.rs): as an older
+/// stroom or another program could have stored it.
+fn plant_hostile_text(db: &std::path::Path) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute("UPDATE cases SET name = ?1, worker = ?1", [HOSTILE])
+        .unwrap();
+    // Decisions are append-only: a second one beside the first.
+    c.execute(
+        "INSERT INTO decisions (case_id, meeting_on, text, owner) \
+         SELECT case_id, meeting_on, ?1, ?1 FROM decisions",
+        [HOSTILE],
+    )
+    .unwrap();
+}
+
 #[test]
-fn escape_sequences_are_stored_as_given_and_shown_harmlessly() {
+fn escape_sequences_stored_before_the_gate_are_shown_harmlessly() {
     let team = Team::new();
     let r = team
         .ok(&[
@@ -349,15 +365,14 @@ fn escape_sequences_are_stored_as_given_and_shown_harmlessly() {
             "--referrer",
             "gp",
             "--name",
-            HOSTILE,
-            "--worker",
-            HOSTILE,
+            "Daan",
         ])
         .trim()
         .to_string();
-    team.ok(&["decide", &r, "--text", HOSTILE]);
+    team.ok(&["decide", &r, "--text", "besluit"]);
+    plant_hostile_text(&team.db);
     let case = team.store().case(&r).unwrap();
-    assert_eq!(case.name.as_deref(), Some(HOSTILE), "stored as given");
+    assert_eq!(case.name.as_deref(), Some(HOSTILE), "read as stored");
     let reason = format!("reason {HOSTILE}");
     for (args, visible) in [
         (
@@ -404,25 +419,18 @@ fn the_case_screen_draws_hostile_text_inert_and_logs_the_view() {
     let mut store = Store::open(&team.db).unwrap();
     let new = NewReferral {
         case_ref: Some("H1".into()),
-        name: Some(HOSTILE.into()),
+        name: Some("Daan".into()),
         birth_date: None,
         referred_on: today(),
         referrer: Referrer::Gp,
         urgency: Urgency::Regular,
-        worker: Some(HOSTILE.into()),
+        worker: Some("Sanne".into()),
     };
     store.add_referral(&new, today(), "sanne").unwrap();
     store
-        .record_decision(
-            "H1",
-            today(),
-            HOSTILE,
-            Some(HOSTILE),
-            today(),
-            "sanne",
-            None,
-        )
+        .record_decision("H1", today(), "besluit", None, today(), "sanne", None)
         .unwrap();
+    plant_hostile_text(&team.db);
     let mut app = App::new(&ctx, store, 120, 40).unwrap();
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     for action in [Action::Show(View::Cases), Action::Open] {

@@ -864,3 +864,62 @@ fn the_standing_review_migration_fills_the_table_from_the_reviews() {
     let problems = store.check(d(TODAY)).unwrap().problems;
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+/// The episodes kept for the flow figures are checked against the history:
+/// a changed row, a lost row and a row too many are each one problem of
+/// their case, and a clean file has none (also with the demo team).
+#[test]
+fn check_reports_episodes_that_do_not_match_the_history() {
+    let (_dir, mut store) = new_store();
+    let first = store
+        .add_referral(&referral("2026-01-10"), d(TODAY), "t")
+        .unwrap();
+    let second = store
+        .add_referral(&referral("2026-02-10"), d(TODAY), "t")
+        .unwrap();
+    let third = store
+        .add_referral(&referral("2026-03-10"), d(TODAY), "t")
+        .unwrap();
+    assert!(store.check(d(TODAY)).unwrap().problems.is_empty());
+    let problems = |store: &Store| -> Vec<(Option<String>, String)> {
+        store
+            .check(d(TODAY))
+            .unwrap()
+            .problems
+            .into_iter()
+            .map(|p| (p.case_ref, p.msg.key.to_string()))
+            .collect()
+    };
+    let differ = |c: &stroom::domain::Case| {
+        (
+            Some(c.case_ref.clone()),
+            "check.episodes_differ".to_string(),
+        )
+    };
+    store
+        .conn()
+        .execute(
+            "UPDATE episodes SET referrer = 'school' WHERE case_id = ?1",
+            [first.id],
+        )
+        .unwrap();
+    assert_eq!(problems(&store), vec![differ(&first)]);
+    store
+        .conn()
+        .execute("DELETE FROM episodes WHERE case_id = ?1", [second.id])
+        .unwrap();
+    assert_eq!(problems(&store), vec![differ(&first), differ(&second)]);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO episodes (case_id, number, history_until, trajectories) \
+             SELECT case_id, number + 1, history_until, trajectories FROM episodes \
+             WHERE case_id = ?1",
+            [third.id],
+        )
+        .unwrap();
+    assert_eq!(
+        problems(&store),
+        vec![differ(&first), differ(&second), differ(&third)]
+    );
+}

@@ -66,7 +66,10 @@ fn walk(lang: Lang, width: u16, height: u16) -> Vec<(&'static str, String)> {
     // The case screen of the board's first case, then its review form.
     ui.act(&[Action::Show(View::Stoplight), Action::Open]);
     shot("case_screen", &mut ui);
-    ui.act(&[Action::Review]);
+    // Its end: the last lines of the history, and the border says where.
+    ui.act(&[Action::Bottom]);
+    shot("case_screen_end", &mut ui);
+    ui.act(&[Action::Top, Action::Review]);
     shot("form_review", &mut ui);
     ui.act(&[Action::Back, Action::Back]);
 

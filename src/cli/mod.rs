@@ -827,7 +827,10 @@ fn check(ctx: &Context) -> Result<ExitCode, Msg> {
         crate::say!(
             "{}",
             cat.fill(
-                "check.found",
+                match report.problems.len() {
+                    1 => "check.found_one",
+                    _ => "check.found",
+                },
                 &[("count", report.problems.len().to_string())]
             )
         )?;

@@ -93,7 +93,8 @@ pub fn clean_actor(text: &str) -> String {
     cleaned.trim().to_string()
 }
 
-fn is_bidi_control(c: char) -> bool {
+/// The characters that reorder text on screen (Unicode bidi controls).
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -176,6 +176,9 @@ pub const MAX_LONG_TEXT: usize = 4000;
 
 /// Refuses free text longer than `max` characters: an accepted value must
 /// fit every export (a spreadsheet cell holds 32,767) and every screen.
+/// Refuses too an invisible control character (an escape sequence, a bidi
+/// override): such a name could steer a terminal or reorder what a reader
+/// sees. A long text (a note, a decision) may hold line breaks and tabs.
 pub fn check_length(field: &'static str, value: Option<&str>, max: usize) -> Result<(), Msg> {
     let count = value.map_or(0, |v| v.chars().count());
     if count > max {
@@ -183,6 +186,18 @@ pub fn check_length(field: &'static str, value: Option<&str>, max: usize) -> Res
             .arg("field", field)
             .arg("count", count)
             .arg("max", max));
+    }
+    let layout_allowed = max > MAX_SHORT_TEXT;
+    let hidden = value.and_then(|v| {
+        v.chars().position(|c| {
+            let layout = c == '\n' || c == '\t' || c == '\r';
+            (c.is_control() && !(layout && layout_allowed)) || super::access::is_bidi_control(c)
+        })
+    });
+    if let Some(at) = hidden {
+        return Err(Msg::new("error.text_control")
+            .arg("field", field)
+            .arg("position", at + 1));
     }
     Ok(())
 }
@@ -406,5 +421,43 @@ impl Assignment {
                     .arg("allowed", FieldChange::FIELDS.join(", ")));
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_is_bounded_and_free_of_hidden_characters() {
+        let key = |field, text: &str, max| {
+            check_length(field, Some(text), max)
+                .map_err(|m| (m.key, m.get("position").map(str::to_string)))
+        };
+        assert_eq!(key("name", &"x".repeat(200), MAX_SHORT_TEXT), Ok(()));
+        assert_eq!(
+            key("name", &"x".repeat(201), MAX_SHORT_TEXT).unwrap_err().0,
+            "error.text_too_long"
+        );
+        assert_eq!(
+            key("name", "Daan \u{1b}[2J", MAX_SHORT_TEXT),
+            Err(("error.text_control", Some("6".into())))
+        );
+        assert_eq!(
+            key("name", "\u{202e}naaD", MAX_SHORT_TEXT),
+            Err(("error.text_control", Some("1".into())))
+        );
+        assert_eq!(
+            key("name", "Daan\nJansen", MAX_SHORT_TEXT),
+            Err(("error.text_control", Some("5".into())))
+        );
+        // A note may run over lines; an escape stays refused there too.
+        assert_eq!(key("note", "eerste regel\n\ttweede", MAX_LONG_TEXT), Ok(()));
+        assert_eq!(
+            key("note", "regel\u{7}", MAX_LONG_TEXT),
+            Err(("error.text_control", Some("6".into())))
+        );
+        assert_eq!(key("name", "Zoë Ångström-Öztürk", MAX_SHORT_TEXT), Ok(()));
+        assert_eq!(check_length("worker", None, MAX_SHORT_TEXT), Ok(()));
     }
 }

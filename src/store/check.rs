@@ -1,12 +1,14 @@
 //! `stroom check`: SQLite's own integrity checks plus stroom's: every case's
 //! state is the replay of its events, its history starts with the referral,
-//! moves are in date order and the lifecycle dates follow each other.
+//! moves are in date order, the lifecycle dates follow each other and the
+//! episodes kept for the flow figures are those the history gives.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
+use super::episode_rows;
 use super::{Result, Store};
 use crate::domain::case::replay;
 use crate::domain::{Case, Change, Event, Msg};
@@ -45,15 +47,36 @@ impl Store {
         ))?;
         let mut problems = Vec::new();
         let mut unreadable = Vec::new();
+        // The episodes table is kept beside the history; it must say what
+        // the history says, or the flow figures are wrong without a trace.
+        let mut stored_stmt = self
+            .conn
+            .prepare(&episode_rows::stored_in_case_order_sql())?;
+        let mut stored = episode_rows::StoredEpisodes::new(stored_stmt.query([])?);
+        let mut read_error = None;
         report.events = codec::each_history_lenient(
             &mut stmt,
             [],
             |id, events| {
                 check_case(cases.get(&id), events, today, &mut problems);
+                match stored.of(id) {
+                    Ok(rows) if rows == episode_rows::expected_rows(id, events) => {}
+                    Ok(_) => problems.push(Problem {
+                        case_ref: cases.get(&id).map(|c| c.case_ref.clone()),
+                        msg: Msg::new("check.episodes_differ"),
+                    }),
+                    Err(e) => read_error = Some(e),
+                }
                 with_events.insert(id);
             },
             |id, e| unreadable.push((id, e)),
         )?;
+        if let Some(e) = read_error {
+            report.problems.push(Problem {
+                case_ref: None,
+                msg: Msg::new("check.unreadable").arg("detail", e),
+            });
+        }
         report.problems.append(&mut problems);
         // Each row stroom cannot read is named; the other cases are checked.
         for (id, e) in unreadable {

@@ -193,6 +193,75 @@ pub fn episode_from_row(row: &Row) -> rusqlite::Result<Episode> {
     })
 }
 
+/// The stored rows of every case, read in case order alongside a replay of
+/// the histories in the same order (`stroom check`): each case's rows are
+/// handed over with the history date they were written for.
+pub struct StoredEpisodes<'s> {
+    rows: rusqlite::Rows<'s>,
+    pending: Option<(i64, StoredRow)>,
+}
+
+/// A stored row as read: the episode with its history date, or `None` when
+/// the row cannot be read (it then matches no history).
+pub type StoredRow = Option<(Episode, NaiveDate)>;
+
+/// The statement `StoredEpisodes` walks.
+pub fn stored_in_case_order_sql() -> String {
+    format!("SELECT {COLUMNS}, history_until FROM episodes ORDER BY case_id, number")
+}
+
+impl<'s> StoredEpisodes<'s> {
+    pub fn new(rows: rusqlite::Rows<'s>) -> StoredEpisodes<'s> {
+        StoredEpisodes {
+            rows,
+            pending: None,
+        }
+    }
+
+    /// The rows of `case_id`; rows of cases before it are passed over.
+    pub fn of(&mut self, case_id: i64) -> rusqlite::Result<Vec<StoredRow>> {
+        let mut out = Vec::new();
+        loop {
+            let (id, stored) = match self.pending.take() {
+                Some(next) => next,
+                None => {
+                    let Some(row) = self.rows.next()? else { break };
+                    let id: i64 = row.get(0)?;
+                    if id < case_id {
+                        continue;
+                    }
+                    let read =
+                        || Ok::<_, rusqlite::Error>((episode_from_row(row)?, codec::day(row, 18)?));
+                    (id, read().ok())
+                }
+            };
+            if id > case_id {
+                self.pending = Some((id, stored));
+                break;
+            }
+            out.push(stored);
+        }
+        Ok(out)
+    }
+}
+
+/// What the table should hold for a case with this history (replay order):
+/// its episodes, each with the history date.
+pub fn expected_rows(case_id: i64, events: &[Event]) -> Vec<StoredRow> {
+    let shaping: Vec<Event> = events
+        .iter()
+        .filter(|e| shapes_episodes(&e.change))
+        .cloned()
+        .collect();
+    let Some(until) = shaping.iter().map(|e| e.on).max() else {
+        return Vec::new();
+    };
+    episodes(case_id, &shaping)
+        .into_iter()
+        .map(|e| Some((e, until)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -99,7 +99,27 @@ pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     let total = p.line_count(inner.width) as u16;
     let last = total.saturating_sub(inner.height);
     screen.last_scroll.set(last);
-    let p = p.block(block).scroll((screen.scroll.min(last), 0));
+    let scroll = screen.scroll.min(last);
+    // At 80x24 the history starts below the fold: say that there is more,
+    // and which keys bring it, where the eye ends (the bottom border).
+    let block = match last {
+        0 => block,
+        _ => block.title_bottom(
+            Line::from(Span::styled(
+                cat.fill(
+                    "tui.case.lines",
+                    &[
+                        ("from", (scroll + 1).to_string()),
+                        ("to", (scroll + inner.height).min(total).to_string()),
+                        ("total", total.to_string()),
+                    ],
+                ),
+                t.muted(),
+            ))
+            .right_aligned(),
+        ),
+    };
+    let p = p.block(block).scroll((scroll, 0));
     frame.render_widget(p, area);
 }
 

@@ -275,7 +275,7 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
         row(cat.t("flow_view.outflow").into(), r.outflow.to_string()),
         row(
             cat.t("flow_view.balance").into(),
-            tenths(cat, r.balance_pct, "flow_view.percent", "value"),
+            tenths(cat, r.balance_pct, "present.percent", "value"),
         ),
     ];
     let (verdict, style) = match r.balance_pct {
