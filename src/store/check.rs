@@ -176,10 +176,18 @@ impl Store {
         report: &mut CheckReport,
     ) -> Result<()> {
         for case_id in super::standing::mismatches(&self.conn)? {
-            report.problems.push(Problem {
-                case_ref: cases.get(&case_id).map(|c| c.case_ref.clone()),
-                msg: Msg::new("check.standing_mismatch"),
+            let case_ref = cases.get(&case_id).map(|c| c.case_ref.clone());
+            // A case named for a review that cannot be read is not named a
+            // second time for what follows from it.
+            let named = report.problems.iter().any(|p| {
+                case_ref.is_some() && p.case_ref == case_ref && p.msg.key == "check.unreadable"
             });
+            if !named {
+                report.problems.push(Problem {
+                    case_ref,
+                    msg: Msg::new("check.standing_mismatch"),
+                });
+            }
         }
         Ok(())
     }
