@@ -793,6 +793,78 @@ fn bringing_an_older_file_up_to_date_is_said_once() {
     );
 }
 
+/// A file of the schema before `standing_reviews` holding a demo team
+/// (cases reviewed in an earlier episode among them): opening it fills the
+/// table with each case's reviews of its current episode folded, as the
+/// board read them before, loses nothing, and `stroom check` is content.
+#[test]
+fn the_standing_review_migration_fills_the_table_from_the_reviews() {
+    let dir = Sandbox::with_db("old.db");
+    let source = dir.db.with_file_name("now.db");
+    {
+        let mut store = Store::open(&source).unwrap();
+        let demo = stroom::demo::generate(7, d(TODAY), 600);
+        store
+            .insert_bundles(&demo, d(TODAY), "test", &mut |_| {})
+            .unwrap();
+    }
+    let count = |conn: &rusqlite::Connection, table: &str| -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let tables = ["cases", "events", "reviews", "decisions", "episodes"];
+    let counts: Vec<i64> = {
+        let conn = rusqlite::Connection::open(&source).unwrap();
+        tables.iter().map(|t| count(&conn, t)).collect()
+    };
+    {
+        let conn = file_at_version(&dir.db, stroom::store::schema::standing_migration());
+        conn.execute("ATTACH ?1 AS now", [source.to_str().unwrap()])
+            .unwrap();
+        for table in tables {
+            let cols: Vec<String> = conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let cols = cols.join(", ");
+            conn.execute_batch(&format!(
+                "INSERT INTO main.{table} ({cols}) SELECT {cols} FROM now.{table}"
+            ))
+            .unwrap();
+        }
+        conn.execute_batch("DETACH now").unwrap();
+        let has_table: bool = conn
+            .prepare("SELECT 1 FROM sqlite_schema WHERE name = 'standing_reviews'")
+            .unwrap()
+            .exists([])
+            .unwrap();
+        assert!(!has_table);
+    }
+    let store = Store::open(&dir.db).unwrap();
+    let after: Vec<i64> = tables.iter().map(|t| count(store.conn(), t)).collect();
+    assert_eq!(after, counts);
+    let reopened: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM cases c WHERE EXISTS (SELECT 1 FROM reviews r \
+             WHERE r.case_id = c.id AND r.on_date < c.referred_on)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(reopened > 0, "a case has reviews of an earlier episode");
+    let filled = store.standing_reviews().unwrap();
+    assert!(filled.len() > 100, "{}", filled.len());
+    assert_eq!(filled, store.standing_reviews_replayed().unwrap());
+    let made_by_writes = Store::open(&source).unwrap().standing_reviews().unwrap();
+    assert_eq!(filled, made_by_writes);
+    let problems = store.check(d(TODAY)).unwrap().problems;
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
 /// The episodes kept for the flow figures are checked against the history:
 /// a changed row, a lost row and a row too many are each one problem of
 /// their case, and a clean file has none (also with the demo team).

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::domain::codes::Status;
 use crate::domain::evaluation::EvaluationRow;
 use crate::domain::stoplight::{self, BoardTally, StoplightAggregate, StoplightRow};
 use crate::domain::waitlist::{self, Queue, Signal, WaitRow};
@@ -347,10 +348,11 @@ impl<'a> Board<'a> {
         o: &ExportOptions<'a>,
     ) -> Self {
         let (cat, with_names) = (o.catalog, o.with_names);
+        let labels = StatusLabels::of(cat);
         Board::new(
             preconditions.to_vec(),
             care_norm,
-            Box::new(move |r, case| stoplight_cells(cat, r, case, with_names)),
+            Box::new(move |r, case| stoplight_cells(cat, &labels, r, case, with_names)),
         )
     }
 
@@ -435,8 +437,32 @@ fn stoplight_summary(cat: &Catalog, agg: &StoplightAggregate) -> Vec<(String, Ce
     ]
 }
 
+/// The words of the precondition statuses, looked up once per board
+/// instead of once per precondition of every row (a formatted key and a
+/// map lookup each: a fifth of the CSV export's instructions at 100k).
+struct StatusLabels<'a>(Vec<(Status, &'a str)>);
+
+impl<'a> StatusLabels<'a> {
+    fn of(cat: &'a Catalog) -> StatusLabels<'a> {
+        StatusLabels(
+            Status::ALL
+                .iter()
+                .map(|s| (*s, cat.label("status", s.code())))
+                .collect(),
+        )
+    }
+
+    fn get(&self, status: Status) -> &'a str {
+        self.0
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(status.code(), |(_, label)| label)
+    }
+}
+
 fn stoplight_cells(
     cat: &Catalog,
+    labels: &StatusLabels,
     r: &StoplightRow,
     case: Option<&Case>,
     with_names: bool,
@@ -447,12 +473,16 @@ fn stoplight_cells(
         .iter()
         .map(|x| cat.t(&x.label_key()).to_string())
         .collect();
-    let criteria: Vec<String> = r
-        .criteria
-        .0
-        .iter()
-        .map(|(code, status)| format!("{code}: {}", cat.label("status", status.code())))
-        .collect();
+    // `code: status, …`, written into one string.
+    let mut criteria = String::new();
+    for (i, (code, status)) in r.criteria.0.iter().enumerate() {
+        if i > 0 {
+            criteria.push_str(", ");
+        }
+        criteria.push_str(code);
+        criteria.push_str(": ");
+        criteria.push_str(labels.get(*status));
+    }
     cells.extend([
         signal(cat, r.color),
         Cell::List {
@@ -466,7 +496,7 @@ fn stoplight_cells(
                 .iter()
                 .map(|(code, status)| (code.clone(), status.code().to_string()))
                 .collect(),
-            shown: criteria.join(", "),
+            shown: criteria,
         },
         date_or_empty(r.last_review_on),
         date_or_empty(r.next_review_on),

@@ -93,6 +93,7 @@ impl Store {
                 .push(problem(case, Msg::new("check.no_events")));
         }
         self.check_references(&mut report)?;
+        self.check_standing_reviews(&cases, &mut report)?;
         self.check_tamper_evidence(&mut report)?;
         Ok(report)
     }
@@ -160,6 +161,31 @@ impl Store {
                 report.problems.push(Problem {
                     case_ref: cases.get(&case_id).map(|c| c.case_ref.clone()),
                     msg: Msg::new("check.unreadable").arg("detail", e),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Each case's standing review (`store::standing`) must be the fold of
+    /// its reviews of the current episode: the board and the agenda of
+    /// today read it instead of the reviews.
+    fn check_standing_reviews(
+        &self,
+        cases: &HashMap<i64, Case>,
+        report: &mut CheckReport,
+    ) -> Result<()> {
+        for case_id in super::standing::mismatches(&self.conn)? {
+            let case_ref = cases.get(&case_id).map(|c| c.case_ref.clone());
+            // A case named for a review that cannot be read is not named a
+            // second time for what follows from it.
+            let named = report.problems.iter().any(|p| {
+                case_ref.is_some() && p.case_ref == case_ref && p.msg.key == "check.unreadable"
+            });
+            if !named {
+                report.problems.push(Problem {
+                    case_ref,
+                    msg: Msg::new("check.standing_mismatch"),
                 });
             }
         }

@@ -60,6 +60,12 @@ impl Store {
             "UPDATE events SET note = NULL WHERE case_id = ?1 AND note IS NOT NULL",
             [case.id],
         )?;
+        // The standing review holds the latest review's note: blanked too,
+        // not counted twice.
+        tx.execute(
+            "UPDATE standing_reviews SET note = NULL WHERE case_id = ?1",
+            [case.id],
+        )?;
         let decisions = tx.execute(
             "UPDATE decisions SET text = ?2 WHERE case_id = ?1 AND text IS NOT ?2",
             params![case.id, ERASED_TEXT],

@@ -36,7 +36,7 @@ impl Store {
         let kind = meeting.kind;
         let start = agenda::start_of(meeting.on);
         let only = match kind {
-            Kind::Team => Some(team_candidates(meeting.on, start, evaluations)),
+            Kind::Team => Some(team_candidates(meeting.on, evaluations)),
             Kind::Stoplight => None,
         };
         let mut builder = AgendaBuilder::new(meeting, norms, preconditions, evaluations);
@@ -76,7 +76,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        let touched_dates = self.evaluation_dates(start, &touched)?;
+        let touched_dates = self.evaluation_dates_of_few(start, &touched)?;
         for case in &touched {
             add(case, touched_dates.get(&case.id).map_or(&[], Vec::as_slice));
         }
@@ -235,8 +235,11 @@ fn days_from(d: NaiveDate, n: i64) -> NaiveDate {
 /// - a red light (SPEC 3.2): `end_passed` and `missing_near_end` need a
 ///   planned end within 90 days, `turning_18_no_plan` an 18th birthday
 ///   within 183 days (or passed), `review_missed` a latest review whose next
-///   date lies 31 days back (or none in the episode).
-fn team_candidates(on: NaiveDate, start: NaiveDate, evaluations: &[DueMoment]) -> String {
+///   date lies 31 days back (or none in the episode). The condition is
+///   put to the cases not touched since the start of the day
+///   (`each_agenda_case`), so their latest review then is the one their
+///   standing row holds (`standing_reviews`).
+fn team_candidates(on: NaiveDate, evaluations: &[DueMoment]) -> String {
     use crate::domain::waitlist::Signal;
     let mut due: Vec<String> = evaluations
         .iter()
@@ -248,16 +251,14 @@ fn team_candidates(on: NaiveDate, start: NaiveDate, evaluations: &[DueMoment]) -
     let turns_18_by = days_from(on, 190)
         .checked_sub_months(chrono::Months::new(18 * 12))
         .unwrap_or(on);
+    let latest_next = "(SELECT s.next_on FROM standing_reviews s WHERE s.case_id = cases.id)";
     format!(
         "stage IN ('referred', 'intake', 'triage', 'waiting') OR escalated = 1 \
          OR id IN ({due}) OR planned_end_on <= {near_end} OR birth_date <= {turns_18_by} \
-         OR IFNULL((SELECT r.next_on FROM reviews r WHERE r.case_id = cases.id \
-              AND r.on_date >= cases.referred_on AND r.on_date <= {start} \
-              ORDER BY r.on_date DESC, r.id DESC LIMIT 1), '') < {missed}",
+         OR IFNULL({latest_next}, '') < {missed}",
         due = due.join(", "),
         near_end = day(days_from(on, 91)),
         turns_18_by = day(turns_18_by),
-        start = day(start),
         missed = day(days_from(on, -30)),
     )
 }

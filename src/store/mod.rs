@@ -22,6 +22,7 @@ mod replace;
 pub mod schema;
 mod snapshot;
 mod stage_counts;
+mod standing;
 mod stream;
 pub mod team;
 mod write;

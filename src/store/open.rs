@@ -303,6 +303,9 @@ fn migrate_in_transaction(conn: &mut Connection) -> Result<()> {
         if i == schema::episodes_migration() {
             super::episode_rows::rebuild_all(&tx)?;
         }
+        if i == schema::standing_migration() {
+            super::standing::rebuild_all(&tx)?;
+        }
     }
     if current == 0 {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;

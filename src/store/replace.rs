@@ -20,7 +20,14 @@ use super::{Result, Store};
 
 /// The tables a replacement empties; the access log and any other table
 /// stay as they are.
-const CASE_TABLES: [&str; 5] = ["episodes", "decisions", "reviews", "events", "cases"];
+const CASE_TABLES: [&str; 6] = [
+    "episodes",
+    "standing_reviews",
+    "decisions",
+    "reviews",
+    "events",
+    "cases",
+];
 
 /// What a replacement does besides writing the new cases.
 pub struct Replacement<'a> {

@@ -565,6 +565,29 @@ CREATE INDEX cases_birth ON cases (birth_date);
     .to_string()
 }
 
+/// Version 12: `standing_reviews`, per case the one review it stands on in
+/// its current episode: its reviews dated on or after its referral, folded
+/// (`Review::fold`: the latest review's id, dates and note, every status
+/// with the later ones winning). Kept in the transaction of every change
+/// (`store::standing`), so the board, the stoplight export and the agenda
+/// of today read one row per case instead of every review and its JSON.
+/// The columns are those of a `reviews` row, in the same order; no CHECKs,
+/// as derived data. The rows are filled right after this migration, in
+/// its transaction; `stroom check` compares them with the reviews.
+fn v12_standing_reviews() -> String {
+    r#"
+CREATE TABLE standing_reviews (
+    review_id INTEGER NOT NULL,
+    case_id INTEGER PRIMARY KEY REFERENCES cases (id),
+    on_date TEXT NOT NULL,
+    next_on TEXT NOT NULL,
+    note TEXT,
+    statuses TEXT NOT NULL
+) STRICT;
+"#
+    .to_string()
+}
+
 /// The migrations in order; migration i brings the schema to version i + 1.
 pub fn migrations() -> Vec<String> {
     vec![
@@ -579,6 +602,7 @@ pub fn migrations() -> Vec<String> {
         v9_team_chain_erasure(),
         v10_evaluation_moves(),
         v11_episodes(),
+        v12_standing_reviews(),
     ]
 }
 
@@ -591,6 +615,16 @@ pub fn episodes_migration() -> usize {
         .iter()
         .position(|m| *m == sql)
         .expect("the episodes migration is listed")
+}
+
+/// The index in `migrations()` of the one that creates `standing_reviews`:
+/// after it has run, the open fills the table from the reviews.
+pub fn standing_migration() -> usize {
+    let sql = v12_standing_reviews();
+    migrations()
+        .iter()
+        .position(|m| *m == sql)
+        .expect("the standing-review migration is listed")
 }
 
 pub fn latest_version() -> i64 {

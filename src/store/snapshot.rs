@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
+use super::standing;
 use super::write::{review_at, review_from_row};
 use super::{Result, Store};
 use crate::domain::agenda::Kind;
@@ -17,20 +19,6 @@ use crate::domain::{Case, Review, Stage};
 
 /// How many cases `Store::stoplight_stream` hands on at a time.
 pub const STREAM_CASES: usize = 2048;
-
-/// Folds the reviews of the part's last case (in date order) into its one
-/// standing review, as `scoped_snapshot` does while its rows stream in.
-fn fold_into(part: &mut Snapshot, reviews: &mut Vec<Review>) {
-    let Some(case) = part.cases.last() else {
-        return;
-    };
-    reviews.sort_by_key(|r| (r.on, r.id));
-    let mut drained = reviews.drain(..);
-    if let Some(mut standing) = drained.next() {
-        drained.for_each(|r| standing.fold(r));
-        part.reviews.insert(case.id, vec![standing]);
-    }
-}
 
 /// Which cases a snapshot holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,17 +81,37 @@ const EVALUATION_MOVES: &str = "SELECT case_id, on_date FROM events \
      WHERE kind = 'moved' AND stage = 'evaluation' AND on_date <= ?1 \
      ORDER BY case_id, on_date, id";
 
-/// The board's cases of one stage (`?2`) in case-reference order, each
-/// followed by its reviews up to `?1` of its current episode: a walk of the
-/// (stage, case_ref) index that SQLite need not sort.
+/// The board's cases of one stage (`?1`) in case-reference order, each
+/// with the review it stands on today (`standing_reviews`): a walk of the
+/// (stage, case_ref) index that SQLite need not sort, and one row lookup
+/// per case instead of its review history.
 fn board_stage_sql() -> String {
     format!(
-        "SELECT c.*, r.id, r.case_id, r.on_date, r.next_on, r.note, r.statuses \
-         FROM (SELECT {CASE_COLUMNS} FROM cases WHERE stage = ?2 \
-           AND (?2 <> 'waiting' OR care_started_on IS NOT NULL)) AS c \
-         LEFT JOIN reviews r ON r.case_id = c.id AND r.on_date <= ?1 \
-           AND r.on_date >= c.referred_on \
-         ORDER BY c.case_ref"
+        "SELECT c.*, {standing} \
+         FROM (SELECT {CASE_COLUMNS} FROM cases WHERE stage = ?1 \
+           AND (?1 <> 'waiting' OR care_started_on IS NOT NULL)) AS c \
+         LEFT JOIN standing_reviews s ON s.case_id = c.id \
+         ORDER BY c.case_ref",
+        standing = prefixed("s", standing::COLUMNS),
+    )
+}
+
+/// `columns` each prefixed with `table.`.
+fn prefixed(table: &str, columns: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The standing reviews of the cases that meet a condition (`{scope}`),
+/// in case order.
+fn standing_of_scope(scope_sql: &str) -> String {
+    format!(
+        "SELECT {} FROM standing_reviews WHERE case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
+         ORDER BY case_id",
+        standing::COLUMNS
     )
 }
 
@@ -221,11 +229,10 @@ impl Store {
     /// The stoplight snapshot of `as_of` handed to `each` in parts of at
     /// most `part_cases` cases (`STREAM_CASES`), every part a snapshot of
     /// its own (its cases with their standing review): an export holds one
-    /// part at a time, not the board. The cases and their reviews come in
-    /// one query in the order of the stage index, each case's reviews right
-    /// after it, so SQLite sorts nothing; a case's few reviews are put in
-    /// date order here and folded. For a past date the board is replayed
-    /// whole (see `cases_as_of`) and given as one part.
+    /// part at a time, not the board. The cases and their standing reviews
+    /// (`standing_reviews`) come in one query in the order of the stage
+    /// index, so SQLite sorts nothing. For a past date the board is
+    /// replayed whole (see `cases_as_of`) and given as one part.
     pub fn stoplight_stream(
         &self,
         as_of: NaiveDate,
@@ -241,32 +248,29 @@ impl Store {
             cases: Vec::with_capacity(part_cases),
             reviews: HashMap::new(),
         };
-        // Reviews of an earlier episode are left out, as in scoped_snapshot.
         // One walk of the (stage, case_ref) index per stage of the board, in
         // code order: as one `stage IN (…) OR …` query SQLite sorted the
         // whole board with its reviews' JSON in a temporary B-tree (about
-        // 450 MB at 1M cases) before the first row came.
+        // 450 MB at 1M cases) before the first row came. Today each case
+        // comes with its standing review, kept by every write.
         let mut stmt = self.conn.prepare(&board_stage_sql())?;
         let case_width = CASE_COLUMNS.split(',').count();
         let mut current = part();
-        let mut reviews: Vec<Review> = Vec::new();
         for stage in Scope::board_stages() {
-            let mut rows = stmt.query((as_of, stage))?;
+            let mut rows = stmt.query([stage])?;
             while let Some(row) = rows.next()? {
-                let case_id: i64 = row.get(0)?;
-                if current.cases.last().is_none_or(|c| c.id != case_id) {
-                    fold_into(&mut current, &mut reviews);
-                    if current.cases.len() >= part_cases.max(1) {
-                        each(std::mem::replace(&mut current, part()))?;
-                    }
-                    current.cases.push(self.shown(codec::case_from_row(row)?));
+                if current.cases.len() >= part_cases.max(1) {
+                    each(std::mem::replace(&mut current, part()))?;
                 }
+                let case = self.shown(codec::case_from_row(row)?);
                 if row.get_ref(case_width)? != rusqlite::types::ValueRef::Null {
-                    reviews.push(review_at(row, case_width)?);
+                    current
+                        .reviews
+                        .insert(case.id, vec![review_at(row, case_width)?]);
                 }
+                current.cases.push(case);
             }
         }
-        fold_into(&mut current, &mut reviews);
         if !current.cases.is_empty() {
             each(current)?;
         }
@@ -304,26 +308,30 @@ impl Store {
                 reviews,
             });
         }
-        // Today the stage index finds the cases' reviews; for a past date
-        // all reviews up to then are read, and only these cases' are parsed.
-        let open_now = as_of >= today;
-        let sql = if open_now {
-            format!(
-                "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-                 WHERE case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
-                 AND on_date <= ?1 ORDER BY case_id, on_date, id"
-            )
-        } else {
-            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-             WHERE on_date <= ?1 ORDER BY case_id, on_date, id"
-                .to_string()
-        };
-        // The rules read only the reviews of the current episode, folded
-        // into where the case stands: one review per case is kept, folded as
-        // the rows stream in, instead of the whole review history.
+        if as_of >= today {
+            // Today every case's standing review is kept in its own table.
+            let mut stmt = self.conn.prepare(&standing_of_scope(&scope_sql))?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let r = review_from_row(row)?;
+                reviews.insert(r.case_id, vec![r]);
+            }
+            return Ok(Snapshot {
+                as_of,
+                cases,
+                reviews,
+            });
+        }
+        // For a past date all reviews up to then are read, and only these
+        // cases' are parsed. The rules read only the reviews of the current
+        // episode, folded into where the case stands: one review per case
+        // is kept, folded as the rows stream in, instead of the whole
+        // review history.
+        let sql = "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             WHERE on_date <= ?1 ORDER BY case_id, on_date, id";
         let referred: HashMap<i64, NaiveDate> =
             cases.iter().map(|c| (c.id, c.referred_on)).collect();
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare(sql)?;
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
             let case_id: i64 = row.get(1)?;
@@ -365,6 +373,34 @@ impl Store {
             let (case_id, on): (i64, NaiveDate) = (row.get(0)?, row.get(1)?);
             if started.get(&case_id).is_some_and(|s| on >= *s) {
                 out.entry(case_id).or_default().push(on);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `evaluation_dates` for a few cases (those touched since a meeting's
+    /// day began), each read through the evaluation index on its own
+    /// instead of the moves of every case.
+    pub(super) fn evaluation_dates_of_few(
+        &self,
+        as_of: NaiveDate,
+        cases: &[Case],
+    ) -> Result<HashMap<i64, Vec<NaiveDate>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT on_date FROM events WHERE kind = 'moved' AND stage = 'evaluation' \
+             AND case_id = ?1 AND on_date <= ?2 ORDER BY on_date, id",
+        )?;
+        let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        for case in cases {
+            let Some(started) = case.care_started_on else {
+                continue;
+            };
+            let mut rows = stmt.query(rusqlite::params![case.id, codec::Day(as_of)])?;
+            while let Some(row) = rows.next()? {
+                let on = codec::day(row, 0)?;
+                if on >= started {
+                    out.entry(case.id).or_default().push(on);
+                }
             }
         }
         Ok(out)
@@ -499,26 +535,17 @@ impl Store {
         } else {
             cases.query([])?
         };
-        // For a past date a case's scope then may differ from now: the
-        // reviews of the cases touched since are read too (and only the
-        // streamed cases' parsed).
-        let in_scope = if past {
-            format!(
-                "AND (case_id IN (SELECT id FROM cases WHERE {scope_sql}) \
-                 OR case_id IN ({TOUCHED})) "
-            )
-        } else {
-            format!("AND case_id IN (SELECT id FROM cases WHERE {scope_sql}) ")
-        };
-        let mut reviews = self.conn.prepare(&format!(
-            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
-             WHERE on_date <= ?1 {in_scope}ORDER BY case_id, on_date, id"
-        ))?;
-        // A narrowed agenda reads its few cases' reviews one case at a time
-        // through the reviews index; the whole scope reads them in one pass.
-        let mut reviews = match only {
+        // The cases not touched since `as_of` have no review dated later
+        // (a review is an event of its date) and the episode they had then:
+        // the review they stood on then is the one they stand on now, kept
+        // in `standing_reviews`. Only the touched ones (replayed) have
+        // their reviews up to `as_of` folded, one case at a time.
+        let mut standing_rows = self.conn.prepare(&standing_of_scope(&scope_sql))?;
+        // A narrowed agenda reads its few cases' rows one at a time; the
+        // whole scope reads them in one pass.
+        let mut standing_rows = match only {
             Some(_) => None,
-            None => Some(ReviewCursor::new(reviews.query([as_of])?)),
+            None => Some(ReviewCursor::new(standing_rows.query([])?)),
         };
         let mut next_stored = match stored.next()? {
             Some(row) => Some(codec::case_from_row(row)?),
@@ -544,9 +571,10 @@ impl Store {
             };
             let Some(case) = case else { break };
             let case = self.shown(case);
-            let standing = match reviews.as_mut() {
-                Some(cursor) => cursor.standing_of(case.id, case.referred_on)?,
-                None => self.standing_review(case.id, case.referred_on, as_of)?,
+            let standing = match standing_rows.as_mut() {
+                _ if take_touched => self.standing_review(case.id, case.referred_on, as_of)?,
+                Some(cursor) => cursor.of(case.id)?,
+                None => self.stored_standing_review(case.id)?,
             };
             f(&case, standing.as_slice());
         }
@@ -574,6 +602,56 @@ impl Store {
                 None => standing = Some(review),
             }
         }
+        Ok(standing.into_iter().collect())
+    }
+
+    /// Every reviewed case's standing review as kept in `standing_reviews`
+    /// (`store::standing`), by case id.
+    pub fn standing_reviews(&self) -> Result<HashMap<i64, Review>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM standing_reviews",
+            standing::COLUMNS
+        ))?;
+        let rows = stmt.query_map([], review_from_row)?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let r = r?;
+            out.insert(r.case_id, r);
+        }
+        Ok(out)
+    }
+
+    /// Every case's standing review folded from its reviews of the current
+    /// episode, as the board read it before the table: the oracle of the
+    /// table's tests.
+    pub fn standing_reviews_replayed(&self) -> Result<HashMap<i64, Review>> {
+        let mut cases = self
+            .conn
+            .prepare("SELECT id, referred_on FROM cases ORDER BY id")?;
+        let mut reviews = self.conn.prepare(
+            "SELECT id, case_id, on_date, next_on, note, statuses FROM reviews \
+             ORDER BY case_id, on_date, id",
+        )?;
+        let mut cursor = ReviewCursor::new(reviews.query([])?);
+        let mut rows = cases.query([])?;
+        let mut out = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let (id, referred_on) = (row.get(0)?, codec::day(row, 1)?);
+            if let Some(r) = cursor.standing_of(id, referred_on)?.pop() {
+                out.insert(id, r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The review a case stands on today, as kept (none: never reviewed
+    /// in its current episode).
+    fn stored_standing_review(&self, case_id: i64) -> Result<Vec<Review>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM standing_reviews WHERE case_id = ?1",
+            standing::COLUMNS
+        ))?;
+        let standing = stmt.query_row([case_id], review_from_row).optional()?;
         Ok(standing.into_iter().collect())
     }
 
@@ -650,7 +728,7 @@ mod tests {
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {}", board_stage_sql()))
             .unwrap()
-            .query_map(("2026-11-22", "in_care"), |r| r.get::<_, String>(3))
+            .query_map(["in_care"], |r| r.get::<_, String>(3))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();

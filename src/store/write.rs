@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS, Stamp};
-use super::episode_rows;
 use super::{Result, Store, bulk};
+use super::{episode_rows, standing};
 use crate::domain::case::{replay, sort_for_replay};
 use crate::domain::lifecycle::{check_fact_date, check_not_future, plan_move};
 use crate::domain::review::plan_review;
@@ -493,12 +493,13 @@ impl Store {
             recorded_at: &stamp,
             actor,
         };
-        let mut shaped = false;
+        let (mut shaped, mut reviewed) = (false, false);
         {
             let mut insert = tx.prepare_cached(codec::INSERT_EVENT)?;
             for (on, change) in pending.events {
                 let seq = codec::insert_event(&mut insert, case.id, on, &change, &stamp)?;
                 shaped |= episode_rows::shapes_episodes(&change);
+                reviewed |= matches!(change, Change::Reviewed { .. });
                 events.push(Event { on, seq, change });
             }
         }
@@ -508,6 +509,11 @@ impl Store {
         }
         let mut new =
             replay(case.id, &case.case_ref, &events, None).expect("a stored case has its referral");
+        // A new review, or a new episode (a reopening moves the referral
+        // date), changes the review the case stands on.
+        if reviewed || new.referred_on != case.referred_on {
+            standing::write_case(&tx, case.id, new.referred_on)?;
+        }
         new.name = pending.name.unwrap_or(case.name);
         new.birth_date = pending.birth_date.unwrap_or(case.birth_date);
         new.check_texts()?;
@@ -730,6 +736,7 @@ impl<'t> BundleWriter<'t> {
             }
         })?;
         state.id = self.tx.last_insert_rowid();
+        let mut reviews = Vec::new();
         for (on, change) in &bundle.events {
             let stored;
             let change = match change {
@@ -739,9 +746,16 @@ impl<'t> BundleWriter<'t> {
                     input.next_on = input
                         .next_on
                         .or_else(|| Some(crate::domain::dates::plus_one_month(*on)));
-                    stored = Change::Reviewed {
-                        review_id: insert_review(self.tx, state.id, *on, &input)?,
-                    };
+                    let review_id = insert_review(self.tx, state.id, *on, &input)?;
+                    stored = Change::Reviewed { review_id };
+                    reviews.push(Review {
+                        id: review_id,
+                        case_id: state.id,
+                        on: *on,
+                        next_on: input.next_on.expect("filled in"),
+                        note: input.note,
+                        statuses: input.statuses,
+                    });
                     &stored
                 }
                 other => other,
@@ -749,6 +763,7 @@ impl<'t> BundleWriter<'t> {
             codec::insert_event(&mut self.event, state.id, *on, change, self.stamp)?;
         }
         episode_rows::write_case(self.tx, state.id, &events)?;
+        standing::insert_new_case(self.tx, state.id, state.referred_on, &mut reviews)?;
         Ok(state)
     }
 }
