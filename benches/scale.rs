@@ -736,11 +736,8 @@ fn meeting(db: &Path) {
         on: today(),
         provider: None,
     };
-    let evaluations = store
-        .due_moments(today(), today(), &config.evaluation)
-        .expect("evaluations");
     let agenda = store
-        .agenda(meeting, today(), &config.norms, &codes, &evaluations)
+        .meeting_agenda(meeting, today(), &config.norms, &codes, &config.evaluation)
         .expect("agenda");
     let records = store
         .records_on(today(), today(), &codes, config.norms.care)

@@ -212,9 +212,8 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             };
             let store = ctx.open_store()?;
             let codes = ctx.config.precondition_codes();
-            let evaluations = store.due_moments(on, ctx.today, &ctx.config.evaluation)?;
-            let agenda =
-                store.agenda(meeting, ctx.today, &ctx.config.norms, &codes, &evaluations)?;
+            let (norms, rules) = (&ctx.config.norms, &ctx.config.evaluation);
+            let agenda = store.meeting_agenda(meeting, ctx.today, norms, &codes, rules)?;
             let records = store.records_on(on, ctx.today, &codes, ctx.config.norms.care)?;
             let minutes = Minutes::new(
                 &agenda,

@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
+use super::codec::{self, EVENT_COLUMNS};
 use super::snapshot::Scope;
 use super::write::review_from_row;
 use super::{Result, Store};
@@ -21,6 +21,22 @@ use crate::domain::waitlist::{Norm, Norms};
 use crate::domain::{Case, Change, Review};
 
 impl Store {
+    /// The agenda of `meeting` with the evaluation list it reads (SPEC 1.7,
+    /// `rules`), as `due_moments` and `agenda` give them: the cases touched
+    /// since the start of the meeting day are replayed once for both.
+    pub fn meeting_agenda(
+        &self,
+        meeting: Meeting,
+        today: NaiveDate,
+        norms: &Norms,
+        preconditions: &[String],
+        rules: &EvaluationRules,
+    ) -> Result<Agenda> {
+        let touched = self.touched_before(meeting.on, today)?;
+        let evaluations = self.due_moments_with(meeting.on, today, rules, &touched)?;
+        self.agenda_with(meeting, today, norms, preconditions, &evaluations, touched)
+    }
+
     /// The agenda of `meeting`, from the cases as they stood at the start of
     /// the meeting day (SPEC 9). A meeting after today is prepared from
     /// today's state. `evaluations`: the evaluation list as of the meeting
@@ -33,6 +49,31 @@ impl Store {
         preconditions: &[String],
         evaluations: &[DueMoment],
     ) -> Result<Agenda> {
+        self.each_agenda_case_of(meeting, today, norms, preconditions, evaluations, None)
+    }
+
+    fn agenda_with(
+        &self,
+        meeting: Meeting,
+        today: NaiveDate,
+        norms: &Norms,
+        preconditions: &[String],
+        evaluations: &[DueMoment],
+        touched: Vec<Case>,
+    ) -> Result<Agenda> {
+        let touched = Some(touched);
+        self.each_agenda_case_of(meeting, today, norms, preconditions, evaluations, touched)
+    }
+
+    fn each_agenda_case_of(
+        &self,
+        meeting: Meeting,
+        today: NaiveDate,
+        norms: &Norms,
+        preconditions: &[String],
+        evaluations: &[DueMoment],
+        touched: Option<Vec<Case>>,
+    ) -> Result<Agenda> {
         let kind = meeting.kind;
         let start = agenda::start_of(meeting.on);
         let only = match kind {
@@ -40,21 +81,50 @@ impl Store {
             Kind::Stoplight => None,
         };
         let mut builder = AgendaBuilder::new(meeting, norms, preconditions, evaluations);
-        self.each_agenda_case(kind, start, today, only.as_deref(), |case, reviews| {
-            builder.push(case, reviews)
-        })?;
+        self.each_agenda_case(
+            kind,
+            start,
+            today,
+            only.as_deref(),
+            touched,
+            |case, reviews| builder.push(case, reviews),
+        )?;
         Ok(builder.finish())
     }
 
     /// The evaluation list (SPEC 1.7) of a meeting on `on`: the moments of
-    /// the cases in care at the start of the day, counted to `on`. The cases
-    /// in care are read through the stage index with their evaluation dates
-    /// (the events index), one at a time; only the list's rows are kept.
+    /// the cases in care at the start of the day, counted to `on`.
     pub fn due_moments(
         &self,
         on: NaiveDate,
         today: NaiveDate,
         rules: &EvaluationRules,
+    ) -> Result<Vec<DueMoment>> {
+        let touched = self.touched_before(on, today)?;
+        self.due_moments_with(on, today, rules, &touched)
+    }
+
+    /// The open cases with an event dated after the start of the day of a
+    /// meeting on `on`, replayed to then (none when it starts today or
+    /// later): the cases whose stored row is not the one the meeting reads.
+    fn touched_before(&self, on: NaiveDate, today: NaiveDate) -> Result<Vec<Case>> {
+        let start = agenda::start_of(on);
+        match start < today {
+            true => self.touched_as_of(start, Some(Scope::Open)),
+            false => Ok(Vec::new()),
+        }
+    }
+
+    /// `due_moments` with the cases touched since the start of the day
+    /// (`touched_before`) given: those stand as replayed, the others as
+    /// stored, read in one walk beside their moves into evaluation (the
+    /// evaluation index); only the list's rows are kept.
+    fn due_moments_with(
+        &self,
+        on: NaiveDate,
+        today: NaiveDate,
+        rules: &EvaluationRules,
+        touched: &[Case],
     ) -> Result<Vec<DueMoment>> {
         let start = agenda::start_of(on);
         let mut out = Vec::new();
@@ -67,44 +137,15 @@ impl Store {
                 signal: r.signal,
             }));
         };
-        // The cases touched since the start of the day stand as replayed.
-        let touched: Vec<Case> = if start < today {
-            self.touched_as_of(start, Some(Scope::InCare))?
-                .into_iter()
-                .filter(|c| c.stage == Stage::InCare)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let touched_dates = self.evaluation_dates_of_few(start, &touched)?;
-        for case in &touched {
-            add(case, touched_dates.get(&case.id).map_or(&[], Vec::as_slice));
+        for case in touched.iter().filter(|c| c.stage == Stage::InCare) {
+            let dates = self.evaluation_dates_of_few(start, std::slice::from_ref(case))?;
+            add(case, dates.get(&case.id).map_or(&[], Vec::as_slice));
         }
-        let not_touched = if start < today {
-            "AND c.id NOT IN (SELECT case_id FROM events WHERE on_date > ?1)"
-        } else {
-            ""
-        };
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT {CASE_COLUMNS}, (SELECT group_concat(e.on_date) FROM events e \
-               WHERE e.case_id = c.id AND e.on_date >= c.care_started_on AND e.on_date <= ?1 \
-               AND e.kind = 'moved' AND e.stage = 'evaluation') \
-             FROM cases c WHERE c.stage = 'in_care' {not_touched}"
-        ))?;
-        let dates_at = CASE_COLUMNS.split(',').count();
-        let mut rows = stmt.query([start])?;
-        let mut dates = Vec::new();
-        while let Some(row) = rows.next()? {
-            let case = codec::case_from_row(row)?;
-            dates.clear();
-            if let Some(list) = row.get::<_, Option<String>>(dates_at)? {
-                dates.extend(
-                    list.split(',')
-                        .filter_map(|day| day.parse::<NaiveDate>().ok()),
-                );
-            }
-            add(&case, &dates);
-        }
+        let past = start < today;
+        self.each_untouched_in_care_case(start, past, &mut |case, dates| {
+            add(&case, dates);
+            Ok(())
+        })?;
         out.sort_by_key(|m| (m.due_on, m.case_id));
         Ok(out)
     }

@@ -499,12 +499,16 @@ impl Store {
     /// `only`: an SQL condition on the stored cases that every case the
     /// caller can use meets (a superset, read through the indexes); the
     /// cases touched since `as_of` are all handed on, replayed.
+    /// `replayed`: those cases when the caller has them already
+    /// (`touched_as_of` of `as_of`, any scope holding the agenda's), so a
+    /// meeting replays them once for its evaluation list and its agenda.
     pub fn each_agenda_case(
         &self,
         kind: Kind,
         as_of: NaiveDate,
         today: NaiveDate,
         only: Option<&str>,
+        replayed: Option<Vec<Case>>,
         mut f: impl FnMut(&Case, &[Review]),
     ) -> Result<()> {
         let scope = match kind {
@@ -516,10 +520,10 @@ impl Store {
             None => scope.sql(),
         };
         let past = as_of < today;
-        let touched = if past {
-            self.touched_as_of(as_of, Some(scope))?
-        } else {
-            Vec::new()
+        let touched = match replayed {
+            _ if !past => Vec::new(),
+            Some(cases) => cases.into_iter().filter(|c| scope.holds(c)).collect(),
+            None => self.touched_as_of(as_of, Some(scope))?,
         };
         let mut touched = touched.into_iter().peekable();
         let not_touched = if past {
@@ -846,10 +850,17 @@ mod tests {
                 };
                 let want = agenda::agenda(&full, meeting.clone(), &config.norms, &codes, &due);
                 let got = store
-                    .agenda(meeting, today, &config.norms, &codes, &due)
+                    .agenda(meeting.clone(), today, &config.norms, &codes, &due)
                     .unwrap();
                 assert!(!want.items.is_empty());
                 assert_eq!(got, want, "{as_of} {kind}");
+                // The meeting's own load, replaying the touched cases once
+                // for both its evaluation list and its agenda.
+                let (norms, rules) = (&config.norms, &config.evaluation);
+                let got = store
+                    .meeting_agenda(meeting, today, norms, &codes, rules)
+                    .unwrap();
+                assert_eq!(got, want, "{as_of} {kind}: meeting_agenda");
             }
         }
         assert!(

@@ -31,7 +31,8 @@ impl Store {
             let snapshot = self.waitlist_snapshot(as_of, today)?;
             return snapshot.cases.into_iter().try_for_each(each);
         }
-        self.each_stored_case(Scope::Waiting, &mut |case, _| each(case), false, as_of)
+        let scope = Scope::Waiting.sql();
+        self.each_stored_case(&scope, None, &mut |case, _| each(case), false, as_of)
     }
 
     /// The cases of `care_snapshot(as_of, today)`, in its order (by id),
@@ -53,22 +54,43 @@ impl Store {
             }
             return Ok(());
         }
-        self.each_stored_case(Scope::InCare, each, true, as_of)
+        self.each_stored_case(&Scope::InCare.sql(), None, each, true, as_of)
     }
 
-    /// The stored cases of `scope` by id; with `moves`, each with its
-    /// moves into evaluation up to `as_of` since its start of care (read
-    /// beside the cases, both in case order).
+    /// The stored cases of stage `in_care` not touched after `as_of` (with
+    /// `untouched`; all of them without), by id, each with its moves into
+    /// evaluation as `each_care_case` gives them: what a meeting's
+    /// evaluation list reads beside the cases touched since, which it
+    /// replays (`touched_as_of`). One walk of the cases and one of the
+    /// evaluation index instead of a lookup per case.
+    pub(super) fn each_untouched_in_care_case(
+        &self,
+        as_of: NaiveDate,
+        untouched: bool,
+        each: &mut dyn FnMut(Case, &[NaiveDate]) -> Result<()>,
+    ) -> Result<()> {
+        let since = untouched.then_some(as_of);
+        self.each_stored_case("stage = 'in_care'", since, each, true, as_of)
+    }
+
+    /// The stored cases meeting `scope` (SQL) by id, without those with an
+    /// event dated after `untouched_since` when given; with `moves`, each
+    /// with its moves into evaluation up to `as_of` since its start of care
+    /// (read beside the cases, both in case order).
     fn each_stored_case(
         &self,
-        scope: Scope,
+        scope: &str,
+        untouched_since: Option<NaiveDate>,
         each: &mut dyn FnMut(Case, &[NaiveDate]) -> Result<()>,
         moves: bool,
         as_of: NaiveDate,
     ) -> Result<()> {
+        let untouched = match untouched_since {
+            Some(_) => " AND id NOT IN (SELECT case_id FROM events WHERE on_date > ?1)",
+            None => "",
+        };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE {} ORDER BY id",
-            scope.sql()
+            "SELECT {CASE_COLUMNS} FROM cases WHERE ({scope}){untouched} ORDER BY id"
         ))?;
         let mut moves_stmt = self.conn.prepare(EVALUATION_MOVES)?;
         let mut cursor = if moves {
@@ -80,7 +102,10 @@ impl Store {
             None
         };
         let mut dates = Vec::new();
-        let mut rows = stmt.query([])?;
+        let mut rows = match untouched_since {
+            Some(since) => stmt.query([since])?,
+            None => stmt.query([])?,
+        };
         while let Some(row) = rows.next()? {
             let case = self.shown(codec::case_from_row(row)?);
             dates.clear();

@@ -363,11 +363,9 @@ pub fn agenda_job(
         let agenda = if keep_agenda {
             None
         } else {
-            let due = store.due_moments(on, today, &rules)?;
-            progress.report(1, Some(3))?;
-            Some(store.agenda(meeting, today, &norms, &codes, &due)?)
+            Some(store.meeting_agenda(meeting, today, &norms, &codes, &rules)?)
         };
-        progress.report(2, Some(3))?;
+        progress.report(1, Some(2))?;
         let records = store.records_on(on, today, &codes, norms.care)?;
         Ok(Loaded::Agenda { agenda, records })
     })
