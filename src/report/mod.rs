@@ -321,8 +321,8 @@ pub struct Board<'a> {
     care_norm: waitlist::Norm,
     cells: BoardCells<'a>,
     /// Colour first, most reasons first, then by reference (as
-    /// `stoplight::stoplight` sorts).
-    rows: SortedRows<(std::cmp::Reverse<(Signal, usize)>, String)>,
+    /// `stoplight::stoplight` sorts); the reference is the rows' tie-break.
+    rows: SortedRows<std::cmp::Reverse<(Signal, u32)>>,
     tally: BoardTally,
 }
 
@@ -362,8 +362,9 @@ impl<'a> Board<'a> {
         for r in stoplight::stoplight(part, &self.preconditions, self.care_norm) {
             self.tally.add(&r);
             let cells = (self.cells)(&r, cases.get(&r.case_id).copied());
-            let place = (std::cmp::Reverse((r.color, r.reasons.len())), r.case_ref);
-            self.rows.push(place, &cells);
+            let reasons = u32::try_from(r.reasons.len()).unwrap_or(u32::MAX);
+            let place = std::cmp::Reverse((r.color, reasons));
+            self.rows.push(place, &r.case_ref, &cells);
         }
         Ok(())
     }
