@@ -225,7 +225,7 @@ struct Reader<'b> {
     bytes: &'b [u8],
 }
 
-impl Reader<'_> {
+impl<'b> Reader<'b> {
     fn take(&mut self, n: usize) -> &'b [u8] {
         let (head, rest) = self.bytes.split_at(n);
         self.bytes = rest;
