@@ -941,7 +941,7 @@ impl App {
         match self.view {
             View::Cases => self.cases.selected_case().map(|c| c.case_ref.clone()),
             View::Waitlist => self.waitlist.selected_case_ref().map(str::to_string),
-            View::Meeting => self.meeting.selected().map(|i| i.case_ref.clone()),
+            View::Meeting => self.meeting.selected().map(|i| i.case_ref.to_string()),
             // The overview hides the list: nothing there is a target.
             View::Stoplight if self.board.panel => None,
             View::Stoplight => self.board.selected_row().map(|r| r.case_ref.to_string()),

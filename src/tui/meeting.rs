@@ -10,18 +10,19 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::domain::agenda::{Agenda, AgendaItem, Kind, Meeting, Records};
+use crate::domain::agenda::{Kind, Meeting, Records};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 use crate::domain::{Case, Change, Msg, Snapshot};
 use crate::report::minutes::Minutes;
 use crate::store::{DecisionRow, NewDecision};
 
+use super::agenda_item::{PackedAgenda, PackedItem};
 use super::app::App;
 use super::case_list::Scroll;
+use super::compact::Packed;
 use super::forms::{Field, FieldId, Form, Purpose};
 use super::row_filter::RowFilter;
-use super::waitlist::matched;
 
 /// How many earlier decisions the facts show.
 pub const LAST_DECISIONS: usize = 3;
@@ -36,13 +37,13 @@ pub struct MeetingState {
     pub provider: Option<String>,
     /// The agenda as of the start of the meeting day: built once per
     /// meeting, so nothing recorded during it reshuffles the list.
-    pub agenda: Option<Arc<Agenda>>,
+    pub agenda: Option<Arc<PackedAgenda>>,
     /// The search typed with `/` and the filter set with `f`: only the
     /// matching items are listed (the progress counts the whole agenda).
     pub search: Option<String>,
     pub filter: RowFilter,
     /// The items listed while a search or filter narrows the agenda.
-    shown: Option<Vec<AgendaItem>>,
+    shown: Option<Vec<PackedItem>>,
     /// What was recorded on the meeting date.
     pub records: Records,
     pub scroll: Scroll,
@@ -72,14 +73,14 @@ impl MeetingState {
     }
 
     /// The items listed: the agenda, narrowed by the search and filter.
-    pub fn items(&self) -> &[AgendaItem] {
+    pub fn items(&self) -> &[PackedItem] {
         match &self.shown {
             Some(items) => items,
             None => self.all_items(),
         }
     }
 
-    fn all_items(&self) -> &[AgendaItem] {
+    fn all_items(&self) -> &[PackedItem] {
         self.agenda.as_ref().map_or(&[], |a| a.items.as_slice())
     }
 
@@ -94,21 +95,13 @@ impl MeetingState {
         let items = self
             .all_items()
             .iter()
-            .filter(|i| {
-                search.is_none_or(|t| {
-                    matched(&i.case_ref, i.worker.as_deref(), i.provider.as_deref(), t).is_some()
-                })
-            })
-            .filter(|i| {
-                self.filter
-                    .keeps(i.worker.as_deref(), i.provider.as_deref())
-            })
+            .filter(|i| i.kept_by(search, &self.filter))
             .cloned()
             .collect();
         self.shown = Some(items);
     }
 
-    pub fn selected(&self) -> Option<&AgendaItem> {
+    pub fn selected(&self) -> Option<&PackedItem> {
         self.items().get(self.scroll.selected)
     }
 
@@ -171,13 +164,13 @@ impl App {
     /// as discussed after a record of this screen, on to the next one.
     pub(super) fn apply_agenda(
         &mut self,
-        agenda: Option<Agenda>,
+        agenda: Option<PackedAgenda>,
         records: Records,
     ) -> Result<(), Msg> {
         let keep = self
             .meeting
             .selected()
-            .map(|i| (i.case_ref.clone(), self.meeting.discussed(i.case_id)));
+            .map(|i| (i.case_ref.to_string(), self.meeting.discussed(i.case_id)));
         if let Some(agenda) = agenda {
             self.meeting.agenda = Some(Arc::new(agenda));
         }
@@ -248,7 +241,7 @@ impl App {
     }
 
     fn load_facts(&mut self) -> Result<(), Msg> {
-        let Some(case_ref) = self.meeting.selected().map(|i| i.case_ref.clone()) else {
+        let Some(case_ref) = self.meeting.selected().map(|i| i.case_ref.to_string()) else {
             self.meeting.facts = None;
             return Ok(());
         };
@@ -426,12 +419,13 @@ impl App {
         &self,
         file: std::path::PathBuf,
     ) -> Option<super::worker::Job<super::worker::loads::Loaded>> {
-        let agenda = Arc::clone(self.meeting.agenda.as_ref()?);
+        let packed = Arc::clone(self.meeting.agenda.as_ref()?);
         let records = self.meeting.records.clone();
         let preconditions = self.config.preconditions.clone();
         let team = self.config.team.clone();
         let cat = self.cat;
         Some(super::worker::job(move |_, progress| {
+            let agenda = packed.unpack();
             let minutes = Minutes::new(&agenda, &records, &preconditions, &team);
             let bytes = minutes.render(super::export::format_for(&file), cat, false);
             progress.report(1, Some(2))?;

@@ -7,6 +7,7 @@
 //! another coordinator wrote (`PRAGMA data_version`) and reloads only then.
 
 pub mod action;
+pub mod agenda_item;
 pub mod app;
 pub mod board;
 pub mod board_row;

@@ -123,7 +123,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         ..right
     };
     if let (Some(item), Some(facts)) = (state.selected(), &state.facts) {
-        let lines = fact_lines(app, item, facts);
+        let lines = fact_lines(app, &item.unpack(), facts);
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), right);
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
-use crate::domain::agenda::{Agenda, Meeting, Records};
+use crate::domain::agenda::{Meeting, Records};
 use crate::domain::evaluation;
 use crate::domain::flow::FlowReport;
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
@@ -23,6 +23,7 @@ use crate::domain::{Case, Snapshot};
 use crate::report::forecast::{self, Forecast};
 use crate::store::{CaseFilter, Result, STREAM_CASES, StageCounts, Store};
 
+use crate::tui::agenda_item::PackedAgenda;
 use crate::tui::board_row::{BoardRow, Interner};
 use crate::tui::case_list::{self, CaseList};
 use crate::tui::compact::{self, PackedLists, PackedMoment, PackedWait};
@@ -92,7 +93,7 @@ pub enum Loaded {
     },
     Agenda {
         /// None: the agenda of the meeting was already loaded and is kept.
-        agenda: Option<Agenda>,
+        agenda: Option<PackedAgenda>,
         records: Records,
     },
     Flow {
@@ -363,7 +364,8 @@ pub fn agenda_job(
         let agenda = if keep_agenda {
             None
         } else {
-            Some(store.meeting_agenda(meeting, today, &norms, &codes, &rules)?)
+            let agenda = store.meeting_agenda(meeting, today, &norms, &codes, &rules)?;
+            Some(PackedAgenda::pack(agenda))
         };
         progress.report(1, Some(2))?;
         let records = store.records_on(on, today, &codes, norms.care)?;
