@@ -269,7 +269,7 @@ impl From<rusqlite::Error> for Msg {
     }
 }
 
-/// Helpers of the store's own tests (last: `tests/layering` reads this
-/// file up to here).
+/// Helpers of the store's own tests and of the desk's that need a demo
+/// team on file (last: `tests/layering` reads this file up to here).
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
