@@ -62,7 +62,14 @@ fn collect(dir: &Path, at: &mut Vec<String>, out: &mut BTreeMap<String, String>)
             module.push(name);
         }
         let text = fs::read_to_string(&path).expect("source is readable");
-        let code = match text.find("#[cfg(test)]\nmod tests") {
+        let test_module = [
+            "#[cfg(test)]\nmod tests",
+            "#[cfg(test)]\npub(crate) mod tests",
+        ]
+        .iter()
+        .filter_map(|m| text.find(m))
+        .min();
+        let code = match test_module {
             Some(i) => text[..i].to_string(),
             None => text,
         };
