@@ -167,6 +167,24 @@ fn command_forecast(store: &Store) -> stroom::report::forecast::Forecast {
     stroom::report::forecast::forecast(&snapshot, &history, &norms, None, runs)
 }
 
+/// At start the worker reads the lists first: the forecast (seconds at a
+/// country's scale) is asked for only once they are there, so it can
+/// never go ahead of them.
+#[test]
+fn the_lists_come_before_the_forecast() {
+    let mut ui = Ui::demo(true, 80, 24);
+    assert!(ui.app.loader.busy(LoadKey::Waitlist).is_some());
+    assert!(ui.app.loader.busy(LoadKey::Forecast).is_none());
+    let until = Instant::now() + BOUND;
+    while ui.app.loader.busy(LoadKey::Waitlist).is_some() {
+        assert!(Instant::now() < until, "the lists did not arrive");
+        std::thread::sleep(Duration::from_millis(1));
+        ui.app.poll_loads();
+    }
+    assert!(ui.app.forecast.is_some() || ui.app.loader.busy(LoadKey::Forecast).is_some());
+    assert!(ui.settle().app.forecast.is_some());
+}
+
 /// View 1 with the forecast in place: the selected case's expected turn
 /// on the line above the list, and each queue's cleared dates beside its
 /// heading where the width allows (not at 80 columns: never cut). The

@@ -462,15 +462,10 @@ impl App {
             // Live, the waiting lists need only the waiting cases (a small
             // part of a big history), and the evaluation list only the
             // cases in care, read once until something changes.
+            // The expected turns are asked for when the lists arrive.
             self.request(
                 LoadKey::Waitlist,
                 loads::waitlist_job(&self.config, self.today),
-            )?;
-            // The expected turns come after the lists (a simulation of
-            // every queue): the lists are drawn first, the dates join them.
-            self.request(
-                LoadKey::Forecast,
-                loads::forecast_job(&self.config, self.today),
             )?;
         }
         if self.view == View::Stoplight {
@@ -649,6 +644,12 @@ impl App {
                 if self.as_of.is_none() {
                     self.set_waitlist_rows(rows, moments);
                     self.waitlist_fresh = true;
+                    // The expected turns (a simulation of every queue, ten
+                    // seconds at a million cases) only now: asked for beside
+                    // the lists, the worker, which takes the newest request
+                    // first, could start on them and keep the lists waiting.
+                    let forecast = loads::forecast_job(&self.config, self.today);
+                    self.request(LoadKey::Forecast, forecast)?;
                 }
                 Ok(())
             }
