@@ -4,6 +4,21 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::msg::Msg;
 
+/// The ISO text of a date of the years 0–9999 (what `%F` writes for them),
+/// without the formatting machinery: exports and the store write millions.
+pub fn iso_text(d: NaiveDate) -> Option<String> {
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let mut b = *b"0000-00-00";
+    for (at, value, width) in [(0, year, 4), (5, d.month(), 2), (8, d.day(), 2)] {
+        let mut v = value;
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    String::from_utf8(b.to_vec()).ok()
+}
+
 /// Parses `YYYY-MM-DD` or `DD-MM-YYYY`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     let s = s.trim();
@@ -65,6 +80,24 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick ISO text is chrono's, for every year it writes.
+    #[test]
+    fn iso_text_is_what_chrono_writes() {
+        for (y, m, day) in [
+            (0, 1, 1),
+            (5, 3, 9),
+            (999, 12, 31),
+            (2026, 12, 2),
+            (9999, 12, 31),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            assert_eq!(iso_text(date).as_deref(), Some(date.to_string().as_str()));
+        }
+        for y in [-1, 10000] {
+            assert_eq!(iso_text(NaiveDate::from_ymd_opt(y, 1, 1).unwrap()), None);
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()

@@ -2,10 +2,11 @@
 //! (which Excel reads as dates), and no cell that can start a formula. The
 //! machine rows only, under the spec's keys, written as they are drawn.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::document::{Cell, Document, Writer, io_error};
-use super::{neutralise, safe_text};
+use super::{neutralise, safe_text, starts_formula};
 use crate::domain::Msg;
 
 pub struct Csv;
@@ -20,8 +21,12 @@ impl Writer for Csv {
         };
         w.write_record(&table.keys)
             .map_err(|e| io_error("csv", e))?;
+        // Field by field: a text cell is written from the row as it is,
+        // without a copy (a country's board is millions of cells).
         table.rows.each(&mut |row| {
-            w.write_record(row.iter().map(cell))
+            row.iter()
+                .try_for_each(|c| w.write_field(cell(c).as_bytes()))
+                .and_then(|()| w.write_record(std::iter::empty::<&[u8]>()))
                 .map_err(|e| io_error("csv", e))
         })?;
         w.flush().map_err(|e| io_error("csv", e))
@@ -37,13 +42,21 @@ pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
 /// formula-safe and inert on a terminal (a CSV export often goes to stdout:
 /// a name holding an escape sequence must not steer the terminal it is
 /// printed on; Markdown and the screen clean text the same way).
-pub fn cell(c: &Cell) -> String {
+pub fn cell(c: &Cell) -> Cow<'_, str> {
     match c {
-        Cell::Number { .. } => c.plain().replace('.', ","),
-        Cell::Empty | Cell::Int(_) | Cell::Date(_) | Cell::Flag { .. } => c.plain(),
-        Cell::Text(_) | Cell::Code { .. } | Cell::List { .. } | Cell::Pairs { .. } => {
-            neutralise(&safe_text(&c.plain()))
-        }
+        Cell::Empty => Cow::Borrowed(""),
+        Cell::Text(s) | Cell::Code { code: s, .. } => formula_safe(safe_text(s)),
+        Cell::Number { .. } => Cow::Owned(c.plain().replace('.', ",")),
+        Cell::Int(_) | Cell::Date(_) | Cell::Flag { .. } => Cow::Owned(c.plain()),
+        Cell::List { .. } | Cell::Pairs { .. } => Cow::Owned(neutralise(&safe_text(&c.plain()))),
+    }
+}
+
+/// `neutralise` without a copy of the text that needs none.
+fn formula_safe(s: Cow<'_, str>) -> Cow<'_, str> {
+    match starts_formula(&s) {
+        true => Cow::Owned(neutralise(&s)),
+        false => s,
     }
 }
 

@@ -80,7 +80,7 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Date(d) => d.to_string(),
+            Cell::Date(d) => crate::domain::dates::iso_text(*d).unwrap_or_else(|| d.to_string()),
             Cell::Code { label, .. } | Cell::Flag { label, .. } => label.clone(),
             Cell::Number { shown, .. } | Cell::List { shown, .. } | Cell::Pairs { shown, .. } => {
                 shown.clone()
@@ -121,14 +121,23 @@ impl Cell {
             Cell::Text(s) | Cell::Code { code: s, .. } => s.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Number { value, .. } => json_number(*value),
-            Cell::Date(d) => d.to_string(),
+            Cell::Date(d) => crate::domain::dates::iso_text(*d).unwrap_or_else(|| d.to_string()),
             Cell::Flag { value, .. } => value.to_string(),
             Cell::List { items, .. } => items.join(","),
-            Cell::Pairs { pairs, .. } => pairs
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(","),
+            // `k=v,k=v` in one buffer (a board row holds one pair per
+            // precondition, a country's board millions).
+            Cell::Pairs { pairs, .. } => {
+                let mut out = String::new();
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(k);
+                    out.push('=');
+                    out.push_str(v);
+                }
+                out
+            }
         }
     }
 

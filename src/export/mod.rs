@@ -61,10 +61,15 @@ pub fn write_private_file(bytes: &[u8], path: &Path) -> Result<(), Msg> {
 /// Text that cannot start a formula in a spreadsheet: a leading `=`, `+`,
 /// `-`, `@` (or tab / carriage return) gets a `'` in front.
 pub fn neutralise(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+    match starts_formula(s) {
+        true => format!("'{s}"),
+        false => s.to_string(),
     }
+}
+
+/// Whether a spreadsheet would read `s` as a formula (see `neutralise`).
+pub fn starts_formula(s: &str) -> bool {
+    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// Removes control characters (terminal escape sequences among them) from

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Row, params};
 
+use crate::domain::dates;
 use crate::domain::{
     CareType, Case, Change, Destination, Event, FieldChange, Goals, Move, OutflowReason, Referral,
     Referrer, Route, Stage, Status, Urgency,
@@ -87,7 +88,7 @@ impl FromSql for Day {
 
 impl ToSql for Day {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        match format_iso(self.0) {
+        match dates::iso_text(self.0) {
             Some(text) => Ok(ToSqlOutput::from(text)),
             None => self.0.to_sql(),
         }
@@ -111,21 +112,6 @@ pub fn parse_iso_bytes(b: &[u8]) -> Option<NaiveDate> {
         })
     };
     NaiveDate::from_ymd_opt(number(&b[..4])? as i32, number(&b[5..7])?, number(&b[8..])?)
-}
-
-/// The ISO text of a date of the years 0–9999 (what `%F` writes for them).
-fn format_iso(d: NaiveDate) -> Option<String> {
-    use chrono::Datelike;
-    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
-    let mut b = *b"0000-00-00";
-    for (at, value, width) in [(0, year, 4), (5, d.month(), 2), (8, d.day(), 2)] {
-        let mut v = value;
-        for i in (at..at + width).rev() {
-            b[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    }
-    String::from_utf8(b.to_vec()).ok()
 }
 
 pub fn day(row: &Row, col: usize) -> rusqlite::Result<NaiveDate> {

@@ -335,7 +335,7 @@ impl Store {
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
             let case_id: i64 = row.get(1)?;
-            let on: NaiveDate = row.get(2)?;
+            let on = codec::day(row, 2)?;
             if referred.get(&case_id).is_none_or(|&r| on < r) {
                 continue;
             }
@@ -370,7 +370,7 @@ impl Store {
         let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
-            let (case_id, on): (i64, NaiveDate) = (row.get(0)?, row.get(1)?);
+            let (case_id, on): (i64, NaiveDate) = (row.get(0)?, codec::day(row, 1)?);
             if started.get(&case_id).is_some_and(|s| on >= *s) {
                 out.entry(case_id).or_default().push(on);
             }

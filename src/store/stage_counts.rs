@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::codec;
 use super::{Result, Store};
 use crate::domain::Stage;
 
@@ -62,7 +63,7 @@ impl Store {
         let mut walk = CaseWalk::default();
         while let Some(row) = rows.next()? {
             let case_id: i64 = row.get(0)?;
-            let on: NaiveDate = row.get(1)?;
+            let on = codec::day(row, 1)?;
             let kind: String = row.get(2)?;
             if walk.case_id != Some(case_id) {
                 walk.finish(&mut out);

@@ -139,7 +139,7 @@ impl MovesCursor<'_> {
             let next = match self.pending.take() {
                 Some(p) => p,
                 None => match self.rows.next()? {
-                    Some(row) => (row.get(0)?, row.get(1)?),
+                    Some(row) => (row.get(0)?, codec::day(row, 1)?),
                     None => return Ok(()),
                 },
             };

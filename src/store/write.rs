@@ -116,11 +116,12 @@ pub fn check_case_ref(r: &str) -> Result<()> {
 const MAX_CASE_REF: usize = 64;
 
 pub(super) fn load_case(conn: &rusqlite::Connection, case_ref: &str) -> Result<Case> {
-    conn.query_row(
-        &format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"),
-        [case_ref],
-        codec::case_from_row,
-    )
+    // Cached: the agenda and the records of a meeting look up hundreds of
+    // cases by reference (a statement prepared each time cost 4 % of it).
+    conn.prepare_cached(&format!(
+        "SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = ?1"
+    ))?
+    .query_row([case_ref], codec::case_from_row)
     .optional()?
     .ok_or_else(|| Msg::new("error.unknown_case").arg("case", case_ref))
 }
