@@ -17,7 +17,7 @@ use crate::domain::agenda::{
 };
 use crate::domain::case::replay;
 use crate::domain::evaluation::{self, EvaluationRules};
-use crate::domain::waitlist::{Norm, Norms};
+use crate::domain::waitlist::{Norm, Norms, Signal};
 use crate::domain::{Case, Change, Review};
 
 impl Store {
@@ -33,7 +33,9 @@ impl Store {
         rules: &EvaluationRules,
     ) -> Result<Agenda> {
         let touched = self.touched_before(meeting.on, today)?;
-        let evaluations = self.due_moments_with(meeting.on, today, rules, &touched)?;
+        // The agenda reads only the moments that are due (orange or red):
+        // the green ones of every case in care are not kept for it.
+        let evaluations = self.due_moments_with(meeting.on, today, rules, &touched, true)?;
         self.agenda_with(meeting, today, norms, preconditions, &evaluations, touched)
     }
 
@@ -101,7 +103,7 @@ impl Store {
         rules: &EvaluationRules,
     ) -> Result<Vec<DueMoment>> {
         let touched = self.touched_before(on, today)?;
-        self.due_moments_with(on, today, rules, &touched)
+        self.due_moments_with(on, today, rules, &touched, false)
     }
 
     /// The open cases with an event dated after the start of the day of a
@@ -118,19 +120,24 @@ impl Store {
     /// `due_moments` with the cases touched since the start of the day
     /// (`touched_before`) given: those stand as replayed, the others as
     /// stored, read in one walk beside their moves into evaluation (the
-    /// evaluation index); only the list's rows are kept.
+    /// evaluation index); only the list's rows are kept, with `only_due`
+    /// only those that are due (not green).
     fn due_moments_with(
         &self,
         on: NaiveDate,
         today: NaiveDate,
         rules: &EvaluationRules,
         touched: &[Case],
+        only_due: bool,
     ) -> Result<Vec<DueMoment>> {
         let start = agenda::start_of(on);
         let mut out = Vec::new();
         let mut add = |case: &Case, dates: &[NaiveDate]| {
             let rows = evaluation::evaluation_list([case], |_| dates, on, rules);
-            out.extend(rows.into_iter().map(|r| DueMoment {
+            let due = rows
+                .into_iter()
+                .filter(|r| !only_due || r.signal != Signal::Green);
+            out.extend(due.map(|r| DueMoment {
                 case_id: r.case_id,
                 moment: r.moment.code().to_string(),
                 due_on: r.due_on,
