@@ -335,3 +335,36 @@ fn the_board_opens_at_its_top_or_at_the_case_the_person_came_from() {
     let at = ui.app.board.selected_row().map(|r| r.case_ref.to_string());
     assert_eq!(at, Some(chosen));
 }
+
+/// A country's references are eleven characters ("2026-244549"): the
+/// agenda's case column widens to the longest and keeps a space before
+/// the agenda item, at 80 columns too.
+#[test]
+fn the_agenda_keeps_a_space_after_a_long_reference() {
+    let mut ui = Ui::demo(Lang::Nl, 80, 24);
+    ui.app
+        .store
+        .conn()
+        .execute(
+            "UPDATE cases SET case_ref = substr(case_ref, 1, 5) || '24' || substr(case_ref, 6)",
+            [],
+        )
+        .unwrap();
+    ui.act(&[Action::Show(View::Meeting)]);
+    let screen = ui.screen();
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("│  2026-") || l.contains("│  2025-"))
+        .collect();
+    assert!(rows.len() > 10, "{screen}");
+    for row in rows {
+        let item = &row["│  ".len()..];
+        let reference: String = item.chars().take(11).collect();
+        assert!(
+            reference.chars().all(|c| c.is_ascii_digit() || c == '-'),
+            "{row}"
+        );
+        assert_eq!(item.chars().nth(11), Some(' '), "{row}");
+    }
+    insta::assert_snapshot!("5_meeting_long_references_80x24", screen);
+}

@@ -24,6 +24,8 @@ use super::compact::Packed;
 pub struct PackedAgenda {
     pub meeting: Meeting,
     pub items: Vec<PackedItem>,
+    /// The longest case reference plus a space: the list's case column.
+    pub ref_width: usize,
 }
 
 /// One item of the agenda, kept compact; `unpack` gives it back whole.
@@ -60,13 +62,16 @@ impl PackedAgenda {
     /// is packed.
     pub fn pack(agenda: Agenda) -> PackedAgenda {
         let mut names = Interner::default();
+        let items: Vec<PackedItem> = agenda
+            .items
+            .into_iter()
+            .map(|i| PackedItem::pack(i, &mut names))
+            .collect();
+        let longest = items.iter().map(|i| i.case_ref.chars().count()).max();
         PackedAgenda {
             meeting: agenda.meeting,
-            items: agenda
-                .items
-                .into_iter()
-                .map(|i| PackedItem::pack(i, &mut names))
-                .collect(),
+            items,
+            ref_width: longest.unwrap_or(0) + 1,
         }
     }
 

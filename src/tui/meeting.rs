@@ -101,6 +101,13 @@ impl MeetingState {
         self.shown = Some(items);
     }
 
+    /// The width of the agenda's case column: its longest reference and a
+    /// space (a country's references are eleven characters), at least the
+    /// eleven of a team's.
+    pub fn ref_width(&self) -> usize {
+        self.agenda.as_ref().map_or(0, |a| a.ref_width).max(11)
+    }
+
     pub fn selected(&self) -> Option<&PackedItem> {
         self.items().get(self.scroll.selected)
     }

@@ -133,9 +133,10 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let state = &app.meeting;
     let width = area.width as usize;
+    let refs = state.ref_width();
     let mut lines = vec![Line::styled(
         format!(
-            "{OPEN}{:<11}{}",
+            "{OPEN}{:<refs$}{}",
             cat.t("meeting_view.col_case"),
             cat.t("meeting_view.col_section")
         ),
@@ -155,7 +156,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
             OPEN
         };
         let text = format!(
-            "{mark}{:<11}{}",
+            "{mark}{:<refs$}{}",
             item.case_ref,
             section_label(app, item.section, width < LONG_LIST)
         );
