@@ -217,7 +217,7 @@ fn the_status_line_says_when_closed_cases_are_past_retention() {
         ui.app.retention_notice().unwrap();
         let s = ui.screen();
         assert!(
-            s.contains("2 afgesloten casussen na de bewaartermijn"),
+            s.contains("2 afgesloten casussen nog met naam na bewaartermijn"),
             "{s}"
         );
         snap(format!("trust_retention_line_{w}x{h}"), s);

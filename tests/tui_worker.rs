@@ -699,7 +699,7 @@ fn the_retention_count_arrives_from_the_worker() {
     );
     assert!(!ui.screen().contains("bewaartermijn"));
     let said = ui.settle().screen();
-    let want = format!("{listed} afgesloten casussen na de bewaartermijn");
+    let want = format!("{listed} afgesloten casussen nog met naam na bewaartermijn");
     assert!(said.contains(&want), "{said}");
 }
 
