@@ -233,5 +233,8 @@ fn the_status_line_says_when_closed_cases_are_past_retention() {
     config.retention.closed_years = 2;
     let mut ui = Ui::new(config, false, SIZES[0], one);
     ui.app.retention_notice().unwrap();
-    assert!(ui.screen().contains("1 afgesloten casus nog met naam na bewaartermijn"));
+    assert!(
+        ui.screen()
+            .contains("1 afgesloten casus nog met naam na bewaartermijn")
+    );
 }
