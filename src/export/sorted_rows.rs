@@ -326,6 +326,18 @@ fn unpack_row(bytes: &[u8], dictionaries: &[Vec<Box<[u8]>>]) -> Vec<Cell> {
 mod tests {
     use super::*;
 
+    /// The rows as a writer draws them.
+    fn drawn<K: Ord + 'static>(rows: SortedRows<K>) -> Vec<Vec<Cell>> {
+        let mut seen = Vec::new();
+        rows.into_rows()
+            .each(&mut |r| {
+                seen.push(r.to_vec());
+                Ok(())
+            })
+            .unwrap();
+        seen
+    }
+
     #[test]
     fn rows_come_back_whole_in_key_order() {
         let a = vec![
@@ -355,13 +367,7 @@ mod tests {
         let mut rows = SortedRows::default();
         rows.push(2, "z", &a);
         rows.push(1, "z", &b);
-        let mut seen = Vec::new();
-        rows.into_rows()
-            .each(&mut |r| {
-                seen.push(r.to_vec());
-                Ok(())
-            })
-            .unwrap();
+        let seen = drawn(rows);
         assert_eq!(seen, vec![b, a]);
     }
 
@@ -375,13 +381,7 @@ mod tests {
             let cells = [Cell::text(format!("ref-{i:05}")), Cell::code("red", "Rood")];
             rows.push(0u8, &format!("ref-{i:05}"), &cells);
         }
-        let mut seen = Vec::new();
-        rows.into_rows()
-            .each(&mut |r| {
-                seen.push(r.to_vec());
-                Ok(())
-            })
-            .unwrap();
+        let seen = drawn(rows);
         let want: Vec<Vec<Cell>> = (0..n)
             .map(|i| vec![Cell::text(format!("ref-{i:05}")), Cell::code("red", "Rood")])
             .collect();

@@ -36,7 +36,8 @@ impl Store {
         // The agenda reads only the moments that are due (orange or red):
         // the green ones of every case in care are not kept for it.
         let evaluations = self.due_moments_with(meeting.on, today, rules, &touched, true)?;
-        self.agenda_with(meeting, today, norms, preconditions, &evaluations, touched)
+        let touched = Some(touched);
+        self.each_agenda_case_of(meeting, today, norms, preconditions, &evaluations, touched)
     }
 
     /// The agenda of `meeting`, from the cases as they stood at the start of
@@ -52,19 +53,6 @@ impl Store {
         evaluations: &[DueMoment],
     ) -> Result<Agenda> {
         self.each_agenda_case_of(meeting, today, norms, preconditions, evaluations, None)
-    }
-
-    fn agenda_with(
-        &self,
-        meeting: Meeting,
-        today: NaiveDate,
-        norms: &Norms,
-        preconditions: &[String],
-        evaluations: &[DueMoment],
-        touched: Vec<Case>,
-    ) -> Result<Agenda> {
-        let touched = Some(touched);
-        self.each_agenda_case_of(meeting, today, norms, preconditions, evaluations, touched)
     }
 
     fn each_agenda_case_of(

@@ -136,18 +136,6 @@ impl PackedItem {
     }
 }
 
-impl Packed for PackedItem {
-    fn case_ref(&self) -> &str {
-        &self.case_ref
-    }
-    fn worker(&self) -> Option<&str> {
-        self.worker.as_deref()
-    }
-    fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -248,18 +248,6 @@ impl BoardRow {
     }
 }
 
-impl Packed for BoardRow {
-    fn case_ref(&self) -> &str {
-        &self.case_ref
-    }
-    fn worker(&self) -> Option<&str> {
-        self.worker.as_deref()
-    }
-    fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
-    }
-}
-
 impl OnBoard for BoardRow {
     fn board_key(&self) -> (Signal, usize, &str) {
         (self.color, self.reasons.len(), &self.case_ref)

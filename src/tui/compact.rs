@@ -65,6 +65,30 @@ pub trait Packed {
     }
 }
 
+/// `Packed` of the rows that keep the three fields under their own names.
+macro_rules! packed_by_fields {
+    ($($row:ty),+) => {$(
+        impl Packed for $row {
+            fn case_ref(&self) -> &str {
+                &self.case_ref
+            }
+            fn worker(&self) -> Option<&str> {
+                self.worker.as_deref()
+            }
+            fn provider(&self) -> Option<&str> {
+                self.provider.as_deref()
+            }
+        }
+    )+};
+}
+
+packed_by_fields!(
+    PackedWait,
+    PackedMoment,
+    super::board_row::BoardRow,
+    super::agenda_item::PackedItem
+);
+
 /// A case on a waiting list (`WaitRow`), kept compact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackedWait {
@@ -144,18 +168,6 @@ impl PackedWait {
     }
 }
 
-impl Packed for PackedWait {
-    fn case_ref(&self) -> &str {
-        &self.case_ref
-    }
-    fn worker(&self) -> Option<&str> {
-        self.worker.as_deref()
-    }
-    fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
-    }
-}
-
 /// An evaluation moment (`EvaluationRow`), kept compact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackedMoment {
@@ -207,18 +219,6 @@ impl PackedMoment {
             worker: self.worker.as_deref().map(str::to_owned),
             age: self.age,
         }
-    }
-}
-
-impl Packed for PackedMoment {
-    fn case_ref(&self) -> &str {
-        &self.case_ref
-    }
-    fn worker(&self) -> Option<&str> {
-        self.worker.as_deref()
-    }
-    fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
     }
 }
 
