@@ -17,7 +17,6 @@ use crate::domain::codes::{CareType, Stage};
 use crate::domain::waitlist::Signal;
 
 use super::board_row::{BoardRow, Interner};
-use super::compact::Packed;
 
 /// An agenda with its items kept compact.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use crate::domain::codes::{CareType, Stage, Status};
 use crate::domain::stoplight::{Criteria, OnBoard, Reason, StoplightRow};
 use crate::domain::waitlist::Signal;
 
-use super::compact::{self, Packed};
+use super::compact;
 
 /// Packs the rows of one load: its names shared, its code list shared.
 #[derive(Debug, Default)]
