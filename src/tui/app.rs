@@ -247,7 +247,7 @@ impl App {
     /// frame and every key draw at once with what is there.
     pub fn with_worker(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
         let worker = Worker::start(store.read_only_twin()?)?;
-        let loader = Loader::on_workers(worker, store.read_only_twin()?)?;
+        let loader = Loader::on_workers(worker, store.read_only_twin()?, store.read_only_twin()?)?;
         let mut app = App::new_unloaded(ctx, store, width, height)?;
         app.loader = loader;
         app.reload()?;

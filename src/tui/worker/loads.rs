@@ -462,6 +462,10 @@ pub enum Loader {
         /// start is not queued behind the waiting lists' seconds of work.
         /// None: they share `worker`.
         quick: Option<Box<Worker<LoadKey, Loaded>>>,
+        /// A third worker for the forecast (`LoadKey::is_slow`): ten seconds
+        /// of simulation at a country's scale, which must not hold up the
+        /// view a person turns to meanwhile. None: it shares `worker`.
+        slow: Option<Box<Worker<LoadKey, Loaded>>>,
         /// The loads asked for and not yet arrived, with their progress.
         busy: Vec<(LoadKey, Generation, Busy)>,
     },
@@ -476,26 +480,40 @@ impl LoadKey {
             LoadKey::Cases | LoadKey::PastCases | LoadKey::Choices | LoadKey::Retention
         )
     }
+
+    /// The loads that compute for seconds beside whatever the person
+    /// looks at (the expected turns of every waiting case).
+    pub fn is_slow(self) -> bool {
+        self == LoadKey::Forecast
+    }
 }
 
 /// The worker that runs `key`'s loads.
 fn lane<'a>(
     worker: &'a mut Worker<LoadKey, Loaded>,
     quick: &'a mut Option<Box<Worker<LoadKey, Loaded>>>,
+    slow: &'a mut Option<Box<Worker<LoadKey, Loaded>>>,
     key: LoadKey,
 ) -> &'a mut Worker<LoadKey, Loaded> {
-    match quick {
-        Some(q) if key.is_quick() => q.as_mut(),
+    match (quick, slow) {
+        (Some(q), _) if key.is_quick() => q.as_mut(),
+        (_, Some(s)) if key.is_slow() => s.as_mut(),
         _ => worker,
     }
 }
 
 impl Loader {
-    /// Loads on `worker`, the quick ones on a second worker over `twin`.
-    pub fn on_workers(worker: Worker<LoadKey, Loaded>, twin: Store) -> Result<Loader> {
+    /// Loads on `worker`, the quick ones on a second worker over `quick`,
+    /// the slow ones on a third over `slow` (read-only twins of the store).
+    pub fn on_workers(
+        worker: Worker<LoadKey, Loaded>,
+        quick: Store,
+        slow: Store,
+    ) -> Result<Loader> {
         Ok(Loader::Worker {
             worker,
-            quick: Some(Box::new(Worker::start(twin)?)),
+            quick: Some(Box::new(Worker::start(quick)?)),
+            slow: Some(Box::new(Worker::start(slow)?)),
             busy: Vec::new(),
         })
     }
@@ -514,9 +532,10 @@ impl Loader {
             Loader::Worker {
                 worker,
                 quick,
+                slow,
                 busy,
             } => {
-                let generation = lane(worker, quick, key).submit(key, load);
+                let generation = lane(worker, quick, slow, key).submit(key, load);
                 busy.retain(|(k, ..)| *k != key);
                 busy.push((
                     key,
@@ -557,13 +576,14 @@ impl Loader {
         if let Loader::Worker {
             worker,
             quick,
+            slow,
             busy,
         } = self
         {
             busy.retain(|(key, ..)| {
                 let keep = *key == LoadKey::Export;
                 if !keep {
-                    lane(worker, quick, *key).cancel(key);
+                    lane(worker, quick, slow, *key).cancel(key);
                 }
                 keep
             });
@@ -575,10 +595,11 @@ impl Loader {
         if let Loader::Worker {
             worker,
             quick,
+            slow,
             busy,
         } = self
         {
-            lane(worker, quick, key).cancel(&key);
+            lane(worker, quick, slow, key).cancel(&key);
             busy.retain(|(k, ..)| *k != key);
         }
     }
@@ -591,16 +612,18 @@ impl Loader {
         let Loader::Worker {
             worker,
             quick,
+            slow,
             busy,
         } = self
         else {
             return (done, moved);
         };
-        // Generations are per worker; the two never share a key.
+        // Generations are per worker; no two workers share a key.
         while let Some(update) = quick
             .as_mut()
             .and_then(|q| q.poll())
             .or_else(|| worker.poll())
+            .or_else(|| slow.as_mut().and_then(|s| s.poll()))
         {
             match update {
                 Update::Progress {
@@ -671,6 +694,7 @@ mod tests {
         Loader::Worker {
             worker: Worker::open(path, None).unwrap(),
             quick: None,
+            slow: None,
             busy: Vec::new(),
         }
     }
@@ -705,23 +729,39 @@ mod tests {
     /// view's long computation: it arrives while that one still runs.
     #[test]
     fn a_quick_load_does_not_wait_behind_a_long_one() {
+        arrives_while_running(LoadKey::Waitlist, LoadKey::Choices, |_| choices_job());
+    }
+
+    /// The forecast (seconds of simulation at a country's scale) runs
+    /// beside the views: a view asked for meanwhile does not wait for it.
+    #[test]
+    fn a_view_does_not_wait_behind_the_forecast() {
+        let today = parse_date("2026-11-22").unwrap();
+        let board = move |config: &Config| board_job(config, today);
+        arrives_while_running(LoadKey::Forecast, LoadKey::Board, board);
+    }
+
+    /// Starts a `long` load that holds until told, asks for `short`, and
+    /// asserts that `short` arrives while `long` still runs.
+    fn arrives_while_running(long: LoadKey, short: LoadKey, load: impl Fn(&Config) -> Job<Loaded>) {
         let (_dir, path, _) = demo();
         let store = Store::open(&path).unwrap();
         let mut loader = Loader::on_workers(
             Worker::open(&path, None).unwrap(),
             Store::open_read_only(&path, None).unwrap(),
+            Store::open_read_only(&path, None).unwrap(),
         )
         .unwrap();
         let (gate_tx, gate) = std::sync::mpsc::channel::<()>();
         let (started_tx, started) = std::sync::mpsc::channel::<()>();
-        let long = job(move |_, _| {
+        let held = job(move |_, _| {
             started_tx.send(()).unwrap();
             gate.recv().unwrap();
             Ok(Loaded::Retention { count: 0 })
         });
-        loader.request(&store, LoadKey::Waitlist, long);
+        loader.request(&store, long, held);
         started.recv_timeout(Duration::from_secs(20)).unwrap();
-        loader.request(&store, LoadKey::Choices, choices_job());
+        loader.request(&store, short, load(&Config::default()));
         let t = Instant::now();
         let got = loop {
             let (done, _) = loader.poll();
@@ -731,15 +771,13 @@ mod tests {
             assert!(t.elapsed() < Duration::from_secs(20), "never arrived");
             std::thread::sleep(Duration::from_millis(2));
         };
-        assert_eq!(got.0, LoadKey::Choices);
-        assert!(
-            loader.busy(LoadKey::Waitlist).is_some(),
-            "the long one runs on"
-        );
+        assert_eq!(got.0, short);
+        assert!(got.1.is_ok());
+        assert!(loader.busy(long).is_some(), "the long one runs on");
         gate_tx.send(()).unwrap();
         let rest = loader.settle(Duration::from_secs(20));
         assert_eq!(rest.len(), 1);
-        assert_eq!(rest[0].0, LoadKey::Waitlist);
+        assert_eq!(rest[0].0, long);
     }
 
     /// The lists read case by case and the board read in parts are the
