@@ -513,9 +513,17 @@ impl Loader {
         Ok(Loader::Worker {
             worker,
             quick: Some(Box::new(Worker::start(quick)?)),
-            slow: Some(Box::new(Worker::start(slow)?)),
+            slow: Some(Box::new(Worker::start(Self::small_cache(slow)?)?)),
             busy: Vec::new(),
         })
+    }
+
+    /// The slow worker reads its history once per forecast: a small page
+    /// cache (256 KiB instead of 2 MiB) keeps what it holds between runs
+    /// small, for the desk's memory at a country's scale.
+    fn small_cache(store: Store) -> Result<Store> {
+        store.conn().pragma_update(None, "cache_size", -256)?;
+        Ok(store)
     }
 
     /// Asks for `load`. Here, it runs at once and its result is returned;
