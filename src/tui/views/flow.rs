@@ -11,8 +11,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::domain::CareType;
 use crate::domain::Stage;
-use crate::domain::flow::FlowReport;
+use crate::domain::flow::{CareTypeFlow, FlowReport};
 use crate::present;
 use crate::present::i18n::Catalog;
 use crate::store::StageCounts;
@@ -314,9 +315,11 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
             .spans
             .push(Span::styled(format!("{bands:>pad$}"), t.text()));
     } else {
-        // Too wide for one line: the label above, the counts under it.
+        // Too wide for one line: the label above, the counts under it,
+        // right-aligned under the figures.
         lines.push(Line::styled(label, t.muted()));
-        lines.push(row(String::new(), bands));
+        let width = LABEL_WIDTH + VALUE_WIDTH;
+        lines.push(Line::styled(format!("{bands:>width$}"), t.text()));
     }
     lines.push(row(
         cat.t("flow_view.median_wait").into(),
@@ -326,17 +329,17 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
         cat.t("flow_view.p90_wait").into(),
         days(cat, r.p90_wait_to_care_days),
     ));
+    let all: Vec<_> = r.by_care_type.iter().collect();
+    let cols = CareColumns::of(cat, &all);
     lines.push(Line::styled(
-        format!(
-            "{:<CARE_TYPE_WIDTH$}{:>4}{:>4}{:>5}",
-            fit(cat.t("flow_view.care_type"), CARE_TYPE_WIDTH),
+        cols.line(
+            cat.t("flow_view.care_type"),
             cat.t("flow_view.col_in"),
             cat.t("flow_view.col_out"),
             cat.t("flow_view.col_open"),
         ),
         t.column_header(),
     ));
-    let all: Vec<_> = r.by_care_type.iter().collect();
     let busy = all
         .iter()
         .filter(|(_, f)| f.inflow + f.outflow + f.open_at_end > 0)
@@ -352,17 +355,56 @@ fn figure_lines(app: &App, r: &FlowReport, height: usize) -> Vec<Line<'static>> 
             continue;
         }
         lines.push(Line::styled(
-            format!(
-                "{:<CARE_TYPE_WIDTH$}{:>4}{:>4}{:>5}",
-                fit(cat.label("care_type", care_type.code()), CARE_TYPE_WIDTH),
-                f.inflow,
-                f.outflow,
-                f.open_at_end
+            cols.line(
+                cat.label("care_type", care_type.code()),
+                &f.inflow.to_string(),
+                &f.outflow.to_string(),
+                &f.open_at_end.to_string(),
             ),
             t.text(),
         ));
     }
     lines
+}
+
+/// The widths of the care-type table: each figure column as wide as its
+/// widest figure or heading and a space (a country's counts have six
+/// digits), the care type taking what is left of the table's width.
+struct CareColumns {
+    name: usize,
+    figures: [usize; 3],
+}
+
+impl CareColumns {
+    /// At least the widths of a team's table: 4, 4 and 5.
+    const NARROWEST: [usize; 3] = [4, 4, 5];
+
+    fn of(cat: &Catalog, rows: &[(&CareType, &CareTypeFlow)]) -> CareColumns {
+        let heads = [
+            "flow_view.col_in",
+            "flow_view.col_out",
+            "flow_view.col_open",
+        ];
+        let mut figures = Self::NARROWEST;
+        for (i, width) in figures.iter_mut().enumerate() {
+            let widest = rows
+                .iter()
+                .map(|(_, f)| [f.inflow, f.outflow, f.open_at_end][i].to_string().len())
+                .chain([cat.t(heads[i]).chars().count()])
+                .max()
+                .unwrap_or(0);
+            *width = (*width).max(widest + 1);
+        }
+        let table = CARE_TYPE_WIDTH + Self::NARROWEST.iter().sum::<usize>();
+        let name = table.saturating_sub(figures.iter().sum()).max(8);
+        CareColumns { name, figures }
+    }
+
+    fn line(&self, name: &str, a: &str, b: &str, c: &str) -> String {
+        let [wa, wb, wc] = self.figures;
+        let n = self.name;
+        format!("{:<n$}{a:>wa$}{b:>wb$}{c:>wc$}", fit(name, n))
+    }
 }
 
 /// The letter that marks a stage in the cumulative view.
