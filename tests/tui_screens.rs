@@ -368,3 +368,34 @@ fn the_agenda_keeps_a_space_after_a_long_reference() {
     }
     insta::assert_snapshot!("5_meeting_long_references_80x24", screen);
 }
+
+/// View 4 with a country's counts (six digits): the care-type table's
+/// figures stay apart and the duration bands stay whole, at 80 columns.
+#[test]
+fn the_flow_view_keeps_a_countrys_figures_apart() {
+    let mut ui = Ui::demo(Lang::Nl, 80, 24);
+    ui.act(&[Action::Show(View::Flow)]);
+    let report = ui.app.flow.report.as_mut().unwrap();
+    for f in report.by_care_type.values_mut() {
+        f.inflow = f.inflow * 1000 + 7;
+        f.outflow = f.outflow * 1000 + 3;
+        f.open_at_end = f.open_at_end * 1000 + 5;
+    }
+    let b = &mut report.duration_bands;
+    (b.under_1y, b.from_1y_to_2y, b.over_2y) = (184_309, 41_581, 24_741);
+    let figures: Vec<[usize; 3]> = report
+        .by_care_type
+        .values()
+        .filter(|f| f.inflow + f.outflow + f.open_at_end > 15)
+        .map(|f| [f.inflow, f.outflow, f.open_at_end])
+        .collect();
+    let screen = ui.screen();
+    assert!(screen.contains("184309 · 41581 · 24741"), "{screen}");
+    let mut seen = 0;
+    for [a, b, c] in figures {
+        let apart = format!(" {a} {b} {c}");
+        seen += usize::from(screen.contains(&apart));
+    }
+    assert!(seen >= 3, "{screen}");
+    insta::assert_snapshot!("4_flow_country_counts_80x24", screen);
+}
