@@ -391,11 +391,18 @@ fn the_flow_view_keeps_a_countrys_figures_apart() {
         .collect();
     let screen = ui.screen();
     assert!(screen.contains("184309 · 41581 · 24741"), "{screen}");
-    let mut seen = 0;
-    for [a, b, c] in figures {
-        let apart = format!(" {a} {b} {c}");
-        seen += usize::from(screen.contains(&apart));
+    // Each row ends in its three figures, each a word of its own.
+    let ends: Vec<Vec<usize>> = screen
+        .lines()
+        .map(|l| {
+            let words: Vec<&str> = l.trim_end_matches('│').split_whitespace().collect();
+            let tail = &words[words.len().saturating_sub(3)..];
+            tail.iter().filter_map(|w| w.parse().ok()).collect()
+        })
+        .collect();
+    for f in &figures {
+        assert!(ends.iter().any(|e| e == f), "{f:?}\n{screen}");
     }
-    assert!(seen >= 3, "{screen}");
+    assert!(figures.len() >= 5);
     insta::assert_snapshot!("4_flow_country_counts_80x24", screen);
 }
