@@ -406,3 +406,24 @@ fn the_flow_view_keeps_a_countrys_figures_apart() {
     assert!(figures.len() >= 5);
     insta::assert_snapshot!("4_flow_country_counts_80x24", screen);
 }
+
+/// View 3's summary with a country's counts stays whole at 80 columns:
+/// the colours by their shapes when their words do not fit.
+#[test]
+fn the_board_summary_fits_a_countrys_counts() {
+    let mut ui = Ui::demo(Lang::Nl, 80, 24);
+    ui.act(&[Action::Show(View::Stoplight)]);
+    let all = ui.app.board.all.as_mut().unwrap();
+    (all.total, all.green, all.orange, all.red) = (190_547, 63_575, 121_548, 5_424);
+    all.share_red_pct = 2.8;
+    let screen = ui.screen();
+    let summary = screen.lines().nth(2).unwrap();
+    assert!(
+        summary.contains("In zorg 190547 · ● 63575  ▲ 121548  ■ 5424 · aandeel rood 2,8"),
+        "{screen}"
+    );
+    // With a team's counts the words stay.
+    let mut team = Ui::demo(Lang::Nl, 80, 24);
+    team.act(&[Action::Show(View::Stoplight)]);
+    assert!(team.screen().contains("● Groen"));
+}

@@ -58,26 +58,41 @@ fn symbol_counts(c: &SignalCounts) -> String {
     .join("  ")
 }
 
-/// "In care: 4 · ● Green 1 · ▲ Orange 2 · ■ Red 1 · share red 25.0%".
-fn summary(cat: &Catalog, board: &BoardState) -> String {
+/// "In care: 4 · ● Green 1 · ▲ Orange 2 · ■ Red 1 · share red 25.0%";
+/// narrower than that (a country's counts at 80 columns), the colours by
+/// their shapes only: "In care: 190547 · ● 63575  ▲ 121548  ■ 5424 · …".
+fn summary(cat: &Catalog, board: &BoardState, width: usize) -> String {
     let Some(all) = &board.all else {
         return String::new();
     };
-    let counts = [
+    let worded = [
         (Signal::Green, all.green),
         (Signal::Orange, all.orange),
         (Signal::Red, all.red),
     ]
     .map(|(s, n)| format!("{} {n}", present::signal_text(cat, s)))
     .join(sym::SEPARATOR);
-    cat.fill(
-        "board_view.summary",
-        &[
-            ("total", all.total.to_string()),
-            ("counts", counts),
-            ("share", present::percent(cat, all.share_red_pct)),
-        ],
-    )
+    let line = |counts: String| {
+        cat.fill(
+            "board_view.summary",
+            &[
+                ("total", all.total.to_string()),
+                ("counts", counts),
+                ("share", present::percent(cat, all.share_red_pct)),
+            ],
+        )
+    };
+    let full = line(worded);
+    if width_of(&full) <= width {
+        return full;
+    }
+    let shapes = SignalCounts {
+        total: all.total,
+        green: all.green,
+        orange: all.orange,
+        red: all.red,
+    };
+    line(symbol_counts(&shapes))
 }
 
 /// The columns of the board: heading and width; reasons take the rest.
@@ -190,7 +205,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     let cols = Columns::new(cat, board, inner.width);
     let mut lines = vec![
-        Line::styled(summary(cat, board), t.text()),
+        Line::styled(summary(cat, board, inner.width as usize), t.text()),
         Line::styled(
             cols.line(
                 cat,
