@@ -427,3 +427,30 @@ fn the_board_summary_fits_a_countrys_counts() {
     team.act(&[Action::Show(View::Stoplight)]);
     assert!(team.screen().contains("● Groen"));
 }
+
+/// A reference longer than half the agenda list (references may be up to
+/// 64 characters) is cut with an ellipsis: the agenda item beside it stays.
+#[test]
+fn the_agenda_cuts_a_very_long_reference() {
+    let mut ui = Ui::demo(Lang::Nl, 80, 24);
+    ui.app
+        .store
+        .conn()
+        .execute(
+            "UPDATE cases SET case_ref = 'WIJKTEAM-ZUIDOOST-' || case_ref",
+            [],
+        )
+        .unwrap();
+    ui.act(&[Action::Show(View::Meeting)]);
+    let screen = ui.screen();
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("│  WIJKTEAM-"))
+        .collect();
+    assert!(rows.len() > 10, "{screen}");
+    let sections = ["Triage", "Stoplicht", "Wacht", "Expertteam", "Evaluatie"];
+    for row in rows {
+        assert!(row.contains("… "), "{row}");
+        assert!(sections.iter().any(|s| row.contains(s)), "{row}");
+    }
+}

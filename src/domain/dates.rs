@@ -19,6 +19,11 @@ pub fn iso_text(d: NaiveDate) -> Option<String> {
     String::from_utf8(b.to_vec()).ok()
 }
 
+/// The ISO text of any date: `iso_text`, else chrono's.
+pub fn iso(d: NaiveDate) -> String {
+    iso_text(d).unwrap_or_else(|| d.to_string())
+}
+
 /// Parses `YYYY-MM-DD` or `DD-MM-YYYY`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     let s = s.trim();

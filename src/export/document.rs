@@ -80,7 +80,7 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Date(d) => crate::domain::dates::iso_text(*d).unwrap_or_else(|| d.to_string()),
+            Cell::Date(d) => crate::domain::dates::iso(*d),
             Cell::Code { label, .. } | Cell::Flag { label, .. } => label.clone(),
             Cell::Number { shown, .. } | Cell::List { shown, .. } | Cell::Pairs { shown, .. } => {
                 shown.clone()
@@ -121,7 +121,7 @@ impl Cell {
             Cell::Text(s) | Cell::Code { code: s, .. } => s.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::Number { value, .. } => json_number(*value),
-            Cell::Date(d) => crate::domain::dates::iso_text(*d).unwrap_or_else(|| d.to_string()),
+            Cell::Date(d) => crate::domain::dates::iso(*d),
             Cell::Flag { value, .. } => value.to_string(),
             Cell::List { items, .. } => items.join(","),
             // `k=v,k=v` in one buffer (a board row holds one pair per

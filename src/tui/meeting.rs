@@ -27,6 +27,10 @@ use super::row_filter::RowFilter;
 /// How many earlier decisions the facts show.
 pub const LAST_DECISIONS: usize = 3;
 
+/// The narrowest case column of the agenda: a team's references (ten
+/// characters) and a space.
+pub const MIN_REFS: usize = 11;
+
 #[derive(Default)]
 pub struct MeetingState {
     /// The meeting date chosen with the date key; None: the shown date.
@@ -102,10 +106,13 @@ impl MeetingState {
     }
 
     /// The width of the agenda's case column: its longest reference and a
-    /// space (a country's references are eleven characters), at least the
-    /// eleven of a team's.
+    /// space (a country's references are eleven characters), at least
+    /// `MIN_REFS`.
     pub fn ref_width(&self) -> usize {
-        self.agenda.as_ref().map_or(0, |a| a.ref_width).max(11)
+        self.agenda
+            .as_ref()
+            .map_or(0, |a| a.ref_width)
+            .max(MIN_REFS)
     }
 
     pub fn selected(&self) -> Option<&PackedItem> {

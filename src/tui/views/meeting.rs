@@ -14,7 +14,7 @@ use crate::domain::{Signal, Status};
 use crate::report::minutes::{self, people_date};
 
 use super::super::app::App;
-use super::super::meeting::Facts;
+use super::super::meeting::{Facts, MIN_REFS};
 use super::super::theme::{Lamp, Theme};
 use super::flow::fit;
 use super::sym;
@@ -133,11 +133,13 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let state = &app.meeting;
     let width = area.width as usize;
-    let refs = state.ref_width();
+    // The longest reference sets the column, but never more than half
+    // the list (a reference may be 64 characters): a longer one is cut.
+    let refs = state.ref_width().min(width / 2).max(MIN_REFS);
     let mut lines = vec![Line::styled(
         format!(
             "{OPEN}{:<refs$}{}",
-            cat.t("meeting_view.col_case"),
+            fit(cat.t("meeting_view.col_case"), refs - 1),
             cat.t("meeting_view.col_section")
         ),
         t.column_header(),
@@ -157,7 +159,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         };
         let text = format!(
             "{mark}{:<refs$}{}",
-            item.case_ref,
+            fit(&item.case_ref, refs - 1),
             section_label(app, item.section, width < LONG_LIST)
         );
         let text = fit(&text, width);
