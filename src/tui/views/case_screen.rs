@@ -14,6 +14,7 @@ use crate::present::signal_text;
 use crate::store::HistoryEntry;
 
 use super::super::app::{App, CaseScreen};
+use super::stoplight::fit;
 
 pub fn draw(app: &App, screen: &CaseScreen, frame: &mut Frame, area: Rect) {
     let cat = app.cat;
@@ -353,18 +354,6 @@ fn describe_set(cat: &Catalog, f: &FieldChange) -> String {
 /// Stored user text as it may be drawn.
 fn shown(s: &str) -> String {
     crate::export::safe_text(s).into_owned()
-}
-
-/// `text` cut to `width` characters (with "…") or padded to it, so a value
-/// after it never runs into it.
-fn fit(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n > width {
-        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    } else {
-        format!("{text}{}", " ".repeat(width - n))
-    }
 }
 
 /// A stored UTC timestamp in the local time people read, with the date in
