@@ -99,13 +99,22 @@ fn minus_months(d: NaiveDate, months: u32) -> NaiveDate {
 /// The moments of the case's current episode and their due dates, in due
 /// order. None before care has started.
 pub fn due_dates(case: &Case, rules: &EvaluationRules) -> Vec<(Moment, NaiveDate)> {
-    let Some(started) = case.care_started_on else {
+    episode_due_dates(case.care_started_on, case.planned_end_on, rules)
+}
+
+/// `due_dates` of an episode given by its start of care and planned end:
+/// all a moment's date depends on.
+pub fn episode_due_dates(
+    started: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    rules: &EvaluationRules,
+) -> Vec<(Moment, NaiveDate)> {
+    let Some(started) = started else {
         return Vec::new();
     };
     let start =
         (rules.after_start_months > 0).then(|| plus_months(started, rules.after_start_months));
-    let end = case
-        .planned_end_on
+    let end = planned_end
         .filter(|_| rules.before_end_months > 0)
         .map(|end| minus_months(end, rules.before_end_months).max(started));
     match (start, end) {
@@ -128,15 +137,32 @@ pub fn moments(
     as_of: NaiveDate,
     rules: &EvaluationRules,
 ) -> Vec<MomentState> {
+    episode_moments(
+        case.care_started_on,
+        case.planned_end_on,
+        evaluations,
+        as_of,
+        rules,
+    )
+}
+
+/// `moments` of an episode given by its start of care and planned end.
+pub fn episode_moments(
+    started: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    evaluations: &[NaiveDate],
+    as_of: NaiveDate,
+    rules: &EvaluationRules,
+) -> Vec<MomentState> {
     let mut held: Vec<NaiveDate> = evaluations
         .iter()
         .copied()
-        .filter(|e| *e <= as_of && case.care_started_on.is_some_and(|s| *e >= s))
+        .filter(|e| *e <= as_of && started.is_some_and(|s| *e >= s))
         .collect();
     held.sort();
     let mut used = vec![false; held.len()];
     let window = i64::from(rules.window_days);
-    due_dates(case, rules)
+    episode_due_dates(started, planned_end, rules)
         .into_iter()
         .map(|(moment, due_on)| {
             let opens = due_on - chrono::Duration::days(window);
@@ -155,6 +181,12 @@ pub fn moments(
             }
         })
         .collect()
+}
+
+/// Whether a moment not held stands on the evaluation list as of `as_of`
+/// (due on or before `as_of` + 28 days).
+pub fn on_list(m: &MomentState, as_of: NaiveDate) -> bool {
+    m.held_on.is_none() && m.due_on <= as_of + chrono::Duration::days(LOOKAHEAD_DAYS)
 }
 
 /// One row of the evaluation list: exactly the columns of an evaluation
@@ -186,14 +218,13 @@ pub fn evaluation_list<'a>(
     as_of: NaiveDate,
     rules: &EvaluationRules,
 ) -> Vec<EvaluationRow> {
-    let horizon = as_of + chrono::Duration::days(LOOKAHEAD_DAYS);
     let mut rows: Vec<EvaluationRow> = cases
         .into_iter()
         .filter(|c| c.stage == Stage::InCare)
         .flat_map(|c| {
             moments(c, evaluations(c.id), as_of, rules)
                 .into_iter()
-                .filter(|m| m.held_on.is_none() && m.due_on <= horizon)
+                .filter(|m| on_list(m, as_of))
                 .map(move |m| row(c, &m, as_of))
         })
         .collect();

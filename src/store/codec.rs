@@ -122,6 +122,22 @@ pub fn opt_day(row: &Row, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(row.get::<_, Option<Day>>(col)?.map(|d| d.0))
 }
 
+/// The dates of a `group_concat` of date columns (comma-separated, NULL
+/// for none) into `out`, in the order given.
+pub fn days_list(row: &Row, col: usize, out: &mut Vec<NaiveDate>) -> rusqlite::Result<()> {
+    out.clear();
+    let Some(text) = row.get_ref(col)?.as_str_or_null()? else {
+        return Ok(());
+    };
+    for part in text.split(',') {
+        let day = Day::column_result(ValueRef::Text(part.as_bytes())).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e.into())
+        })?;
+        out.push(day.0);
+    }
+    Ok(())
+}
+
 /// A date to bind, as `Day`.
 pub fn d(v: Option<NaiveDate>) -> Option<Day> {
     v.map(Day)

@@ -67,7 +67,7 @@ impl Store {
         let kind = meeting.kind;
         let start = agenda::start_of(meeting.on);
         let only = match kind {
-            Kind::Team => Some(team_candidates(meeting.on, evaluations)),
+            Kind::Team => Some(team_candidates(meeting.on, norms, evaluations)),
             Kind::Stoplight => None,
         };
         let mut builder = AgendaBuilder::new(meeting, norms, preconditions, evaluations);
@@ -120,25 +120,33 @@ impl Store {
     ) -> Result<Vec<DueMoment>> {
         let start = agenda::start_of(on);
         let mut out = Vec::new();
-        let mut add = |case: &Case, dates: &[NaiveDate]| {
-            let rows = evaluation::evaluation_list([case], |_| dates, on, rules);
-            let due = rows
-                .into_iter()
-                .filter(|r| !only_due || r.signal != Signal::Green);
-            out.extend(due.map(|r| DueMoment {
-                case_id: r.case_id,
-                moment: r.moment.code().to_string(),
-                due_on: r.due_on,
-                signal: r.signal,
+        let mut add = |case_id: i64, moments: Vec<evaluation::MomentState>| {
+            let listed = moments.into_iter().filter(|m| evaluation::on_list(m, on));
+            out.extend(listed.filter_map(|m| {
+                let signal = evaluation::signal_for(m.due_on, on);
+                (!only_due || signal != Signal::Green).then(|| DueMoment {
+                    case_id,
+                    moment: m.moment.code().to_string(),
+                    due_on: m.due_on,
+                    signal,
+                })
             }));
         };
         for case in touched.iter().filter(|c| c.stage == Stage::InCare) {
             let dates = self.evaluation_dates_of_few(start, std::slice::from_ref(case))?;
-            add(case, dates.get(&case.id).map_or(&[], Vec::as_slice));
+            let dates = dates.get(&case.id).map_or(&[][..], Vec::as_slice);
+            add(case.id, evaluation::moments(case, dates, on, rules));
         }
         let past = start < today;
-        self.each_untouched_in_care_case(start, past, &mut |case, dates| {
-            add(&case, dates);
+        self.each_in_care_episode(start, past, &mut |episode| {
+            let moments = evaluation::episode_moments(
+                episode.care_started_on,
+                episode.planned_end_on,
+                episode.evaluations,
+                on,
+                rules,
+            );
+            add(episode.case_id, moments);
             Ok(())
         })?;
         out.sort_by_key(|m| (m.due_on, m.case_id));
@@ -265,18 +273,21 @@ fn days_from(d: NaiveDate, n: i64) -> NaiveDate {
 /// through the indexes, so only these are loaded with their reviews; the
 /// domain's rules then decide. Every rule that can put a case on the agenda
 /// has its term, with a margin:
-/// - triage and the waiting lists: the queue stages (and stepped cases
-///   waiting for a next provider, `follow_up_over_norm`);
+/// - `triage`: the stage;
+/// - a red waiting signal: a case in a queue whose clock started `norm`
+///   days or more before the meeting (by its urgency), which also holds a
+///   stepped case waiting for a next provider (`follow_up_over_norm`);
 /// - `escalated`, and the moments of the evaluation list that are due;
-/// - a red light (SPEC 3.2): `end_passed` and `missing_near_end` need a
-///   planned end within 90 days, `turning_18_no_plan` an 18th birthday
-///   within 183 days (or passed), `review_missed` a latest review whose next
-///   date lies 31 days back (or none in the episode). The condition is
-///   put to the cases not touched since the start of the day
-///   (`each_agenda_case`), so their latest review then is the one their
-///   standing row holds (`standing_reviews`).
-fn team_candidates(on: NaiveDate, evaluations: &[DueMoment]) -> String {
-    use crate::domain::waitlist::Signal;
+/// - a red light (SPEC 3.2), for the cases on the board: `end_passed` and
+///   `missing_near_end` need a planned end within 90 days,
+///   `turning_18_no_plan` an 18th birthday within 183 days (or passed),
+///   `review_missed` a latest review whose next date lies 31 days back (or
+///   none in the episode). The condition is put to the cases not touched
+///   since the start of the day (`each_agenda_case`), so their latest
+///   review then is the one their standing row holds (`standing_reviews`,
+///   joined in as `s`).
+fn team_candidates(on: NaiveDate, norms: &Norms, evaluations: &[DueMoment]) -> String {
+    use crate::domain::waitlist::{Queue, Signal};
     let mut due: Vec<String> = evaluations
         .iter()
         .filter(|m| m.signal != Signal::Green)
@@ -284,19 +295,48 @@ fn team_candidates(on: NaiveDate, evaluations: &[DueMoment]) -> String {
         .collect();
     due.sort();
     due.dedup();
+    let over_norm: Vec<String> = Queue::ALL
+        .iter()
+        .map(|q| {
+            let stages: Vec<String> = Stage::ALL
+                .iter()
+                .filter(|s| q.holds(**s))
+                .map(|s| format!("'{}'", s.code()))
+                .collect();
+            let norm = norms.of(*q);
+            let started_by = |urgency| day(days_from(on, -i64::from(norm.days(urgency))));
+            format!(
+                "(stage IN ({stages}) AND {clock} <= CASE urgency WHEN 'urgent' THEN {urgent} ELSE {regular} END)",
+                stages = stages.join(", "),
+                clock = clock_column(*q),
+                urgent = started_by(crate::domain::Urgency::Urgent),
+                regular = started_by(crate::domain::Urgency::Regular),
+            )
+        })
+        .collect();
     let turns_18_by = days_from(on, 190)
         .checked_sub_months(chrono::Months::new(18 * 12))
         .unwrap_or(on);
-    let latest_next = "(SELECT s.next_on FROM standing_reviews s WHERE s.case_id = cases.id)";
     format!(
-        "stage IN ('referred', 'intake', 'triage', 'waiting') OR escalated = 1 \
-         OR id IN ({due}) OR planned_end_on <= {near_end} OR birth_date <= {turns_18_by} \
-         OR IFNULL({latest_next}, '') < {missed}",
+        "stage = 'triage' OR {over_norm} OR escalated = 1 OR id IN ({due}) \
+         OR ({board} AND (planned_end_on <= {near_end} OR birth_date <= {turns_18_by} \
+             OR IFNULL(s.next_on, '') < {missed}))",
+        over_norm = over_norm.join(" OR "),
         due = due.join(", "),
+        board = Scope::InCare.sql(),
         near_end = day(days_from(on, 91)),
         turns_18_by = day(turns_18_by),
         missed = day(days_from(on, -30)),
     )
+}
+
+/// The column a queue's clock starts from (`Queue::clock_start`).
+fn clock_column(queue: crate::domain::waitlist::Queue) -> &'static str {
+    use crate::domain::waitlist::Queue;
+    match queue {
+        Queue::Intake | Queue::Decision => "referred_on",
+        Queue::Care => "IFNULL(waiting_since, stage_since)",
+    }
 }
 
 #[cfg(test)]

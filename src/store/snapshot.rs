@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 
 use super::codec::{self, CASE_COLUMNS, EVENT_COLUMNS};
 use super::standing;
@@ -531,56 +530,57 @@ impl Store {
         } else {
             String::new()
         };
+        // The cases not touched since `as_of` have no review dated later
+        // (a review is an event of its date) and the episode they had then:
+        // the review they stood on then is the one they stand on now, kept
+        // in `standing_reviews` and read in the same row (as `s`, which the
+        // scope may name). Only the touched ones (replayed) have their
+        // reviews up to `as_of` folded, one case at a time.
         let mut cases = self.conn.prepare(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE {not_touched}{scope_sql} ORDER BY id"
+            "SELECT {CASE_COLUMNS}, {standing} FROM cases \
+             LEFT JOIN standing_reviews s ON s.case_id = cases.id \
+             WHERE {not_touched}{scope_sql} ORDER BY id",
+            standing = prefixed("s", standing::COLUMNS),
         ))?;
+        let review_at_col = CASE_COLUMNS.split(',').count();
+        let stored_of = |row: &rusqlite::Row| -> Result<(Case, Vec<Review>)> {
+            let case = codec::case_from_row(row)?;
+            let standing = match row.get_ref(review_at_col)? {
+                rusqlite::types::ValueRef::Null => Vec::new(),
+                _ => vec![review_at(row, review_at_col)?],
+            };
+            Ok((case, standing))
+        };
         let mut stored = if past {
             cases.query([as_of])?
         } else {
             cases.query([])?
         };
-        // The cases not touched since `as_of` have no review dated later
-        // (a review is an event of its date) and the episode they had then:
-        // the review they stood on then is the one they stand on now, kept
-        // in `standing_reviews`. Only the touched ones (replayed) have
-        // their reviews up to `as_of` folded, one case at a time.
-        let mut standing_rows = self.conn.prepare(&standing_of_scope(&scope_sql))?;
-        // A narrowed agenda reads its few cases' rows one at a time; the
-        // whole scope reads them in one pass.
-        let mut standing_rows = match only {
-            Some(_) => None,
-            None => Some(ReviewCursor::new(standing_rows.query([])?)),
-        };
         let mut next_stored = match stored.next()? {
-            Some(row) => Some(codec::case_from_row(row)?),
+            Some(row) => Some(stored_of(row)?),
             None => None,
         };
         loop {
             let take_touched = match (&next_stored, touched.peek()) {
-                (Some(s), Some(t)) => t.id < s.id,
+                (Some((s, _)), Some(t)) => t.id < s.id,
                 (None, Some(_)) => true,
                 (_, None) => false,
             };
-            let case = if take_touched {
-                touched.next()
+            let (case, standing) = if take_touched {
+                let Some(case) = touched.next() else { break };
+                let standing = self.standing_review(case.id, case.referred_on, as_of)?;
+                (case, standing)
             } else {
-                let case = next_stored.take();
-                if case.is_some() {
-                    next_stored = match stored.next()? {
-                        Some(row) => Some(codec::case_from_row(row)?),
-                        None => None,
-                    };
-                }
-                case
+                let Some(current) = next_stored.take() else {
+                    break;
+                };
+                next_stored = match stored.next()? {
+                    Some(row) => Some(stored_of(row)?),
+                    None => None,
+                };
+                current
             };
-            let Some(case) = case else { break };
-            let case = self.shown(case);
-            let standing = match standing_rows.as_mut() {
-                _ if take_touched => self.standing_review(case.id, case.referred_on, as_of)?,
-                Some(cursor) => cursor.of(case.id)?,
-                None => self.stored_standing_review(case.id)?,
-            };
-            f(&case, standing.as_slice());
+            f(&self.shown(case), standing.as_slice());
         }
         Ok(())
     }
@@ -646,17 +646,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// The review a case stands on today, as kept (none: never reviewed
-    /// in its current episode).
-    fn stored_standing_review(&self, case_id: i64) -> Result<Vec<Review>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM standing_reviews WHERE case_id = ?1",
-            standing::COLUMNS
-        ))?;
-        let standing = stmt.query_row([case_id], review_from_row).optional()?;
-        Ok(standing.into_iter().collect())
     }
 
     fn reviews_until(&self, as_of: NaiveDate) -> Result<HashMap<i64, Vec<Review>>> {

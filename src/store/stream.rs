@@ -10,13 +10,59 @@ use super::snapshot::Scope;
 use super::{Result, Store};
 use crate::domain::Case;
 
-/// The moves into evaluation up to `?1` in case order, read beside the
-/// cases (both by id): the same rows `evaluation_dates` reads.
-const EVALUATION_MOVES: &str = "SELECT case_id, on_date FROM events \
-     WHERE kind = 'moved' AND stage = 'evaluation' AND on_date <= ?1 \
-     ORDER BY case_id, on_date, id";
+/// A case's moves into evaluation up to `?1` since its start of care, as
+/// one `group_concat` (NULL for none): the rows `evaluation_dates` reads of
+/// it, through the evaluation index.
+const EVALUATIONS_OF_CASE: &str = "(SELECT group_concat(e.on_date) FROM events e \
+     WHERE e.case_id = cases.id AND e.kind = 'moved' AND e.stage = 'evaluation' \
+     AND e.on_date <= ?1 AND e.on_date >= cases.care_started_on)";
+
+/// One episode in care as the evaluation list reads it (SPEC 1.7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareEpisode<'a> {
+    pub case_id: i64,
+    pub care_started_on: Option<NaiveDate>,
+    pub planned_end_on: Option<NaiveDate>,
+    /// Its moves into evaluation since the start of care, in any order.
+    pub evaluations: &'a [NaiveDate],
+}
 
 impl Store {
+    /// The stored cases of stage `in_care` not touched after `as_of` (with
+    /// `untouched`; all of them without), in no particular order, each as
+    /// the episode the evaluation list reads: what a meeting's evaluation
+    /// list reads beside the cases touched since, which it replays
+    /// (`touched_as_of`). Only the columns a moment's date depends on, and
+    /// one seek into the evaluation index per case.
+    pub(super) fn each_in_care_episode(
+        &self,
+        as_of: NaiveDate,
+        untouched: bool,
+        each: &mut dyn FnMut(CareEpisode<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let untouched = match untouched {
+            true => " AND id NOT IN (SELECT case_id FROM events WHERE on_date > ?1)",
+            false => "",
+        };
+        let sql = format!(
+            "SELECT id, care_started_on, planned_end_on, {EVALUATIONS_OF_CASE} \
+             FROM cases WHERE stage = 'in_care'{untouched}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([codec::Day(as_of)])?;
+        let mut dates = Vec::new();
+        while let Some(row) = rows.next()? {
+            codec::days_list(row, 3, &mut dates)?;
+            each(CareEpisode {
+                case_id: row.get(0)?,
+                care_started_on: codec::opt_day(row, 1)?,
+                planned_end_on: codec::opt_day(row, 2)?,
+                evaluations: &dates,
+            })?;
+        }
+        Ok(())
+    }
+
     /// The cases of `waitlist_snapshot(as_of, today)`, in its order (by
     /// id), handed to `each` one at a time.
     pub fn each_waiting_case(
@@ -32,7 +78,7 @@ impl Store {
             return snapshot.cases.into_iter().try_for_each(each);
         }
         let scope = Scope::Waiting.sql();
-        self.each_stored_case(&scope, None, &mut |case, _| each(case), false, as_of)
+        self.each_stored_case(&scope, &mut |case, _| each(case), false, as_of)
     }
 
     /// The cases of `care_snapshot(as_of, today)`, in its order (by id),
@@ -54,104 +100,41 @@ impl Store {
             }
             return Ok(());
         }
-        self.each_stored_case(&Scope::InCare.sql(), None, each, true, as_of)
+        self.each_stored_case(&Scope::InCare.sql(), each, true, as_of)
     }
 
-    /// The stored cases of stage `in_care` not touched after `as_of` (with
-    /// `untouched`; all of them without), by id, each with its moves into
-    /// evaluation as `each_care_case` gives them: what a meeting's
-    /// evaluation list reads beside the cases touched since, which it
-    /// replays (`touched_as_of`). One walk of the cases and one of the
-    /// evaluation index instead of a lookup per case.
-    pub(super) fn each_untouched_in_care_case(
-        &self,
-        as_of: NaiveDate,
-        untouched: bool,
-        each: &mut dyn FnMut(Case, &[NaiveDate]) -> Result<()>,
-    ) -> Result<()> {
-        let since = untouched.then_some(as_of);
-        self.each_stored_case("stage = 'in_care'", since, each, true, as_of)
-    }
-
-    /// The stored cases meeting `scope` (SQL) by id, without those with an
-    /// event dated after `untouched_since` when given; with `moves`, each
+    /// The stored cases meeting `scope` (SQL) by id; with `moves`, each
     /// with its moves into evaluation up to `as_of` since its start of care
-    /// (read beside the cases, both in case order).
+    /// (one seek into the evaluation index per case).
     fn each_stored_case(
         &self,
         scope: &str,
-        untouched_since: Option<NaiveDate>,
         each: &mut dyn FnMut(Case, &[NaiveDate]) -> Result<()>,
         moves: bool,
         as_of: NaiveDate,
     ) -> Result<()> {
-        let untouched = match untouched_since {
-            Some(_) => " AND id NOT IN (SELECT case_id FROM events WHERE on_date > ?1)",
-            None => "",
+        let dates_column = match moves {
+            true => EVALUATIONS_OF_CASE,
+            false => "NULL",
         };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE ({scope}){untouched} ORDER BY id"
+            "SELECT {CASE_COLUMNS}, {dates_column} FROM cases WHERE ({scope}) ORDER BY id"
         ))?;
-        let mut moves_stmt = self.conn.prepare(EVALUATION_MOVES)?;
-        let mut cursor = if moves {
-            Some(MovesCursor {
-                rows: moves_stmt.query([as_of])?,
-                pending: None,
-            })
-        } else {
-            None
-        };
+        let dates_at = CASE_COLUMNS.split(',').count();
         let mut dates = Vec::new();
-        let mut rows = match untouched_since {
-            Some(since) => stmt.query([since])?,
-            None => stmt.query([])?,
+        let mut rows = match moves {
+            true => stmt.query([codec::Day(as_of)])?,
+            false => stmt.query([])?,
         };
         while let Some(row) = rows.next()? {
             let case = self.shown(codec::case_from_row(row)?);
-            dates.clear();
-            if let Some(cursor) = cursor.as_mut() {
-                cursor.dates_of(case.id, &mut dates)?;
-                // As `evaluation_dates`: only the moves of the current
-                // care episode, none without a start of care.
-                match case.care_started_on {
-                    Some(started) => dates.retain(|d| *d >= started),
-                    None => dates.clear(),
-                }
-            }
+            // As `evaluation_dates`: only the moves of the current care
+            // episode (the subquery's own condition), none without a start
+            // of care.
+            codec::days_list(row, dates_at, &mut dates)?;
             each(case, &dates)?;
         }
         Ok(())
-    }
-}
-
-/// The moves into evaluation in case order, taken case by case.
-struct MovesCursor<'s> {
-    rows: rusqlite::Rows<'s>,
-    /// The first move of a later case, read while finishing a case.
-    pending: Option<(i64, NaiveDate)>,
-}
-
-impl MovesCursor<'_> {
-    /// The moves of `case_id` into `out`, in date order; those of cases
-    /// before it are passed over.
-    fn dates_of(&mut self, case_id: i64, out: &mut Vec<NaiveDate>) -> Result<()> {
-        loop {
-            let next = match self.pending.take() {
-                Some(p) => p,
-                None => match self.rows.next()? {
-                    Some(row) => (row.get(0)?, codec::day(row, 1)?),
-                    None => return Ok(()),
-                },
-            };
-            if next.0 < case_id {
-                continue;
-            }
-            if next.0 > case_id {
-                self.pending = Some(next);
-                return Ok(());
-            }
-            out.push(next.1);
-        }
     }
 }
 
