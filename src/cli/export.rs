@@ -221,7 +221,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
                 &ctx.config.preconditions,
                 &ctx.config.team,
             );
-            let doc = minutes.document(ctx.catalog(), with_names);
+            let doc = minutes.document(format, ctx.catalog(), with_names);
             deliver_document(ctx, names, &doc, format, output.as_deref())
         }
     }

@@ -279,7 +279,7 @@ fn an_extension_shows_its_report() {
 fn the_minutes_are_blocks_of_plain_text_the_markdown_writer_marks_up() {
     let (agenda, records, config) = (agenda(), records(), Config::default());
     let m = Minutes::new(&agenda, &records, &config.preconditions, "");
-    let doc = m.document(Catalog::get(Lang::Nl), false);
+    let doc = m.document(crate::export::Format::Md, Catalog::get(Lang::Nl), false);
     assert_eq!(doc.layout, crate::export::Layout::Prose);
     let mut texts = Vec::new();
     for block in &doc.blocks {
