@@ -320,6 +320,20 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The bytes the program holds in the allocator (glibc's `mallinfo2`
+/// over every arena, mapped blocks included), in MB: what is live, where
+/// the resident size also counts what was freed and not handed back.
+fn heap_mb() -> f64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 takes no pointer and returns a plain struct.
+        let info = unsafe { libc::mallinfo2() };
+        (info.uordblks + info.hblkhd) as f64 / (1024.0 * 1024.0)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    0.0
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -451,6 +465,10 @@ fn first_frame(db: &Path) {
 fn view_results(db: &Path) {
     let mut ui = Ui::open(db);
     ui.settle();
+    // View 1 with its lists and the forecast, before any other view.
+    stroom::tui::worker::memory::hand_back_if_due();
+    println!("start_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
+    println!("start_heap_mb {:.1}", heap_mb());
     for view in [
         View::Cases,
         View::Stoplight,
@@ -467,6 +485,7 @@ fn view_results(db: &Path) {
         // what the load freed (stroom::tui::worker::memory).
         stroom::tui::worker::memory::hand_back_if_due();
         println!("{name}_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
+        println!("{name}_heap_mb {:.1}", heap_mb());
         println!("{name}_hwm_mb {:.1}", peak_rss_kb() as f64 / 1024.0);
     }
     // `4` then `1` at once: view 1 is drawn in the next frame.
@@ -480,6 +499,7 @@ fn view_results(db: &Path) {
     ui.settle();
     stroom::tui::worker::memory::hand_back_if_due();
     println!("ui_rss_mb {:.1}", status_kb("VmRSS:") as f64 / 1024.0);
+    println!("ui_heap_mb {:.1}", heap_mb());
 }
 
 /// Key-to-frame times per kind of key, as p50 / p99 / max.
@@ -574,7 +594,7 @@ fn rows_of(load: Job<Loaded>) -> Job<usize> {
             Loaded::Board { rows, .. } => rows.len(),
             Loaded::Agenda { agenda, .. } => agenda.map_or(0, |a| a.items.len()),
             Loaded::Flow { report, .. } => report.referrals,
-            Loaded::Forecast(f) => f.rows.len(),
+            Loaded::Forecast(f) => f.len(),
             Loaded::Past { snapshot, .. } => snapshot.cases.len(),
             Loaded::PastCases(list) => list.cases.len(),
             Loaded::Choices(c) => c.workers.len() + c.providers.len(),

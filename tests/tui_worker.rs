@@ -13,6 +13,7 @@ use stroom::context::config::Config;
 use stroom::domain::dates::parse_date;
 use stroom::present::i18n::Lang;
 use stroom::store::Store;
+use stroom::tui::turns::ExpectedTurns;
 use stroom::tui::worker::loads::LoadKey;
 use stroom::tui::{Action, App, View};
 
@@ -268,8 +269,9 @@ fn a_change_asks_for_the_forecast_again() {
         assert!(lists.contains("verwachting wordt berekend…"), "{lists}");
     }
     let after = ui.settle().app.forecast.clone().unwrap();
-    assert_ne!(after.rows, before.rows);
-    assert_eq!(after.rows, command_forecast(&ui.app.store).rows);
+    assert_ne!(after, before);
+    let command = ExpectedTurns::of(&command_forecast(&ui.app.store));
+    assert_eq!(after, command);
 }
 
 /// Looking back (`t`), no forecast is shown: it is of today.

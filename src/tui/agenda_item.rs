@@ -12,11 +12,76 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use compact_str::CompactString;
 
-use crate::domain::agenda::{Agenda, AgendaItem, DueMoment, Meeting, Section, WaitFact};
+use crate::domain::agenda::{
+    Agenda, AgendaItem, Decision, DueMoment, Meeting, Records, Section, WaitFact,
+};
 use crate::domain::codes::{CareType, Stage};
 use crate::domain::waitlist::Signal;
 
 use super::board_row::{BoardRow, Interner};
+
+/// What the meeting recorded on its date, as the desk shows it: the
+/// decisions whole, of a move the stage it went to, of a review the light
+/// before and after, and the cases discussed in order for a binary search.
+/// The domain's records hold every move's fields and every review's
+/// statuses (about 6 MB for the 11,000 records of a country's day); the
+/// minutes read them again on the worker.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskRecords {
+    pub decisions: Vec<Decision>,
+    moves: Vec<(i64, Option<Stage>)>,
+    reviews: Vec<(i64, Signal, Signal)>,
+    discussed: Vec<i64>,
+}
+
+impl DeskRecords {
+    pub fn pack(records: Records) -> DeskRecords {
+        let moves = records
+            .moves
+            .iter()
+            .map(|m| (m.case_id, m.change.to))
+            .collect();
+        let reviews = records
+            .reviews
+            .iter()
+            .map(|r| (r.case_id, r.before, r.after))
+            .collect();
+        let mut discussed: Vec<i64> = records.discussed().into_iter().collect();
+        discussed.sort_unstable();
+        DeskRecords {
+            decisions: records.decisions,
+            moves,
+            reviews,
+            discussed,
+        }
+    }
+
+    /// Whether a decision, move or review was recorded for the case
+    /// (SPEC 9.3).
+    pub fn discussed(&self, case_id: i64) -> bool {
+        self.discussed.binary_search(&case_id).is_ok()
+    }
+
+    pub fn decisions_of(&self, case_id: i64) -> impl Iterator<Item = &Decision> {
+        self.decisions.iter().filter(move |d| d.case_id == case_id)
+    }
+
+    /// The stage each move of the case went to, in the order recorded.
+    pub fn moves_of(&self, case_id: i64) -> impl Iterator<Item = Option<Stage>> + '_ {
+        self.moves
+            .iter()
+            .filter(move |m| m.0 == case_id)
+            .map(|m| m.1)
+    }
+
+    /// The light before and after each review of the case.
+    pub fn reviews_of(&self, case_id: i64) -> impl Iterator<Item = (Signal, Signal)> + '_ {
+        self.reviews
+            .iter()
+            .filter(move |r| r.0 == case_id)
+            .map(|r| (r.1, r.2))
+    }
+}
 
 /// An agenda with its items kept compact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,5 +229,33 @@ mod tests {
             assert_eq!(packed.unpack(), agenda, "{kind:?}");
         }
         assert!(due_seen);
+    }
+
+    /// The desk's records of a demo team's day say, of every case, what
+    /// the whole records say: discussed or not, the stage of each move and
+    /// the lights around each review.
+    #[test]
+    fn desk_records_say_what_the_records_say() {
+        let (_dir, store) = crate::store::tests::demo_store(7, 600);
+        let today = crate::domain::dates::parse_date("2026-11-22").unwrap();
+        let config = crate::context::config::Config::default();
+        let codes = config.precondition_codes();
+        let records = store
+            .records_on(today, today, &codes, config.norms.care)
+            .unwrap();
+        assert!(!records.moves.is_empty() && !records.reviews.is_empty());
+        let desk = DeskRecords::pack(records.clone());
+        let discussed = records.discussed();
+        for case_id in 0..=610 {
+            assert_eq!(desk.discussed(case_id), discussed.contains(&case_id));
+            let moves: Vec<_> = records.moves_of(case_id).map(|m| m.change.to).collect();
+            assert_eq!(desk.moves_of(case_id).collect::<Vec<_>>(), moves);
+            let reviews: Vec<_> = records
+                .reviews_of(case_id)
+                .map(|r| (r.before, r.after))
+                .collect();
+            assert_eq!(desk.reviews_of(case_id).collect::<Vec<_>>(), reviews);
+        }
+        assert_eq!(desk.decisions, records.decisions);
     }
 }

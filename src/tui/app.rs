@@ -168,7 +168,7 @@ pub struct App {
     pub loader: Loader,
     /// When each waiting case is expected to be next (view 1), once the
     /// worker computed it.
-    pub forecast: Option<crate::report::forecast::Forecast>,
+    pub forecast: Option<super::turns::ExpectedTurns>,
     /// The case to keep selected when the board asked for arrives.
     pub(super) board_anchor: Option<String>,
     /// The case the person came to view 3 from: the board opens there.
@@ -246,6 +246,7 @@ impl App {
     /// its own read-only connection (with the store's key), so the first
     /// frame and every key draw at once with what is there.
     pub fn with_worker(ctx: &Context, store: Store, width: u16, height: u16) -> Result<App, Msg> {
+        super::worker::memory::map_big_blocks();
         let worker = Worker::start(store.read_only_twin()?)?;
         let loader = Loader::on_workers(worker, store.read_only_twin()?, store.read_only_twin()?)?;
         let mut app = App::new_unloaded(ctx, store, width, height)?;

@@ -10,14 +10,14 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::domain::agenda::{Kind, Meeting, Records};
+use crate::domain::agenda::{Kind, Meeting};
 use crate::domain::stoplight::{self, StoplightRow};
 use crate::domain::waitlist::{self, WaitRow};
 use crate::domain::{Case, Change, Msg, Snapshot};
 use crate::report::minutes::Minutes;
 use crate::store::{DecisionRow, NewDecision};
 
-use super::agenda_item::{PackedAgenda, PackedItem};
+use super::agenda_item::{DeskRecords, PackedAgenda, PackedItem};
 use super::app::App;
 use super::case_list::Scroll;
 use super::compact::Packed;
@@ -49,7 +49,7 @@ pub struct MeetingState {
     /// The items listed while a search or filter narrows the agenda.
     shown: Option<Vec<PackedItem>>,
     /// What was recorded on the meeting date.
-    pub records: Records,
+    pub records: DeskRecords,
     pub scroll: Scroll,
     /// The selected case's facts now.
     pub facts: Option<Facts>,
@@ -121,9 +121,7 @@ impl MeetingState {
 
     /// Whether the meeting recorded a decision, move or review for the case.
     pub fn discussed(&self, case_id: i64) -> bool {
-        self.records.decisions.iter().any(|d| d.case_id == case_id)
-            || self.records.moves.iter().any(|m| m.case_id == case_id)
-            || self.records.reviews.iter().any(|r| r.case_id == case_id)
+        self.records.discussed(case_id)
     }
 
     /// (items discussed, items on the agenda).
@@ -179,7 +177,7 @@ impl App {
     pub(super) fn apply_agenda(
         &mut self,
         agenda: Option<PackedAgenda>,
-        records: Records,
+        records: DeskRecords,
     ) -> Result<(), Msg> {
         let keep = self
             .meeting
@@ -434,11 +432,17 @@ impl App {
         file: std::path::PathBuf,
     ) -> Option<super::worker::Job<super::worker::loads::Loaded>> {
         let packed = Arc::clone(self.meeting.agenda.as_ref()?);
-        let records = self.meeting.records.clone();
         let preconditions = self.config.preconditions.clone();
         let team = self.config.team.clone();
+        let (codes, care, today) = (
+            self.config.precondition_codes(),
+            self.config.norms.care,
+            self.today,
+        );
         let cat = self.cat;
-        Some(super::worker::job(move |_, progress| {
+        Some(super::worker::job(move |store, progress| {
+            // The records whole (the desk keeps what it shows of them).
+            let records = store.records_on(packed.meeting.on, today, &codes, care)?;
             let agenda = packed.unpack();
             let minutes = Minutes::new(&agenda, &records, &preconditions, &team);
             let bytes = minutes.render(super::export::format_for(&file), cat, false);

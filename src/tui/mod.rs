@@ -22,6 +22,7 @@ pub mod log;
 pub mod meeting;
 pub mod row_filter;
 pub mod theme;
+pub mod turns;
 pub mod update;
 pub mod views;
 pub mod waitlist;

@@ -386,8 +386,8 @@ fn recorded_lines(app: &App, case_id: i64, lines: &mut Vec<Line<'static>>) {
         }
         lines.push(Line::styled(s, t.success()));
     }
-    for m in records.moves_of(case_id) {
-        if let Some(to) = m.change.to {
+    for to in records.moves_of(case_id) {
+        if let Some(to) = to {
             let what = cat.fill("meeting.moved_to", &[("stage", to.code().to_string())]);
             lines.push(Line::styled(
                 format!("  {}", cat.fill("meeting.moved_line", &[("what", what)])),
@@ -395,14 +395,14 @@ fn recorded_lines(app: &App, case_id: i64, lines: &mut Vec<Line<'static>>) {
             ));
         }
     }
-    for r in records.reviews_of(case_id) {
+    for (before, after) in records.reviews_of(case_id) {
         let word = |s: Signal| format!("{} {}", s.symbol(), cat.label("signal", s.code()));
         lines.push(Line::styled(
             format!(
                 "  {}",
                 cat.fill(
                     "meeting.reviewed_line",
-                    &[("before", word(r.before)), ("after", word(r.after))]
+                    &[("before", word(before)), ("after", word(after))]
                 )
             ),
             t.success(),

@@ -236,10 +236,9 @@ pub fn expected_line(app: &App) -> Option<String> {
             .map(|_| cat.t("forecast.view_busy").to_string());
     };
     let expected = forecast.expected(row.case_id, row.queue)?;
-    let p50 = expected.p50_on?;
     Some(cat.fill(
         "forecast.view_line",
-        &[("span", span(app, p50, expected.p85_on))],
+        &[("span", span(app, expected.p50_on, expected.p85_on))],
     ))
 }
 

@@ -13,17 +13,18 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::context::config::Config;
-use crate::domain::agenda::{Meeting, Records};
+use crate::domain::agenda::Meeting;
 use crate::domain::evaluation;
 use crate::domain::flow::FlowReport;
 use crate::domain::forecast::{DEFAULT_RUNS, DEFAULT_SEED, Runs};
 use crate::domain::stoplight;
 use crate::domain::waitlist::{self, Queue};
 use crate::domain::{Case, Snapshot};
-use crate::report::forecast::{self, Forecast};
+use crate::report::forecast;
 use crate::store::{CaseFilter, Result, STREAM_CASES, StageCounts, Store};
+use crate::tui::turns::ExpectedTurns;
 
-use crate::tui::agenda_item::PackedAgenda;
+use crate::tui::agenda_item::{DeskRecords, PackedAgenda};
 use crate::tui::board_row::{BoardRow, Interner};
 use crate::tui::case_list::{self, CaseList};
 use crate::tui::compact::{self, PackedLists, PackedMoment, PackedWait};
@@ -94,15 +95,16 @@ pub enum Loaded {
     Agenda {
         /// None: the agenda of the meeting was already loaded and is kept.
         agenda: Option<PackedAgenda>,
-        records: Records,
+        records: DeskRecords,
     },
     Flow {
         report: FlowReport,
         stages: Vec<StageCounts>,
     },
     /// When each waiting case is expected to be next, and each queue
-    /// cleared (`stroom forecast`'s simulation, its default runs and seed).
-    Forecast(Forecast),
+    /// cleared (`stroom forecast`'s simulation, its default runs and seed),
+    /// as view 1 keeps it.
+    Forecast(ExpectedTurns),
     /// Every case as of a past date, with that date's case list (view 2,
     /// for the filter asked with it), waiting lists and evaluation list
     /// (what view 1 shows looking back).
@@ -369,6 +371,7 @@ pub fn agenda_job(
         };
         progress.report(1, Some(2))?;
         let records = store.records_on(on, today, &codes, norms.care)?;
+        let records = DeskRecords::pack(records);
         Ok(Loaded::Agenda { agenda, records })
     })
 }
@@ -387,9 +390,8 @@ pub fn forecast_job(config: &Config, today: NaiveDate) -> Job<Loaded> {
             runs: DEFAULT_RUNS,
             seed: DEFAULT_SEED,
         };
-        Ok(Loaded::Forecast(forecast::forecast(
-            &snapshot, &history, &norms, None, runs,
-        )))
+        let forecast = forecast::forecast(&snapshot, &history, &norms, None, runs);
+        Ok(Loaded::Forecast(ExpectedTurns::of(&forecast)))
     })
 }
 
@@ -847,9 +849,8 @@ mod tests {
         let snapshot = store.waitlist_snapshot(today, today).unwrap();
         let history = store.queue_history(today).unwrap();
         let expected = forecast::forecast(&snapshot, &history, &config.norms, None, runs);
-        assert_eq!(f.rows, expected.rows);
-        assert_eq!(f.queues, expected.queues);
-        assert!(f.rows.iter().any(|r| r.p50_on.is_some()));
+        assert_eq!(f, ExpectedTurns::of(&expected));
+        assert!(expected.rows.iter().any(|r| r.p50_on.is_some()));
     }
 
     /// A newer request of the same key supersedes the older one: only the
