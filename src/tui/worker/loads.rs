@@ -35,13 +35,16 @@ use super::{Generation, Job, Progress, Update, Worker, job, memory, run_here};
 /// A view's load that reads far more than it returns (a country's cases,
 /// episodes, reviews): once its reads are dropped, the freed memory is due
 /// to go back to the system (`memory::freed`; the event loop hands it back
-/// when the person pauses). Not marked by the quick loads of every search
-/// key: they free little.
+/// when the person pauses), and so is its connection's page cache. Not
+/// marked by the quick loads of every search key: they free little.
 fn heavy(
     load: impl FnOnce(&Store, &Progress<'_>) -> Result<Loaded> + Send + 'static,
 ) -> Job<Loaded> {
     job(move |store: &Store, progress| {
         let loaded = load(store, progress);
+        // Best effort: a cache that stays is only memory, never a wrong
+        // result, so a failure here does not fail the load.
+        let _ = store.release_cache();
         memory::freed();
         loaded
     })
