@@ -290,7 +290,7 @@ fn board_refs(app: &App) -> Vec<String> {
         .entries
         .iter()
         .filter_map(|e| match e {
-            Entry::Case(i) => Some(app.board.rows[*i].case_ref.to_string()),
+            Entry::Case(i) => Some(app.board.rows[*i as usize].case_ref.to_string()),
             Entry::Group(_) => None,
         })
         .collect()

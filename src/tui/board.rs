@@ -59,12 +59,12 @@ impl Grouping {
 }
 
 /// One line of the board: a group's heading (index into `groups`) or a
-/// case (index into `rows`). Two words a line: a country's board has
+/// case (index into `rows`). One word a line: a country's board has
 /// 190,000 of them, the headings are few.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
-    Group(usize),
-    Case(usize),
+    Group(u32),
+    Case(u32),
 }
 
 /// A group's heading: its name and its cases' colours.
@@ -109,7 +109,7 @@ pub struct BoardState {
 impl BoardState {
     pub fn selected_row(&self) -> Option<&BoardRow> {
         match self.entries.get(self.scroll.selected) {
-            Some(Entry::Case(i)) => self.rows.get(*i),
+            Some(Entry::Case(i)) => self.rows.get(*i as usize),
             _ => None,
         }
     }
@@ -131,9 +131,9 @@ impl BoardState {
         self.regroup(cat);
         let index = keep
             .and_then(|k| {
-                self.entries
-                    .iter()
-                    .position(|e| matches!(e, Entry::Case(i) if self.rows[*i].case_ref == k))
+                self.entries.iter().position(
+                    |e| matches!(e, Entry::Case(i) if self.rows[*i as usize].case_ref == k),
+                )
             })
             .unwrap_or(self.scroll.selected);
         self.select(index, 1, h);
@@ -169,12 +169,13 @@ impl BoardState {
             self.rows[start..end]
                 .iter()
                 .for_each(|r| counts.add(r.color));
-            self.entries.push(Entry::Group(self.groups.len()));
+            self.entries.push(Entry::Group(self.groups.len() as u32));
             self.groups.push(Group {
                 label: group_label(cat, grouping, &self.rows[start]),
                 counts,
             });
-            self.entries.extend((start..end).map(Entry::Case));
+            self.entries
+                .extend((start as u32..end as u32).map(Entry::Case));
             start = end;
         }
     }
@@ -584,10 +585,10 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Entry::Group(g) => {
-                    let Group { label, counts } = &b.groups[*g];
+                    let Group { label, counts } = &b.groups[*g as usize];
                     format!("[{label} {}]", counts.total)
                 }
-                Entry::Case(i) => b.rows[*i].case_ref.to_string(),
+                Entry::Case(i) => b.rows[*i as usize].case_ref.to_string(),
             })
             .collect()
     }

@@ -18,12 +18,16 @@ use crate::domain::waitlist::Signal;
 
 use super::compact;
 
+/// A load's precondition codes, shared by its rows (a thin pointer: one
+/// word a row).
+type CodeList = Arc<Box<[Arc<str>]>>;
+
 /// Packs the rows of one load: its names shared, its code list shared.
 #[derive(Debug, Default)]
 pub struct Interner {
     names: compact::Interner,
     /// The code list of the last row: every row of a load has the same.
-    codes: Option<Arc<[Arc<str>]>>,
+    codes: Option<CodeList>,
 }
 
 impl Interner {
@@ -31,15 +35,15 @@ impl Interner {
         self.names.intern(s)
     }
 
-    fn codes(&mut self, criteria: &Criteria) -> Arc<[Arc<str>]> {
+    fn codes(&mut self, criteria: &Criteria) -> CodeList {
         let same = self.codes.as_ref().is_some_and(|c| {
             c.len() == criteria.0.len() && c.iter().zip(&criteria.0).all(|(a, (b, _))| **a == **b)
         });
         if !same {
             let list: Vec<Arc<str>> = criteria.0.iter().map(|(c, _)| self.intern(c)).collect();
-            self.codes = Some(list.into());
+            self.codes = Some(Arc::new(list.into_boxed_slice()));
         }
-        self.codes.clone().unwrap_or_else(|| Arc::from(Vec::new()))
+        self.codes.clone().unwrap_or_default()
     }
 
     /// A reason's codes as bits over the row's code list (`list`), the
@@ -163,34 +167,32 @@ impl BoardReason {
     }
 }
 
-/// The status of each precondition code of a row: two bits each in one
-/// word (a configuration of up to 32 codes), else a list of their own.
+/// The status of each precondition code of a row, in the order of its
+/// code list: two bits each in one word (a configuration of up to 32
+/// codes), else a list of their own. Two words a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Statuses {
-    Bits { bits: u64, len: u8 },
-    List(Box<[Status]>),
+    Bits(u64),
+    List(Box<Vec<Status>>),
 }
 
 impl Statuses {
     const BITS: usize = 2;
 
     fn pack(statuses: impl ExactSizeIterator<Item = Status>) -> Statuses {
-        let len = statuses.len();
-        if len * Self::BITS > 64 {
-            return Statuses::List(statuses.collect());
+        if statuses.len() * Self::BITS > 64 {
+            return Statuses::List(Box::new(statuses.collect()));
         }
         let bits = statuses
             .enumerate()
             .fold(0u64, |acc, (i, s)| acc | (s as u64) << (i * Self::BITS));
-        Statuses::Bits {
-            bits,
-            len: len as u8,
-        }
+        Statuses::Bits(bits)
     }
 
-    fn unpack(&self) -> Vec<Status> {
+    /// The `len` statuses (the length of the row's code list).
+    fn unpack(&self, len: usize) -> Vec<Status> {
         match self {
-            Statuses::Bits { bits, len } => (0..usize::from(*len))
+            Statuses::Bits(bits) => (0..len)
                 .map(|i| Status::ALL[((bits >> (i * Self::BITS)) & 0b11) as usize])
                 .collect(),
             Statuses::List(list) => list.to_vec(),
@@ -207,7 +209,7 @@ pub struct BoardRow {
     pub color: Signal,
     reasons: Box<[BoardReason]>,
     /// The configured precondition codes, shared by every row of a load.
-    codes: Arc<[Arc<str>]>,
+    codes: CodeList,
     /// The status of each of `codes`.
     statuses: Statuses,
     last_review_on: Option<NaiveDate>,
@@ -232,7 +234,7 @@ impl BoardRow {
             criteria: Criteria(
                 self.codes
                     .iter()
-                    .zip(self.statuses.unpack())
+                    .zip(self.statuses.unpack(self.codes.len()))
                     .map(|(c, s)| (c.to_string(), s))
                     .collect(),
             ),
@@ -389,5 +391,12 @@ mod tests {
             panic!("own code expected: {:?}", a.reasons[4]);
         };
         assert_eq!(&*own[0], "own_code");
+    }
+
+    /// A row stays within its budget: 190,000 of them at a country's scale.
+    #[test]
+    fn a_row_is_small() {
+        let size = std::mem::size_of::<BoardRow>();
+        assert!(size <= 136, "{size} bytes");
     }
 }

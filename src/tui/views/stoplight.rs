@@ -232,12 +232,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     {
         lines.push(match entry {
             Entry::Group(g) => {
-                let group = &board.groups[*g];
+                let group = &board.groups[*g as usize];
                 group_line(app, board.grouping, &group.label, &group.counts)
             }
             Entry::Case(r) => {
                 let selected = i == board.scroll.selected;
-                case_line(app, &cols, &board.rows[*r].unpack(), selected)
+                case_line(app, &cols, &board.rows[*r as usize].unpack(), selected)
             }
         });
     }
