@@ -765,12 +765,9 @@ fn meeting(db: &Path) {
         on: today(),
         provider: None,
     };
-    let agenda = store
-        .meeting_agenda(meeting, today(), &config.norms, &codes, &config.evaluation)
+    let (agenda, records) = store
+        .meeting(meeting, today(), &config.norms, &codes, &config.evaluation)
         .expect("agenda");
-    let records = store
-        .records_on(today(), today(), &codes, config.norms.care)
-        .expect("records");
     let minutes =
         stroom::report::minutes::Minutes::new(&agenda, &records, &config.preconditions, "");
     let md = minutes.to_markdown(stroom::present::i18n::Catalog::get(Lang::Nl), false);

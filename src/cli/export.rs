@@ -213,8 +213,7 @@ pub fn export(ctx: &Context, what: ExportCommand) -> Result<(), Msg> {
             let store = ctx.open_store()?;
             let codes = ctx.config.precondition_codes();
             let (norms, rules) = (&ctx.config.norms, &ctx.config.evaluation);
-            let agenda = store.meeting_agenda(meeting, ctx.today, norms, &codes, rules)?;
-            let records = store.records_on(on, ctx.today, &codes, ctx.config.norms.care)?;
+            let (agenda, records) = store.meeting(meeting, ctx.today, norms, &codes, rules)?;
             let minutes = Minutes::new(
                 &agenda,
                 &records,

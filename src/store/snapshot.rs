@@ -847,9 +847,17 @@ mod tests {
                 // for both its evaluation list and its agenda.
                 let (norms, rules) = (&config.norms, &config.evaluation);
                 let got = store
-                    .meeting_agenda(meeting, today, norms, &codes, rules)
+                    .meeting_agenda(meeting.clone(), today, norms, &codes, rules)
                     .unwrap();
                 assert_eq!(got, want, "{as_of} {kind}: meeting_agenda");
+                // The same with the day's records, half read on a second
+                // connection.
+                let (got, records) = store
+                    .meeting(meeting.clone(), today, norms, &codes, rules)
+                    .unwrap();
+                assert_eq!(got, want, "{as_of} {kind}: meeting");
+                let on_this = store.records_on(on, today, &codes, norms.care).unwrap();
+                assert_eq!(records, on_this, "{as_of} {kind}: records");
             }
         }
         assert!(

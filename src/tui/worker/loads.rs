@@ -366,14 +366,14 @@ pub fn agenda_job(
     let rules = config.evaluation;
     heavy(move |store: &Store, progress| {
         let on = meeting.on;
-        let agenda = if keep_agenda {
-            None
+        let (agenda, records) = if keep_agenda {
+            progress.report(1, Some(2))?;
+            (None, store.records_on(on, today, &codes, norms.care)?)
         } else {
-            let agenda = store.meeting_agenda(meeting, today, &norms, &codes, &rules)?;
-            Some(PackedAgenda::pack(agenda))
+            let (agenda, records) = store.meeting(meeting, today, &norms, &codes, &rules)?;
+            progress.report(1, Some(2))?;
+            (Some(PackedAgenda::pack(agenda)), records)
         };
-        progress.report(1, Some(2))?;
-        let records = store.records_on(on, today, &codes, norms.care)?;
         let records = DeskRecords::pack(records);
         Ok(Loaded::Agenda { agenda, records })
     })
