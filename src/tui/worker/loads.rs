@@ -371,7 +371,7 @@ pub fn agenda_job(
             (None, store.records_on(on, today, &codes, norms.care)?)
         } else {
             // On this connection alone: `Store::meeting` reads half on a
-            // second one, 0.3 s sooner at a country's scale but 24 MB more at
+            // second one, 0.4 s sooner at a country's scale but 24 MB more at
             // its peak and 2.6 MB after (that thread's allocator arena); the
             // screen answers while the worker reads, so the desk keeps to one.
             let agenda = store.meeting_agenda(meeting, today, &norms, &codes, &rules)?;
