@@ -173,6 +173,8 @@ impl BoardReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Statuses {
     Bits(u64),
+    // A thin pointer keeps the enum at two words; the list is rare.
+    #[allow(clippy::box_collection)]
     List(Box<Vec<Status>>),
 }
 

@@ -386,14 +386,12 @@ fn recorded_lines(app: &App, case_id: i64, lines: &mut Vec<Line<'static>>) {
         }
         lines.push(Line::styled(s, t.success()));
     }
-    for to in records.moves_of(case_id) {
-        if let Some(to) = to {
-            let what = cat.fill("meeting.moved_to", &[("stage", to.code().to_string())]);
-            lines.push(Line::styled(
-                format!("  {}", cat.fill("meeting.moved_line", &[("what", what)])),
-                t.success(),
-            ));
-        }
+    for to in records.moves_of(case_id).flatten() {
+        let what = cat.fill("meeting.moved_to", &[("stage", to.code().to_string())]);
+        lines.push(Line::styled(
+            format!("  {}", cat.fill("meeting.moved_line", &[("what", what)])),
+            t.success(),
+        ));
     }
     for (before, after) in records.reviews_of(case_id) {
         let word = |s: Signal| format!("{} {}", s.symbol(), cat.label("signal", s.code()));
