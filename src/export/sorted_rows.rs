@@ -111,9 +111,13 @@ impl<K: Ord + 'static> SortedRows<K> {
         Rows::Lazy {
             count: places.len(),
             each: Box::new(move |sink| {
-                places
-                    .iter()
-                    .try_for_each(|p| sink(&unpack_row(&bytes[p.row..], &dictionaries)))
+                // One row of cells reused for every row: its strings keep
+                // their room, so a row costs no allocation once warm.
+                let mut row = Vec::new();
+                places.iter().try_for_each(|p| {
+                    unpack_row_into(&bytes[p.row..], &dictionaries, &mut row);
+                    sink(&row)
+                })
             }),
         }
     }
@@ -258,9 +262,28 @@ impl<'b> Reader<'b> {
     }
 
     fn string(&mut self) -> String {
+        let mut out = String::new();
+        self.string_into(&mut out);
+        out
+    }
+
+    /// A text into `out`, in the room it has.
+    fn string_into(&mut self, out: &mut String) {
         let n = self.len();
-        // Packed from a `&str` by `put_str`, so always UTF-8.
-        String::from_utf8_lossy(self.take(n)).into_owned()
+        out.clear();
+        // Packed from a `&str` by `put_str`, so always UTF-8 (and borrowed).
+        out.push_str(&String::from_utf8_lossy(self.take(n)));
+    }
+
+    /// `n` texts into `out`, reusing the strings it holds.
+    fn strings_into(&mut self, n: usize, out: &mut Vec<String>) {
+        out.truncate(n);
+        for i in 0..n {
+            match out.get_mut(i) {
+                Some(s) => self.string_into(s),
+                None => out.push(self.string()),
+            }
+        }
     }
 
     fn date(&mut self) -> Cell {
@@ -270,56 +293,118 @@ impl<'b> Reader<'b> {
             .map_or(Cell::Empty, Cell::Date)
     }
 
-    fn cell(&mut self) -> Cell {
+    /// One cell into `out`: a cell of the same kind keeps its strings'
+    /// room, another kind is replaced.
+    fn cell_into(&mut self, out: &mut Cell) {
         match self.take(1)[0] {
-            1 => Cell::Text(self.string()),
-            2 => Cell::Int(i64::from_le_bytes(self.eight())),
-            3 => Cell::Number {
-                value: f64::from_le_bytes(self.eight()),
-                shown: self.string(),
+            1 => match out {
+                Cell::Text(s) => self.string_into(s),
+                _ => *out = Cell::Text(self.string()),
             },
-            4 => self.date(),
-            5 => Cell::Code {
-                code: self.string(),
-                label: self.string(),
-            },
-            6 => Cell::Flag {
-                value: self.take(1)[0] == 1,
-                label: self.string(),
-            },
+            2 => *out = Cell::Int(i64::from_le_bytes(self.eight())),
+            3 => {
+                let value = f64::from_le_bytes(self.eight());
+                match out {
+                    Cell::Number { value: v, shown } => {
+                        *v = value;
+                        self.string_into(shown);
+                    }
+                    _ => {
+                        let shown = self.string();
+                        *out = Cell::Number { value, shown };
+                    }
+                }
+            }
+            4 => *out = self.date(),
+            5 => {
+                if !matches!(out, Cell::Code { .. }) {
+                    *out = Cell::Code {
+                        code: String::new(),
+                        label: String::new(),
+                    };
+                }
+                if let Cell::Code { code, label } = out {
+                    self.string_into(code);
+                    self.string_into(label);
+                }
+            }
+            6 => {
+                let value = self.take(1)[0] == 1;
+                match out {
+                    Cell::Flag { value: v, label } => {
+                        *v = value;
+                        self.string_into(label);
+                    }
+                    _ => {
+                        let label = self.string();
+                        *out = Cell::Flag { value, label };
+                    }
+                }
+            }
             7 => {
-                let n = self.len();
-                Cell::List {
-                    items: (0..n).map(|_| self.string()).collect(),
-                    shown: self.string(),
+                if !matches!(out, Cell::List { .. }) {
+                    *out = Cell::List {
+                        items: Vec::new(),
+                        shown: String::new(),
+                    };
+                }
+                if let Cell::List { items, shown } = out {
+                    let n = self.len();
+                    self.strings_into(n, items);
+                    self.string_into(shown);
                 }
             }
             8 => {
-                let n = self.len();
-                Cell::Pairs {
-                    pairs: (0..n).map(|_| (self.string(), self.string())).collect(),
-                    shown: self.string(),
+                if !matches!(out, Cell::Pairs { .. }) {
+                    *out = Cell::Pairs {
+                        pairs: Vec::new(),
+                        shown: String::new(),
+                    };
+                }
+                if let Cell::Pairs { pairs, shown } = out {
+                    let n = self.len();
+                    pairs.truncate(n);
+                    for i in 0..n {
+                        match pairs.get_mut(i) {
+                            Some((k, v)) => {
+                                self.string_into(k);
+                                self.string_into(v);
+                            }
+                            None => {
+                                let k = self.string();
+                                pairs.push((k, self.string()));
+                            }
+                        }
+                    }
+                    self.string_into(shown);
                 }
             }
-            _ => Cell::Empty,
+            _ => *out = Cell::Empty,
         }
     }
 
-    /// One cell of a row: from its column's dictionary, or packed here.
-    fn row_cell(&mut self, dictionary: Option<&Vec<Box<[u8]>>>) -> Cell {
+    /// One cell of a row into `out`: from its column's dictionary, or
+    /// packed here.
+    fn row_cell_into(&mut self, dictionary: Option<&Vec<Box<[u8]>>>, out: &mut Cell) {
         match self.len() {
-            0 => self.cell(),
-            n => dictionary
-                .and_then(|d| d.get(n - 1))
-                .map_or(Cell::Empty, |bytes| Reader { bytes }.cell()),
+            0 => self.cell_into(out),
+            n => match dictionary.and_then(|d| d.get(n - 1)) {
+                Some(bytes) => Reader { bytes }.cell_into(out),
+                None => *out = Cell::Empty,
+            },
         }
     }
 }
 
-fn unpack_row(bytes: &[u8], dictionaries: &[Vec<Box<[u8]>>]) -> Vec<Cell> {
+/// A packed row into `row`, whose cells keep their room from the last row.
+fn unpack_row_into(bytes: &[u8], dictionaries: &[Vec<Box<[u8]>>], row: &mut Vec<Cell>) {
     let mut r = Reader { bytes };
     let n = r.len();
-    (0..n).map(|i| r.row_cell(dictionaries.get(i))).collect()
+    row.truncate(n);
+    row.resize_with(n, || Cell::Empty);
+    for (i, cell) in row.iter_mut().enumerate() {
+        r.row_cell_into(dictionaries.get(i), cell);
+    }
 }
 
 #[cfg(test)]
