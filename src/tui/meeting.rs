@@ -46,8 +46,10 @@ pub struct MeetingState {
     /// matching items are listed (the progress counts the whole agenda).
     pub search: Option<String>,
     pub filter: RowFilter,
-    /// The items listed while a search or filter narrows the agenda.
-    shown: Option<Vec<PackedItem>>,
+    /// Where the items listed stand in the agenda, while a search or filter
+    /// narrows it (a word each: a country's agenda holds tens of thousands
+    /// of items, and each key of a search narrows it again).
+    shown: Option<Vec<u32>>,
     /// What was recorded on the meeting date.
     pub records: DeskRecords,
     pub scroll: Scroll,
@@ -76,12 +78,28 @@ impl MeetingState {
         self.kind.unwrap_or(Kind::Team)
     }
 
-    /// The items listed: the agenda, narrowed by the search and filter.
-    pub fn items(&self) -> &[PackedItem] {
+    /// How many items are listed: the agenda, narrowed by the search and
+    /// filter.
+    pub fn listed_len(&self) -> usize {
         match &self.shown {
-            Some(items) => items,
-            None => self.all_items(),
+            Some(shown) => shown.len(),
+            None => self.all_items().len(),
         }
+    }
+
+    /// The `i`th item listed.
+    pub fn listed(&self, i: usize) -> Option<&PackedItem> {
+        match &self.shown {
+            Some(shown) => shown
+                .get(i)
+                .and_then(|&at| self.all_items().get(at as usize)),
+            None => self.all_items().get(i),
+        }
+    }
+
+    /// The items listed, in order.
+    pub fn listed_items(&self) -> impl Iterator<Item = &PackedItem> {
+        (0..self.listed_len()).filter_map(|i| self.listed(i))
     }
 
     fn all_items(&self) -> &[PackedItem] {
@@ -96,13 +114,12 @@ impl MeetingState {
             return;
         }
         let search = self.search.as_deref();
-        let items = self
-            .all_items()
-            .iter()
-            .filter(|i| i.kept_by(search, &self.filter))
-            .cloned()
+        let shown = (0u32..)
+            .zip(self.all_items())
+            .filter(|(_, i)| i.kept_by(search, &self.filter))
+            .map(|(at, _)| at)
             .collect();
-        self.shown = Some(items);
+        self.shown = Some(shown);
     }
 
     /// The width of the agenda's case column: its longest reference and a
@@ -116,7 +133,7 @@ impl MeetingState {
     }
 
     pub fn selected(&self) -> Option<&PackedItem> {
-        self.items().get(self.scroll.selected)
+        self.listed(self.scroll.selected)
     }
 
     /// Whether the meeting recorded a decision, move or review for the case.
@@ -133,11 +150,11 @@ impl MeetingState {
 
     /// The next item after `from` not yet discussed, wrapping round.
     fn next_open(&self, from: usize) -> Option<usize> {
-        let items = self.items();
-        let n = items.len();
-        (1..=n)
-            .map(|k| (from + k) % n)
-            .find(|&i| !self.discussed(items[i].case_id))
+        let n = self.listed_len();
+        (1..=n).map(|k| (from + k) % n).find(|&i| {
+            self.listed(i)
+                .is_some_and(|item| !self.discussed(item.case_id))
+        })
     }
 }
 
@@ -191,15 +208,16 @@ impl App {
         let state = &self.meeting;
         let mut index = state.scroll.selected;
         if let Some((case_ref, was_discussed)) = keep {
-            if let Some(i) = state.items().iter().position(|i| i.case_ref == case_ref) {
+            let at = state.listed_items().position(|i| i.case_ref == case_ref);
+            if let Some((i, item)) = at.and_then(|i| Some((i, state.listed(i)?))) {
                 index = i;
-                let now = state.discussed(state.items()[i].case_id);
+                let now = state.discussed(item.case_id);
                 if state.advance && !was_discussed && now {
                     index = state.next_open(i).unwrap_or(i);
                 }
             }
         }
-        let len = state.items().len();
+        let len = state.listed_len();
         let h = self.meeting_list_height();
         self.meeting.advance = false;
         self.meeting.scroll.select(index, len, h);
@@ -231,7 +249,7 @@ impl App {
 
     /// Moves the selection through the agenda and loads the new case's facts.
     pub(super) fn meeting_step(&mut self, delta: isize) -> Result<(), Msg> {
-        let len = self.meeting.items().len();
+        let len = self.meeting.listed_len();
         let h = self.meeting_list_height();
         self.meeting.scroll.step(delta, len, h);
         self.load_facts()
@@ -243,11 +261,11 @@ impl App {
         let inside = (area.y..area.y + area.height).contains(&row)
             && (area.x..area.x + area.width).contains(&column);
         let index = self.meeting.scroll.offset + row.saturating_sub(area.y) as usize;
-        if !inside || index >= self.meeting.items().len() {
+        if !inside || index >= self.meeting.listed_len() {
             return Ok(());
         }
         let h = self.meeting_list_height();
-        let len = self.meeting.items().len();
+        let len = self.meeting.listed_len();
         self.meeting.scroll.select(index, len, h);
         self.load_facts()
     }

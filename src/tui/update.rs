@@ -106,7 +106,7 @@ impl App {
         let sel = self.waitlist.scroll.selected;
         let wh = self.waitlist_height();
         self.waitlist.select(sel, 1, wh);
-        let len = self.meeting.items().len();
+        let len = self.meeting.listed_len();
         let sel = self.meeting.scroll.selected;
         let mh = self.meeting_list_height();
         self.meeting.scroll.select(sel, len, mh);

@@ -98,7 +98,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .border_style(t.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if state.items().is_empty() {
+    if state.listed_len() == 0 {
         let text = cat.fill(
             "meeting_view.empty",
             &[("date", people_date(app.meeting_on()))],
@@ -146,8 +146,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     )];
     let height = app.screen().agenda_rows().height as usize;
     for (i, item) in state
-        .items()
-        .iter()
+        .listed_items()
         .enumerate()
         .skip(state.scroll.offset)
         .take(height)
