@@ -695,7 +695,7 @@ fn stoplight(db: &Path) {
     let options = options();
     let mut board = report::Board::machine(&codes, Config::default().norms.care, &options);
     store
-        .stoplight_stream(today(), today(), STREAM_CASES, &mut |part| board.add(&part))
+        .stoplight_stream_beside(today(), today(), STREAM_CASES, &mut |part| board.add(&part))
         .expect("stream");
     let bytes = board
         .into_list(today(), &options)

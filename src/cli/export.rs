@@ -244,8 +244,9 @@ fn stoplight<'c>(
     let care = ctx.config.norms.care;
     if !format.for_people() {
         let mut board = report::Board::machine(&codes, care, options);
-        store.stoplight_stream(as_of, ctx.today, STREAM_CASES, &mut |part| board.add(&part))?;
-        drop(store);
+        store.stoplight_stream_beside(as_of, ctx.today, STREAM_CASES, &mut |part| {
+            board.add(&part)
+        })?;
         return Ok(board.into_list(as_of, options));
     }
     let preconditions = &ctx.config.preconditions;

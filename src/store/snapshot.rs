@@ -225,6 +225,44 @@ impl Store {
         self.scoped_snapshot(Scope::InCare, as_of, today, true)
     }
 
+    /// `stoplight_stream`, read on a thread of its own (the store goes
+    /// with it) while `each` takes the parts in on this one: stepping and
+    /// decoding the rows and what `each` does with them (judging them,
+    /// packing them) run side by side, one part ahead at most. An error of
+    /// `each` stops the reading and is the one returned.
+    pub fn stoplight_stream_beside(
+        self,
+        as_of: NaiveDate,
+        today: NaiveDate,
+        part_cases: usize,
+        each: &mut dyn FnMut(Snapshot) -> Result<()>,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (parts, taken) = std::sync::mpsc::sync_channel::<Snapshot>(1);
+            let reader = scope.spawn(move || {
+                self.stoplight_stream(as_of, today, part_cases, &mut |part| {
+                    // The receiver is gone only when `each` failed; its error
+                    // is the one told, not this.
+                    parts.send(part).map_err(|_| {
+                        crate::domain::Msg::new("error.database").arg("reason", "stopped")
+                    })
+                })
+            });
+            let mut outcome = Ok(());
+            for part in taken.iter() {
+                outcome = each(part);
+                if outcome.is_err() {
+                    break;
+                }
+            }
+            drop(taken);
+            let read = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            outcome.and(read)
+        })
+    }
+
     /// The stoplight snapshot of `as_of` handed to `each` in parts of at
     /// most `part_cases` cases (`STREAM_CASES`), every part a snapshot of
     /// its own (its cases with their standing review): an export holds one
@@ -778,6 +816,42 @@ mod tests {
             assert_eq!(board.cases.iter().collect::<Vec<_>>(), want_board);
             assert!(board.reviews.values().all(|r| r.len() == 1));
         }
+    }
+
+    /// Read beside, the stoplight parts are the parts read in place, in
+    /// their order; an error of the taker stops the reading and is the one
+    /// returned.
+    #[test]
+    fn parts_read_beside_are_the_parts_read_in_place() {
+        let (dir, store) = crate::store::tests::demo_store(3, 400);
+        let today = d("2026-11-22");
+        let mut here = Vec::new();
+        store
+            .stoplight_stream(today, today, 25, &mut |part| {
+                here.push(part.cases);
+                Ok(())
+            })
+            .unwrap();
+        assert!(here.len() > 3, "{} parts", here.len());
+        let twin = || Store::open(&dir.path().join("t.db")).unwrap();
+        let mut beside = Vec::new();
+        twin()
+            .stoplight_stream_beside(today, today, 25, &mut |part| {
+                beside.push(part.cases);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(beside, here);
+        let mut taken = 0;
+        let refused = twin().stoplight_stream_beside(today, today, 25, &mut |_| {
+            taken += 1;
+            match taken {
+                2 => Err(crate::domain::Msg::new("error.disk_full")),
+                _ => Ok(()),
+            }
+        });
+        assert_eq!(refused.unwrap_err().key, "error.disk_full");
+        assert_eq!(taken, 2, "nothing is taken after the error");
     }
 
     /// The board and the agenda read one folded review per case; the rules
