@@ -32,12 +32,9 @@ impl Store {
         preconditions: &[String],
         rules: &EvaluationRules,
     ) -> Result<Agenda> {
-        let touched = self.touched_before(meeting.on, today)?;
-        // The agenda reads only the moments that are due (orange or red):
-        // the green ones of every case in care are not kept for it.
-        let evaluations = self.due_moments_with(meeting.on, today, rules, &touched, true)?;
-        let touched = Some(touched);
-        self.each_agenda_case_of(meeting, today, norms, preconditions, &evaluations, touched)
+        let on = meeting.on;
+        let untouched = || self.untouched_due(on, today, rules, true);
+        self.agenda_with(meeting, today, norms, preconditions, rules, untouched)
     }
 
     /// `meeting_agenda` and `records_on` of the meeting's day, together. On
@@ -75,32 +72,38 @@ impl Store {
                     false => helper.records_on(on, today, preconditions, norms.care),
                 }
             });
-            let touched = self.touched_before(on, today)?;
-            let mut evaluations = self.touched_due(on, rules, &touched, true)?;
-            let untouched = match due_rx.recv() {
-                Ok(due) => due?,
-                // The side ends before sending only by a panic: pass it on.
-                Err(_) => match side.join() {
-                    Err(panic) => std::panic::resume_unwind(panic),
-                    Ok(_) => unreachable!("the side sends before it returns"),
-                },
-            };
-            evaluations.extend(untouched);
-            evaluations.sort_by_key(|m| (m.due_on, m.case_id));
-            let touched = Some(touched);
-            let agenda = self.each_agenda_case_of(
-                meeting,
-                today,
-                norms,
-                preconditions,
-                &evaluations,
-                touched,
-            )?;
+            let agenda = self.agenda_with(meeting, today, norms, preconditions, rules, || {
+                // The side closes the channel unsent only by a panic, which
+                // the join below passes on.
+                due_rx.recv().unwrap_or_else(|_| Ok(Vec::new()))
+            });
             let records = side
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Ok((agenda, records))
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok((agenda?, records?))
         })
+    }
+
+    /// The agenda of `meeting` from the cases touched since the start of its
+    /// day (replayed here, with their moments of the evaluation list) and
+    /// the due moments of the others, which `untouched` gives once those
+    /// are replayed. The agenda reads only the moments that are due (orange
+    /// or red): the green ones of every case in care are not kept for it.
+    fn agenda_with(
+        &self,
+        meeting: Meeting,
+        today: NaiveDate,
+        norms: &Norms,
+        preconditions: &[String],
+        rules: &EvaluationRules,
+        untouched: impl FnOnce() -> Result<Vec<DueMoment>>,
+    ) -> Result<Agenda> {
+        let touched = self.touched_before(meeting.on, today)?;
+        let mut evaluations = self.touched_due(meeting.on, rules, &touched, true)?;
+        evaluations.extend(untouched()?);
+        evaluations.sort_by_key(|m| (m.due_on, m.case_id));
+        let touched = Some(touched);
+        self.each_agenda_case_of(meeting, today, norms, preconditions, &evaluations, touched)
     }
 
     /// The agenda of `meeting`, from the cases as they stood at the start of
@@ -387,6 +390,7 @@ fn days_from(d: NaiveDate, n: i64) -> NaiveDate {
 ///   review then is the one their standing row holds (`standing_reviews`,
 ///   joined in as `s`).
 fn team_candidates(on: NaiveDate, norms: &Norms, evaluations: &[DueMoment]) -> String {
+    use crate::domain::Urgency;
     use crate::domain::waitlist::{Queue, Signal};
     let mut due: Vec<String> = evaluations
         .iter()
@@ -406,11 +410,12 @@ fn team_candidates(on: NaiveDate, norms: &Norms, evaluations: &[DueMoment]) -> S
             let norm = norms.of(*q);
             let started_by = |urgency| day(days_from(on, -i64::from(norm.days(urgency))));
             format!(
-                "(stage IN ({stages}) AND {clock} <= CASE urgency WHEN 'urgent' THEN {urgent} ELSE {regular} END)",
+                "(stage IN ({stages}) AND {clock} <= CASE urgency WHEN '{code}' THEN {urgent} ELSE {regular} END)",
                 stages = stages.join(", "),
                 clock = clock_column(*q),
-                urgent = started_by(crate::domain::Urgency::Urgent),
-                regular = started_by(crate::domain::Urgency::Regular),
+                code = Urgency::Urgent.code(),
+                urgent = started_by(Urgency::Urgent),
+                regular = started_by(Urgency::Regular),
             )
         })
         .collect();
