@@ -203,14 +203,21 @@ impl PackedItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::config::Config;
     use crate::domain::agenda::Kind;
+    use crate::store::Store;
+
+    /// A demo team of 600 on its last day, with the default settings.
+    fn demo_day() -> (tempfile::TempDir, Store, NaiveDate, Config) {
+        let (dir, store) = crate::store::tests::demo_store(7, 600);
+        let today = crate::domain::dates::parse_date("2026-11-22").unwrap();
+        (dir, store, today, Config::default())
+    }
 
     /// Every item of both meetings of a demo team comes back as built.
     #[test]
     fn agendas_come_back_whole() {
-        let (_dir, store) = crate::store::tests::demo_store(7, 600);
-        let today = crate::domain::dates::parse_date("2026-11-22").unwrap();
-        let config = crate::context::config::Config::default();
+        let (_dir, store, today, config) = demo_day();
         let codes = config.precondition_codes();
         let rules = &config.evaluation;
         let mut due_seen = false;
@@ -236,9 +243,7 @@ mod tests {
     /// the lights around each review.
     #[test]
     fn desk_records_say_what_the_records_say() {
-        let (_dir, store) = crate::store::tests::demo_store(7, 600);
-        let today = crate::domain::dates::parse_date("2026-11-22").unwrap();
-        let config = crate::context::config::Config::default();
+        let (_dir, store, today, config) = demo_day();
         let codes = config.precondition_codes();
         let records = store
             .records_on(today, today, &codes, config.norms.care)

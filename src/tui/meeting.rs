@@ -208,8 +208,11 @@ impl App {
         let state = &self.meeting;
         let mut index = state.scroll.selected;
         if let Some((case_ref, was_discussed)) = keep {
-            let at = state.listed_items().position(|i| i.case_ref == case_ref);
-            if let Some((i, item)) = at.and_then(|i| Some((i, state.listed(i)?))) {
+            let found = state
+                .listed_items()
+                .enumerate()
+                .find(|(_, i)| i.case_ref == case_ref);
+            if let Some((i, item)) = found {
                 index = i;
                 let now = state.discussed(item.case_id);
                 if state.advance && !was_discussed && now {
