@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
 use rusqlite::{Row, params};
 
 use crate::domain::dates;
@@ -123,15 +123,22 @@ pub fn opt_day(row: &Row, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
 }
 
 /// The dates of a `group_concat` of date columns (comma-separated, NULL
-/// for none) into `out`, in the order given.
-pub fn days_list(row: &Row, col: usize, out: &mut Vec<NaiveDate>) -> rusqlite::Result<()> {
+/// for none) of case `case_id` into `out`, in the order given. A date that
+/// cannot be read names its case (`unreadable`).
+pub fn days_list(
+    row: &Row,
+    col: usize,
+    case_id: i64,
+    out: &mut Vec<NaiveDate>,
+) -> rusqlite::Result<()> {
     out.clear();
     let Some(text) = row.get_ref(col)?.as_str_or_null()? else {
         return Ok(());
     };
     for part in text.split(',') {
         let day = Day::column_result(ValueRef::Text(part.as_bytes())).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e.into())
+            let e = rusqlite::Error::FromSqlConversionFailure(col, Type::Text, e.into());
+            unreadable(case_id, e)
         })?;
         out.push(day.0);
     }

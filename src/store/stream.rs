@@ -52,9 +52,10 @@ impl Store {
         let mut rows = stmt.query([codec::Day(as_of)])?;
         let mut dates = Vec::new();
         while let Some(row) = rows.next()? {
-            codec::days_list(row, 3, &mut dates)?;
+            let case_id = row.get(0)?;
+            codec::days_list(row, 3, case_id, &mut dates)?;
             each(CareEpisode {
-                case_id: row.get(0)?,
+                case_id,
                 care_started_on: codec::opt_day(row, 1)?,
                 planned_end_on: codec::opt_day(row, 2)?,
                 evaluations: &dates,
@@ -131,7 +132,7 @@ impl Store {
             // As `evaluation_dates`: only the moves of the current care
             // episode (the subquery's own condition), none without a start
             // of care.
-            codec::days_list(row, dates_at, &mut dates)?;
+            codec::days_list(row, dates_at, case.id, &mut dates)?;
             each(case, &dates)?;
         }
         Ok(())
@@ -182,5 +183,48 @@ mod tests {
                 .collect();
             assert_eq!(care, expected);
         }
+    }
+
+    /// A move into evaluation whose date cannot be read stops the
+    /// evaluation list with the sentence that names its case, on both ways
+    /// of reading it (the view's cases, the meeting's episodes).
+    #[test]
+    fn an_unreadable_evaluation_date_names_its_case() {
+        let (_dir, store) = demo_store(1, 300);
+        let today = parse_date("2026-11-22").unwrap();
+        let case_id: i64 = store
+            .conn()
+            .query_row(
+                "SELECT e.case_id FROM events e JOIN cases c ON c.id = e.case_id \
+                 WHERE c.stage = 'in_care' AND e.kind = 'moved' AND e.stage = 'evaluation' \
+                 AND e.on_date >= c.care_started_on AND e.on_date < '2026-11-01' LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        // A date of the right shape that is no date (the table's check
+        // lets it through; the append-only trigger is set aside for it).
+        store
+            .conn()
+            .execute_batch(&format!(
+                "DROP TRIGGER events_append_only_update; \
+                 UPDATE events SET on_date = substr(on_date, 1, 5) || '09-39' \
+                 WHERE case_id = {case_id} AND kind = 'moved' AND stage = 'evaluation';"
+            ))
+            .unwrap();
+        let named = |e: crate::domain::Msg| {
+            assert_eq!(e.key, "error.unreadable_row", "{e:?}");
+            assert_eq!(e.get("case_id"), Some(case_id.to_string().as_str()));
+        };
+        named(
+            store
+                .each_care_case(today, today, &mut |_, _| Ok(()))
+                .unwrap_err(),
+        );
+        named(
+            store
+                .each_in_care_episode(today, false, &mut |_| Ok(()))
+                .unwrap_err(),
+        );
     }
 }
