@@ -118,6 +118,12 @@ pub fn day(row: &Row, col: usize) -> rusqlite::Result<NaiveDate> {
     Ok(row.get::<_, Day>(col)?.0)
 }
 
+/// `day` of a row of case `case_id`: a date that cannot be read names its
+/// case (`unreadable`).
+pub fn case_day(row: &Row, col: usize, case_id: i64) -> rusqlite::Result<NaiveDate> {
+    day(row, col).map_err(|e| unreadable(case_id, e))
+}
+
 pub fn opt_day(row: &Row, col: usize) -> rusqlite::Result<Option<NaiveDate>> {
     Ok(row.get::<_, Option<Day>>(col)?.map(|d| d.0))
 }

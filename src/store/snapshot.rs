@@ -407,7 +407,8 @@ impl Store {
         let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
         let mut rows = stmt.query([as_of])?;
         while let Some(row) = rows.next()? {
-            let (case_id, on): (i64, NaiveDate) = (row.get(0)?, codec::day(row, 1)?);
+            let case_id: i64 = row.get(0)?;
+            let on = codec::case_day(row, 1, case_id)?;
             if started.get(&case_id).is_some_and(|s| on >= *s) {
                 out.entry(case_id).or_default().push(on);
             }
@@ -434,7 +435,7 @@ impl Store {
             };
             let mut rows = stmt.query(rusqlite::params![case.id, codec::Day(as_of)])?;
             while let Some(row) = rows.next()? {
-                let on = codec::day(row, 0)?;
+                let on = codec::case_day(row, 0, case.id)?;
                 if on >= started {
                     out.entry(case.id).or_default().push(on);
                 }

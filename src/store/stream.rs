@@ -186,8 +186,9 @@ mod tests {
     }
 
     /// A move into evaluation whose date cannot be read stops the
-    /// evaluation list with the sentence that names its case, on both ways
-    /// of reading it (the view's cases, the meeting's episodes).
+    /// evaluation list with the sentence that names its case, on every way
+    /// of reading it (the view's cases, the meeting's episodes, the dates
+    /// of a snapshot's cases and of a few touched ones).
     #[test]
     fn an_unreadable_evaluation_date_names_its_case() {
         let (_dir, store) = demo_store(1, 300);
@@ -226,5 +227,10 @@ mod tests {
                 .each_in_care_episode(today, false, &mut |_| Ok(()))
                 .unwrap_err(),
         );
+        let snapshot = store.care_snapshot(today, today).unwrap();
+        named(store.evaluation_dates(today, &snapshot.cases).unwrap_err());
+        let case = snapshot.cases.iter().find(|c| c.id == case_id).unwrap();
+        let few = store.evaluation_dates_of_few(today, std::slice::from_ref(case));
+        named(few.unwrap_err());
     }
 }
