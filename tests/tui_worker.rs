@@ -759,3 +759,46 @@ fn quitting_lets_go_of_the_data_elsewhere() {
         t.elapsed()
     );
 }
+
+/// A date the worker cannot read (a move into evaluation, of the right
+/// shape but no date) is one sentence at the foot of the screen that names
+/// the case by its reference, as the command line names it; the desk goes
+/// on.
+#[test]
+fn an_unreadable_row_read_on_the_worker_names_its_case() {
+    let dir = Sandbox::with_db("stroom.db");
+    let ctx = context(&dir);
+    let mut store = Store::open(&ctx.db_path).unwrap();
+    let bundles = stroom::demo::generate(4, d(TODAY), CASES);
+    store
+        .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
+        .unwrap();
+    let case_ref: String = store
+        .conn()
+        .query_row(
+            "SELECT c.case_ref FROM events e JOIN cases c ON c.id = e.case_id \
+             WHERE c.stage = 'in_care' AND e.kind = 'moved' AND e.stage = 'evaluation' \
+             AND e.on_date >= c.care_started_on AND e.on_date < '2026-11-01' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    store
+        .conn()
+        .execute_batch(&format!(
+            "DROP TRIGGER events_append_only_update; \
+             UPDATE events SET on_date = substr(on_date, 1, 5) || '09-39' \
+             WHERE kind = 'moved' AND stage = 'evaluation' \
+             AND case_id = (SELECT id FROM cases WHERE case_ref = '{case_ref}');"
+        ))
+        .unwrap();
+    let app = App::with_worker(&ctx, store, 80, 24).unwrap();
+    let mut ui = Ui::on(dir, app, 80, 24);
+    let screen = ui.settle().screen();
+    let foot = screen.lines().nth(22).unwrap();
+    assert!(
+        foot.starts_with(&format!("⚠ Casus {case_ref} bevat een waarde")),
+        "{screen}"
+    );
+    assert!(!screen.contains("{case}"), "{screen}");
+}

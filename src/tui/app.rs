@@ -396,6 +396,9 @@ impl App {
     }
 
     pub fn notify(&mut self, tone: Tone, msg: Msg) {
+        // An unreadable row is known by its case id where it was read (on
+        // a worker, too): shown, it names the case by its reference.
+        let msg = self.store.name_case(msg);
         if tone == Tone::Error {
             self.log.line(format_args!("refused: {msg}"));
         }
