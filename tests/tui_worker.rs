@@ -37,17 +37,23 @@ fn context(sandbox: &Sandbox) -> Context {
     sandbox.context(Config::default(), Lang::Nl, TODAY, "coordinator")
 }
 
+/// The demo team in a `stroom.db` of its own, with the desk's context.
+fn demo_team() -> (Sandbox, Context, Store) {
+    let dir = Sandbox::with_db("stroom.db");
+    let ctx = context(&dir);
+    let mut store = Store::open(&ctx.db_path).unwrap();
+    let bundles = stroom::demo::generate(4, d(TODAY), CASES);
+    store
+        .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
+        .unwrap();
+    (dir, ctx, store)
+}
+
 impl Ui {
     /// The demo team; `worker`: the loads run on the worker as in the
     /// terminal, else here and now.
     fn demo(worker: bool, width: u16, height: u16) -> Ui {
-        let dir = Sandbox::with_db("stroom.db");
-        let ctx = context(&dir);
-        let mut store = Store::open(&ctx.db_path).unwrap();
-        let bundles = stroom::demo::generate(4, d(TODAY), CASES);
-        store
-            .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
-            .unwrap();
+        let (dir, ctx, store) = demo_team();
         let app = if worker {
             App::with_worker(&ctx, store, width, height).unwrap()
         } else {
@@ -766,13 +772,7 @@ fn quitting_lets_go_of_the_data_elsewhere() {
 /// on.
 #[test]
 fn an_unreadable_row_read_on_the_worker_names_its_case() {
-    let dir = Sandbox::with_db("stroom.db");
-    let ctx = context(&dir);
-    let mut store = Store::open(&ctx.db_path).unwrap();
-    let bundles = stroom::demo::generate(4, d(TODAY), CASES);
-    store
-        .insert_bundles(&bundles, d(TODAY), "demo", &mut |_| {})
-        .unwrap();
+    let (dir, ctx, store) = demo_team();
     let case_ref: String = store
         .conn()
         .query_row(
